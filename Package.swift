@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tianbao",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tianbao", targets: ["tianbao"]),
+        .library(name: "XLSX", targets: ["XLSX"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, seen only by the XLSX module.
+        .systemLibrary(
+            name: "CZip", pkgConfig: "libzip",
+            providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        // libxml2 behind opaque types: its headers (and the ICU headers they pull in)
+        // never reach a Swift module, so every Swift module may import Foundation.
+        .target(name: "CXMLShim", dependencies: ["CLibXML2"]),
+
+        // Reading (and later writing) XLSX packages. The only Swift module that touches C.
+        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim"]),
+
+        // Command types, one per verb; the executable only calls into them.
+        .target(
+            name: "TianbaoCLI",
+            dependencies: [
+                "XLSX",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
+
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX"]),
+        .testTarget(
+            name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX"]),
+    ]
+)

@@ -1,0 +1,92 @@
+/*
+ * tb_xml: a small pull-style XML event stream over libxml2's SAX2 push parser.
+ *
+ * The public header exposes only opaque handles, plain structs and plain functions: libxml2's
+ * own headers (and the ICU headers they include) stay inside tb_xml.c, so Swift modules that
+ * import this one may also import Foundation.
+ *
+ * Usage: feed the parser chunks of bytes; after each feed, the events it produced are readable
+ * through tb_xml_events() until tb_xml_clear() is called. Element names are libxml2 dictionary
+ * strings (stable for the life of the parser); text and attribute values live in an arena
+ * that is reset by tb_xml_clear(). Every text and attribute value is followed by a NUL byte.
+ *
+ * Safety: a document type declaration (<!DOCTYPE ...>) or any entity declaration stops the
+ * parser with TB_XML_ERR_DTD (no OOXML part has one; refusing them rules out XXE and
+ * entity-expansion attacks). The network is never used. Nesting depth and the length of one
+ * text node or attribute value are bounded by the limits given at creation.
+ */
+#ifndef TB_XML_H
+#define TB_XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tb_xml_parser tb_xml_parser;
+
+enum {
+    TB_XML_START = 1,  /* start tag; attributes in [attr_first, attr_first + attr_count) */
+    TB_XML_END = 2,    /* end tag (also emitted for empty elements) */
+    TB_XML_TEXT = 3    /* character data or CDATA; adjacent pieces are coalesced */
+};
+
+enum {
+    TB_XML_OK = 0,
+    TB_XML_ERR_SYNTAX = 1,  /* not well-formed; see tb_xml_error_message */
+    TB_XML_ERR_DTD = 2,     /* DOCTYPE or entity declaration refused */
+    TB_XML_ERR_DEPTH = 3,   /* nesting deeper than max_depth */
+    TB_XML_ERR_LENGTH = 4,  /* a text node or attribute value longer than max_text_bytes */
+    TB_XML_ERR_MEMORY = 5   /* allocation failed */
+};
+
+typedef struct {
+    int32_t kind;
+    int32_t depth;          /* 1 for the root element */
+    const char *local_name; /* START and END: the element's local name (no prefix) */
+    const char *ns_uri;     /* START and END: namespace URI, or NULL */
+    uint32_t attr_first;
+    uint32_t attr_count;
+    uint32_t text_offset;   /* TEXT: offset of the bytes in the arena */
+    uint32_t text_length;
+} tb_xml_event;
+
+typedef struct {
+    const char *local_name;
+    const char *ns_uri;     /* NULL for unprefixed attributes */
+    uint32_t value_offset;  /* in the arena */
+    uint32_t value_length;
+} tb_xml_attr;
+
+/** Creates a parser. Returns NULL when memory is short. */
+tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes);
+/** Frees the parser and everything it holds. */
+void tb_xml_parser_free(tb_xml_parser *parser);
+
+/**
+ * Feeds the next chunk of the document (terminate != 0 for the last one, which may be empty).
+ * Returns TB_XML_OK or the first error; after an error the parser produces nothing more.
+ */
+int tb_xml_feed(tb_xml_parser *parser, const char *bytes, size_t length, int terminate);
+
+size_t tb_xml_event_count(const tb_xml_parser *parser);
+const tb_xml_event *tb_xml_events(const tb_xml_parser *parser);
+const tb_xml_attr *tb_xml_attrs(const tb_xml_parser *parser);
+const char *tb_xml_arena(const tb_xml_parser *parser);
+/** Forgets the events, attributes and arena bytes produced so far. */
+void tb_xml_clear(tb_xml_parser *parser);
+
+/** The error code of the first error, or TB_XML_OK. */
+int tb_xml_error_code(const tb_xml_parser *parser);
+/** A short English description of the first error (from libxml2 for syntax errors). */
+const char *tb_xml_error_message(const tb_xml_parser *parser);
+/** The line of the input at which the first error was found (0 when unknown). */
+int tb_xml_error_line(const tb_xml_parser *parser);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

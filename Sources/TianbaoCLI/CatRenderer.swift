@@ -1,0 +1,140 @@
+import XLSX
+
+/// Where rendered text goes (standard output, or a string in tests).
+public protocol TextSink: AnyObject {
+    func write(_ text: String)
+}
+
+/// Collects rendered text in memory.
+public final class StringSink: TextSink {
+    public private(set) var text = ""
+    public init() {}
+    public func write(_ text: String) { self.text += text }
+}
+
+/// Renders workbooks for `tianbao cat` in the shapes SPEC section 6 fixes.
+public enum CatRenderer {
+    /// `{"sheets":[{"name","state","merged","cells":[{"ref","t","v","f"}]}]}`. Sheets that are
+    /// not worksheets (chartsheets, dialog and macro sheets) carry an extra `"kind"` key and no
+    /// cells. Cells of a sheet are streamed; only that sheet's output is held in memory, so
+    /// that `merged` (which the file stores after the cells) can come first.
+    public static func json(_ workbook: Workbook, sheets: [SheetInfo], to out: TextSink) throws {
+        out.write("{\"sheets\":[")
+        for (n, sheet) in sheets.enumerated() {
+            if n > 0 { out.write(",") }
+            let reader = try workbook.rows(of: sheet)
+            var cells = ""
+            var first = true
+            while let row = try reader.next() {
+                for cell in row.cells {
+                    if !first { cells += "," }
+                    first = false
+                    appendCell(cell, to: &cells)
+                }
+            }
+            var head = "{\"name\":" + JSONText.quote(sheet.name) + ",\"state\":\"" + sheet.state.rawValue + "\""
+            if sheet.kind != .worksheet { head += ",\"kind\":\"" + sheet.kind.rawValue + "\"" }
+            head += ",\"merged\":[" + reader.mergedRanges.map(JSONText.quote).joined(separator: ",") + "]"
+            out.write(head + ",\"cells\":[")
+            out.write(cells)
+            out.write("]}")
+        }
+        out.write("]}\n")
+    }
+
+    static func appendCell(_ cell: Cell, to s: inout String) {
+        s += "{\"ref\":\"" + cell.reference.description + "\""
+        if let value = cell.value {
+            switch value {
+            case .string(let text): s += ",\"t\":\"s\",\"v\":" + JSONText.quote(text)
+            case .number(let n): s += ",\"t\":\"n\",\"v\":" + NumberText.format(n)
+            case .bool(let b): s += ",\"t\":\"b\",\"v\":" + (b ? "true" : "false")
+            case .date(let d, _): s += ",\"t\":\"d\",\"v\":\"" + d.iso8601 + "\""
+            case .error(let e): s += ",\"t\":\"e\",\"v\":" + JSONText.quote(e)
+            }
+        }
+        // A formula without a cached value has neither "t" nor "v": its type is unknown.
+        if let f = cell.formula { s += ",\"f\":" + JSONText.quote(f) }
+        s += "}"
+    }
+
+    /// A grid per sheet: a header line of column letters, then one line per non-empty row
+    /// starting with the row number, so gaps stay visible without printing empty rows.
+    /// Values are shown as text (dates ISO 8601, booleans TRUE/FALSE); tabs, newlines and
+    /// backslashes in values are escaped (`\t`, `\n`, `\\`). With more than one sheet, each
+    /// block starts with a `# 工作表: name` line and blocks are separated by an empty line.
+    public static func tsv(_ workbook: Workbook, sheets: [SheetInfo], to out: TextSink) throws {
+        for (n, sheet) in sheets.enumerated() {
+            if sheets.count > 1 {
+                if n > 0 { out.write("\n") }
+                out.write("# 工作表: " + sheet.name + "\n")
+            }
+            let reader = try workbook.rows(of: sheet)
+            var rows: [Row] = []
+            var width = 0
+            while let row = try reader.next() {
+                width = max(width, row.cells.last?.reference.column ?? 0)
+                rows.append(row)
+            }
+            guard width > 0 else { continue }
+            var header = ""
+            for c in 1...width { header += "\t" + CellReference.columnName(c) }
+            out.write(header + "\n")
+            for row in rows {
+                var line = String(row.index)
+                var column = 0
+                for cell in row.cells {
+                    while column < cell.reference.column {
+                        line += "\t"
+                        column += 1
+                    }
+                    line += escapeTSV(cell.value?.text ?? "")
+                }
+                out.write(line + "\n")
+            }
+        }
+    }
+
+    static func escapeTSV(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\\" || $0 == "\r\n" })
+        else { return s }
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\\": out += "\\\\"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}
+
+/// JSON string literals with non-ASCII kept as UTF-8 (as Python's `ensure_ascii=False`).
+public enum JSONText {
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,169 @@
+/// A calendar date, a time of day, or both, as a cell shows it. Built with integer arithmetic
+/// from Excel serial numbers (no Foundation date math per cell).
+public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case date, time, dateTime }
+
+    public var kind: Kind
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
+    public var millisecond: Int
+
+    public init(kind: Kind, year: Int = 1899, month: Int = 12, day: Int = 30,
+                hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
+        self.kind = kind
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.millisecond = millisecond
+    }
+
+    private static let msPerDay: Int64 = 86_400_000
+    /// Days from 1970-01-01 to the serial-number epochs.
+    private static let epoch1900: Int64 = -25_569   // 1899-12-30
+    private static let epoch1904: Int64 = -24_107   // 1904-01-01
+    /// The largest serial Excel displays as a date (9999-12-31).
+    private static let maxSerial = 2_958_465.999_999
+
+    /// Converts a serial number as Excel does: whole days since the epoch plus a fraction of a
+    /// day, rounded to the millisecond. In the 1900 system serials below 60 are one day later
+    /// than the arithmetic says (Excel's phantom 1900-02-29; serial 60 reads as 1900-02-28).
+    /// Returns nil for serials Excel cannot show as dates (negative, or after 9999-12-31).
+    public init?(serial: Double, kind: Kind, date1904: Bool) {
+        guard serial.isFinite, serial >= 0, serial <= Self.maxSerial else { return nil }
+        let totalMs = Int64((serial * Double(Self.msPerDay)).rounded())
+        var days = totalMs / Self.msPerDay
+        let msOfDay = totalMs % Self.msPerDay
+        if !date1904 && days > 0 && days < 60 { days += 1 }
+        let (y, m, d) = Self.civil(fromUnixDays: days + (date1904 ? Self.epoch1904 : Self.epoch1900))
+        self.init(kind: kind, year: y, month: m, day: d,
+                  hour: Int(msOfDay / 3_600_000), minute: Int(msOfDay / 60_000 % 60),
+                  second: Int(msOfDay / 1000 % 60), millisecond: Int(msOfDay % 1000))
+    }
+
+    /// The serial number of this value in the given date system.
+    public func serial(date1904: Bool) -> Double {
+        let ms = Double(((hour * 60 + minute) * 60 + second) * 1000 + millisecond) / Double(Self.msPerDay)
+        if kind == .time { return ms }
+        var days = Self.unixDays(year: year, month: month, day: day) - (date1904 ? Self.epoch1904 : Self.epoch1900)
+        if !date1904 && days > 0 && days <= 60 { days -= 1 }
+        return Double(days) + ms
+    }
+
+    /// Parses the ISO 8601 text of a `t="d"` cell: `2021-06-15`, `2021-06-15T08:30:00[.123][Z]`,
+    /// or `08:30:00`. A time zone suffix is ignored (cells have no zone). `kind` overrides the
+    /// kind implied by the text when the cell's format says what it shows.
+    public init?(iso text: String, kind override: Kind? = nil) {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func number(_ width: Int) -> Int? {
+            guard i + width <= bytes.count else { return nil }
+            var n = 0
+            for b in bytes[i..<i + width] {
+                guard b >= 48 && b <= 57 else { return nil }
+                n = n * 10 + Int(b - 48)
+            }
+            i += width
+            return n
+        }
+        func expect(_ c: Character) -> Bool {
+            guard i < bytes.count, bytes[i] == c.asciiValue! else { return false }
+            i += 1
+            return true
+        }
+        var value = ExcelDateTime(kind: .date)
+        var hasDate = false, hasTime = false
+        if bytes.count >= 10, bytes[4] == UInt8(ascii: "-") {
+            guard let y = number(4), expect("-"), let m = number(2), expect("-"), let d = number(2),
+                  (1...12).contains(m), (1...Self.daysIn(month: m, year: y)).contains(d) else { return nil }
+            (value.year, value.month, value.day) = (y, m, d)
+            hasDate = true
+            if i < bytes.count { guard expect("T") || expect(" ") else { return nil } }
+        }
+        if i < bytes.count {
+            guard let h = number(2), expect(":"), let mi = number(2), h < 24, mi < 60 else { return nil }
+            (value.hour, value.minute) = (h, mi)
+            if expect(":") {
+                guard let s = number(2), s < 60 else { return nil }
+                value.second = s
+                if expect(".") {
+                    var digits = 0, ms = 0
+                    while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 {
+                        if digits < 3 { ms = ms * 10 + Int(bytes[i] - 48) }
+                        digits += 1
+                        i += 1
+                    }
+                    if digits < 3 { for _ in digits..<3 { ms *= 10 } }
+                    value.millisecond = ms
+                }
+            }
+            hasTime = true
+            // A zone designator (Z, +08:00) may follow; it is ignored.
+            if i < bytes.count {
+                guard bytes[i] == UInt8(ascii: "Z") || bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")
+                else { return nil }
+            }
+        }
+        guard hasDate || hasTime else { return nil }
+        value.kind = override ?? (hasDate ? (hasTime ? .dateTime : .date) : .time)
+        self = value
+    }
+
+    /// ISO 8601 text: `2021-06-15`, `08:30:00`, `2021-06-15T08:30:00`; milliseconds are added
+    /// (`08:30:00.250`) only when not zero.
+    public var iso8601: String {
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        let date = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        var time = "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        if millisecond != 0 { time += "." + pad(millisecond, 3) }
+        switch kind {
+        case .date: return date
+        case .time: return time
+        case .dateTime: return date + "T" + time
+        }
+    }
+
+    public var description: String { iso8601 }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Proleptic Gregorian date from days since 1970-01-01 (H. Hinnant's civil_from_days).
+    static func civil(fromUnixDays z0: Int64) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (Int(y), Int(m), Int(d))
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (days_from_civil).
+    static func unixDays(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}

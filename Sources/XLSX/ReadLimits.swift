@@ -1,0 +1,27 @@
+/// Bounds that keep a hostile or broken file from exhausting memory or time.
+///
+/// The defaults fit any real reporting workbook many times over; callers that read very large
+/// legitimate files may raise them.
+public struct ReadLimits: Sendable, Equatable {
+    /// Largest number of bytes one part may inflate to.
+    public var maxPartBytes: Int64 = 1 << 30
+    /// Largest number of bytes all parts read from one workbook may inflate to, together.
+    public var maxTotalBytes: Int64 = 2 << 30
+    /// Largest ratio of inflated to compressed size for a part bigger than `ratioFloorBytes`.
+    public var maxCompressionRatio: Int64 = 1000
+    /// Parts smaller than this are never held to `maxCompressionRatio`.
+    public var ratioFloorBytes: Int64 = 1 << 20
+    /// Largest number of entries in the ZIP archive.
+    public var maxEntries: Int = 100_000
+    /// Deepest element nesting in any XML part.
+    public var maxXMLDepth: Int = 256
+    /// Longest text node or attribute value, in bytes.
+    public var maxTextBytes: Int = 8 << 20
+    /// Most shared strings a workbook may declare entries for.
+    public var maxSharedStrings: Int = 5_000_000
+
+    public init() {}
+
+    /// The defaults.
+    public static let standard = ReadLimits()
+}

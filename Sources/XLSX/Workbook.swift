@@ -1,0 +1,240 @@
+import Foundation
+
+/// A sheet as the workbook lists it.
+public struct SheetInfo: Sendable, Equatable {
+    public enum State: String, Sendable { case visible, hidden, veryHidden }
+    public enum Kind: String, Sendable { case worksheet, chartsheet, dialogsheet, macrosheet }
+
+    public let name: String
+    public let state: State
+    public let kind: Kind
+    /// The part that holds the sheet, or nil when the workbook points at nothing.
+    let part: String?
+}
+
+/// A defined name (`<definedName>`), global or local to one sheet.
+public struct DefinedName: Sendable, Equatable {
+    public let name: String
+    /// Index of the sheet the name is local to, or nil for a global name.
+    public let localSheet: Int?
+    public let formula: String
+    public let hidden: Bool
+}
+
+/// Document properties: core (`docProps/core.xml`) and custom (`docProps/custom.xml`).
+public struct DocumentProperties: Sendable, Equatable {
+    /// Core properties by local element name: `title`, `creator`, `lastModifiedBy`, `created`,
+    /// `modified`, `subject`, `keywords`, `description`, `category`.
+    public var core: [String: String] = [:]
+    /// Custom properties by name, as text (numbers and booleans in their XML spelling).
+    public var custom: [String: String] = [:]
+}
+
+/// An XLSX/XLSM workbook opened for reading.
+///
+/// Opening reads the small parts (relationships, workbook, styles, shared strings, properties);
+/// worksheets are read only when asked for, one row at a time.
+public final class Workbook {
+    /// The file as the user knows it (last path component), used in every message.
+    public let fileName: String
+    public let sheets: [SheetInfo]
+    public let definedNames: [DefinedName]
+    /// True when the workbook uses the 1904 date system.
+    public let date1904: Bool
+    public let properties: DocumentProperties
+    /// True when the package carries a VBA project (macros are never run or kept).
+    public let hasMacros: Bool
+
+    let archive: ZipArchive
+    let sharedStrings: SharedStrings
+    let styles: CellStyles
+
+    /// Opens the workbook at `path`. Throws `XLSXError` for anything that is not a readable
+    /// workbook, with a message that names the file.
+    public convenience init(path: String, limits: ReadLimits = .standard) throws {
+        let name = (path as NSString).lastPathComponent
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "没有读取权限" : "文件不存在"
+            throw XLSXError(.unreadable(reason: reason), file: name)
+        }
+        let prefix: [UInt8]
+        do {
+            prefix = [UInt8](try handle.read(upToCount: 4096) ?? Data())
+            try? handle.close()
+        } catch {
+            throw XLSXError(.unreadable(reason: "读取失败"), file: name)
+        }
+        let verdict = FileSniffer.sniff(prefix: prefix, fileName: name) {
+            // Compound files: stream names live in directory sectors anywhere in the file.
+            (FileManager.default.contents(atPath: path)).map { [UInt8]($0.prefix(64 << 20)) } ?? prefix
+        }
+        if case .rejected(let kind) = verdict { throw XLSXError(kind, file: name) }
+        let archive = try ZipArchive(path: path, displayName: name, limits: limits)
+        try self.init(archive: archive)
+    }
+
+    /// Opens a workbook held in memory (tests, fuzzing).
+    public convenience init(bytes: [UInt8], fileName: String, limits: ReadLimits = .standard) throws {
+        let verdict = FileSniffer.sniff(prefix: Array(bytes.prefix(4096)), fileName: fileName) { bytes }
+        if case .rejected(let kind) = verdict { throw XLSXError(kind, file: fileName) }
+        let archive = try ZipArchive(bytes: bytes, displayName: fileName, limits: limits)
+        try self.init(archive: archive)
+    }
+
+    private init(archive: ZipArchive) throws {
+        self.archive = archive
+        self.fileName = archive.file
+        let file = archive.file
+
+        // The workbook part: from the package relationships, else the usual places.
+        let packageRels = try Relationship.read(for: "", in: archive)
+        var workbookPart = packageRels.first { $0.type == "officeDocument" }?.target
+        if workbookPart.flatMap({ archive.entry(named: $0) }) == nil {
+            workbookPart = ["xl/workbook.xml", "workbook.xml"].first { archive.entry(named: $0) != nil }
+                ?? archive.entries.first { ZipArchive.key($0.name).hasSuffix("workbook.xml") }.map {
+                    ZipArchive.key($0.name)
+                }
+        }
+        guard let workbookPart, let workbookEntry = archive.entry(named: workbookPart) else {
+            if archive.entry(named: "mimetype") != nil || archive.entry(named: "content.xml") != nil {
+                throw XLSXError(.openDocument, file: file)
+            }
+            if archive.entry(named: "word/document.xml") != nil {
+                throw XLSXError(.otherOfficePackage("Word 文档"), file: file)
+            }
+            if archive.entry(named: "ppt/presentation.xml") != nil {
+                throw XLSXError(.otherOfficePackage("PowerPoint 演示文稿"), file: file)
+            }
+            throw XLSXError(.noWorkbookPart, file: file)
+        }
+
+        let rels = try Relationship.read(for: workbookPart, in: archive)
+        var relById: [String: Relationship] = [:]
+        for rel in rels where relById[rel.id] == nil { relById[rel.id] = rel }
+
+        // workbook.xml: sheets, defined names, date system.
+        var sheets: [SheetInfo] = []
+        var names: [DefinedName] = []
+        var date1904 = false
+        let xml = try XMLEventStream(archive: archive, entry: workbookEntry)
+        while try xml.next() {
+            guard xml.isStart else { continue }
+            if xml.isNamed("workbookPr") {
+                if let v = xml.attribute("date1904") { date1904 = (v == "1" || v.lowercased() == "true") }
+            } else if xml.isNamed("sheet") {
+                let name = xml.attribute("name") ?? "Sheet\(sheets.count + 1)"
+                let state = SheetInfo.State(rawValue: xml.attribute("state") ?? "visible") ?? .visible
+                let rel = xml.attribute("id").flatMap { relById[$0] }
+                let kind: SheetInfo.Kind
+                switch rel?.type.lowercased() {
+                case "chartsheet": kind = .chartsheet
+                case "dialogsheet": kind = .dialogsheet
+                case "xlmacrosheet", "xlintlmacrosheet": kind = .macrosheet
+                default: kind = .worksheet
+                }
+                var part = rel?.target.flatMap { archive.entry(named: $0) != nil ? $0 : nil }
+                if part == nil && rel == nil && rels.isEmpty {
+                    // No workbook relationships at all: try the conventional part name.
+                    let guess = PartName.folder(of: workbookPart) + "worksheets/sheet\(sheets.count + 1).xml"
+                    part = archive.entry(named: guess) != nil ? guess : nil
+                }
+                sheets.append(SheetInfo(name: name, state: state, kind: kind, part: part))
+            } else if xml.isNamed("definedName") {
+                let name = xml.attribute("name") ?? ""
+                let local = xml.attribute("localSheetId").flatMap { Int($0) }
+                let hidden = xml.attribute("hidden").map { $0 == "1" || $0 == "true" } ?? false
+                let formula = try xml.elementText()
+                names.append(DefinedName(name: name, localSheet: local, formula: formula, hidden: hidden))
+            }
+        }
+        self.sheets = sheets
+        self.definedNames = names
+        self.date1904 = date1904
+
+        let sharedStringsPart = rels.first { $0.type.lowercased() == "sharedstrings" }?.target
+            ?? PartName.folder(of: workbookPart) + "sharedStrings.xml"
+        if let entry = archive.entry(named: sharedStringsPart) {
+            self.sharedStrings = try SharedStrings(archive: archive, entry: entry)
+        } else {
+            self.sharedStrings = SharedStrings()
+        }
+        let stylesPart = rels.first { $0.type == "styles" }?.target ?? PartName.folder(of: workbookPart) + "styles.xml"
+        if let entry = archive.entry(named: stylesPart) {
+            self.styles = try CellStyles(archive: archive, entry: entry)
+        } else {
+            self.styles = CellStyles()
+        }
+        self.properties = try Self.readProperties(archive: archive, packageRels: packageRels)
+        self.hasMacros = rels.contains { $0.type == "vbaProject" }
+            || archive.entries.contains { ZipArchive.key($0.name).hasSuffix("vbaproject.bin") }
+    }
+
+    private static func readProperties(archive: ZipArchive, packageRels: [Relationship]) throws -> DocumentProperties {
+        var props = DocumentProperties()
+        let corePart = packageRels.first { $0.type == "core-properties" }?.target ?? "docProps/core.xml"
+        if let entry = archive.entry(named: corePart) {
+            let xml = try XMLEventStream(archive: archive, entry: entry)
+            while try xml.next() {
+                if xml.isStart && xml.depth == 2 {
+                    let key = xml.localName
+                    props.core[key] = try xml.elementText()
+                }
+            }
+        }
+        let customPart = packageRels.first { $0.type == "custom-properties" }?.target ?? "docProps/custom.xml"
+        if let entry = archive.entry(named: customPart) {
+            let xml = try XMLEventStream(archive: archive, entry: entry)
+            var current: String?
+            while try xml.next() {
+                if xml.isStart("property") {
+                    current = xml.attribute("name")
+                } else if xml.isStart && xml.depth == 3, let name = current {
+                    props.custom[name] = try xml.elementText()
+                    current = nil
+                }
+            }
+        }
+        return props
+    }
+
+    /// The sheet with this name, if any.
+    public func sheet(named name: String) -> SheetInfo? {
+        sheets.first { $0.name == name }
+    }
+
+    /// Opens a worksheet for streaming, one row at a time. Sheets that are not grids
+    /// (chartsheets, dialog sheets, macro sheets) and sheets without a part yield no rows.
+    public func rows(of sheet: SheetInfo) throws -> WorksheetReader {
+        guard sheet.kind == .worksheet, let part = sheet.part, let entry = archive.entry(named: part) else {
+            return WorksheetReader.empty(workbook: self)
+        }
+        return try WorksheetReader(workbook: self, entry: entry)
+    }
+
+    /// Reads a whole worksheet into memory (convenient for small sheets such as templates).
+    public func read(_ sheet: SheetInfo) throws -> Worksheet {
+        let reader = try rows(of: sheet)
+        var rows: [Row] = []
+        while let row = try reader.next() { rows.append(row) }
+        return Worksheet(info: sheet, rows: rows, mergedRanges: reader.mergedRanges)
+    }
+}
+
+/// A worksheet read whole: its rows and merged ranges.
+public struct Worksheet: Sendable {
+    public let info: SheetInfo
+    public let rows: [Row]
+    /// Merged ranges as written (`A1:C1`).
+    public let mergedRanges: [String]
+
+    /// The cell at a reference, if it is not empty.
+    public func cell(_ reference: CellReference) -> Cell? {
+        guard let row = rows.first(where: { $0.index == reference.row }) else { return nil }
+        return row.cells.first { $0.reference.column == reference.column }
+    }
+
+    /// The cell at an A1 reference, if it is not empty.
+    public subscript(_ a1: String) -> Cell? {
+        CellReference(a1).flatMap { cell($0) }
+    }
+}

@@ -1,0 +1,174 @@
+import CXMLShim
+import Foundation
+
+/// A pull stream of XML events from one part of a package, parsed by libxml2's SAX2 push parser
+/// as the part is inflated: no part is ever held whole in memory, and no DOM is built.
+///
+/// Elements are matched by local name only, so prefixed elements (`<x:c>`) and Strict OOXML
+/// namespaces read the same as transitional ones.
+///
+/// The current event's names, attributes and text are valid until the next call to `next()`.
+final class XMLEventStream {
+    enum Kind { case start, end, text }
+
+    private let parser: OpaquePointer
+    private let part: String
+    private let file: String
+    /// Produces the next chunk of the part's bytes, or nil at the end.
+    private let pull: () throws -> [UInt8]?
+    private var finished = false
+    private var index = 0
+    private var count = 0
+    private var events: UnsafePointer<tb_xml_event>?
+
+    /// Streams a part of `archive`. Chunks are inflated lazily as events are consumed.
+    convenience init(archive: ZipArchive, entry: ZipArchive.Entry) throws {
+        let file = try ZipEntryFile(archive: archive, entry: entry)
+        try self.init(part: entry.name, file: archive.file, limits: archive.limits, pull: file.read)
+    }
+
+    init(part: String, file: String, limits: ReadLimits, pull: @escaping () throws -> [UInt8]?) throws {
+        guard let parser = tb_xml_parser_new(UInt32(clamping: limits.maxXMLDepth),
+                                             UInt32(clamping: limits.maxTextBytes)) else {
+            throw XLSXError(.limitExceeded(limit: "内存不足", part: part), file: file)
+        }
+        self.parser = parser
+        self.part = part
+        self.file = file
+        self.pull = pull
+    }
+
+    deinit { tb_xml_parser_free(parser) }
+
+    /// Advances to the next event. Returns false at the end of the part.
+    func next() throws -> Bool {
+        index += 1
+        while index >= count {
+            if finished { return false }
+            tb_xml_clear(parser)
+            let chunk = try pull()
+            let rc: Int32
+            if let chunk {
+                rc = chunk.withUnsafeBufferPointer { buf in
+                    buf.withMemoryRebound(to: CChar.self) { tb_xml_feed(parser, $0.baseAddress, $0.count, 0) }
+                }
+            } else {
+                finished = true
+                rc = tb_xml_feed(parser, nil, 0, 1)
+            }
+            if Int(rc) != TB_XML_OK { throw translate(rc) }
+            events = tb_xml_events(parser)
+            count = tb_xml_event_count(parser)
+            index = 0
+        }
+        return true
+    }
+
+    private func translate(_ rc: Int32) -> XLSXError {
+        let line = Int(tb_xml_error_line(parser))
+        let detail = String(cString: tb_xml_error_message(parser))
+        switch Int(rc) {
+        case TB_XML_ERR_DTD:
+            return XLSXError(.malformedPart(part: part, line: line,
+                                            detail: "含有 DOCTYPE 或实体声明,出于安全原因拒绝读取"), file: file)
+        case TB_XML_ERR_DEPTH:
+            return XLSXError(.limitExceeded(limit: "XML 嵌套层数过深", part: part), file: file)
+        case TB_XML_ERR_LENGTH:
+            return XLSXError(.limitExceeded(limit: "单个文本或属性值过长", part: part), file: file)
+        case TB_XML_ERR_MEMORY:
+            return XLSXError(.limitExceeded(limit: "内存不足", part: part), file: file)
+        default:
+            return XLSXError(.malformedPart(part: part, line: line, detail: "XML 格式错误:\(detail)"), file: file)
+        }
+    }
+
+    private var event: tb_xml_event { events![index] }
+
+    var kind: Kind {
+        switch event.kind {
+        case Int32(TB_XML_START): return .start
+        case Int32(TB_XML_END): return .end
+        default: return .text
+        }
+    }
+
+    /// Depth of the current element (1 for the root); for text, the enclosing element's depth.
+    var depth: Int { Int(event.depth) }
+
+    var isStart: Bool { event.kind == Int32(TB_XML_START) }
+    var isEnd: Bool { event.kind == Int32(TB_XML_END) }
+    var isText: Bool { event.kind == Int32(TB_XML_TEXT) }
+
+    /// True when the current start or end event has this local name.
+    @inline(__always)
+    func isNamed(_ name: StaticString) -> Bool {
+        guard let local = event.local_name else { return false }
+        return name.withUTF8Buffer { want in
+            strcmp(local, UnsafeRawPointer(want.baseAddress!).assumingMemoryBound(to: CChar.self)) == 0
+        }
+    }
+
+    /// True for a start event with this local name.
+    func isStart(_ name: StaticString) -> Bool { isStart && isNamed(name) }
+    /// True for an end event with this local name.
+    func isEnd(_ name: StaticString) -> Bool { isEnd && isNamed(name) }
+
+    /// The current element's local name (for messages).
+    var localName: String { event.local_name.map { String(cString: $0) } ?? "" }
+
+    /// The raw bytes of an attribute of the current start event, matched by local name
+    /// (any namespace), or nil. Valid until the next `next()`. The bytes are NUL-terminated.
+    func attributeBytes(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? {
+        let e = event
+        guard e.kind == Int32(TB_XML_START), e.attr_count > 0 else { return nil }
+        let attrs = tb_xml_attrs(parser)!
+        let arena = UnsafeRawPointer(tb_xml_arena(parser)!)
+        return name.withUTF8Buffer { want -> UnsafeBufferPointer<UInt8>? in
+            let wantC = UnsafeRawPointer(want.baseAddress!).assumingMemoryBound(to: CChar.self)
+            for i in Int(e.attr_first)..<Int(e.attr_first + e.attr_count) {
+                let a = attrs[i]
+                if strcmp(a.local_name, wantC) == 0 {
+                    return UnsafeBufferPointer(start: (arena + Int(a.value_offset)).assumingMemoryBound(to: UInt8.self),
+                                               count: Int(a.value_length))
+                }
+            }
+            return nil
+        }
+    }
+
+    /// An attribute of the current start event as a String, matched by local name.
+    func attribute(_ name: StaticString) -> String? {
+        attributeBytes(name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The raw bytes of the current text event. Valid until the next `next()`.
+    var textBytes: UnsafeBufferPointer<UInt8> {
+        let e = event
+        let arena = UnsafeRawPointer(tb_xml_arena(parser)!)
+        return UnsafeBufferPointer(start: (arena + Int(e.text_offset)).assumingMemoryBound(to: UInt8.self),
+                                   count: Int(e.text_length))
+    }
+
+    /// The text of the current text event.
+    var text: String { String(decoding: textBytes, as: UTF8.self) }
+
+    /// Collects the text content of the element whose start event is current, up to and
+    /// including its end event (text of nested elements included).
+    func elementText() throws -> String {
+        let startDepth = depth
+        var bytes: [UInt8] = []
+        while try next() {
+            if isText { bytes.append(contentsOf: textBytes) }
+            else if isEnd && depth == startDepth { break }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Skips to the end event of the element whose start event is current.
+    func skipElement() throws {
+        let startDepth = depth
+        while try next() {
+            if isEnd && depth == startDepth { return }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import CZip
+import Foundation
+
+/// A ZIP archive opened read-only through libzip. The archive handle has one owner (this object)
+/// and is closed when it goes away.
+///
+/// Entry names are looked up the way OPC part names compare: case-insensitively, with
+/// backslashes read as slashes and a leading slash ignored.
+final class ZipArchive {
+    struct Entry {
+        let index: UInt64
+        /// The name as stored in the archive.
+        let name: String
+        /// Declared sizes (not trusted for allocation).
+        let size: Int64
+        let compressedSize: Int64
+    }
+
+    private let handle: OpaquePointer
+    /// Kept alive while libzip reads from it (in-memory archives only).
+    private let buffer: UnsafeMutableRawPointer?
+    let entries: [Entry]
+    private let byKey: [String: Int]
+    let file: String
+    let limits: ReadLimits
+    /// Bytes inflated so far from all entries, for `maxTotalBytes`.
+    private(set) var inflatedTotal: Int64 = 0
+
+    /// Opens the archive at `path`. The corresponding C function is `zip_open`.
+    convenience init(path: String, displayName: String, limits: ReadLimits) throws {
+        var code: Int32 = 0
+        guard let handle = zip_open(path, ZIP_RDONLY, &code) else {
+            throw XLSXError(.corruptZip(detail: Self.describe(code: code)), file: displayName)
+        }
+        try self.init(handle: handle, buffer: nil, displayName: displayName, limits: limits)
+    }
+
+    /// Opens an archive held in memory. The corresponding C functions are
+    /// `zip_source_buffer_create` and `zip_open_from_source`.
+    convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits) throws {
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        guard let source = zip_source_buffer_create(copy, UInt64(bytes.count), 0, &error) else {
+            copy.deallocate()
+            throw XLSXError(.corruptZip(detail: String(cString: zip_error_strerror(&error))), file: displayName)
+        }
+        guard let handle = zip_open_from_source(source, ZIP_RDONLY, &error) else {
+            zip_source_free(source)
+            copy.deallocate()
+            throw XLSXError(.corruptZip(detail: Self.describe(code: zip_error_code_zip(&error))), file: displayName)
+        }
+        try self.init(handle: handle, buffer: copy, displayName: displayName, limits: limits)
+    }
+
+    private init(handle: OpaquePointer, buffer: UnsafeMutableRawPointer?, displayName: String,
+                 limits: ReadLimits) throws {
+        self.handle = handle
+        self.buffer = buffer
+        self.file = displayName
+        self.limits = limits
+        let count = zip_get_num_entries(handle, 0)
+        guard count >= 0, count <= Int64(limits.maxEntries) else {
+            zip_discard(handle)
+            buffer?.deallocate()
+            throw XLSXError(.limitExceeded(limit: "压缩包内文件数超过 \(limits.maxEntries) 个", part: nil),
+                            file: displayName)
+        }
+        var entries: [Entry] = []
+        var byKey: [String: Int] = [:]
+        entries.reserveCapacity(Int(count))
+        for i in 0..<UInt64(count) {
+            var st = zip_stat_t()
+            zip_stat_init(&st)
+            guard zip_stat_index(handle, i, ZIP_FL_ENC_GUESS, &st) == 0, let cName = st.name else { continue }
+            let name = String(decoding: UnsafeRawBufferPointer(start: cName, count: strlen(cName)), as: UTF8.self)
+            let size = (st.valid & UInt64(ZIP_STAT_SIZE)) != 0 ? Int64(clamping: st.size) : -1
+            let csize = (st.valid & UInt64(ZIP_STAT_COMP_SIZE)) != 0 ? Int64(clamping: st.comp_size) : -1
+            entries.append(Entry(index: i, name: name, size: size, compressedSize: csize))
+            let key = Self.key(name)
+            // With duplicate names the first entry wins, as in most readers.
+            if byKey[key] == nil { byKey[key] = entries.count - 1 }
+        }
+        self.entries = entries
+        self.byKey = byKey
+    }
+
+    deinit {
+        zip_discard(handle)
+        buffer?.deallocate()
+    }
+
+    /// The comparison key of a part name: slashes normalised, no leading slash, lower case.
+    static func key(_ name: String) -> String {
+        var s = name.replacingOccurrences(of: "\\", with: "/")
+        while s.hasPrefix("/") { s.removeFirst() }
+        return s.lowercased()
+    }
+
+    /// The entry for a part name, compared as OPC does (see `key`).
+    func entry(named name: String) -> Entry? {
+        byKey[Self.key(name)].map { entries[$0] }
+    }
+
+    /// Reads a whole entry into memory (for small parts: relationships, workbook, styles).
+    func readAll(_ entry: Entry) throws -> [UInt8] {
+        var result: [UInt8] = []
+        try stream(entry) { chunk in result.append(contentsOf: chunk) }
+        return result
+    }
+
+    /// Inflates an entry chunk by chunk.
+    func stream(_ entry: Entry, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let file = try ZipEntryFile(archive: self, entry: entry)
+        while let chunk = try file.read() {
+            try chunk.withUnsafeBytes { try body($0) }
+        }
+    }
+
+    /// Counts inflated bytes against the limits (declared sizes are never trusted).
+    fileprivate func account(entry: Entry, partTotal: Int64, added: Int64) throws {
+        inflatedTotal += added
+        if partTotal > limits.maxPartBytes {
+            throw XLSXError(.limitExceeded(limit: "单个部件解压后超过 \(Self.megabytes(limits.maxPartBytes))",
+                                           part: entry.name), file: file)
+        }
+        if inflatedTotal > limits.maxTotalBytes {
+            throw XLSXError(.limitExceeded(limit: "解压后总大小超过 \(Self.megabytes(limits.maxTotalBytes))",
+                                           part: entry.name), file: file)
+        }
+        if partTotal > limits.ratioFloorBytes, entry.compressedSize >= 0,
+           partTotal > max(entry.compressedSize, 1) * limits.maxCompressionRatio {
+            throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1(疑似压缩炸弹)",
+                                           part: entry.name), file: file)
+        }
+    }
+
+    /// Opens an entry for reading. The corresponding C function is `zip_fopen_index`.
+    fileprivate func open(_ entry: Entry) throws -> OpaquePointer {
+        guard let zf = zip_fopen_index(handle, entry.index, 0) else {
+            throw XLSXError(.unreadablePart(part: entry.name, detail: lastError()), file: file)
+        }
+        return zf
+    }
+
+    private static func megabytes(_ bytes: Int64) -> String { "\(bytes >> 20) MB" }
+
+    private func lastError() -> String {
+        String(cString: zip_error_strerror(zip_get_error(handle)))
+    }
+
+
+    /// Translates a libzip error code into a short Chinese phrase. Every libzip return code the
+    /// reader can meet goes through here.
+    static func describe(code: Int32) -> String {
+        switch code {
+        case ZIP_ER_NOZIP: return "不是 ZIP 压缩包"
+        case ZIP_ER_INCONS: return "压缩包结构不一致,可能被截断"
+        case ZIP_ER_READ, ZIP_ER_SEEK: return "读取失败,文件可能被截断"
+        case ZIP_ER_NOENT: return "文件不存在"
+        case ZIP_ER_OPEN: return "无法打开文件"
+        case ZIP_ER_MEMORY: return "内存不足"
+        case ZIP_ER_CRC: return "CRC 校验失败"
+        case ZIP_ER_COMPNOTSUPP: return "不支持的压缩方式"
+        case ZIP_ER_ENCRNOTSUPP, ZIP_ER_NOPASSWD, ZIP_ER_WRONGPASSWD: return "压缩包已加密"
+        default:
+            var error = zip_error_t()
+            zip_error_init_with_code(&error, code)
+            defer { zip_error_fini(&error) }
+            return "libzip: " + String(cString: zip_error_strerror(&error))
+        }
+    }
+}
+
+/// One entry of a ZipArchive opened for reading; the libzip file handle has this object as its
+/// one owner. Inflated bytes are counted against the archive's limits as they arrive.
+final class ZipEntryFile {
+    private let archive: ZipArchive
+    private let entry: ZipArchive.Entry
+    private let handle: OpaquePointer
+    private var total: Int64 = 0
+    static let chunkSize = 1 << 16
+
+    init(archive: ZipArchive, entry: ZipArchive.Entry) throws {
+        self.archive = archive
+        self.entry = entry
+        self.handle = try archive.open(entry)
+    }
+
+    deinit { zip_fclose(handle) }
+
+    /// The next chunk of inflated bytes, or nil at the end. The corresponding C function is
+    /// `zip_fread`.
+    func read() throws -> [UInt8]? {
+        var failed = false
+        let chunk = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { buffer, count in
+            let n = zip_fread(handle, buffer.baseAddress, UInt64(Self.chunkSize))
+            if n < 0 { failed = true; count = 0 } else { count = Int(n) }
+        }
+        if failed {
+            let detail = String(cString: zip_error_strerror(zip_file_get_error(handle)))
+            throw XLSXError(.unreadablePart(part: entry.name, detail: detail), file: archive.file)
+        }
+        if chunk.isEmpty { return nil }
+        total += Int64(chunk.count)
+        try archive.account(entry: entry, partTotal: total, added: Int64(chunk.count))
+        return chunk
+    }
+}

@@ -1,0 +1,3 @@
+import TianbaoCLI
+
+TianbaoCommand.runAsProgram()
