@@ -35,7 +35,7 @@ let package = Package(
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
 
-        .testTarget(name: "XLSXTests", dependencies: ["XLSX"]),
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TianbaoCLI"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX"]),
     ]

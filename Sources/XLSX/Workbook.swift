@@ -132,11 +132,14 @@ public final class Workbook {
                 case "xlmacrosheet", "xlintlmacrosheet": kind = .macrosheet
                 default: kind = .worksheet
                 }
-                var part = rel?.target.flatMap { archive.entry(named: $0) != nil ? $0 : nil }
-                if part == nil && rel == nil && rels.isEmpty {
-                    // No workbook relationships at all: try the conventional part name.
-                    let guess = PartName.folder(of: workbookPart) + "worksheets/sheet\(sheets.count + 1).xml"
-                    part = archive.entry(named: guess) != nil ? guess : nil
+                let part = rel?.target.flatMap { archive.entry(named: $0) != nil ? $0 : nil }
+                if part == nil && kind == .worksheet {
+                    // Guessing which part holds which sheet could attach data to the wrong
+                    // sheet; a package this broken has to be saved again.
+                    let detail = rels.isEmpty
+                        ? "缺少工作簿关系部件 \(PartName.relationshipsPart(of: workbookPart))"
+                        : "工作表“\(name)”的内容部件缺失"
+                    throw XLSXError(.brokenPackage(detail: detail), file: file)
                 }
                 sheets.append(SheetInfo(name: name, state: state, kind: kind, part: part))
             } else if xml.isNamed("definedName") {

@@ -30,6 +30,8 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
         case corruptZip(detail: String)
         /// A ZIP archive with no workbook part.
         case noWorkbookPart
+        /// The workbook points at parts that are not there (relationships or sheets missing).
+        case brokenPackage(detail: String)
         /// A part is not well-formed XML, or is refused (DOCTYPE, entities).
         case malformedPart(part: String, line: Int, detail: String)
         /// A part could not be inflated.
@@ -66,6 +68,7 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownFormat: return "unknown-format"
         case .corruptZip: return "corrupt-zip"
         case .noWorkbookPart: return "no-workbook"
+        case .brokenPackage: return "broken-package"
         case .malformedPart: return "malformed-xml"
         case .unreadablePart: return "unreadable-part"
         case .limitExceeded: return "limit-exceeded"
@@ -105,6 +108,8 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(f)已损坏或不完整(\(detail)),无法作为 .xlsx 打开。请在 Excel 或 WPS 中重新保存后再发送。"
         case .noWorkbookPart:
             return "\(f)是压缩包,但其中没有 Excel 工作簿内容。请使用下发的模板填写,保存为 .xlsx 后再报送。"
+        case .brokenPackage(let detail):
+            return "\(f)结构不完整(\(detail)),可能已损坏。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
         case .malformedPart(let part, let line, let detail):
             let at = line > 0 ? "第 \(line) 行," : ""
             return "\(f)内部的 \(part) 已损坏(\(at)\(detail))。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
