@@ -1,0 +1,335 @@
+import XCTest
+@testable import XLSX
+
+/// Reader behaviour pinned on small hand-made packages, one quirk per test.
+final class ReaderTests: XCTestCase {
+    private func read(_ book: TestWorkbook, sheet: Int = 0) throws -> Worksheet {
+        let workbook = try Workbook(bytes: book.bytes, fileName: "test.xlsx")
+        return try workbook.read(workbook.sheets[sheet])
+    }
+
+    private func book(_ data: String, configure: (inout TestWorkbook) -> Void = { _ in }) -> TestWorkbook {
+        var b = TestWorkbook()
+        configure(&b)
+        b.sheets = [("Sheet1", b.worksheet(data))]
+        return b
+    }
+
+    func testCellsWithoutReferencesFollowThePreviousOne() throws {
+        let ws = try read(book("""
+            <row><c><v>1</v></c><c><v>2</v></c></row><row><c t="inlineStr"><is><t>x</t></is></c></row>\
+            <row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row>
+            """))
+        XCTAssertEqual(ws.rows.map(\.index), [1, 2, 5])
+        XCTAssertEqual(ws["A1"]?.value, .number(1))
+        XCTAssertEqual(ws["B1"]?.value, .number(2))
+        XCTAssertEqual(ws["A2"]?.value, .string("x"))
+        XCTAssertEqual(ws["D5"]?.value, .number(4))
+    }
+
+    func testFarCellsCostNoGap() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>2</v></c></row>\
+            <row r="1048576"><c r="XFD1048576"><v>3</v></c></row>
+            """))
+        XCTAssertEqual(ws.rows.count, 2)
+        XCTAssertEqual(ws.rows[0].cells.count, 2)
+        XCTAssertEqual(ws["XFD1048576"]?.value, .number(3))
+    }
+
+    func testReferencesOutsideTheGridAreRefused() {
+        XCTAssertThrowsError(try read(book("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>"))) {
+            XCTAssertEqual(($0 as? XLSXError)?.code, "bad-cell-reference")
+        }
+        XCTAssertThrowsError(try read(book("<row r=\"1048577\"><c><v>1</v></c></row>"))) {
+            XCTAssertEqual(($0 as? XLSXError)?.code, "bad-cell-reference")
+        }
+    }
+
+    func testRichSharedStringsConcatenateRunsAndSkipPhonetics() throws {
+        let ws = try read(book("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>") {
+            $0.sharedStrings = [
+                "<r><rPr><b/></rPr><t>老旧</t></r><r><t xml:space=\"preserve\"> 小区</t></r>",
+                "<t>東京</t><rPh sb=\"0\" eb=\"2\"><t>トウキョウ</t></rPh><phoneticPr fontId=\"1\"/>",
+            ]
+        })
+        XCTAssertEqual(ws["A1"]?.value, .string("老旧 小区"))
+        XCTAssertEqual(ws["B1"]?.value, .string("東京"))
+    }
+
+    func testInlineStringsWithRunsAndAStrayValue() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="A1" t="inlineStr"><is><r><t>改造</t></r><r><rPr><i/></rPr><t>类型</t></r></is><v>ignored</v></c>\
+            <c r="B1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>
+            """))
+        XCTAssertEqual(ws["A1"]?.value, .string("改造类型"))
+        XCTAssertEqual(ws["B1"]?.value, .string("a<b"))
+    }
+
+    func testEscapesAreDecoded() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="A1" t="inlineStr"><is><t>a_x000D__x000A_b</t></is></c>\
+            <c r="B1" t="inlineStr"><is><t>_x005F_x0041_</t></is></c>\
+            <c r="C1" t="inlineStr"><is><t>_xD83C__xDF63_</t></is></c>\
+            <c r="D1" t="str"><f>"x"</f><v>_x0041_</v></c></row>
+            """))
+        XCTAssertEqual(ws["A1"]?.value, .string("a\r\nb"))
+        XCTAssertEqual(ws["B1"]?.value, .string("_x0041_"))
+        XCTAssertEqual(ws["C1"]?.value, .string("🍣"))
+        XCTAssertEqual(ws["D1"]?.value, .string("A"))
+    }
+
+    func testWhiteSpaceIsKeptOnlyWhenPreserved() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="A1" t="inlineStr"><is><t>  a  </t></is></c>\
+            <c r="B1" t="inlineStr"><is><t xml:space="preserve">  b  </t></is></c>\
+            <c r="C1" t="inlineStr"><is><t>   </t></is></c></row>
+            """))
+        XCTAssertEqual(ws["A1"]?.value, .string("a"))
+        XCTAssertEqual(ws["B1"]?.value, .string("  b  "))
+        XCTAssertNil(ws["C1"], "a string that trims to nothing is an empty cell")
+    }
+
+    func testPrefixedElements() throws {
+        let ws = try read(book("<x:row r=\"2\"><x:c r=\"B2\" t=\"s\"><x:v>0</x:v></x:c></x:row>") {
+            $0.prefix = "x:"
+            $0.sharedStrings = ["<x:t>前缀</x:t>"]
+        })
+        XCTAssertEqual(ws["B2"]?.value, .string("前缀"))
+    }
+
+    func testStrictNamespaces() throws {
+        let ws = try read(book("<row r=\"1\"><c r=\"A1\" s=\"1\"><v>44362</v></c></row>") {
+            $0.mainNamespace = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+            $0.relNamespace = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+            $0.cellFormats = [0, 14]
+        })
+        XCTAssertEqual(ws["A1"]?.value, .date(ExcelDateTime(kind: .date, year: 2021, month: 6, day: 15), serial: 44362))
+    }
+
+    func testDatesFollowTheCellFormat() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="A1" s="1"><v>44362</v></c><c r="B1" s="2"><v>44362.354166666664</v></c>\
+            <c r="C1" s="3"><v>0.354166666666667</v></c><c r="D1" s="4"><v>1.5</v></c>\
+            <c r="E1" s="5"><v>44362</v></c><c r="F1" s="6"><v>44362</v></c><c r="G1" s="1"><v>-1</v></c>\
+            <c r="H1" s="7"><v>44362</v></c></row>
+            """) {
+            $0.numberFormats = [164: "yyyy\"年\"m\"月\"d\"日\"", 165: "[h]:mm", 166: "[$-804]yyyy/m/d;@",
+                                167: "0.00\"d\""]
+            $0.cellFormats = [0, 14, 22, 20, 165, 164, 166, 167]
+        })
+        XCTAssertEqual(ws["A1"]?.value?.text, "2021-06-15")
+        XCTAssertEqual(ws["B1"]?.value?.text, "2021-06-15T08:30:00")
+        XCTAssertEqual(ws["C1"]?.value?.text, "08:30:00")
+        XCTAssertEqual(ws["D1"]?.value, .number(1.5), "elapsed time stays a number of days")
+        XCTAssertEqual(ws["E1"]?.value?.text, "2021-06-15")
+        XCTAssertEqual(ws["F1"]?.value?.text, "2021-06-15")
+        XCTAssertEqual(ws["G1"]?.value, .number(-1), "a negative serial is no date")
+        XCTAssertEqual(ws["H1"]?.value, .number(44362), "a quoted d is text, not a day")
+    }
+
+    func testThe1904DateSystem() throws {
+        let ws = try read(book("<row r=\"1\"><c r=\"A1\" s=\"1\"><v>0</v></c><c r=\"B1\" s=\"1\"><v>42900</v></c></row>") {
+            $0.date1904 = true
+            $0.cellFormats = [0, 14]
+        })
+        XCTAssertEqual(ws["A1"]?.value?.text, "1904-01-01")
+        XCTAssertEqual(ws["B1"]?.value?.text, "2021-06-15")
+    }
+
+    func testISODateCells() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="A1" t="d"><v>2021-06-15</v></c><c r="B1" t="d"><v>2021-06-15T08:30:00Z</v></c>\
+            <c r="C1" t="d" s="1"><v>2021-06-15T08:30:00</v></c><c r="D1" t="d"><v>not a date</v></c></row>
+            """) { $0.cellFormats = [0, 14] })
+        XCTAssertEqual(ws["A1"]?.value?.text, "2021-06-15")
+        XCTAssertEqual(ws["B1"]?.value?.text, "2021-06-15T08:30:00")
+        XCTAssertEqual(ws["C1"]?.value?.text, "2021-06-15", "a date-only format shows the date")
+        XCTAssertEqual(ws["D1"]?.value, .string("not a date"), "unparsable text is kept, not lost")
+    }
+
+    func testTypesFormulasAndSharedFormulas() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="e"><v>#N/A</v></c>\
+            <c r="C1"><f t="shared" ref="C1:C3" si="0">A1*2+$B$1+SUM(A:A)</f><v>2</v></c>\
+            <c r="D1"><f>NOW()</f></c></row>\
+            <row r="2"><c r="C2"><f t="shared" si="0"/><v>4</v></c></row>\
+            <row r="3"><c r="C3"><f t="shared" si="0"/></c></row>
+            """))
+        XCTAssertEqual(ws["A1"]?.value, .bool(true))
+        XCTAssertEqual(ws["B1"]?.value, .error("#N/A"))
+        XCTAssertEqual(ws["C1"]?.formula, "A1*2+$B$1+SUM(A:A)")
+        XCTAssertEqual(ws["C2"]?.formula, "A2*2+$B$1+SUM(A:A)")
+        XCTAssertEqual(ws["C2"]?.value, .number(4))
+        XCTAssertEqual(ws["C3"]?.formula, "A3*2+$B$1+SUM(A:A)")
+        XCTAssertNil(ws["C3"]?.value, "no cached value was saved")
+        XCTAssertEqual(ws["D1"]?.formula, "NOW()")
+    }
+
+    func testMergedRangesAndSheetStates() throws {
+        var b = TestWorkbook()
+        b.sheets = [("A", b.worksheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>",
+                                      after: "<mergeCells count=\"1\"><mergeCell ref=\"A1:C1\"/></mergeCells>"))]
+        let workbook = try Workbook(bytes: b.bytes, fileName: "m.xlsx")
+        let ws = try workbook.read(workbook.sheets[0])
+        XCTAssertEqual(ws.mergedRanges, ["A1:C1"])
+        XCTAssertEqual(workbook.sheets[0].state, .visible)
+    }
+
+    func testDoctypeIsRefused() {
+        let xxe = """
+            <?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+            <row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData></worksheet>
+            """
+        var b = TestWorkbook()
+        b.sheets = [("S", xxe)]
+        XCTAssertThrowsError(try read(b)) { error in
+            let e = error as? XLSXError
+            XCTAssertEqual(e?.code, "malformed-xml")
+            XCTAssertTrue(e?.message.contains("DOCTYPE") ?? false, e?.message ?? "")
+        }
+    }
+
+    func testMalformedXMLNamesThePartAndLine() {
+        var b = TestWorkbook()
+        b.sheets = [("S", "<worksheet><sheetData>\n<row r=\"1\"><c r=\"A1\"><v>1</v></row></sheetData></worksheet>")]
+        XCTAssertThrowsError(try read(b)) { error in
+            guard let e = error as? XLSXError, case .malformedPart(let part, let line, _) = e.kind else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(part, "xl/worksheets/sheet1.xml")
+            XCTAssertEqual(line, 2)
+            XCTAssertTrue(e.message.contains("test.xlsx"))
+        }
+    }
+
+    func testWrongKindsOfFileAreNamed() {
+        func code(_ bytes: [UInt8], _ name: String) -> String? {
+            do { _ = try Workbook(bytes: bytes, fileName: name); return nil } catch { return (error as? XLSXError)?.code }
+        }
+        let cfb: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)
+        let workbookStream = Array("Workbook".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        XCTAssertEqual(code([], "a.xlsx"), "empty-file")
+        XCTAssertEqual(code(Array("单位,数量\n江岸区,3\n".utf8), "a.csv"), "text-file")
+        XCTAssertEqual(code(cfb + workbookStream, "a.xls"), "xls")
+        XCTAssertEqual(code(cfb + workbookStream, "a.et"), "wps-et")
+        XCTAssertEqual(code(Array(TestWorkbook().bytes.prefix(40)), "cut.xlsx"), "corrupt-zip")
+        var ods = StoredZip()
+        ods.add("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        XCTAssertEqual(code(ods.bytes, "a.ods"), "ods")
+        var docx = StoredZip()
+        docx.add("word/document.xml", "<w/>")
+        XCTAssertEqual(code(docx.bytes, "a.docx"), "not-a-workbook")
+    }
+
+    func testPropertiesAndDefinedNames() throws {
+        var b = TestWorkbook()
+        b.sheets = [("S", b.worksheet(""))]
+        b.extraParts = [
+            ("docProps/custom.xml", """
+                <?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" \
+                xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">\
+                <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="tianbao.unit"><vt:lpwstr>jiangan</vt:lpwstr></property>\
+                <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="3" name="n"><vt:i4>7</vt:i4></property></Properties>
+                """),
+            ("docProps/core.xml", """
+                <?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+                xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>填报</dc:title><dc:creator>办公室</dc:creator></cp:coreProperties>
+                """),
+        ]
+        let workbook = try Workbook(bytes: b.bytes, fileName: "p.xlsx")
+        XCTAssertEqual(workbook.properties.custom["tianbao.unit"], "jiangan")
+        XCTAssertEqual(workbook.properties.custom["n"], "7")
+        XCTAssertEqual(workbook.properties.core["title"], "填报")
+        XCTAssertEqual(workbook.properties.core["creator"], "办公室")
+    }
+}
+
+final class NumberFormatTests: XCTestCase {
+    func testBuiltinIds() {
+        XCTAssertEqual(NumberFormat.builtinKind(0), .number)
+        XCTAssertEqual(NumberFormat.builtinKind(14), .date)
+        XCTAssertEqual(NumberFormat.builtinKind(20), .time)
+        XCTAssertEqual(NumberFormat.builtinKind(22), .dateTime)
+        XCTAssertEqual(NumberFormat.builtinKind(31), .date)
+        XCTAssertEqual(NumberFormat.builtinKind(32), .time)
+        XCTAssertEqual(NumberFormat.builtinKind(46), .duration)
+        XCTAssertEqual(NumberFormat.builtinKind(57), .date)
+        XCTAssertEqual(NumberFormat.builtinKind(10), .number)
+    }
+
+    func testCustomCodes() {
+        let cases: [(String, NumberFormatKind)] = [
+            ("yyyy-mm-dd", .date), ("yyyy/m/d h:mm", .dateTime), ("h:mm:ss", .time), ("mm:ss", .time),
+            ("[h]:mm", .duration), ("[mm]:ss", .duration), ("[Red]0.00", .number), ("[$-804]yyyy\"年\"m\"月\"", .date),
+            ("[DBNum1][$-804]yyyy\"年\"m\"月\"d\"日\"", .date), ("0.00\"天\"", .number), ("\"day \"0", .number),
+            ("General", .number), ("0.00E+00", .number), ("#,##0.00_);[Red](#,##0.00)", .number),
+            ("mmm", .date), ("AM/PM h", .time), ("A/P", .time), ("@", .number), ("0%", .number),
+            ("YYYY", .date), ("\\d0", .number), ("[>100]0;0.0", .number), ("yyyy-mm-dd;@", .date),
+            ("0;[Red]yyyy", .number),
+        ]
+        for (code, kind) in cases {
+            XCTAssertEqual(NumberFormat.kind(ofCode: code), kind, code)
+        }
+    }
+}
+
+final class DateTimeTests: XCTestCase {
+    func testSerials1900() {
+        func iso(_ s: Double, _ k: ExcelDateTime.Kind = .date) -> String? {
+            ExcelDateTime(serial: s, kind: k, date1904: false)?.iso8601
+        }
+        XCTAssertEqual(iso(1), "1900-01-01")
+        XCTAssertEqual(iso(59), "1900-02-28")
+        XCTAssertEqual(iso(61), "1900-03-01")
+        XCTAssertEqual(iso(44362), "2021-06-15")
+        XCTAssertEqual(iso(44362.5, .dateTime), "2021-06-15T12:00:00")
+        XCTAssertEqual(iso(44362, .dateTime), "2021-06-15T00:00:00")
+        XCTAssertEqual(iso(0.999999999, .dateTime), "1900-01-01T00:00:00", "rounds to the millisecond")
+        XCTAssertEqual(iso(0.5 + 0.25 / 86400, .time), "12:00:00.250")
+        XCTAssertEqual(iso(2_958_465), "9999-12-31")
+        XCTAssertNil(iso(2_958_466))
+        XCTAssertNil(iso(-1))
+    }
+
+    func testSerials1904AndBack() {
+        let d = ExcelDateTime(serial: 42900, kind: .date, date1904: true)!
+        XCTAssertEqual(d.iso8601, "2021-06-15")
+        XCTAssertEqual(d.serial(date1904: true), 42900)
+        XCTAssertEqual(d.serial(date1904: false), 44362)
+    }
+
+    func testISOParsing() {
+        XCTAssertEqual(ExcelDateTime(iso: "2021-06-15")?.iso8601, "2021-06-15")
+        XCTAssertEqual(ExcelDateTime(iso: "2021-06-15T08:30:00.5Z")?.iso8601, "2021-06-15T08:30:00.500")
+        XCTAssertEqual(ExcelDateTime(iso: "08:30:00")?.iso8601, "08:30:00")
+        XCTAssertNil(ExcelDateTime(iso: "2021-02-30"))
+        XCTAssertNil(ExcelDateTime(iso: "2021年6月15日"))
+    }
+}
+
+final class FormulaTranslatorTests: XCTestCase {
+    func testShifts() {
+        XCTAssertEqual(FormulaTranslator.translate("A1+$B1+C$1+$D$1", rows: 2, columns: 1), "B3+$B3+D$1+$D$1")
+        XCTAssertEqual(FormulaTranslator.translate("SUM(E:F)+SUM(5:6)+SUM($E:E)", rows: 1, columns: 1),
+                       "SUM(F:G)+SUM(6:7)+SUM($E:F)")
+        XCTAssertEqual(FormulaTranslator.translate("IF(A1=\"A1\",LOG10(B2),'My A1'!C3)", rows: 1, columns: 0),
+                       "IF(A2=\"A1\",LOG10(B3),'My A1'!C4)")
+        XCTAssertEqual(FormulaTranslator.translate("Sheet2!A1*1.5E+3", rows: 1, columns: 0), "Sheet2!A2*1.5E+3")
+        XCTAssertEqual(FormulaTranslator.translate("A1", rows: -1, columns: 0), "#REF!")
+        XCTAssertEqual(FormulaTranslator.translate("Table1[[#This Row],[A1]]", rows: 1, columns: 0),
+                       "Table1[[#This Row],[A1]]")
+    }
+}
+
+final class EscapeTests: XCTestCase {
+    func testDecode() {
+        func d(_ s: String) -> String { Array(s.utf8).withUnsafeBufferPointer { TextDecoding.decodeEscapes($0) } }
+        XCTAssertEqual(d("plain"), "plain")
+        XCTAssertEqual(d("_x0009_"), "\t")
+        XCTAssertEqual(d("_x005F_x0009_"), "_x0009_")
+        XCTAssertEqual(d("_x00zz_"), "_x00zz_")
+        XCTAssertEqual(d("图_x0014_图"), "图\u{14}图")
+    }
+}
