@@ -37,10 +37,10 @@ test: deps
 	$(SWIFT) test --skip-build
 
 demo: build
-	@echo "== tianbao cat --format tsv samples/demo.xlsx =="
-	@$(BIN) cat --format tsv samples/demo.xlsx
+	@echo "== tianbao cat --format tsv Tests/XLSXTests/Fixtures/corpus/xlsx/excelize__Book1.xlsx =="
+	@$(BIN) cat --format tsv Tests/XLSXTests/Fixtures/corpus/xlsx/excelize__Book1.xlsx
 	@echo
-	@echo "读取完成。完整的 JSON 输出:$(BIN) cat samples/demo.xlsx"
+	@echo "读取完成。完整的 JSON 输出:$(BIN) cat Tests/XLSXTests/Fixtures/corpus/xlsx/excelize__Book1.xlsx"
 
 # Regenerates the expected JSON of the reader's corpus tests with independent readers
 # (openpyxl, python-calamine). Needs network access to PyPI the first time.
