@@ -9,7 +9,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev
 BIN := .build/debug/tianbao
 
-.PHONY: all deps build test demo clean fixtures
+.PHONY: all deps build test demo clean fixtures embed-plan templates
 
 all: build
 
@@ -50,3 +50,7 @@ fixtures:
 
 clean:
 	rm -rf .build
+
+# Regenerates the embedded copy of the default plan from plans/default.yaml.
+embed-plan:
+	python3 scripts/embed_plan.py

@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries, seen only by the XLSX module.
@@ -17,20 +18,30 @@ let package = Package(
             name: "CZip", pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]),
         .systemLibrary(
+            name: "CXlsxWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
         // libxml2 behind opaque types: its headers (and the ICU headers they pull in)
         // never reach a Swift module, so every Swift module may import Foundation.
         .target(name: "CXMLShim", dependencies: ["CLibXML2"]),
 
-        // Reading (and later writing) XLSX packages. The only Swift module that touches C.
-        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim"]),
+        // Reading and writing XLSX packages. The only Swift module that touches C.
+        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter"]),
+
+        // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
+        // is embedded.
+        .target(name: "TianbaoPlan", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        // Per-unit templates written with the XLSX writer, and their signatures.
+        .target(name: "TianbaoTemplates", dependencies: ["TianbaoPlan", "XLSX"]),
 
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX",
+                "XLSX", "TianbaoPlan", "TianbaoTemplates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
@@ -38,5 +49,8 @@ let package = Package(
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TianbaoCLI"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX"]),
+        .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX"]),
     ]
 )

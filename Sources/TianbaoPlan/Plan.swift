@@ -1,0 +1,301 @@
+import Foundation
+
+/// A calendar day (no time, no zone), as plans state dates.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `2021-06-15`; nil for anything else or an impossible date.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// `2021-06-15`.
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// `2021年6月15日`.
+    public var chinese: String { "\(year)年\(month)月\(day)日" }
+
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+}
+
+/// A person on the leading group, or a unit's member of it.
+public struct Member: Hashable, Sendable {
+    public var role: String?
+    public var name: String
+    public var title: String
+}
+
+/// What kind of body a unit is. 区 and 功能区 are district-level.
+public enum UnitKind: String, CaseIterable, Sendable {
+    case department = "市直部门"
+    case district = "区"
+    case zone = "功能区"
+    case enterprise = "企业"
+
+    public var isDistrictLevel: Bool { self == .district || self == .zone }
+}
+
+/// A reporting unit.
+public struct Unit: Hashable, Sendable {
+    /// Stable ASCII id (`fgj`).
+    public var id: String
+    /// Full name as in the seed (`市住房保障房管局`).
+    public var name: String
+    public var kind: UnitKind
+    public var members: [Member]
+}
+
+/// A named set of units, such as 各区人民政府.
+public struct UnitGroup: Hashable, Sendable {
+    public var id: String
+    public var label: String
+    public var units: [String]
+}
+
+public struct TaskGroup: Hashable, Sendable {
+    public var id: String
+    public var title: String
+}
+
+/// A numbered task of the plan, with its units expanded (`group:districts` → every district).
+public struct PlanTask: Hashable, Sendable {
+    public var id: String
+    public var group: String
+    public var title: String
+    public var text: String
+    /// Unit ids, in the plan's order.
+    public var lead: [String]
+    public var responsible: [String]
+    /// The lead and responsible lists as written in the plan (`各区人民政府` kept as a group).
+    public var leadLabel: String
+    public var responsibleLabel: String
+    public var deliverables: [String]
+    public var deadline: Day?
+}
+
+/// A unit's part in a task.
+public enum TaskRole: String, Sendable {
+    case lead = "牵头"
+    case responsible = "责任"
+}
+
+public struct Phase: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var start: Day
+    public var end: Day
+}
+
+/// A target such as "300 communities renovated by 2021-12-31", counted from a sheet's rows.
+public struct Target: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var value: Double
+    public var unit: String
+    public var due: Day
+    public var sheet: String
+    public var field: String
+    public var equals: String
+}
+
+/// The type of a template column.
+public enum FieldType: String, CaseIterable, Sendable {
+    case text, integer, decimal, percent, date, choice
+    case yesNo = "yes-no"
+    case phone, mobile, email
+    case taskRef = "task-ref"
+}
+
+/// What a pre-filled column holds for each task row.
+public enum Prefill: String, CaseIterable, Sendable {
+    case taskId = "task.id"
+    case taskGroup = "task.group"
+    case taskTitleAndText = "task.title_and_text"
+    case role
+    case taskLead = "task.lead"
+}
+
+/// One column of a template sheet.
+public struct FieldSpec: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var type: FieldType
+    public var required: Bool
+    /// Bounds for numbers (percent: 0–100) and, as days, for dates.
+    public var min: Double?
+    public var max: Double?
+    public var minDay: Day?
+    public var maxDay: Day?
+    public var maxLength: Int?
+    /// Regular expression the text must match.
+    public var pattern: String?
+    /// Id of the choice list, and its items.
+    public var choicesId: String?
+    public var choices: [String]
+    public var prefilled: Prefill?
+    /// Column width in characters.
+    public var width: Double?
+}
+
+/// How bad a problem is.
+public enum Severity: String, Sendable, Comparable {
+    case error, warning
+
+    public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
+}
+
+/// A rule over the fields of one row (or, for `unique` and `minRowsPerMonth`, over the rows).
+public enum RowRule: Hashable, Sendable {
+    public struct Condition: Hashable, Sendable {
+        public var field: String
+        public var equals: String
+    }
+    public enum Requirement: Hashable, Sendable {
+        case equals(field: String, value: String)
+        case required(field: String)
+    }
+    /// If `condition` holds, `then` must.
+    case implies(condition: Condition, then: Requirement, severity: Severity, message: String)
+    /// A date field must not be after the round's due date.
+    case notAfterRoundEnd(field: String, severity: Severity, message: String)
+    /// A date field must not be before another.
+    case notBefore(field: String, other: String, severity: Severity, message: String)
+    /// The fields must add up to another (when any of them is filled).
+    case sum(fields: [String], equals: String, severity: Severity, message: String)
+    /// A number must lie within bounds.
+    case range(field: String, min: Double?, max: Double?, severity: Severity, message: String)
+    /// A value may appear once per unit.
+    case unique(field: String, severity: Severity, message: String)
+    /// At least `count` rows dated in each month of the round's span.
+    case minRowsPerMonth(field: String, count: Int, severity: Severity, message: String)
+}
+
+/// The layout kind of a template sheet.
+public enum SheetKind: String, Sendable {
+    /// One pre-filled, locked row per task of the unit; the unit fills the rest of each row.
+    case tasks
+    /// Empty input rows.
+    case rows
+    /// Exactly one input row.
+    case single
+    /// Long text answers, one per field.
+    case text
+}
+
+/// A template sheet and its columns.
+public struct SheetSpec: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var kind: SheetKind
+    public var title: String
+    /// Units that get this sheet; nil for every unit.
+    public var units: [String]?
+    /// Input rows offered (for `rows` sheets).
+    public var rows: Int
+    public var fields: [FieldSpec]
+    public var rules: [RowRule]
+
+    public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
+}
+
+public enum RoundKind: String, CaseIterable, Sendable {
+    case workPlan = "方案备案"
+    case monthly = "月调度"
+    case halfYear = "半年小结"
+    case yearEnd = "年度总结"
+}
+
+/// One reporting round.
+public struct Round: Hashable, Sendable {
+    public var id: String
+    public var kind: RoundKind
+    public var title: String
+    public var start: Day
+    public var due: Day
+    /// Sheet ids, in template order.
+    public var sheets: [String]
+    /// Units that report in this round; nil for every unit.
+    public var units: [String]?
+}
+
+/// The office that runs the rounds.
+public struct Office: Hashable, Sendable {
+    public var name: String
+    public var hostUnit: String
+    public var director: String
+    public var contact: String
+    public var phone: String
+    public var email: String
+}
+
+/// A whole plan: who reports what, when, in which shape.
+public struct Plan: Sendable {
+    public var id: String
+    public var version: String
+    public var title: String
+    public var subject: String
+    public var issued: Day?
+    public var office: Office
+    public var leadingGroup: [Member]
+    public var units: [Unit]
+    public var unitGroups: [UnitGroup]
+    public var taskGroups: [TaskGroup]
+    public var tasks: [PlanTask]
+    public var phases: [Phase]
+    public var targets: [Target]
+    public var choices: [String: [String]]
+    /// Choice list ids in the order the plan gives them.
+    public var choiceOrder: [String]
+    public var sheets: [SheetSpec]
+    public var rounds: [Round]
+
+    public func unit(_ id: String) -> Unit? { units.first { $0.id == id } }
+    public func unit(named name: String) -> Unit? { units.first { $0.name == name } }
+    public func round(_ id: String) -> Round? { rounds.first { $0.id == id } }
+    public func sheet(_ id: String) -> SheetSpec? { sheets.first { $0.id == id } }
+    public func task(_ id: String) -> PlanTask? { tasks.first { $0.id == id } }
+    public func taskGroup(_ id: String) -> TaskGroup? { taskGroups.first { $0.id == id } }
+
+    /// The tasks a unit leads or shares, in plan order, with its role.
+    public func tasks(for unitId: String) -> [(task: PlanTask, role: TaskRole)] {
+        tasks.compactMap { task in
+            if task.lead.contains(unitId) { return (task, .lead) }
+            if task.responsible.contains(unitId) { return (task, .responsible) }
+            return nil
+        }
+    }
+
+    /// Units that report in a round, in plan order.
+    public func units(in round: Round) -> [Unit] {
+        guard let ids = round.units else { return units }
+        return units.filter { ids.contains($0.id) }
+    }
+
+    /// The sheets a unit fills in a round, in round order (小区台账 only for district-level
+    /// units, as the sheet's `units` says).
+    public func sheets(for unit: Unit, in round: Round) -> [SheetSpec] {
+        round.sheets.compactMap { sheet($0) }.filter { $0.units?.contains(unit.id) ?? true }
+    }
+}

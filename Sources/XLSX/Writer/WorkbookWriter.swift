@@ -1,0 +1,223 @@
+import CXlsxWriter
+import Foundation
+
+/// Why a workbook could not be written.
+public struct XLSXWriteError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let detail: String
+    public var description: String { "无法写入文件“\(file)”:\(detail)" }
+}
+
+/// Writes one XLSX workbook through libxlsxwriter. The workbook handle has this object as its
+/// one owner.
+///
+/// Output is deterministic (the creation time is fixed, so the same content gives the same
+/// bytes) and atomic: the file is assembled under a temporary name in the target folder and
+/// renamed over `path` only when complete, so a reader never sees a half-written file and an
+/// interrupted run leaves the previous file whole.
+public final class WorkbookWriter {
+    /// The time written as the document's creation time (2021-01-01T00:00:00Z).
+    public static let fixedCreationTime: time_t = 1_609_459_200
+
+    public let path: String
+    private let temporaryPath: String
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
+    private var sheets: [SheetWriter] = []
+    /// C strings that must outlive the workbook (libxlsxwriter keeps some pointers until close).
+    let strings = CStringBag()
+
+    /// Starts a workbook that will be written to `path` when `close()` is called.
+    /// The corresponding C function is `workbook_new_opt`.
+    public init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        self.temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        var options = lxw_workbook_options()
+        options.constant_memory = 0
+        handle = workbook_new_opt(temporaryPath, &options)
+        guard handle != nil else {
+            throw XLSXWriteError(file: url.lastPathComponent, detail: "无法创建工作簿")
+        }
+        var props = lxw_doc_properties()
+        props.created = Self.fixedCreationTime
+        workbook_set_properties(handle, &props)
+    }
+
+    deinit {
+        if let handle {
+            // Never closed: discard what was started.
+            lxw_workbook_free(handle)
+            unlink(temporaryPath)
+        }
+    }
+
+    var workbook: UnsafeMutablePointer<lxw_workbook> { handle! }
+
+    /// Translates a libxlsxwriter return code; every call that can fail goes through here.
+    func check(_ error: lxw_error, _ what: String) throws {
+        guard error != LXW_NO_ERROR else { return }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        throw XLSXWriteError(file: name, detail: "\(what):\(String(cString: lxw_strerror(error)))")
+    }
+
+    /// Adds a worksheet. Names longer than 31 characters or with `[]:*?/\` are refused by
+    /// libxlsxwriter. The corresponding C function is `workbook_add_worksheet`.
+    public func addSheet(_ name: String) throws -> SheetWriter {
+        try name.withCString { try check(workbook_validate_sheet_name(workbook, $0), "工作表名“\(name)”无效") }
+        guard let sheet = name.withCString({ workbook_add_worksheet(workbook, $0) }) else {
+            throw XLSXWriteError(file: path, detail: "无法添加工作表“\(name)”")
+        }
+        let writer = SheetWriter(workbook: self, handle: sheet, name: name)
+        sheets.append(writer)
+        return writer
+    }
+
+    /// The libxlsxwriter format for a CellFormat, created once per distinct value.
+    func format(_ spec: CellFormat?) -> UnsafeMutablePointer<lxw_format>? {
+        guard let spec else { return nil }
+        if let existing = formats[spec] { return existing }
+        let f = workbook_add_format(workbook)!
+        if spec.bold { format_set_bold(f) }
+        if spec.italic { format_set_italic(f) }
+        if spec.underline { format_set_underline(f, UInt8(LXW_UNDERLINE_SINGLE.rawValue)) }
+        format_set_font_name(f, "宋体")
+        format_set_font_size(f, spec.fontSize ?? 11)
+        if let c = spec.fontColor { format_set_font_color(f, lxw_color_t(c)) }
+        if let c = spec.fill {
+            format_set_pattern(f, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(f, lxw_color_t(c))
+        }
+        if spec.border { format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue)) }
+        if spec.wrap { format_set_text_wrap(f) }
+        switch spec.horizontal {
+        case .general: break
+        case .left: format_set_align(f, UInt8(LXW_ALIGN_LEFT.rawValue))
+        case .center: format_set_align(f, UInt8(LXW_ALIGN_CENTER.rawValue))
+        case .right: format_set_align(f, UInt8(LXW_ALIGN_RIGHT.rawValue))
+        }
+        switch spec.vertical {
+        case .top: format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+        case .center: format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue))
+        case .bottom: format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_BOTTOM.rawValue))
+        }
+        if let nf = spec.numberFormat { nf.withCString { format_set_num_format(f, $0) } }
+        if !spec.locked { format_set_unlocked(f) }
+        formats[spec] = f
+        return f
+    }
+
+    /// Sets core document properties (title, author, …). The creation time stays fixed.
+    public func setProperties(title: String? = nil, subject: String? = nil, author: String? = nil,
+                              company: String? = nil, comments: String? = nil) throws {
+        var props = lxw_doc_properties()
+        props.created = Self.fixedCreationTime
+        props.title = strings.keep(title)
+        props.subject = strings.keep(subject)
+        props.author = strings.keep(author)
+        props.company = strings.keep(company)
+        props.comments = strings.keep(comments)
+        try check(workbook_set_properties(workbook, &props), "文档属性")
+    }
+
+    /// Adds a custom document property (text). These survive a save in Excel, WPS and
+    /// LibreOffice. The corresponding C function is `workbook_set_custom_property_string`.
+    public func setCustomProperty(_ name: String, _ value: String) throws {
+        try check(workbook_set_custom_property_string(workbook, strings.keep(name), strings.keep(value)),
+                  "自定义属性 \(name)")
+    }
+
+    /// Defines a workbook-level name (`=字典!$A$1:$A$4`).
+    public func defineName(_ name: String, _ formula: String) throws {
+        try check(workbook_define_name(workbook, name, formula), "名称 \(name)")
+    }
+
+    /// Adds a chart, to be placed on a sheet with `SheetWriter.insertChart`.
+    public func addChart(_ spec: ChartSpec) throws -> OpaquePointer {
+        let type: lxw_chart_type
+        switch spec.kind {
+        case .column: type = LXW_CHART_COLUMN
+        case .bar: type = LXW_CHART_BAR
+        case .pie: type = LXW_CHART_PIE
+        case .doughnut: type = LXW_CHART_DOUGHNUT
+        }
+        guard let chart = workbook_add_chart(workbook, UInt8(type.rawValue)) else {
+            throw XLSXWriteError(file: path, detail: "无法添加图表")
+        }
+        chart_title_set_name(chart, strings.keep(spec.title))
+        for series in spec.series {
+            let s = chart_add_series(chart, strings.keep(series.categories), strings.keep(series.values))
+            if let name = series.name { chart_series_set_name(s, strings.keep(name)) }
+            if let color = series.color {
+                var fill = lxw_chart_fill()
+                fill.color = lxw_color_t(color)
+                chart_series_set_fill(s, &fill)
+            }
+            if spec.showValues { chart_series_set_labels(s) }
+        }
+        if spec.kind == .column || spec.kind == .bar {
+            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+        }
+        return OpaquePointer(chart)
+    }
+
+    /// Assembles the package and moves it into place. The corresponding C function is
+    /// `workbook_close`.
+    public func close() throws {
+        guard let h = handle else { return }
+        handle = nil
+        let error = workbook_close(h)
+        guard error == LXW_NO_ERROR else {
+            unlink(temporaryPath)
+            try check(error, "保存失败")
+            return
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw XLSXWriteError(file: URL(fileURLWithPath: path).lastPathComponent, detail: reason)
+        }
+    }
+}
+
+/// A chart to add to a workbook.
+public struct ChartSpec: Sendable {
+    public enum Kind: Sendable { case column, bar, pie, doughnut }
+    public struct Series: Sendable {
+        public var name: String?
+        /// A range formula such as `=总览!$A$2:$A$5`.
+        public var categories: String
+        public var values: String
+        public var color: UInt32?
+        public init(name: String? = nil, categories: String, values: String, color: UInt32? = nil) {
+            self.name = name
+            self.categories = categories
+            self.values = values
+            self.color = color
+        }
+    }
+    public var kind: Kind
+    public var title: String
+    public var series: [Series]
+    public var showValues = true
+    public init(kind: Kind, title: String, series: [Series]) {
+        self.kind = kind
+        self.title = title
+        self.series = series
+    }
+}
+
+/// C strings kept alive until the bag is freed (libxlsxwriter copies most strings, but not
+/// every one, and structs such as lxw_data_validation hold plain char pointers).
+final class CStringBag {
+    private var pointers: [UnsafeMutablePointer<CChar>] = []
+
+    func keep(_ s: String?) -> UnsafeMutablePointer<CChar>? {
+        guard let s, let p = strdup(s) else { return nil }
+        pointers.append(p)
+        return p
+    }
+
+    deinit { pointers.forEach { free($0) } }
+}
