@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TianbaoCLI"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX"]),
-        .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"], exclude: ["Fixtures"]),
+        .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(
             name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX"]),
     ]

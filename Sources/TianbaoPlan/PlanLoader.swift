@@ -349,7 +349,7 @@ private struct Reader {
             let text = string(m, "text", what, required: false) ?? ""
             let leadNode = require(m, "lead", at: n, what)
             let (lead, leadLabel) = unitList(leadNode, "\(what)的牵头单位", unitIds: unitIds, groups: groups)
-            if leadNode != nil && lead.isEmpty { fail(leadNode, "\(what)没有牵头单位") }
+            if let leadNode, leadNode.sequence?.isEmpty ?? false { fail(leadNode, "\(what)没有牵头单位") }
             let (resp, respLabel) = unitList(m["responsible"], "\(what)的责任单位", unitIds: unitIds, groups: groups)
             let leadSet = Set(lead)
             let deliverables = strings(m["deliverables"], "\(what)的成果").map(\.0)
