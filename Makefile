@@ -4,9 +4,10 @@
 #   make test   installs missing system packages, builds and runs every test
 
 SWIFT ?= swift
-# Debian packages the build and the tests need (C libraries, pkg-config, Python readers for
-# the independent expected-output generator, LibreOffice for round-trip tests).
-APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev
+# Debian packages the build and the tests need: the C libraries and pkg-config, and LibreOffice
+# Calc, which the tests use as a real client (open, fill, save templates and outputs).
+# The tests also fill templates with openpyxl (from PyPI).
+APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc
 BIN := .build/debug/tianbao
 
 .PHONY: all deps build test demo clean fixtures embed-plan templates
@@ -22,12 +23,13 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "安装缺少的系统软件包:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else \
 	    echo "缺少系统软件包:$$missing"; \
 	    echo "请运行:sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
+	@python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl==3.1.5
 
 build: deps
 	$(SWIFT) build
@@ -54,3 +56,8 @@ clean:
 # Regenerates the embedded copy of the default plan from plans/default.yaml.
 embed-plan:
 	python3 scripts/embed_plan.py
+
+# Regenerates templates/2021-06 with the public demo key (a test fails when they are stale).
+templates: build
+	rm -rf templates/2021-06
+	$(BIN) templates --round 2021-06 --out templates/2021-06 --key keys/demo-signing.key

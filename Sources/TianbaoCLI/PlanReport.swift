@@ -38,7 +38,7 @@ enum PlanReport {
         return out
     }
 
-    /// Unit names, with a group named by its label when all of it is there.
+    /// ReportingUnit names, with a group named by its label when all of it is there.
     private static func names(_ plan: Plan, _ ids: [String], label: String) -> String {
         var remaining = ids
         var parts: [String] = []

@@ -58,7 +58,7 @@ public enum UnitKind: String, CaseIterable, Sendable {
 }
 
 /// A reporting unit.
-public struct Unit: Hashable, Sendable {
+public struct ReportingUnit: Hashable, Sendable {
     /// Stable ASCII id (`fgj`).
     public var id: String
     /// Full name as in the seed (`市住房保障房管局`).
@@ -85,7 +85,7 @@ public struct PlanTask: Hashable, Sendable {
     public var group: String
     public var title: String
     public var text: String
-    /// Unit ids, in the plan's order.
+    /// ReportingUnit ids, in the plan's order.
     public var lead: [String]
     public var responsible: [String]
     /// The lead and responsible lists as written in the plan (`各区人民政府` kept as a group).
@@ -259,7 +259,7 @@ public struct Plan: Sendable {
     public var issued: Day?
     public var office: Office
     public var leadingGroup: [Member]
-    public var units: [Unit]
+    public var units: [ReportingUnit]
     public var unitGroups: [UnitGroup]
     public var taskGroups: [TaskGroup]
     public var tasks: [PlanTask]
@@ -271,8 +271,8 @@ public struct Plan: Sendable {
     public var sheets: [SheetSpec]
     public var rounds: [Round]
 
-    public func unit(_ id: String) -> Unit? { units.first { $0.id == id } }
-    public func unit(named name: String) -> Unit? { units.first { $0.name == name } }
+    public func unit(_ id: String) -> ReportingUnit? { units.first { $0.id == id } }
+    public func unit(named name: String) -> ReportingUnit? { units.first { $0.name == name } }
     public func round(_ id: String) -> Round? { rounds.first { $0.id == id } }
     public func sheet(_ id: String) -> SheetSpec? { sheets.first { $0.id == id } }
     public func task(_ id: String) -> PlanTask? { tasks.first { $0.id == id } }
@@ -288,14 +288,14 @@ public struct Plan: Sendable {
     }
 
     /// Units that report in a round, in plan order.
-    public func units(in round: Round) -> [Unit] {
+    public func units(in round: Round) -> [ReportingUnit] {
         guard let ids = round.units else { return units }
         return units.filter { ids.contains($0.id) }
     }
 
     /// The sheets a unit fills in a round, in round order (小区台账 only for district-level
     /// units, as the sheet's `units` says).
-    public func sheets(for unit: Unit, in round: Round) -> [SheetSpec] {
+    public func sheets(for unit: ReportingUnit, in round: Round) -> [SheetSpec] {
         round.sheets.compactMap { sheet($0) }.filter { $0.units?.contains(unit.id) ?? true }
     }
 }

@@ -255,8 +255,8 @@ private struct Reader {
         return office
     }
 
-    mutating func readUnits(_ node: Node?) -> [Unit] {
-        var items: [(id: String, node: Node, value: Unit)] = []
+    mutating func readUnits(_ node: Node?) -> [ReportingUnit] {
+        var items: [(id: String, node: Node, value: ReportingUnit)] = []
         var names: Set<String> = []
         for n in sequence(node, "单位列表") {
             guard let m = mapping(n, "单位", allowed: ["id", "name", "kind", "members"]),
@@ -276,7 +276,7 @@ private struct Reader {
             for mn in sequence(m["members"], "单位 \(id) 的成员") {
                 if let member = readMember(mn, withRole: false) { members.append(member) }
             }
-            items.append((id, m["id"]!, Unit(id: id, name: name, kind: kind, members: members)))
+            items.append((id, m["id"]!, ReportingUnit(id: id, name: name, kind: kind, members: members)))
         }
         return uniqueIds(items, "单位")
     }

@@ -1,0 +1,176 @@
+import Foundation
+
+/// SHA-256 (FIPS 180-4), in Swift: the only digest Tianbao needs, for template signatures and
+/// file hashes in reports.
+public struct SHA256 {
+    private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+    private var buffer: [UInt8] = []
+    private var length: UInt64 = 0
+
+    private static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    public init() {}
+
+    public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        for b in bytes {
+            buffer.append(b)
+            length &+= 1
+            if buffer.count == 64 {
+                compress(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    public func finalize() -> [UInt8] {
+        var copy = self
+        let bitLength = length &* 8
+        copy.update([0x80])
+        while copy.buffer.count != 56 { copy.update([0]) }
+        copy.update((0..<8).reversed().map { UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64($0))) })
+        return copy.state.flatMap { word in (0..<4).reversed().map { UInt8(truncatingIfNeeded: word >> (8 * UInt32($0))) } }
+    }
+
+    private mutating func compress(_ block: [UInt8]) {
+        var w = [UInt32](repeating: 0, count: 64)
+        for i in 0..<16 {
+            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+        }
+        for i in 16..<64 {
+            let s0 = w[i - 15].rotr(7) ^ w[i - 15].rotr(18) ^ (w[i - 15] >> 3)
+            let s1 = w[i - 2].rotr(17) ^ w[i - 2].rotr(19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
+        for i in 0..<64 {
+            let s1 = e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = h &+ s1 &+ ch &+ Self.k[i] &+ w[i]
+            let s0 = a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+        }
+        for (i, v) in [a, b, c, d, e, f, g, h].enumerated() { state[i] = state[i] &+ v }
+    }
+
+    /// The digest of `bytes`.
+    public static func hash<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
+        var h = SHA256()
+        h.update(bytes)
+        return h.finalize()
+    }
+
+    /// The SHA-256 of a file as lowercase hex, read in chunks; nil when unreadable.
+    public static func hexOfFile(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var h = SHA256()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { h.update(chunk) }
+        return h.finalize().hex
+    }
+}
+
+private extension UInt32 {
+    func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
+}
+
+extension Array where Element == UInt8 {
+    /// Lowercase hexadecimal.
+    public var hex: String { map { String(format: "%02x", $0) }.joined() }
+}
+
+/// HMAC-SHA256 (RFC 2104).
+public enum HMAC {
+    public static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var k = key.count > 64 ? SHA256.hash(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        var inner = SHA256()
+        inner.update(k.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(k.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return outer.finalize()
+    }
+}
+
+/// The office's secret for signing templates. Templates carry an HMAC over their
+/// identification and pre-filled content; without the key a unit cannot forge another unit's
+/// template or move one to another round.
+public struct SigningKey: Sendable {
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Where the key is looked for when no `--key` is given: `$TIANBAO_KEY_FILE`, else
+    /// `~/.config/tianbao/signing.key`.
+    public static var defaultPath: String {
+        if let env = ProcessInfo.processInfo.environment["TIANBAO_KEY_FILE"], !env.isEmpty { return env }
+        return (NSHomeDirectory() as NSString).appendingPathComponent(".config/tianbao/signing.key")
+    }
+
+    /// Reads a key file: 64 hexadecimal characters (32 bytes), surrounding white space ignored.
+    public static func load(path: String) throws -> SigningKey {
+        guard let data = FileManager.default.contents(atPath: path),
+              let text = String(data: data, encoding: .utf8) else {
+            throw KeyError(message: "找不到签名密钥文件“\(path)”。请用 --key 指定办公室的密钥文件。")
+        }
+        let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard hex.count == 64, let bytes = Self.bytes(fromHex: hex) else {
+            throw KeyError(message: "签名密钥文件“\(path)”格式不对:应为 64 个十六进制字符。")
+        }
+        return SigningKey(bytes: bytes)
+    }
+
+    /// Loads the key at `path`, creating a new random one there (mode 0600) when none exists.
+    public static func loadOrCreate(path: String) throws -> (key: SigningKey, created: Bool) {
+        if FileManager.default.fileExists(atPath: path) { return (try load(path: path), false) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        guard let random = FileHandle(forReadingAtPath: "/dev/urandom"),
+              let data = try? random.read(upToCount: 32), data.count == 32 else {
+            throw KeyError(message: "无法生成签名密钥(读取 /dev/urandom 失败)。")
+        }
+        bytes = [UInt8](data)
+        let dir = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        guard FileManager.default.createFile(atPath: path, contents: Data((bytes.hex + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw KeyError(message: "无法写入签名密钥文件“\(path)”。")
+        }
+        return (SigningKey(bytes: bytes), true)
+    }
+
+    static func bytes(fromHex hex: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var chars = Array(hex.utf8)[...]
+        while chars.count >= 2 {
+            guard let byte = UInt8(String(decoding: chars.prefix(2), as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+            chars = chars.dropFirst(2)
+        }
+        return chars.isEmpty ? out : nil
+    }
+
+    /// The signature of a canonical text, as hex.
+    public func sign(_ text: String) -> String {
+        HMAC.sha256(key: bytes, message: Array(text.utf8)).hex
+    }
+}
+
+/// A key that cannot be read or made.
+public struct KeyError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,144 @@
+import TianbaoPlan
+
+/// Where things are in a template: shared by the writer and by `check`, which reads returned
+/// files at the same places. Rows and columns here are 1-based, as users see them.
+public enum TemplateLayout {
+    /// Version of this layout, written into every template.
+    public static let formatVersion = "1"
+
+    /// Row of the sheet title.
+    public static let titleRow = 1
+    /// Row of the nil-return question on `rows` sheets (label in A, answer in `nilColumn`).
+    public static let nilRow = 2
+    public static let nilColumn = 4
+    /// The answer that declares a nil return (本期无).
+    public static let nilAnswer = "是"
+    /// Row of the column headers.
+    public static let headerRow = 3
+    /// First data row.
+    public static let firstDataRow = 4
+
+    /// Name of the instructions sheet, always first.
+    public static let instructionsSheet = "填报说明"
+    /// Hidden sheet holding the dropdown lists.
+    public static let listsSheet = "字典"
+    /// Hidden sheet holding the identification (a second copy besides the custom properties).
+    public static let identitySheet = "_tianbao"
+    /// Header of the explanation column that ends every row sheet (合理性说明).
+    public static let explanationHeader = "说明"
+
+    /// Columns of a data sheet: the plan's fields, then 说明 (not on `text` sheets).
+    public static func columnCount(_ sheet: SheetSpec) -> Int {
+        sheet.kind == .text ? 2 : sheet.fields.count + 1
+    }
+
+    /// 1-based column of the 说明 column.
+    public static func explanationColumn(_ sheet: SheetSpec) -> Int { sheet.fields.count + 1 }
+
+    /// Data rows offered by a sheet for a unit (task rows for `tasks` sheets).
+    public static func dataRows(_ sheet: SheetSpec, tasks: Int) -> Int {
+        switch sheet.kind {
+        case .tasks: return tasks
+        case .rows: return sheet.rows
+        case .single: return 1
+        case .text: return sheet.fields.count
+        }
+    }
+
+    /// File name of a unit's template (and the name units are asked to keep).
+    public static func fileName(unit: ReportingUnit, round: Round) -> String { "\(unit.name)-\(round.id).xlsx" }
+
+    /// The header text of a field as shown: required ones start with `*`.
+    public static func header(_ field: FieldSpec) -> String { (field.required ? "*" : "") + field.name }
+}
+
+/// The identification a template carries, as custom document properties (`tianbao.*`, which
+/// survive a save in Excel, WPS and LibreOffice) and again on the hidden `_tianbao` sheet.
+public struct TemplateIdentity: Equatable, Sendable {
+    public var plan: String
+    public var planVersion: String
+    public var unit: String
+    public var round: String
+    public var format: String
+    public var signature: String
+
+    public static let propertyPrefix = "tianbao."
+    /// Property / row names, in the order the `_tianbao` sheet lists them.
+    public static let keys = ["plan", "plan_version", "unit", "round", "format", "signature"]
+
+    public init(plan: String, planVersion: String, unit: String, round: String, format: String, signature: String) {
+        self.plan = plan
+        self.planVersion = planVersion
+        self.unit = unit
+        self.round = round
+        self.format = format
+        self.signature = signature
+    }
+
+    /// Values by key, for writing.
+    public var values: [(String, String)] {
+        [("plan", plan), ("plan_version", planVersion), ("unit", unit), ("round", round), ("format", format),
+         ("signature", signature)]
+    }
+
+    /// Reads an identity from key/value pairs; nil when any key is missing.
+    public init?(values: [String: String]) {
+        guard let plan = values["plan"], let version = values["plan_version"], let unit = values["unit"],
+              let round = values["round"], let signature = values["signature"] else { return nil }
+        self.init(plan: plan, planVersion: version, unit: unit, round: round, format: values["format"] ?? "",
+                  signature: signature)
+    }
+}
+
+/// The pre-filled content of a unit's template for a round, and its signature.
+public enum TemplateContent {
+    /// The pre-filled cells of the task rows, row by row, as the template shows them.
+    public static func taskRows(plan: Plan, unit: ReportingUnit, sheet: SheetSpec) -> [[String]] {
+        plan.tasks(for: unit.id).map { entry in
+            sheet.fields.map { field -> String in
+                switch field.prefilled {
+                case .taskId: return entry.task.id
+                case .taskGroup:
+                    return plan.taskGroup(entry.task.group).map { "(\($0.id))\($0.title)" } ?? entry.task.group
+                case .taskTitleAndText: return entry.task.title + ":" + entry.task.text
+                case .role: return entry.role.rawValue
+                case .taskLead: return leadNames(plan: plan, task: entry.task)
+                case nil: return ""
+                }
+            }
+        }
+    }
+
+    /// The lead units of a task as a reader says them (各区人民政府 for the whole group).
+    public static func leadNames(plan: Plan, task: PlanTask) -> String {
+        var remaining = task.lead
+        var parts: [String] = []
+        for group in plan.unitGroups where !group.units.isEmpty && Set(group.units).isSubset(of: Set(remaining)) {
+            remaining.removeAll { group.units.contains($0) }
+            parts.append(group.label)
+        }
+        return (remaining.compactMap { plan.unit($0)?.name } + parts).joined(separator: "、")
+    }
+
+    /// The canonical text signed for a unit's template: identification, sheets and pre-filled
+    /// task rows. Any change to these (another unit, another round, an altered task list, a
+    /// new plan version) changes the signature.
+    public static func canonicalText(plan: Plan, unit: ReportingUnit, round: Round) -> String {
+        var lines = ["tianbao-template", "format=\(TemplateLayout.formatVersion)", "plan=\(plan.id)",
+                     "plan_version=\(plan.version)", "unit=\(unit.id)", "round=\(round.id)"]
+        let sheets = plan.sheets(for: unit, in: round)
+        lines.append("sheets=" + sheets.map(\.id).joined(separator: ","))
+        for sheet in sheets where sheet.kind == .tasks {
+            for row in taskRows(plan: plan, unit: unit, sheet: sheet) {
+                lines.append("row=" + row.joined(separator: "\u{1F}"))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func identity(plan: Plan, unit: ReportingUnit, round: Round, key: SigningKey) -> TemplateIdentity {
+        TemplateIdentity(plan: plan.id, planVersion: plan.version, unit: unit.id, round: round.id,
+                         format: TemplateLayout.formatVersion,
+                         signature: key.sign(canonicalText(plan: plan, unit: unit, round: round)))
+    }
+}
