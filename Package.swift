@@ -37,11 +37,17 @@ let package = Package(
         // Per-unit templates written with the XLSX writer, and their signatures.
         .target(name: "TianbaoTemplates", dependencies: ["TianbaoPlan", "XLSX"]),
 
+        // Checking returned files against the plan.
+        .target(name: "TianbaoCheck", dependencies: ["TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+
+        // Merging a round: the consolidated workbook, briefing, feedback and report.
+        .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoTemplates",
+                "XLSX", "TianbaoPlan", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),

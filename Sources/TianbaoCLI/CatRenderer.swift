@@ -1,3 +1,4 @@
+import TianbaoMerge
 import XLSX
 
 /// Where rendered text goes (standard output, or a string in tests).
@@ -32,9 +33,9 @@ public enum CatRenderer {
                     appendCell(cell, to: &cells)
                 }
             }
-            var head = "{\"name\":" + JSONText.quote(sheet.name) + ",\"state\":\"" + sheet.state.rawValue + "\""
+            var head = "{\"name\":" + JSONWriter.quote(sheet.name) + ",\"state\":\"" + sheet.state.rawValue + "\""
             if sheet.kind != .worksheet { head += ",\"kind\":\"" + sheet.kind.rawValue + "\"" }
-            head += ",\"merged\":[" + reader.mergedRanges.map(JSONText.quote).joined(separator: ",") + "]"
+            head += ",\"merged\":[" + reader.mergedRanges.map(JSONWriter.quote).joined(separator: ",") + "]"
             out.write(head + ",\"cells\":[")
             out.write(cells)
             out.write("]}")
@@ -46,15 +47,15 @@ public enum CatRenderer {
         s += "{\"ref\":\"" + cell.reference.description + "\""
         if let value = cell.value {
             switch value {
-            case .string(let text): s += ",\"t\":\"s\",\"v\":" + JSONText.quote(text)
+            case .string(let text): s += ",\"t\":\"s\",\"v\":" + JSONWriter.quote(text)
             case .number(let n): s += ",\"t\":\"n\",\"v\":" + NumberText.format(n)
             case .bool(let b): s += ",\"t\":\"b\",\"v\":" + (b ? "true" : "false")
             case .date(let d, _): s += ",\"t\":\"d\",\"v\":\"" + d.iso8601 + "\""
-            case .error(let e): s += ",\"t\":\"e\",\"v\":" + JSONText.quote(e)
+            case .error(let e): s += ",\"t\":\"e\",\"v\":" + JSONWriter.quote(e)
             }
         }
         // A formula without a cached value has neither "t" nor "v": its type is unknown.
-        if let f = cell.formula { s += ",\"f\":" + JSONText.quote(f) }
+        if let f = cell.formula { s += ",\"f\":" + JSONWriter.quote(f) }
         s += "}"
     }
 
@@ -109,32 +110,5 @@ public enum CatRenderer {
             }
         }
         return out
-    }
-}
-
-/// JSON string literals with non-ASCII kept as UTF-8 (as Python's `ensure_ascii=False`).
-public enum JSONText {
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import XLSX
 
 /// Where things are in a template: shared by the writer and by `check`, which reads returned
 /// files at the same places. Rows and columns here are 1-based, as users see them.
@@ -140,5 +141,50 @@ public enum TemplateContent {
         TemplateIdentity(plan: plan.id, planVersion: plan.version, unit: unit.id, round: round.id,
                          format: TemplateLayout.formatVersion,
                          signature: key.sign(canonicalText(plan: plan, unit: unit, round: round)))
+    }
+}
+
+/// What turns a template into a feedback workbook: the unit's values by sheet and cell, the
+/// problems to highlight, and the problem list.
+public struct TemplateOverlay: Sendable {
+    public static let problemSheet = "问题清单"
+
+    public struct Mark: Sendable {
+        public var isError: Bool
+        public var message: String
+        public init(isError: Bool, message: String) {
+            self.isError = isError
+            self.message = message
+        }
+    }
+
+    public struct Item: Sendable {
+        public var isError: Bool
+        public var explained: Bool
+        public var sheet: String
+        public var cell: String
+        public var message: String
+        public init(isError: Bool, explained: Bool, sheet: String, cell: String, message: String) {
+            self.isError = isError
+            self.explained = explained
+            self.sheet = sheet
+            self.cell = cell
+            self.message = message
+        }
+    }
+
+    public var heading: String
+    public var summary: String
+    public var values: [String: [CellReference: CellValue]]
+    public var marks: [String: [CellReference: Mark]]
+    public var problems: [Item]
+
+    public init(heading: String, summary: String, values: [String: [CellReference: CellValue]],
+                marks: [String: [CellReference: Mark]], problems: [Item]) {
+        self.heading = heading
+        self.summary = summary
+        self.values = values
+        self.marks = marks
+        self.problems = problems
     }
 }

@@ -44,9 +44,12 @@ public struct TemplateWriter {
         }
     }
 
-    /// Writes the template of `unit` for `round` to `path` (atomically).
-    public func write(unit: ReportingUnit, round: Round, to path: String) throws {
+    /// Writes the template of `unit` for `round` to `path` (atomically). With an overlay it
+    /// becomes a feedback workbook: the unit's own values in their cells, problem cells
+    /// highlighted with a comment, and a 问题清单 sheet first.
+    public func write(unit: ReportingUnit, round: Round, to path: String, overlay: TemplateOverlay? = nil) throws {
         let book = try WorkbookWriter(path: path)
+        self.overlay = overlay
         let sheets = plan.sheets(for: unit, in: round)
         let identity = TemplateContent.identity(plan: plan, unit: unit, round: round, key: key)
         try book.setProperties(title: "\(unit.name)-\(round.id) \(round.title)", subject: plan.title,
@@ -54,6 +57,12 @@ public struct TemplateWriter {
                                comments: "由填报(Tianbao)生成,请勿修改工作表结构。")
         for (k, v) in identity.values { try book.setCustomProperty(TemplateIdentity.propertyPrefix + k, v) }
 
+        var problemSheet: SheetWriter?
+        if let overlay {
+            let ws = try book.addSheet(TemplateOverlay.problemSheet)
+            try writeProblemList(ws, overlay: overlay)
+            problemSheet = ws
+        }
         let instructions = try book.addSheet(TemplateLayout.instructionsSheet)
         var lists = ListColumns()
         lists.add("是否", ["是", "否"])
@@ -83,8 +92,60 @@ public struct TemplateWriter {
         idSheet.protect()
         idSheet.hide()
 
-        instructions.activate()
+        (problemSheet ?? instructions).activate()
         try book.close()
+    }
+
+    /// Set for the duration of one `write` with an overlay.
+    private var overlay: TemplateOverlay? {
+        get { overlayBox.value }
+        nonmutating set { overlayBox.value = newValue }
+    }
+    private let overlayBox = OverlayBox()
+
+    final class OverlayBox: @unchecked Sendable { var value: TemplateOverlay? }
+
+    private func writeProblemList(_ ws: SheetWriter, overlay: TemplateOverlay) throws {
+        try ws.columns(0, 0, width: 6)
+        try ws.columns(1, 1, width: 8)
+        try ws.columns(2, 2, width: 12)
+        try ws.columns(3, 3, width: 9)
+        try ws.columns(4, 4, width: 80)
+        try ws.merge(0, 0, 0, 4, overlay.heading, Self.title)
+        try ws.merge(1, 0, 1, 4, overlay.summary, Self.wrapped)
+        try ws.row(1, height: 48)
+        for (c, h) in ["序号", "级别", "工作表", "单元格", "问题及处理建议"].enumerated() { try ws.write(3, c, h, Self.header) }
+        for (i, item) in overlay.problems.enumerated() {
+            let r = 4 + i
+            let fill: UInt32 = item.isError ? 0xFFC7CE : 0xFFEB9C
+            try ws.write(r, 0, Double(i + 1), Self.prefilled.with { $0.numberFormat = "0" })
+            try ws.write(r, 1, item.isError ? "错误" : (item.explained ? "已说明" : "提示"), Self.prefilled.with { $0.fill = fill })
+            try ws.write(r, 2, item.sheet, Self.prefilled)
+            try ws.write(r, 3, item.cell, Self.prefilled)
+            try ws.write(r, 4, item.message, Self.prefilled)
+        }
+        ws.freeze(rows: 4)
+        try ws.printSetup(landscape: false, repeatRows: 3...3)
+    }
+
+    /// Writes an input cell: empty, or (in feedback) the unit's value, highlighted and commented
+    /// when a problem points at it.
+    private func inputCell(_ ws: SheetWriter, sheet: String, row: Int, col: Int, format: CellFormat) throws {
+        let ref = CellReference(row: row + 1, column: col + 1)
+        let mark = overlay?.marks[sheet]?[ref]
+        let f = mark.map { m in format.with { $0.fill = m.isError ? 0xFFC7CE : 0xFFEB9C } } ?? format
+        if let value = overlay?.values[sheet]?[ref] {
+            try ws.write(row, col, value, f)
+        } else {
+            try ws.blank(row, col, f)
+        }
+    }
+
+    /// Adds the comments of an overlay's marks on a sheet.
+    private func comments(_ ws: SheetWriter, sheet: String) throws {
+        for (ref, mark) in (overlay?.marks[sheet] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try ws.comment(ref.row - 1, ref.column - 1, mark.message)
+        }
     }
 
     /// Dropdown lists laid out one per column of the hidden 字典 sheet.
@@ -122,10 +183,11 @@ public struct TemplateWriter {
             try ws.columns(1, 1, width: 100)
             for (i, field) in sheet.fields.enumerated() {
                 try ws.write(first + i, 0, TemplateLayout.header(field), Self.prefilled.with { $0.bold = true })
-                try ws.blank(first + i, 1, Self.inputFormat(field))
+                try inputCell(ws, sheet: sheet.name, row: first + i, col: 1, format: Self.inputFormat(field))
                 try ws.row(first + i, height: 150)
                 try ws.validate(first + i, 1, first + i, 1, validation(field, lists: lists))
             }
+            try comments(ws, sheet: sheet.name)
             ws.protect()
             try ws.printSetup(landscape: false)
             return
@@ -135,7 +197,7 @@ public struct TemplateWriter {
             try ws.merge(TemplateLayout.nilRow - 1, 0, TemplateLayout.nilRow - 1, TemplateLayout.nilColumn - 2,
                          "本表本期如无内容,请在右侧黄色单元格选择“\(TemplateLayout.nilAnswer)”→", Self.note)
             let nilCell = (TemplateLayout.nilRow - 1, TemplateLayout.nilColumn - 1)
-            try ws.blank(nilCell.0, nilCell.1, Self.input.with { $0.horizontal = .center })
+            try inputCell(ws, sheet: sheet.name, row: nilCell.0, col: nilCell.1, format: Self.input.with { $0.horizontal = .center })
             if let range = lists.range(TemplateLayout.nilAnswer + "(本期无)") {
                 try ws.validate(nilCell.0, nilCell.1, nilCell.0, nilCell.1, DataValidation(
                     .listFromRange(range), inputTitle: "本期无", inputMessage: "本表本期没有要报送的内容时选择“是”;有内容时请留空。",
@@ -161,10 +223,10 @@ public struct TemplateWriter {
                 if field.prefilled != nil, r < taskRows.count {
                     try ws.write(first + r, c, taskRows[r][c], Self.prefilled)
                 } else {
-                    try ws.blank(first + r, c, Self.inputFormat(field))
+                    try inputCell(ws, sheet: sheet.name, row: first + r, col: c, format: Self.inputFormat(field))
                 }
             }
-            try ws.blank(first + r, explanation, Self.input.with { $0.numberFormat = "@" })
+            try inputCell(ws, sheet: sheet.name, row: first + r, col: explanation, format: Self.input.with { $0.numberFormat = "@" })
             if sheet.kind == .tasks { try ws.row(first + r, height: 96) }
         }
 
@@ -178,6 +240,7 @@ public struct TemplateWriter {
                 inputMessage: "本行数值异常但确有原因时,请在此说明(合理性说明),最多 500 字。",
                 errorTitle: "内容过长", errorMessage: "说明最多 500 字。"))
         }
+        try comments(ws, sheet: sheet.name)
         ws.freeze(rows: TemplateLayout.headerRow, columns: sheet.kind == .tasks ? 1 : 0)
         ws.protect()
         try ws.printSetup(landscape: true, repeatRows: 0...headerRow)

@@ -89,9 +89,16 @@ struct CellStyles {
         index >= 0 && index < kinds.count ? kinds[index] : .number
     }
 
-    /// The format code of the cell format at `index`, for custom formats; nil otherwise.
+    /// The format code of the cell format at `index`: the custom code, or for the built-in
+    /// percent formats their code; nil otherwise.
     func formatCode(ofStyle index: Int) -> String? {
         guard index >= 0 && index < formatIds.count else { return nil }
-        return formatCodes[formatIds[index]]
+        let id = formatIds[index]
+        if let code = formatCodes[id] { return code }
+        switch id {
+        case 9: return "0%"
+        case 10: return "0.00%"
+        default: return nil
+        }
     }
 }

@@ -200,6 +200,10 @@ public final class Workbook {
         return props
     }
 
+    /// The number format code of a cell's style (custom codes, and the built-in percent
+    /// formats), for callers that need more than the value kind, such as a percent sign.
+    public func numberFormatCode(ofStyle index: Int) -> String? { styles.formatCode(ofStyle: index) }
+
     /// The sheet with this name, if any.
     public func sheet(named name: String) -> SheetInfo? {
         sheets.first { $0.name == name }

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import TianbaoCheck
+import TianbaoMerge
+import TianbaoPlan
+import TianbaoTemplates
+
+/// `tianbao merge DIR --round R --out OUT`: checks and merges a round.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "校验并汇总一轮报送:生成汇总表、简报、各单位反馈表和 report.json。")
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var key: KeyOptions
+
+    @Argument(help: "存放各单位报回文件的文件夹。")
+    var folder: String
+
+    @Option(help: "轮次编号,如 2021-06。")
+    var round: String
+
+    @Option(help: "输出文件夹。")
+    var out: String
+
+    func run() throws {
+        let (plan, round, merger) = try RoundSetup.prepare(plan: self.plan, key: key, round: self.round, folder: folder)
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL
+        let inURL = URL(fileURLWithPath: folder).standardizedFileURL
+        if outURL.path == inURL.path || outURL.path.hasPrefix(inURL.path + "/") {
+            printError("错误:输出文件夹不能放在报送文件夹“\(folder)”之内(否则输出会被当作报送文件读取)。")
+            throw CommandExit(.usage)
+        }
+        let result = try merger.merge(folder: folder, round: round)
+        let written = try MergeOutputs.write(result, key: try key.load(create: false), sourceFolder: inURL, to: outURL)
+        _ = plan
+        print(Summary.text(result))
+        print("输出文件:")
+        for path in written { print("  " + path) }
+        let clean = result.totals.missing == 0 && result.totals.rejected == 0
+            && !result.files.contains { $0.status == .rejected }
+            && !result.problems.contains { $0.severity == .error }
+        if !clean { throw CommandExit(.partial) }
+    }
+}
+
+/// `tianbao status DIR --round R`: the 催报 list.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "催报清单:谁已报送、谁未报送、谁迟报、谁有错误,以及各单位联络员和电话。")
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var key: KeyOptions
+
+    @Argument(help: "存放各单位报回文件的文件夹。")
+    var folder: String
+
+    @Option(help: "轮次编号,如 2021-06。")
+    var round: String
+
+    @Option(help: "输出格式:text 或 json。")
+    var format: CheckCommand.OutputFormat = .text
+
+    func run() throws {
+        let (_, round, merger) = try RoundSetup.prepare(plan: plan, key: key, round: self.round, folder: folder)
+        let result = try merger.merge(folder: folder, round: round)
+        switch format {
+        case .text:
+            print(Summary.text(result))
+            let rows = result.units.map { u -> [String] in
+                let l = u.liaison
+                let contact = l.map { [$0.name, $0.mobile.isEmpty ? $0.phone : $0.mobile] }
+                    ?? [u.unit.members.first.map { "\($0.name)(领导小组成员)" } ?? "", ""]
+                return [u.unit.name, ConsolidatedWorkbook.statusWord(u), u.submission?.file ?? "",
+                        u.submission.map { "\($0.errorCount)/\($0.warningCount)" } ?? "", contact[0], contact[1]]
+            }
+            print(TextTable.render(["单位", "状态", "文件", "错误/提示", "联络员", "电话"], rows), terminator: "")
+        case .json:
+            let o = JSONWriter()
+            o.object {
+                o.key("round"); o.string(round.id)
+                o.key("units"); o.array(result.units) { u in
+                    o.object {
+                        o.key("unit_id"); o.string(u.unit.id)
+                        o.key("unit"); o.string(u.unit.name)
+                        o.key("state"); o.string(ConsolidatedWorkbook.statusWord(u))
+                        o.key("status"); o.string(u.status.rawValue)
+                        o.key("late"); o.bool(u.late)
+                        o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }
+                        o.key("errors"); o.int(u.submission?.errorCount ?? 0)
+                        o.key("warnings"); o.int(u.submission?.warningCount ?? 0)
+                        o.key("liaison"); if let l = u.liaison { o.string(l.name) } else { o.null() }
+                        o.key("phone"); if let l = u.liaison { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
+                    }
+                }
+            }
+            print(o.text)
+        }
+        if result.totals.missing > 0 || result.totals.rejected > 0 { throw CommandExit(.partial) }
+    }
+}
+
+/// Plan, round and merger for commands that read a submissions folder.
+enum RoundSetup {
+    static func prepare(plan options: PlanOptions, key: KeyOptions, round id: String,
+                        folder: String) throws -> (Plan, Round, RoundMerger) {
+        let plan = try options.load()
+        guard let round = plan.round(id) else {
+            printError("错误:计划中没有轮次“\(id)”。可用的轮次:\(plan.rounds.map(\.id).joined(separator: "、"))")
+            throw CommandExit(.usage)
+        }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            printError("错误:报送文件夹“\(folder)”不存在。")
+            throw CommandExit(.usage)
+        }
+        let checker = SubmissionChecker(plan: plan, key: try key.load(create: false), round: round.id)
+        return (plan, round, RoundMerger(checker: checker))
+    }
+}
+
+/// One paragraph for the terminal.
+enum Summary {
+    static func text(_ r: RoundResult) -> String {
+        let t = r.totals
+        return "轮次 \(r.round.id)(截止 \(r.round.due)):应报 \(t.expected),已报送 \(t.accepted)(迟报 \(t.late)),"
+            + "被退回 \(t.rejected),未报送 \(t.missing);读取 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,退回 \(t.rowsRejected) 行。"
+    }
+}

@@ -1,0 +1,433 @@
+import Foundation
+import TianbaoCheck
+import TianbaoPlan
+import TianbaoTemplates
+import XLSX
+
+/// Writes `汇总-<round>.xlsx`, the workbook leaders open: an overview on one screen (who
+/// reported, who did not, where the plan stands, with charts), then every detail sheet with
+/// each row traceable to its source file, sheet and row.
+public struct ConsolidatedWorkbook {
+    public let result: RoundResult
+    public let figures: Figures
+    /// Folder of the submissions relative to the output folder, for links back to the cells.
+    public let sourceFolder: String
+
+    public init(result: RoundResult, sourceFolder: String) {
+        self.result = result
+        self.figures = Figures(result)
+        self.sourceFolder = sourceFolder
+    }
+
+    // Formats.
+    static let base = CellFormat()
+    static let title = base.with { $0.bold = true; $0.fontSize = 16 }
+    static let subtitle = base.with { $0.fontColor = 0x595959 }
+    static let section = base.with { $0.bold = true; $0.fontSize = 12; $0.fontColor = 0x1F4E79 }
+    static let header = base.with { $0.bold = true; $0.fill = 0xDDEBF7; $0.border = true; $0.wrap = true; $0.horizontal = .center }
+    static let cell = base.with { $0.border = true; $0.vertical = .top }
+    static let wrapped = cell.with { $0.wrap = true }
+    static let number = cell.with { $0.numberFormat = "#,##0.##" }
+    static let integer = cell.with { $0.numberFormat = "#,##0" }
+    static let percent = cell.with { $0.numberFormat = "0.0%" }
+    static let date = cell.with { $0.numberFormat = "yyyy-mm-dd" }
+    static let link = cell.with { $0.fontColor = 0x0563C1; $0.underline = true }
+    static let subtotal = cell.with { $0.bold = true; $0.fill = 0xF2F2F2; $0.numberFormat = "#,##0.##" }
+    static let big = cell.with { $0.bold = true; $0.fontSize = 14; $0.numberFormat = "#,##0" }
+
+    static let green: UInt32 = 0xC6EFCE, yellow: UInt32 = 0xFFEB9C, red: UInt32 = 0xFFC7CE, orange: UInt32 = 0xF8CBAD
+    static let grey: UInt32 = 0xE7E6E6
+
+    /// Status words and their fill colours, used by every coloured status column.
+    static let statusColors: [(String, UInt32)] = [
+        ("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red),
+        ("已完成", green), ("推进中", 0xDDEBF7), ("未启动", grey), ("滞后", red),
+        ("已完工", green), ("在建", 0xDDEBF7), ("未开工", grey), ("未报", red), ("错误", red), ("提示", yellow),
+    ]
+
+    public func write(to path: String) throws {
+        let book = try WorkbookWriter(path: path)
+        try book.setProperties(title: "\(result.plan.title) \(result.round.title)汇总", subject: result.plan.subject,
+                               author: result.plan.office.name, company: result.plan.office.name)
+        let overview = try book.addSheet("总览")
+        try writeOverview(overview, book: book)
+        try writeStatus(try book.addSheet("报送情况"))
+        try writeProgress(try book.addSheet("任务进展"))
+        try writeMatrix(try book.addSheet("任务矩阵"))
+        try writeIndicators(try book.addSheet("量化指标"))
+        try writeLedger(try book.addSheet("小区台账"))
+        try writePublicity(try book.addSheet("宣传信息"))
+        try writeLiaisons(try book.addSheet("联络员"))
+        try writeProblems(try book.addSheet("校验问题"))
+        overview.activate()
+        try book.close()
+    }
+
+    // MARK: Helpers
+
+    /// Writes a header row and sets widths, frozen header, filter and print titles.
+    private func table(_ ws: SheetWriter, headers: [(String, Double)], rows: Int, headerRow: Int = 0) throws {
+        for (c, (h, w)) in headers.enumerated() {
+            try ws.write(headerRow, c, h, Self.header)
+            try ws.columns(c, c, width: w)
+        }
+        try ws.row(headerRow, height: 30)
+        ws.freeze(rows: headerRow + 1)
+        try ws.autofilter(headerRow, 0, headerRow + max(rows, 1), headers.count - 1)
+        try ws.printSetup(landscape: true, repeatRows: headerRow...headerRow)
+        for (word, color) in Self.statusColors {
+            try ws.highlight(headerRow + 1, 0, headerRow + max(rows, 1), headers.count - 1, equalTo: word,
+                             Self.cell.with { $0.fill = color })
+        }
+    }
+
+    private func write(_ ws: SheetWriter, _ r: Int, _ c: Int, _ value: FieldValue?, _ field: FieldSpec?) throws {
+        switch value {
+        case .none: try ws.blank(r, c, Self.cell)
+        case .text(let s)?: try ws.write(r, c, s, (s.count > 20) ? Self.wrapped : Self.cell)
+        case .number(let n)?: try ws.write(r, c, n, field?.type == .integer ? Self.integer : Self.number)
+        case .date(let d)?:
+            try ws.write(r, c, ExcelDateTime(kind: .date, year: d.year, month: d.month, day: d.day), Self.date)
+        }
+    }
+
+    /// The source columns: file name and a link to the row's first cell in that file.
+    private func source(_ ws: SheetWriter, _ r: Int, _ c: Int, _ s: Submission, sheet: String, row: Int) throws {
+        try ws.write(r, c, s.file, Self.cell)
+        let place = "\(sheet)!A\(row)"
+        let target = (sourceFolder as NSString).appendingPathComponent(s.file)
+        let url = "external:\(target)#'\(sheet)'!A\(row)"
+        if url.utf8.count < 2000 {
+            try ws.link(r, c + 1, url: url, text: place, Self.link)
+        } else {
+            try ws.write(r, c + 1, place, Self.cell)
+        }
+    }
+
+    private static let sourceHeaders: [(String, Double)] = [("来源文件", 28), ("来源位置", 14)]
+
+    private func unitName(_ u: ReportingUnit) -> String { u.name }
+
+    // MARK: 总览
+
+    private func writeOverview(_ ws: SheetWriter, book: WorkbookWriter) throws {
+        let r0 = result.round, t = result.totals
+        try ws.columns(0, 0, width: 22)
+        try ws.columns(1, 2, width: 14)
+        try ws.columns(3, 3, width: 4)
+        try ws.columns(4, 12, width: 11)
+        try ws.write(0, 0, "\(result.plan.title)", Self.title)
+        try ws.write(1, 0, "\(r0.title)(轮次 \(r0.id),截止 \(r0.due.chinese))汇总", Self.section)
+        let files = result.files.filter { $0.status != .skipped }.count
+        try ws.write(2, 0, "应报 \(t.expected) 个单位;报送文件夹中共 \(result.files.count) 个文件(读取 \(files) 个)。"
+                     + "数据行:读取 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,退回 \(t.rowsRejected) 行。", Self.subtitle)
+
+        // 报送情况
+        var r = 4
+        try ws.write(r, 0, "报送情况", Self.section)
+        r += 1
+        try ws.write(r, 0, "项目", Self.header); try ws.write(r, 1, "单位数", Self.header); try ws.write(r, 2, "占应报", Self.header)
+        let onTime = t.accepted - t.late
+        let statusRows: [(String, Int)] = [("应报单位", t.expected), ("已报送(通过)", t.accepted), ("  其中按时", onTime),
+                                           ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing),
+                                           ("有表声明本期无", figures.nilUnits.count)]
+        let firstStatus = r + 1
+        for (i, (label, n)) in statusRows.enumerated() {
+            let row = r + 1 + i
+            let fill: UInt32? = label == "未报送" && n > 0 ? Self.red : (label == "被退回" && n > 0 ? Self.orange
+                : (label.contains("迟报") && n > 0 ? Self.yellow : nil))
+            try ws.write(row, 0, label, Self.cell.with { $0.fill = fill })
+            try ws.write(row, 1, Double(n), Self.big.with { $0.fontSize = 11; $0.fill = fill })
+            let ratio = t.expected > 0 ? Double(n) / Double(t.expected) : 0
+            try ws.formula(row, 2, "IF($B$\(firstStatus + 1)=0,0,B\(row + 1)/$B$\(firstStatus + 1))", result: .number(ratio),
+                           Self.percent.with { $0.fill = fill })
+        }
+        r += statusRows.count + 2
+
+        // 目标进度
+        try ws.write(r, 0, "目标进度", Self.section)
+        r += 1
+        let target = figures.target
+        let targetRows: [(String, Double)] = [
+            ("年度目标(\(target?.unit ?? "个"))", target?.value ?? 0), ("台账小区", Double(figures.communities)),
+            ("已完工", Double(figures.completed)), ("在建", Double(figures.building)), ("未开工", Double(figures.notStarted)),
+        ]
+        let targetTop = r
+        for (i, (label, n)) in targetRows.enumerated() {
+            try ws.write(r + i, 0, label, Self.cell)
+            try ws.write(r + i, 1, n, Self.big.with { $0.fontSize = 11 })
+        }
+        try ws.write(r + targetRows.count, 0, "完成率(已完工/目标)", Self.cell.with { $0.bold = true })
+        try ws.formula(r + targetRows.count, 1, "IF(B\(targetTop + 1)=0,0,B\(targetTop + 3)/B\(targetTop + 1))",
+                       result: .number((figures.targetPercent ?? 0) / 100), Self.percent.with { $0.bold = true; $0.fontSize = 14 })
+        r += targetRows.count + 2
+
+        // 投资情况
+        try ws.write(r, 0, "计划投资(万元)", Self.section)
+        r += 1
+        let investTop = r
+        try ws.write(r, 0, "计划投资合计", Self.cell.with { $0.bold = true })
+        try ws.write(r, 1, figures.plannedInvestment, Self.number.with { $0.bold = true })
+        for (i, src) in figures.investmentBySource.enumerated() {
+            try ws.write(r + 1 + i, 0, "  " + src.name, Self.cell)
+            try ws.write(r + 1 + i, 1, src.amount, Self.number)
+        }
+        let sourceSum = FieldReader.rounded(figures.investmentBySource.map(\.amount).reduce(0, +))
+        let sourcesEnd = r + figures.investmentBySource.count
+        try ws.write(sourcesEnd + 1, 0, "各来源合计", Self.cell)
+        try ws.formula(sourcesEnd + 1, 1, "SUM(B\(investTop + 2):B\(sourcesEnd + 1))", result: .number(sourceSum), Self.number)
+        r = sourcesEnd + 3
+
+        // 任务进展状态
+        try ws.write(r, 0, "任务进展(条)", Self.section)
+        r += 1
+        let taskTop = r
+        for (i, status) in Figures.statusOrder.enumerated() {
+            let fill = Self.statusColors.first { $0.0 == status }?.1
+            try ws.write(r + i, 0, status, Self.cell.with { $0.fill = fill })
+            try ws.write(r + i, 1, Double(figures.taskStatus[status] ?? 0), Self.integer)
+        }
+        try ws.write(r + 4, 0, "合计", Self.cell.with { $0.bold = true })
+        try ws.formula(r + 4, 1, "SUM(B\(taskTop + 1):B\(taskTop + 4))", result: .number(Double(figures.taskRows)), Self.integer)
+
+        // Charts on the right.
+        let statusChart = try book.addChart(ChartSpec(kind: .column, title: "报送情况", series: [
+            .init(name: "单位数", categories: "=总览!$A$\(firstStatus + 2):$A$\(firstStatus + 6)",
+                  values: "=总览!$B$\(firstStatus + 2):$B$\(firstStatus + 6)", color: 0x5B9BD5)]))
+        try ws.insertChart(4, 4, statusChart, widthScale: 1.2, heightScale: 1.0)
+        let taskChart = try book.addChart(ChartSpec(kind: .pie, title: "任务进展状态", series: [
+            .init(name: "条数", categories: "=总览!$A$\(taskTop + 1):$A$\(taskTop + 4)",
+                  values: "=总览!$B$\(taskTop + 1):$B$\(taskTop + 4)")]))
+        try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
+        try ws.printSetup(landscape: true)
+    }
+
+    // MARK: 报送情况
+
+    public static func statusWord(_ u: UnitOutcome) -> String {
+        switch u.status {
+        case .accepted: return u.late ? "迟报" : "已报送"
+        case .rejected: return "被退回"
+        case .missing: return "未报送"
+        }
+    }
+
+    private func writeStatus(_ ws: SheetWriter) throws {
+        let headers: [(String, Double)] = [("序号", 6), ("单位", 30), ("类型", 9), ("状态", 9), ("报送文件", 32), ("保存时间", 17),
+                                           ("错误", 6), ("提示", 6), ("本期无的表", 14), ("联络员", 10), ("职务", 14),
+                                           ("办公电话", 15), ("手机", 14), ("领导小组成员", 22), ("说明", 40)]
+        try table(ws, headers: headers, rows: result.units.count)
+        for (i, u) in result.units.enumerated() {
+            let r = i + 1
+            try ws.write(r, 0, Double(i + 1), Self.integer)
+            try ws.write(r, 1, u.unit.name, Self.cell)
+            try ws.write(r, 2, u.unit.kind.rawValue, Self.cell)
+            try ws.write(r, 3, Self.statusWord(u), Self.cell)
+            try ws.write(r, 4, u.submission?.file ?? "", Self.cell)
+            try ws.write(r, 5, u.submission?.savedAt.map(RoundResult.chinaTime) ?? "", Self.cell)
+            try ws.write(r, 6, Double(u.submission?.errorCount ?? 0), Self.integer)
+            try ws.write(r, 7, Double(u.submission?.warningCount ?? 0), Self.integer)
+            let nilNames = (u.submission?.nilSheets ?? []).compactMap { result.plan.sheet($0)?.name }
+            try ws.write(r, 8, nilNames.joined(separator: "、"), Self.cell)
+            let l = u.liaison
+            try ws.write(r, 9, l?.name ?? "", Self.cell)
+            try ws.write(r, 10, l?.title ?? "", Self.cell)
+            try ws.write(r, 11, l?.phone ?? "", Self.cell)
+            try ws.write(r, 12, l?.mobile ?? "", Self.cell)
+            try ws.write(r, 13, u.unit.members.map { "\($0.name)(\($0.title))" }.joined(separator: "、"), Self.cell)
+            var notes: [String] = []
+            if !u.superseded.isEmpty { notes.append("以最新文件为准,已替代:" + u.superseded.joined(separator: "、")) }
+            if !u.otherRejected.isEmpty { notes.append("另有被退回文件:" + u.otherRejected.joined(separator: "、")) }
+            if u.status == .rejected, let p = u.submission?.problems.first(where: { $0.severity == .error }) {
+                notes.append("退回原因:" + p.message)
+            }
+            try ws.write(r, 14, notes.joined(separator: ";"), Self.wrapped)
+        }
+    }
+
+    // MARK: Detail sheets
+
+    private func detail(_ ws: SheetWriter, sheetId: String, leading: [(String, Double)],
+                        leadingValues: (ReportingUnit, CheckedRow) -> [String]) throws {
+        guard let spec = result.plan.sheet(sheetId) else { return }
+        let fields = spec.fields.filter { $0.prefilled == nil || $0.prefilled == .taskId }
+        let rows = result.rows(sheetId)
+        let headers = leading + fields.map { ($0.name, min(max($0.width ?? 12, 8), 40)) } + [("说明", 24)] + Self.sourceHeaders
+        try table(ws, headers: headers, rows: rows.count)
+        for (i, (unit, s, row)) in rows.enumerated() {
+            let r = i + 1
+            var c = 0
+            for v in leadingValues(unit, row) { try ws.write(r, c, v, Self.cell); c += 1 }
+            for f in fields {
+                try write(ws, r, c, row.values[f.id], f)
+                c += 1
+            }
+            try ws.write(r, c, row.explanation ?? "", Self.wrapped)
+            try source(ws, r, c + 1, s, sheet: spec.name, row: row.row)
+        }
+    }
+
+    private func writeProgress(_ ws: SheetWriter) throws {
+        try detail(ws, sheetId: "progress", leading: [("单位", 26), ("角色", 6), ("任务", 18)]) { unit, row in
+            let id = row.values["task"]?.text ?? ""
+            let role = result.plan.task(id).map { $0.lead.contains(unit.id) ? "牵头" : "责任" } ?? ""
+            return [unit.name, role, result.plan.task(id)?.title ?? ""]
+        }
+    }
+
+    private func writeIndicators(_ ws: SheetWriter) throws {
+        try detail(ws, sheetId: "indicators", leading: [("单位", 26)]) { unit, _ in [unit.name] }
+    }
+
+    private func writeLiaisons(_ ws: SheetWriter) throws {
+        try detail(ws, sheetId: "liaison", leading: [("单位", 26)]) { unit, _ in [unit.name] }
+    }
+
+    private func writeMatrix(_ ws: SheetWriter) throws {
+        let units = result.units
+        try ws.write(0, 0, "任务", Self.header)
+        try ws.write(0, 1, "牵头单位", Self.header)
+        try ws.columns(0, 0, width: 26)
+        try ws.columns(1, 1, width: 16)
+        for (j, u) in units.enumerated() {
+            try ws.write(0, j + 2, Self.shortName(u.unit), Self.header.with { $0.fontSize = 9 })
+            try ws.columns(j + 2, j + 2, width: 7)
+        }
+        try ws.row(0, height: 60)
+        var status: [String: [String: String]] = [:]
+        for (unit, _, row) in result.rows("progress") {
+            if let t = row.values["task"]?.text { status[t, default: [:]][unit.id] = row.values["status"]?.text ?? "" }
+        }
+        for (i, task) in result.plan.tasks.enumerated() {
+            try ws.write(i + 1, 0, "\(task.id) \(task.title)", Self.cell)
+            try ws.write(i + 1, 1, TemplateContent.leadNames(plan: result.plan, task: task), Self.cell)
+            for (j, u) in units.enumerated() {
+                let involved = task.lead.contains(u.unit.id) || task.responsible.contains(u.unit.id)
+                let text: String
+                if !involved { text = "" } else if u.status != .accepted { text = "未报" } else {
+                    text = status[task.id]?[u.unit.id] ?? "未报"
+                }
+                try ws.write(i + 1, j + 2, text, Self.cell.with { $0.horizontal = .center; $0.fontSize = 9 })
+            }
+        }
+        ws.freeze(rows: 1, columns: 2)
+        for (word, color) in Self.statusColors {
+            try ws.highlight(1, 2, result.plan.tasks.count, units.count + 1, equalTo: word, Self.cell.with { $0.fill = color })
+        }
+        try ws.printSetup(landscape: true)
+    }
+
+    /// A short column label: `江岸区`, `东湖高新区` …
+    static func shortName(_ u: ReportingUnit) -> String {
+        var s = u.name
+        for suffix in ["人民政府", "管委会"] where s.hasSuffix(suffix) { s.removeLast(suffix.count) }
+        if let open = s.firstIndex(of: "(") { s = String(s[..<open]) }
+        if s.hasPrefix("市") && s.count > 2 { s.removeFirst() }
+        if s.hasPrefix("武汉") && s.count > 4 { s.removeFirst(2) }
+        return s
+    }
+
+    private func writeLedger(_ ws: SheetWriter) throws {
+        guard let spec = result.plan.sheet("ledger") else { return }
+        let rows = result.rows("ledger")
+        let headers = [("区", 22.0)] + spec.fields.map { ($0.name, min(max($0.width ?? 12, 8), 30)) } + [("说明", 24)] + Self.sourceHeaders
+        let groups = Dictionary(grouping: rows, by: { $0.unit.id })
+        let order = result.units.map(\.unit).filter { groups[$0.id] != nil }
+        try table(ws, headers: headers, rows: rows.count + order.count + 1)
+        let summed = Set(spec.fields.filter { [.integer, .decimal].contains($0.type) && $0.id != "built" }.map(\.id))
+        var r = 1
+        var subtotalRows: [Int] = []
+        var grand: [String: Double] = [:]
+        for unit in order {
+            let first = r
+            var sums: [String: Double] = [:]
+            var completed = 0
+            for (_, s, row) in groups[unit.id]! {
+                try ws.write(r, 0, unit.name, Self.cell)
+                for (i, f) in spec.fields.enumerated() {
+                    try write(ws, r, i + 1, row.values[f.id], f)
+                    if summed.contains(f.id) { sums[f.id, default: 0] += row.values[f.id]?.number ?? 0 }
+                }
+                if row.values["status"]?.text == "已完工" { completed += 1 }
+                try ws.write(r, spec.fields.count + 1, row.explanation ?? "", Self.wrapped)
+                try source(ws, r, spec.fields.count + 2, s, sheet: spec.name, row: row.row)
+                r += 1
+            }
+            try ws.write(r, 0, "\(unit.name) 小计", Self.subtotal)
+            try ws.write(r, 1, "\(r - first) 个小区", Self.subtotal)
+            for (i, f) in spec.fields.enumerated() where i > 0 {
+                let col = CellReference.columnName(i + 2)
+                if summed.contains(f.id) {
+                    let v = FieldReader.rounded(sums[f.id] ?? 0)
+                    grand[f.id, default: 0] += v
+                    try ws.formula(r, i + 1, "SUBTOTAL(9,\(col)\(first + 1):\(col)\(r))", result: .number(v), Self.subtotal)
+                } else if f.id == "status" {
+                    try ws.write(r, i + 1, "已完工 \(completed) 个", Self.subtotal)
+                } else {
+                    try ws.blank(r, i + 1, Self.subtotal)
+                }
+            }
+            subtotalRows.append(r)
+            r += 1
+        }
+        try ws.write(r, 0, "合计", Self.subtotal)
+        try ws.write(r, 1, "\(rows.count) 个小区", Self.subtotal)
+        for (i, f) in spec.fields.enumerated() where i > 0 {
+            let col = CellReference.columnName(i + 2)
+            if summed.contains(f.id) {
+                try ws.formula(r, i + 1, "SUBTOTAL(9,\(col)2:\(col)\(r))", result: .number(FieldReader.rounded(grand[f.id] ?? 0)),
+                               Self.subtotal)
+            } else if f.id == "status" {
+                try ws.write(r, i + 1, "已完工 \(figures.completed) 个", Self.subtotal)
+            } else {
+                try ws.blank(r, i + 1, Self.subtotal)
+            }
+        }
+    }
+
+    private func writePublicity(_ ws: SheetWriter) throws {
+        try detail(ws, sheetId: "publicity", leading: [("单位", 26)]) { unit, _ in [unit.name] }
+        // Items per unit per month, to the right of the list.
+        let rows = result.rows("publicity")
+        let months = Set(rows.compactMap { $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } }).sorted()
+        let spec = result.plan.sheet("publicity")!
+        let left = spec.fields.count + 1 + 1 + Self.sourceHeaders.count + 1
+        try ws.write(0, left, "单位", Self.header)
+        try ws.columns(left, left, width: 26)
+        for (j, m) in months.enumerated() {
+            try ws.write(0, left + 1 + j, "\(m / 100)年\(m % 100)月", Self.header)
+            try ws.columns(left + 1 + j, left + 1 + j, width: 10)
+        }
+        try ws.write(0, left + 1 + months.count, "合计", Self.header)
+        for (i, u) in result.units.enumerated() {
+            try ws.write(i + 1, left, u.unit.name, Self.cell)
+            var total = 0
+            for (j, m) in months.enumerated() {
+                let n = rows.filter { $0.unit.id == u.unit.id && $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } == m }.count
+                total += n
+                try ws.write(i + 1, left + 1 + j, Double(n), n == 0 ? Self.integer.with { $0.fill = Self.red } : Self.integer)
+            }
+            try ws.write(i + 1, left + 1 + months.count, Double(total), Self.integer.with { $0.bold = true })
+        }
+    }
+
+    private func writeProblems(_ ws: SheetWriter) throws {
+        let headers: [(String, Double)] = [("序号", 6), ("单位", 26), ("文件", 30), ("级别", 6), ("工作表", 10), ("单元格", 8),
+                                           ("规则", 16), ("填写值", 20), ("问题及处理建议", 60), ("已说明", 7)]
+        let problems = result.problems
+        try table(ws, headers: headers, rows: problems.count)
+        for (i, p) in problems.enumerated() {
+            let r = i + 1
+            try ws.write(r, 0, Double(i + 1), Self.integer)
+            try ws.write(r, 1, p.unit.flatMap { result.plan.unit($0)?.name } ?? "(未识别)", Self.cell)
+            try ws.write(r, 2, p.file, Self.cell)
+            try ws.write(r, 3, p.severity == .error ? "错误" : "提示", Self.cell)
+            try ws.write(r, 4, p.sheet ?? "", Self.cell)
+            try ws.write(r, 5, p.cell ?? "", Self.cell)
+            try ws.write(r, 6, p.rule, Self.cell)
+            try ws.write(r, 7, p.value, Self.cell)
+            try ws.write(r, 8, p.message, Self.wrapped)
+            try ws.write(r, 9, p.explained ? "是" : "", Self.cell)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import TianbaoCheck
+import TianbaoPlan
+
+/// The figures leaders read, computed once from a round and shared by the consolidated
+/// workbook and the briefing.
+public struct Figures: Sendable {
+    public struct DistrictLedger: Sendable {
+        public var unit: ReportingUnit
+        public var communities = 0
+        public var completed = 0
+        public var building = 0
+        public var notStarted = 0
+        public var investment = 0.0
+    }
+
+    /// Task rows by status (未启动/推进中/已完成/滞后), over accepted units.
+    public var taskStatus: [String: Int] = [:]
+    public var taskRows = 0
+    /// Communities by ledger status.
+    public var communities = 0
+    public var completed = 0
+    public var building = 0
+    public var notStarted = 0
+    /// The community target (from the plan's targets), if any.
+    public var target: Target?
+    public var plannedInvestment = 0.0
+    /// Investment by source field id, in plan order.
+    public var investmentBySource: [(id: String, name: String, amount: Double)] = []
+    public var elevators = 0.0
+    public var parking = 0.0
+    public var districts: [DistrictLedger] = []
+    public var publicityItems = 0
+    /// Units that declared a nil return for at least one sheet.
+    public var nilUnits: [ReportingUnit] = []
+    /// Lagging task rows: (unit, task id, problems text).
+    public var lagging: [(unit: ReportingUnit, task: String, problems: String)] = []
+
+    public static let statusOrder = ["未启动", "推进中", "已完成", "滞后"]
+    static let sourceFields = ["src_central", "src_province", "src_city", "src_district", "src_bond", "src_social",
+                               "src_residents", "src_utilities"]
+
+    public init(_ r: RoundResult) {
+        for (unit, _, row) in r.rows("progress") {
+            taskRows += 1
+            if let s = row.values["status"]?.text {
+                taskStatus[s, default: 0] += 1
+                if s == "滞后" { lagging.append((unit, row.values["task"]?.text ?? "", row.values["problems"]?.text ?? "")) }
+            }
+        }
+        target = r.plan.targets.first
+        let ledger = r.plan.sheet("ledger")
+        var sums: [String: Double] = [:]
+        var byUnit: [String: DistrictLedger] = [:]
+        for (unit, _, row) in r.rows("ledger") {
+            communities += 1
+            var d = byUnit[unit.id] ?? DistrictLedger(unit: unit)
+            d.communities += 1
+            switch row.values["status"]?.text {
+            case "已完工": completed += 1; d.completed += 1
+            case "在建": building += 1; d.building += 1
+            case "未开工": notStarted += 1; d.notStarted += 1
+            default: break
+            }
+            let invest = row.values["invest"]?.number ?? 0
+            plannedInvestment += invest
+            d.investment += invest
+            for id in Self.sourceFields { sums[id, default: 0] += row.values[id]?.number ?? 0 }
+            elevators += row.values["elevators"]?.number ?? 0
+            parking += row.values["parking"]?.number ?? 0
+            byUnit[unit.id] = d
+        }
+        investmentBySource = Self.sourceFields.compactMap { id in
+            guard let f = ledger?.field(id) else { return nil }
+            return (id, f.name.replacingOccurrences(of: "(万元)", with: ""), FieldReader.rounded(sums[id] ?? 0))
+        }
+        plannedInvestment = FieldReader.rounded(plannedInvestment)
+        districts = r.units.filter { byUnit[$0.unit.id] != nil }.map { byUnit[$0.unit.id]! }
+        publicityItems = r.rows("publicity").count
+        nilUnits = r.units.filter { !($0.submission?.nilSheets.isEmpty ?? true) && $0.status == .accepted }.map(\.unit)
+    }
+
+    /// Completed communities against the target, in percent.
+    public var targetPercent: Double? {
+        guard let t = target, t.value > 0 else { return nil }
+        return Double(completed) / t.value * 100
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import TianbaoCheck
+import TianbaoPlan
+import TianbaoTemplates
+import XLSX
+
+/// How a unit stands in a round.
+public enum UnitStatus: String, Sendable {
+    case accepted, rejected, missing
+}
+
+/// How one file in the submissions folder was treated.
+public enum FileStatus: String, Sendable {
+    /// The unit's file that counts.
+    case accepted
+    case rejected
+    /// An accepted file replaced by a newer accepted file of the same unit.
+    case superseded
+    /// Not read: sub-folders, lock files, links.
+    case skipped
+}
+
+public struct FileOutcome: Sendable {
+    public var file: String
+    public var unitId: String?
+    public var status: FileStatus
+    public var submission: Submission?
+    /// Why a file was skipped.
+    public var note: String?
+    public var problems: [Problem] { submission?.problems ?? [] }
+}
+
+public struct UnitOutcome: Sendable {
+    public var unit: ReportingUnit
+    public var status: UnitStatus
+    public var late: Bool
+    /// The file that counts: the accepted one, else the newest rejected one.
+    public var submission: Submission?
+    public var superseded: [String]
+    /// Other rejected files of the unit (older or newer than the one that counts).
+    public var otherRejected: [String]
+    /// The liaison named in this round's file, if any.
+    public var liaison: (name: String, title: String, phone: String, mobile: String)? {
+        guard let row = submission?.rows.first(where: { $0.sheet == "liaison" && $0.accepted }) else { return nil }
+        return (row.values["name"]?.text ?? "", row.values["title"]?.text ?? "", row.values["office_phone"]?.text ?? "",
+                row.values["mobile"]?.text ?? "")
+    }
+}
+
+public struct Totals: Sendable {
+    public var expected = 0, accepted = 0, rejected = 0, missing = 0, late = 0
+    public var rowsRead = 0, rowsMerged = 0, rowsRejected = 0
+}
+
+/// A checked round: every unit and every file, ready for the outputs.
+public struct RoundResult: Sendable {
+    public var plan: Plan
+    public var round: Round
+    public var units: [UnitOutcome]
+    public var files: [FileOutcome]
+    public var totals: Totals
+
+    /// Accepted rows of accepted units for a sheet, in unit order, with their unit.
+    public func rows(_ sheetId: String) -> [(unit: ReportingUnit, submission: Submission, row: CheckedRow)] {
+        units.flatMap { outcome -> [(ReportingUnit, Submission, CheckedRow)] in
+            guard outcome.status == .accepted, let s = outcome.submission else { return [] }
+            return s.rows.filter { $0.sheet == sheetId && $0.accepted }.map { (outcome.unit, s, $0) }
+        }
+    }
+
+    /// Every problem of the files that count and of rejected files, in unit and file order.
+    public var problems: [Problem] {
+        files.filter { $0.status != .superseded }.flatMap(\.problems)
+    }
+
+    /// The day a file was saved, in China Standard Time (UTC+8).
+    public static func chinaDay(_ date: Date) -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return Day(year: c.year!, month: c.month!, day: c.day!)
+    }
+
+    /// `2021-06-14 10:30` in China Standard Time.
+    public static func chinaTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+}
+
+/// Checks every file of a submissions folder and decides, unit by unit, what counts.
+public struct RoundMerger: Sendable {
+    public let checker: SubmissionChecker
+    public var plan: Plan { checker.plan }
+
+    public init(checker: SubmissionChecker) { self.checker = checker }
+
+    /// The files of a folder, sorted by name; sub-folders, links and lock files are reported
+    /// as skipped, never read.
+    public static func listFolder(_ dir: String) throws -> [(name: String, path: String, skip: String?)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.compactMap { name in
+            let path = (dir as NSString).appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            let attrs = try? FileManager.default.attributesOfItem(atPath: path)
+            if attrs?[.type] as? FileAttributeType == .typeSymbolicLink {
+                return (name, path, "链接文件,出于安全原因未读取")
+            }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                return (name, path, "子文件夹,未读取(请把文件直接放在报送文件夹中)")
+            }
+            if name.hasPrefix("~$") || (name.hasPrefix(".~lock.") && name.hasSuffix("#")) {
+                return (name, path, "Office/WPS/LibreOffice 的临时锁文件,已跳过")
+            }
+            if name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" {
+                return (name, path, "系统文件,已跳过")
+            }
+            return (name, path, nil)
+        }
+    }
+
+    /// Checks the folder's files and resolves each unit. Files are checked on all cores; the
+    /// result does not depend on their order.
+    public func merge(folder: String, round: Round) throws -> RoundResult {
+        let entries = try Self.listFolder(folder)
+        let toCheck = entries.enumerated().filter { $0.element.skip == nil }
+        let results = ResultSlots(count: entries.count)
+        let checker = self.checker
+        DispatchQueue.concurrentPerform(iterations: toCheck.count) { i in
+            let (index, entry) = toCheck[i]
+            results.set(index, checker.check(path: entry.path, name: entry.name))
+        }
+        let checked = results.values
+        var files: [FileOutcome] = entries.enumerated().map { i, e in
+            if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip) }
+            let s = checked[i]!
+            return FileOutcome(file: e.name, unitId: s.unit?.id, status: s.fileAccepted ? .accepted : .rejected, submission: s)
+        }
+        var units: [UnitOutcome] = []
+        for unit in plan.units(in: round) {
+            let mine = files.indices.filter { files[$0].unitId == unit.id }
+            // The newest accepted file wins: by the time the unit saved it (the workbook's own
+            // record), then by file name.
+            func newer(_ a: Int, _ b: Int) -> Bool {
+                let da = files[a].submission?.savedAt ?? .distantPast, db = files[b].submission?.savedAt ?? .distantPast
+                return da != db ? da > db : Array(files[a].file.utf8).lexicographicallyPrecedes(Array(files[b].file.utf8)) == false
+            }
+            let accepted = mine.filter { files[$0].status == .accepted }.sorted(by: newer)
+            let rejected = mine.filter { files[$0].status == .rejected }.sorted(by: newer)
+            var outcome = UnitOutcome(unit: unit, status: .missing, late: false, submission: nil, superseded: [], otherRejected: [])
+            if let winner = accepted.first {
+                outcome.status = .accepted
+                outcome.submission = files[winner].submission
+                for loser in accepted.dropFirst() {
+                    files[loser].status = .superseded
+                    outcome.superseded.append(files[loser].file)
+                }
+                outcome.otherRejected = rejected.map { files[$0].file }
+            } else if let latest = rejected.first {
+                outcome.status = .rejected
+                outcome.submission = files[latest].submission
+                outcome.otherRejected = rejected.dropFirst().map { files[$0].file }
+            }
+            if let saved = outcome.submission?.savedAt, outcome.status != .missing {
+                outcome.late = RoundResult.chinaDay(saved) > round.due
+            }
+            units.append(outcome)
+        }
+        var totals = Totals()
+        totals.expected = units.count
+        totals.accepted = units.filter { $0.status == .accepted }.count
+        totals.rejected = units.filter { $0.status == .rejected }.count
+        totals.missing = units.filter { $0.status == .missing }.count
+        totals.late = units.filter { $0.late && $0.status == .accepted }.count
+        for f in files where f.status == .accepted || f.status == .rejected {
+            guard let s = f.submission else { continue }
+            totals.rowsRead += s.rowsRead
+            let merged = f.status == .accepted ? s.rowsAccepted : 0
+            totals.rowsMerged += merged
+            totals.rowsRejected += s.rowsRead - merged
+        }
+        return RoundResult(plan: plan, round: round, units: units, files: files, totals: totals)
+    }
+}
+
+/// Results written by parallel workers into fixed slots, so the order never depends on timing.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [Submission?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Submission) {
+        lock.lock()
+        slots[i] = value
+        lock.unlock()
+    }
+
+    var values: [Submission?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}

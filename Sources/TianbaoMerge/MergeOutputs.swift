@@ -1,0 +1,70 @@
+import Foundation
+import TianbaoCheck
+import TianbaoPlan
+import TianbaoTemplates
+
+/// Writes every output of a merged round into a folder, each file atomically.
+public enum MergeOutputs {
+    /// Writes 汇总, 简报 (md, html), 反馈/ and report.json; returns the paths written.
+    /// Feedback files left by an earlier run for units that no longer have problems are removed.
+    @discardableResult
+    public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL) throws -> [String] {
+        let fm = FileManager.default
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        let round = result.round
+        var written: [String] = []
+
+        let workbook = out.appendingPathComponent("汇总-\(round.id).xlsx").path
+        try ConsolidatedWorkbook(result: result, sourceFolder: relativePath(from: out, to: sourceFolder)).write(to: workbook)
+        written.append(workbook)
+
+        let briefing = Briefing(result: result)
+        let md = out.appendingPathComponent("简报-\(round.id).md").path
+        try writeText(briefing.markdown, to: md)
+        let html = out.appendingPathComponent("简报-\(round.id).html").path
+        try writeText(briefing.html, to: html)
+        written += [md, html]
+
+        let feedbackDir = out.appendingPathComponent("反馈")
+        try fm.createDirectory(at: feedbackDir, withIntermediateDirectories: true)
+        var feedbackFiles: Set<String> = []
+        let feedback = FeedbackWriter(plan: result.plan, key: key)
+        for outcome in result.units where !(outcome.submission?.problems.isEmpty ?? true) {
+            let name = FeedbackWriter.fileName(unit: outcome.unit, round: round)
+            let path = feedbackDir.appendingPathComponent(name).path
+            try feedback.write(outcome, round: round, to: path)
+            feedbackFiles.insert(name)
+            written.append(path)
+        }
+        for old in (try? fm.contentsOfDirectory(atPath: feedbackDir.path)) ?? []
+        where old.hasSuffix("-\(round.id)-反馈.xlsx") && !feedbackFiles.contains(old) {
+            try? fm.removeItem(at: feedbackDir.appendingPathComponent(old))
+        }
+
+        let report = out.appendingPathComponent("report.json").path
+        try writeText(ReportJSON.render(result), to: report)
+        written.append(report)
+        return written
+    }
+
+    /// Writes text through a temporary file and a rename, so readers never see half a file.
+    public static func writeText(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try Data(text.utf8).write(to: tmp)
+        guard rename(tmp.path, path) == 0 else {
+            try? FileManager.default.removeItem(at: tmp)
+            throw CocoaError(.fileWriteUnknown)
+        }
+    }
+
+    /// `../submissions/2021-06` from `out/2021-06` to `submissions/2021-06`.
+    static func relativePath(from base: URL, to target: URL) -> String {
+        let a = base.standardizedFileURL.pathComponents, b = target.standardizedFileURL.pathComponents
+        var i = 0
+        while i < a.count && i < b.count && a[i] == b[i] { i += 1 }
+        let ups = Array(repeating: "..", count: a.count - i)
+        let path = (ups + b[i...]).joined(separator: "/")
+        return path.isEmpty ? "." : path
+    }
+}

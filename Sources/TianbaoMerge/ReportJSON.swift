@@ -1,0 +1,126 @@
+import Foundation
+import TianbaoCheck
+import TianbaoPlan
+
+/// `report.json` (SPEC §7), written with a fixed key order so the same inputs give the same
+/// bytes.
+public enum ReportJSON {
+    public static func render(_ r: RoundResult) -> String {
+        let o = JSONWriter()
+        o.object {
+            o.key("plan"); o.string(r.plan.id)
+            o.key("plan_version"); o.string(r.plan.version)
+            o.key("round"); o.string(r.round.id)
+            o.key("due"); o.string(r.round.due.description)
+            o.key("units"); o.array(r.units) { u in
+                o.object {
+                    o.key("unit_id"); o.string(u.unit.id)
+                    o.key("unit"); o.string(u.unit.name)
+                    o.key("status"); o.string(u.status.rawValue)
+                    o.key("late"); o.bool(u.late)
+                    o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }
+                    o.key("sha256"); if let s = u.submission { o.string(s.sha256) } else { o.null() }
+                    o.key("saved_at"); if let d = u.submission?.savedAt { o.string(RoundResult.chinaTime(d)) } else { o.null() }
+                    o.key("superseded"); o.array(u.superseded) { o.string($0) }
+                    o.key("nil_sheets"); o.array(u.submission?.nilSheets ?? []) { o.string($0) }
+                    o.key("problems"); problems(u.submission?.problems ?? [], o)
+                }
+            }
+            o.key("files"); o.array(r.files) { f in
+                o.object {
+                    o.key("file"); o.string(f.file)
+                    o.key("unit_id"); if let id = f.unitId { o.string(id) } else { o.null() }
+                    o.key("status"); o.string(f.status.rawValue)
+                    if let note = f.note { o.key("note"); o.string(note) }
+                    o.key("sha256"); if let s = f.submission { o.string(s.sha256) } else { o.null() }
+                    o.key("rows_read"); o.int(f.submission?.rowsRead ?? 0)
+                    o.key("problems"); problems(f.problems, o)
+                }
+            }
+            o.key("totals"); o.object {
+                let t = r.totals
+                for (k, v) in [("expected", t.expected), ("accepted", t.accepted), ("rejected", t.rejected),
+                               ("missing", t.missing), ("late", t.late), ("rows_read", t.rowsRead),
+                               ("rows_merged", t.rowsMerged), ("rows_rejected", t.rowsRejected)] {
+                    o.key(k); o.int(v)
+                }
+            }
+        }
+        return o.text + "\n"
+    }
+
+    public static func problems(_ list: [Problem], _ o: JSONWriter) {
+        o.array(list) { p in
+            o.object {
+                o.key("severity"); o.string(p.severity.rawValue)
+                o.key("sheet"); if let s = p.sheet { o.string(s) } else { o.null() }
+                o.key("cell"); if let c = p.cell { o.string(c) } else { o.null() }
+                o.key("rule"); o.string(p.rule)
+                o.key("value"); o.string(p.value)
+                o.key("message"); o.string(p.message)
+                o.key("explained"); o.bool(p.explained)
+            }
+        }
+    }
+}
+
+/// A small JSON writer: compact, keys in the order written, non-ASCII kept as UTF-8 (as
+/// Python's `ensure_ascii=False`).
+public final class JSONWriter {
+    public private(set) var text = ""
+    private var first = [true]
+    private var afterKey = false
+
+    public init() {}
+
+    private func begin() {
+        if afterKey { afterKey = false; return }
+        if !first[first.count - 1] { text += "," }
+        first[first.count - 1] = false
+    }
+
+    public func object(_ body: () -> Void) {
+        begin(); text += "{"; first.append(true); body(); first.removeLast(); text += "}"
+    }
+
+    public func array<T>(_ items: [T], _ body: (T) -> Void) {
+        begin(); text += "["; first.append(true)
+        for item in items { body(item) }
+        first.removeLast(); text += "]"
+    }
+
+    public func key(_ k: String) {
+        begin(); text += Self.quote(k) + ":"; afterKey = true
+    }
+
+    public func string(_ s: String) { begin(); text += Self.quote(s) }
+    public func int(_ n: Int) { begin(); text += String(n) }
+    public func bool(_ b: Bool) { begin(); text += b ? "true" : "false" }
+    public func null() { begin(); text += "null" }
+    /// A raw JSON fragment (a number already formatted).
+    public func raw(_ fragment: String) { begin(); text += fragment }
+
+    /// A JSON string literal.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
