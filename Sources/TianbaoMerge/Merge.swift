@@ -41,7 +41,8 @@ public struct UnitOutcome: Sendable {
     public var otherRejected: [String]
     /// The liaison named in this round's file, if any.
     public var liaison: (name: String, title: String, phone: String, mobile: String)? {
-        guard let row = submission?.rows.first(where: { $0.sheet == "liaison" && $0.accepted }) else { return nil }
+        // A liaison row with a mistake (a 10-digit mobile) still tells whom to call.
+        guard let row = submission?.rows.first(where: { $0.sheet == "liaison" }) else { return nil }
         return (row.values["name"]?.text ?? "", row.values["title"]?.text ?? "", row.values["office_phone"]?.text ?? "",
                 row.values["mobile"]?.text ?? "")
     }
@@ -121,6 +122,31 @@ public struct RoundMerger: Sendable {
         }
     }
 
+    /// The unit whose full name, or short name (江汉区, 财政局), a file name contains; the
+    /// longest match wins, and an ambiguous short name matches nothing.
+    public static func unitNamed(in fileName: String, units: [ReportingUnit]) -> ReportingUnit? {
+        func short(_ u: ReportingUnit) -> [String] {
+            var names = [u.name]
+            var s = u.name
+            for suffix in ["人民政府", "管委会"] where s.hasSuffix(suffix) { s.removeLast(suffix.count) }
+            names.append(s)
+            if let open = s.firstIndex(of: "(") {
+                names.append(String(s[..<open]))
+                let inner = s[s.index(after: open)...].prefix { $0 != ")" }
+                names.append(String(inner).replacingOccurrences(of: "人民政府", with: ""))
+            }
+            if s.hasPrefix("市") && s.count > 3 { names.append(String(s.dropFirst())) }
+            return names.filter { $0.count >= 3 }
+        }
+        var best: (ReportingUnit, Int)?
+        var ambiguous = false
+        for u in units {
+            guard let len = short(u).filter({ fileName.contains($0) }).map(\.count).max() else { continue }
+            if best == nil || len > best!.1 { best = (u, len); ambiguous = false } else if len == best!.1 { ambiguous = true }
+        }
+        return ambiguous ? nil : best?.0
+    }
+
     /// Checks the folder's files and resolves each unit. Files are checked on all cores; the
     /// result does not depend on their order.
     public func merge(folder: String, round: Round) throws -> RoundResult {
@@ -138,8 +164,20 @@ public struct RoundMerger: Sendable {
             let s = checked[i]!
             return FileOutcome(file: e.name, unitId: s.unit?.id, status: s.fileAccepted ? .accepted : .rejected, submission: s)
         }
+        // A file that could not be identified (not a workbook, not a template) is attributed
+        // to the unit its name names, so the office knows whom to call; the report says so.
+        let roundUnits = plan.units(in: round)
+        for i in files.indices where files[i].unitId == nil && files[i].status == .rejected {
+            guard let unit = Self.unitNamed(in: files[i].file, units: roundUnits) else { continue }
+            files[i].unitId = unit.id
+            files[i].note = "无法从文件内容识别单位,按文件名判断为“\(unit.name)”的报送"
+            if var s = files[i].submission {
+                for j in s.problems.indices { s.problems[j].unit = unit.id }
+                files[i].submission = s
+            }
+        }
         var units: [UnitOutcome] = []
-        for unit in plan.units(in: round) {
+        for unit in roundUnits {
             let mine = files.indices.filter { files[$0].unitId == unit.id }
             // The newest accepted file wins: by the time the unit saved it (the workbook's own
             // record), then by file name.
