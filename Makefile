@@ -7,10 +7,10 @@ SWIFT ?= swift
 # Debian packages the build and the tests need: the C libraries and pkg-config, and LibreOffice
 # Calc, which the tests use as a real client (open, fill, save templates and outputs).
 # The tests also fill templates with openpyxl (from PyPI).
-APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc
+APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc unzip
 BIN := .build/debug/tianbao
 
-.PHONY: all deps build test demo clean fixtures embed-plan templates
+.PHONY: all deps build test demo clean fixtures embed-plan templates samples
 
 all: build
 
@@ -38,11 +38,19 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The real pipeline on samples/ with the embedded default plan. The samples were signed with
+# the public demo key in keys/ (an office uses its own key: see README).
+DEMO_OUT := out/2021-06
 demo: build
-	@echo "== tianbao cat --format tsv Tests/XLSXTests/Fixtures/corpus/xlsx/excelize__Book1.xlsx =="
-	@$(BIN) cat --format tsv Tests/XLSXTests/Fixtures/corpus/xlsx/excelize__Book1.xlsx
+	@$(BIN) merge samples/submissions/2021-06 --round 2021-06 --out $(DEMO_OUT) --key keys/demo-signing.key || [ $$? -eq 1 ]
 	@echo
-	@echo "读取完成。完整的 JSON 输出:$(BIN) cat Tests/XLSXTests/Fixtures/corpus/xlsx/excelize__Book1.xlsx"
+	@$(BIN) status samples/submissions/2021-06 --round 2021-06 --key keys/demo-signing.key | head -1
+	@echo
+	@echo "输出在 $(DEMO_OUT)/:汇总-2021-06.xlsx(汇总表)、简报-2021-06.md / .html(简报)、反馈/(各单位反馈表)、report.json"
+
+# Regenerates samples/submissions/2021-06 from templates/2021-06 (needs openpyxl and LibreOffice).
+samples: build
+	python3 samples/make_samples.py
 
 # Regenerates the expected JSON of the reader's corpus tests with independent readers
 # (openpyxl, python-calamine). Needs network access to PyPI the first time.

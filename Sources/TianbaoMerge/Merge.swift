@@ -201,7 +201,7 @@ public struct RoundMerger: Sendable {
                 outcome.submission = files[latest].submission
                 outcome.otherRejected = rejected.dropFirst().map { files[$0].file }
             }
-            if let saved = outcome.submission?.savedAt, outcome.status != .missing {
+            if let saved = outcome.submission?.savedAt, outcome.status == .accepted {
                 outcome.late = RoundResult.chinaDay(saved) > round.due
             }
             units.append(outcome)

@@ -1,0 +1,284 @@
+import Foundation
+import XCTest
+import XLSX
+
+/// `tianbao merge`, `status` and `check` run as a user would, over samples/.
+final class MergeEndToEndTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let samples = root.appendingPathComponent("samples/submissions/2021-06").path
+    static let key = root.appendingPathComponent("keys/demo-signing.key").path
+
+    static func tempDir(_ name: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-\(name)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The merge of the samples, run once for the suite: (status, stdout, output folder).
+    static let merged: (Int32, String, URL) = {
+        let out = tempDir("merge").appendingPathComponent("2021-06")
+        let r = try! Binary.run(["merge", samples, "--round", "2021-06", "--out", out.path, "--key", key])
+        return (r.status, r.stdout + r.stderr, out)
+    }()
+
+    static var report: [String: Any] {
+        let data = FileManager.default.contents(atPath: merged.2.appendingPathComponent("report.json").path)!
+        return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    func units(_ status: String) -> Set<String> {
+        Set((Self.report["units"] as! [[String: Any]]).filter { $0["status"] as? String == status }.map { $0["unit"] as! String })
+    }
+
+    func problems(of unit: String) -> [(String, String, String, String, Bool)] {
+        let u = (Self.report["units"] as! [[String: Any]]).first { $0["unit"] as? String == unit }!
+        return (u["problems"] as! [[String: Any]]).map {
+            ($0["severity"] as! String, $0["sheet"] as? String ?? "", $0["cell"] as? String ?? "", $0["rule"] as! String,
+             $0["explained"] as? Bool ?? false)
+        }
+    }
+
+    func testExitStatusAndTotals() throws {
+        XCTAssertEqual(Self.merged.0, 1, Self.merged.1)
+        let t = Self.report["totals"] as! [String: Int]
+        XCTAssertEqual(t["expected"], 41)
+        XCTAssertEqual(t["accepted"], 34)
+        XCTAssertEqual(t["rejected"], 3)
+        XCTAssertEqual(t["missing"], 4)
+        XCTAssertEqual(t["late"], 1)
+        XCTAssertEqual(t["rows_read"]!, t["rows_merged"]! + t["rows_rejected"]!)
+        XCTAssertGreaterThan(t["rows_merged"]!, 500)
+    }
+
+    func testWhoReportedWhoDidNot() {
+        XCTAssertEqual(units("missing"), ["市委政法委", "市体育局", "市统计局", "蔡甸区人民政府"])
+        XCTAssertEqual(units("rejected"), ["市教育局", "洪山区人民政府", "市水务局"])
+        let late = (Self.report["units"] as! [[String: Any]]).filter { $0["late"] as? Bool == true }.map { $0["unit"] as! String }
+        XCTAssertEqual(late, ["新洲区人民政府"])
+        let jianghan = (Self.report["units"] as! [[String: Any]]).first { $0["unit"] as? String == "江汉区人民政府" }!
+        XCTAssertEqual(jianghan["status"] as? String, "accepted")
+        XCTAssertEqual(jianghan["file"] as? String, "江汉区2021年6月报表(更正).xlsx")
+        XCTAssertEqual(jianghan["superseded"] as? [String], ["江汉区2021年6月报表.xlsx"])
+        let files = Self.report["files"] as! [[String: Any]]
+        func status(_ f: String) -> String? { files.first { $0["file"] as? String == f }?["status"] as? String }
+        XCTAssertEqual(status("江汉区2021年6月报表.xlsx"), "superseded")
+        XCTAssertEqual(status("~$江岸区人民政府-2021-06.xlsx"), "skipped")
+        XCTAssertEqual(status("旧版"), "skipped")
+        XCTAssertEqual(status("市水务局-2021-06.xls"), "rejected")
+        XCTAssertEqual(files.first { $0["file"] as? String == "市水务局-2021-06.xls" }?["unit_id"] as? String, "swj",
+                       "attributed by its file name")
+    }
+
+    func testPlantedMistakesAtTheirCells() {
+        let qiaokou = problems(of: "硚口区人民政府")
+        XCTAssertTrue(qiaokou.contains { $0 == ("error", "任务进展", "F5", "type", false) }, "\(qiaokou)")
+        XCTAssertTrue(qiaokou.contains { $0 == ("error", "小区台账", "G6", "type", false) }, "\(qiaokou)")
+        let wuchang = problems(of: "武昌区人民政府")
+        XCTAssertTrue(wuchang.contains { $0 == ("error", "小区台账", "S4", "implies", false) }, "\(wuchang)")
+        XCTAssertTrue(wuchang.contains { $0 == ("error", "小区台账", "S5", "not-before", false) }, "\(wuchang)")
+        XCTAssertTrue(wuchang.contains { $0 == ("warning", "小区台账", "J6", "sum", false) }, "\(wuchang)")
+        XCTAssertTrue(wuchang.contains { $0 == ("warning", "小区台账", "C7", "range", true) }, "explained in 说明: \(wuchang)")
+        let finance = problems(of: "市财政局")
+        XCTAssertTrue(finance.contains { $0 == ("warning", "任务进展", "G4", "repaired", false) }, "85% as text: \(finance)")
+        XCTAssertTrue(finance.contains { $0 == ("warning", "任务进展", "L4", "repaired", false) }, "2021/9/30 as text")
+        XCTAssertTrue(finance.contains { $0 == ("error", "联络员", "D4", "type", false) }, "10-digit mobile")
+        XCTAssertTrue(problems(of: "市民政局").contains { $0 == ("error", "任务进展", "J4", "implies", false) })
+        XCTAssertTrue(problems(of: "市公安局").contains { $0 == ("error", "联络员", "A5", "one-row", false) })
+        XCTAssertTrue(problems(of: "黄陂区人民政府").contains { $0 == ("error", "小区台账", "A8", "unique", false) })
+        XCTAssertTrue(problems(of: "洪山区人民政府").contains { $0 == ("error", "任务进展", "C6", "prefilled-altered", false) })
+        XCTAssertTrue(problems(of: "市教育局").contains { $0.3 == "wrong-round" })
+        XCTAssertTrue(problems(of: "市水务局").contains { $0.3 == "file-unreadable" })
+        XCTAssertEqual(problems(of: "江岸区人民政府").count, 0, "saved by LibreOffice, clean")
+    }
+
+    func testConsolidatedWorkbookMatchesTheInputs() throws {
+        let wb = try Workbook(path: Self.merged.2.appendingPathComponent("汇总-2021-06.xlsx").path)
+        XCTAssertEqual(wb.sheets.map(\.name), ["总览", "报送情况", "任务进展", "任务矩阵", "量化指标", "小区台账", "宣传信息", "联络员", "校验问题"])
+        let status = try wb.read(wb.sheet(named: "报送情况")!)
+        XCTAssertEqual(status.rows.count, 42, "header + every unit, missing ones included")
+        let words = status.rows.dropFirst().compactMap { $0.cells.first { $0.reference.column == 4 }?.value?.text }
+        XCTAssertEqual(words.filter { $0 == "未报送" }.count, 4)
+        XCTAssertEqual(words.filter { $0 == "迟报" }.count, 1)
+        XCTAssertEqual(words.filter { $0 == "被退回" }.count, 3)
+
+        // Independent figures from the input files, computed by openpyxl over the files that
+        // count, without the rows the report lists with errors.
+        let script = #"""
+            import json, sys, openpyxl
+            report = json.load(open(sys.argv[1])); folder = sys.argv[2]; summary = sys.argv[3]
+            done = 0; invest = 0.0; central = 0.0; statuses = {}
+            for u in report["units"]:
+                if u["status"] != "accepted": continue
+                bad = {(p["sheet"], int("".join(c for c in p["cell"] if c.isdigit()))) for p in u["problems"]
+                       if p["severity"] == "error" and p["cell"]}
+                wb = openpyxl.load_workbook(folder + "/" + u["file"], data_only=True)
+                if "小区台账" in wb.sheetnames:
+                    ws = wb["小区台账"]
+                    for r in range(4, ws.max_row + 1):
+                        if not ws.cell(r, 1).value or ("小区台账", r) in bad: continue
+                        if ws.cell(r, 20).value == "已完工": done += 1
+                        invest += float(ws.cell(r, 9).value or 0); central += float(ws.cell(r, 10).value or 0)
+                ws = wb["任务进展"]
+                for r in range(4, ws.max_row + 1):
+                    if ws.cell(r, 1).value and ("任务进展", r) not in bad and ws.cell(r, 6).value:
+                        statuses[ws.cell(r, 6).value] = statuses.get(ws.cell(r, 6).value, 0) + 1
+            out = openpyxl.load_workbook(summary, data_only=True)["总览"]
+            cells = {str(out.cell(r, 1).value).strip(): out.cell(r, 2).value for r in range(1, 60)}
+            print(json.dumps({"done": done, "invest": round(invest, 1), "central": round(central, 1), "statuses": statuses,
+                              "sheet": {k: v for k, v in cells.items() if k in ("已完工", "计划投资合计", "中央补助", "未启动", "推进中", "已完成", "滞后")}},
+                             ensure_ascii=False))
+            """#
+        let r = try runPython(script, [Self.merged.2.appendingPathComponent("report.json").path, Self.samples,
+                                       Self.merged.2.appendingPathComponent("汇总-2021-06.xlsx").path])
+        let figures = try JSONSerialization.jsonObject(with: Data(r.utf8)) as! [String: Any]
+        let sheet = figures["sheet"] as! [String: Double]
+        XCTAssertEqual(sheet["已完工"], Double(figures["done"] as! Int))
+        XCTAssertEqual(sheet["计划投资合计"]!, figures["invest"] as! Double, accuracy: 0.05)
+        XCTAssertEqual(sheet["中央补助"]!, figures["central"] as! Double, accuracy: 0.05)
+        let statuses = figures["statuses"] as! [String: Int]
+        for s in ["未启动", "推进中", "已完成", "滞后"] { XCTAssertEqual(sheet[s], Double(statuses[s] ?? 0), s) }
+
+        // Every detail row names its source file and place.
+        let progress = try wb.read(wb.sheet(named: "任务进展")!)
+        let header = progress.rows[0].cells.map { $0.value?.text ?? "" }
+        XCTAssertEqual(header.suffix(2), ["来源文件", "来源位置"])
+        let lastColumn = progress.rows[0].cells.count
+        for row in progress.rows.dropFirst() {
+            XCTAssertTrue(row.cells.contains { $0.reference.column == lastColumn && ($0.value?.text.hasPrefix("任务进展!A") ?? false) })
+        }
+    }
+
+    func testSecondRunIsByteIdenticalAndInputsUntouched() throws {
+        func hashes(_ dir: String) throws -> [String: Data] {
+            var out: [String: Data] = [:]
+            let e = FileManager.default.enumerator(atPath: dir)!
+            while let f = e.nextObject() as? String {
+                var isDir: ObjCBool = false
+                let p = (dir as NSString).appendingPathComponent(f)
+                if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue { out[f] = FileManager.default.contents(atPath: p) }
+            }
+            return out
+        }
+        let before = try hashes(Self.samples)
+        let first = try hashes(Self.merged.2.path)
+        let again = Self.tempDir("again").appendingPathComponent("2021-06")
+        let r = try Binary.run(["merge", Self.samples, "--round", "2021-06", "--out", again.path, "--key", Self.key])
+        XCTAssertEqual(r.status, 1)
+        let second = try hashes(again.path)
+        XCTAssertEqual(Set(first.keys), Set(second.keys))
+        for (k, v) in first { XCTAssertEqual(v, second[k], "\(k) differs between runs") }
+        XCTAssertEqual(try hashes(Self.samples), before, "inputs must never change")
+    }
+
+    func testOutputsOpenInLibreOffice() throws {
+        let out = Self.tempDir("lo")
+        let profile = Self.tempDir("lo-profile")
+        let files = [Self.merged.2.appendingPathComponent("汇总-2021-06.xlsx").path,
+                     Self.merged.2.appendingPathComponent("反馈/武昌区人民政府-2021-06-反馈.xlsx").path]
+        let (status, log) = try runCommand("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
+                                                       "--convert-to", "pdf", "--outdir", out.path] + files)
+        XCTAssertEqual(status, 0, log)
+        let pdfs = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".pdf") }
+        XCTAssertEqual(pdfs.count, 2, log)
+    }
+
+    func testFeedbackCarriesTheUnitsValuesAndProblems() throws {
+        let wb = try Workbook(path: Self.merged.2.appendingPathComponent("反馈/武昌区人民政府-2021-06-反馈.xlsx").path)
+        XCTAssertEqual(wb.sheets.first?.name, "问题清单")
+        XCTAssertEqual(wb.properties.custom["tianbao.unit"], "wuchang", "a feedback file can be sent back as is")
+        let list = try wb.read(wb.sheets[0])
+        let places = list.rows.compactMap { row in row.cells.first { $0.reference.column == 4 }?.value?.text }
+        XCTAssertTrue(places.contains("S4") && places.contains("S5") && places.contains("J6"), "\(places)")
+        let original = try Workbook(path: Self.samples + "/武昌区人民政府-2021-06.xlsx")
+        let a = try original.read(original.sheet(named: "小区台账")!), b = try wb.read(wb.sheet(named: "小区台账")!)
+        XCTAssertEqual(a["A4"]?.value, b["A4"]?.value)
+        XCTAssertEqual(a["I5"]?.value, b["I5"]?.value)
+        XCTAssertEqual(a["Y7"]?.value, b["Y7"]?.value, "the 说明 is kept")
+        // The problem cell carries a comment.
+        let archive = try String(decoding: unzip(wb: Self.merged.2.appendingPathComponent("反馈/武昌区人民政府-2021-06-反馈.xlsx").path,
+                                                 part: "xl/comments1.xml"), as: UTF8.self)
+        XCTAssertTrue(archive.contains("ref=\"S4\""), archive.prefix(500).description)
+    }
+
+    func testBriefingIsProseAndEscaped() throws {
+        let md = try String(contentsOf: Self.merged.2.appendingPathComponent("简报-2021-06.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("本期应报送单位 41 个,已报送并通过校验 34 个"), md)
+        XCTAssertTrue(md.contains("尚未报送 4 个:市委政法委、市体育局、市统计局、蔡甸区人民政府"))
+        XCTAssertTrue(md.contains("迟报 1 个(新洲区人民政府)"))
+        XCTAssertTrue(md.contains("全市完成老旧小区改造目标为 300 个"))
+        let html = try String(contentsOf: Self.merged.2.appendingPathComponent("简报-2021-06.html"), encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertFalse(html.contains("<script"))
+    }
+
+    func testStatusListsLiaisons() throws {
+        let r = try Binary.run(["status", Self.samples, "--round", "2021-06", "--key", Self.key, "--format", "json"])
+        XCTAssertEqual(r.status, 1)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let units = json["units"] as! [[String: Any]]
+        XCTAssertEqual(units.count, 41)
+        let jiangan = units.first { $0["unit_id"] as? String == "jiangan" }!
+        XCTAssertEqual(jiangan["state"] as? String, "已报送")
+        XCTAssertNotNil(jiangan["liaison"] as? String)
+        XCTAssertEqual((jiangan["phone"] as? String)?.count, 11)
+        XCTAssertEqual(units.first { $0["unit_id"] as? String == "tyj" }?["state"] as? String, "未报送")
+        let text = try Binary.run(["status", Self.samples, "--round", "2021-06", "--key", Self.key])
+        XCTAssertTrue(text.stdout.contains("未报送"), text.stdout)
+    }
+
+    func testExitStatuses() throws {
+        // A folder of clean, on-time files for every unit does not exist in samples; a folder
+        // with one clean file still misses units: 1. Usage and plan errors: 2, nothing written.
+        let dir = Self.tempDir("one")
+        try FileManager.default.copyItem(atPath: Self.samples + "/江岸区人民政府-2021-06.xlsx", toPath: dir.path + "/a.xlsx")
+        let check = try Binary.run(["check", dir.path + "/a.xlsx", "--key", Self.key])
+        XCTAssertEqual(check.status, 0, check.stdout)
+        XCTAssertTrue(check.stdout.contains("✔ 通过"), check.stdout)
+        let bad = try Binary.run(["check", Self.samples + "/硚口区人民政府-2021-06.xlsx", "--key", Self.key])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stdout.contains("任务进展!F5"), bad.stdout)
+        let out = Self.tempDir("x").appendingPathComponent("o")
+        XCTAssertEqual(try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", Self.key]).status, 1)
+        let noRound = try Binary.run(["merge", dir.path, "--round", "2030-01", "--out", out.path + "2", "--key", Self.key])
+        XCTAssertEqual(noRound.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path + "2"), "nothing written on a usage error")
+        let badPlan = dir.appendingPathComponent("plan.yaml").path
+        try "plan: x\nunits: 3\n".write(toFile: badPlan, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path + "3", "--plan", badPlan,
+                                       "--key", Self.key]).status, 2)
+        let inside = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", dir.path + "/out", "--key", Self.key])
+        XCTAssertEqual(inside.status, 2, "output inside the submissions folder is refused")
+    }
+}
+
+/// Runs a program, returning status and combined output.
+func runCommand(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-\(UUID().uuidString).log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: log) }
+    let handle = try FileHandle(forWritingTo: log)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = [executable] + arguments
+    p.standardOutput = handle
+    p.standardError = handle
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    try? handle.close()
+    return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+}
+
+/// Runs a Python script and returns its standard output (fails the test on error).
+func runPython(_ script: String, _ arguments: [String]) throws -> String {
+    let (status, out) = try runCommand("python3", ["-c", script] + arguments)
+    XCTAssertEqual(status, 0, out)
+    return out
+}
+
+/// One part of a package, through the system's unzip (tests only).
+func unzip(wb path: String, part: String) throws -> Data {
+    let (status, out) = try runCommand("unzip", ["-p", path, part])
+    XCTAssertEqual(status, 0)
+    return Data(out.utf8)
+}
