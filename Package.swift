@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(
             name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
+        .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
         .testTarget(
             name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX"]),
     ]
