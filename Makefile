@@ -7,7 +7,7 @@ SWIFT ?= swift
 # Debian packages the build and the tests need: the C libraries and pkg-config, and LibreOffice
 # Calc, which the tests use as a real client (open, fill, save templates and outputs).
 # The tests also fill templates with openpyxl (from PyPI).
-APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc unzip
+APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc unzip time
 BIN := .build/debug/tianbao
 
 .PHONY: all deps build test demo clean fixtures embed-plan templates samples

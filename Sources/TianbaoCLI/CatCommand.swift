@@ -36,7 +36,7 @@ struct CatCommand: ParsableCommand {
             }
             output.flush()
         } catch let error as XLSXError {
-            output.flush()
+            // What was buffered of a file that failed part-way is dropped, not printed.
             printError("错误:" + error.message)
             throw CommandExit(error.code == "no-such-sheet" ? .usage : .partial)
         }
@@ -44,7 +44,7 @@ struct CatCommand: ParsableCommand {
 }
 
 /// Buffered standard output.
-final class StandardOutput: TextSink {
+final class StandardOutput: TextSink, @unchecked Sendable {
     private var buffer: [UInt8] = []
 
     func write(_ text: String) {

@@ -1,3 +1,4 @@
+import Foundation
 import TianbaoMerge
 import XLSX
 
@@ -24,20 +25,26 @@ public enum CatRenderer {
         for (n, sheet) in sheets.enumerated() {
             if n > 0 { out.write(",") }
             let reader = try workbook.rows(of: sheet)
-            var cells = ""
+            let cells = SpillBuffer()
             var first = true
+            var chunk = ""
             while let row = try reader.next() {
                 for cell in row.cells {
-                    if !first { cells += "," }
+                    if !first { chunk += "," }
                     first = false
-                    appendCell(cell, to: &cells)
+                    appendCell(cell, to: &chunk)
+                }
+                if chunk.utf8.count >= 1 << 16 {
+                    try cells.append(chunk)
+                    chunk = ""
                 }
             }
+            try cells.append(chunk)
             var head = "{\"name\":" + JSONWriter.quote(sheet.name) + ",\"state\":\"" + sheet.state.rawValue + "\""
             if sheet.kind != .worksheet { head += ",\"kind\":\"" + sheet.kind.rawValue + "\"" }
             head += ",\"merged\":[" + reader.mergedRanges.map(JSONWriter.quote).joined(separator: ",") + "]"
             out.write(head + ",\"cells\":[")
-            out.write(cells)
+            try cells.drain { out.write($0) }
             out.write("]}")
         }
         out.write("]}\n")
@@ -110,5 +117,62 @@ public enum CatRenderer {
             }
         }
         return out
+    }
+}
+
+/// Text held in memory up to a bound, then in a temporary file, so that rendering a huge sheet
+/// whose merged ranges come after its cells never holds the whole sheet in memory.
+final class SpillBuffer {
+    private var memory = ""
+    private var file: FileHandle?
+    private var path: String?
+    static let memoryLimit = 8 << 20
+
+    func append(_ text: String) throws {
+        if file == nil && memory.utf8.count + text.utf8.count <= Self.memoryLimit {
+            memory += text
+            return
+        }
+        if file == nil {
+            let p = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-cat-\(getpid())-\(UUID().uuidString)").path
+            FileManager.default.createFile(atPath: p, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard let h = FileHandle(forUpdatingAtPath: p) else { throw CocoaError(.fileWriteUnknown) }
+            unlink(p)  // gone from the folder; the open handle keeps the data until closed
+            file = h
+            path = p
+            h.write(Data(memory.utf8))
+            memory = ""
+        }
+        file!.write(Data(text.utf8))
+    }
+
+    /// Hands the text back in pieces, in order.
+    func drain(_ body: (String) -> Void) throws {
+        if let file {
+            try file.seek(toOffset: 0)
+            var pending: [UInt8] = []
+            while let data = try file.read(upToCount: 1 << 20), !data.isEmpty {
+                pending += data
+                // Hand back only whole UTF-8 characters; a split one waits for its next bytes.
+                var cut = pending.count
+                var back = 0
+                while back < 4, cut > 0, pending[cut - 1] & 0xC0 == 0x80 { cut -= 1; back += 1 }
+                if cut > 0, pending[cut - 1] >= 0xC0 {
+                    let lead = pending[cut - 1]
+                    let need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                    cut = back + 1 >= need ? pending.count : cut - 1
+                } else {
+                    cut = pending.count
+                }
+                body(String(decoding: pending[..<cut], as: UTF8.self))
+                pending.removeFirst(cut)
+            }
+            if !pending.isEmpty { body(String(decoding: pending, as: UTF8.self)) }
+            try? file.close()
+            self.file = nil
+        } else {
+            body(memory)
+            memory = ""
+        }
     }
 }

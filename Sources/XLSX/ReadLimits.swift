@@ -3,12 +3,14 @@
 /// The defaults fit any real reporting workbook many times over; callers that read very large
 /// legitimate files may raise them.
 public struct ReadLimits: Sendable, Equatable {
-    /// Largest number of bytes one part may inflate to.
-    public var maxPartBytes: Int64 = 1 << 30
+    /// Largest number of bytes one part may inflate to (the largest sheet of the public corpus
+    /// is 57 MB; a 100,000-row ledger is about 50 MB).
+    public var maxPartBytes: Int64 = 256 << 20
     /// Largest number of bytes all parts read from one workbook may inflate to, together.
-    public var maxTotalBytes: Int64 = 2 << 30
-    /// Largest ratio of inflated to compressed size for a part bigger than `ratioFloorBytes`.
-    public var maxCompressionRatio: Int64 = 1000
+    public var maxTotalBytes: Int64 = 1 << 30
+    /// Largest ratio of inflated to compressed size for a part bigger than `ratioFloorBytes`
+    /// (real sheets stay under about 150:1; deflate allows about 1000:1).
+    public var maxCompressionRatio: Int64 = 250
     /// Parts smaller than this are never held to `maxCompressionRatio`.
     public var ratioFloorBytes: Int64 = 1 << 20
     /// Largest number of entries in the ZIP archive.

@@ -122,6 +122,9 @@ final class ZipArchive {
     /// Counts inflated bytes against the limits (declared sizes are never trusted).
     fileprivate func account(entry: Entry, partTotal: Int64, added: Int64) throws {
         inflatedTotal += added
+        if entry.size >= 0, partTotal > entry.size {
+            throw XLSXError(.limitExceeded(limit: "部件实际大小超过其声明的大小", part: entry.name), file: file)
+        }
         if partTotal > limits.maxPartBytes {
             throw XLSXError(.limitExceeded(limit: "单个部件解压后超过 \(Self.megabytes(limits.maxPartBytes))",
                                            part: entry.name), file: file)
@@ -137,8 +140,20 @@ final class ZipArchive {
         }
     }
 
-    /// Opens an entry for reading. The corresponding C function is `zip_fopen_index`.
+    /// Opens an entry for reading, refusing at once an entry whose declared size or ratio is
+    /// over the limits (while reading, the actual size is held to the declared one, so a part
+    /// that lies about its size is stopped too). The corresponding C function is
+    /// `zip_fopen_index`.
     fileprivate func open(_ entry: Entry) throws -> OpaquePointer {
+        if entry.size > limits.maxPartBytes {
+            throw XLSXError(.limitExceeded(limit: "单个部件解压后超过 \(Self.megabytes(limits.maxPartBytes))(声明 \(Self.megabytes(entry.size)))",
+                                           part: entry.name), file: file)
+        }
+        if entry.size > limits.ratioFloorBytes, entry.compressedSize >= 0,
+           entry.size > max(entry.compressedSize, 1) * limits.maxCompressionRatio {
+            throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1(疑似压缩炸弹)", part: entry.name),
+                            file: file)
+        }
         guard let zf = zip_fopen_index(handle, entry.index, 0) else {
             throw XLSXError(.unreadablePart(part: entry.name, detail: lastError()), file: file)
         }
