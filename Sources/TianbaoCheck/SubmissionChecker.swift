@@ -34,6 +34,12 @@ public struct Submission: Sendable {
     public var nilSheets: [String] = []
     public var hasMacros = false
 
+    public init(file: String, path: String, sha256: String) {
+        self.file = file
+        self.path = path
+        self.sha256 = sha256
+    }
+
     /// True when nothing makes the whole file unacceptable.
     public var fileAccepted: Bool {
         !problems.contains { $0.severity == .error && $0.isFileLevel }

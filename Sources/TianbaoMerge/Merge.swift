@@ -100,9 +100,25 @@ public struct RoundMerger: Sendable {
 
     /// The files of a folder, sorted by name; sub-folders, links and lock files are reported
     /// as skipped, never read.
+    static let badNameNote = "文件名不是有效的 UTF-8 编码(常见于从其他系统拷贝的文件),未能读取;请重命名后重新放入报送文件夹"
+
     public static func listFolder(_ dir: String) throws -> [(name: String, path: String, skip: String?)] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.compactMap { name in
+        // readdir gives the names' bytes as stored: a name that is not UTF-8 (a GBK name copied
+        // from another system) is reported, never silently dropped or mangled into a path
+        // that would open nothing.
+        guard let handle = opendir(dir) else { throw CocoaError(.fileReadNoSuchFile) }
+        defer { closedir(handle) }
+        var raw: [[UInt8]] = []
+        while let entry = readdir(handle) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { buf in Array(buf.prefix { $0 != 0 }) }
+            if bytes == [UInt8(ascii: ".")] || bytes == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            raw.append(bytes)
+        }
+        return raw.sorted { $0.lexicographicallyPrecedes($1) }.map { bytes in
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                let shown = String(decoding: bytes, as: UTF8.self)
+                return (shown, "", Self.badNameNote)
+            }
             let path = (dir as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false
             let attrs = try? FileManager.default.attributesOfItem(atPath: path)
@@ -117,6 +133,9 @@ public struct RoundMerger: Sendable {
             }
             if name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" {
                 return (name, path, "系统文件,已跳过")
+            }
+            if attrs?[.type] as? FileAttributeType != .typeRegular {
+                return (name, path, "不是普通文件,未读取")
             }
             return (name, path, nil)
         }
@@ -160,6 +179,13 @@ public struct RoundMerger: Sendable {
         }
         let checked = results.values
         var files: [FileOutcome] = entries.enumerated().map { i, e in
+            if e.skip == Self.badNameNote {
+                // Not read, but not to be overlooked either: a rejected file with its reason.
+                var s = Submission(file: e.name, path: "", sha256: "")
+                s.problems = [Problem(severity: .error, file: e.name, unit: nil, sheet: nil, cell: nil, rule: FileRule.unreadable,
+                                      value: "bad-file-name", message: "文件“\(e.name)”的" + Self.badNameNote + "。")]
+                return FileOutcome(file: e.name, unitId: nil, status: .rejected, submission: s)
+            }
             if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip) }
             let s = checked[i]!
             return FileOutcome(file: e.name, unitId: s.unit?.id, status: s.fileAccepted ? .accepted : .rejected, submission: s)

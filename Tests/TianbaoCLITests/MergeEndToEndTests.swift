@@ -282,3 +282,88 @@ func unzip(wb path: String, part: String) throws -> Data {
     XCTAssertEqual(status, 0)
     return Data(out.utf8)
 }
+
+/// A submissions folder mixing good files with every bad kind, and text crafted to hurt
+/// whoever opens the outputs.
+final class HostileMergeTests: XCTestCase {
+    static let root = MergeEndToEndTests.root
+    static let hostile = root.appendingPathComponent("Tests/XLSXTests/Fixtures/hostile")
+
+    func testGoodFilesMergeAndEveryBadFileIsReported() throws {
+        let dir = MergeEndToEndTests.tempDir("mixed")
+        let good = ["江岸区人民政府-2021-06.xlsx", "市发展改革委-2021-06.xlsx", "汉阳区人民政府-2021-06.xlsx"]
+        for g in good { try FileManager.default.copyItem(atPath: MergeEndToEndTests.samples + "/" + g, toPath: dir.path + "/" + g) }
+        let bad = try FileManager.default.contentsOfDirectory(atPath: Self.hostile.path).filter { !$0.hasSuffix(".py") && !$0.hasSuffix(".tsv") }
+        for b in bad { try FileManager.default.copyItem(atPath: Self.hostile.path + "/" + b, toPath: dir.path + "/" + b) }
+        // A name that is not UTF-8, a link, lock files, a sub-folder.
+        let badName = dir.path + "/bad\u{FFFD}.xlsx"
+        _ = badName
+        var raw = Array(dir.path.utf8) + Array("/gbk_".utf8) + [0xB1, 0xA8, 0xB1, 0xED] + Array(".xlsx".utf8) + [0]
+        let fd = raw.withUnsafeMutableBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { open($0, O_CREAT | O_WRONLY, 0o644) }
+        }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/link.xlsx", withDestinationPath: "/etc/passwd")
+        FileManager.default.createFile(atPath: dir.path + "/~$江岸区人民政府-2021-06.xlsx", contents: Data([1, 2, 3]))
+        FileManager.default.createFile(atPath: dir.path + "/.~lock.汉阳区人民政府-2021-06.xlsx#", contents: Data())
+        try FileManager.default.createDirectory(atPath: dir.path + "/子文件夹", withIntermediateDirectories: true)
+
+        let out = MergeEndToEndTests.tempDir("mixed-out")
+        let r = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", MergeEndToEndTests.key])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        for name in ["汇总-2021-06.xlsx", "简报-2021-06.md", "简报-2021-06.html", "report.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
+        }
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+        let units = report["units"] as! [[String: Any]]
+        XCTAssertEqual(Set(units.filter { $0["status"] as? String == "accepted" }.map { $0["file"] as! String }), Set(good))
+        let files = report["files"] as! [[String: Any]]
+        XCTAssertEqual(files.count, good.count + bad.count + 5)
+        for b in bad where b != "content_types_lie.xlsx" && b != "duplicate_entries.xlsx" && b != "backslash_names.xlsx" && b != "macro.xlsm" {
+            let f = files.first { $0["file"] as? String == b }
+            XCTAssertEqual(f?["status"] as? String, "rejected", b)
+            XCTAssertFalse((f?["problems"] as? [[String: Any]] ?? []).isEmpty, b)
+        }
+        let gbk = files.first { ($0["file"] as? String ?? "").hasPrefix("gbk_") }
+        XCTAssertEqual(gbk?["status"] as? String, "rejected", "a name that is not UTF-8 is reported")
+        XCTAssertEqual(files.first { $0["file"] as? String == "link.xlsx" }?["status"] as? String, "skipped")
+        XCTAssertEqual(files.first { $0["file"] as? String == "子文件夹" }?["status"] as? String, "skipped")
+        XCTAssertEqual(files.filter { $0["status"] as? String == "skipped" }.count, 4)
+        let totals = report["totals"] as! [String: Int]
+        XCTAssertEqual(totals["rows_read"]!, totals["rows_merged"]! + totals["rows_rejected"]!)
+    }
+
+    func testTextFromUnitsCannotHurt() throws {
+        let dir = MergeEndToEndTests.tempDir("inject")
+        let file = dir.appendingPathComponent("江岸区人民政府-2021-06.xlsx").path
+        let script = #"""
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            ws = wb["任务进展"]
+            ws["F4"] = "滞后"; ws["G4"] = 20
+            ws["J4"] = "<script>alert('x')</script> & [link](http://evil.example)"
+            ws["H4"].value = "=HYPERLINK(\"http://evil.example\",\"点我\")"; ws["H4"].data_type = "s"
+            ws["K4"] = "@SUM(1+1)"
+            # A value that is a string in XML but starts with = (as a pasted value would be).
+            ws["I4"].value = "+1+1"; ws["I4"].data_type = "s"
+            wb.save(sys.argv[2])
+            """#
+        let source = MergeEndToEndTests.samples + "/江岸区人民政府-2021-06.xlsx"
+        _ = try runPython(script, [source, file])
+        let out = MergeEndToEndTests.tempDir("inject-out")
+        _ = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", MergeEndToEndTests.key])
+        let wb = try Workbook(path: out.appendingPathComponent("汇总-2021-06.xlsx").path)
+        let ws = try wb.read(wb.sheet(named: "任务进展")!)
+        let all = ws.rows.flatMap(\.cells)
+        XCTAssertFalse(all.contains { $0.formula != nil }, "no formula is written from unit text")
+        XCTAssertTrue(all.contains { $0.value == .string("@SUM(1+1)") })
+        XCTAssertTrue(all.contains { $0.value == .string("+1+1") })
+        XCTAssertTrue(all.contains { $0.value == .string("=HYPERLINK(\"http://evil.example\",\"点我\")") })
+        let html = try String(contentsOf: out.appendingPathComponent("简报-2021-06.html"), encoding: .utf8)
+        XCTAssertFalse(html.contains("<script>"))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), html)
+        let md = try String(contentsOf: out.appendingPathComponent("简报-2021-06.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("\\[link\\](http://evil.example)"), "Markdown links from units are neutralised")
+    }
+}
