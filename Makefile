@@ -10,7 +10,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc unzip time
 BIN := .build/debug/tianbao
 
-.PHONY: all deps build test demo clean fixtures embed-plan templates samples
+.PHONY: all deps build test demo clean fixtures embed-plan templates samples fuzz test-asan
 
 all: build
 
@@ -57,6 +57,23 @@ samples: build
 fixtures:
 	python3 -m pip install -q openpyxl==3.1.5 python-calamine==0.9.1
 	python3 Tests/XLSXTests/Fixtures/corpus/make_expected.py
+
+# Fuzzes the reader with libFuzzer and AddressSanitizer for FUZZ_SECONDS, seeded with the
+# corpus. Inputs that crash are left in .build-fuzz/ as crash-*: copy each into
+# Tests/XLSXTests/Fixtures/fuzz-regressions/ (the tests replay them all).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	cd fuzz && $(SWIFT) build -c debug --scratch-path ../.build-fuzz -Xswiftc -sanitize=fuzzer,address \
+	  -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address
+	python3 fuzz/make_seeds.py .build-fuzz/seeds
+	mkdir -p .build-fuzz/corpus
+	cd .build-fuzz && ./debug/XLSXFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -rss_limit_mb=2048 \
+	  -timeout=10 -print_final_stats=1 corpus seeds
+
+# The whole test suite under AddressSanitizer (its own build folder).
+test-asan: deps
+	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
+	$(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
 
 clean:
 	rm -rf .build

@@ -1,0 +1,102 @@
+/// What the fuzz target (fuzz/, `make fuzz`) runs on each input, kept in the library so the
+/// regression tests replay every input the fuzzer ever found exactly as the fuzzer ran it.
+///
+/// The first byte chooses what the rest is: a whole file (zip, or whatever the sniffer makes of
+/// it), or the XML of one part of an otherwise valid package (worksheet, shared strings,
+/// styles, workbook, relationships), so mutations reach the XML readers instead of dying at the
+/// ZIP's checksums.
+public enum ReaderFuzzing {
+    /// Reads `input` as the fuzzer does; never throws, returns the number of cells read.
+    @discardableResult
+    public static func exercise(_ input: [UInt8]) -> Int {
+        guard let mode = input.first else { return 0 }
+        let bytes = Array(input.dropFirst())
+        let file: [UInt8]
+        switch mode % 6 {
+        case 0: file = bytes
+        case 1: file = FuzzPackage.build(sheet: bytes)
+        case 2: file = FuzzPackage.build(sharedStrings: bytes)
+        case 3: file = FuzzPackage.build(styles: bytes)
+        case 4: file = FuzzPackage.build(workbook: bytes)
+        default: file = FuzzPackage.build(workbookRels: bytes)
+        }
+        var limits = ReadLimits()
+        limits.maxPartBytes = 64 << 20
+        guard let wb = try? Workbook(bytes: file, fileName: "fuzz.xlsx", limits: limits) else { return 0 }
+        var cells = 0
+        for sheet in wb.sheets {
+            guard let rows = try? wb.rows(of: sheet) else { continue }
+            while let row = try? rows.next() {
+                for cell in row.cells { _ = cell.value?.text; cells += 1 }
+            }
+            _ = rows.mergedRanges
+        }
+        return cells
+    }
+}
+
+/// A minimal stored (uncompressed) package with one part replaced by fuzz bytes.
+enum FuzzPackage {
+    static let rels = Array("""
+        <?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
+        """.utf8)
+    static let workbook = Array("""
+        <?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+        xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr date1904="0"/>\
+        <sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets><definedNames><definedName name="x">S!$A$1</definedName></definedNames></workbook>
+        """.utf8)
+    static let workbookRels = Array("""
+        <?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>\
+        <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
+        """.utf8)
+    static let sheet = Array("""
+        <?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+        <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>44362</v></c><c r="C1"><f t="shared" ref="C1:C2" si="0">A1+1</f><v>1</v></c></row>\
+        <row r="2"><c r="C2"><f t="shared" si="0"/></c><c r="D2" t="inlineStr"><is><r><t>x</t></r></is></c></row></sheetData>\
+        <mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>
+        """.utf8)
+    static let sharedStrings = Array("""
+        <?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>a_x000D_b</t><rPh><t>p</t></rPh></si></sst>
+        """.utf8)
+    static let styles = Array("""
+        <?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts>\
+        <numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>
+        """.utf8)
+
+    static func build(sheet s: [UInt8]? = nil, sharedStrings ss: [UInt8]? = nil, styles st: [UInt8]? = nil,
+                      workbook wb: [UInt8]? = nil, workbookRels wr: [UInt8]? = nil) -> [UInt8] {
+        stored([("_rels/.rels", rels), ("xl/workbook.xml", wb ?? workbook), ("xl/_rels/workbook.xml.rels", wr ?? workbookRels),
+                ("xl/worksheets/sheet1.xml", s ?? sheet), ("xl/sharedStrings.xml", ss ?? sharedStrings),
+                ("xl/styles.xml", st ?? styles)])
+    }
+
+    static func stored(_ entries: [(String, [UInt8])]) -> [UInt8] {
+        var out: [UInt8] = [], central: [UInt8] = []
+        func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }
+        func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        for (name, data) in entries {
+            let n = Array(name.utf8), crc = crc32(data), offset = UInt32(out.count), size = UInt32(data.count)
+            out += le32(0x0403_4B50) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(crc) + le32(size) + le32(size)
+            out += le16(n.count) + le16(0) + n + data
+            central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(crc)
+            central += le32(size) + le32(size) + le16(n.count) + le16(0) + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + n
+        }
+        let cd = UInt32(out.count)
+        out += central + le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
+        out += le32(UInt32(central.count)) + le32(cd) + le16(0)
+        return out
+    }
+
+    static func crc32(_ data: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in data {
+            c ^= UInt32(b)
+            for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        }
+        return c ^ 0xFFFF_FFFF
+    }
+}
+
