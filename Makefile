@@ -10,7 +10,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc unzip time
 BIN := .build/debug/tianbao
 
-.PHONY: all deps build test demo clean fixtures embed-plan templates samples fuzz test-asan
+.PHONY: all deps build test demo clean fixtures embed-plan templates samples fuzz test-asan bench
 
 all: build
 
@@ -69,6 +69,12 @@ fuzz: deps
 	mkdir -p .build-fuzz/corpus
 	cd .build-fuzz && ./debug/XLSXFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -rss_limit_mb=2048 \
 	  -timeout=10 -print_final_stats=1 corpus seeds
+
+# Benchmarks against the tools a user would otherwise pick (bench/run.sh); writes bench/RESULTS.md.
+bench: deps
+	bash bench/run.sh > bench/work/table.md
+	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh); ratios are Tianbao's wall time divided by each program's, so below 1 means Tianbao is faster."; echo; cat bench/work/table.md; } > bench/RESULTS.md
+	cat bench/RESULTS.md
 
 # The whole test suite under AddressSanitizer (its own build folder).
 test-asan: deps

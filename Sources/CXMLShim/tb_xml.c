@@ -209,7 +209,12 @@ static void on_error(void *ctx, xmlErrorPtr error) {
     fail(p, TB_XML_ERR_SYNTAX, error->message, error->line);
 }
 
+/* libxml2 reports some errors (encoding, I/O) through its generic error function, which prints
+ * to stderr; they reach us through the parser's result anyway, so the printing is silenced. */
+static void silent(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+
 tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes) {
+    xmlSetGenericErrorFunc(NULL, silent);
     tb_xml_parser *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->max_depth = max_depth;

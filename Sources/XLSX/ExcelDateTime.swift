@@ -4,24 +4,29 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: Sendable { case date, time, dateTime }
 
     public var kind: Kind
-    public var year: Int
-    public var month: Int
-    public var day: Int
-    public var hour: Int
-    public var minute: Int
-    public var second: Int
-    public var millisecond: Int
+    // Compact storage: a CellValue carries one of these, and rows are copied by the million.
+    private var y: Int32
+    private var mo: UInt8, d: UInt8, h: UInt8, mi: UInt8, s: UInt8
+    private var ms: UInt16
+
+    public var year: Int { get { Int(y) } set { y = Int32(truncatingIfNeeded: newValue) } }
+    public var month: Int { get { Int(mo) } set { mo = UInt8(truncatingIfNeeded: newValue) } }
+    public var day: Int { get { Int(d) } set { d = UInt8(truncatingIfNeeded: newValue) } }
+    public var hour: Int { get { Int(h) } set { h = UInt8(truncatingIfNeeded: newValue) } }
+    public var minute: Int { get { Int(mi) } set { mi = UInt8(truncatingIfNeeded: newValue) } }
+    public var second: Int { get { Int(s) } set { s = UInt8(truncatingIfNeeded: newValue) } }
+    public var millisecond: Int { get { Int(ms) } set { ms = UInt16(truncatingIfNeeded: newValue) } }
 
     public init(kind: Kind, year: Int = 1899, month: Int = 12, day: Int = 30,
                 hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
         self.kind = kind
-        self.year = year
-        self.month = month
-        self.day = day
-        self.hour = hour
-        self.minute = minute
-        self.second = second
-        self.millisecond = millisecond
+        self.y = Int32(truncatingIfNeeded: year)
+        self.mo = UInt8(truncatingIfNeeded: month)
+        self.d = UInt8(truncatingIfNeeded: day)
+        self.h = UInt8(truncatingIfNeeded: hour)
+        self.mi = UInt8(truncatingIfNeeded: minute)
+        self.s = UInt8(truncatingIfNeeded: second)
+        self.ms = UInt16(truncatingIfNeeded: millisecond)
     }
 
     private static let msPerDay: Int64 = 86_400_000

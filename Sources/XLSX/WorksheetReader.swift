@@ -270,6 +270,18 @@ public final class WorksheetReader {
     }
 
     private static func parseDouble(_ bytes: ArraySlice<UInt8>) -> Double? {
+        // Fast path: a plain integer of up to 15 digits is exact as a Double.
+        if bytes.count <= 15 {
+            var n = 0
+            var negative = false
+            var ok = true
+            for (i, b) in zip(bytes.indices, bytes) {
+                if b == UInt8(ascii: "-") && i == bytes.startIndex && bytes.count > 1 { negative = true; continue }
+                guard b >= 48 && b <= 57 else { ok = false; break }
+                n = n * 10 + Int(b - 48)
+            }
+            if ok { return Double(negative ? -n : n) }
+        }
         guard bytes.count < 64 else { return Double(String(decoding: bytes, as: UTF8.self)) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buf -> Double? in
             var i = 0

@@ -20,6 +20,11 @@ final class XMLEventStream {
     private var index = 0
     private var count = 0
     private var events: UnsafePointer<tb_xml_event>?
+    /// The current event, copied once per `next()`.
+    private var event = tb_xml_event()
+    /// Attributes and arena of the current batch of events.
+    private var attrs: UnsafePointer<tb_xml_attr>?
+    private var arena: UnsafeRawPointer?
 
     /// Streams a part of `archive`. Chunks are inflated lazily as events are consumed.
     convenience init(archive: ZipArchive, entry: ZipArchive.Entry) throws {
@@ -41,8 +46,17 @@ final class XMLEventStream {
     deinit { tb_xml_parser_free(parser) }
 
     /// Advances to the next event. Returns false at the end of the part.
+    @inline(__always)
     func next() throws -> Bool {
         index += 1
+        if index < count {
+            event = events![index]
+            return true
+        }
+        return try refill()
+    }
+
+    private func refill() throws -> Bool {
         while index >= count {
             if finished { return false }
             tb_xml_clear(parser)
@@ -58,9 +72,12 @@ final class XMLEventStream {
             }
             if Int(rc) != TB_XML_OK { throw translate(rc) }
             events = tb_xml_events(parser)
+            attrs = tb_xml_attrs(parser)
+            arena = UnsafeRawPointer(tb_xml_arena(parser))
             count = tb_xml_event_count(parser)
             index = 0
         }
+        event = events![index]
         return true
     }
 
@@ -81,8 +98,6 @@ final class XMLEventStream {
             return XLSXError(.malformedPart(part: part, line: line, detail: "XML 格式错误:\(detail)"), file: file)
         }
     }
-
-    private var event: tb_xml_event { events![index] }
 
     var kind: Kind {
         switch event.kind {
@@ -120,9 +135,7 @@ final class XMLEventStream {
     /// (any namespace), or nil. Valid until the next `next()`. The bytes are NUL-terminated.
     func attributeBytes(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? {
         let e = event
-        guard e.kind == Int32(TB_XML_START), e.attr_count > 0 else { return nil }
-        let attrs = tb_xml_attrs(parser)!
-        let arena = UnsafeRawPointer(tb_xml_arena(parser)!)
+        guard e.kind == Int32(TB_XML_START), e.attr_count > 0, let attrs, let arena else { return nil }
         return name.withUTF8Buffer { want -> UnsafeBufferPointer<UInt8>? in
             let wantC = UnsafeRawPointer(want.baseAddress!).assumingMemoryBound(to: CChar.self)
             for i in Int(e.attr_first)..<Int(e.attr_first + e.attr_count) {
@@ -144,8 +157,7 @@ final class XMLEventStream {
     /// The raw bytes of the current text event. Valid until the next `next()`.
     var textBytes: UnsafeBufferPointer<UInt8> {
         let e = event
-        let arena = UnsafeRawPointer(tb_xml_arena(parser)!)
-        return UnsafeBufferPointer(start: (arena + Int(e.text_offset)).assumingMemoryBound(to: UInt8.self),
+        return UnsafeBufferPointer(start: (arena! + Int(e.text_offset)).assumingMemoryBound(to: UInt8.self),
                                    count: Int(e.text_length))
     }
 

@@ -57,11 +57,24 @@ public final class SheetWriter {
         self.name = name
     }
 
+    /// The message is only built when there is an error (this runs for every cell written).
+    @inline(__always)
     private func check(_ e: lxw_error, _ what: @autoclosure () -> String) throws {
+        guard e != LXW_NO_ERROR else { return }
         try workbook.check(e, "\(name)!\(what())")
     }
 
     private func ref(_ row: Int, _ col: Int) -> String { CellReference(row: row + 1, column: col + 1).description }
+
+    /// Writes a number with a prepared format (no lookup per cell: for large sheets).
+    public func write(_ row: Int, _ col: Int, _ number: Double, _ format: PreparedFormat) throws {
+        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, format.pointer), ref(row, col))
+    }
+
+    /// Writes text with a prepared format.
+    public func write(_ row: Int, _ col: Int, _ text: String, _ format: PreparedFormat) throws {
+        try check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, format.pointer), ref(row, col))
+    }
 
     /// Writes text. Text is always stored as text, never read as a formula, whatever it starts
     /// with. The corresponding C function is `worksheet_write_string`.

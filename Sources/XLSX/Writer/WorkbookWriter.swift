@@ -108,6 +108,9 @@ public final class WorkbookWriter {
         return f
     }
 
+    /// A format prepared once, for writing many cells without looking the format up each time.
+    public func prepare(_ spec: CellFormat) -> PreparedFormat { PreparedFormat(pointer: format(spec)!) }
+
     /// Sets core document properties (title, author, …). The creation time stays fixed.
     public func setProperties(title: String? = nil, subject: String? = nil, author: String? = nil,
                               company: String? = nil, comments: String? = nil) throws {
@@ -179,6 +182,12 @@ public final class WorkbookWriter {
             throw XLSXWriteError(file: URL(fileURLWithPath: path).lastPathComponent, detail: reason)
         }
     }
+}
+
+/// A cell format already created in a workbook (see `WorkbookWriter.prepare`). Valid for the
+/// workbook that made it.
+public struct PreparedFormat {
+    let pointer: UnsafeMutablePointer<lxw_format>
 }
 
 /// A chart to add to a workbook.

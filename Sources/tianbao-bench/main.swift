@@ -1,0 +1,86 @@
+// The benchmark driver for Tianbao's XLSX reader and writer (bench/, `make bench`).
+//   tianbao-bench read FILE       reads every cell of every sheet through the reader API and
+//                                 prints the checksum every peer prints
+//   tianbao-bench write OUT ROWS  writes the R1 content with Tianbao's writer
+import Foundation
+import XLSX
+
+/// cells: non-empty values; numbers: sum of numeric values (not dates, not booleans);
+/// dates: count of date cells; chars: total length of the strings in Unicode scalars.
+struct Checksum {
+    var cells = 0, dates = 0, chars = 0
+    var numbers = 0.0
+
+    mutating func add(_ value: CellValue) {
+        cells += 1
+        switch value {
+        case .number(let n): numbers += n
+        case .date: dates += 1
+        case .string(let s): chars += s.unicodeScalars.count
+        case .bool, .error: break
+        }
+    }
+
+    var json: String {
+        "{\"cells\":\(cells),\"numbers\":\(String(format: "%.2f", numbers)),\"dates\":\(dates),\"chars\":\(chars)}"
+    }
+}
+
+func read(_ path: String) throws {
+    let wb = try Workbook(path: path)
+    var sum = Checksum()
+    for sheet in wb.sheets {
+        let rows = try wb.rows(of: sheet)
+        while let row = try rows.next() {
+            for cell in row.cells { if let v = cell.value { sum.add(v) } }
+        }
+    }
+    print(sum.json)
+}
+
+/// The R1 content, row by row; the same formulas as bench/make_workloads.py and bench/c.
+enum R1 {
+    static let districts = ["江岸区", "江汉区", "硚口区", "汉阳区", "武昌区", "洪山区", "青山区", "蔡甸区", "江夏区", "黄陂区",
+                            "新洲区", "东湖高新区", "经开区", "临空港", "东湖风景区"]
+    static let statuses = ["未开工", "在建", "已完工"]
+    static let headers = ["小区名称", "所在区", "开工日期", "户数", "计划投资", "状态", "备注", "完成率", "加装电梯", "楼栋数", "完工日期", "合计"]
+}
+
+func write(_ path: String, rows: Int) throws {
+    let book = try WorkbookWriter(path: path)
+    let ws = try book.addSheet("小区台账")
+    let date = book.prepare(CellFormat().with { $0.numberFormat = "yyyy-mm-dd" })
+    let pct = book.prepare(CellFormat().with { $0.numberFormat = "0.0%" })
+    let money = book.prepare(CellFormat().with { $0.numberFormat = "0.00" })
+    for (c, h) in R1.headers.enumerated() { try ws.write(0, c, h) }
+    for i in 1...rows {
+        let households = Double(100 + i % 900), buildings = Double(1 + i % 30)
+        try ws.write(i, 0, "和平社区\(i % 5000)号")
+        try ws.write(i, 1, R1.districts[i % 15])
+        try ws.write(i, 2, 43831.0 + Double(i % 700), date)
+        try ws.write(i, 3, households)
+        try ws.write(i, 4, Double(i % 100000) / 100 + 0.25, money)
+        try ws.write(i, 5, R1.statuses[i % 3])
+        try ws.write(i, 6, "第\(i % 200)批改造项目,含雨污分流")
+        try ws.write(i, 7, Double(i % 101) / 100, pct)
+        try ws.write(i, 8, i % 2 == 0)
+        try ws.write(i, 9, buildings)
+        try ws.write(i, 10, 44197.0 + Double(i % 365), date)
+        try ws.formula(i, 11, "D\(i + 1)+J\(i + 1)", result: .number(households + buildings))
+    }
+    try book.close()
+}
+
+let args = CommandLine.arguments
+do {
+    switch args.count > 1 ? args[1] : "" {
+    case "read" where args.count == 3: try read(args[2])
+    case "write" where args.count == 4: try write(args[2], rows: Int(args[3]) ?? 100_000)
+    default:
+        FileHandle.standardError.write(Data("usage: tianbao-bench read FILE | write OUT ROWS\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# make bench: Tianbao against what a user would otherwise pick, on the same workloads, in the
+# same run, alternating programs, several runs each; prints one Markdown table of medians
+# (wall, CPU, peak RSS, cells per second, ratio) and writes it to bench/RESULTS.md.
+#
+# Workloads (made deterministically here):
+#   R1  one sheet, 100,000 rows x 12 columns, written by python xlsxwriter with shared strings
+#   F   the floor: inflate R1's sheet and shared strings with zlib, one bare libxml2 SAX2 pass
+#   W1  the R1 content written by Tianbao's writer, by C calling libxlsxwriter, by python xlsxwriter
+#   M1  M1_FILES submissions of a 3,000-unit plan (60 ledger rows each), merged by tianbao merge
+#       (all checks on) and by a pandas script (read_excel with calamine, concat, to_excel)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+M1_FILES=${M1_FILES:-3000}
+ROWS=${ROWS:-100000}
+W=bench/work
+mkdir -p $W
+
+echo "== setting up peers" >&2
+[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
+bench/.venv/bin/python -c "import python_calamine, openpyxl, pandas, xlsxwriter" 2>/dev/null \
+  || bench/.venv/bin/pip install -q python-calamine openpyxl pandas xlsxwriter
+PY=bench/.venv/bin/python
+swift build -c release --product tianbao >&2
+swift build -c release --product tianbao-bench >&2
+gcc -O2 -o $W/floor bench/c/floor.c $(pkg-config --cflags --libs libzip libxml-2.0)
+gcc -O2 -o $W/lxw_write bench/c/lxw_write.c $(pkg-config --cflags --libs xlsxwriter)
+TB=.build/release/tianbao
+TBB=.build/release/tianbao-bench
+
+echo "== making workloads" >&2
+[ -f $W/r1.xlsx ] || $PY bench/peers.py make-r1 $W/r1.xlsx $ROWS
+$PY bench/make_m1.py $W/m1.yaml
+if [ ! -d $W/m1-templates ] || [ "$(ls $W/m1-templates | wc -l)" -lt "$M1_FILES" ]; then
+  rm -rf $W/m1-templates && $TB templates --plan $W/m1.yaml --round 2021-06 --out $W/m1-templates --key keys/demo-signing.key >&2
+fi
+if [ ! -d $W/m1-$M1_FILES ]; then $PY bench/make_m1.py fill $W/m1-templates $W/m1-$M1_FILES $M1_FILES; fi
+if [ ! -d $W/m1-300 ]; then $PY bench/make_m1.py fill $W/m1-templates $W/m1-300 300; fi
+
+# measure NAME CMD...: one run, appends "NAME wall cpu rss checksum" to $W/times.
+measure() {
+  local name=$1; shift
+  local out
+  out=$( { /usr/bin/time -f "TIME %e %U %S %M" "$@" > $W/last.out; } 2>&1 | grep '^TIME' | tail -1)
+  read -r _ wall user sys rss <<< "$out"
+  echo "$name $wall $(awk "BEGIN{print $user+$sys}") $rss $(head -c 200 $W/last.out | tr -d ' \n')" >> $W/times
+}
+
+: > $W/times
+echo "== running ($RUNS runs each, alternating)" >&2
+for run in $(seq "$RUNS"); do
+  measure R1:tianbao $TBB read $W/r1.xlsx
+  measure R1:calamine $PY bench/peers.py read-calamine $W/r1.xlsx
+  measure R1:openpyxl $PY bench/peers.py read-openpyxl $W/r1.xlsx
+  measure R1:pandas $PY bench/peers.py read-pandas $W/r1.xlsx
+  measure F:floor $W/floor $W/r1.xlsx
+  measure W1:tianbao $TBB write $W/w1-tianbao.xlsx $ROWS
+  measure W1:libxlsxwriter $W/lxw_write $W/w1-lxw.xlsx $ROWS
+  measure W1:xlsxwriter $PY bench/peers.py write-xlsxwriter $W/w1-py.xlsx $ROWS
+  rm -rf $W/m1-out
+  measure M1:tianbao-300 $TB merge $W/m1-300 --round 2021-06 --out $W/m1-out300 --plan $W/m1.yaml --key keys/demo-signing.key
+  measure M1:tianbao $TB merge $W/m1-$M1_FILES --round 2021-06 --out $W/m1-out --plan $W/m1.yaml --key keys/demo-signing.key
+  measure M1:pandas $PY bench/peers.py merge-pandas $W/m1-$M1_FILES $W/m1-pandas.xlsx
+done
+
+$PY - "$W/times" "$ROWS" "$M1_FILES" <<'EOF'
+import statistics, sys, platform, subprocess
+times, rows, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = {}
+for line in open(times):
+    name, wall, cpu, rss, checksum = (line.split(" ", 4) + [""])[:5]
+    d = data.setdefault(name, {"wall": [], "cpu": [], "rss": [], "sum": checksum.strip()})
+    d["wall"].append(float(wall)); d["cpu"].append(float(cpu)); d["rss"].append(int(rss))
+med = {k: {m: statistics.median(v[m]) for m in ("wall", "cpu", "rss")} | {"sum": v["sum"]} for k, v in data.items()}
+cells = rows * 12 + 12
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+out = [f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
+       f"{platform.system()} {platform.release()}. Medians of {len(data['R1:tianbao']['wall'])} runs, programs alternated.", ""]
+out.append("| workload | program | wall s | CPU s | peak RSS MB | cells/s | Tianbao ÷ this (wall) | checksum |")
+out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+def row(w, name, ref, ncells=None):
+    m = med[name]
+    ratio = med[ref]["wall"] / m["wall"] if ref in med and ref != name else 1.0
+    rate = f"{ncells / m['wall'] / 1e6:.2f} M" if ncells else ""
+    out.append(f"| {w} | {name.split(':')[1]} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss'] / 1024:.0f} | {rate} | "
+               f"{ratio:.2f} | `{m['sum'][:90]}` |")
+for p in ("R1:tianbao", "R1:calamine", "R1:openpyxl", "R1:pandas", "F:floor"):
+    row("R1 read", p, "R1:tianbao", cells)
+for p in ("W1:tianbao", "W1:libxlsxwriter", "W1:xlsxwriter"):
+    row("W1 write", p, "W1:tianbao", cells)
+for p in ("M1:tianbao", "M1:tianbao-300", "M1:pandas"):
+    row(f"M1 merge", p, "M1:tianbao", files * 60 * 19)
+out.append("")
+out.append(f"M1 memory growth, 300 → {files} files: {med['M1:tianbao']['rss'] / med['M1:tianbao-300']['rss']:.2f}×; "
+           f"Tianbao's peak RSS ÷ pandas': {med['M1:tianbao']['rss'] / med['M1:pandas']['rss']:.2f}.")
+print("\n".join(out))
+EOF
