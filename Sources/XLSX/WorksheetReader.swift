@@ -113,7 +113,8 @@ public final class WorksheetReader {
     /// empty cell.
     private func readCell(_ xml: XMLEventStream, row: Int, previousColumn: inout Int) throws -> Cell? {
         var reference: CellReference
-        if let r = xml.attributeBytes("r"), r.count > 0 {
+        let attributes = xml.cellAttributes()
+        if let r = attributes.r, r.count > 0 {
             guard let parsed = CellReference.parse(r) else { throw badReference(r) }
             reference = parsed
         } else {
@@ -124,8 +125,8 @@ public final class WorksheetReader {
             reference = CellReference(row: row, column: previousColumn + 1)
         }
         previousColumn = reference.column
-        let type = Self.decodeType(xml.attributeBytes("t"))
-        let style = xml.attributeBytes("s").map { Self.parseInt($0) } ?? 0
+        let type = Self.decodeType(attributes.t)
+        let style = attributes.s.map { Self.parseInt($0) } ?? 0
         let depth = xml.depth
 
         valueBytes.removeAll(keepingCapacity: true)
