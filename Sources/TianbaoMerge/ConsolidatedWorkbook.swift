@@ -52,12 +52,17 @@ public struct ConsolidatedWorkbook {
         let overview = try book.addSheet("总览")
         try writeOverview(overview, book: book)
         try writeStatus(try book.addSheet("报送情况"))
-        try writeProgress(try book.addSheet("任务进展"))
-        try writeMatrix(try book.addSheet("任务矩阵"))
-        try writeIndicators(try book.addSheet("量化指标"))
-        try writeLedger(try book.addSheet("小区台账"))
-        try writePublicity(try book.addSheet("宣传信息"))
-        try writeLiaisons(try book.addSheet("联络员"))
+        // Detail sheets exist only for the plan sheets this round asks for, so a plan of one's
+        // own (with other sheets) gets what it has.
+        let asked = Set(result.round.sheets)
+        if asked.contains("progress") {
+            try writeProgress(try book.addSheet("任务进展"))
+            try writeMatrix(try book.addSheet("任务矩阵"))
+        }
+        if asked.contains("indicators") { try writeIndicators(try book.addSheet("量化指标")) }
+        if asked.contains("ledger") { try writeLedger(try book.addSheet("小区台账")) }
+        if asked.contains("publicity") { try writePublicity(try book.addSheet("宣传信息")) }
+        if asked.contains("liaison") { try writeLiaisons(try book.addSheet("联络员")) }
         try writeProblems(try book.addSheet("校验问题"))
         overview.activate()
         try book.close()
@@ -91,13 +96,25 @@ public struct ConsolidatedWorkbook {
         }
     }
 
+    /// Excel allows 65,530 links on a worksheet; past that the place is written as text.
+    static let maxLinksPerSheet = 65_000
+    private let links = LinkCounter()
+
+    final class LinkCounter {
+        private var counts: [String: Int] = [:]
+        func take(_ sheet: String) -> Bool {
+            counts[sheet, default: 0] += 1
+            return counts[sheet]! <= ConsolidatedWorkbook.maxLinksPerSheet
+        }
+    }
+
     /// The source columns: file name and a link to the row's first cell in that file.
     private func source(_ ws: SheetWriter, _ r: Int, _ c: Int, _ s: Submission, sheet: String, row: Int) throws {
         try ws.write(r, c, s.file, Self.cell)
         let place = "\(sheet)!A\(row)"
         let target = (sourceFolder as NSString).appendingPathComponent(s.file)
         let url = "external:\(target)#'\(sheet)'!A\(row)"
-        if url.utf8.count < 2000 {
+        if url.utf8.count < 2000, links.take(ws.name) {
             try ws.link(r, c + 1, url: url, text: place, Self.link)
         } else {
             try ws.write(r, c + 1, place, Self.cell)
@@ -390,7 +407,7 @@ public struct ConsolidatedWorkbook {
         // Items per unit per month, to the right of the list.
         let rows = result.rows("publicity")
         let months = Set(rows.compactMap { $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } }).sorted()
-        let spec = result.plan.sheet("publicity")!
+        guard let spec = result.plan.sheet("publicity") else { return }
         let left = spec.fields.count + 1 + 1 + Self.sourceHeaders.count + 1
         try ws.write(0, left, "单位", Self.header)
         try ws.columns(left, left, width: 26)

@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+@testable import TianbaoCheck
+@testable import TianbaoMerge
+@testable import TianbaoPlan
+import TianbaoTemplates
+import XLSX
+
+/// The consolidated workbook beyond the sample round: plans of one's own, national sizes.
+final class ConsolidatedWorkbookTests: XCTestCase {
+    /// A plan with only a ledger sheet (as a national ledger collection would be).
+    static let ledgerPlan = """
+        plan: ledger-only
+        version: "1"
+        title: 台账汇总
+        units:
+          - {id: a, name: 甲县人民政府, kind: 区}
+          - {id: b, name: 乙县人民政府, kind: 区}
+        task_groups:
+          - {id: "一", title: 改造}
+        tasks:
+          - {id: "1.1", group: "一", title: 改造, lead: [a, b]}
+        choices:
+          st: [在建, 已完工]
+        sheets:
+          - id: ledger
+            name: 小区台账
+            kind: rows
+            rows: 5
+            fields:
+              - {id: name, name: 小区名称, type: text, required: true}
+              - {id: status, name: 状态, type: choice, choices: st, required: true}
+        rounds:
+          - {id: "2021-06", kind: 半年小结, start: 2021-06-01, due: 2021-06-15, sheets: [ledger]}
+        """
+
+    func result(rows: Int) throws -> RoundResult {
+        let plan = try PlanLoader.load(yaml: Self.ledgerPlan, file: "t.yaml")
+        let round = plan.round("2021-06")!
+        var s = Submission(file: "甲.xlsx", path: "/nonexistent/甲.xlsx", sha256: "")
+        s.unit = plan.unit("a")
+        s.roundId = round.id
+        s.rows = (0..<rows).map { i in
+            CheckedRow(sheet: "ledger", row: 4 + i, values: ["name": .text("小区\(i)"), "status": .text(i % 2 == 0 ? "已完工" : "在建")],
+                       explanation: nil, accepted: true)
+        }
+        let units = plan.units.map { u in
+            UnitOutcome(unit: u, status: u.id == "a" ? .accepted : .missing, late: false,
+                        submission: u.id == "a" ? s : nil, superseded: [], otherRejected: [])
+        }
+        var totals = Totals()
+        totals.expected = 2; totals.accepted = 1; totals.missing = 1
+        totals.rowsRead = rows; totals.rowsMerged = rows
+        return RoundResult(plan: plan, round: round, units: units,
+                           files: [FileOutcome(file: s.file, unitId: "a", status: .accepted, submission: s)], totals: totals)
+    }
+
+    func testAPlanOfOnesOwnGetsTheSheetsItHas() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("own-\(UUID().uuidString).xlsx").path
+        try ConsolidatedWorkbook(result: try result(rows: 3), sourceFolder: "../in").write(to: path)
+        let wb = try Workbook(path: path)
+        XCTAssertEqual(wb.sheets.map(\.name), ["总览", "报送情况", "小区台账", "校验问题"])
+        let ledger = try wb.read(wb.sheet(named: "小区台账")!)
+        XCTAssertEqual(ledger["B2"]?.value, .string("小区0"))
+        XCTAssertEqual(ledger["A5"]?.value, .string("甲县人民政府 小计"))
+        let briefing = Briefing(result: try result(rows: 3))
+        XCTAssertTrue(briefing.markdown.contains("本期应报送单位 2 个,已报送并通过校验 1 个"), briefing.markdown)
+        XCTAssertFalse(briefing.markdown.contains("300"), "no target in this plan, none invented")
+    }
+
+    func testMoreRowsThanExcelAllowsLinks() throws {
+        // Excel allows 65,530 links per sheet: past that the source place is plain text.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("links-\(UUID().uuidString).xlsx").path
+        try ConsolidatedWorkbook(result: try result(rows: 65_100), sourceFolder: "../in").write(to: path)
+        let wb = try Workbook(path: path)
+        let reader = try wb.rows(of: wb.sheet(named: "小区台账")!)
+        var last: Row?
+        var count = 0
+        while let row = try reader.next() { last = row; count += 1 }
+        XCTAssertEqual(count, 65_100 + 3, "header, rows, subtotal and total")
+        XCTAssertNotNil(last)
+    }
+}
