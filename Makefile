@@ -72,8 +72,9 @@ fuzz: deps
 
 # Benchmarks against the tools a user would otherwise pick (bench/run.sh); writes bench/RESULTS.md.
 bench: deps
+	mkdir -p bench/work
 	bash bench/run.sh > bench/work/table.md
-	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh); ratios are Tianbao's wall time divided by each program's, so below 1 means Tianbao is faster."; echo; cat bench/work/table.md; } > bench/RESULTS.md
+	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh) on $$(date -u +%Y-%m-%d). The last column but one is Tianbao's wall time divided by each program's: below 1 means Tianbao took less time."; echo; cat bench/work/table.md; } > bench/RESULTS.md
 	cat bench/RESULTS.md
 
 # The whole test suite under AddressSanitizer (its own build folder). Leak detection is off:

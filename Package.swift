@@ -58,15 +58,17 @@ let package = Package(
         // The benchmark driver (bench/): the reader and writer APIs without the CLI around them.
         .executableTarget(name: "tianbao-bench", dependencies: ["XLSX"]),
 
+        // Helpers shared by the test targets (running LibreOffice and Python, scratch folders).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TianbaoCLI"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX"]),
+            name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX", "TestSupport"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
         .testTarget(
             name: "TianbaoMergeTests",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
         .testTarget(
-            name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX"]),
+            name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX", "TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import XLSX
 
@@ -8,11 +9,7 @@ final class MergeEndToEndTests: XCTestCase {
     static let samples = root.appendingPathComponent("samples/submissions/2021-06").path
     static let key = root.appendingPathComponent("keys/demo-signing.key").path
 
-    static func tempDir(_ name: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-\(name)-\(UUID().uuidString.prefix(8))")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func tempDir(_ name: String) -> URL { temporaryDirectory(name) }
 
     /// The merge of the samples, run once for the suite: (status, stdout, output folder).
     static let merged: (Int32, String, URL) = {
@@ -253,20 +250,7 @@ final class MergeEndToEndTests: XCTestCase {
 
 /// Runs a program, returning status and combined output.
 func runCommand(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: log) }
-    let handle = try FileHandle(forWritingTo: log)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = [executable] + arguments
-    p.standardOutput = handle
-    p.standardError = handle
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    try? handle.close()
-    return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    try runProcess(executable, arguments)
 }
 
 /// Runs a Python script and returns its standard output (fails the test on error).

@@ -1,0 +1,34 @@
+import Foundation
+
+// Helpers shared by the test targets: running the programs users use (LibreOffice, Python) and
+// making scratch folders.
+
+/// Runs a program found on PATH and returns its status and combined output; a program still
+/// running after `timeout` seconds is stopped.
+public func runProcess(_ executable: String, _ arguments: [String], timeout: TimeInterval = 300) throws -> (Int32, String) {
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-run-\(UUID().uuidString).log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: log) }
+    let handle = try FileHandle(forWritingTo: log)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [executable] + arguments
+    process.standardOutput = handle
+    process.standardError = handle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    try? handle.close()
+    let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, output)
+}
+
+/// A new, empty scratch folder.
+public func temporaryDirectory(_ name: String) -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Turns bench/work/times (one line per run: name wall cpu rss checksum) into the Markdown table
+of medians and ratios that make bench writes to bench/RESULTS.md."""
+import statistics, sys, platform, subprocess
+times, rows, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = {}
+for line in open(times, encoding="utf-8", errors="replace"):
+    name, wall, cpu, rss, checksum = (line.split(" ", 4) + [""])[:5]
+    d = data.setdefault(name, {"wall": [], "cpu": [], "rss": [], "sum": checksum.strip()})
+    d["wall"].append(float(wall)); d["cpu"].append(float(cpu)); d["rss"].append(int(rss))
+med = {k: {m: statistics.median(v[m]) for m in ("wall", "cpu", "rss")} | {"sum": v["sum"]} for k, v in data.items()}
+cells = rows * 12 + 12
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+out = [f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
+       f"{platform.system()} {platform.release()}. Medians of {len(data['R1:tianbao']['wall'])} runs, programs alternated.", ""]
+out.append("| workload | program | wall s | CPU s | peak RSS MB | cells/s | Tianbao ÷ this (wall) | checksum |")
+out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+def row(w, name, ref, ncells=None):
+    m = med[name]
+    ratio = med[ref]["wall"] / m["wall"] if ref in med and ref != name else 1.0
+    rate = f"{ncells / m['wall'] / 1e6:.2f} M" if ncells else ""
+    out.append(f"| {w} | {name.split(':')[1]} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss'] / 1024:.0f} | {rate} | "
+               f"{ratio:.2f} | `{m['sum'][:90]}` |")
+for p in ("R1:tianbao", "R1:calamine", "R1:openpyxl", "R1:pandas", "F:floor"):
+    row("R1 read", p, "R1:tianbao", cells)
+for p in ("W1:tianbao", "W1:libxlsxwriter", "W1:xlsxwriter"):
+    row("W1 write", p, "W1:tianbao", cells)
+for p in ("M1:tianbao", "M1:tianbao-300", "M1:pandas"):
+    row(f"M1 merge", p, "M1:tianbao", files * 60 * 19)
+out.append("")
+out.append(f"M1 memory growth, 300 → {files} files: {med['M1:tianbao']['rss'] / med['M1:tianbao-300']['rss']:.2f}×; "
+           f"Tianbao's peak RSS ÷ pandas': {med['M1:tianbao']['rss'] / med['M1:pandas']['rss']:.2f}.")
+print("\n".join(out))
