@@ -21,6 +21,41 @@ public enum FieldValue: Hashable, Sendable {
     public var day: Day? { if case .date(let d) = self { return d } else { return nil } }
 }
 
+/// The values of one row by field id, stored compactly: the ids are one array shared by every
+/// row of a sheet, the values an array in the same order (a merge holds hundreds of thousands
+/// of rows). Reads and writes like a dictionary.
+public struct FieldValues: Sendable, Sequence {
+    public let keys: [String]
+    private var slots: [FieldValue?]
+
+    public init(keys: [String]) {
+        self.keys = keys
+        self.slots = Array(repeating: nil, count: keys.count)
+    }
+
+    public subscript(key: String) -> FieldValue? {
+        get { keys.firstIndex(of: key).flatMap { slots[$0] } }
+        set {
+            guard let i = keys.firstIndex(of: key) else { return }
+            slots[i] = newValue
+        }
+    }
+
+    public var isEmpty: Bool { !slots.contains { $0 != nil } }
+
+    /// The (id, value) pairs that are set, in field order.
+    public func makeIterator() -> AnyIterator<(key: String, value: FieldValue)> {
+        var i = 0
+        return AnyIterator {
+            while i < keys.count {
+                defer { i += 1 }
+                if let v = slots[i] { return (keys[i], v) }
+            }
+            return nil
+        }
+    }
+}
+
 /// Reads a cell as a field of a given type the way a clerk would: numbers typed as text,
 /// `85%`, `2021/6/15`, `2021年6月15日`, full-width digits and the like are understood, and each
 /// such repair is reported as a warning, never silently.

@@ -10,7 +10,7 @@ public struct CheckedRow: Sendable {
     /// 1-based row in the file.
     public var row: Int
     /// Values by field id (absent when empty).
-    public var values: [String: FieldValue]
+    public var values: FieldValues
     /// The unit's 说明 (合理性说明), if any.
     public var explanation: String?
     /// False when an error keeps the row out of the consolidated workbook.
@@ -184,6 +184,15 @@ public struct SubmissionChecker: Sendable {
         var problems: [Problem] = []
         var rows: [CheckedRow] = []
         var nilSheets: [String] = []
+        /// Field ids per sheet, one array shared by all the sheet's rows.
+        var keysBySheet: [String: [String]] = [:]
+
+        mutating func keys(for sheet: SheetSpec) -> [String] {
+            if let k = keysBySheet[sheet.id] { return k }
+            let k = sheet.fields.map(\.id)
+            keysBySheet[sheet.id] = k
+            return k
+        }
 
         mutating func fail(_ sheet: String?, _ cell: String?, _ rule: String, _ value: String, _ message: String,
                            severity: Severity = .error, explained: Bool = false) {
@@ -289,7 +298,7 @@ public struct SubmissionChecker: Sendable {
 
     private func checkText(_ ws: Worksheet, sheet: SheetSpec, workbook: Workbook, context: inout Context) {
         let first = TemplateLayout.firstDataRow
-        var values: [String: FieldValue] = [:]
+        var values = FieldValues(keys: sheet.fields.map(\.id))
         var accepted = true
         for (i, field) in sheet.fields.enumerated() {
             let cell = ws.cell(CellReference(row: first + i, column: 2))
@@ -320,7 +329,7 @@ public struct SubmissionChecker: Sendable {
     /// Reads and checks one data row (fields, then row rules) and records it.
     private func checkRow(_ ws: Worksheet, sheet: SheetSpec, row: Int, workbook: Workbook, context: inout Context,
                           always: Bool) {
-        var values: [String: FieldValue] = [:]
+        var values = FieldValues(keys: context.keys(for: sheet))
         var accepted = true
         let explanationCell = ws.cell(CellReference(row: row, column: TemplateLayout.explanationColumn(sheet)))
         let explanation = explanationCell?.value.map(FieldReader.textOf)?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -413,7 +422,7 @@ public struct SubmissionChecker: Sendable {
 
     /// The violation of a row rule by one row: severity, the field whose cell to point at,
     /// message and the value found.
-    private func violation(_ rule: RowRule, values: [String: FieldValue], sheet: SheetSpec,
+    private func violation(_ rule: RowRule, values: FieldValues, sheet: SheetSpec,
                            round: Round) -> (Severity, String, String, String)? {
         func matches(_ v: FieldValue?, _ text: String) -> Bool {
             guard let v else { return false }

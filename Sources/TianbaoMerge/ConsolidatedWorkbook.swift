@@ -45,8 +45,10 @@ public struct ConsolidatedWorkbook {
         ("已完工", green), ("在建", 0xDDEBF7), ("未开工", grey), ("未报", red), ("错误", red), ("提示", yellow),
     ]
 
+    /// Sheets are written row after row, so the workbook is assembled in libxlsxwriter's
+    /// constant-memory mode: memory does not grow with the number of rows.
     public func write(to path: String) throws {
-        let book = try WorkbookWriter(path: path)
+        let book = try WorkbookWriter(path: path, constantMemory: true)
         try book.setProperties(title: "\(result.plan.title) \(result.round.title)汇总", subject: result.plan.subject,
                                author: result.plan.office.name, company: result.plan.office.name)
         let overview = try book.addSheet("总览")
@@ -404,27 +406,25 @@ public struct ConsolidatedWorkbook {
 
     private func writePublicity(_ ws: SheetWriter) throws {
         try detail(ws, sheetId: "publicity", leading: [("单位", 26)]) { unit, _ in [unit.name] }
-        // Items per unit per month, to the right of the list.
+        // Items per unit per month, below the list (rows are written in order).
         let rows = result.rows("publicity")
         let months = Set(rows.compactMap { $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } }).sorted()
-        guard let spec = result.plan.sheet("publicity") else { return }
-        let left = spec.fields.count + 1 + 1 + Self.sourceHeaders.count + 1
-        try ws.write(0, left, "单位", Self.header)
-        try ws.columns(left, left, width: 26)
-        for (j, m) in months.enumerated() {
-            try ws.write(0, left + 1 + j, "\(m / 100)年\(m % 100)月", Self.header)
-            try ws.columns(left + 1 + j, left + 1 + j, width: 10)
-        }
-        try ws.write(0, left + 1 + months.count, "合计", Self.header)
-        for (i, u) in result.units.enumerated() {
-            try ws.write(i + 1, left, u.unit.name, Self.cell)
+        var r = rows.count + 3
+        try ws.write(r, 0, "各单位每月报送篇数(每月不少于 1 篇)", Self.section)
+        r += 1
+        try ws.write(r, 0, "单位", Self.header)
+        for (j, m) in months.enumerated() { try ws.write(r, 1 + j, "\(m / 100)年\(m % 100)月", Self.header) }
+        try ws.write(r, 1 + months.count, "合计", Self.header)
+        for u in result.units {
+            r += 1
+            try ws.write(r, 0, u.unit.name, Self.cell)
             var total = 0
             for (j, m) in months.enumerated() {
                 let n = rows.filter { $0.unit.id == u.unit.id && $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } == m }.count
                 total += n
-                try ws.write(i + 1, left + 1 + j, Double(n), n == 0 ? Self.integer.with { $0.fill = Self.red } : Self.integer)
+                try ws.write(r, 1 + j, Double(n), n == 0 ? Self.integer.with { $0.fill = Self.red } : Self.integer)
             }
-            try ws.write(i + 1, left + 1 + months.count, Double(total), Self.integer.with { $0.bold = true })
+            try ws.write(r, 1 + months.count, Double(total), Self.integer.with { $0.bold = true })
         }
     }
 

@@ -2,14 +2,18 @@ import Foundation
 
 /// A calendar day (no time, no zone), as plans state dates.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    // Compact: merged rows hold many of these.
+    private let y: Int32
+    private let m: UInt8
+    private let d: UInt8
+    public var year: Int { Int(y) }
+    public var month: Int { Int(m) }
+    public var day: Int { Int(d) }
 
     public init(year: Int, month: Int, day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
+        self.y = Int32(truncatingIfNeeded: year)
+        self.m = UInt8(truncatingIfNeeded: month)
+        self.d = UInt8(truncatingIfNeeded: day)
     }
 
     /// Parses `2021-06-15`; nil for anything else or an impossible date.

@@ -40,9 +40,12 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         var s = Submission(file: "甲.xlsx", path: "/nonexistent/甲.xlsx", sha256: "")
         s.unit = plan.unit("a")
         s.roundId = round.id
+        let keys = ["name", "status"]
         s.rows = (0..<rows).map { i in
-            CheckedRow(sheet: "ledger", row: 4 + i, values: ["name": .text("小区\(i)"), "status": .text(i % 2 == 0 ? "已完工" : "在建")],
-                       explanation: nil, accepted: true)
+            var values = FieldValues(keys: keys)
+            values["name"] = .text("小区\(i)")
+            values["status"] = .text(i % 2 == 0 ? "已完工" : "在建")
+            return CheckedRow(sheet: "ledger", row: 4 + i, values: values, explanation: nil, accepted: true)
         }
         let units = plan.units.map { u in
             UnitOutcome(unit: u, status: u.id == "a" ? .accepted : .missing, late: false,

@@ -28,14 +28,16 @@ public final class WorkbookWriter {
     let strings = CStringBag()
 
     /// Starts a workbook that will be written to `path` when `close()` is called.
-    /// The corresponding C function is `workbook_new_opt`.
-    public init(path: String) throws {
+    /// With `constantMemory`, each row is flushed to disk once a later row is written, so memory
+    /// stays flat however many rows a sheet has; rows must then be written in order on each
+    /// sheet, and strings are stored inline. The corresponding C function is `workbook_new_opt`.
+    public init(path: String, constantMemory: Bool = false) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
         self.temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
         var options = lxw_workbook_options()
-        options.constant_memory = 0
+        options.constant_memory = constantMemory ? 1 : 0
         handle = workbook_new_opt(temporaryPath, &options)
         guard handle != nil else {
             throw XLSXWriteError(file: url.lastPathComponent, detail: "无法创建工作簿")
