@@ -11,20 +11,14 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "校验并汇总一轮报送:生成汇总表、简报、各单位反馈表和 report.json。")
 
-    @OptionGroup var plan: PlanOptions
-    @OptionGroup var key: KeyOptions
-
-    @Argument(help: "存放各单位报回文件的文件夹。")
-    var folder: String
-
-    @Option(help: "轮次编号,如 2021-06。")
-    var round: String
+    @OptionGroup var options: RoundOptions
 
     @Option(help: "输出文件夹。")
     var out: String
 
     func run() throws {
-        let (plan, round, merger) = try RoundSetup.prepare(plan: self.plan, key: key, round: self.round, folder: folder)
+        let (round, merger) = try options.prepare()
+        let folder = options.folder
         let outURL = URL(fileURLWithPath: out).standardizedFileURL
         let inURL = URL(fileURLWithPath: folder).standardizedFileURL
         if outURL.path == inURL.path || outURL.path.hasPrefix(inURL.path + "/") {
@@ -32,8 +26,7 @@ struct MergeCommand: ParsableCommand {
             throw CommandExit(.usage)
         }
         let result = try merger.merge(folder: folder, round: round)
-        let written = try MergeOutputs.write(result, key: try key.load(create: false), sourceFolder: inURL, to: outURL)
-        _ = plan
+        let written = try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: inURL, to: outURL)
         print(Summary.text(result))
         print("输出文件:")
         for path in written { print("  " + path) }
@@ -50,21 +43,14 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "催报清单:谁已报送、谁未报送、谁迟报、谁有错误,以及各单位联络员和电话。")
 
-    @OptionGroup var plan: PlanOptions
-    @OptionGroup var key: KeyOptions
-
-    @Argument(help: "存放各单位报回文件的文件夹。")
-    var folder: String
-
-    @Option(help: "轮次编号,如 2021-06。")
-    var round: String
+    @OptionGroup var options: RoundOptions
 
     @Option(help: "输出格式:text 或 json。")
     var format: CheckCommand.OutputFormat = .text
 
     func run() throws {
-        let (_, round, merger) = try RoundSetup.prepare(plan: plan, key: key, round: self.round, folder: folder)
-        let result = try merger.merge(folder: folder, round: round)
+        let (round, merger) = try options.prepare()
+        let result = try merger.merge(folder: options.folder, round: round)
         switch format {
         case .text:
             print(Summary.text(result))
@@ -101,13 +87,22 @@ struct StatusCommand: ParsableCommand {
     }
 }
 
-/// Plan, round and merger for commands that read a submissions folder.
-enum RoundSetup {
-    static func prepare(plan options: PlanOptions, key: KeyOptions, round id: String,
-                        folder: String) throws -> (Plan, Round, RoundMerger) {
-        let plan = try options.load()
-        guard let round = plan.round(id) else {
-            printError("错误:计划中没有轮次“\(id)”。可用的轮次:\(plan.rounds.map(\.id).joined(separator: "、"))")
+/// The submissions folder, the round, the plan and the key: what `merge` and `status` share.
+struct RoundOptions: ParsableArguments {
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var key: KeyOptions
+
+    @Argument(help: "存放各单位报回文件的文件夹。")
+    var folder: String
+
+    @Option(help: "轮次编号,如 2021-06。")
+    var round: String
+
+    /// The round and a merger for it; usage and plan errors end the command with status 2.
+    func prepare() throws -> (Round, RoundMerger) {
+        let plan = try self.plan.load()
+        guard let round = plan.round(round) else {
+            printError("错误:计划中没有轮次“\(round)”。可用的轮次:\(plan.rounds.map(\.id).joined(separator: "、"))")
             throw CommandExit(.usage)
         }
         var isDir: ObjCBool = false
@@ -116,7 +111,7 @@ enum RoundSetup {
             throw CommandExit(.usage)
         }
         let checker = SubmissionChecker(plan: plan, key: try key.load(create: false), round: round.id)
-        return (plan, round, RoundMerger(checker: checker))
+        return (round, RoundMerger(checker: checker))
     }
 }
 
