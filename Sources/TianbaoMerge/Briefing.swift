@@ -19,9 +19,9 @@ public struct Briefing {
     public private(set) var title = ""
     public private(set) var blocks: [Block] = []
 
-    public init(result: RoundResult) {
+    public init(result: RoundResult, figures: Figures? = nil) {
         self.result = result
-        self.figures = Figures(result)
+        self.figures = figures ?? Figures(result)
         build()
     }
 

@@ -13,9 +13,9 @@ public struct ConsolidatedWorkbook {
     /// Folder of the submissions relative to the output folder, for links back to the cells.
     public let sourceFolder: String
 
-    public init(result: RoundResult, sourceFolder: String) {
+    public init(result: RoundResult, figures: Figures? = nil, sourceFolder: String) {
         self.result = result
-        self.figures = Figures(result)
+        self.figures = figures ?? Figures(result)
         self.sourceFolder = sourceFolder
     }
 
@@ -270,11 +270,11 @@ public struct ConsolidatedWorkbook {
                         leadingValues: (ReportingUnit, CheckedRow) -> [String]) throws {
         guard let spec = result.plan.sheet(sheetId) else { return }
         let fields = spec.fields.filter { $0.prefilled == nil || $0.prefilled == .taskId }
-        let rows = result.rows(sheetId)
         let headers = leading + fields.map { ($0.name, min(max($0.width ?? 12, 8), 40)) } + [("说明", 24)] + Self.sourceHeaders
-        try table(ws, headers: headers, rows: rows.count)
-        for (i, (unit, s, row)) in rows.enumerated() {
-            let r = i + 1
+        try table(ws, headers: headers, rows: result.rowCount(sheetId))
+        var r = 0
+        try result.forEachRow(sheetId) { unit, s, row in
+            r += 1
             var c = 0
             for v in leadingValues(unit, row) { try ws.write(r, c, v, Self.cell); c += 1 }
             for f in fields {
@@ -348,20 +348,24 @@ public struct ConsolidatedWorkbook {
 
     private func writeLedger(_ ws: SheetWriter) throws {
         guard let spec = result.plan.sheet("ledger") else { return }
-        let rows = result.rows("ledger")
+        let total = result.rowCount("ledger")
         let headers = [("区", 22.0)] + spec.fields.map { ($0.name, min(max($0.width ?? 12, 8), 30)) } + [("说明", 24)] + Self.sourceHeaders
-        let groups = Dictionary(grouping: rows, by: { $0.unit.id })
-        let order = result.units.map(\.unit).filter { groups[$0.id] != nil }
-        try table(ws, headers: headers, rows: rows.count + order.count + 1)
+        // Units with ledger rows, in plan order; their rows are read straight from their files'
+        // results, never gathered into one array.
+        let order = result.units.filter { u in
+            u.status == .accepted && (u.submission?.rows.contains { $0.sheet == "ledger" && $0.accepted } ?? false)
+        }
+        try table(ws, headers: headers, rows: total + order.count + 1)
         let summed = Set(spec.fields.filter { [.integer, .decimal].contains($0.type) && $0.id != "built" }.map(\.id))
         var r = 1
         var subtotalRows: [Int] = []
         var grand: [String: Double] = [:]
-        for unit in order {
+        for outcome in order {
+            let unit = outcome.unit, s = outcome.submission!
             let first = r
             var sums: [String: Double] = [:]
             var completed = 0
-            for (_, s, row) in groups[unit.id]! {
+            for row in s.rows where row.sheet == "ledger" && row.accepted {
                 try ws.write(r, 0, unit.name, Self.cell)
                 for (i, f) in spec.fields.enumerated() {
                     try write(ws, r, i + 1, row.values[f.id], f)
@@ -390,7 +394,7 @@ public struct ConsolidatedWorkbook {
             r += 1
         }
         try ws.write(r, 0, "合计", Self.subtotal)
-        try ws.write(r, 1, "\(rows.count) 个小区", Self.subtotal)
+        try ws.write(r, 1, "\(total) 个小区", Self.subtotal)
         for (i, f) in spec.fields.enumerated() where i > 0 {
             let col = CellReference.columnName(i + 2)
             if summed.contains(f.id) {

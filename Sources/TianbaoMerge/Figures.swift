@@ -40,7 +40,7 @@ public struct Figures: Sendable {
                                "src_residents", "src_utilities"]
 
     public init(_ r: RoundResult) {
-        for (unit, _, row) in r.rows("progress") {
+        r.forEachRow("progress") { unit, _, row in
             taskRows += 1
             if let s = row.values["status"]?.text {
                 taskStatus[s, default: 0] += 1
@@ -51,7 +51,7 @@ public struct Figures: Sendable {
         let ledger = r.plan.sheet("ledger")
         var sums: [String: Double] = [:]
         var byUnit: [String: DistrictLedger] = [:]
-        for (unit, _, row) in r.rows("ledger") {
+        r.forEachRow("ledger") { unit, _, row in
             communities += 1
             var d = byUnit[unit.id] ?? DistrictLedger(unit: unit)
             d.communities += 1
@@ -75,7 +75,7 @@ public struct Figures: Sendable {
         }
         plannedInvestment = FieldReader.rounded(plannedInvestment)
         districts = r.units.filter { byUnit[$0.unit.id] != nil }.map { byUnit[$0.unit.id]! }
-        publicityItems = r.rows("publicity").count
+        publicityItems = r.rowCount("publicity")
         nilUnits = r.units.filter { !($0.submission?.nilSheets.isEmpty ?? true) && $0.status == .accepted }.map(\.unit)
     }
 

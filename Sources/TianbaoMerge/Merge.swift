@@ -69,6 +69,22 @@ public struct RoundResult: Sendable {
         }
     }
 
+    /// Calls `body` for each accepted row of `sheetId`, in unit order, without building an array
+    /// (a national merge has hundreds of thousands of rows).
+    public func forEachRow(_ sheetId: String, _ body: (ReportingUnit, Submission, CheckedRow) throws -> Void) rethrows {
+        for outcome in units where outcome.status == .accepted {
+            guard let s = outcome.submission else { continue }
+            for row in s.rows where row.sheet == sheetId && row.accepted { try body(outcome.unit, s, row) }
+        }
+    }
+
+    /// The number of accepted rows of `sheetId`.
+    public func rowCount(_ sheetId: String) -> Int {
+        var n = 0
+        forEachRow(sheetId) { _, _, _ in n += 1 }
+        return n
+    }
+
     /// Every problem of the files that count and of rejected files, in unit and file order.
     public var problems: [Problem] {
         files.filter { $0.status != .superseded }.flatMap(\.problems)

@@ -14,11 +14,13 @@ public enum MergeOutputs {
         let round = result.round
         var written: [String] = []
 
+        let figures = Figures(result)
         let workbook = out.appendingPathComponent("汇总-\(round.id).xlsx").path
-        try ConsolidatedWorkbook(result: result, sourceFolder: relativePath(from: out, to: sourceFolder)).write(to: workbook)
+        try ConsolidatedWorkbook(result: result, figures: figures, sourceFolder: relativePath(from: out, to: sourceFolder))
+            .write(to: workbook)
         written.append(workbook)
 
-        let briefing = Briefing(result: result)
+        let briefing = Briefing(result: result, figures: figures)
         let md = out.appendingPathComponent("简报-\(round.id).md").path
         try writeText(briefing.markdown, to: md)
         let html = out.appendingPathComponent("简报-\(round.id).html").path
