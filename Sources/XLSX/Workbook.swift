@@ -233,11 +233,30 @@ public struct Worksheet: Sendable {
     public let rows: [Row]
     /// Merged ranges as written (`A1:C1`).
     public let mergedRanges: [String]
+    /// Row position by row number, for cell look-ups in constant time.
+    private let rowIndex: [Int: Int]
+
+    public init(info: SheetInfo, rows: [Row], mergedRanges: [String]) {
+        self.info = info
+        self.rows = rows
+        self.mergedRanges = mergedRanges
+        var index: [Int: Int] = [:]
+        index.reserveCapacity(rows.count)
+        for (i, row) in rows.enumerated() where index[row.index] == nil { index[row.index] = i }
+        self.rowIndex = index
+    }
 
     /// The cell at a reference, if it is not empty.
     public func cell(_ reference: CellReference) -> Cell? {
-        guard let row = rows.first(where: { $0.index == reference.row }) else { return nil }
-        return row.cells.first { $0.reference.column == reference.column }
+        guard let i = rowIndex[reference.row] else { return nil }
+        let cells = rows[i].cells
+        // Cells are in column order: binary search.
+        var lo = 0, hi = cells.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cells[mid].reference.column < reference.column { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < cells.count && cells[lo].reference.column == reference.column ? cells[lo] : nil
     }
 
     /// The cell at an A1 reference, if it is not empty.
