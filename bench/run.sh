@@ -7,6 +7,7 @@
 #   R1  one sheet, 100,000 rows x 12 columns, written by python xlsxwriter with shared strings
 #   F   the floor: inflate R1's sheet and shared strings with zlib, one bare libxml2 SAX2 pass
 #   W1  the R1 content written by Tianbao's writer, by C calling libxlsxwriter, by python xlsxwriter
+#       (and, for the time split, reading only and reading plus checking)
 #   M1  M1_FILES submissions of a 3,000-unit plan (60 ledger rows each), merged by tianbao merge
 #       (all checks on) and by a pandas script (read_excel with calamine, concat, to_excel)
 set -euo pipefail
@@ -61,6 +62,8 @@ for run in $(seq "$RUNS"); do
   measure W1:xlsxwriter $PY bench/peers.py write-xlsxwriter $W/w1-py.xlsx $ROWS
   rm -rf $W/m1-out
   measure M1:tianbao-300 $TB merge $W/m1-300 --round 2021-06 --out $W/m1-out300 --plan $W/m1.yaml --key keys/demo-signing.key
+  measure M1:read-only $TBB read-folder $W/m1-$M1_FILES
+  measure M1:read+check $TB status $W/m1-$M1_FILES --round 2021-06 --plan $W/m1.yaml --key keys/demo-signing.key --format json
   measure M1:tianbao $TB merge $W/m1-$M1_FILES --round 2021-06 --out $W/m1-out --plan $W/m1.yaml --key keys/demo-signing.key
   measure M1:pandas $PY bench/peers.py merge-pandas $W/m1-$M1_FILES $W/m1-pandas.xlsx
 done

@@ -25,9 +25,15 @@ for p in ("R1:tianbao", "R1:calamine", "R1:openpyxl", "R1:pandas", "F:floor"):
     row("R1 read", p, "R1:tianbao", cells)
 for p in ("W1:tianbao", "W1:libxlsxwriter", "W1:xlsxwriter"):
     row("W1 write", p, "W1:tianbao", cells)
-for p in ("M1:tianbao", "M1:tianbao-300", "M1:pandas"):
-    row(f"M1 merge", p, "M1:tianbao", files * 60 * 19)
+for p in ("M1:tianbao", "M1:tianbao-300", "M1:pandas", "M1:read-only", "M1:read+check"):
+    if p in med:
+        row(f"M1 merge", p, "M1:tianbao", files * 60 * 19)
 out.append("")
+if "M1:read-only" in med and "M1:read+check" in med:
+    total = med["M1:tianbao"]["wall"]
+    read, check = med["M1:read-only"]["wall"], med["M1:read+check"]["wall"]
+    out.append(f"M1 time split: reading {read / total:.0%}, checking {(check - read) / total:.0%}, "
+               f"writing the outputs {(total - check) / total:.0%}.")
 out.append(f"M1 memory growth, 300 → {files} files: {med['M1:tianbao']['rss'] / med['M1:tianbao-300']['rss']:.2f}×; "
            f"Tianbao's peak RSS ÷ pandas': {med['M1:tianbao']['rss'] / med['M1:pandas']['rss']:.2f}.")
 print("\n".join(out))
