@@ -358,7 +358,6 @@ public struct ConsolidatedWorkbook {
         try table(ws, headers: headers, rows: total + order.count + 1)
         let summed = Set(spec.fields.filter { [.integer, .decimal].contains($0.type) && $0.id != "built" }.map(\.id))
         var r = 1
-        var subtotalRows: [Int] = []
         var grand: [String: Double] = [:]
         for outcome in order {
             let unit = outcome.unit, s = outcome.submission!
@@ -376,32 +375,29 @@ public struct ConsolidatedWorkbook {
                 try source(ws, r, spec.fields.count + 2, s, sheet: spec.name, row: row.row)
                 r += 1
             }
-            try ws.write(r, 0, "\(unit.name) 小计", Self.subtotal)
-            try ws.write(r, 1, "\(r - first) 个小区", Self.subtotal)
-            for (i, f) in spec.fields.enumerated() where i > 0 {
-                let col = CellReference.columnName(i + 2)
-                if summed.contains(f.id) {
-                    let v = FieldReader.rounded(sums[f.id] ?? 0)
-                    grand[f.id, default: 0] += v
-                    try ws.formula(r, i + 1, "SUBTOTAL(9,\(col)\(first + 1):\(col)\(r))", result: .number(v), Self.subtotal)
-                } else if f.id == "status" {
-                    try ws.write(r, i + 1, "已完工 \(completed) 个", Self.subtotal)
-                } else {
-                    try ws.blank(r, i + 1, Self.subtotal)
-                }
-            }
-            subtotalRows.append(r)
+            for (id, v) in sums { grand[id, default: 0] += FieldReader.rounded(v) }
+            try totalRow(ws, r, label: "\(unit.name) 小计", communities: r - first, completed: completed,
+                         sums: sums, firstDataRow: first, spec: spec, summed: summed)
             r += 1
         }
-        try ws.write(r, 0, "合计", Self.subtotal)
-        try ws.write(r, 1, "\(total) 个小区", Self.subtotal)
+        try totalRow(ws, r, label: "合计", communities: total, completed: figures.completed, sums: grand,
+                     firstDataRow: 1, spec: spec, summed: summed)
+    }
+
+    /// A subtotal or total row of the ledger: SUBTOTAL formulas (with their results) over the
+    /// summed columns from `firstDataRow` (0-based) down to the row above, which skip the
+    /// subtotals inside that range; the count of communities and of completed ones.
+    private func totalRow(_ ws: SheetWriter, _ r: Int, label: String, communities: Int, completed: Int,
+                          sums: [String: Double], firstDataRow: Int, spec: SheetSpec, summed: Set<String>) throws {
+        try ws.write(r, 0, label, Self.subtotal)
+        try ws.write(r, 1, "\(communities) 个小区", Self.subtotal)
         for (i, f) in spec.fields.enumerated() where i > 0 {
             let col = CellReference.columnName(i + 2)
             if summed.contains(f.id) {
-                try ws.formula(r, i + 1, "SUBTOTAL(9,\(col)2:\(col)\(r))", result: .number(FieldReader.rounded(grand[f.id] ?? 0)),
-                               Self.subtotal)
+                try ws.formula(r, i + 1, "SUBTOTAL(9,\(col)\(firstDataRow + 1):\(col)\(r))",
+                               result: .number(FieldReader.rounded(sums[f.id] ?? 0)), Self.subtotal)
             } else if f.id == "status" {
-                try ws.write(r, i + 1, "已完工 \(figures.completed) 个", Self.subtotal)
+                try ws.write(r, i + 1, "已完工 \(completed) 个", Self.subtotal)
             } else {
                 try ws.blank(r, i + 1, Self.subtotal)
             }

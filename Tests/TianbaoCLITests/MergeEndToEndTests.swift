@@ -135,6 +135,13 @@ final class MergeEndToEndTests: XCTestCase {
         let statuses = figures["statuses"] as! [String: Int]
         for s in ["未启动", "推进中", "已完成", "滞后"] { XCTAssertEqual(sheet[s], Double(statuses[s] ?? 0), s) }
 
+        // The ledger's grand total (a SUBTOTAL formula written with its result) agrees.
+        let ledger = try wb.read(wb.sheet(named: "小区台账")!)
+        let totalRow = try XCTUnwrap(ledger.rows.first { $0.cells.first?.value == .string("合计") })
+        let investTotal = try XCTUnwrap(totalRow.cells.first { $0.reference.column == 10 })
+        XCTAssertEqual(investTotal.formula, "SUBTOTAL(9,J2:J\(totalRow.index - 1))")
+        if case .number(let n)? = investTotal.value { XCTAssertEqual(n, sheet["计划投资合计"]!, accuracy: 0.05) } else { XCTFail() }
+
         // Every detail row names its source file and place.
         let progress = try wb.read(wb.sheet(named: "任务进展")!)
         let header = progress.rows[0].cells.map { $0.value?.text ?? "" }
