@@ -169,7 +169,8 @@ public struct SubmissionChecker: Sendable {
                               "文件“\(file)”是按计划版本 \(identity.planVersion) 生成的模板,现行版本为 \(plan.version)。请使用新下发的模板。")
             }
             return reject(FileRule.badSignature, identity.signature.prefix(12) + "…",
-                          "文件“\(file)”的模板标识与签名不符(标识被修改,或不是办公室下发的模板)。请使用下发给本单位的模板重新填报。")
+                          "文件“\(file)”的模板标识与签名不符(标识被修改,或不是办公室下发的模板)。请使用下发给本单位的模板重新填报。"
+                            + "(办公室请先确认:校验所用的签名密钥与生成模板时的相同。)")
         }
         return true
     }

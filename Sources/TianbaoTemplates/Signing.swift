@@ -114,10 +114,13 @@ public struct SigningKey: Sendable {
     public init(bytes: [UInt8]) { self.bytes = bytes }
 
     /// Where the key is looked for when no `--key` is given: `$TIANBAO_KEY_FILE`, else
-    /// `~/.config/tianbao/signing.key`.
+    /// `$XDG_CONFIG_HOME/tianbao/signing.key`, else `$HOME/.config/tianbao/signing.key`.
     public static var defaultPath: String {
-        if let env = ProcessInfo.processInfo.environment["TIANBAO_KEY_FILE"], !env.isEmpty { return env }
-        return (NSHomeDirectory() as NSString).appendingPathComponent(".config/tianbao/signing.key")
+        let env = ProcessInfo.processInfo.environment
+        if let file = env["TIANBAO_KEY_FILE"], !file.isEmpty { return file }
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
+        return (config as NSString).appendingPathComponent("tianbao/signing.key")
     }
 
     /// Reads a key file: 64 hexadecimal characters (32 bytes), surrounding white space ignored.

@@ -274,6 +274,30 @@ func unzip(wb path: String, part: String) throws -> Data {
     return Data(out.utf8)
 }
 
+/// The office's signing key where no `--key` is given.
+final class SigningKeyTests: XCTestCase {
+    func testFirstTemplatesRunCreatesTheKeyAndChecksUseIt() throws {
+        let home = MergeEndToEndTests.tempDir("home")
+        let env = ["HOME": home.path, "XDG_CONFIG_HOME": "", "TIANBAO_KEY_FILE": ""]
+        let noKey = try Binary.run(["check", MergeEndToEndTests.samples + "/江岸区人民政府-2021-06.xlsx"], environment: env)
+        XCTAssertEqual(noKey.status, 2, "no key yet: usage error")
+        XCTAssertTrue(noKey.stderr.contains("找不到签名密钥文件"), noKey.stderr)
+        let out = home.appendingPathComponent("t")
+        let made = try Binary.run(["templates", "--round", "2021-06", "--unit", "jyj", "--out", out.path], environment: env)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let keyPath = home.appendingPathComponent(".config/tianbao/signing.key").path
+        XCTAssertTrue(made.stderr.contains(keyPath), made.stderr)
+        let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let own = try Binary.run(["check", out.appendingPathComponent("市教育局-2021-06.xlsx").path], environment: env)
+        XCTAssertEqual(own.status, 1, "an empty template has errors, but its signature is good")
+        XCTAssertFalse(own.stdout.contains("签名不符"), own.stdout)
+        // A file signed with another key (the demo key) does not pass with this one.
+        let other = try Binary.run(["check", MergeEndToEndTests.samples + "/江岸区人民政府-2021-06.xlsx"], environment: env)
+        XCTAssertTrue(other.stdout.contains("签名不符"), other.stdout)
+    }
+}
+
 /// A submissions folder mixing good files with every bad kind, and text crafted to hurt
 /// whoever opens the outputs.
 final class HostileMergeTests: XCTestCase {
