@@ -72,7 +72,7 @@ public enum FieldReader {
         guard let value else { return .empty }
         switch field.type {
         case .text:
-            let s = textOf(value).trimmingCharacters(in: .whitespacesAndNewlines)
+            let s = textOf(value).trimmedSpace
             return s.isEmpty ? .empty : .value(.text(s), repair: nil)
         case .choice, .yesNo:
             return readChoice(value, choices: field.type == .yesNo ? ["是", "否"] : field.choices)
@@ -109,7 +109,7 @@ public enum FieldReader {
 
     static func readChoice(_ value: CellValue, choices: [String]) -> Outcome {
         let raw = textOf(value)
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = raw.trimmedSpace
         if s.isEmpty { return .empty }
         if choices.contains(s) {
             return .value(.text(s), repair: s == raw ? nil : "去掉了选项前后的空格")
@@ -123,7 +123,7 @@ public enum FieldReader {
             // 1.1 typed as a number: the same task id.
             return .value(.text(NumberText.format(n)), repair: "任务编号以数字形式填写,已按“\(NumberText.format(n))”读取")
         default:
-            let s = halfWidth(textOf(value)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let s = halfWidth(textOf(value)).trimmedSpace
             return s.isEmpty ? .empty : .value(.text(s), repair: nil)
         }
     }
@@ -146,7 +146,7 @@ public enum FieldReader {
             number = serial
             repair = "单元格为日期格式,已按数字 \(NumberText.format(serial)) 读取"
         case .string(let s):
-            var t = halfWidth(s).trimmingCharacters(in: .whitespacesAndNewlines)
+            var t = halfWidth(s).trimmedSpace
             if t.isEmpty { return .empty }
             var percent = false
             if t.hasSuffix("%") { percent = true; t.removeLast() }
@@ -180,7 +180,7 @@ public enum FieldReader {
             let day = Day(year: d.year, month: d.month, day: d.day)
             return .value(.date(day), repair: "日期以数字 \(NumberText.format(n)) 形式保存,已按 \(day) 读取")
         case .string(let s):
-            let t = halfWidth(s).trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = halfWidth(s).trimmedSpace
             if t.isEmpty { return .empty }
             guard let day = parseDayText(t) else { return .invalid("应填写日期,如 2021-06-15") }
             return .value(.date(day), repair: "日期以文本“\(s)”形式填写,已按 \(day) 读取")
@@ -217,9 +217,9 @@ public enum FieldReader {
         } else {
             s = textOf(value)
         }
-        let half = halfWidth(s).trimmingCharacters(in: .whitespacesAndNewlines)
+        let half = halfWidth(s).trimmedSpace
         if half.isEmpty { return .empty }
-        if half != s.trimmingCharacters(in: .whitespacesAndNewlines) { repair = repair ?? "全角字符已转为半角" }
+        if half != s.trimmedSpace { repair = repair ?? "全角字符已转为半角" }
         switch type {
         case .mobile:
             let digits = half.filter { $0 != " " && $0 != "-" }
@@ -242,5 +242,17 @@ public enum FieldReader {
             }
             return .value(.text(half), repair: repair)
         }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space and newlines (Unicode), without a
+    /// round trip through NSString: checking trims every cell it reads.
+    var trimmedSpace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
     }
 }

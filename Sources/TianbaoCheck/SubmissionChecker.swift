@@ -303,7 +303,7 @@ public struct SubmissionChecker: Sendable {
         var accepted = true
         for (i, field) in sheet.fields.enumerated() {
             let cell = ws.cell(CellReference(row: first + i, column: 2))
-            let text = cell?.value.map(FieldReader.textOf)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let text = cell?.value.map(FieldReader.textOf)?.trimmedSpace ?? ""
             if text.isEmpty {
                 if field.required {
                     context.fail(sheet.name, ref(first + i, 2), "required", "", "“\(field.name)”为必填项,请填写。")
@@ -323,7 +323,7 @@ public struct SubmissionChecker: Sendable {
 
     static func isBlank(_ value: CellValue?) -> Bool {
         guard let value else { return true }
-        if case .string(let s) = value { return s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        if case .string(let s) = value { return s.trimmedSpace.isEmpty }
         return false
     }
 
@@ -333,13 +333,13 @@ public struct SubmissionChecker: Sendable {
         var values = FieldValues(keys: context.keys(for: sheet))
         var accepted = true
         let explanationCell = ws.cell(CellReference(row: row, column: TemplateLayout.explanationColumn(sheet)))
-        let explanation = explanationCell?.value.map(FieldReader.textOf)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let explanation = explanationCell?.value.map(FieldReader.textOf)?.trimmedSpace
         let explained = !(explanation ?? "").isEmpty
         let unitTasks = Set(plan.tasks(for: context.unit.id).map(\.task.id))
         for (i, field) in sheet.fields.enumerated() {
             let column = i + 1
             let cell = ws.cell(CellReference(row: row, column: column))
-            let at = ref(row, column)
+            var at: String { ref(row, column) }  // built only when a problem names the cell
             if field.prefilled != nil {
                 if let v = cell?.value { values[field.id] = .text(v.text) }
                 continue
@@ -504,13 +504,45 @@ public struct SubmissionChecker: Sendable {
 
     // MARK: Times
 
-    /// `2021-06-14T10:00:00Z` from docProps/core.xml.
+    /// `2021-06-14T10:00:00Z` (W3CDTF, as docProps/core.xml writes it; fractional seconds and
+    /// `+08:00` offsets allowed) as a Date, parsed by hand: a formatter per file is costly.
     static func coreDate(_ text: String?) -> Date? {
         guard let text else { return nil }
-        let f = ISO8601DateFormatter()
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
+        let b = Array(text.utf8)
+        func num(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var n = 0
+            for c in b[from..<(from + count)] {
+                guard c >= 48 && c <= 57 else { return nil }
+                n = n * 10 + Int(c - 48)
+            }
+            return n
+        }
+        guard b.count >= 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+              let s = num(17, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        var i = 19
+        if i < b.count && b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+        }
+        var offset = 0
+        if i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "Z"): break
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                guard let oh = num(i + 1, 2), let om = num(i + 4, 2) else { return nil }
+                offset = (oh * 60 + om) * 60 * (b[i] == UInt8(ascii: "-") ? -1 : 1)
+            default: return nil
+            }
+        }
+        // Days since 1970-01-01 (proleptic Gregorian).
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + h * 3600 + mi * 60 + s - offset))
     }
 
     static func modificationTime(_ path: String) -> Date? {

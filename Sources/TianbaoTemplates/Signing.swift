@@ -22,6 +22,8 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        // Contiguous input (arrays, Data) goes block by block; other sequences byte by byte.
+        if let done = bytes.withContiguousStorageIfAvailable({ update(buffer: UnsafeRawBufferPointer($0)) }), done { return }
         for b in bytes {
             buffer.append(b)
             length &+= 1
@@ -30,6 +32,26 @@ public struct SHA256 {
                 buffer.removeAll(keepingCapacity: true)
             }
         }
+    }
+
+    private mutating func update(buffer input: UnsafeRawBufferPointer) -> Bool {
+        var rest = input[...]
+        length &+= UInt64(input.count)
+        if !buffer.isEmpty {
+            let take = min(64 - buffer.count, rest.count)
+            buffer += rest.prefix(take)
+            rest = rest.dropFirst(take)
+            if buffer.count == 64 {
+                compress(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        while rest.count >= 64 {
+            compress(Array(rest.prefix(64)))
+            rest = rest.dropFirst(64)
+        }
+        buffer += rest
+        return true
     }
 
     public func finalize() -> [UInt8] {
@@ -76,7 +98,9 @@ public struct SHA256 {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         var h = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { h.update(chunk) }
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { _ = h.update(buffer: $0) }
+        }
         return h.finalize().hex
     }
 }
