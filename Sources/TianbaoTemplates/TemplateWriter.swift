@@ -49,7 +49,6 @@ public struct TemplateWriter {
     /// highlighted with a comment, and a 问题清单 sheet first.
     public func write(unit: ReportingUnit, round: Round, to path: String, overlay: TemplateOverlay? = nil) throws {
         let book = try WorkbookWriter(path: path)
-        self.overlay = overlay
         let sheets = plan.sheets(for: unit, in: round)
         let identity = TemplateContent.identity(plan: plan, unit: unit, round: round, key: key)
         try book.setProperties(title: "\(unit.name)-\(round.id) \(round.title)", subject: plan.title,
@@ -72,7 +71,7 @@ public struct TemplateWriter {
 
         for sheet in sheets {
             let ws = try book.addSheet(sheet.name)
-            try writeDataSheet(ws, sheet: sheet, unit: unit, round: round, lists: lists)
+            try writeDataSheet(ws, sheet: sheet, unit: unit, round: round, lists: lists, overlay: overlay)
         }
         try writeInstructions(instructions, unit: unit, round: round, sheets: sheets)
 
@@ -95,15 +94,6 @@ public struct TemplateWriter {
         (problemSheet ?? instructions).activate()
         try book.close()
     }
-
-    /// Set for the duration of one `write` with an overlay.
-    private var overlay: TemplateOverlay? {
-        get { overlayBox.value }
-        nonmutating set { overlayBox.value = newValue }
-    }
-    private let overlayBox = OverlayBox()
-
-    final class OverlayBox: @unchecked Sendable { var value: TemplateOverlay? }
 
     private func writeProblemList(_ ws: SheetWriter, overlay: TemplateOverlay) throws {
         try ws.columns(0, 0, width: 6)
@@ -130,7 +120,8 @@ public struct TemplateWriter {
 
     /// Writes an input cell: empty, or (in feedback) the unit's value, highlighted and commented
     /// when a problem points at it.
-    private func inputCell(_ ws: SheetWriter, sheet: String, row: Int, col: Int, format: CellFormat) throws {
+    private func inputCell(_ ws: SheetWriter, sheet: String, row: Int, col: Int, format: CellFormat,
+                           overlay: TemplateOverlay?) throws {
         let ref = CellReference(row: row + 1, column: col + 1)
         let mark = overlay?.marks[sheet]?[ref]
         let f = mark.map { m in format.with { $0.fill = m.isError ? 0xFFC7CE : 0xFFEB9C } } ?? format
@@ -142,7 +133,7 @@ public struct TemplateWriter {
     }
 
     /// Adds the comments of an overlay's marks on a sheet.
-    private func comments(_ ws: SheetWriter, sheet: String) throws {
+    private func comments(_ ws: SheetWriter, sheet: String, overlay: TemplateOverlay?) throws {
         for (ref, mark) in (overlay?.marks[sheet] ?? [:]).sorted(by: { $0.key < $1.key }) {
             try ws.comment(ref.row - 1, ref.column - 1, mark.message)
         }
@@ -164,7 +155,7 @@ public struct TemplateWriter {
     }
 
     private func writeDataSheet(_ ws: SheetWriter, sheet: SheetSpec, unit: ReportingUnit, round: Round,
-                                lists: ListColumns) throws {
+                                lists: ListColumns, overlay: TemplateOverlay?) throws {
         let top = TemplateLayout.titleRow - 1
         let headerRow = TemplateLayout.headerRow - 1
         let first = TemplateLayout.firstDataRow - 1
@@ -183,11 +174,12 @@ public struct TemplateWriter {
             try ws.columns(1, 1, width: 100)
             for (i, field) in sheet.fields.enumerated() {
                 try ws.write(first + i, 0, TemplateLayout.header(field), Self.prefilled.with { $0.bold = true })
-                try inputCell(ws, sheet: sheet.name, row: first + i, col: 1, format: Self.inputFormat(field))
+                try inputCell(ws, sheet: sheet.name, row: first + i, col: 1, format: Self.inputFormat(field),
+                              overlay: overlay)
                 try ws.row(first + i, height: 150)
                 try ws.validate(first + i, 1, first + i, 1, validation(field, lists: lists))
             }
-            try comments(ws, sheet: sheet.name)
+            try comments(ws, sheet: sheet.name, overlay: overlay)
             ws.protect()
             try ws.printSetup(landscape: false)
             return
@@ -197,7 +189,8 @@ public struct TemplateWriter {
             try ws.merge(TemplateLayout.nilRow - 1, 0, TemplateLayout.nilRow - 1, TemplateLayout.nilColumn - 2,
                          "本表本期如无内容,请在右侧黄色单元格选择“\(TemplateLayout.nilAnswer)”→", Self.note)
             let nilCell = (TemplateLayout.nilRow - 1, TemplateLayout.nilColumn - 1)
-            try inputCell(ws, sheet: sheet.name, row: nilCell.0, col: nilCell.1, format: Self.input.with { $0.horizontal = .center })
+            try inputCell(ws, sheet: sheet.name, row: nilCell.0, col: nilCell.1,
+                          format: Self.input.with { $0.horizontal = .center }, overlay: overlay)
             if let range = lists.range(TemplateLayout.nilAnswer + "(本期无)") {
                 try ws.validate(nilCell.0, nilCell.1, nilCell.0, nilCell.1, DataValidation(
                     .listFromRange(range), inputTitle: "本期无", inputMessage: "本表本期没有要报送的内容时选择“是”;有内容时请留空。",
@@ -223,10 +216,12 @@ public struct TemplateWriter {
                 if field.prefilled != nil, r < taskRows.count {
                     try ws.write(first + r, c, taskRows[r][c], Self.prefilled)
                 } else {
-                    try inputCell(ws, sheet: sheet.name, row: first + r, col: c, format: Self.inputFormat(field))
+                    try inputCell(ws, sheet: sheet.name, row: first + r, col: c, format: Self.inputFormat(field),
+                                  overlay: overlay)
                 }
             }
-            try inputCell(ws, sheet: sheet.name, row: first + r, col: explanation, format: Self.input.with { $0.numberFormat = "@" })
+            try inputCell(ws, sheet: sheet.name, row: first + r, col: explanation,
+                          format: Self.input.with { $0.numberFormat = "@" }, overlay: overlay)
             if sheet.kind == .tasks { try ws.row(first + r, height: 96) }
         }
 
@@ -240,7 +235,7 @@ public struct TemplateWriter {
                 inputMessage: "本行数值异常但确有原因时,请在此说明(合理性说明),最多 500 字。",
                 errorTitle: "内容过长", errorMessage: "说明最多 500 字。"))
         }
-        try comments(ws, sheet: sheet.name)
+        try comments(ws, sheet: sheet.name, overlay: overlay)
         ws.freeze(rows: TemplateLayout.headerRow, columns: sheet.kind == .tasks ? 1 : 0)
         ws.protect()
         try ws.printSetup(landscape: true, repeatRows: 0...headerRow)
