@@ -26,10 +26,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let plan = try self.plan.load()
-        if let round, plan.round(round) == nil {
-            printError("错误:计划中没有轮次“\(round)”。")
-            throw CommandExit(.usage)
-        }
+        if let round { _ = try PlanOptions.round(round, of: plan) }
         let checker = SubmissionChecker(plan: plan, key: try key.load(create: false), round: round)
         let results = files.map { checker.check(path: $0) }
         switch format {

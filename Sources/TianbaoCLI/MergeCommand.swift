@@ -101,10 +101,7 @@ struct RoundOptions: ParsableArguments {
     /// The round and a merger for it; usage and plan errors end the command with status 2.
     func prepare() throws -> (Round, RoundMerger) {
         let plan = try self.plan.load()
-        guard let round = plan.round(round) else {
-            printError("错误:计划中没有轮次“\(round)”。可用的轮次:\(plan.rounds.map(\.id).joined(separator: "、"))")
-            throw CommandExit(.usage)
-        }
+        let round = try PlanOptions.round(self.round, of: plan)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
             printError("错误:报送文件夹“\(folder)”不存在。")

@@ -17,6 +17,16 @@ struct PlanOptions: ParsableArguments {
             throw CommandExit(.usage)
         }
     }
+
+    /// The plan's round with this id; an unknown id ends the command with status 2 and a
+    /// message listing the plan's rounds.
+    static func round(_ id: String, of plan: Plan) throws -> Round {
+        guard let round = plan.round(id) else {
+            printError("错误:计划中没有轮次“\(id)”。可用的轮次:\(plan.rounds.map(\.id).joined(separator: "、"))")
+            throw CommandExit(.usage)
+        }
+        return round
+    }
 }
 
 /// `tianbao plan show|check`.

@@ -48,10 +48,7 @@ struct TemplatesCommand: ParsableCommand {
 
     func run() throws {
         let plan = try self.plan.load()
-        guard let round = plan.round(self.round) else {
-            printError("错误:计划中没有轮次“\(self.round)”。可用的轮次:\(plan.rounds.map(\.id).joined(separator: "、"))")
-            throw CommandExit(.usage)
-        }
+        let round = try PlanOptions.round(self.round, of: plan)
         var units = plan.units(in: round)
         if let wanted = unit {
             guard let u = plan.unit(wanted) ?? plan.unit(named: wanted), units.contains(u) else {
