@@ -102,7 +102,7 @@ public struct SubmissionChecker: Sendable {
         guard identify(workbook, into: &s), let unit = s.unit, let roundId = s.roundId, let round = plan.round(roundId) else {
             return s
         }
-        var context = Context(file: file, unit: unit, round: round)
+        var context = Context(file: file, unit: unit, round: round, unitTasks: Set(plan.tasks(for: unit.id).map(\.task.id)))
         for sheet in plan.sheets(for: unit, in: round) {
             guard let info = workbook.sheet(named: sheet.name) else {
                 context.fail(nil, nil, FileRule.missingSheet, "", "缺少工作表“\(sheet.name)”。请使用下发的模板,不要删除或重命名工作表。")
@@ -187,6 +187,8 @@ public struct SubmissionChecker: Sendable {
         var nilSheets: [String] = []
         /// Field ids per sheet, one array shared by all the sheet's rows.
         var keysBySheet: [String: [String]] = [:]
+        /// Ids of the tasks the unit leads or shares.
+        let unitTasks: Set<String>
 
         mutating func keys(for sheet: SheetSpec) -> [String] {
             if let k = keysBySheet[sheet.id] { return k }
@@ -335,7 +337,6 @@ public struct SubmissionChecker: Sendable {
         let explanationCell = ws.cell(CellReference(row: row, column: TemplateLayout.explanationColumn(sheet)))
         let explanation = explanationCell?.value.map(FieldReader.textOf)?.trimmedSpace
         let explained = !(explanation ?? "").isEmpty
-        let unitTasks = Set(plan.tasks(for: context.unit.id).map(\.task.id))
         for (i, field) in sheet.fields.enumerated() {
             let column = i + 1
             let cell = ws.cell(CellReference(row: row, column: column))
@@ -364,9 +365,9 @@ public struct SubmissionChecker: Sendable {
                     accepted = false
                     continue
                 }
-                if field.type == .taskRef, !unitTasks.contains(value.text) {
+                if field.type == .taskRef, !context.unitTasks.contains(value.text) {
                     context.fail(sheet.name, at, "task-ref", value.text,
-                                 "任务编号“\(value.text)”不是本单位承担的任务(本单位任务:\(unitTasks.sorted().joined(separator: "、")))。")
+                                 "任务编号“\(value.text)”不是本单位承担的任务(本单位任务:\(context.unitTasks.sorted().joined(separator: "、")))。")
                     accepted = false
                     continue
                 }

@@ -263,10 +263,10 @@ public struct Plan: Sendable {
     public var issued: Day?
     public var office: Office
     public var leadingGroup: [Member]
-    public var units: [ReportingUnit]
+    public var units: [ReportingUnit] { didSet { reindex() } }
     public var unitGroups: [UnitGroup]
     public var taskGroups: [TaskGroup]
-    public var tasks: [PlanTask]
+    public var tasks: [PlanTask] { didSet { reindex() } }
     public var phases: [Phase]
     public var targets: [Target]
     public var choices: [String: [String]]
@@ -274,26 +274,50 @@ public struct Plan: Sendable {
     public var choiceOrder: [String]
     public var sheets: [SheetSpec]
     public var rounds: [Round]
+    /// Look-up tables over units and tasks (a national plan has thousands of units).
+    private var index = PlanIndex.empty
 
-    public func unit(_ id: String) -> ReportingUnit? { units.first { $0.id == id } }
+    public init(id: String, version: String, title: String, subject: String, issued: Day?, office: Office,
+                leadingGroup: [Member], units: [ReportingUnit], unitGroups: [UnitGroup], taskGroups: [TaskGroup],
+                tasks: [PlanTask], phases: [Phase], targets: [Target], choices: [String: [String]],
+                choiceOrder: [String], sheets: [SheetSpec], rounds: [Round]) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.subject = subject
+        self.issued = issued
+        self.office = office
+        self.leadingGroup = leadingGroup
+        self.units = units
+        self.unitGroups = unitGroups
+        self.taskGroups = taskGroups
+        self.tasks = tasks
+        self.phases = phases
+        self.targets = targets
+        self.choices = choices
+        self.choiceOrder = choiceOrder
+        self.sheets = sheets
+        self.rounds = rounds
+        reindex()
+    }
+
+    private mutating func reindex() { index = PlanIndex(units: units, tasks: tasks) }
+
+    public func unit(_ id: String) -> ReportingUnit? { index.unitPosition[id].map { units[$0] } }
     public func unit(named name: String) -> ReportingUnit? { units.first { $0.name == name } }
     public func round(_ id: String) -> Round? { rounds.first { $0.id == id } }
     public func sheet(_ id: String) -> SheetSpec? { sheets.first { $0.id == id } }
-    public func task(_ id: String) -> PlanTask? { tasks.first { $0.id == id } }
+    public func task(_ id: String) -> PlanTask? { index.taskPosition[id].map { tasks[$0] } }
     public func taskGroup(_ id: String) -> TaskGroup? { taskGroups.first { $0.id == id } }
 
     /// The tasks a unit leads or shares, in plan order, with its role.
     public func tasks(for unitId: String) -> [(task: PlanTask, role: TaskRole)] {
-        tasks.compactMap { task in
-            if task.lead.contains(unitId) { return (task, .lead) }
-            if task.responsible.contains(unitId) { return (task, .responsible) }
-            return nil
-        }
+        (index.tasksByUnit[unitId] ?? []).map { (tasks[$0.task], $0.role) }
     }
 
     /// Units that report in a round, in plan order.
     public func units(in round: Round) -> [ReportingUnit] {
-        guard let ids = round.units else { return units }
+        guard let ids = round.units.map(Set.init) else { return units }
         return units.filter { ids.contains($0.id) }
     }
 
@@ -301,5 +325,31 @@ public struct Plan: Sendable {
     /// units, as the sheet's `units` says).
     public func sheets(for unit: ReportingUnit, in round: Round) -> [SheetSpec] {
         round.sheets.compactMap { sheet($0) }.filter { $0.units?.contains(unit.id) ?? true }
+    }
+}
+
+/// Positions of units and tasks by id, and each unit's tasks: built once per plan, so a look-up
+/// does not scan thousands of units (or every task's unit list) again.
+private final class PlanIndex: Sendable {
+    static let empty = PlanIndex(units: [], tasks: [])
+    let unitPosition: [String: Int]
+    let taskPosition: [String: Int]
+    /// Task positions in plan order, with the unit's role (lead wins over responsible).
+    let tasksByUnit: [String: [(task: Int, role: TaskRole)]]
+
+    init(units: [ReportingUnit], tasks: [PlanTask]) {
+        var unitPosition: [String: Int] = [:]
+        for (i, u) in units.enumerated() where unitPosition[u.id] == nil { unitPosition[u.id] = i }
+        var taskPosition: [String: Int] = [:]
+        var byUnit: [String: [(task: Int, role: TaskRole)]] = [:]
+        for (i, t) in tasks.enumerated() {
+            if taskPosition[t.id] == nil { taskPosition[t.id] = i }
+            var seen = Set<String>()
+            for id in t.lead where seen.insert(id).inserted { byUnit[id, default: []].append((i, .lead)) }
+            for id in t.responsible where seen.insert(id).inserted { byUnit[id, default: []].append((i, .responsible)) }
+        }
+        self.unitPosition = unitPosition
+        self.taskPosition = taskPosition
+        self.tasksByUnit = byUnit
     }
 }

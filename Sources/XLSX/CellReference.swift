@@ -31,7 +31,7 @@ public struct CellReference: Hashable, Comparable, Sendable, CustomStringConvert
             var b = bytes[i]
             if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { b -= 32 }
             guard b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") else { break }
-            column = column * 26 + Int(b - UInt8(ascii: "A") + 1)
+            column = column &* 26 &+ Int(b &- UInt8(ascii: "A") &+ 1)
             if column > maxColumn { return nil }
             i += 1
         }
@@ -42,7 +42,7 @@ public struct CellReference: Hashable, Comparable, Sendable, CustomStringConvert
         while i < n {
             let b = bytes[i]
             guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { return nil }
-            row = row * 10 + Int(b - UInt8(ascii: "0"))
+            row = row &* 10 &+ Int(b &- UInt8(ascii: "0"))
             if row > maxRow { return nil }
             i += 1
         }

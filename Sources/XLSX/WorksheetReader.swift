@@ -16,11 +16,12 @@ public final class WorksheetReader {
     private var sharedFormulas: [Int: (String, CellReference)] = [:]
     /// Merged ranges (`A1:C1`), complete after the last row.
     public private(set) var mergedRanges: [String] = []
-
-    // Scratch buffers reused for every cell.
-    private var valueBytes: [UInt8] = []
-    private var formulaBytes: [UInt8] = []
-    private var inline = RichTextCollector()
+    /// The workbook's tables, held here so the per-cell path does not go through the workbook.
+    private let strings: [String]
+    private let styles: CellStyles
+    private let date1904: Bool
+    /// Cells in the previous row, to size the next row's array once.
+    private var lastRowWidth = 0
 
     static func empty(workbook: Workbook) -> WorksheetReader { WorksheetReader(workbook: workbook) }
 
@@ -29,18 +30,33 @@ public final class WorksheetReader {
         self.xml = nil
         self.part = ""
         self.done = true
+        self.strings = []
+        self.styles = CellStyles()
+        self.date1904 = false
     }
 
     init(workbook: Workbook, entry: ZipArchive.Entry) throws {
         self.workbook = workbook
         self.part = entry.name
-        self.xml = try XMLEventStream(archive: workbook.archive, entry: entry)
+        self.strings = workbook.sharedStrings.strings
+        self.styles = workbook.styles
+        self.date1904 = workbook.date1904
+        self.xml = try XMLEventStream(archive: workbook.archive, entry: entry, cellMode: true)
     }
 
     /// The next row that has at least one non-empty cell, or nil at the end of the sheet.
     public func next() throws -> Row? {
         guard let xml, !done else { return nil }
         while try xml.next() {
+            if xml.isCell {
+                // A cell outside any <row>: give it a row of its own.
+                lastRow += 1
+                var column = 0
+                if let cell = try readCell(xml, row: lastRow, previousColumn: &column) {
+                    return Row(index: cell.reference.row, cells: [cell])
+                }
+                continue
+            }
             guard xml.isStart else {
                 if xml.isEnd("sheetData") { inSheetData = false }
                 continue
@@ -54,13 +70,6 @@ public final class WorksheetReader {
                         lastRow = first.reference.row
                         return Row(index: first.reference.row, cells: cells)
                     }
-                } else if xml.isNamed("c") {
-                    // A cell outside any <row>: give it a row of its own.
-                    lastRow += 1
-                    var cells: [Cell] = []
-                    var column = 0
-                    if let cell = try readCell(xml, row: lastRow, previousColumn: &column) { cells.append(cell) }
-                    if !cells.isEmpty { return Row(index: cells[0].reference.row, cells: cells) }
                 }
             } else if xml.isNamed("sheetData") {
                 inSheetData = true
@@ -92,31 +101,38 @@ public final class WorksheetReader {
     /// Reads the cells of the row whose start event is current, through its end event.
     private func readRowCells(_ xml: XMLEventStream, row: Int) throws -> [Cell] {
         var cells: [Cell] = []
+        cells.reserveCapacity(lastRowWidth)
         var column = 0
         let depth = xml.depth
         while try xml.next() {
-            if xml.isEnd && xml.depth == depth { break }
-            if xml.isStart("c") {
+            if xml.isCell {
                 if let cell = try readCell(xml, row: row, previousColumn: &column) { cells.append(cell) }
+            } else if xml.isEnd && xml.depth == depth {
+                break
             }
         }
+        lastRowWidth = min(cells.count, 256)
         // Writers emit cells in column order; keep row-major order even when one does not.
-        if !cells.isEmpty && !zip(cells, cells.dropFirst()).allSatisfy({ $0.reference < $1.reference }) {
-            cells.sort { $0.reference < $1.reference }
+        if cells.count > 1 {
+            for i in 1..<cells.count where !(cells[i - 1].reference < cells[i].reference) {
+                cells.sort { $0.reference < $1.reference }
+                break
+            }
         }
         return cells
     }
 
     private enum CellType { case number, sharedString, formulaString, inlineString, boolean, error, isoDate }
 
-    /// Reads the cell whose start event is current, through its end event. Returns nil for an
-    /// empty cell.
+    /// Reads the cell of the current cell event (decoded by the XML shim: attributes, the
+    /// text of `<v>`, `<f>` and `<is>`). Returns nil for an empty cell.
     private func readCell(_ xml: XMLEventStream, row: Int, previousColumn: inout Int) throws -> Cell? {
+        let record = xml.cell
         var reference: CellReference
-        let attributes = xml.cellAttributes()
-        if let r = attributes.r, r.count > 0 {
-            guard let parsed = CellReference.parse(r) else { throw badReference(r) }
-            reference = parsed
+        if record.row > 0 {
+            reference = CellReference(row: Int(record.row), column: Int(record.column))
+        } else if record.row < 0 {
+            throw badReference(xml.bytes(record.r_offset, record.r_length)!)
         } else {
             guard previousColumn < CellReference.maxColumn else {
                 throw XLSXError(.badCellReference(part: part, reference: "第 \(row) 行超过 XFD 列"),
@@ -125,63 +141,32 @@ public final class WorksheetReader {
             reference = CellReference(row: row, column: previousColumn + 1)
         }
         previousColumn = reference.column
-        let type = Self.decodeType(attributes.t)
-        let style = attributes.s.map { Self.parseInt($0) } ?? 0
-        let depth = xml.depth
-
-        valueBytes.removeAll(keepingCapacity: true)
-        formulaBytes.removeAll(keepingCapacity: true)
-        var hasValue = false
-        var hasFormula = false
-        var sharedIndex: Int?
-        var sharedIsMaster = false
-        var hasInline = false
-        inline.reset()
-
-        while try xml.next() {
-            if xml.isEnd && xml.depth == depth { break }
-            guard xml.isStart else { continue }
-            if xml.isNamed("v") {
-                hasValue = true
-                try collectText(xml, into: &valueBytes)
-            } else if xml.isNamed("f") {
-                let ft = xml.attribute("t")
-                if ft == "shared" {
-                    sharedIndex = xml.attributeBytes("si").map { Self.parseInt($0) }
-                    sharedIsMaster = xml.attributeBytes("ref") != nil
-                }
-                let isDataTable = ft == "dataTable"
-                try collectText(xml, into: &formulaBytes)
-                hasFormula = !isDataTable && (!formulaBytes.isEmpty || sharedIndex != nil)
-            } else if xml.isNamed("is") {
-                hasInline = true
-                let isDepth = xml.depth
-                while try xml.next() {
-                    if xml.isEnd && xml.depth == isDepth { break }
-                    inline.feed(xml)
-                }
-            } else {
-                try xml.skipElement()
-            }
-        }
+        let type = Self.decodeType(xml.bytes(record.t_offset, record.t_length))
+        let style = Int(record.style)
 
         var formula: String?
-        if hasFormula {
-            let text = String(decoding: formulaBytes, as: UTF8.self)
-            if let si = sharedIndex {
-                if !text.isEmpty {
-                    if sharedIsMaster || sharedFormulas[si] == nil { sharedFormulas[si] = (text, reference) }
+        if record.has_formula != 0 {
+            let sharedIndex = record.shared != 0 ? xml.bytes(record.si_offset, record.si_length).map { Self.parseInt($0) } : nil
+            let formulaBytes = xml.bytes(record.formula_offset, record.formula_length)!
+            if record.data_table == 0 && (!formulaBytes.isEmpty || sharedIndex != nil) {
+                let text = String(decoding: formulaBytes, as: UTF8.self)
+                if let si = sharedIndex {
+                    if !text.isEmpty {
+                        if record.shared_master != 0 || sharedFormulas[si] == nil { sharedFormulas[si] = (text, reference) }
+                        formula = text
+                    } else if let (master, anchor) = sharedFormulas[si] {
+                        formula = FormulaTranslator.translate(master, rows: reference.row - anchor.row,
+                                                              columns: reference.column - anchor.column)
+                    }
+                } else {
                     formula = text
-                } else if let (master, anchor) = sharedFormulas[si] {
-                    formula = FormulaTranslator.translate(master, rows: reference.row - anchor.row,
-                                                          columns: reference.column - anchor.column)
                 }
-            } else {
-                formula = text
             }
         }
 
-        let value = try resolveValue(type: type, style: style, hasValue: hasValue, hasInline: hasInline)
+        let value = try resolveValue(type: type, style: style,
+                                     value: record.has_value != 0 ? xml.bytes(record.value_offset, record.value_length) : nil,
+                                     inline: record.has_inline != 0 ? xml.bytes(record.inline_offset, record.inline_length) : nil)
         if formula == nil {
             guard let value else { return nil }
             if case .string(let s) = value, s.isEmpty { return nil }
@@ -189,57 +174,60 @@ public final class WorksheetReader {
         return Cell(reference: reference, value: value, formula: formula, styleIndex: style)
     }
 
-    private func collectText(_ xml: XMLEventStream, into buffer: inout [UInt8]) throws {
-        let depth = xml.depth
-        while try xml.next() {
-            if xml.isEnd && xml.depth == depth { return }
-            if xml.isText { buffer.append(contentsOf: xml.textBytes) }
-        }
-    }
-
-    private func resolveValue(type: CellType, style: Int, hasValue: Bool, hasInline: Bool) throws -> CellValue? {
+    /// Resolves a cell's value from its type, style, `<v>` text (nil without a `<v>`) and
+    /// `<is>` text (nil without an `<is>`).
+    private func resolveValue(type: CellType, style: Int, value: UnsafeBufferPointer<UInt8>?,
+                              inline: UnsafeBufferPointer<UInt8>?) throws -> CellValue? {
         switch type {
         case .inlineString:
-            if hasInline { return .string(inline.text) }
+            if let inline { return .string(TextDecoding.decodeEscapes(inline)) }
             return nil  // an inline-string cell with only a stray <v> is read as empty
         case .sharedString:
-            guard hasValue, !valueBytes.isEmpty else { return nil }
-            let index = valueBytes.withUnsafeBufferPointer { Self.parseInt($0) }
-            guard let s = workbook.sharedStrings[index] else {
+            guard let value, !value.isEmpty else { return nil }
+            let index = Self.parseInt(value)
+            guard index >= 0 && index < strings.count else {
                 throw XLSXError(.malformedPart(part: part, line: 0, detail: "共享字符串编号 \(index) 不存在"),
                                 file: workbook.fileName)
             }
-            return .string(s)
+            return .string(strings[index])
         case .formulaString:
-            guard hasValue else { return nil }
-            return .string(valueBytes.withUnsafeBufferPointer { TextDecoding.decodeEscapes($0) })
+            guard let value else { return nil }
+            return .string(TextDecoding.decodeEscapes(value))
         case .boolean:
-            guard hasValue else { return nil }
-            let t = TextDecoding.trimmed(valueBytes[...])
+            guard let value else { return nil }
+            let t = Self.trimmed(value)
             return .bool(t.elementsEqual("1".utf8) || t.elementsEqual("true".utf8) || t.elementsEqual("TRUE".utf8))
         case .error:
-            guard hasValue else { return nil }
-            return .error(String(decoding: TextDecoding.trimmed(valueBytes[...]), as: UTF8.self))
+            guard let value else { return nil }
+            return .error(String(decoding: Self.trimmed(value), as: UTF8.self))
         case .isoDate:
-            guard hasValue else { return nil }
-            let text = String(decoding: TextDecoding.trimmed(valueBytes[...]), as: UTF8.self)
-            let kind = workbook.styles.kind(ofStyle: style).dateTimeKind
+            guard let value else { return nil }
+            let text = String(decoding: Self.trimmed(value), as: UTF8.self)
+            let kind = styles.kind(ofStyle: style).dateTimeKind
             if let d = ExcelDateTime(iso: text, kind: kind) { return .date(d, serial: nil) }
             return text.isEmpty ? nil : .string(text)
         case .number:
-            guard hasValue else { return nil }
-            let trimmed = TextDecoding.trimmed(valueBytes[...])
+            guard let value else { return nil }
+            let trimmed = Self.trimmed(value)
             guard !trimmed.isEmpty else { return nil }
             guard let number = Self.parseDouble(trimmed) else {
                 // Not a number after all: keep the text rather than lose it.
                 return .string(String(decoding: trimmed, as: UTF8.self))
             }
-            if let kind = workbook.styles.kind(ofStyle: style).dateTimeKind,
-               let d = ExcelDateTime(serial: number, kind: kind, date1904: workbook.date1904) {
+            if let kind = styles.kind(ofStyle: style).dateTimeKind,
+               let d = ExcelDateTime(serial: number, kind: kind, date1904: date1904) {
                 return .date(d, serial: number)
             }
             return .number(number)
         }
+    }
+
+    /// Trims XML white space from both ends.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = bytes.count
+        while lo < hi && TextDecoding.isXMLSpace(bytes[lo]) { lo += 1 }
+        while hi > lo && TextDecoding.isXMLSpace(bytes[hi - 1]) { hi -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
     }
 
     /// The one place the `t` attribute is decoded. Unknown types read as numbers.
@@ -270,18 +258,44 @@ public final class WorksheetReader {
         return n
     }
 
-    private static func parseDouble(_ bytes: ArraySlice<UInt8>) -> Double? {
-        // Fast path: a plain integer of up to 15 digits is exact as a Double.
-        if bytes.count <= 15 {
-            var n = 0
+    /// Powers of ten that are exact as Doubles.
+    private static let exactPowersOfTen: [Double] = {
+        var powers: [Double] = [1]
+        for _ in 1...22 { powers.append(powers.last! * 10) }  // each product is exact
+        return powers
+    }()
+
+    private static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        // Fast path (Clinger): at most 15 significant digits and at most 22 decimals, no
+        // exponent. The digits are exact as a Double, so is the power of ten, and one division
+        // is correctly rounded: the same Double strtod gives.
+        if bytes.count <= 24 {
+            var i = 0
             var negative = false
-            var ok = true
-            for (i, b) in zip(bytes.indices, bytes) {
-                if b == UInt8(ascii: "-") && i == bytes.startIndex && bytes.count > 1 { negative = true; continue }
-                guard b >= 48 && b <= 57 else { ok = false; break }
-                n = n * 10 + Int(b - 48)
+            if bytes.count > 1 && bytes[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+            var mantissa = 0
+            var digits = 0
+            var decimals = -1  // -1 until the point
+            var ok = i < bytes.count
+            while i < bytes.count {
+                let b = bytes[i]
+                if b >= 48 && b <= 57 {
+                    mantissa = mantissa &* 10 &+ Int(b &- 48)
+                    if mantissa != 0 { digits += 1 }
+                    if decimals >= 0 { decimals += 1 }
+                } else if b == UInt8(ascii: ".") && decimals < 0 {
+                    decimals = 0
+                } else {
+                    ok = false
+                    break
+                }
+                i += 1
             }
-            if ok { return Double(negative ? -n : n) }
+            if ok && digits <= 15 && decimals <= 22 && !(decimals == 0 && bytes.count == (negative ? 2 : 1)) {
+                var value = Double(mantissa)
+                if decimals > 0 { value /= exactPowersOfTen[decimals] }
+                return negative && value != 0 ? -value : value
+            }
         }
         guard bytes.count < 64 else { return Double(String(decoding: bytes, as: UTF8.self)) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buf -> Double? in

@@ -25,18 +25,22 @@ final class XMLEventStream {
     /// Attributes and arena of the current batch of events.
     private var attrs: UnsafePointer<tb_xml_attr>?
     private var arena: UnsafeRawPointer?
+    private var cells: UnsafePointer<tb_xml_cell>?
 
     /// Streams a part of `archive`. Chunks are inflated lazily as events are consumed.
-    convenience init(archive: ZipArchive, entry: ZipArchive.Entry) throws {
+    /// In cell mode (worksheets), each `<c>` inside `<sheetData>` arrives as one cell event.
+    convenience init(archive: ZipArchive, entry: ZipArchive.Entry, cellMode: Bool = false) throws {
         let file = try ZipEntryFile(archive: archive, entry: entry)
-        try self.init(part: entry.name, file: archive.file, limits: archive.limits, pull: file.read)
+        try self.init(part: entry.name, file: archive.file, limits: archive.limits, cellMode: cellMode, pull: file.read)
     }
 
-    init(part: String, file: String, limits: ReadLimits, pull: @escaping () throws -> [UInt8]?) throws {
+    init(part: String, file: String, limits: ReadLimits, cellMode: Bool = false,
+         pull: @escaping () throws -> [UInt8]?) throws {
         guard let parser = tb_xml_parser_new(UInt32(clamping: limits.maxXMLDepth),
                                              UInt32(clamping: limits.maxTextBytes)) else {
             throw XLSXError(.limitExceeded(limit: "内存不足", part: part), file: file)
         }
+        tb_xml_set_cell_mode(parser, cellMode ? 1 : 0)
         self.parser = parser
         self.part = part
         self.file = file
@@ -74,6 +78,7 @@ final class XMLEventStream {
             events = tb_xml_events(parser)
             attrs = tb_xml_attrs(parser)
             arena = UnsafeRawPointer(tb_xml_arena(parser))
+            cells = tb_xml_cells(parser)
             count = tb_xml_event_count(parser)
             index = 0
         }
@@ -113,6 +118,18 @@ final class XMLEventStream {
     var isStart: Bool { event.kind == Int32(TB_XML_START) }
     var isEnd: Bool { event.kind == Int32(TB_XML_END) }
     var isText: Bool { event.kind == Int32(TB_XML_TEXT) }
+    var isCell: Bool { event.kind == Int32(TB_XML_CELL) }
+
+    /// The record of the current cell event (cell mode). Its bytes are valid until the next
+    /// `next()`; read them with `bytes(_:_:)`.
+    var cell: tb_xml_cell { cells![Int(event.attr_first)] }
+
+    /// Bytes of the current batch's arena; nil for an absent value.
+    @inline(__always)
+    func bytes(_ offset: UInt32, _ length: UInt32) -> UnsafeBufferPointer<UInt8>? {
+        guard length != UInt32.max, let arena else { return nil }
+        return UnsafeBufferPointer(start: (arena + Int(offset)).assumingMemoryBound(to: UInt8.self), count: Int(length))
+    }
 
     /// True when the current start or end event has this local name.
     @inline(__always)

@@ -46,6 +46,49 @@ final class ReaderTests: XCTestCase {
         }
     }
 
+    /// The cell decoder in the XML shim: what it keeps and skips inside one `<c>`.
+    func testCellDecoderQuirks() throws {
+        let ws = try read(book("""
+            <row r="1"><c r="$A$1"><v>1</v></c><c r="b1"><v>2</v></c><c r=""><v>3</v></c>            <c r="E1"><extLst><ext><v>99</v>junk</ext></extLst><v>4</v></c>            <c r="F1"><v>1</v><v>2</v></c>            <c r="G1" t="inlineStr"><is><t>  trimmed  </t><rPh><t>ふりがな</t></rPh><t xml:space="preserve"> kept </t></is></c>            <c r="H1"><f t="shared" ref="H1:H2">A1*2</f><v>2</v></c></row>            <row r="2"><c r="H2"><f t="shared" si="0"/><v>4</v></c><c r="I2"><f t="shared"/><v>5</v></c>            <c r="J2"><f t="dataTable" ref="J2:J3">A1</f><v>6</v></c></row>
+            """))
+        XCTAssertEqual(ws["A1"]?.value, .number(1))
+        XCTAssertEqual(ws["B1"]?.value, .number(2))
+        XCTAssertEqual(ws["C1"]?.value, .number(3), "an empty r follows the previous cell")
+        XCTAssertEqual(ws["E1"]?.value, .number(4), "an unknown child is skipped with its content")
+        XCTAssertEqual(ws["F1"]?.value, .number(12), "two <v> are read as one text")
+        XCTAssertEqual(ws["G1"]?.value, .string("trimmed kept "))
+        XCTAssertEqual(ws["H1"]?.formula, "A1*2")
+        XCTAssertNil(ws["H2"]?.formula, "a shared formula without its master (no si on H1) is not invented")
+        XCTAssertEqual(ws["H2"]?.value, .number(4))
+        XCTAssertNil(ws["I2"]?.formula)
+        XCTAssertNil(ws["J2"]?.formula, "data-table formulas are not formulas of the cell")
+        XCTAssertEqual(ws["J2"]?.value, .number(6))
+    }
+
+    /// The fast decimal path gives the Double strtod gives, digit for digit.
+    func testNumbersMatchStrtod() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "5.", ".5", "-.5", "0.1", "0.30000000000000004", "123456789012345", "1234567890123456",
+                     "9007199254740993", "1e5", "-1.5E-3", "00012.3400", "3.14159265358979", "0.000000000000000000001"]
+        for _ in 0..<300 {
+            let digits = Int.random(in: 1...17, using: &generator)
+            var t = String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            let point = Int.random(in: 0...digits, using: &generator)
+            if point < digits { t.insert(".", at: t.index(t.startIndex, offsetBy: point)) }
+            texts.append(Bool.random(using: &generator) ? "-" + t : t)
+        }
+        let cells = texts.enumerated().map { "<c r=\"A\($0.offset + 1)\"><v>\($0.element)</v></c>" }
+        let ws = try read(book(cells.enumerated().map { "<row r=\"\($0.offset + 1)\">\($0.element)</row>" }.joined()))
+        for (i, text) in texts.enumerated() {
+            let expected = strtod(text, nil)
+            guard case .number(let n)? = ws["A\(i + 1)"]?.value else {
+                XCTAssert(text.hasPrefix(".") || text.hasPrefix("-."), "\(text) not read as a number")
+                continue
+            }
+            XCTAssertEqual(n.bitPattern == expected.bitPattern || (n == 0 && expected == 0), true, "\(text): \(n) ≠ \(expected)")
+        }
+    }
+
     func testRichSharedStringsConcatenateRunsAndSkipPhonetics() throws {
         let ws = try read(book("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>") {
             $0.sharedStrings = [

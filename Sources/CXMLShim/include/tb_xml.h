@@ -30,7 +30,9 @@ typedef struct tb_xml_parser tb_xml_parser;
 enum {
     TB_XML_START = 1,  /* start tag; attributes in [attr_first, attr_first + attr_count) */
     TB_XML_END = 2,    /* end tag (also emitted for empty elements) */
-    TB_XML_TEXT = 3    /* character data or CDATA; adjacent pieces are coalesced */
+    TB_XML_TEXT = 3,   /* character data or CDATA; adjacent pieces are coalesced */
+    TB_XML_CELL = 4    /* cell mode: one whole <c> element inside <sheetData>; attr_first is the
+                          index of its record in tb_xml_cells(), depth the depth of the <c> */
 };
 
 enum {
@@ -60,8 +62,45 @@ typedef struct {
     uint32_t value_length;
 } tb_xml_attr;
 
+/** Absent value in tb_xml_cell. */
+#define TB_XML_ABSENT UINT32_MAX
+
+/**
+ * One worksheet cell, decoded in C (cell mode) so that reading a sheet costs one event per
+ * cell instead of one per tag and text. Values are raw bytes in the arena (NUL-terminated);
+ * a length of TB_XML_ABSENT means the attribute is absent. Only the direct children <v>, <f>
+ * and <is> of the <c> are read; any other child is skipped with its content.
+ */
+typedef struct {
+    int32_t row, column;                    /* attribute r (A1 style, `$` allowed) decoded: 0, 0
+                                               when absent; -1, -1 when it is not a reference
+                                               inside Excel's grid (then r_offset/r_length
+                                               hold the raw value) */
+    uint32_t r_offset, r_length;
+    int32_t style;                          /* attribute s: its leading digits (0 when absent,
+                                               -1 above INT32_MAX) */
+    uint32_t t_offset, t_length;            /* attribute t */
+    uint32_t value_offset, value_length;    /* text of the <v> children, concatenated */
+    uint32_t formula_offset, formula_length;/* text of the <f> children, concatenated */
+    uint32_t inline_offset, inline_length;  /* text of <is>: the <t> runs outside <rPh>, each
+                                               trimmed of XML white space unless it says
+                                               xml:space="preserve" */
+    uint32_t si_offset, si_length;          /* si of the last <f t="shared"> */
+    uint8_t has_value;                      /* a <v> child was present */
+    uint8_t has_inline;                     /* an <is> child was present */
+    uint8_t has_formula;                    /* an <f> child was present */
+    uint8_t shared;                         /* some <f> said t="shared" */
+    uint8_t shared_master;                  /* the last such <f> had a ref attribute */
+    uint8_t data_table;                     /* the last <f> said t="dataTable" */
+} tb_xml_cell;
+
 /** Creates a parser. Returns NULL when memory is short. */
 tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes);
+/**
+ * Cell mode: every <c> element inside <sheetData> becomes one TB_XML_CELL event (no events
+ * for its tags and text). Set before the first feed.
+ */
+void tb_xml_set_cell_mode(tb_xml_parser *parser, int on);
 /** Frees the parser and everything it holds. */
 void tb_xml_parser_free(tb_xml_parser *parser);
 
@@ -75,6 +114,8 @@ size_t tb_xml_event_count(const tb_xml_parser *parser);
 const tb_xml_event *tb_xml_events(const tb_xml_parser *parser);
 const tb_xml_attr *tb_xml_attrs(const tb_xml_parser *parser);
 const char *tb_xml_arena(const tb_xml_parser *parser);
+/** The cell records of the events produced so far (cell mode). */
+const tb_xml_cell *tb_xml_cells(const tb_xml_parser *parser);
 /** Forgets the events, attributes and arena bytes produced so far. */
 void tb_xml_clear(tb_xml_parser *parser);
 
