@@ -26,12 +26,14 @@ let package = Package(
         // libxml2 behind opaque types: its headers (and the ICU headers they pull in)
         // never reach a Swift module, so every Swift module may import Foundation.
         .target(name: "CXMLShim", dependencies: ["CLibXML2"]),
+        // Allocator tuning for reading many parts on several threads (glibc's mallopt).
+        .target(name: "CAllocator"),
 
         // Reading and writing XLSX packages. The only Swift module that touches C.
         // Exclusivity checks are off in this module's hot loops (they cost about 5 % of reading);
         // the types here are not shared between threads.
         .target(
-            name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter"],
+            name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
 
         // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
@@ -54,7 +56,7 @@ let package = Package(
                 "XLSX", "TianbaoPlan", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
+        .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),
         // The benchmark driver (bench/): the reader and writer APIs without the CLI around them.
         .executableTarget(name: "tianbao-bench", dependencies: ["XLSX"]),
 

@@ -25,7 +25,9 @@ struct MergeCommand: ParsableCommand {
             printError("错误:输出文件夹不能放在报送文件夹“\(folder)”之内(否则输出会被当作报送文件读取)。")
             throw CommandExit(.usage)
         }
+        Timings.reset()
         let result = try merger.merge(folder: folder, round: round)
+        Timings.mark("read and checked")
         let written = try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: inURL, to: outURL)
         print(Summary.text(result))
         print("输出文件:")

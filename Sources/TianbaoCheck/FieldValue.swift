@@ -33,6 +33,15 @@ public struct FieldValues: Sendable, Sequence {
         self.slots = Array(repeating: nil, count: keys.count)
     }
 
+    /// Values in key order (for `RowSpill`).
+    init(keys: [String], slots: [FieldValue?]) {
+        self.keys = keys
+        self.slots = slots.count == keys.count ? slots : Array(slots.prefix(keys.count)) + Array(repeating: nil, count: Swift.max(0, keys.count - slots.count))
+    }
+
+    /// The values in key order, absent ones included (for `RowSpill`).
+    var slotValues: [FieldValue?] { slots }
+
     public subscript(key: String) -> FieldValue? {
         get { keys.firstIndex(of: key).flatMap { slots[$0] } }
         set {

@@ -29,7 +29,23 @@ public struct Submission: Sendable {
     public var unit: ReportingUnit?
     public var roundId: String?
     public var problems: [Problem] = []
-    public var rows: [CheckedRow] = []
+    /// The checked rows, in file order. After `spill(to:)` they are read back from the spill
+    /// on each access (take them once into a local when iterating several times).
+    public var rows: [CheckedRow] {
+        get {
+            guard let spilled else { return inlineRows }
+            return spilled.spill.rows(spilled.handle)
+        }
+        set {
+            inlineRows = newValue
+            spilled = nil
+            counts = Self.counts(of: newValue)
+        }
+    }
+    private var inlineRows: [CheckedRow] = []
+    private var spilled: (spill: RowSpill, handle: RowSpill.Handle)?
+    /// Rows read, and accepted rows by sheet id: known without reading spilled rows back.
+    private var counts: (read: Int, accepted: [String: Int]) = (0, [:])
     /// Sheets declared 本期无 (nil return), by id.
     public var nilSheets: [String] = []
     public var hasMacros = false
@@ -46,8 +62,23 @@ public struct Submission: Sendable {
     }
     public var errorCount: Int { problems.filter { $0.severity == .error }.count }
     public var warningCount: Int { problems.filter { $0.severity == .warning }.count }
-    public var rowsRead: Int { rows.count }
-    public var rowsAccepted: Int { fileAccepted ? rows.filter(\.accepted).count : 0 }
+    public var rowsRead: Int { counts.read }
+    public var rowsAccepted: Int { fileAccepted ? counts.accepted.values.reduce(0, +) : 0 }
+    /// Accepted rows of one sheet (whether or not the file is accepted).
+    public func acceptedRows(in sheet: String) -> Int { counts.accepted[sheet] ?? 0 }
+
+    /// Moves the rows out of memory into `spill`.
+    public mutating func spill(to spill: RowSpill) {
+        guard spilled == nil, !inlineRows.isEmpty else { return }
+        spilled = (spill, spill.store(inlineRows))
+        inlineRows = []
+    }
+
+    private static func counts(of rows: [CheckedRow]) -> (read: Int, accepted: [String: Int]) {
+        var accepted: [String: Int] = [:]
+        for row in rows where row.accepted { accepted[row.sheet, default: 0] += 1 }
+        return (rows.count, accepted)
+    }
 }
 
 extension Problem {

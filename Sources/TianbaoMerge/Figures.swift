@@ -39,19 +39,31 @@ public struct Figures: Sendable {
     static let sourceFields = ["src_central", "src_province", "src_city", "src_district", "src_bond", "src_social",
                                "src_residents", "src_utilities"]
 
+    // Running state while units are added.
+    private var sums: [String: Double] = [:]
+    private var byUnit: [String: DistrictLedger] = [:]
+
+    /// Empty figures, to which units are added one by one (`add`, then `finish`).
+    public init() {}
+
+    /// The figures of a checked round.
     public init(_ r: RoundResult) {
-        r.forEachRow("progress") { unit, _, row in
+        for outcome in r.units where outcome.status == .accepted {
+            if let s = outcome.submission { add(outcome.unit, rows: s.rows) }
+        }
+        finish(r)
+    }
+
+    /// Adds the rows of one accepted unit (units in plan order).
+    public mutating func add(_ unit: ReportingUnit, rows: [CheckedRow]) {
+        for row in rows where row.accepted && row.sheet == "progress" {
             taskRows += 1
             if let s = row.values["status"]?.text {
                 taskStatus[s, default: 0] += 1
                 if s == "滞后" { lagging.append((unit, row.values["task"]?.text ?? "", row.values["problems"]?.text ?? "")) }
             }
         }
-        target = r.plan.targets.first
-        let ledger = r.plan.sheet("ledger")
-        var sums: [String: Double] = [:]
-        var byUnit: [String: DistrictLedger] = [:]
-        r.forEachRow("ledger") { unit, _, row in
+        for row in rows where row.accepted && row.sheet == "ledger" {
             communities += 1
             var d = byUnit[unit.id] ?? DistrictLedger(unit: unit)
             d.communities += 1
@@ -69,6 +81,12 @@ public struct Figures: Sendable {
             parking += row.values["parking"]?.number ?? 0
             byUnit[unit.id] = d
         }
+    }
+
+    /// Completes the figures once every accepted unit has been added.
+    public mutating func finish(_ r: RoundResult) {
+        target = r.plan.targets.first
+        let ledger = r.plan.sheet("ledger")
         investmentBySource = Self.sourceFields.compactMap { id in
             guard let f = ledger?.field(id) else { return nil }
             return (id, f.name.replacingOccurrences(of: "(万元)", with: ""), FieldReader.rounded(sums[id] ?? 0))

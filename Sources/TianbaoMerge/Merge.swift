@@ -78,11 +78,12 @@ public struct RoundResult: Sendable {
         }
     }
 
-    /// The number of accepted rows of `sheetId`.
+    /// The number of accepted rows of `sheetId` (counted while checking: no row is read back).
     public func rowCount(_ sheetId: String) -> Int {
-        var n = 0
-        forEachRow(sheetId) { _, _, _ in n += 1 }
-        return n
+        units.reduce(0) { n, outcome in
+            guard outcome.status == .accepted, let s = outcome.submission else { return n }
+            return n + s.acceptedRows(in: sheetId)
+        }
     }
 
     /// Every problem of the files that count and of rejected files, in unit and file order.
@@ -189,9 +190,13 @@ public struct RoundMerger: Sendable {
         let toCheck = entries.enumerated().filter { $0.element.skip == nil }
         let results = ResultSlots(count: entries.count)
         let checker = self.checker
+        // Checked rows wait in a temporary file, not in memory, until the outputs read them.
+        let spill = RowSpill()
         DispatchQueue.concurrentPerform(iterations: toCheck.count) { i in
             let (index, entry) = toCheck[i]
-            results.set(index, checker.check(path: entry.path, name: entry.name))
+            var submission = checker.check(path: entry.path, name: entry.name)
+            submission.spill(to: spill)
+            results.set(index, submission)
         }
         let checked = results.values
         var files: [FileOutcome] = entries.enumerated().map { i, e in

@@ -15,28 +15,41 @@ public enum MergeOutputs {
         var written: [String] = []
 
         let figures = Figures(result)
+        Timings.mark("figures")
+        // The consolidated workbook takes longest; briefing, feedback and report are written
+        // meanwhile on another thread. Each output is its own file: the results do not depend
+        // on the order.
         let workbook = out.appendingPathComponent("汇总-\(round.id).xlsx").path
-        try ConsolidatedWorkbook(result: result, figures: figures, sourceFolder: relativePath(from: out, to: sourceFolder))
-            .write(to: workbook)
-        written.append(workbook)
+        let relative = relativePath(from: out, to: sourceFolder)
+        let workbookError = ErrorBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            do {
+                try ConsolidatedWorkbook(result: result, figures: figures, sourceFolder: relative).write(to: workbook)
+                Timings.mark("consolidated workbook")
+            } catch {
+                workbookError.error = error
+            }
+        }
+        defer { group.wait() }
 
         let briefing = Briefing(result: result, figures: figures)
         let md = out.appendingPathComponent("简报-\(round.id).md").path
         try writeText(briefing.markdown, to: md)
         let html = out.appendingPathComponent("简报-\(round.id).html").path
         try writeText(briefing.html, to: html)
-        written += [md, html]
 
         let feedbackDir = out.appendingPathComponent("反馈")
         try fm.createDirectory(at: feedbackDir, withIntermediateDirectories: true)
         var feedbackFiles: Set<String> = []
+        var feedbackPaths: [String] = []
         let feedback = FeedbackWriter(plan: result.plan, key: key)
         for outcome in result.units where !(outcome.submission?.problems.isEmpty ?? true) {
             let name = FeedbackWriter.fileName(unit: outcome.unit, round: round)
             let path = feedbackDir.appendingPathComponent(name).path
             try feedback.write(outcome, round: round, to: path)
             feedbackFiles.insert(name)
-            written.append(path)
+            feedbackPaths.append(path)
         }
         for old in (try? fm.contentsOfDirectory(atPath: feedbackDir.path)) ?? []
         where old.hasSuffix("-\(round.id)-反馈.xlsx") && !feedbackFiles.contains(old) {
@@ -45,7 +58,10 @@ public enum MergeOutputs {
 
         let report = out.appendingPathComponent("report.json").path
         try writeText(ReportJSON.render(result), to: report)
-        written.append(report)
+        Timings.mark("briefing, feedback, report")
+        group.wait()
+        if let error = workbookError.error { throw error }
+        written = [workbook, md, html] + feedbackPaths + [report]
         return written
     }
 
@@ -68,5 +84,29 @@ public enum MergeOutputs {
         let ups = Array(repeating: "..", count: a.count - i)
         let path = (ups + b[i...]).joined(separator: "/")
         return path.isEmpty ? "." : path
+    }
+}
+
+/// The first error of a background task.
+private final class ErrorBox: @unchecked Sendable {
+    var error: Error?
+}
+
+/// Phase times on standard error when `TIANBAO_TIMINGS` is set (for bench/: how a merge
+/// splits between reading and checking, and writing).
+public enum Timings {
+    nonisolated(unsafe) private static var start = Date()
+    private static let enabled = ProcessInfo.processInfo.environment["TIANBAO_TIMINGS"] != nil
+    private static let lock = NSLock()
+
+    /// Starts the clock.
+    public static func reset() { lock.lock(); start = Date(); lock.unlock() }
+
+    /// Prints the seconds since `reset()` with a label.
+    public static func mark(_ label: String) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data(String(format: "timing %.2f s %@\n", Date().timeIntervalSince(start), label).utf8))
     }
 }

@@ -17,7 +17,7 @@ enum PartName {
     /// Absolute targets start at the package root; backslashes count as slashes; `.` and `..`
     /// segments are resolved. Returns nil for a target that climbs out of the package.
     static func resolve(_ target: String, from source: String) -> String? {
-        let t = percentDecoded(target.replacingOccurrences(of: "\\", with: "/"))
+        let t = percentDecoded(target.utf8.contains(UInt8(ascii: "\\")) ? target.replacingOccurrences(of: "\\", with: "/") : target)
         let joined = t.hasPrefix("/") ? t : folder(of: source) + t
         var segments: [Substring] = []
         for segment in joined.split(separator: "/", omittingEmptySubsequences: true) {
@@ -33,7 +33,7 @@ enum PartName {
     }
 
     private static func percentDecoded(_ s: String) -> String {
-        guard s.contains("%") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
         var bytes: [UInt8] = []
         var utf8 = Array(s.utf8)[...]
         while let b = utf8.first {

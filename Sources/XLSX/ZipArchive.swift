@@ -94,6 +94,11 @@ final class ZipArchive {
 
     /// The comparison key of a part name: slashes normalised, no leading slash, lower case.
     static func key(_ name: String) -> String {
+        // Fast path: what every writer stores (ASCII, forward slashes, no leading /).
+        if name.utf8.allSatisfy({ $0 != UInt8(ascii: "\\") && $0 < 0x80 }), name.utf8.first != UInt8(ascii: "/") {
+            guard name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) else { return name }
+            return String(decoding: name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        }
         var s = name.replacingOccurrences(of: "\\", with: "/")
         while s.hasPrefix("/") { s.removeFirst() }
         return s.lowercased()

@@ -91,6 +91,7 @@ func write(_ path: String, rows: Int) throws {
     try book.close()
 }
 
+Allocator.keepFreedMemoryForReuse()  // as the tianbao executable does
 let args = CommandLine.arguments
 do {
     switch args.count > 1 ? args[1] : "" {

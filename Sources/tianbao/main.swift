@@ -1,3 +1,5 @@
 import TianbaoCLI
+import XLSX
 
+Allocator.keepFreedMemoryForReuse()
 TianbaoCommand.runAsProgram()

@@ -71,9 +71,15 @@ public final class SheetWriter {
         try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, format.pointer), ref(row, col))
     }
 
-    /// Writes text with a prepared format.
+    /// Writes text with a prepared format (empty text: a formatted blank cell).
     public func write(_ row: Int, _ col: Int, _ text: String, _ format: PreparedFormat) throws {
+        if text.isEmpty { return try blank(row, col, format) }
         try check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, format.pointer), ref(row, col))
+    }
+
+    /// Writes a blank cell that carries a prepared format.
+    public func blank(_ row: Int, _ col: Int, _ format: PreparedFormat) throws {
+        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), format.pointer), ref(row, col))
     }
 
     /// Writes text. Text is always stored as text, never read as a formula, whatever it starts
