@@ -26,9 +26,18 @@ struct MergeCommand: ParsableCommand {
             throw CommandExit(.usage)
         }
         Timings.reset()
-        let result = try merger.merge(folder: folder, round: round)
-        Timings.mark("read and checked")
-        let written = try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: inURL, to: outURL)
+        // The consolidated workbook is written while the files are checked (units in plan
+        // order); if a file named after one unit belongs to another, it is written again.
+        try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+        var writer: ConsolidatedWorkbookWriter? = try ConsolidatedWorkbookWriter(
+            path: outURL.appendingPathComponent("汇总-\(round.id).xlsx").path, plan: merger.plan, round: round,
+            sourceFolder: MergeOutputs.relativePath(from: outURL, to: inURL))
+        let (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
+            try writer?.add(unit, submission)
+        }
+        Timings.mark("read and checked" + (held ? "" : " (workbook to be written again)"))
+        if !held { writer = nil }
+        let written = try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: inURL, to: outURL, streamed: writer)
         print(Summary.text(result))
         print("输出文件:")
         for path in written { print("  " + path) }

@@ -81,7 +81,8 @@ public struct ConsolidatedWorkbook {
 /// checked), `finish` writes the overview, status, matrix and problem sheets from the whole
 /// round and closes the package. libxlsxwriter's constant-memory mode keeps one row per sheet
 /// in memory; every sheet is written top to bottom.
-public final class ConsolidatedWorkbookWriter {
+/// Used by one thread at a time (the merging thread, then the thread that finishes it).
+public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private typealias CW = ConsolidatedWorkbook
     let plan: Plan
     let round: Round

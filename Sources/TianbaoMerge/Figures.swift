@@ -83,6 +83,13 @@ public struct Figures: Sendable {
         }
     }
 
+    /// These figures completed with `finish`.
+    public func finished(_ r: RoundResult) -> Figures {
+        var f = self
+        f.finish(r)
+        return f
+    }
+
     /// Completes the figures once every accepted unit has been added.
     public mutating func finish(_ r: RoundResult) {
         target = r.plan.targets.first

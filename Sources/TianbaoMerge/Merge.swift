@@ -186,18 +186,84 @@ public struct RoundMerger: Sendable {
     /// Checks the folder's files and resolves each unit. Files are checked on all cores; the
     /// result does not depend on their order.
     public func merge(folder: String, round: Round) throws -> RoundResult {
+        try merge(folder: folder, round: round, stream: nil).result
+    }
+
+    /// Checks the folder's files and resolves each unit, handing each accepted unit (in plan
+    /// order, with the file that counts) to `stream` as soon as it is decided, while later files
+    /// are still being checked: the consolidated workbook is written meanwhile instead of after.
+    ///
+    /// Files are checked in the order of the units their names name (as the templates are
+    /// named), files whose names name no unit first. A unit is decided once every file up to its
+    /// own has been checked. Should a file turn out to belong to a unit already decided (a file
+    /// named after another unit), the streamed decisions no longer hold: `streamHeld` is then
+    /// false and the caller writes again from the result, which is always the complete one.
+    public func merge(folder: String, round: Round,
+                      stream: ((ReportingUnit, Submission) throws -> Void)?) throws -> (result: RoundResult, streamHeld: Bool) {
         let entries = try Self.listFolder(folder)
         let toCheck = entries.enumerated().filter { $0.element.skip == nil }
-        let results = ResultSlots(count: entries.count)
+        let roundUnits = plan.units(in: round)
+        var unitPosition: [String: Int] = [:]
+        for (i, u) in roundUnits.enumerated() where unitPosition[u.id] == nil { unitPosition[u.id] = i }
+
+        // The schedule: files by the unit their name names (unnamed first), then by name. The
+        // template's own name (江岸区人民政府-2021-06.xlsx) is looked up directly; only other
+        // names are searched for a unit's name.
+        var byTemplateName: [String: Int] = [:]
+        for (i, u) in roundUnits.enumerated() { byTemplateName[TemplateLayout.fileName(unit: u, round: round)] = i }
+        let guesses = toCheck.map { entry -> Int in
+            if let i = byTemplateName[entry.element.name] { return i }
+            return Self.unitNamed(in: entry.element.name, units: roundUnits).flatMap { unitPosition[$0.id] } ?? -1
+        }
+        let schedule = toCheck.indices.sorted { (guesses[$0], $0) < (guesses[$1], $1) }
+        // groupEnd[u]: how many scheduled files come before the first file of a unit after u.
+        var groupEnd = Array(repeating: 0, count: roundUnits.count)
+        var position = 0
+        for u in roundUnits.indices {
+            while position < schedule.count && guesses[schedule[position]] <= u { position += 1 }
+            groupEnd[u] = position
+        }
+
+        let results = ResultSlots(count: entries.count, scheduled: schedule.count)
         let checker = self.checker
         // Checked rows wait in a temporary file, not in memory, until the outputs read them.
         let spill = RowSpill()
-        DispatchQueue.concurrentPerform(iterations: toCheck.count) { i in
-            let (index, entry) = toCheck[i]
-            var submission = checker.check(path: entry.path, name: entry.name)
-            submission.spill(to: spill)
-            results.set(index, submission)
+        let workers = DispatchGroup()
+        DispatchQueue.global().async(group: workers) {
+            DispatchQueue.concurrentPerform(iterations: schedule.count) { k in
+                let (index, entry) = toCheck[schedule[k]]
+                var submission = checker.check(path: entry.path, name: entry.name)
+                submission.spill(to: spill)
+                results.set(index, submission, scheduled: k)
+            }
         }
+
+        var streamed: [String: String] = [:]
+        var streamError: Error?
+        if let stream {
+            var byUnit: [String: [Submission]] = [:]
+            var seen = 0
+            for (u, unit) in roundUnits.enumerated() {
+                let done = results.waitForPrefix(groupEnd[u])
+                for k in seen..<done {
+                    let index = toCheck[schedule[k]].offset
+                    if let s = results.value(index), s.fileAccepted, let id = s.unit?.id { byUnit[id, default: []].append(s) }
+                }
+                seen = done
+                guard let winner = byUnit[unit.id]?.sorted(by: Self.newer).first else { continue }
+                byUnit[unit.id] = nil
+                do {
+                    try stream(unit, winner)
+                    streamed[unit.id] = winner.file
+                } catch {
+                    streamError = error
+                    break
+                }
+            }
+        }
+        workers.wait()
+        if let streamError { throw streamError }
+
         let checked = results.values
         var files: [FileOutcome] = entries.enumerated().map { i, e in
             if e.skip == Self.badNameNote {
@@ -213,7 +279,6 @@ public struct RoundMerger: Sendable {
         }
         // A file that could not be identified (not a workbook, not a template) is attributed
         // to the unit its name names, so the office knows whom to call; the report says so.
-        let roundUnits = plan.units(in: round)
         for i in files.indices where files[i].unitId == nil && files[i].status == .rejected {
             guard let unit = Self.unitNamed(in: files[i].file, units: roundUnits) else { continue }
             files[i].unitId = unit.id
@@ -223,15 +288,12 @@ public struct RoundMerger: Sendable {
                 files[i].submission = s
             }
         }
+        var filesByUnit: [String: [Int]] = [:]
+        for i in files.indices { if let id = files[i].unitId { filesByUnit[id, default: []].append(i) } }
         var units: [UnitOutcome] = []
         for unit in roundUnits {
-            let mine = files.indices.filter { files[$0].unitId == unit.id }
-            // The newest accepted file wins: by the time the unit saved it (the workbook's own
-            // record), then by file name.
-            func newer(_ a: Int, _ b: Int) -> Bool {
-                let da = files[a].submission?.savedAt ?? .distantPast, db = files[b].submission?.savedAt ?? .distantPast
-                return da != db ? da > db : Array(files[a].file.utf8).lexicographicallyPrecedes(Array(files[b].file.utf8)) == false
-            }
+            let mine = filesByUnit[unit.id] ?? []
+            func newer(_ a: Int, _ b: Int) -> Bool { Self.newer(files[a].submission, files[b].submission, files[a].file, files[b].file) }
             let accepted = mine.filter { files[$0].status == .accepted }.sorted(by: newer)
             let rejected = mine.filter { files[$0].status == .rejected }.sorted(by: newer)
             var outcome = UnitOutcome(unit: unit, status: .missing, late: false, submission: nil, superseded: [], otherRejected: [])
@@ -266,26 +328,62 @@ public struct RoundMerger: Sendable {
             totals.rowsMerged += merged
             totals.rowsRejected += s.rowsRead - merged
         }
-        return RoundResult(plan: plan, round: round, units: units, files: files, totals: totals)
+        let result = RoundResult(plan: plan, round: round, units: units, files: files, totals: totals)
+        let held = stream == nil || units.allSatisfy { u in
+            streamed[u.unit.id] == (u.status == .accepted ? u.submission?.file : nil)
+        }
+        return (result, held)
     }
+
+    /// The newest accepted file wins: by the time the unit saved it (the workbook's own
+    /// record), then by file name (the later name).
+    static func newer(_ a: Submission?, _ b: Submission?, _ fileA: String, _ fileB: String) -> Bool {
+        let da = a?.savedAt ?? .distantPast, db = b?.savedAt ?? .distantPast
+        return da != db ? da > db : Array(fileA.utf8).lexicographicallyPrecedes(Array(fileB.utf8)) == false
+    }
+
+    static func newer(_ a: Submission, _ b: Submission) -> Bool { newer(a, b, a.file, b.file) }
 }
 
-/// Results written by parallel workers into fixed slots, so the order never depends on timing.
+/// Results written by parallel workers into fixed slots, so the order never depends on timing;
+/// a reader can wait until the first n files of the schedule are done.
 private final class ResultSlots: @unchecked Sendable {
     private var slots: [Submission?]
-    private let lock = NSLock()
+    private var finished: [Bool]
+    private var prefix = 0
+    private let condition = NSCondition()
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int, scheduled: Int) {
+        slots = Array(repeating: nil, count: count)
+        finished = Array(repeating: false, count: scheduled)
+    }
 
-    func set(_ i: Int, _ value: Submission) {
-        lock.lock()
+    func set(_ i: Int, _ value: Submission, scheduled k: Int) {
+        condition.lock()
         slots[i] = value
-        lock.unlock()
+        finished[k] = true
+        while prefix < finished.count && finished[prefix] { prefix += 1 }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until the first `n` scheduled files are done; returns how many are done in a row.
+    func waitForPrefix(_ n: Int) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        while prefix < n { condition.wait() }
+        return prefix
+    }
+
+    func value(_ i: Int) -> Submission? {
+        condition.lock()
+        defer { condition.unlock() }
+        return slots[i]
     }
 
     var values: [Submission?] {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return slots
     }
 }

@@ -7,14 +7,23 @@ import TianbaoTemplates
 public enum MergeOutputs {
     /// Writes 汇总, 简报 (md, html), 反馈/ and report.json; returns the paths written.
     /// Feedback files left by an earlier run for units that no longer have problems are removed.
+    /// `streamed`: the consolidated workbook already written unit by unit during the merge
+    /// (see `RoundMerger.merge(folder:round:stream:)`), to be finished here; nil to write it
+    /// from the result.
     @discardableResult
-    public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL) throws -> [String] {
+    public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL,
+                             streamed: ConsolidatedWorkbookWriter? = nil) throws -> [String] {
         let fm = FileManager.default
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
         let round = result.round
         var written: [String] = []
 
-        let figures = Figures(result)
+        let figures: Figures
+        if let streamed {
+            figures = streamed.figures.finished(result)
+        } else {
+            figures = Figures(result)
+        }
         Timings.mark("figures")
         // The consolidated workbook takes longest; briefing, feedback and report are written
         // meanwhile on another thread. Each output is its own file: the results do not depend
@@ -25,7 +34,11 @@ public enum MergeOutputs {
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
             do {
-                try ConsolidatedWorkbook(result: result, figures: figures, sourceFolder: relative).write(to: workbook)
+                if let streamed {
+                    try streamed.finish(result, figures: figures)
+                } else {
+                    try ConsolidatedWorkbook(result: result, figures: figures, sourceFolder: relative).write(to: workbook)
+                }
                 Timings.mark("consolidated workbook")
             } catch {
                 workbookError.error = error
@@ -77,7 +90,7 @@ public enum MergeOutputs {
     }
 
     /// `../submissions/2021-06` from `out/2021-06` to `submissions/2021-06`.
-    static func relativePath(from base: URL, to target: URL) -> String {
+    public static func relativePath(from base: URL, to target: URL) -> String {
         let a = base.standardizedFileURL.pathComponents, b = target.standardizedFileURL.pathComponents
         var i = 0
         while i < a.count && i < b.count && a[i] == b[i] { i += 1 }

@@ -4,7 +4,7 @@ import XCTest
 @testable import TianbaoMerge
 @testable import TianbaoPlan
 import TianbaoTemplates
-import XLSX
+@testable import XLSX
 
 /// The consolidated workbook beyond the sample round: plans of one's own, national sizes.
 final class ConsolidatedWorkbookTests: XCTestCase {
@@ -82,5 +82,14 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         while let row = try reader.next() { last = row; count += 1 }
         XCTAssertEqual(count, 65_100 + 3, "header, rows, subtotal and total")
         XCTAssertNotNil(last)
+        // The first 10,000 rows link back to their source cell; later rows say where as text.
+        let archive = try ZipArchive(path: path, displayName: "links.xlsx", limits: .standard)
+        let part = wb.sheet(named: "小区台账")!.part!
+        let xml = String(decoding: try archive.readAll(archive.entry(named: part)!), as: UTF8.self)
+        XCTAssertEqual(xml.components(separatedBy: "<hyperlink ").count - 1, ConsolidatedWorkbookWriter.maxLinkedRows)
+        XCTAssertTrue(xml.contains("ref=\"F10001\""), "data row 10,000 (under the header) is linked")
+        XCTAssertFalse(xml.contains("ref=\"F10002\""), "data row 10,001 is not")
+        let ledger = try wb.read(wb.sheet(named: "小区台账")!)
+        XCTAssertEqual(ledger["F10002"]?.value, .string("小区台账!A10004"), "the place, as text")
     }
 }

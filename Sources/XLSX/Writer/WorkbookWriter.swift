@@ -35,7 +35,7 @@ public final class WorkbookWriter {
         self.path = path
         let url = URL(fileURLWithPath: path)
         self.temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(Self.nextSerial()).tmp").path
         var options = lxw_workbook_options()
         options.constant_memory = constantMemory ? 1 : 0
         handle = workbook_new_opt(temporaryPath, &options)
@@ -46,6 +46,17 @@ public final class WorkbookWriter {
         props.created = Self.fixedCreationTime
         workbook_set_properties(handle, &props)
     }
+
+    /// A number per workbook of this process, so two writers of one path never share a
+    /// temporary file.
+    private static func nextSerial() -> Int {
+        serialLock.lock()
+        defer { serialLock.unlock() }
+        serial += 1
+        return serial
+    }
+    nonisolated(unsafe) private static var serial = 0
+    private static let serialLock = NSLock()
 
     deinit {
         if let handle {
