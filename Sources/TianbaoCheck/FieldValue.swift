@@ -50,6 +50,9 @@ public struct FieldValues: Sendable, Sequence {
         }
     }
 
+    /// Sets the value of the key at `index` (the field's position in its sheet).
+    public mutating func set(_ index: Int, _ value: FieldValue?) { slots[index] = value }
+
     public var isEmpty: Bool { !slots.contains { $0 != nil } }
 
     /// The (id, value) pairs that are set, in field order.

@@ -373,7 +373,7 @@ public struct SubmissionChecker: Sendable {
             let cell = ws.cell(CellReference(row: row, column: column))
             var at: String { ref(row, column) }  // built only when a problem names the cell
             if field.prefilled != nil {
-                if let v = cell?.value { values[field.id] = .text(v.text) }
+                if let v = cell?.value { values.set(i, .text(v.text)) }
                 continue
             }
             let format = cell.flatMap { workbook.numberFormatCode(ofStyle: $0.styleIndex) }
@@ -402,7 +402,7 @@ public struct SubmissionChecker: Sendable {
                     accepted = false
                     continue
                 }
-                values[field.id] = value
+                values.set(i, value)
             }
         }
         // Row rules.

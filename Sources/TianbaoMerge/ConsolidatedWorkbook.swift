@@ -256,13 +256,11 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private func source(_ ws: SheetWriter, _ r: Int, _ c: Int, _ s: Submission, sheet: String, row: Int) throws {
         try ws.write(r, c, s.file, formats.cell)
         let place = "\(sheet)!A\(row)"
-        let target = (sourceFolder as NSString).appendingPathComponent(s.file)
-        let url = "external:\(target)#'\(sheet)'!A\(row)"
-        if r <= Self.maxLinkedRows && url.utf8.count < 2000 {
-            try ws.link(r, c + 1, url: url, text: place, CW.link)
-        } else {
-            try ws.write(r, c + 1, place, formats.cell)
+        if r <= Self.maxLinkedRows {
+            let url = "external:\(sourceFolder)/\(s.file)#'\(sheet)'!A\(row)"
+            if url.utf8.count < 2000 { return try ws.link(r, c + 1, url: url, text: place, CW.link) }
         }
+        try ws.write(r, c + 1, place, formats.cell)
     }
 
     // MARK: Detail sheets
