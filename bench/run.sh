@@ -70,6 +70,12 @@ done
 
 $PY bench/summarize.py "$W/times" "$ROWS" "$M1_FILES"
 echo
+echo "Phases of one more tianbao merge of the $M1_FILES files (TIANBAO_TIMINGS=1; seconds since the start):"
+echo
+rm -rf $W/m1-out
+TIANBAO_TIMINGS=1 $TB merge $W/m1-$M1_FILES --round 2021-06 --out $W/m1-out --plan $W/m1.yaml --key keys/demo-signing.key \
+  2>&1 >/dev/null | sed -n 's/^timing \(.*\)/- \1/p' || true
+echo
 echo "Checksums of what each writer wrote (read back by tianbao-bench; equal means the same cells):"
 echo
 for f in w1-tianbao w1-lxw w1-py; do echo "- $f.xlsx: \`$($TBB read $W/$f.xlsx)\`"; done
