@@ -50,6 +50,9 @@ public struct FieldValues: Sendable, Sequence {
         }
     }
 
+    /// The value of the key at `index` (the field's position in its sheet).
+    public func value(at index: Int) -> FieldValue? { index < slots.count ? slots[index] : nil }
+
     /// Sets the value of the key at `index` (the field's position in its sheet).
     public mutating func set(_ index: Int, _ value: FieldValue?) { slots[index] = value }
 

@@ -243,7 +243,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private func write(_ ws: SheetWriter, _ r: Int, _ c: Int, _ value: FieldValue?, _ field: FieldSpec?) throws {
         switch value {
         case .none: try ws.blank(r, c, formats.cell)
-        case .text(let s)?: try ws.write(r, c, s, (s.utf8.count > 20 && s.count > 20) ? formats.wrapped : formats.cell)
+        case .text(let s)?: try ws.write(r, c, s, (s.utf8.count > 20 && s.unicodeScalars.count > 20) ? formats.wrapped : formats.cell)
         case .number(let n)?: try ws.write(r, c, n, field?.type == .integer ? formats.integer : formats.number)
         case .date(let d)?:
             try ws.write(r, c, ExcelDateTime(kind: .date, year: d.year, month: d.month, day: d.day).serial(date1904: false),
@@ -286,12 +286,17 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                             leadingValues: (CheckedRow) -> [String]) throws {
         guard let spec = plan.sheet(sheetId), var r = lastRow[sheetId] else { return }
         let fields = detailFields(spec)
+        let ids = spec.fields.map(\.id)
+        let positions = spec.fields.indices.filter { spec.fields[$0].prefilled == nil || spec.fields[$0].prefilled == .taskId }
         for row in rows where row.sheet == sheetId && row.accepted {
             r += 1
             var c = 0
             for v in leadingValues(row) { try ws.write(r, c, v, formats.cell); c += 1 }
-            for f in fields {
-                try write(ws, r, c, row.values[f.id], f)
+            // Values by position when the row has the sheet's fields in order (always, for
+            // checked rows), by id otherwise.
+            let inOrder = row.values.keys == ids
+            for (f, position) in zip(fields, positions) {
+                try write(ws, r, c, inOrder ? row.values.value(at: position) : row.values[f.id], f)
                 c += 1
             }
             try ws.write(r, c, row.explanation ?? "", formats.wrapped)
@@ -307,17 +312,25 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let first = r
         var sums: [String: Double] = [:]
         var completed = 0
+        let ids = spec.fields.map(\.id)
+        let isSummed = ids.map { summed.contains($0) }
+        var columnSums = Array(repeating: 0.0, count: ids.count)
+        let statusPosition = ids.firstIndex(of: "status")
         for row in rows where row.sheet == "ledger" && row.accepted {
             try ws.write(r, 0, unit.name, formats.cell)
+            let inOrder = row.values.keys == ids
             for (i, f) in spec.fields.enumerated() {
-                try write(ws, r, i + 1, row.values[f.id], f)
-                if summed.contains(f.id) { sums[f.id, default: 0] += row.values[f.id]?.number ?? 0 }
+                let value = inOrder ? row.values.value(at: i) : row.values[f.id]
+                try write(ws, r, i + 1, value, f)
+                if isSummed[i] { columnSums[i] += value?.number ?? 0 }
             }
-            if row.values["status"]?.text == "已完工" { completed += 1 }
+            let status = inOrder ? statusPosition.flatMap { row.values.value(at: $0) } : row.values["status"]
+            if status?.text == "已完工" { completed += 1 }
             try ws.write(r, spec.fields.count + 1, row.explanation ?? "", formats.wrapped)
             try source(ws, r, spec.fields.count + 2, s, sheet: spec.name, row: row.row)
             r += 1
         }
+        for (i, id) in ids.enumerated() where isSummed[i] { sums[id] = columnSums[i] }
         for (id, v) in sums { ledgerSums[id, default: 0] += FieldReader.rounded(v) }
         ledgerCommunities += r - first
         ledgerCompleted += completed

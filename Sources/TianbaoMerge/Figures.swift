@@ -63,22 +63,30 @@ public struct Figures: Sendable {
                 if s == "滞后" { lagging.append((unit, row.values["task"]?.text ?? "", row.values["problems"]?.text ?? "")) }
             }
         }
+        // Field positions, looked up once per field list (every ledger row of a file shares it).
+        var keys: [String] = []
+        var position: [String: Int] = [:]
         for row in rows where row.accepted && row.sheet == "ledger" {
+            if row.values.keys != keys {
+                keys = row.values.keys
+                position = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            }
+            func value(_ id: String) -> FieldValue? { position[id].flatMap { row.values.value(at: $0) } }
             communities += 1
             var d = byUnit[unit.id] ?? DistrictLedger(unit: unit)
             d.communities += 1
-            switch row.values["status"]?.text {
+            switch value("status")?.text {
             case "已完工": completed += 1; d.completed += 1
             case "在建": building += 1; d.building += 1
             case "未开工": notStarted += 1; d.notStarted += 1
             default: break
             }
-            let invest = row.values["invest"]?.number ?? 0
+            let invest = value("invest")?.number ?? 0
             plannedInvestment += invest
             d.investment += invest
-            for id in Self.sourceFields { sums[id, default: 0] += row.values[id]?.number ?? 0 }
-            elevators += row.values["elevators"]?.number ?? 0
-            parking += row.values["parking"]?.number ?? 0
+            for id in Self.sourceFields { sums[id, default: 0] += value(id)?.number ?? 0 }
+            elevators += value("elevators")?.number ?? 0
+            parking += value("parking")?.number ?? 0
             byUnit[unit.id] = d
         }
     }
