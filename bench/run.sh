@@ -12,7 +12,8 @@
 #       (all checks on) and by a pandas script (read_excel with calamine, concat, to_excel)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-3}              # M1 (a pandas merge takes a minute and a half)
+SMALL_RUNS=${SMALL_RUNS:-7}  # R1, F and W1 (seconds each): more runs, steadier medians
 M1_FILES=${M1_FILES:-3000}
 ROWS=${ROWS:-100000}
 W=bench/work
@@ -50,16 +51,19 @@ measure() {
 }
 
 : > $W/times
-echo "== running ($RUNS runs each, alternating)" >&2
-for run in $(seq "$RUNS"); do
+echo "== running R1, F, W1 ($SMALL_RUNS runs each) and M1 ($RUNS runs each), alternating" >&2
+for run in $(seq "$SMALL_RUNS"); do
+  # The floor right after Tianbao, so the two compared most closely see the same machine.
   measure R1:tianbao $TBB read $W/r1.xlsx
+  measure F:floor $W/floor $W/r1.xlsx
   measure R1:calamine $PY bench/peers.py read-calamine $W/r1.xlsx
   measure R1:openpyxl $PY bench/peers.py read-openpyxl $W/r1.xlsx
   measure R1:pandas $PY bench/peers.py read-pandas $W/r1.xlsx
-  measure F:floor $W/floor $W/r1.xlsx
   measure W1:tianbao $TBB write $W/w1-tianbao.xlsx $ROWS
   measure W1:libxlsxwriter $W/lxw_write $W/w1-lxw.xlsx $ROWS
   measure W1:xlsxwriter $PY bench/peers.py write-xlsxwriter $W/w1-py.xlsx $ROWS
+done
+for run in $(seq "$RUNS"); do
   rm -rf $W/m1-out
   measure M1:tianbao-300 $TB merge $W/m1-300 --round 2021-06 --out $W/m1-out300 --plan $W/m1.yaml --key keys/demo-signing.key
   measure M1:read-only $TBB read-folder $W/m1-$M1_FILES

@@ -12,7 +12,8 @@ med = {k: {m: statistics.median(v[m]) for m in ("wall", "cpu", "rss")} | {"sum":
 cells = rows * 12 + 12
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
 out = [f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
-       f"{platform.system()} {platform.release()}. Medians of {len(data['R1:tianbao']['wall'])} runs, programs alternated.", ""]
+       f"{platform.system()} {platform.release()}. Medians of {len(data['R1:tianbao']['wall'])} runs for R1, F and W1 and "
+       f"{len(data['M1:tianbao']['wall'])} for M1, programs alternated.", ""]
 out.append("| workload | program | wall s | CPU s | peak RSS MB | cells/s | Tianbao ÷ this (wall) | checksum |")
 out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
 def row(w, name, ref, ncells=None):

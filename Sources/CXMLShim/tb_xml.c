@@ -318,13 +318,16 @@ static void close_cell(tb_xml_parser *p) {
     }
     const char *attrs = c->attrs.bytes;
     size_t at = 0;
-#define PUT(off, len, source, length)                          \
-    do {                                                       \
-        r->off = (uint32_t)p->arena_length;                    \
-        r->len = (uint32_t)(length);                           \
-        if (length) memcpy(p->arena + p->arena_length, source, length); \
-        p->arena_length += length;                             \
-        p->arena[p->arena_length++] = 0;                       \
+#define PUT(off, len, source, length)                                   \
+    do {                                                                \
+        r->len = (uint32_t)(length);                                    \
+        r->off = 0;                                                     \
+        if (length) {                                                   \
+            r->off = (uint32_t)p->arena_length;                         \
+            memcpy(p->arena + p->arena_length, source, length);         \
+            p->arena_length += length;                                  \
+            p->arena[p->arena_length++] = 0;                            \
+        }                                                               \
     } while (0)
     uint32_t lengths[2] = {c->r_length, c->t_length};
     for (int i = 0; i < 2; i++) {
@@ -348,6 +351,7 @@ static void close_cell(tb_xml_parser *p) {
         r->si_offset = 0;
         r->si_length = TB_XML_ABSENT;
     }
+    /* Empty texts take no arena bytes (offset 0, length 0). */
     PUT(value_offset, value_length, c->text[CHILD_VALUE].bytes, c->text[CHILD_VALUE].length);
     PUT(formula_offset, formula_length, c->text[CHILD_FORMULA].bytes, c->text[CHILD_FORMULA].length);
     PUT(inline_offset, inline_length, c->text[CHILD_INLINE].bytes, c->text[CHILD_INLINE].length);
