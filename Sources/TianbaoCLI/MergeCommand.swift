@@ -28,7 +28,12 @@ struct MergeCommand: ParsableCommand {
         Timings.reset()
         // The consolidated workbook is written while the files are checked (units in plan
         // order); if a file named after one unit belongs to another, it is written again.
-        try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+        } catch {
+            printError("错误:无法创建输出文件夹“\(out)”。")
+            throw CommandExit(.usage)
+        }
         var writer: ConsolidatedWorkbookWriter? = try ConsolidatedWorkbookWriter(
             path: outURL.appendingPathComponent("汇总-\(round.id).xlsx").path, plan: merger.plan, round: round,
             sourceFolder: MergeOutputs.relativePath(from: outURL, to: inURL))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import XLSX
 
 /// The `tianbao` command: one subcommand per verb.
 public struct TianbaoCommand: ParsableCommand {
@@ -34,10 +35,34 @@ public struct TianbaoCommand: ParsableCommand {
             if code == .success {
                 self.exit(withError: error)  // --help, --version
             }
-            let message = fullMessage(for: error)
+            let message = userMessage(for: error) ?? fullMessage(for: error)
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
         }
+    }
+}
+
+/// A Chinese message for errors from the file system and the XLSX module (the argument
+/// parser's own errors keep its messages).
+func userMessage(for error: Error) -> String? {
+    switch error {
+    case let e as XLSXError: return "错误:" + e.message
+    case let e as XLSXWriteError: return "错误:" + e.description
+    case let e as CocoaError:
+        let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.url?.path ?? ""
+        let what = path.isEmpty ? "" : "“\(path)”"
+        switch e.code {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "错误:文件或文件夹\(what)不存在(或无法在该位置创建)。"
+        case .fileWriteNoPermission, .fileReadNoPermission: return "错误:没有权限访问\(what)。"
+        case .fileWriteOutOfSpace: return "错误:磁盘空间不足,无法写入\(what)。"
+        case .fileWriteVolumeReadOnly: return "错误:\(what)所在的磁盘是只读的。"
+        case .fileWriteFileExists: return "错误:\(what)已存在且不是文件夹。"
+        default: return "错误:文件操作失败\(what)(代码 \(e.code.rawValue))。"
+        }
+    case let e as POSIXError:
+        return "错误:文件操作失败(\(String(cString: strerror(e.code.rawValue))))。"
+    default:
+        return nil
     }
 }
 
