@@ -23,7 +23,7 @@ typedef struct {
     size_t t_start;         /* where that <t>'s text starts in text[CHILD_INLINE] */
     tb_bytes attrs;         /* r (when not a reference), t and si values, back to back */
     const xmlChar *r_value, *t_value;
-    uint32_t r_length, s_length, t_length, si_length;
+    uint32_t r_length, t_length, si_length;
     uint32_t si_start;
     tb_bytes text[4];       /* indexed by CHILD_VALUE, CHILD_FORMULA, CHILD_INLINE */
     tb_xml_cell record;
@@ -212,11 +212,8 @@ static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attri
     c->si_length = TB_XML_ABSENT;
     /* One pass over the attributes: r and s are decoded here, t is kept for the reader. */
     tb_xml_cell *r = &c->record;
-    r->r_length = TB_XML_ABSENT;
-    r->t_length = TB_XML_ABSENT;
     c->r_length = TB_XML_ABSENT;
     c->t_length = TB_XML_ABSENT;
-    c->s_length = TB_XML_ABSENT;
     for (int i = 0; i < nb_attributes; i++) {
         const xmlChar **a = attributes + 5 * i;
         if (a[0][0] == 0 || a[0][1] != 0) continue;
@@ -299,15 +296,29 @@ static void cell_start(tb_xml_parser *p, const xmlChar *localname, int nb_attrib
     }
 }
 
+/* Copies one value of the finished cell into the arena (room reserved by close_cell) and sets
+ * its offset and length: TB_XML_ABSENT stays absent, an empty value takes no bytes (offset 0),
+ * anything else is NUL-terminated. */
+static inline void keep_bytes(tb_xml_parser *p, uint32_t *offset, uint32_t *length, const char *base, size_t at,
+                              uint32_t n) {
+    *offset = 0;
+    *length = n;
+    if (n == TB_XML_ABSENT || n == 0) return;
+    *offset = (uint32_t)p->arena_length;
+    memcpy(p->arena + p->arena_length, base + at, n);
+    p->arena_length += n;
+    p->arena[p->arena_length++] = 0;
+}
+
 /* Moves the finished cell into the arena and the cell records, and emits its event. */
 static void close_cell(tb_xml_parser *p) {
     tb_open_cell *c = &p->cell;
     tb_xml_cell *r = &c->record;
     if (p->error_code) return;
-    /* Everything the record points at, copied with one reservation of the arena. */
-    size_t si = (r->shared && c->si_length != TB_XML_ABSENT) ? c->si_length : 0;
-    size_t total = c->attrs.length + si + c->text[CHILD_VALUE].length + c->text[CHILD_FORMULA].length +
-                   c->text[CHILD_INLINE].length + 8;
+    /* Everything the record points at (r, t and si are in the attribute buffer), copied with
+     * one reservation of the arena, a NUL after each of the six values. */
+    size_t total = c->attrs.length + c->text[CHILD_VALUE].length + c->text[CHILD_FORMULA].length +
+                   c->text[CHILD_INLINE].length + 6;
     if (p->arena_length + total >= UINT32_MAX) {
         fail(p, TB_XML_ERR_MEMORY, "event arena overflow", current_line(p));
         return;
@@ -316,46 +327,16 @@ static void close_cell(tb_xml_parser *p) {
         fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
         return;
     }
+    /* r (when kept) and t sit at the start of the attribute buffer, in that order. */
     const char *attrs = c->attrs.bytes;
-    size_t at = 0;
-#define PUT(off, len, source, length)                                   \
-    do {                                                                \
-        r->len = (uint32_t)(length);                                    \
-        r->off = 0;                                                     \
-        if (length) {                                                   \
-            r->off = (uint32_t)p->arena_length;                         \
-            memcpy(p->arena + p->arena_length, source, length);         \
-            p->arena_length += length;                                  \
-            p->arena[p->arena_length++] = 0;                            \
-        }                                                               \
-    } while (0)
-    uint32_t lengths[2] = {c->r_length, c->t_length};
-    for (int i = 0; i < 2; i++) {
-        uint32_t *off = i == 0 ? &r->r_offset : &r->t_offset;
-        uint32_t *len = i == 0 ? &r->r_length : &r->t_length;
-        if (lengths[i] == TB_XML_ABSENT) {
-            *off = 0;
-            *len = TB_XML_ABSENT;
-            continue;
-        }
-        *off = (uint32_t)p->arena_length;
-        *len = lengths[i];
-        memcpy(p->arena + p->arena_length, attrs + at, lengths[i]);
-        p->arena_length += lengths[i];
-        p->arena[p->arena_length++] = 0;
-        at += lengths[i];
-    }
-    if (r->shared && c->si_length != TB_XML_ABSENT) {
-        PUT(si_offset, si_length, attrs + c->si_start, c->si_length);
-    } else {
-        r->si_offset = 0;
-        r->si_length = TB_XML_ABSENT;
-    }
-    /* Empty texts take no arena bytes (offset 0, length 0). */
-    PUT(value_offset, value_length, c->text[CHILD_VALUE].bytes, c->text[CHILD_VALUE].length);
-    PUT(formula_offset, formula_length, c->text[CHILD_FORMULA].bytes, c->text[CHILD_FORMULA].length);
-    PUT(inline_offset, inline_length, c->text[CHILD_INLINE].bytes, c->text[CHILD_INLINE].length);
-#undef PUT
+    size_t t_at = c->r_length == TB_XML_ABSENT ? 0 : c->r_length;
+    keep_bytes(p, &r->r_offset, &r->r_length, attrs, 0, c->r_length);
+    keep_bytes(p, &r->t_offset, &r->t_length, attrs, t_at, c->t_length);
+    keep_bytes(p, &r->si_offset, &r->si_length, attrs, c->si_start, c->si_length);
+    const tb_bytes *text = c->text;
+    keep_bytes(p, &r->value_offset, &r->value_length, text[CHILD_VALUE].bytes, 0, (uint32_t)text[CHILD_VALUE].length);
+    keep_bytes(p, &r->formula_offset, &r->formula_length, text[CHILD_FORMULA].bytes, 0, (uint32_t)text[CHILD_FORMULA].length);
+    keep_bytes(p, &r->inline_offset, &r->inline_length, text[CHILD_INLINE].bytes, 0, (uint32_t)text[CHILD_INLINE].length);
     if (!grow((void **)&p->cells, &p->cell_capacity, p->cell_count + 1, sizeof(tb_xml_cell))) {
         fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
         return;

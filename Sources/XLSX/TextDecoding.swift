@@ -52,11 +52,11 @@ enum TextDecoding {
 
     /// Trims XML white space from both ends, as Excel does with a `<t>` element that has no
     /// `xml:space="preserve"`.
-    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var s = bytes
-        while let f = s.first, isXMLSpace(f) { s = s.dropFirst() }
-        while let l = s.last, isXMLSpace(l) { s = s.dropLast() }
-        return s
+    static func trimmed<C: BidirectionalCollection>(_ bytes: C) -> C.SubSequence where C.Element == UInt8 {
+        var lo = bytes.startIndex, hi = bytes.endIndex
+        while lo < hi && isXMLSpace(bytes[lo]) { bytes.formIndex(after: &lo) }
+        while hi > lo && isXMLSpace(bytes[bytes.index(before: hi)]) { bytes.formIndex(before: &hi) }
+        return bytes[lo..<hi]
     }
 }
 

@@ -222,12 +222,9 @@ public final class WorksheetReader {
         }
     }
 
-    /// Trims XML white space from both ends.
+    /// Trims XML white space from both ends (`TextDecoding.trimmed`), as a buffer.
     private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var lo = 0, hi = bytes.count
-        while lo < hi && TextDecoding.isXMLSpace(bytes[lo]) { lo += 1 }
-        while hi > lo && TextDecoding.isXMLSpace(bytes[hi - 1]) { hi -= 1 }
-        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+        UnsafeBufferPointer(rebasing: TextDecoding.trimmed(bytes))
     }
 
     /// The one place the `t` attribute is decoded. Unknown types read as numbers.

@@ -166,28 +166,6 @@ final class XMLEventStream {
         }
     }
 
-    /// The values of the one-letter attributes `r`, `s` and `t` of the current start event,
-    /// found in a single pass (the hot path of reading cells).
-    @inline(__always)
-    func cellAttributes() -> (r: UnsafeBufferPointer<UInt8>?, s: UnsafeBufferPointer<UInt8>?, t: UnsafeBufferPointer<UInt8>?) {
-        let e = event
-        var r: UnsafeBufferPointer<UInt8>?, s: UnsafeBufferPointer<UInt8>?, t: UnsafeBufferPointer<UInt8>?
-        guard e.kind == Int32(TB_XML_START), e.attr_count > 0, let attrs, let arena else { return (nil, nil, nil) }
-        for i in Int(e.attr_first)..<Int(e.attr_first + e.attr_count) {
-            let a = attrs[i]
-            guard let name = a.local_name, name[1] == 0 else { continue }
-            let value = UnsafeBufferPointer(start: (arena + Int(a.value_offset)).assumingMemoryBound(to: UInt8.self),
-                                            count: Int(a.value_length))
-            switch UInt8(bitPattern: name[0]) {
-            case UInt8(ascii: "r"): r = value
-            case UInt8(ascii: "s"): s = value
-            case UInt8(ascii: "t"): t = value
-            default: break
-            }
-        }
-        return (r, s, t)
-    }
-
     /// An attribute of the current start event as a String, matched by local name.
     func attribute(_ name: StaticString) -> String? {
         attributeBytes(name).map { String(decoding: $0, as: UTF8.self) }
@@ -213,13 +191,5 @@ final class XMLEventStream {
             else if isEnd && depth == startDepth { break }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Skips to the end event of the element whose start event is current.
-    func skipElement() throws {
-        let startDepth = depth
-        while try next() {
-            if isEnd && depth == startDepth { return }
-        }
     }
 }
