@@ -34,9 +34,8 @@ struct MergeCommand: ParsableCommand {
             printError("错误:无法创建输出文件夹“\(out)”。")
             throw CommandExit(.usage)
         }
-        var writer: ConsolidatedWorkbookWriter? = try ConsolidatedWorkbookWriter(
-            path: outURL.appendingPathComponent("汇总-\(round.id).xlsx").path, plan: merger.plan, round: round,
-            sourceFolder: MergeOutputs.relativePath(from: outURL, to: inURL))
+        var writer: ConsolidatedWorkbookWriter? = try MergeOutputs.startWorkbook(
+            plan: merger.plan, round: round, sourceFolder: inURL, out: outURL)
         let (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
             try writer?.add(unit, submission)
         }
@@ -92,8 +91,9 @@ struct StatusCommand: ParsableCommand {
                         o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }
                         o.key("errors"); o.int(u.submission?.errorCount ?? 0)
                         o.key("warnings"); o.int(u.submission?.warningCount ?? 0)
-                        o.key("liaison"); if let l = u.liaison { o.string(l.name) } else { o.null() }
-                        o.key("phone"); if let l = u.liaison { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
+                        let l = u.liaison  // read once: the rows may come back from the spill
+                        o.key("liaison"); if let l { o.string(l.name) } else { o.null() }
+                        o.key("phone"); if let l { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
                     }
                 }
             }

@@ -9,13 +9,11 @@ import XLSX
 /// each row traceable to its source file, sheet and row.
 public struct ConsolidatedWorkbook {
     public let result: RoundResult
-    public let figures: Figures
     /// Folder of the submissions relative to the output folder, for links back to the cells.
     public let sourceFolder: String
 
-    public init(result: RoundResult, figures: Figures? = nil, sourceFolder: String) {
+    public init(result: RoundResult, sourceFolder: String) {
         self.result = result
-        self.figures = figures ?? Figures(result)
         self.sourceFolder = sourceFolder
     }
 
@@ -50,10 +48,8 @@ public struct ConsolidatedWorkbook {
     /// still being checked; this is the same sequence of writes, so the bytes are the same.
     public func write(to path: String) throws {
         let writer = try ConsolidatedWorkbookWriter(path: path, plan: result.plan, round: result.round, sourceFolder: sourceFolder)
-        for outcome in result.units where outcome.status == .accepted {
-            if let s = outcome.submission { try writer.add(outcome.unit, s) }
-        }
-        try writer.finish(result, figures: figures)
+        try writer.addAll(result)
+        try writer.finish(result)
     }
 
     public static func statusWord(_ u: UnitOutcome) -> String {
@@ -186,10 +182,18 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         if let ws = liaison { try detailRows(ws, sheetId: "liaison", rows, submission) { _ in [unit.name] } }
     }
 
-    /// Writes the summary sheets from the whole round and closes the workbook.
-    public func finish(_ result: RoundResult, figures: Figures) throws {
+    /// Adds every accepted unit of a complete round, in plan order (what `merge` streams).
+    public func addAll(_ result: RoundResult) throws {
+        for outcome in result.units where outcome.status == .accepted {
+            if let s = outcome.submission { try add(outcome.unit, s) }
+        }
+    }
+
+    /// Writes the summary sheets from the whole round (with the figures of the units added)
+    /// and closes the workbook.
+    public func finish(_ result: RoundResult) throws {
         self.result = result
-        self.finalFigures = figures
+        self.finalFigures = figures.finished(result)
         try writeOverview(overview, book: book)
         try writeStatus(status)
         if let ws = progress { try detailRanges(ws, sheetId: "progress") }
@@ -265,13 +269,15 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
 
     // MARK: Detail sheets
 
-    private func detailFields(_ spec: SheetSpec) -> [FieldSpec] {
-        spec.fields.filter { $0.prefilled == nil || $0.prefilled == .taskId }
+    /// Positions of the fields a detail sheet shows: those the unit fills, and the task id.
+    private func detailPositions(_ spec: SheetSpec) -> [Int] {
+        spec.fields.indices.filter { spec.fields[$0].prefilled == nil || spec.fields[$0].prefilled == .taskId }
     }
 
     private func detailHeader(_ ws: SheetWriter, sheetId: String, leading: [(String, Double)]) throws {
         guard let spec = plan.sheet(sheetId) else { return }
-        let headers = leading + detailFields(spec).map { ($0.name, min(max($0.width ?? 12, 8), 40)) } + [("说明", 24)] + Self.sourceHeaders
+        let headers = leading + detailPositions(spec).map { i in (spec.fields[i].name, min(max(spec.fields[i].width ?? 12, 8), 40)) }
+            + [("说明", 24)] + Self.sourceHeaders
         try header(ws, headers)
         columns[sheetId] = headers.count
         lastRow[sheetId] = 0
@@ -285,9 +291,8 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private func detailRows(_ ws: SheetWriter, sheetId: String, _ rows: [CheckedRow], _ s: Submission,
                             leadingValues: (CheckedRow) -> [String]) throws {
         guard let spec = plan.sheet(sheetId), var r = lastRow[sheetId] else { return }
-        let fields = detailFields(spec)
         let ids = spec.fields.map(\.id)
-        let positions = spec.fields.indices.filter { spec.fields[$0].prefilled == nil || spec.fields[$0].prefilled == .taskId }
+        let positions = detailPositions(spec)
         for row in rows where row.sheet == sheetId && row.accepted {
             r += 1
             var c = 0
@@ -295,7 +300,8 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             // Values by position when the row has the sheet's fields in order (always, for
             // checked rows), by id otherwise.
             let inOrder = row.values.keys == ids
-            for (f, position) in zip(fields, positions) {
+            for position in positions {
+                let f = spec.fields[position]
                 try write(ws, r, c, inOrder ? row.values.value(at: position) : row.values[f.id], f)
                 c += 1
             }

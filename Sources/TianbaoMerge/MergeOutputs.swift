@@ -9,36 +9,29 @@ public enum MergeOutputs {
     /// Feedback files left by an earlier run for units that no longer have problems are removed.
     /// `streamed`: the consolidated workbook already written unit by unit during the merge
     /// (see `RoundMerger.merge(folder:round:stream:)`), to be finished here; nil to write it
-    /// from the result.
+    /// here from the result.
     @discardableResult
     public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL,
                              streamed: ConsolidatedWorkbookWriter? = nil) throws -> [String] {
         let fm = FileManager.default
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
         let round = result.round
-        var written: [String] = []
 
-        let figures: Figures
-        if let streamed {
-            figures = streamed.figures.finished(result)
-        } else {
-            figures = Figures(result)
-        }
+        // The consolidated workbook: streamed during the merge, or written now from the result
+        // (the same writes either way). Finishing it takes longest; briefing, feedback and
+        // report are written meanwhile on another thread.
+        let writer = try streamed ?? {
+            let w = try startWorkbook(plan: result.plan, round: round, sourceFolder: sourceFolder, out: out)
+            try w.addAll(result)
+            return w
+        }()
+        let figures = writer.figures.finished(result)
         Timings.mark("figures")
-        // The consolidated workbook takes longest; briefing, feedback and report are written
-        // meanwhile on another thread. Each output is its own file: the results do not depend
-        // on the order.
-        let workbook = out.appendingPathComponent("汇总-\(round.id).xlsx").path
-        let relative = relativePath(from: out, to: sourceFolder)
         let workbookError = ErrorBox()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
             do {
-                if let streamed {
-                    try streamed.finish(result, figures: figures)
-                } else {
-                    try ConsolidatedWorkbook(result: result, figures: figures, sourceFolder: relative).write(to: workbook)
-                }
+                try writer.finish(result)
                 Timings.mark("consolidated workbook")
             } catch {
                 workbookError.error = error
@@ -74,8 +67,19 @@ public enum MergeOutputs {
         Timings.mark("briefing, feedback, report")
         group.wait()
         if let error = workbookError.error { throw error }
-        written = [workbook, md, html] + feedbackPaths + [report]
-        return written
+        return [workbookPath(round: round, out: out), md, html] + feedbackPaths + [report]
+    }
+
+    /// `汇总-<round>.xlsx` in the output folder.
+    static func workbookPath(round: Round, out: URL) -> String {
+        out.appendingPathComponent("汇总-\(round.id).xlsx").path
+    }
+
+    /// Starts the consolidated workbook of a round in `out`, linking back to `sourceFolder`
+    /// (for `merge` to stream units into, and for `write` when nothing was streamed).
+    public static func startWorkbook(plan: Plan, round: Round, sourceFolder: URL, out: URL) throws -> ConsolidatedWorkbookWriter {
+        try ConsolidatedWorkbookWriter(path: workbookPath(round: round, out: out), plan: plan, round: round,
+                                       sourceFolder: relativePath(from: out, to: sourceFolder))
     }
 
     /// Writes text through a temporary file and a rename, so readers never see half a file.
@@ -90,7 +94,7 @@ public enum MergeOutputs {
     }
 
     /// `../submissions/2021-06` from `out/2021-06` to `submissions/2021-06`.
-    public static func relativePath(from base: URL, to target: URL) -> String {
+    static func relativePath(from base: URL, to target: URL) -> String {
         let a = base.standardizedFileURL.pathComponents, b = target.standardizedFileURL.pathComponents
         var i = 0
         while i < a.count && i < b.count && a[i] == b[i] { i += 1 }

@@ -42,7 +42,7 @@ final class StreamingMergeTests: XCTestCase {
             writer = nil
             return (result, false, nil)
         }
-        try writer!.finish(result, figures: writer!.figures.finished(result))
+        try writer!.finish(result)
         return (result, true, FileManager.default.contents(atPath: path))
     }
 
