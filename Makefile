@@ -8,16 +8,19 @@ SWIFT ?= swift
 # Calc, which the tests use as a real client (open, fill, save templates and outputs).
 # The tests also fill templates with openpyxl (from PyPI).
 APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc unzip time
+# make bench also needs a C compiler for its C peers, a Python venv for the Python ones, and
+# valgrind for instruction counts.
+BENCH_PACKAGES := gcc binutils python3-venv valgrind
 BIN := .build/debug/tianbao
 
 .PHONY: all deps build test demo clean fixtures embed-plan templates samples fuzz test-asan bench
 
 all: build
 
-# Installs whatever of APT_PACKAGES is missing. As root it runs apt-get; otherwise it says
-# what to run.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# Installs whatever of the packages named is missing. As root it runs apt-get; otherwise it
+# says what to run.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -29,6 +32,10 @@ deps:
 	    echo "请运行:sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(APT_PACKAGES))
 	@python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl==3.1.5
 
 build: deps
@@ -72,6 +79,7 @@ fuzz: deps
 
 # Benchmarks against the tools a user would otherwise pick (bench/run.sh); writes bench/RESULTS.md.
 bench: deps
+	$(call install_missing,$(BENCH_PACKAGES))
 	mkdir -p bench/work
 	bash bench/run.sh > bench/work/table.md
 	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh) on $$(date -u +%Y-%m-%d). The last column but one is Tianbao's wall time divided by each program's: below 1 means Tianbao took less time."; echo; cat bench/work/table.md; } > bench/RESULTS.md

@@ -4,7 +4,9 @@
 # (wall, CPU, peak RSS, cells per second, ratio) and writes it to bench/RESULTS.md.
 #
 # Workloads (made deterministically here):
-#   R1  one sheet, 100,000 rows x 12 columns, written by python xlsxwriter with shared strings
+#   R1  one sheet, 100,000 rows x 12 columns, written by python xlsxwriter with shared strings;
+#       Tianbao reads it through the reader API (tianbao-bench read: the sheet is inflated, parsed
+#       and turned into cells on three threads) and, for comparison, on one thread (read-1)
 #   F   the floor: inflate R1's sheet and shared strings with zlib, one bare libxml2 SAX2 pass
 #   W1  the R1 content written by Tianbao's writer, by C calling libxlsxwriter, by python xlsxwriter
 #       (and, for the time split, reading only and reading plus checking)
@@ -56,6 +58,7 @@ for run in $(seq "$SMALL_RUNS"); do
   # The floor right after Tianbao, so the two compared most closely see the same machine.
   measure R1:tianbao $TBB read $W/r1.xlsx
   measure F:floor $W/floor $W/r1.xlsx
+  measure R1:tianbao-1-thread $TBB read-1 $W/r1.xlsx
   measure R1:calamine $PY bench/peers.py read-calamine $W/r1.xlsx
   measure R1:openpyxl $PY bench/peers.py read-openpyxl $W/r1.xlsx
   measure R1:pandas $PY bench/peers.py read-pandas $W/r1.xlsx
@@ -83,3 +86,28 @@ echo
 echo "Checksums of what each writer wrote (read back by tianbao-bench; equal means the same cells):"
 echo
 for f in w1-tianbao w1-lxw w1-py; do echo "- $f.xlsx: \`$($TBB read $W/$f.xlsx)\`"; done
+
+# Instruction counts (callgrind counts the same on a noisy machine): Tianbao's threads against
+# the floor's one. valgrind cannot read Swift 6's debug information, so a stripped copy runs.
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+  objcopy --strip-debug $TBB $W/tianbao-bench-stripped
+  rm -f $W/cg.tianbao* $W/cg.floor
+  valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=$W/cg.tianbao \
+    $W/tianbao-bench-stripped read $W/r1.xlsx >/dev/null 2>&1
+  valgrind --tool=callgrind --callgrind-out-file=$W/cg.floor $W/floor $W/r1.xlsx >/dev/null 2>&1
+  total() { sed -n 's/^totals: *//p' "$1" | head -1; }
+  floor=$(total $W/cg.floor)
+  echo
+  echo "R1 by instruction count (callgrind, one run): the floor $(awk "BEGIN{printf \"%.2f\", $floor/1e9}") G instructions on one thread; Tianbao, by thread:"
+  echo
+  # Threads in the order they start: the caller's, then the entry's inflating thread
+  # (tb_prefetch), then its parsing thread (the tb_xml pipeline).
+  names=("" "the caller's thread (cells and rows, the small parts)" "inflating the sheet (zlib, CRC)" \
+         "parsing the sheet (libxml2 and the cell decoder)")
+  for i in 1 2 3; do
+    f=$W/cg.tianbao-0$i
+    [ -f "$f" ] || continue
+    n=$(total "$f")
+    echo "- ${names[$i]}: $(awk "BEGIN{printf \"%.2f G, %.2f × the floor\", $n/1e9, $n/$floor}")"
+  done
+fi

@@ -17,12 +17,14 @@ out = [f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=Tr
 out.append("| workload | program | wall s | CPU s | peak RSS MB | cells/s | Tianbao ÷ this (wall) | checksum |")
 out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
 def row(w, name, ref, ncells=None):
-    m = med[name]
+    m = med.get(name)
+    if name not in med:
+        return
     ratio = med[ref]["wall"] / m["wall"] if ref in med and ref != name else 1.0
     rate = f"{ncells / m['wall'] / 1e6:.2f} M" if ncells else ""
     out.append(f"| {w} | {name.split(':')[1]} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss'] / 1024:.0f} | {rate} | "
                f"{ratio:.2f} | `{m['sum'][:90]}` |")
-for p in ("R1:tianbao", "R1:calamine", "R1:openpyxl", "R1:pandas", "F:floor"):
+for p in ("R1:tianbao", "R1:tianbao-1-thread", "R1:calamine", "R1:openpyxl", "R1:pandas", "F:floor"):
     row("R1 read", p, "R1:tianbao", cells)
 for p in ("W1:tianbao", "W1:libxlsxwriter", "W1:xlsxwriter"):
     row("W1 write", p, "W1:tianbao", cells)
@@ -41,3 +43,27 @@ if "M1:read-only" in med and "M1:read+check" in med:
 out.append(f"M1 memory growth, 300 → {files} files: {med['M1:tianbao']['rss'] / med['M1:tianbao-300']['rss']:.2f}×; "
            f"Tianbao's peak RSS ÷ pandas': {med['M1:tianbao']['rss'] / med['M1:pandas']['rss']:.2f}.")
 print("\n".join(out))
+
+def ratio(a, b, key="wall"):
+    return med[a][key] / med[b][key]
+targets = [
+    ("R1: Tianbao ≤ 0.5 × python-calamine (wall)", ratio("R1:tianbao", "R1:calamine"), 0.5),
+    ("R1: Tianbao ≤ 1.5 × the floor F (wall)", ratio("R1:tianbao", "F:floor"), 1.5),
+    ("W1: Tianbao ≤ 1.2 × direct libxlsxwriter (wall)", ratio("W1:tianbao", "W1:libxlsxwriter"), 1.2),
+    ("M1: Tianbao ≤ 0.15 × the pandas script (wall)", ratio("M1:tianbao", "M1:pandas"), 0.15),
+    ("M1: peak RSS ≤ 0.25 × the pandas script's", ratio("M1:tianbao", "M1:pandas", "rss"), 0.25),
+    ("M1: memory growth 300 → %d files < 2 ×" % files, ratio("M1:tianbao", "M1:tianbao-300", "rss"), 2.0),
+]
+print()
+print("## Against the targets of issue #6")
+print()
+print("| target | this run | met |")
+print("| --- | --- | --- |")
+for name, value, bound in targets:
+    print(f"| {name} | {value:.2f} × | {'yes' if value <= bound else '**no**'} |")
+if "R1:tianbao-1-thread" in med:
+    print()
+    print(f"R1 on one thread (no reading ahead): {ratio('R1:tianbao-1-thread', 'F:floor'):.2f} × the floor's wall time, "
+          f"{ratio('R1:tianbao-1-thread', 'R1:calamine'):.2f} × calamine's. Reading ahead, Tianbao uses "
+          f"{med['R1:tianbao']['cpu']:.2f} s of CPU against the floor's {med['F:floor']['cpu']:.2f} s (the floor and "
+          f"calamine use one thread).")

@@ -3,6 +3,8 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,36 +15,29 @@ typedef struct {
     size_t capacity;
 } tb_bytes;
 
-/* The <c> element being read in cell mode. */
+/* The <c> element being read in cell mode. Its values are written straight into the arena of
+ * the batch being filled, each NUL-terminated, and the record points at them; while a chunk
+ * boundary passes through the cell, its bytes wait in `carry`. */
 typedef struct {
     uint32_t depth;         /* depth of the <c>; 0 when no cell is open */
     int child;              /* the direct child being read: CHILD_* */
     int phonetic_depth;     /* inside <is>: open <rPh> elements */
     int in_t;               /* inside <is>: inside a <t> */
     int preserve;           /* that <t> said xml:space="preserve" */
-    size_t t_start;         /* where that <t>'s text starts in text[CHILD_INLINE] */
-    tb_bytes attrs;         /* r (when not a reference), t and si values, back to back */
-    const xmlChar *r_value, *t_value;
-    uint32_t r_length, t_length, si_length;
-    uint32_t si_start;
-    tb_bytes text[4];       /* indexed by CHILD_VALUE, CHILD_FORMULA, CHILD_INLINE */
+    uint32_t t_start;       /* where that <t>'s text starts in the inline value */
+    size_t arena_start;     /* where the cell's bytes start in the arena */
+    tb_bytes carry;
     tb_xml_cell record;
 } tb_open_cell;
 
+enum { NAME_C, NAME_V, NAME_F, NAME_IS, NAME_T, NAME_RPH, NAME_SHEET_DATA, NAME_COUNT };
+
 enum { CHILD_NONE = 0, CHILD_VALUE = 1, CHILD_FORMULA = 2, CHILD_INLINE = 3, CHILD_SKIP = 4 };
 
-struct tb_xml_parser {
-    xmlParserCtxtPtr ctxt;
-    int cell_mode;
-    int in_sheet_data;
-    tb_open_cell cell;
-    tb_xml_cell *cells;
-    size_t cell_count;
-    size_t cell_capacity;
-    uint32_t max_depth;
-    uint32_t max_text;
-    uint32_t depth;
-
+/* What one feed produces: events, attributes, cell records and the bytes they point at. The
+ * parser writes into one batch (`out`) while the reader reads another (`view`): the same one
+ * when feeding synchronously, different ones of a small ring when a pipeline reads ahead. */
+typedef struct {
     tb_xml_event *events;
     size_t event_count;
     size_t event_capacity;
@@ -51,9 +46,35 @@ struct tb_xml_parser {
     size_t attr_count;
     size_t attr_capacity;
 
+    tb_xml_cell *cells;
+    size_t cell_count;
+    size_t cell_capacity;
+
     char *arena;
     size_t arena_length;
     size_t arena_capacity;
+
+    tb_xml_batch_info info;
+} tb_xml_batch;
+
+#define TB_XML_RING 3
+
+typedef struct tb_xml_pipeline tb_xml_pipeline;
+
+struct tb_xml_parser {
+    xmlParserCtxtPtr ctxt;
+    int cell_mode;
+    int in_sheet_data;
+    tb_open_cell cell;
+    uint32_t max_depth;
+    uint32_t max_text;
+    uint32_t depth;
+
+    tb_xml_batch ring[TB_XML_RING];
+    tb_xml_batch *out;   /* written by the parser */
+    tb_xml_batch *view;  /* read through tb_xml_events() and friends */
+    tb_xml_pipeline *pipeline;
+    const xmlChar *names[NAME_COUNT];
 
     /* Length of the text node being collected, across chunks (for the length limit). */
     size_t open_text_length;
@@ -94,30 +115,53 @@ static int grow(void **buffer, size_t *capacity, size_t needed, size_t element_s
 }
 
 static tb_xml_event *push_event(tb_xml_parser *p) {
-    if (!grow((void **)&p->events, &p->event_capacity, p->event_count + 1, sizeof(tb_xml_event))) {
+    if (!grow((void **)&p->out->events, &p->out->event_capacity, p->out->event_count + 1, sizeof(tb_xml_event))) {
         fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
         return NULL;
     }
-    tb_xml_event *e = &p->events[p->event_count++];
+    tb_xml_event *e = &p->out->events[p->out->event_count++];
     memset(e, 0, sizeof *e);
     return e;
+}
+
+/* memcpy for the short values cells hold, without a call for the common sizes. */
+static inline void copy_bytes(char *to, const char *from, size_t n) {
+    if (n <= 16) {
+        if (n >= 8) {
+            uint64_t a, b;
+            memcpy(&a, from, 8);
+            memcpy(&b, from + n - 8, 8);
+            memcpy(to, &a, 8);
+            memcpy(to + n - 8, &b, 8);
+        } else if (n >= 4) {
+            uint32_t a, b;
+            memcpy(&a, from, 4);
+            memcpy(&b, from + n - 4, 4);
+            memcpy(to, &a, 4);
+            memcpy(to + n - 4, &b, 4);
+        } else {
+            for (size_t i = 0; i < n; i++) to[i] = from[i];
+        }
+        return;
+    }
+    memcpy(to, from, n);
 }
 
 /* Appends bytes and a terminating NUL to the arena; returns the offset of the bytes, or
  * UINT32_MAX on failure. Every value in the arena is therefore NUL-terminated. */
 static uint32_t arena_append(tb_xml_parser *p, const char *bytes, size_t length) {
-    if (p->arena_length + length + 1 >= UINT32_MAX) {
+    if (p->out->arena_length + length + 1 >= UINT32_MAX) {
         fail(p, TB_XML_ERR_MEMORY, "event arena overflow", current_line(p));
         return UINT32_MAX;
     }
-    if (!grow((void **)&p->arena, &p->arena_capacity, p->arena_length + length + 1, 1)) {
+    if (!grow((void **)&p->out->arena, &p->out->arena_capacity, p->out->arena_length + length + 1, 1)) {
         fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
         return UINT32_MAX;
     }
-    uint32_t offset = (uint32_t)p->arena_length;
-    memcpy(p->arena + p->arena_length, bytes, length);
-    p->arena_length += length;
-    p->arena[p->arena_length++] = 0;
+    uint32_t offset = (uint32_t)p->out->arena_length;
+    copy_bytes(p->out->arena + p->out->arena_length, bytes, length);
+    p->out->arena_length += length;
+    p->out->arena[p->out->arena_length++] = 0;
     return offset;
 }
 
@@ -138,6 +182,16 @@ static inline int bytes_append(tb_xml_parser *p, tb_bytes *b, const char *bytes,
 
 static int is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* The element names cell mode looks for, interned in the parser's dictionary at creation:
+ * libxml2 hands SAX2 callbacks names from that dictionary, so a match is one pointer compare
+ * (a string compare remains as the fallback). */
+static const char *const element_names[NAME_COUNT] = {"c", "v", "f", "is", "t", "rPh", "sheetData"};
+
+static inline int is_element(const tb_xml_parser *p, const xmlChar *name, int which) {
+    const char *want = element_names[which];
+    return name == p->names[which] || (name[0] == (xmlChar)want[0] && strcmp((const char *)name, want) == 0);
+}
+
 static inline int named(const xmlChar *name, const char *want) {
     return name[0] == (xmlChar)want[0] && strcmp((const char *)name, want) == 0;
 }
@@ -154,18 +208,108 @@ static const xmlChar *attribute(int nb_attributes, const xmlChar **attributes, c
     return NULL;
 }
 
-/* Copies an attribute of the open cell into its attribute buffer; returns its length or
- * TB_XML_ABSENT. */
-static uint32_t keep_attribute(tb_xml_parser *p, int nb_attributes, const xmlChar **attributes, const char *want) {
-    size_t length;
-    const xmlChar *value = attribute(nb_attributes, attributes, want, &length);
-    if (!value) return TB_XML_ABSENT;
-    if (length > p->max_text) {
-        fail(p, TB_XML_ERR_LENGTH, "attribute value too long", current_line(p));
-        return TB_XML_ABSENT;
+/* Appends bytes to one value of the open cell (offset and length in its record), keeping the
+ * value NUL-terminated in the arena. The value being read is normally the arena's last, so it
+ * grows in place; a value continued after another one (a second <v> after an <f>) moves to the
+ * end first. An absent value (TB_XML_ABSENT) becomes present; an empty one takes no bytes. */
+static int slot_append_slow(tb_xml_parser *p, uint32_t *offset, uint32_t *length, const char *bytes, size_t n) {
+    tb_xml_batch *b = p->out;
+    size_t have = (*length == TB_XML_ABSENT) ? 0 : *length;
+    if (n == 0) {
+        if (have == 0) { *offset = 0; *length = 0; }
+        return 1;
     }
-    if (!bytes_append(p, &p->cell.attrs, (const char *)value, length)) return TB_XML_ABSENT;
-    return (uint32_t)length;
+    int at_end = have > 0 && (size_t)*offset + have + 1 == b->arena_length;
+    size_t needed = b->arena_length + (at_end ? 0 : have + 1) + n;
+    if (needed >= UINT32_MAX || have + n > p->max_text) {
+        fail(p, have + n > p->max_text ? TB_XML_ERR_LENGTH : TB_XML_ERR_MEMORY,
+             have + n > p->max_text ? "text node too long" : "event arena overflow", current_line(p));
+        return 0;
+    }
+    if (!grow((void **)&b->arena, &b->arena_capacity, needed, 1)) {
+        fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
+        return 0;
+    }
+    if (at_end) {
+        b->arena_length--;  /* drop the NUL; the value continues */
+    } else {
+        if (have > 0) memcpy(b->arena + b->arena_length, b->arena + *offset, have);
+        *offset = (uint32_t)b->arena_length;
+        b->arena_length += have;
+    }
+    copy_bytes(b->arena + b->arena_length, bytes, n);
+    b->arena_length += n;
+    b->arena[b->arena_length++] = 0;
+    *length = (uint32_t)(have + n);
+    return 1;
+}
+
+/* slot_append's usual case inline: a new, non-empty value with room for it in the arena. */
+static inline int slot_append(tb_xml_parser *p, uint32_t *offset, uint32_t *length, const char *bytes, size_t n) {
+    tb_xml_batch *b = p->out;
+    if ((*length == TB_XML_ABSENT || *length == 0) && n > 0 && n <= p->max_text &&
+        b->arena_length + n + 1 <= b->arena_capacity && b->arena_length + n + 1 < UINT32_MAX) {
+        *offset = (uint32_t)b->arena_length;
+        copy_bytes(b->arena + b->arena_length, bytes, n);
+        b->arena_length += n;
+        b->arena[b->arena_length++] = 0;
+        *length = (uint32_t)n;
+        return 1;
+    }
+    return slot_append_slow(p, offset, length, bytes, n);
+}
+
+/* The six values of a cell record, for moving them together. */
+static void cell_slots(tb_xml_cell *r, uint32_t *offsets[6], uint32_t *lengths[6]) {
+    offsets[0] = &r->r_offset; lengths[0] = &r->r_length;
+    offsets[1] = &r->t_offset; lengths[1] = &r->t_length;
+    offsets[2] = &r->si_offset; lengths[2] = &r->si_length;
+    offsets[3] = &r->value_offset; lengths[3] = &r->value_length;
+    offsets[4] = &r->formula_offset; lengths[4] = &r->formula_length;
+    offsets[5] = &r->inline_offset; lengths[5] = &r->inline_length;
+}
+
+/* At the end of a chunk with a cell still open: its bytes leave the batch (which is about to
+ * be read) for the carry buffer. */
+static void carry_out(tb_xml_parser *p) {
+    tb_open_cell *c = &p->cell;
+    tb_xml_batch *b = p->out;
+    size_t n = b->arena_length - c->arena_start;
+    c->carry.length = 0;
+    if (n > 0 && !bytes_append(p, &c->carry, b->arena + c->arena_start, n)) return;
+    b->arena_length = c->arena_start;
+}
+
+/* At the start of the next chunk: the open cell's bytes come back, at the end of the arena of
+ * the batch now being filled, and its record's offsets follow them. */
+static void carry_in(tb_xml_parser *p) {
+    tb_open_cell *c = &p->cell;
+    tb_xml_batch *b = p->out;
+    size_t n = c->carry.length;
+    if (!grow((void **)&b->arena, &b->arena_capacity, b->arena_length + n + 1, 1)) {
+        fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
+        return;
+    }
+    size_t start = b->arena_length;
+    if (n > 0) memcpy(b->arena + start, c->carry.bytes, n);
+    b->arena_length += n;
+    uint32_t *offsets[6], *lengths[6];
+    cell_slots(&c->record, offsets, lengths);
+    for (int i = 0; i < 6; i++) {
+        if (*lengths[i] != TB_XML_ABSENT && *lengths[i] > 0)
+            *offsets[i] = (uint32_t)(*offsets[i] - c->arena_start + start);
+    }
+    c->arena_start = start;
+    c->carry.length = 0;
+}
+
+/* Keeps an attribute of the open cell as one of its values. */
+static void keep_attribute(tb_xml_parser *p, int nb_attributes, const xmlChar **attributes, const char *want,
+                           uint32_t *offset, uint32_t *length) {
+    size_t n;
+    const xmlChar *value = attribute(nb_attributes, attributes, want, &n);
+    if (!value) return;
+    slot_append(p, offset, length, (const char *)value, n);
 }
 
 /* An A1-style reference (`D7`, `$D$7`, lower-case letters allowed) inside Excel's grid
@@ -206,14 +350,11 @@ static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attri
     c->child = CHILD_NONE;
     c->phonetic_depth = 0;
     c->in_t = 0;
-    c->attrs.length = 0;
-    for (int i = 0; i < 4; i++) c->text[i].length = 0;
-    memset(&c->record, 0, sizeof c->record);
-    c->si_length = TB_XML_ABSENT;
-    /* One pass over the attributes: r and s are decoded here, t is kept for the reader. */
+    c->arena_start = p->out->arena_length;
     tb_xml_cell *r = &c->record;
-    c->r_length = TB_XML_ABSENT;
-    c->t_length = TB_XML_ABSENT;
+    memset(r, 0, sizeof *r);
+    r->r_length = r->t_length = r->si_length = TB_XML_ABSENT;
+    /* One pass over the attributes: r and s are decoded here, t is kept for the reader. */
     for (int i = 0; i < nb_attributes; i++) {
         const xmlChar **a = attributes + 5 * i;
         if (a[0][0] == 0 || a[0][1] != 0) continue;
@@ -228,10 +369,8 @@ static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attri
             if (n == 0) break;  /* an empty r: the position follows the previous cell */
             if (!parse_reference(v, n, &r->row, &r->column)) {
                 r->row = r->column = -1;
-                c->r_length = (uint32_t)n;  /* kept for the message */
-                c->r_value = v;
-            } else {
-                c->r_length = TB_XML_ABSENT;
+                r->r_length = TB_XML_ABSENT;
+                slot_append(p, &r->r_offset, &r->r_length, (const char *)v, n);  /* for the message */
             }
             break;
         case 's': {
@@ -244,109 +383,73 @@ static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attri
             break;
         }
         case 't':
-            c->t_length = (uint32_t)n;
-            c->t_value = v;
+            r->t_length = TB_XML_ABSENT;
+            slot_append(p, &r->t_offset, &r->t_length, (const char *)v, n);
             break;
         default:
             break;
         }
     }
-    /* r (when not a reference) and t are kept, in that order, for close_cell. */
-    if (c->r_length != TB_XML_ABSENT && !bytes_append(p, &c->attrs, (const char *)c->r_value, c->r_length)) return;
-    if (c->t_length != TB_XML_ABSENT && !bytes_append(p, &c->attrs, (const char *)c->t_value, c->t_length)) return;
 }
 
 /* A start tag inside the open cell. */
 static void cell_start(tb_xml_parser *p, const xmlChar *localname, int nb_attributes, const xmlChar **attributes) {
     tb_open_cell *c = &p->cell;
+    tb_xml_cell *r = &c->record;
     if (p->depth == c->depth + 1) {
-        if (named(localname, "v")) {
+        if (is_element(p, localname, NAME_V)) {
             c->child = CHILD_VALUE;
-            c->record.has_value = 1;
-        } else if (named(localname, "f")) {
+            r->has_value = 1;
+        } else if (is_element(p, localname, NAME_F)) {
             c->child = CHILD_FORMULA;
-            c->record.has_formula = 1;
+            r->has_formula = 1;
             size_t length;
             const xmlChar *t = attribute(nb_attributes, attributes, "t", &length);
             int shared = t && length == 6 && memcmp(t, "shared", 6) == 0;
-            c->record.data_table = t && length == 9 && memcmp(t, "dataTable", 9) == 0;
+            r->data_table = t && length == 9 && memcmp(t, "dataTable", 9) == 0;
             if (shared) {
-                c->record.shared = 1;
-                c->record.shared_master = attribute(nb_attributes, attributes, "ref", &length) != NULL;
-                c->si_start = (uint32_t)c->attrs.length;
-                c->si_length = keep_attribute(p, nb_attributes, attributes, "si");
+                r->shared = 1;
+                r->shared_master = attribute(nb_attributes, attributes, "ref", &length) != NULL;
+                r->si_offset = 0;
+                r->si_length = TB_XML_ABSENT;  /* the last shared <f> counts */
+                keep_attribute(p, nb_attributes, attributes, "si", &r->si_offset, &r->si_length);
             }
-        } else if (named(localname, "is")) {
+        } else if (is_element(p, localname, NAME_IS)) {
             c->child = CHILD_INLINE;
-            c->record.has_inline = 1;
+            r->has_inline = 1;
         } else {
             c->child = CHILD_SKIP;
         }
         return;
     }
     if (c->child != CHILD_INLINE) return;
-    if (named(localname, "rPh")) {
+    if (is_element(p, localname, NAME_RPH)) {
         c->phonetic_depth++;
-    } else if (c->phonetic_depth == 0 && named(localname, "t")) {
+    } else if (c->phonetic_depth == 0 && is_element(p, localname, NAME_T)) {
         size_t length;
         const xmlChar *space = attribute(nb_attributes, attributes, "space", &length);
         c->in_t = 1;
-        c->t_start = c->text[CHILD_INLINE].length;
+        c->t_start = r->inline_length;
         c->preserve = space && length == 8 && memcmp(space, "preserve", 8) == 0;
     }
 }
 
-/* Copies one value of the finished cell into the arena (room reserved by close_cell) and sets
- * its offset and length: TB_XML_ABSENT stays absent, an empty value takes no bytes (offset 0),
- * anything else is NUL-terminated. */
-static inline void keep_bytes(tb_xml_parser *p, uint32_t *offset, uint32_t *length, const char *base, size_t at,
-                              uint32_t n) {
-    *offset = 0;
-    *length = n;
-    if (n == TB_XML_ABSENT || n == 0) return;
-    *offset = (uint32_t)p->arena_length;
-    memcpy(p->arena + p->arena_length, base + at, n);
-    p->arena_length += n;
-    p->arena[p->arena_length++] = 0;
-}
-
-/* Moves the finished cell into the arena and the cell records, and emits its event. */
+/* The finished cell: its record joins the batch's, and its event is emitted. Its values are
+ * already in the arena. */
 static void close_cell(tb_xml_parser *p) {
     tb_open_cell *c = &p->cell;
-    tb_xml_cell *r = &c->record;
+    tb_xml_batch *b = p->out;
     if (p->error_code) return;
-    /* Everything the record points at (r, t and si are in the attribute buffer), copied with
-     * one reservation of the arena, a NUL after each of the six values. */
-    size_t total = c->attrs.length + c->text[CHILD_VALUE].length + c->text[CHILD_FORMULA].length +
-                   c->text[CHILD_INLINE].length + 6;
-    if (p->arena_length + total >= UINT32_MAX) {
-        fail(p, TB_XML_ERR_MEMORY, "event arena overflow", current_line(p));
-        return;
-    }
-    if (!grow((void **)&p->arena, &p->arena_capacity, p->arena_length + total, 1)) {
+    if (!grow((void **)&b->cells, &b->cell_capacity, b->cell_count + 1, sizeof(tb_xml_cell))) {
         fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
         return;
     }
-    /* r (when kept) and t sit at the start of the attribute buffer, in that order. */
-    const char *attrs = c->attrs.bytes;
-    size_t t_at = c->r_length == TB_XML_ABSENT ? 0 : c->r_length;
-    keep_bytes(p, &r->r_offset, &r->r_length, attrs, 0, c->r_length);
-    keep_bytes(p, &r->t_offset, &r->t_length, attrs, t_at, c->t_length);
-    keep_bytes(p, &r->si_offset, &r->si_length, attrs, c->si_start, c->si_length);
-    const tb_bytes *text = c->text;
-    keep_bytes(p, &r->value_offset, &r->value_length, text[CHILD_VALUE].bytes, 0, (uint32_t)text[CHILD_VALUE].length);
-    keep_bytes(p, &r->formula_offset, &r->formula_length, text[CHILD_FORMULA].bytes, 0, (uint32_t)text[CHILD_FORMULA].length);
-    keep_bytes(p, &r->inline_offset, &r->inline_length, text[CHILD_INLINE].bytes, 0, (uint32_t)text[CHILD_INLINE].length);
-    if (!grow((void **)&p->cells, &p->cell_capacity, p->cell_count + 1, sizeof(tb_xml_cell))) {
-        fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
-        return;
-    }
-    p->cells[p->cell_count] = *r;
+    b->cells[b->cell_count] = c->record;
     tb_xml_event *e = push_event(p);
     if (!e) return;
     e->kind = TB_XML_CELL;
     e->depth = (int32_t)c->depth;
-    e->attr_first = (uint32_t)p->cell_count++;
+    e->attr_first = (uint32_t)b->cell_count++;
     c->depth = 0;
 }
 
@@ -358,18 +461,27 @@ static void cell_end(tb_xml_parser *p, const xmlChar *localname) {
         return;
     }
     if (c->child != CHILD_INLINE) return;
-    if (named(localname, "rPh")) {
+    if (is_element(p, localname, NAME_RPH)) {
         c->phonetic_depth--;
-    } else if (c->in_t && named(localname, "t")) {
+    } else if (c->in_t && is_element(p, localname, NAME_T)) {
         c->in_t = 0;
-        if (!c->preserve) {
-            tb_bytes *b = &c->text[CHILD_INLINE];
-            size_t start = c->t_start, end = b->length;
-            size_t first = start;
-            while (first < end && is_xml_space(b->bytes[first])) first++;
-            while (end > first && is_xml_space(b->bytes[end - 1])) end--;
-            memmove(b->bytes + start, b->bytes + first, end - first);
-            b->length = start + (end - first);
+        tb_xml_cell *r = &c->record;
+        if (!c->preserve && r->inline_length > c->t_start) {
+            /* Trim this <t>'s text (the value's tail) of XML white space, in place. */
+            tb_xml_batch *b = p->out;
+            char *value = b->arena + r->inline_offset;
+            size_t start = c->t_start, end = r->inline_length, first = start;
+            int at_end = (size_t)r->inline_offset + r->inline_length + 1 == b->arena_length;
+            while (first < end && is_xml_space(value[first])) first++;
+            while (end > first && is_xml_space(value[end - 1])) end--;
+            memmove(value + start, value + first, end - first);
+            r->inline_length = (uint32_t)(start + (end - first));
+            value[r->inline_length] = 0;
+            if (at_end) b->arena_length = (size_t)r->inline_offset + r->inline_length + 1;
+            if (r->inline_length == 0) {
+                if (at_end) b->arena_length = r->inline_offset;
+                r->inline_offset = 0;
+            }
         }
     }
 }
@@ -390,18 +502,18 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
             cell_start(p, localname, nb_attributes, attributes);
             return;
         }
-        if (p->in_sheet_data && named(localname, "c")) {
+        if (p->in_sheet_data && is_element(p, localname, NAME_C)) {
             open_cell(p, nb_attributes, attributes);
             return;
         }
-        if (named(localname, "sheetData")) p->in_sheet_data = 1;
+        if (is_element(p, localname, NAME_SHEET_DATA)) p->in_sheet_data = 1;
     }
-    if (!grow((void **)&p->attrs, &p->attr_capacity, p->attr_count + (size_t)nb_attributes,
+    if (!grow((void **)&p->out->attrs, &p->out->attr_capacity, p->out->attr_count + (size_t)nb_attributes,
               sizeof(tb_xml_attr))) {
         fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
         return;
     }
-    uint32_t first = (uint32_t)p->attr_count;
+    uint32_t first = (uint32_t)p->out->attr_count;
     for (int i = 0; i < nb_attributes; i++) {
         const xmlChar **a = attributes + 5 * i;
         size_t length = (size_t)(a[4] - a[3]);
@@ -411,7 +523,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         }
         uint32_t offset = arena_append(p, (const char *)a[3], length);
         if (offset == UINT32_MAX) return;
-        tb_xml_attr *attr = &p->attrs[p->attr_count++];
+        tb_xml_attr *attr = &p->out->attrs[p->out->attr_count++];
         attr->local_name = (const char *)a[0];
         attr->ns_uri = (const char *)a[2];
         attr->value_offset = offset;
@@ -438,7 +550,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
         if (p->depth > 0) p->depth--;
         return;
     }
-    if (p->cell_mode && named(localname, "sheetData")) p->in_sheet_data = 0;
+    if (p->cell_mode && is_element(p, localname, NAME_SHEET_DATA)) p->in_sheet_data = 0;
     tb_xml_event *e = push_event(p);
     if (!e) return;
     e->kind = TB_XML_END;
@@ -459,17 +571,21 @@ static void on_text(void *ctx, const xmlChar *bytes, int length) {
     if (p->cell.depth) {
         tb_open_cell *c = &p->cell;
         int child = c->child;
-        if (child == CHILD_VALUE || child == CHILD_FORMULA ||
-            (child == CHILD_INLINE && c->in_t && c->phonetic_depth == 0))
-            bytes_append(p, &c->text[child], (const char *)bytes, (size_t)length);
+        tb_xml_cell *r = &c->record;
+        if (child == CHILD_VALUE)
+            slot_append(p, &r->value_offset, &r->value_length, (const char *)bytes, (size_t)length);
+        else if (child == CHILD_FORMULA)
+            slot_append(p, &r->formula_offset, &r->formula_length, (const char *)bytes, (size_t)length);
+        else if (child == CHILD_INLINE && c->in_t && c->phonetic_depth == 0)
+            slot_append(p, &r->inline_offset, &r->inline_length, (const char *)bytes, (size_t)length);
         return;
     }
-    if (p->event_count > 0) {
-        tb_xml_event *last = &p->events[p->event_count - 1];
+    if (p->out->event_count > 0) {
+        tb_xml_event *last = &p->out->events[p->out->event_count - 1];
         if (last->kind == TB_XML_TEXT &&
-            (size_t)last->text_offset + last->text_length + 1 == p->arena_length) {
+            (size_t)last->text_offset + last->text_length + 1 == p->out->arena_length) {
             /* Continue the previous piece in place: drop its NUL, append, terminate again. */
-            p->arena_length--;
+            p->out->arena_length--;
             if (arena_append(p, (const char *)bytes, (size_t)length) == UINT32_MAX) return;
             last->text_length += (uint32_t)length;
             return;
@@ -523,12 +639,19 @@ static void on_error(void *ctx, xmlErrorPtr error) {
  * to stderr; they reach us through the parser's result anyway, so the printing is silenced. */
 static void silent(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
 
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+
+static void init_libxml(void) { xmlInitParser(); }
+
 tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes) {
+    /* libxml2 2.9 wants its global state set up once, before parsers run on several threads. */
+    pthread_once(&libxml_once, init_libxml);
     xmlSetGenericErrorFunc(NULL, silent);
     tb_xml_parser *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->max_depth = max_depth;
     p->max_text = max_text_bytes;
+    p->out = p->view = &p->ring[0];
 
     xmlSAXHandler handler;
     memset(&handler, 0, sizeof handler);
@@ -552,26 +675,37 @@ tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes) {
         return NULL;
     }
     xmlCtxtUseOptions(p->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    for (int i = 0; i < NAME_COUNT; i++)
+        p->names[i] = p->ctxt->dict ? xmlDictLookup(p->ctxt->dict, (const xmlChar *)element_names[i], -1) : NULL;
     return p;
 }
 
+static void stop_pipeline(tb_xml_parser *p);
+
 void tb_xml_parser_free(tb_xml_parser *p) {
     if (!p) return;
+    stop_pipeline(p);
     if (p->ctxt) {
         if (p->ctxt->myDoc) xmlFreeDoc(p->ctxt->myDoc);
         xmlFreeParserCtxt(p->ctxt);
     }
-    free(p->events);
-    free(p->cells);
-    free(p->cell.attrs.bytes);
-    for (int i = 0; i < 4; i++) free(p->cell.text[i].bytes);
-    free(p->attrs);
-    free(p->arena);
+    for (int i = 0; i < TB_XML_RING; i++) {
+        tb_xml_batch *b = &p->ring[i];
+        free(b->events);
+        free(b->cells);
+        free(b->attrs);
+        free(b->arena);
+    }
+    free(p->cell.carry.bytes);
     free(p);
 }
 
 int tb_xml_feed(tb_xml_parser *p, const char *bytes, size_t length, int terminate) {
     if (p->error_code) return p->error_code;
+    if (p->cell.depth) {
+        carry_in(p);
+        if (p->error_code) return p->error_code;
+    }
     while (length > 0 || terminate) {
         int piece = length > (1u << 30) ? (1 << 30) : (int)length;
         int last = terminate && (size_t)piece == length;
@@ -587,25 +721,152 @@ int tb_xml_feed(tb_xml_parser *p, const char *bytes, size_t length, int terminat
         length -= (size_t)piece;
         if (last) break;
     }
+    if (p->cell.depth) {
+        carry_out(p);
+        if (p->error_code) return p->error_code;
+    }
     return TB_XML_OK;
 }
 
-size_t tb_xml_event_count(const tb_xml_parser *p) { return p->event_count; }
-const tb_xml_event *tb_xml_events(const tb_xml_parser *p) { return p->events; }
-const tb_xml_attr *tb_xml_attrs(const tb_xml_parser *p) { return p->attrs; }
-const char *tb_xml_arena(const tb_xml_parser *p) { return p->arena ? p->arena : ""; }
-
-const tb_xml_cell *tb_xml_cells(const tb_xml_parser *p) { return p->cells; }
+size_t tb_xml_event_count(const tb_xml_parser *p) { return p->view->event_count; }
+const tb_xml_event *tb_xml_events(const tb_xml_parser *p) { return p->view->events; }
+const tb_xml_attr *tb_xml_attrs(const tb_xml_parser *p) { return p->view->attrs; }
+const char *tb_xml_arena(const tb_xml_parser *p) { return p->view->arena ? p->view->arena : ""; }
+const tb_xml_cell *tb_xml_cells(const tb_xml_parser *p) { return p->view->cells; }
 
 void tb_xml_set_cell_mode(tb_xml_parser *p, int on) { p->cell_mode = on; }
 
-void tb_xml_clear(tb_xml_parser *p) {
-    p->event_count = 0;
-    p->cell_count = 0;
-    p->attr_count = 0;
-    p->arena_length = 0;
+static void clear_batch(tb_xml_batch *b) {
+    b->event_count = 0;
+    b->cell_count = 0;
+    b->attr_count = 0;
+    b->arena_length = 0;
+    memset(&b->info, 0, sizeof b->info);
 }
+
+void tb_xml_clear(tb_xml_parser *p) { clear_batch(p->out); }
 
 int tb_xml_error_code(const tb_xml_parser *p) { return p->error_code; }
 const char *tb_xml_error_message(const tb_xml_parser *p) { return p->error_message; }
 int tb_xml_error_line(const tb_xml_parser *p) { return p->error_line; }
+
+/* ---- Reading ahead on a second thread ----------------------------------------------------
+ *
+ * The producer thread reads a chunk from the source, feeds it into the next free batch of the
+ * ring and publishes the batch; the reader takes published batches in order. `published` and
+ * `released` count batches: the reader holds batch `released` (mod the ring) between two calls
+ * of tb_xml_next_batch, and the producer writes batch `published` only when fewer than
+ * TB_XML_RING batches are published and not yet released. Every field below `lock` is read and
+ * written under it; the batches themselves are handed over by those counters. */
+struct tb_xml_pipeline {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    tb_xml_source source;
+    void *context;
+    size_t chunk_size;
+    uint64_t published;
+    uint64_t released;
+    uint64_t taken;
+    int cancelled;
+};
+
+static void *produce(void *argument) {
+    tb_xml_parser *p = (tb_xml_parser *)argument;
+    tb_xml_pipeline *q = p->pipeline;
+    xmlSetGenericErrorFunc(NULL, silent);  /* per thread in libxml2 */
+    char *chunk = malloc(q->chunk_size);
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (!q->cancelled && q->published - q->released >= TB_XML_RING)
+            pthread_cond_wait(&q->changed, &q->lock);
+        int cancelled = q->cancelled;
+        uint64_t slot = q->published % TB_XML_RING;
+        pthread_mutex_unlock(&q->lock);
+        if (cancelled) break;
+
+        tb_xml_batch *b = &p->ring[slot];
+        p->out = b;
+        clear_batch(b);
+        if (!chunk) {
+            fail(p, TB_XML_ERR_MEMORY, "out of memory", 0);
+            b->info.status = TB_XML_ERR_MEMORY;
+            b->info.last = 1;
+        } else {
+            int64_t n = q->source(q->context, chunk, q->chunk_size);
+            if (n < 0) {
+                b->info.source_failed = 1;
+                b->info.last = 1;
+            } else {
+                b->info.input_bytes = (uint64_t)n;
+                b->info.status = tb_xml_feed(p, chunk, (size_t)n, n == 0);
+                b->info.last = n == 0 || b->info.status != TB_XML_OK;
+            }
+        }
+        int last = b->info.last;
+        pthread_mutex_lock(&q->lock);
+        q->published++;
+        pthread_cond_broadcast(&q->changed);
+        pthread_mutex_unlock(&q->lock);
+        if (last) break;
+    }
+    free(chunk);
+    return NULL;
+}
+
+int tb_xml_start_pipeline(tb_xml_parser *p, tb_xml_source source, void *context, size_t chunk_size) {
+    if (p->pipeline || !source || chunk_size == 0) return TB_XML_ERR_MEMORY;
+    tb_xml_pipeline *q = calloc(1, sizeof *q);
+    if (!q) return TB_XML_ERR_MEMORY;
+    q->source = source;
+    q->context = context;
+    q->chunk_size = chunk_size;
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->changed, NULL);
+    p->pipeline = q;
+    if (pthread_create(&q->thread, NULL, produce, p) != 0) {
+        pthread_cond_destroy(&q->changed);
+        pthread_mutex_destroy(&q->lock);
+        free(q);
+        p->pipeline = NULL;
+        return TB_XML_ERR_MEMORY;
+    }
+    return TB_XML_OK;
+}
+
+int tb_xml_next_batch(tb_xml_parser *p, tb_xml_batch_info *info) {
+    tb_xml_pipeline *q = p->pipeline;
+    if (!q) return 0;
+    pthread_mutex_lock(&q->lock);
+    /* Release the batch taken last time, unless it was the last one. */
+    if (q->taken > q->released) {
+        if (p->ring[(q->taken - 1) % TB_XML_RING].info.last) {
+            pthread_mutex_unlock(&q->lock);
+            return 0;
+        }
+        q->released = q->taken;
+        pthread_cond_broadcast(&q->changed);
+    }
+    while (q->published == q->taken) pthread_cond_wait(&q->changed, &q->lock);
+    tb_xml_batch *b = &p->ring[q->taken % TB_XML_RING];
+    q->taken++;
+    pthread_mutex_unlock(&q->lock);
+    p->view = b;
+    if (info) *info = b->info;
+    return 1;
+}
+
+static void stop_pipeline(tb_xml_parser *p) {
+    tb_xml_pipeline *q = p->pipeline;
+    if (!q) return;
+    pthread_mutex_lock(&q->lock);
+    q->cancelled = 1;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->lock);
+    pthread_join(q->thread, NULL);
+    pthread_cond_destroy(&q->changed);
+    pthread_mutex_destroy(&q->lock);
+    free(q);
+    p->pipeline = NULL;
+    p->view = p->out;
+}

@@ -22,6 +22,11 @@ public struct ReadLimits: Sendable, Equatable {
     /// Most shared strings a workbook may declare entries for.
     public var maxSharedStrings: Int = 5_000_000
 
+    /// Parts declared at least this big are inflated and parsed on a second thread while the
+    /// caller reads them (0: every part; `Int64.max`: none). Not a limit, but it belongs with
+    /// how files are read.
+    public var readAheadBytes: Int64 = 1 << 20
+
     public init() {}
 
     /// The defaults.

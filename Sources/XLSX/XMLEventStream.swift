@@ -26,12 +26,21 @@ final class XMLEventStream {
     private var attrs: UnsafePointer<tb_xml_attr>?
     private var arena: UnsafeRawPointer?
     private var cells: UnsafePointer<tb_xml_cell>?
+    /// The entry the parser's own thread reads from, when it reads ahead.
+    private var readingAhead: ZipEntryFile?
+    private var prefetch: OpaquePointer?
 
-    /// Streams a part of `archive`. Chunks are inflated lazily as events are consumed.
+    /// Streams a part of `archive`. Chunks are inflated lazily as events are consumed; a part of
+    /// at least `limits.readAheadBytes` (declared size) is inflated and parsed on a second thread,
+    /// a few chunks ahead of the reader, so that inflating and parsing overlap with what the
+    /// caller does with the events.
     /// In cell mode (worksheets), each `<c>` inside `<sheetData>` arrives as one cell event.
     convenience init(archive: ZipArchive, entry: ZipArchive.Entry, cellMode: Bool = false) throws {
         let file = try ZipEntryFile(archive: archive, entry: entry)
         try self.init(part: entry.name, file: archive.file, limits: archive.limits, cellMode: cellMode, pull: file.read)
+        if entry.size >= archive.limits.readAheadBytes {
+            try startReadingAhead(file)
+        }
     }
 
     init(part: String, file: String, limits: ReadLimits, cellMode: Bool = false,
@@ -47,7 +56,31 @@ final class XMLEventStream {
         self.pull = pull
     }
 
-    deinit { tb_xml_parser_free(parser) }
+    /// Hands the reading of `source` to two threads of its own: one inflates the entry (and
+    /// checks its CRC) a few chunks ahead, the other parses those chunks into batches of events
+    /// a few batches ahead of this one (see `tb_prefetch_start` and `tb_xml_start_pipeline`).
+    /// Both are stopped and joined when this stream goes away, before `source` is released.
+    /// Without threads (when they cannot be started) the part is read on this one.
+    private func startReadingAhead(_ source: ZipEntryFile) throws {
+        let fill: tb_xml_source = { context, buffer, capacity in
+            Unmanaged<ZipEntryFile>.fromOpaque(context!).takeUnretainedValue()
+                .fill(buffer!, capacity: Int(clamping: capacity))
+        }
+        guard let prefetch = tb_prefetch_start(fill, Unmanaged.passUnretained(source).toOpaque(),
+                                               ZipEntryFile.chunkSize) else { return }
+        guard tb_xml_start_pipeline(parser, tb_prefetch_read, UnsafeMutableRawPointer(prefetch),
+                                    ZipEntryFile.chunkSize) == Int32(TB_XML_OK) else {
+            tb_prefetch_free(prefetch)
+            return
+        }
+        self.prefetch = prefetch
+        readingAhead = source
+    }
+
+    deinit {
+        tb_xml_parser_free(parser)  // joins the parsing thread, the one reading from prefetch
+        tb_prefetch_free(prefetch)
+    }
 
     /// Advances to the next event. Returns false at the end of the part.
     @inline(__always)
@@ -63,18 +96,30 @@ final class XMLEventStream {
     private func refill() throws -> Bool {
         while index >= count {
             if finished { return false }
-            tb_xml_clear(parser)
-            let chunk = try pull()
-            let rc: Int32
-            if let chunk {
-                rc = chunk.withUnsafeBufferPointer { buf in
-                    buf.withMemoryRebound(to: CChar.self) { tb_xml_feed(parser, $0.baseAddress, $0.count, 0) }
+            if let source = readingAhead {
+                var info = tb_xml_batch_info()
+                guard tb_xml_next_batch(parser, &info) == 1 else {
+                    finished = true
+                    return false
                 }
+                if info.last != 0 { finished = true }
+                if info.source_failed != 0 { throw source.failure() }
+                try source.account(Int(info.input_bytes))
+                if info.status != Int32(TB_XML_OK) { throw translate(info.status) }
             } else {
-                finished = true
-                rc = tb_xml_feed(parser, nil, 0, 1)
+                tb_xml_clear(parser)
+                let chunk = try pull()
+                let rc: Int32
+                if let chunk {
+                    rc = chunk.withUnsafeBufferPointer { buf in
+                        buf.withMemoryRebound(to: CChar.self) { tb_xml_feed(parser, $0.baseAddress, $0.count, 0) }
+                    }
+                } else {
+                    finished = true
+                    rc = tb_xml_feed(parser, nil, 0, 1)
+                }
+                if Int(rc) != TB_XML_OK { throw translate(rc) }
             }
-            if Int(rc) != TB_XML_OK { throw translate(rc) }
             events = tb_xml_events(parser)
             attrs = tb_xml_attrs(parser)
             arena = UnsafeRawPointer(tb_xml_arena(parser))

@@ -23,6 +23,9 @@ final class ZipArchive {
     private let byKey: [String: Int]
     let file: String
     let limits: ReadLimits
+    /// Held around every call into libzip once the archive is open: an entry may be inflated on
+    /// a reading-ahead thread while this one opens or closes another.
+    private let lock = NSLock()
     /// Bytes inflated so far from all entries, for `maxTotalBytes`.
     private(set) var inflatedTotal: Int64 = 0
 
@@ -92,6 +95,12 @@ final class ZipArchive {
         buffer?.deallocate()
     }
 
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
     /// The comparison key of a part name: slashes normalised, no leading slash, lower case.
     static func key(_ name: String) -> String {
         // Fast path: what every writer stores (ASCII, forward slashes, no leading /).
@@ -159,10 +168,11 @@ final class ZipArchive {
             throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1(疑似压缩炸弹)", part: entry.name),
                             file: file)
         }
-        guard let zf = zip_fopen_index(handle, entry.index, 0) else {
-            throw XLSXError(.unreadablePart(part: entry.name, detail: lastError()), file: file)
+        let opened: OpaquePointer? = withLock { zip_fopen_index(handle, entry.index, 0) }
+        guard let opened else {
+            throw XLSXError(.unreadablePart(part: entry.name, detail: withLock { lastError() }), file: file)
         }
-        return zf
+        return opened
     }
 
     private static func megabytes(_ bytes: Int64) -> String { "\(bytes >> 20) MB" }
@@ -196,11 +206,17 @@ final class ZipArchive {
 
 /// One entry of a ZipArchive opened for reading; the libzip file handle has this object as its
 /// one owner. Inflated bytes are counted against the archive's limits as they arrive.
+///
+/// The entry may be inflated on another thread than the one that reads the events (see
+/// `XMLEventStream`): `fill` runs there, `account` and `failure` on the reader's thread, and
+/// every call into libzip holds the archive's lock.
 final class ZipEntryFile {
     private let archive: ZipArchive
     private let entry: ZipArchive.Entry
     private let handle: OpaquePointer
     private var total: Int64 = 0
+    /// libzip's description of the failed read; written by `fill` before it returns -1.
+    private var failureDetail = ""
     static let chunkSize = 1 << 16
 
     init(archive: ZipArchive, entry: ZipArchive.Entry) throws {
@@ -209,23 +225,43 @@ final class ZipEntryFile {
         self.handle = try archive.open(entry)
     }
 
-    deinit { zip_fclose(handle) }
+    deinit {
+        let handle = handle
+        archive.withLock { _ = zip_fclose(handle) }
+    }
 
-    /// The next chunk of inflated bytes, or nil at the end. The corresponding C function is
-    /// `zip_fread`.
+    /// Inflates up to `capacity` bytes into `buffer`: returns how many, 0 at the end, or -1 when
+    /// libzip fails (`failure()` then says why). Does not count the bytes: see `account`.
+    /// The corresponding C function is `zip_fread`.
+    func fill(_ buffer: UnsafeMutableRawPointer, capacity: Int) -> Int64 {
+        archive.withLock {
+            let n = zip_fread(handle, buffer, UInt64(capacity))
+            if n < 0 { failureDetail = String(cString: zip_error_strerror(zip_file_get_error(handle))) }
+            return n
+        }
+    }
+
+    /// The error for a failed `fill`.
+    func failure() -> XLSXError {
+        XLSXError(.unreadablePart(part: entry.name, detail: failureDetail), file: archive.file)
+    }
+
+    /// Counts `count` more inflated bytes against the limits.
+    func account(_ count: Int) throws {
+        total += Int64(count)
+        try archive.account(entry: entry, partTotal: total, added: Int64(count))
+    }
+
+    /// The next chunk of inflated bytes, or nil at the end.
     func read() throws -> [UInt8]? {
-        var failed = false
+        var n: Int64 = 0
         let chunk = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { buffer, count in
-            let n = zip_fread(handle, buffer.baseAddress, UInt64(Self.chunkSize))
-            if n < 0 { failed = true; count = 0 } else { count = Int(n) }
+            n = fill(buffer.baseAddress!, capacity: Self.chunkSize)
+            count = Int(max(n, 0))
         }
-        if failed {
-            let detail = String(cString: zip_error_strerror(zip_file_get_error(handle)))
-            throw XLSXError(.unreadablePart(part: entry.name, detail: detail), file: archive.file)
-        }
+        if n < 0 { throw failure() }
         if chunk.isEmpty { return nil }
-        total += Int64(chunk.count)
-        try archive.account(entry: entry, partTotal: total, added: Int64(chunk.count))
+        try account(chunk.count)
         return chunk
     }
 }

@@ -1,6 +1,7 @@
 // The benchmark driver for Tianbao's XLSX reader and writer (bench/, `make bench`).
 //   tianbao-bench read FILE       reads every cell of every sheet through the reader API and
 //                                 prints the checksum every peer prints
+//   tianbao-bench read-1 FILE     the same on one thread (no reading ahead)
 //   tianbao-bench write OUT ROWS  writes the R1 content with Tianbao's writer
 import Foundation
 import XLSX
@@ -57,8 +58,10 @@ func readFolder(_ dir: String) throws {
     print(total.json)
 }
 
-func read(_ path: String) throws {
-    let wb = try Workbook(path: path)
+func read(_ path: String, readAhead: Bool = true) throws {
+    var limits = ReadLimits.standard
+    if !readAhead { limits.readAheadBytes = .max }
+    let wb = try Workbook(path: path, limits: limits)
     var sum = Checksum()
     for sheet in wb.sheets {
         let rows = try wb.rows(of: sheet)
@@ -107,10 +110,11 @@ let args = CommandLine.arguments
 do {
     switch args.count > 1 ? args[1] : "" {
     case "read" where args.count == 3: try read(args[2])
+    case "read-1" where args.count == 3: try read(args[2], readAhead: false)
     case "read-folder" where args.count == 3: try readFolder(args[2])
     case "write" where args.count == 4: try write(args[2], rows: Int(args[3]) ?? 100_000)
     default:
-        FileHandle.standardError.write(Data("usage: tianbao-bench read FILE | read-folder DIR | write OUT ROWS\n".utf8))
+        FileHandle.standardError.write(Data("usage: tianbao-bench read FILE | read-1 FILE | read-folder DIR | write OUT ROWS\n".utf8))
         exit(2)
     }
 } catch {

@@ -119,6 +119,35 @@ const tb_xml_cell *tb_xml_cells(const tb_xml_parser *parser);
 /** Forgets the events, attributes and arena bytes produced so far. */
 void tb_xml_clear(tb_xml_parser *parser);
 
+/**
+ * Reading ahead. A source fills `buffer` with up to `capacity` bytes of the document and
+ * returns how many (0 at the end), or a negative number when it fails. It is called on the
+ * pipeline's own thread, never on two threads at once.
+ */
+typedef int64_t (*tb_xml_source)(void *context, void *buffer, uint64_t capacity);
+
+/** What one batch of a pipeline holds besides its events. */
+typedef struct {
+    uint64_t input_bytes;   /* bytes of the document this batch parsed */
+    int32_t status;         /* TB_XML_OK or the parser's error (then this is the last batch) */
+    uint8_t source_failed;  /* the source returned an error (then this is the last batch) */
+    uint8_t last;           /* no batch follows */
+} tb_xml_batch_info;
+
+/**
+ * Starts a thread that reads the whole document from `source`, `chunk_size` bytes at a time,
+ * and parses it into batches, at most a few batches ahead of the reader. Afterwards the
+ * document is read only with tb_xml_next_batch (not tb_xml_feed). Returns TB_XML_OK, or
+ * TB_XML_ERR_MEMORY when the thread could not be started (then nothing has been read).
+ */
+int tb_xml_start_pipeline(tb_xml_parser *parser, tb_xml_source source, void *context, size_t chunk_size);
+/**
+ * Waits for the next batch of a pipeline and makes it the one tb_xml_events() and friends
+ * read (the previous one is handed back to the producer). Returns 1 with `info` filled in, or
+ * 0 after the last batch. tb_xml_parser_free stops the producer at any point.
+ */
+int tb_xml_next_batch(tb_xml_parser *parser, tb_xml_batch_info *info);
+
 /** The error code of the first error, or TB_XML_OK. */
 int tb_xml_error_code(const tb_xml_parser *parser);
 /** A short English description of the first error (from libxml2 for syntax errors). */
