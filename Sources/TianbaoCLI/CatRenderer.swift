@@ -135,8 +135,8 @@ final class SpillBuffer {
         }
         if file == nil {
             let p = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-cat-\(getpid())-\(UUID().uuidString)").path
-            FileManager.default.createFile(atPath: p, contents: nil, attributes: [.posixPermissions: 0o600])
-            guard let h = FileHandle(forUpdatingAtPath: p) else { throw CocoaError(.fileWriteUnknown) }
+            guard FileManager.default.createFile(atPath: p, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let h = FileHandle(forUpdatingAtPath: p) else { throw CocoaError(.fileWriteUnknown) }
             unlink(p)  // gone from the folder; the open handle keeps the data until closed
             file = h
             path = p

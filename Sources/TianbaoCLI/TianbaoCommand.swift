@@ -12,7 +12,7 @@ public struct TianbaoCommand: ParsableCommand {
     public init() {}
 
     /// Exit statuses shared by every command (SPEC section 7).
-    public enum ExitStatus: Int32 {
+    public enum ExitStatus: Int32, Sendable {
         /// Everything accepted.
         case success = 0
         /// Done, but some input was rejected or is missing.

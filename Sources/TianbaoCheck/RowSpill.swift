@@ -29,8 +29,7 @@ public final class RowSpill: @unchecked Sendable {
         var template = Array(((directory as NSString).appendingPathComponent("tianbao-rows-XXXXXX")).utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd >= 0 {
-            let path = String(cString: template)
-            unlink(path)
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
             descriptor = fd
         }
     }

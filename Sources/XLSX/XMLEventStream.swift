@@ -31,15 +31,15 @@ final class XMLEventStream {
     private var prefetch: OpaquePointer?
 
     /// Streams a part of `archive`. Chunks are inflated lazily as events are consumed; a part of
-    /// at least `limits.readAheadBytes` (declared size) is inflated and parsed on a second thread,
-    /// a few chunks ahead of the reader, so that inflating and parsing overlap with what the
-    /// caller does with the events.
+    /// at least `limits.readAheadBytes` (declared size) is inflated and parsed on two threads of
+    /// its own, a few chunks ahead of the reader, so that inflating, parsing and what the caller
+    /// does with the events overlap.
     /// In cell mode (worksheets), each `<c>` inside `<sheetData>` arrives as one cell event.
     convenience init(archive: ZipArchive, entry: ZipArchive.Entry, cellMode: Bool = false) throws {
         let file = try ZipEntryFile(archive: archive, entry: entry)
         try self.init(part: entry.name, file: archive.file, limits: archive.limits, cellMode: cellMode, pull: file.read)
         if entry.size >= archive.limits.readAheadBytes {
-            try startReadingAhead(file)
+            startReadingAhead(file)
         }
     }
 
@@ -61,7 +61,7 @@ final class XMLEventStream {
     /// a few batches ahead of this one (see `tb_prefetch_start` and `tb_xml_start_pipeline`).
     /// Both are stopped and joined when this stream goes away, before `source` is released.
     /// Without threads (when they cannot be started) the part is read on this one.
-    private func startReadingAhead(_ source: ZipEntryFile) throws {
+    private func startReadingAhead(_ source: ZipEntryFile) {
         let fill: tb_xml_source = { context, buffer, capacity in
             Unmanaged<ZipEntryFile>.fromOpaque(context!).takeUnretainedValue()
                 .fill(buffer!, capacity: Int(clamping: capacity))

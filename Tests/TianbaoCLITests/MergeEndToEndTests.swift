@@ -324,8 +324,8 @@ final class HostileMergeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(fd, 0)
         close(fd)
         try FileManager.default.createSymbolicLink(atPath: dir.path + "/link.xlsx", withDestinationPath: "/etc/passwd")
-        FileManager.default.createFile(atPath: dir.path + "/~$江岸区人民政府-2021-06.xlsx", contents: Data([1, 2, 3]))
-        FileManager.default.createFile(atPath: dir.path + "/.~lock.汉阳区人民政府-2021-06.xlsx#", contents: Data())
+        XCTAssert(FileManager.default.createFile(atPath: dir.path + "/~$江岸区人民政府-2021-06.xlsx", contents: Data([1, 2, 3])))
+        XCTAssert(FileManager.default.createFile(atPath: dir.path + "/.~lock.汉阳区人民政府-2021-06.xlsx#", contents: Data()))
         try FileManager.default.createDirectory(atPath: dir.path + "/子文件夹", withIntermediateDirectories: true)
 
         let out = MergeEndToEndTests.tempDir("mixed-out")

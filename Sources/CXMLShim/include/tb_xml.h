@@ -5,10 +5,13 @@
  * own headers (and the ICU headers they include) stay inside tb_xml.c, so Swift modules that
  * import this one may also import Foundation.
  *
- * Usage: feed the parser chunks of bytes; after each feed, the events it produced are readable
- * through tb_xml_events() until tb_xml_clear() is called. Element names are libxml2 dictionary
- * strings (stable for the life of the parser); text and attribute values live in an arena
- * that is reset by tb_xml_clear(). Every text and attribute value is followed by a NUL byte.
+ * Usage, on one thread: feed the parser chunks of bytes; after each feed, the events it produced
+ * are readable through tb_xml_events() until tb_xml_clear() is called. Or, reading ahead: hand
+ * the parser a source (tb_xml_start_pipeline) and take batches of events with
+ * tb_xml_next_batch(); a thread of the parser's own parses a few batches ahead. Element names
+ * are libxml2 dictionary strings (stable for the life of the parser); text and attribute values
+ * live in an arena that belongs to the current batch. Every text and attribute value is
+ * followed by a NUL byte.
  *
  * Safety: a document type declaration (<!DOCTYPE ...>) or any entity declaration stops the
  * parser with TB_XML_ERR_DTD (no OOXML part has one; refusing them rules out XXE and
