@@ -107,6 +107,14 @@ public struct SubmissionChecker: Sendable {
         self.limits = limits
     }
 
+    /// The same checker reading each file on one thread (no reading ahead), for callers that
+    /// already check several files at once on all cores, where more threads only add work.
+    public var readingOneThreadPerFile: SubmissionChecker {
+        var oneThread = limits
+        oneThread.readAheadBytes = .max
+        return SubmissionChecker(plan: plan, key: key, round: round, limits: oneThread)
+    }
+
     /// Checks one file. Never throws: whatever is wrong becomes a problem.
     public func check(path: String, name: String? = nil) -> Submission {
         let file = name ?? (path as NSString).lastPathComponent

@@ -225,7 +225,8 @@ public struct RoundMerger: Sendable {
         }
 
         let results = ResultSlots(count: entries.count, scheduled: schedule.count)
-        let checker = self.checker
+        // With several files, every core is busy checking one: a big file is not read ahead too.
+        let checker = schedule.count > 1 ? self.checker.readingOneThreadPerFile : self.checker
         // Checked rows wait in a temporary file, not in memory, until the outputs read them.
         let spill = RowSpill()
         let workers = DispatchGroup()

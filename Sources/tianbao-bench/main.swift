@@ -40,12 +40,16 @@ struct Checksum {
 
 /// Reads every workbook of a folder on all cores (as merge does), for the M1 time split.
 func readFolder(_ dir: String) throws {
+    // Every core reads a file, so no file is read ahead on more threads (as in merge).
+    var readLimits = ReadLimits.standard
+    readLimits.readAheadBytes = .max
+    let limits = readLimits
     let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".xlsx") }.sorted()
     let lock = NSLock()
     nonisolated(unsafe) var total = Checksum()
     DispatchQueue.concurrentPerform(iterations: names.count) { i in
         var sum = Checksum()
-        if let wb = try? Workbook(path: (dir as NSString).appendingPathComponent(names[i])) {
+        if let wb = try? Workbook(path: (dir as NSString).appendingPathComponent(names[i]), limits: limits) {
             for sheet in wb.sheets {
                 guard let rows = try? wb.rows(of: sheet) else { continue }
                 while let row = try? rows.next() { for cell in row.cells { if let v = cell.value { sum.add(v) } } }

@@ -81,6 +81,23 @@ final class StreamingMergeTests: XCTestCase {
         XCTAssertFalse(names.contains { $0.hasSuffix(".tmp") }, "the abandoned workbook left nothing behind: \(names)")
     }
 
+    /// Merge checks several files at once on all cores, each on one thread: the checker it
+    /// uses then differs from the office's only in not reading ahead.
+    func testSeveralFilesAreEachReadOnOneThread() throws {
+        var limits = ReadLimits.standard
+        limits.maxPartBytes = 12 << 20
+        let (merger, _) = try merger()
+        let checker = SubmissionChecker(plan: merger.plan, key: merger.checker.key, round: "2021-06", limits: limits)
+        let oneThread = checker.readingOneThreadPerFile
+        XCTAssertEqual(oneThread.limits.readAheadBytes, .max)
+        XCTAssertEqual(ReadLimits.standard.readAheadBytes, 1 << 20)
+        var rest = oneThread.limits
+        rest.readAheadBytes = limits.readAheadBytes
+        XCTAssertEqual(rest, limits, "every other limit is kept")
+        XCTAssertEqual(oneThread.round, "2021-06")
+        XCTAssertEqual(oneThread.plan.units.map(\.id), checker.plan.units.map(\.id))
+    }
+
     func testSpilledRowsReadBackAsStored() throws {
         let keys = ["name", "count", "date", "empty"]
         var rows: [CheckedRow] = []
