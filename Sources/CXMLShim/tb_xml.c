@@ -1,4 +1,5 @@
 #include "tb_xml.h"
+#include "tb_handoff.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -147,6 +148,13 @@ static inline void copy_bytes(char *to, const char *from, size_t n) {
     memcpy(to, from, n);
 }
 
+/* Appends bytes and the value's NUL at the end of the batch's arena, which has room for them. */
+static inline void end_value(tb_xml_batch *b, const char *bytes, size_t n) {
+    copy_bytes(b->arena + b->arena_length, bytes, n);
+    b->arena_length += n;
+    b->arena[b->arena_length++] = 0;
+}
+
 /* Appends bytes and a terminating NUL to the arena; returns the offset of the bytes, or
  * UINT32_MAX on failure. Every value in the arena is therefore NUL-terminated. */
 static uint32_t arena_append(tb_xml_parser *p, const char *bytes, size_t length) {
@@ -159,9 +167,7 @@ static uint32_t arena_append(tb_xml_parser *p, const char *bytes, size_t length)
         return UINT32_MAX;
     }
     uint32_t offset = (uint32_t)p->out->arena_length;
-    copy_bytes(p->out->arena + p->out->arena_length, bytes, length);
-    p->out->arena_length += length;
-    p->out->arena[p->out->arena_length++] = 0;
+    end_value(p->out, bytes, length);
     return offset;
 }
 
@@ -187,13 +193,12 @@ static int is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c
  * (a string compare remains as the fallback). */
 static const char *const element_names[NAME_COUNT] = {"c", "v", "f", "is", "t", "rPh", "sheetData"};
 
-static inline int is_element(const tb_xml_parser *p, const xmlChar *name, int which) {
-    const char *want = element_names[which];
-    return name == p->names[which] || (name[0] == (xmlChar)want[0] && strcmp((const char *)name, want) == 0);
-}
-
 static inline int named(const xmlChar *name, const char *want) {
     return name[0] == (xmlChar)want[0] && strcmp((const char *)name, want) == 0;
+}
+
+static inline int is_element(const tb_xml_parser *p, const xmlChar *name, int which) {
+    return name == p->names[which] || named(name, element_names[which]);
 }
 
 /* The value of an attribute (SAX2 layout: 5 pointers each) by local name, or NULL. */
@@ -237,9 +242,7 @@ static int slot_append_slow(tb_xml_parser *p, uint32_t *offset, uint32_t *length
         *offset = (uint32_t)b->arena_length;
         b->arena_length += have;
     }
-    copy_bytes(b->arena + b->arena_length, bytes, n);
-    b->arena_length += n;
-    b->arena[b->arena_length++] = 0;
+    end_value(b, bytes, n);
     *length = (uint32_t)(have + n);
     return 1;
 }
@@ -250,9 +253,7 @@ static inline int slot_append(tb_xml_parser *p, uint32_t *offset, uint32_t *leng
     if ((*length == TB_XML_ABSENT || *length == 0) && n > 0 && n <= p->max_text &&
         b->arena_length + n + 1 <= b->arena_capacity && b->arena_length + n + 1 < UINT32_MAX) {
         *offset = (uint32_t)b->arena_length;
-        copy_bytes(b->arena + b->arena_length, bytes, n);
-        b->arena_length += n;
-        b->arena[b->arena_length++] = 0;
+        end_value(b, bytes, n);
         *length = (uint32_t)n;
         return 1;
     }
@@ -369,7 +370,6 @@ static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attri
             if (n == 0) break;  /* an empty r: the position follows the previous cell */
             if (!parse_reference(v, n, &r->row, &r->column)) {
                 r->row = r->column = -1;
-                r->r_length = TB_XML_ABSENT;
                 slot_append(p, &r->r_offset, &r->r_length, (const char *)v, n);  /* for the message */
             }
             break;
@@ -383,7 +383,6 @@ static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attri
             break;
         }
         case 't':
-            r->t_length = TB_XML_ABSENT;
             slot_append(p, &r->t_offset, &r->t_length, (const char *)v, n);
             break;
         default:
@@ -753,22 +752,15 @@ int tb_xml_error_line(const tb_xml_parser *p) { return p->error_line; }
 /* ---- Reading ahead on a second thread ----------------------------------------------------
  *
  * The producer thread reads a chunk from the source, feeds it into the next free batch of the
- * ring and publishes the batch; the reader takes published batches in order. `published` and
- * `released` count batches: the reader holds batch `released` (mod the ring) between two calls
- * of tb_xml_next_batch, and the producer writes batch `published` only when fewer than
- * TB_XML_RING batches are published and not yet released. Every field below `lock` is read and
- * written under it; the batches themselves are handed over by those counters. */
+ * ring and publishes the batch; the reader takes published batches in order and holds the one
+ * it reads until its next call of tb_xml_next_batch (see tb_handoff.h). */
 struct tb_xml_pipeline {
     pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
     tb_xml_source source;
     void *context;
     size_t chunk_size;
-    uint64_t published;
-    uint64_t released;
-    uint64_t taken;
-    int cancelled;
+    tb_handoff handoff;
+    int holding;  /* the reader holds `view` (a batch of the ring) */
 };
 
 static void *produce(void *argument) {
@@ -776,15 +768,8 @@ static void *produce(void *argument) {
     tb_xml_pipeline *q = p->pipeline;
     xmlSetGenericErrorFunc(NULL, silent);  /* per thread in libxml2 */
     char *chunk = malloc(q->chunk_size);
-    for (;;) {
-        pthread_mutex_lock(&q->lock);
-        while (!q->cancelled && q->published - q->released >= TB_XML_RING)
-            pthread_cond_wait(&q->changed, &q->lock);
-        int cancelled = q->cancelled;
-        uint64_t slot = q->published % TB_XML_RING;
-        pthread_mutex_unlock(&q->lock);
-        if (cancelled) break;
-
+    long slot;
+    while ((slot = tb_handoff_claim(&q->handoff)) >= 0) {
         tb_xml_batch *b = &p->ring[slot];
         p->out = b;
         clear_batch(b);
@@ -804,10 +789,7 @@ static void *produce(void *argument) {
             }
         }
         int last = b->info.last;
-        pthread_mutex_lock(&q->lock);
-        q->published++;
-        pthread_cond_broadcast(&q->changed);
-        pthread_mutex_unlock(&q->lock);
+        tb_handoff_publish(&q->handoff);
         if (last) break;
     }
     free(chunk);
@@ -821,12 +803,10 @@ int tb_xml_start_pipeline(tb_xml_parser *p, tb_xml_source source, void *context,
     q->source = source;
     q->context = context;
     q->chunk_size = chunk_size;
-    pthread_mutex_init(&q->lock, NULL);
-    pthread_cond_init(&q->changed, NULL);
+    tb_handoff_init(&q->handoff, TB_XML_RING);
     p->pipeline = q;
     if (pthread_create(&q->thread, NULL, produce, p) != 0) {
-        pthread_cond_destroy(&q->changed);
-        pthread_mutex_destroy(&q->lock);
+        tb_handoff_destroy(&q->handoff);
         free(q);
         p->pipeline = NULL;
         return TB_XML_ERR_MEMORY;
@@ -837,35 +817,22 @@ int tb_xml_start_pipeline(tb_xml_parser *p, tb_xml_source source, void *context,
 int tb_xml_next_batch(tb_xml_parser *p, tb_xml_batch_info *info) {
     tb_xml_pipeline *q = p->pipeline;
     if (!q) return 0;
-    pthread_mutex_lock(&q->lock);
-    /* Release the batch taken last time, unless it was the last one. */
-    if (q->taken > q->released) {
-        if (p->ring[(q->taken - 1) % TB_XML_RING].info.last) {
-            pthread_mutex_unlock(&q->lock);
-            return 0;
-        }
-        q->released = q->taken;
-        pthread_cond_broadcast(&q->changed);
+    if (q->holding) {
+        if (p->view->info.last) return 0;
+        tb_handoff_release(&q->handoff);
     }
-    while (q->published == q->taken) pthread_cond_wait(&q->changed, &q->lock);
-    tb_xml_batch *b = &p->ring[q->taken % TB_XML_RING];
-    q->taken++;
-    pthread_mutex_unlock(&q->lock);
-    p->view = b;
-    if (info) *info = b->info;
+    p->view = &p->ring[tb_handoff_next(&q->handoff)];
+    q->holding = 1;
+    if (info) *info = p->view->info;
     return 1;
 }
 
 static void stop_pipeline(tb_xml_parser *p) {
     tb_xml_pipeline *q = p->pipeline;
     if (!q) return;
-    pthread_mutex_lock(&q->lock);
-    q->cancelled = 1;
-    pthread_cond_broadcast(&q->changed);
-    pthread_mutex_unlock(&q->lock);
+    tb_handoff_cancel(&q->handoff);
     pthread_join(q->thread, NULL);
-    pthread_cond_destroy(&q->changed);
-    pthread_mutex_destroy(&q->lock);
+    tb_handoff_destroy(&q->handoff);
     free(q);
     p->pipeline = NULL;
     p->view = p->out;

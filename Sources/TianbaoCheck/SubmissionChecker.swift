@@ -110,9 +110,7 @@ public struct SubmissionChecker: Sendable {
     /// The same checker reading each file on one thread (no reading ahead), for callers that
     /// already check several files at once on all cores, where more threads only add work.
     public var readingOneThreadPerFile: SubmissionChecker {
-        var oneThread = limits
-        oneThread.readAheadBytes = .max
-        return SubmissionChecker(plan: plan, key: key, round: round, limits: oneThread)
+        SubmissionChecker(plan: plan, key: key, round: round, limits: limits.readingOnOneThread)
     }
 
     /// Checks one file. Never throws: whatever is wrong becomes a problem.

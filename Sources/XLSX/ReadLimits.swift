@@ -27,6 +27,14 @@ public struct ReadLimits: Sendable, Equatable {
     /// how files are read.
     public var readAheadBytes: Int64 = 1 << 20
 
+    /// These limits with no part read ahead: for callers that already read several files at
+    /// once on every core, where more threads only add work.
+    public var readingOnOneThread: ReadLimits {
+        var limits = self
+        limits.readAheadBytes = .max
+        return limits
+    }
+
     public init() {}
 
     /// The defaults.

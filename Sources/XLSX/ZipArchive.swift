@@ -168,10 +168,11 @@ final class ZipArchive {
             throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1(疑似压缩炸弹)", part: entry.name),
                             file: file)
         }
-        let opened: OpaquePointer? = withLock { zip_fopen_index(handle, entry.index, 0) }
-        guard let opened else {
-            throw XLSXError(.unreadablePart(part: entry.name, detail: withLock { lastError() }), file: file)
+        let (opened, failure) = withLock { () -> (OpaquePointer?, String) in
+            let opened = zip_fopen_index(handle, entry.index, 0)
+            return (opened, opened == nil ? lastError() : "")
         }
+        guard let opened else { throw XLSXError(.unreadablePart(part: entry.name, detail: failure), file: file) }
         return opened
     }
 

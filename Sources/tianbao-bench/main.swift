@@ -41,9 +41,7 @@ struct Checksum {
 /// Reads every workbook of a folder on all cores (as merge does), for the M1 time split.
 func readFolder(_ dir: String) throws {
     // Every core reads a file, so no file is read ahead on more threads (as in merge).
-    var readLimits = ReadLimits.standard
-    readLimits.readAheadBytes = .max
-    let limits = readLimits
+    let limits = ReadLimits.standard.readingOnOneThread
     let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".xlsx") }.sorted()
     let lock = NSLock()
     nonisolated(unsafe) var total = Checksum()
@@ -63,8 +61,7 @@ func readFolder(_ dir: String) throws {
 }
 
 func read(_ path: String, readAhead: Bool = true) throws {
-    var limits = ReadLimits.standard
-    if !readAhead { limits.readAheadBytes = .max }
+    let limits = readAhead ? ReadLimits.standard : ReadLimits.standard.readingOnOneThread
     let wb = try Workbook(path: path, limits: limits)
     var sum = Checksum()
     for sheet in wb.sheets {

@@ -7,11 +7,7 @@ import XCTest
 /// the reader) must be invisible: the same cells, the same errors, no thread left behind, and
 /// cells that straddle a chunk boundary decoded exactly as cells that do not.
 final class ReadAheadTests: XCTestCase {
-    private static var oneThread: ReadLimits {
-        var limits = ReadLimits.standard
-        limits.readAheadBytes = .max
-        return limits
-    }
+    private static let oneThread = ReadLimits.standard.readingOnOneThread
 
     private static var alwaysAhead: ReadLimits {
         var limits = ReadLimits.standard
@@ -70,14 +66,10 @@ final class ReadAheadTests: XCTestCase {
         return Array(xml.utf8)
     }()
 
-    /// The events of `xml` in cell mode, fed `chunk` bytes at a time (the description the fuzz
-    /// target compares too).
-    private func events(_ xml: [UInt8], chunk: Int) throws -> [String] {
-        ReaderFuzzing.cellModeEvents(xml, chunk: chunk)
-    }
-
+    /// The cell events of the quirky sheet fed in chunks of many sizes (as the fuzz target
+    /// compares them) equal those of the sheet fed whole.
     func testCellsAcrossChunkBoundariesDecodeAsWhole() throws {
-        let whole = try events(Self.quirkySheet, chunk: Self.quirkySheet.count)
+        let whole = ReaderFuzzing.cellModeEvents(Self.quirkySheet, chunk: Self.quirkySheet.count)
         XCTAssertEqual(whole.filter { $0.hasPrefix("cell ") }.count, 15, whole.joined(separator: "\n"))
         XCTAssertFalse(whole.contains { $0.contains("(no NUL)") || $0.hasPrefix("error ") })
         XCTAssert(whole.contains("cell 1,9 s=0 r=∅ t=∅ v=«12» f=«A1» is=«» si=∅ flags=101000"),
@@ -88,7 +80,7 @@ final class ReadAheadTests: XCTestCase {
         XCTAssert(whole.contains("cell 1,8 s=0 r=∅ t=∅ v=«2» f=«A1*2» is=«» si=«0» flags=101110"))
         XCTAssert(whole.contains("cell 2,11 s=-1 r=∅ t=∅ v=«  7  » f=«» is=«» si=∅ flags=100000"))
         for chunk in [1, 2, 3, 5, 8, 13, 64, 100] {
-            XCTAssertEqual(try events(Self.quirkySheet, chunk: chunk), whole, "chunks of \(chunk) bytes")
+            XCTAssertEqual(ReaderFuzzing.cellModeEvents(Self.quirkySheet, chunk: chunk), whole, "chunks of \(chunk) bytes")
         }
     }
 
