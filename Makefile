@@ -4,16 +4,22 @@
 #   make test   installs missing system packages, builds and runs every test
 
 SWIFT ?= swift
-# Debian packages the build and the tests need: the C libraries and pkg-config, and LibreOffice
-# Calc, which the tests use as a real client (open, fill, save templates and outputs).
-# The tests also fill templates with openpyxl (from PyPI).
-APT_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libreoffice-calc unzip time
+# What building and running Tianbao needs: the C libraries and pkg-config. Nothing else: no
+# Python, no office suite (make demo installs only these).
+RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev
+# What the tests add: LibreOffice Calc as a real client (opens, recalculates and saves templates
+# and outputs), Debian's own Python with Debian's openpyxl (never pip into the system Python:
+# PEP 668), unzip, poppler-utils for rendering, and time.
+TEST_PACKAGES := libreoffice-calc python3 python3-openpyxl unzip time
+# The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
+# not whatever python3 comes first on PATH.
+TEST_PYTHON ?= /usr/bin/python3
 # make bench also needs a C compiler for its C peers, a Python venv for the Python ones, and
 # valgrind for instruction counts.
 BENCH_PACKAGES := gcc binutils python3-venv valgrind
 BIN := .build/debug/tianbao
 
-.PHONY: all deps build test demo clean fixtures embed-plan templates samples fuzz test-asan bench
+.PHONY: all deps test-deps build test demo clean fixtures embed-plan templates samples fuzz test-asan bench
 
 all: build
 
@@ -35,15 +41,17 @@ define install_missing
 endef
 
 deps:
-	$(call install_missing,$(APT_PACKAGES))
-	@python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl==3.1.5
+	$(call install_missing,$(RUNTIME_PACKAGES))
+
+test-deps: deps
+	$(call install_missing,$(TEST_PACKAGES))
 
 build: deps
 	$(SWIFT) build
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	TIANBAO_TEST_PYTHON=$(TEST_PYTHON) $(SWIFT) test --skip-build
 
 # The real pipeline on samples/ with the embedded default plan. The samples were signed with
 # the public demo key in keys/ (an office uses its own key: see README).
@@ -56,23 +64,27 @@ demo: build
 	@echo "输出在 $(DEMO_OUT)/:汇总-2021-06.xlsx(汇总表)、简报-2021-06.md / .html(简报)、反馈/(各单位反馈表)、report.json"
 
 # Regenerates samples/submissions/2021-06 from templates/2021-06 (needs openpyxl and LibreOffice).
-samples: build
-	python3 samples/make_samples.py
+samples: build test-deps
+	$(TEST_PYTHON) samples/make_samples.py
 
 # Regenerates the expected JSON of the reader's corpus tests with independent readers
-# (openpyxl, python-calamine). Needs network access to PyPI the first time.
-fixtures:
-	python3 -m pip install -q openpyxl==3.1.5 python-calamine==0.9.1
-	python3 Tests/XLSXTests/Fixtures/corpus/make_expected.py
+# (openpyxl, python-calamine), installed into a virtual environment of its own (.venv-fixtures/).
+# Needs network access to PyPI the first time.
+FIXTURES_VENV := .venv-fixtures
+fixtures: test-deps
+	$(call install_missing,python3-venv)
+	[ -x $(FIXTURES_VENV)/bin/python ] || $(TEST_PYTHON) -m venv $(FIXTURES_VENV)
+	$(FIXTURES_VENV)/bin/python -m pip install -q openpyxl==3.1.5 python-calamine==0.9.1
+	$(FIXTURES_VENV)/bin/python Tests/XLSXTests/Fixtures/corpus/make_expected.py
 
 # Fuzzes the reader with libFuzzer and AddressSanitizer for FUZZ_SECONDS, seeded with the
 # corpus. Inputs that crash are left in .build-fuzz/ as crash-*: copy each into
 # Tests/XLSXTests/Fixtures/fuzz-regressions/ (the tests replay them all).
 FUZZ_SECONDS ?= 600
-fuzz: deps
+fuzz: test-deps
 	cd fuzz && $(SWIFT) build -c debug --scratch-path ../.build-fuzz -Xswiftc -sanitize=fuzzer,address \
 	  -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address
-	python3 fuzz/make_seeds.py .build-fuzz/seeds
+	$(TEST_PYTHON) fuzz/make_seeds.py .build-fuzz/seeds
 	mkdir -p .build-fuzz/corpus
 	cd .build-fuzz && ./debug/XLSXFuzz -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -rss_limit_mb=2048 \
 	  -timeout=10 -print_final_stats=1 corpus seeds
@@ -88,16 +100,16 @@ bench: deps
 # The whole test suite under AddressSanitizer (its own build folder). Leak detection is off:
 # at exit LeakSanitizer reports objects XCTest and Foundation keep alive and some strings
 # libxlsxwriter 1.1.4 allocates internally, which would fail the run without being ours.
-test-asan: deps
+test-asan: test-deps
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
-	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
+	TIANBAO_TEST_PYTHON=$(TEST_PYTHON) ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
 
 clean:
 	rm -rf .build
 
 # Regenerates the embedded copy of the default plan from plans/default.yaml.
 embed-plan:
-	python3 scripts/embed_plan.py
+	$(TEST_PYTHON) scripts/embed_plan.py
 
 # Regenerates templates/2021-06 with the public demo key (a test fails when they are stale).
 templates: build

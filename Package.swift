@@ -29,12 +29,9 @@ let package = Package(
         // Allocator tuning for reading many parts on several threads (glibc's mallopt).
         .target(name: "CAllocator"),
 
-        // Reading and writing XLSX packages. The only Swift module that touches C.
-        // Exclusivity checks are off in this module's hot loops (they cost about 5 % of reading);
-        // the types here are not shared between threads.
-        .target(
-            name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Reading and writing XLSX packages. The only Swift module that touches C. No unsafe
+        // flags: the product is usable as a dependency.
+        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
 
         // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
         // is embedded.

@@ -628,7 +628,15 @@ static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *public_id,
     return NULL;
 }
 
-static void on_error(void *ctx, xmlErrorPtr error) {
+/* libxml2 2.12 made the structured-error callback take a const error (xmlStructuredErrorFunc);
+ * earlier versions pass a mutable xmlErrorPtr. The signature follows the headers compiled against. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *tb_error_ptr;
+#else
+typedef xmlErrorPtr tb_error_ptr;
+#endif
+
+static void on_error(void *ctx, tb_error_ptr error) {
     tb_xml_parser *p = (tb_xml_parser *)ctx;
     if (!error || error->level < XML_ERR_ERROR) return;
     fail(p, TB_XML_ERR_SYNTAX, error->message, error->line);

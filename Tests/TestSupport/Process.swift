@@ -26,6 +26,14 @@ public func runProcess(_ executable: String, _ arguments: [String], timeout: Tim
     return (process.terminationStatus, output)
 }
 
+/// The Python the tests run openpyxl with: `$TIANBAO_TEST_PYTHON` when set, else the system's
+/// own `/usr/bin/python3` (Debian's `python3-openpyxl`, which `make test` installs), else
+/// whatever `python3` is first on PATH. Never a pip install into the system Python (PEP 668).
+public let testPython: String = {
+    if let chosen = ProcessInfo.processInfo.environment["TIANBAO_TEST_PYTHON"], !chosen.isEmpty { return chosen }
+    return FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+}()
+
 /// A new, empty scratch folder.
 public func temporaryDirectory(_ name: String) -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("tianbao-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))")

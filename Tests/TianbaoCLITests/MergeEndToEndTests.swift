@@ -266,7 +266,7 @@ func runCommand(_ executable: String, _ arguments: [String]) throws -> (Int32, S
 
 /// Runs a Python script and returns its standard output (fails the test on error).
 func runPython(_ script: String, _ arguments: [String]) throws -> String {
-    let (status, out) = try runCommand("python3", ["-c", script] + arguments)
+    let (status, out) = try runCommand(testPython, ["-c", script] + arguments)
     XCTAssertEqual(status, 0, out)
     return out
 }

@@ -206,7 +206,7 @@ final class TemplateRoundTripTests: XCTestCase {
             li["A4"] = "王明"; li["D4"] = "13800000000"
             wb.save(sys.argv[2])
             """
-        let (status, log) = try runProcess("python3", ["-c", script, source, filled])
+        let (status, log) = try runProcess(testPython, ["-c", script, source, filled])
         XCTAssertEqual(status, 0, log)
 
         let out = temporaryDirectory("lo-saved")
