@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries, seen only by the XLSX module.
@@ -33,35 +34,39 @@ let package = Package(
         // flags: the product is usable as a dependency.
         .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
 
+        // What every Tianbao module may use: digests (swift-crypto).
+        .target(name: "TianbaoSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
         // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
         // is embedded.
-        .target(name: "TianbaoPlan", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "TianbaoPlan", dependencies: ["XLSX", .product(name: "Yams", package: "Yams")]),
 
         // Per-unit templates written with the XLSX writer, and their signatures.
-        .target(name: "TianbaoTemplates", dependencies: ["TianbaoPlan", "XLSX"]),
+        .target(name: "TianbaoTemplates", dependencies: ["TianbaoPlan", "TianbaoSupport", "XLSX"]),
 
         // Checking returned files against the plan.
-        .target(name: "TianbaoCheck", dependencies: ["TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+        .target(name: "TianbaoCheck", dependencies: ["TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"]),
 
         // Merging a round: the consolidated workbook, briefing, feedback and report.
-        .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+        .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"]),
 
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge",
+                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),
-        // The benchmark driver (bench/): the reader and writer APIs without the CLI around them.
-        .executableTarget(name: "tianbao-bench", dependencies: ["XLSX"]),
 
         // Helpers shared by the test targets (running LibreOffice and Python, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TianbaoCLI"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX", "TestSupport"]),
+            name: "TianbaoCLITests", dependencies: [
+                "TianbaoCLI", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["HelpSnapshots"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
         .testTarget(
@@ -69,5 +74,6 @@ let package = Package(
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
         .testTarget(
             name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX", "TestSupport"]),
+        .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
     ]
 )

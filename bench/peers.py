@@ -3,6 +3,7 @@
 
   peers.py make-r1 OUT ROWS                 R1: the workload, written by python xlsxwriter
   peers.py read-calamine FILE               python-calamine, every sheet
+  peers.py calamine-to-python FILE          python-calamine's to_python() of every sheet (C: cat)
   peers.py read-openpyxl FILE               openpyxl read-only, every sheet
   peers.py read-pandas FILE                 pandas.read_excel (calamine engine), every sheet
   peers.py write-xlsxwriter OUT ROWS        W1: the R1 content written by python xlsxwriter
@@ -81,6 +82,16 @@ def read_calamine(path):
     print(s)
 
 
+def calamine_to_python(path):
+    """What a user of python-calamine runs to get a sheet's values: to_python() per sheet."""
+    from python_calamine import CalamineWorkbook
+    wb = CalamineWorkbook.from_path(path)
+    rows = 0
+    for name in wb.sheet_names:
+        rows += len(wb.get_sheet_by_name(name).to_python())
+    print(f"rows={rows}")
+
+
 def read_openpyxl(path):
     import openpyxl
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -127,6 +138,8 @@ def main():
         write_r1(sys.argv[2], int(sys.argv[3]))
     elif cmd == "read-calamine":
         read_calamine(sys.argv[2])
+    elif cmd == "calamine-to-python":
+        calamine_to_python(sys.argv[2])
     elif cmd == "read-openpyxl":
         read_openpyxl(sys.argv[2])
     elif cmd == "read-pandas":

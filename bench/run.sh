@@ -10,6 +10,10 @@
 #   F   the floor: inflate R1's sheet and shared strings with zlib, one bare libxml2 SAX2 pass
 #   W1  the R1 content written by Tianbao's writer, by C calling libxlsxwriter, by python xlsxwriter
 #       (and, for the time split, reading only and reading plus checking)
+#   C   R1 converted by `tianbao cat` (tsv, json, csv, written to a file) against python-calamine's
+#       to_python() of the same sheets
+#   H   SHA-256 of every M1 file (as merge hashes them for report.json): swift-crypto, the
+#       hand-written SHA-256 Tianbao used before, and sha256sum
 #   M1  M1_FILES submissions of a 3,000-unit plan (60 ledger rows each), merged by tianbao merge
 #       (all checks on) and by a pandas script (read_excel with calamine, concat, to_excel)
 set -euo pipefail
@@ -27,11 +31,11 @@ bench/.venv/bin/python -c "import python_calamine, openpyxl, pandas, xlsxwriter"
   || bench/.venv/bin/pip install -q python-calamine openpyxl pandas xlsxwriter
 PY=bench/.venv/bin/python
 swift build -c release --product tianbao >&2
-swift build -c release --product tianbao-bench >&2
+swift build -c release --package-path bench --product tianbao-bench >&2
 gcc -O2 -o $W/floor bench/c/floor.c $(pkg-config --cflags --libs libzip libxml-2.0)
 gcc -O2 -o $W/lxw_write bench/c/lxw_write.c $(pkg-config --cflags --libs xlsxwriter)
 TB=.build/release/tianbao
-TBB=.build/release/tianbao-bench
+TBB=bench/.build/release/tianbao-bench
 
 echo "== making workloads" >&2
 [ -f $W/r1.xlsx ] || $PY bench/peers.py make-r1 $W/r1.xlsx $ROWS
@@ -65,8 +69,15 @@ for run in $(seq "$SMALL_RUNS"); do
   measure W1:tianbao $TBB write $W/w1-tianbao.xlsx $ROWS
   measure W1:libxlsxwriter $W/lxw_write $W/w1-lxw.xlsx $ROWS
   measure W1:xlsxwriter $PY bench/peers.py write-xlsxwriter $W/w1-py.xlsx $ROWS
+  measure C:tianbao-tsv $TB cat $W/r1.xlsx --format tsv
+  measure C:tianbao-json $TB cat $W/r1.xlsx --format json
+  measure C:tianbao-csv $TB cat $W/r1.xlsx --format csv
+  measure C:calamine-to_python $PY bench/peers.py calamine-to-python $W/r1.xlsx
 done
 for run in $(seq "$RUNS"); do
+  measure H:swift-crypto $TBB hash $W/m1-$M1_FILES
+  measure H:hand-written $TBB hash-before $W/m1-$M1_FILES
+  measure H:sha256sum sh -c "sha256sum $W/m1-$M1_FILES/* | wc -l"
   rm -rf $W/m1-out
   measure M1:tianbao-300 $TB merge $W/m1-300 --round 2021-06 --out $W/m1-out300 --plan $W/m1.yaml --key keys/demo-signing.key
   measure M1:read-only $TBB read-folder $W/m1-$M1_FILES

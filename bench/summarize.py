@@ -29,6 +29,10 @@ for p in ("R1:tianbao", "R1:tianbao-1-thread", "R1:calamine", "R1:openpyxl", "R1
     row("R1 read", p, "R1:tianbao", cells)
 for p in ("W1:tianbao", "W1:libxlsxwriter", "W1:xlsxwriter"):
     row("W1 write", p, "W1:tianbao", cells)
+for p in ("C:tianbao-tsv", "C:tianbao-json", "C:tianbao-csv", "C:calamine-to_python"):
+    row("C cat", p, "C:tianbao-tsv", cells)
+for p in ("H:swift-crypto", "H:hand-written", "H:sha256sum"):
+    row("H hash M1 files", p, "H:swift-crypto")
 for p in ("M1:tianbao", "M1:tianbao-300", "M1:pandas", "M1:read-only", "M1:read+check"):
     row("M1 merge", p, "M1:tianbao", files * 60 * 19)
 out.append("")
@@ -50,17 +54,24 @@ targets = [
     ("R1: Tianbao ≤ 0.5 × python-calamine (wall)", ratio("R1:tianbao", "R1:calamine"), 0.5),
     ("R1: Tianbao ≤ 1.5 × the floor F (wall)", ratio("R1:tianbao", "F:floor"), 1.5),
     ("W1: Tianbao ≤ 1.2 × direct libxlsxwriter (wall)", ratio("W1:tianbao", "W1:libxlsxwriter"), 1.2),
+    ("C: `cat --format tsv` ≤ 0.5 × calamine's to_python() (wall)", ratio("C:tianbao-tsv", "C:calamine-to_python"), 0.5),
+    ("C: `cat --format json` ≤ 0.7 × calamine's to_python() (wall)", ratio("C:tianbao-json", "C:calamine-to_python"), 0.7),
     ("M1: Tianbao ≤ 0.15 × the pandas script (wall)", ratio("M1:tianbao", "M1:pandas"), 0.15),
     ("M1: peak RSS ≤ 0.25 × the pandas script's", ratio("M1:tianbao", "M1:pandas", "rss"), 0.25),
     ("M1: memory growth 300 → %d files < 2 ×" % files, ratio("M1:tianbao", "M1:tianbao-300", "rss"), 2.0),
 ]
 print()
-print("## Against the targets of issue #6")
+print("## Against the targets (issues #6 and #11)")
 print()
 print("| target | this run | met |")
 print("| --- | --- | --- |")
 for name, value, bound in targets:
     print(f"| {name} | {value:.2f} × | {'yes' if value <= bound else '**no**'} |")
+if "H:swift-crypto" in med and "H:hand-written" in med:
+    print()
+    print(f"Hashing the {files} M1 files: swift-crypto {med['H:swift-crypto']['wall']:.2f} s, the hand-written SHA-256 "
+          f"used before {med['H:hand-written']['wall']:.2f} s ({ratio('H:swift-crypto', 'H:hand-written'):.2f} ×), "
+          f"sha256sum {med['H:sha256sum']['wall']:.2f} s.")
 if "R1:tianbao-1-thread" in med:
     print()
     print(f"R1 on one thread (no reading ahead): {ratio('R1:tianbao-1-thread', 'F:floor'):.2f} × the floor's wall time, "

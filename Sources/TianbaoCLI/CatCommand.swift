@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import XLSX
 
-/// `tianbao cat FILE [--sheet NAME] [--format json|tsv]`: prints a workbook's cells (SPEC §6).
+/// `tianbao cat FILE [--sheet NAME] [--format json|tsv|csv] [--bom]`: prints a workbook's cells
+/// (SPEC §6), or converts one sheet to CSV.
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
-        abstract: "读取任意 .xlsx/.xlsm 并输出其单元格(JSON 或 TSV)。")
+        abstract: "读取任意 .xlsx/.xlsm 并输出其单元格(JSON、TSV 或 CSV)。")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, tsv }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, tsv, csv }
 
     @Argument(help: "要读取的工作簿文件。")
     var file: String
@@ -16,8 +17,11 @@ struct CatCommand: ParsableCommand {
     @Option(help: "只输出这个工作表。")
     var sheet: String?
 
-    @Option(help: "输出格式:json 或 tsv。")
+    @Option(help: "输出格式:json、tsv 或 csv(CSV 只输出一个工作表:--sheet 指定的,否则第一个)。")
     var format: Format = .json
+
+    @Flag(help: "CSV 以 UTF-8 字节序标记(BOM)开头,Excel 打开时才能正确显示中文。")
+    var bom = false
 
     func run() throws {
         let output = StandardOutput()
@@ -33,6 +37,11 @@ struct CatCommand: ParsableCommand {
             switch format {
             case .json: try CatRenderer.json(workbook, sheets: sheets, to: output)
             case .tsv: try CatRenderer.tsv(workbook, sheets: sheets, to: output)
+            case .csv:
+                if sheet == nil && workbook.sheets.count > 1 {
+                    printError("注意:工作簿有 \(workbook.sheets.count) 个工作表,CSV 只输出第一个“\(sheets[0].name)”;用 --sheet 选择其他工作表。")
+                }
+                if let first = sheets.first { try CatRenderer.csv(workbook, sheet: first, bom: bom, to: output) }
             }
             output.flush()
         } catch let error as XLSXError {
@@ -47,8 +56,8 @@ struct CatCommand: ParsableCommand {
 final class StandardOutput: TextSink, @unchecked Sendable {
     private var buffer: [UInt8] = []
 
-    func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+    func write(bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }
     }
 

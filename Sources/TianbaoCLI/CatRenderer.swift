@@ -1,25 +1,43 @@
 import Foundation
+import TianbaoSupport
 import TianbaoMerge
 import XLSX
 
-/// Where rendered text goes (standard output, or a string in tests).
+/// Where rendered output goes (standard output, or memory in tests).
 public protocol TextSink: AnyObject {
-    func write(_ text: String)
+    /// Appends UTF-8 bytes.
+    func write(bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension TextSink {
+    /// Appends text.
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(bytes: $0) }
+    }
+
+    func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write(bytes: $0) }
+    }
 }
 
 /// Collects rendered text in memory.
 public final class StringSink: TextSink {
-    public private(set) var text = ""
+    private var bytes: [UInt8] = []
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
     public init() {}
-    public func write(_ text: String) { self.text += text }
+    public func write(bytes: UnsafeBufferPointer<UInt8>) { self.bytes.append(contentsOf: bytes) }
 }
 
-/// Renders workbooks for `tianbao cat` in the shapes SPEC section 6 fixes.
+/// Renders workbooks for `tianbao cat` in the shapes SPEC section 6 fixes, and as TSV and CSV.
+/// Cells are rendered straight into UTF-8 byte buffers (no String per cell), so rendering costs
+/// little next to reading.
 public enum CatRenderer {
     /// `{"sheets":[{"name","state","merged","cells":[{"ref","t","v","f"}]}]}`. Sheets that are
     /// not worksheets (chartsheets, dialog and macro sheets) carry an extra `"kind"` key and no
-    /// cells. Cells of a sheet are streamed; only that sheet's output is held in memory, so
-    /// that `merged` (which the file stores after the cells) can come first.
+    /// cells. Cells of a sheet are streamed; only that sheet's output is held (in memory, then
+    /// in a temporary file), so that `merged` (which the file stores after the cells) can come
+    /// first.
     public static func json(_ workbook: Workbook, sheets: [SheetInfo], to out: TextSink) throws {
         out.write("{\"sheets\":[")
         for (n, sheet) in sheets.enumerated() {
@@ -27,16 +45,17 @@ public enum CatRenderer {
             let reader = try workbook.rows(of: sheet)
             let cells = SpillBuffer()
             var first = true
-            var chunk = ""
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(1 << 17)
             while let row = try reader.next() {
                 for cell in row.cells {
-                    if !first { chunk += "," }
+                    if !first { chunk.append(UInt8(ascii: ",")) }
                     first = false
-                    appendCell(cell, to: &chunk)
+                    appendJSONCell(cell, to: &chunk)
                 }
-                if chunk.utf8.count >= 1 << 16 {
+                if chunk.count >= 1 << 16 {
                     try cells.append(chunk)
-                    chunk = ""
+                    chunk.removeAll(keepingCapacity: true)
                 }
             }
             try cells.append(chunk)
@@ -44,26 +63,42 @@ public enum CatRenderer {
             if sheet.kind != .worksheet { head += ",\"kind\":\"" + sheet.kind.rawValue + "\"" }
             head += ",\"merged\":[" + reader.mergedRanges.map(JSONWriter.quote).joined(separator: ",") + "]"
             out.write(head + ",\"cells\":[")
-            try cells.drain { out.write($0) }
+            try cells.drain(into: out)
             out.write("]}")
         }
         out.write("]}\n")
     }
 
-    static func appendCell(_ cell: Cell, to s: inout String) {
-        s += "{\"ref\":\"" + cell.reference.description + "\""
+    static func appendJSONCell(_ cell: Cell, to s: inout [UInt8]) {
+        s.append(contentsOf: #"{"ref":""#.utf8)
+        ByteText.appendReference(cell.reference, to: &s)
+        s.append(UInt8(ascii: "\""))
         if let value = cell.value {
             switch value {
-            case .string(let text): s += ",\"t\":\"s\",\"v\":" + JSONWriter.quote(text)
-            case .number(let n): s += ",\"t\":\"n\",\"v\":" + NumberText.format(n)
-            case .bool(let b): s += ",\"t\":\"b\",\"v\":" + (b ? "true" : "false")
-            case .date(let d, _): s += ",\"t\":\"d\",\"v\":\"" + d.iso8601 + "\""
-            case .error(let e): s += ",\"t\":\"e\",\"v\":" + JSONWriter.quote(e)
+            case .string(let text):
+                s.append(contentsOf: #","t":"s","v":"#.utf8)
+                ByteText.appendJSONString(text, to: &s)
+            case .number(let n):
+                s.append(contentsOf: #","t":"n","v":"#.utf8)
+                ByteText.appendNumber(n, to: &s)
+            case .bool(let b):
+                s.append(contentsOf: #","t":"b","v":"#.utf8)
+                s.append(contentsOf: (b ? "true" : "false").utf8)
+            case .date(let d, _):
+                s.append(contentsOf: #","t":"d","v":""#.utf8)
+                d.appendISO8601(to: &s)
+                s.append(UInt8(ascii: "\""))
+            case .error(let e):
+                s.append(contentsOf: #","t":"e","v":"#.utf8)
+                ByteText.appendJSONString(e, to: &s)
             }
         }
         // A formula without a cached value has neither "t" nor "v": its type is unknown.
-        if let f = cell.formula { s += ",\"f\":" + JSONWriter.quote(f) }
-        s += "}"
+        if let f = cell.formula {
+            s.append(contentsOf: #","f":"#.utf8)
+            ByteText.appendJSONString(f, to: &s)
+        }
+        s.append(UInt8(ascii: "}"))
     }
 
     /// A grid per sheet: a header line of column letters, then one line per non-empty row
@@ -78,59 +113,236 @@ public enum CatRenderer {
                 out.write("# 工作表: " + sheet.name + "\n")
             }
             let reader = try workbook.rows(of: sheet)
-            var rows: [Row] = []
+            let body = SpillBuffer()
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(1 << 17)
             var width = 0
             while let row = try reader.next() {
                 width = max(width, row.cells.last?.reference.column ?? 0)
-                rows.append(row)
-            }
-            guard width > 0 else { continue }
-            var header = ""
-            for c in 1...width { header += "\t" + CellReference.columnName(c) }
-            out.write(header + "\n")
-            for row in rows {
-                var line = String(row.index)
+                ByteText.appendInteger(row.index, to: &chunk)
                 var column = 0
                 for cell in row.cells {
                     while column < cell.reference.column {
-                        line += "\t"
+                        chunk.append(UInt8(ascii: "\t"))
                         column += 1
                     }
-                    line += escapeTSV(cell.value?.text ?? "")
+                    if let value = cell.value { ByteText.appendValue(value, escape: .tsv, to: &chunk) }
                 }
-                out.write(line + "\n")
+                chunk.append(UInt8(ascii: "\n"))
+                if chunk.count >= 1 << 16 {
+                    try body.append(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
             }
+            try body.append(chunk)
+            guard width > 0 else { continue }
+            var header: [UInt8] = []
+            for c in 1...width {
+                header.append(UInt8(ascii: "\t"))
+                header.append(contentsOf: CellReference.columnName(c).utf8)
+            }
+            header.append(UInt8(ascii: "\n"))
+            out.write(header)
+            try body.drain(into: out)
         }
     }
 
-    static func escapeTSV(_ s: String) -> String {
-        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\\" || $0 == "\r\n" })
-        else { return s }
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\\": out += "\\\\"
-            default: out.unicodeScalars.append(ch)
+    /// One sheet as CSV (RFC 4180): every row from 1 to the last non-empty one, every record
+    /// with as many fields as the widest row (from column A), fields with a comma, a double
+    /// quote or a line break quoted (quotes doubled), lines ended by CRLF. Values as in TSV.
+    /// `bom`: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 CSV.
+    public static func csv(_ workbook: Workbook, sheet: SheetInfo, bom: Bool, to out: TextSink) throws {
+        if bom { out.write([0xEF, 0xBB, 0xBF]) }
+        let reader = try workbook.rows(of: sheet)
+        let body = SpillBuffer()
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 17)
+        // Rows are padded to the widest one, known only at the end: each row's field count and
+        // byte length are kept (two integers a row) and the commas added while draining.
+        var rows: [(index: Int, columns: Int, bytes: Int)] = []
+        var width = 0
+        while let row = try reader.next() {
+            let start = chunk.count
+            var column = 1
+            for cell in row.cells {
+                while column < cell.reference.column {
+                    chunk.append(UInt8(ascii: ","))
+                    column += 1
+                }
+                if let value = cell.value { ByteText.appendValue(value, escape: .csv, to: &chunk) }
+            }
+            let columns = row.cells.last?.reference.column ?? 0
+            width = max(width, columns)
+            rows.append((row.index, columns, chunk.count - start))
+            if chunk.count >= 1 << 16 {
+                try body.append(chunk)
+                chunk.removeAll(keepingCapacity: true)
             }
         }
-        return out
+        try body.append(chunk)
+        guard width > 0 else { return }
+        let commas = [UInt8](repeating: UInt8(ascii: ","), count: width)
+        let crlf: [UInt8] = [13, 10]
+        var line = 1
+        var next = 0
+        try body.drainBytes { bytes in
+            var bytes = bytes[...]
+            while next < rows.count {
+                let row = rows[next]
+                while line < row.index {  // rows with no cells: empty fields
+                    out.write(Array(commas.dropFirst()))
+                    out.write(crlf)
+                    line += 1
+                }
+                guard bytes.count >= row.bytes else { return bytes.count }  // wait for the rest
+                bytes.withUnsafeBufferPointer { whole in
+                    out.write(bytes: UnsafeBufferPointer(rebasing: whole[0..<row.bytes]))
+                }
+                bytes = bytes.dropFirst(row.bytes)
+                out.write(Array(commas.prefix(width - max(row.columns, 1))))
+                out.write(crlf)
+                line += 1
+                next += 1
+            }
+            return bytes.count
+        }
     }
 }
 
-/// Text held in memory up to a bound, then in a temporary file, so that rendering a huge sheet
-/// whose merged ranges come after its cells never holds the whole sheet in memory.
+/// Appending values to UTF-8 byte buffers: the renderers' one place for escaping and numbers.
+enum ByteText {
+    enum Escape { case tsv, csv }
+
+    /// A value as text (as `CellValue.text`), escaped for TSV or quoted for CSV.
+    static func appendValue(_ value: CellValue, escape: Escape, to s: inout [UInt8]) {
+        switch value {
+        case .string(let text): appendText(text, escape: escape, to: &s)
+        case .number(let n): appendNumber(n, to: &s)
+        case .bool(let b): s.append(contentsOf: (b ? "TRUE" : "FALSE").utf8)
+        case .date(let d, _): d.appendISO8601(to: &s)
+        case .error(let e): appendText(e, escape: escape, to: &s)
+        }
+    }
+
+    static func appendText(_ text: String, escape: Escape, to s: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            switch escape {
+            case .tsv:
+                var plain = true
+                for b in bytes where b == 9 || b == 10 || b == 13 || b == 92 { plain = false; break }
+                if plain { s.append(contentsOf: bytes); return }
+                for b in bytes {
+                    switch b {
+                    case 9: s.append(contentsOf: [92, UInt8(ascii: "t")])
+                    case 10: s.append(contentsOf: [92, UInt8(ascii: "n")])
+                    case 13: s.append(contentsOf: [92, UInt8(ascii: "r")])
+                    case 92: s.append(contentsOf: [92, 92])
+                    default: s.append(b)
+                    }
+                }
+            case .csv:
+                var plain = true
+                for b in bytes where b == 44 || b == 34 || b == 10 || b == 13 { plain = false; break }
+                if plain { s.append(contentsOf: bytes); return }
+                s.append(34)
+                for b in bytes {
+                    if b == 34 { s.append(34) }
+                    s.append(b)
+                }
+                s.append(34)
+            }
+        }
+    }
+
+    /// A JSON string literal (as `JSONWriter.quote`).
+    static func appendJSONString(_ text: String, to s: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            s.append(34)
+            var plain = true
+            for b in bytes where b < 0x20 || b == 34 || b == 92 { plain = false; break }
+            if plain {
+                s.append(contentsOf: bytes)
+            } else {
+                let hex = Array("0123456789abcdef".utf8)
+                for b in bytes {
+                    switch b {
+                    case 34: s.append(contentsOf: [92, 34])
+                    case 92: s.append(contentsOf: [92, 92])
+                    case 10: s.append(contentsOf: [92, UInt8(ascii: "n")])
+                    case 13: s.append(contentsOf: [92, UInt8(ascii: "r")])
+                    case 9: s.append(contentsOf: [92, UInt8(ascii: "t")])
+                    case 8: s.append(contentsOf: [92, UInt8(ascii: "b")])
+                    case 12: s.append(contentsOf: [92, UInt8(ascii: "f")])
+                    case 0..<0x20:
+                        s.append(contentsOf: Array("\\u00".utf8))
+                        s.append(hex[Int(b >> 4)])
+                        s.append(hex[Int(b & 0x0F)])
+                    default: s.append(b)
+                    }
+                }
+            }
+            s.append(34)
+        }
+    }
+
+    /// A number as `NumberText.format` writes it; whole numbers without a String.
+    static func appendNumber(_ n: Double, to s: inout [UInt8]) {
+        if n == n.rounded(), abs(n) < 1e15 {
+            appendInteger(Int(n), to: &s)
+        } else {
+            s.append(contentsOf: NumberText.format(n).utf8)
+        }
+    }
+
+    static func appendInteger(_ value: Int, to s: inout [UInt8]) {
+        if value < 0 { s.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        if v < 10 { s.append(48 + UInt8(v)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 {
+                d[count] = 48 + UInt8(v % 10)
+                v /= 10
+                count += 1
+            }
+            for i in stride(from: count - 1, through: 0, by: -1) { s.append(d[i]) }
+        }
+    }
+
+    /// `AB12`.
+    static func appendReference(_ r: CellReference, to s: inout [UInt8]) {
+        var letters: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        var n = r.column
+        var count = 0
+        withUnsafeMutableBytes(of: &letters) { l in
+            while n > 0 && count < 3 {
+                n -= 1
+                l[count] = UInt8(ascii: "A") + UInt8(n % 26)
+                n /= 26
+                count += 1
+            }
+            for i in stride(from: count - 1, through: 0, by: -1) { s.append(l[i]) }
+        }
+        appendInteger(r.row, to: &s)
+    }
+}
+
+/// Bytes held in memory up to a bound, then in an unlinked temporary file, so that rendering a
+/// huge sheet (whose merged ranges or width are known only at its end) never holds the whole
+/// sheet in memory.
 final class SpillBuffer {
-    private var memory = ""
+    private var memory: [UInt8] = []
     private var file: FileHandle?
-    private var path: String?
     static let memoryLimit = 8 << 20
 
-    func append(_ text: String) throws {
-        if file == nil && memory.utf8.count + text.utf8.count <= Self.memoryLimit {
-            memory += text
+    func append(_ bytes: [UInt8]) throws {
+        if file == nil && memory.count + bytes.count <= Self.memoryLimit {
+            memory.append(contentsOf: bytes)
             return
         }
         if file == nil {
@@ -139,40 +351,37 @@ final class SpillBuffer {
                   let h = FileHandle(forUpdatingAtPath: p) else { throw CocoaError(.fileWriteUnknown) }
             unlink(p)  // gone from the folder; the open handle keeps the data until closed
             file = h
-            path = p
-            h.write(Data(memory.utf8))
-            memory = ""
+            try h.write(contentsOf: memory)
+            memory = []
         }
-        file!.write(Data(text.utf8))
+        try file!.write(contentsOf: bytes)
     }
 
-    /// Hands the text back in pieces, in order.
-    func drain(_ body: (String) -> Void) throws {
+    /// Writes everything held to `out`, in order.
+    func drain(into out: TextSink) throws {
+        try drainBytes { bytes in
+            out.write(bytes)
+            return 0
+        }
+    }
+
+    /// Hands the bytes back in pieces, in order; `body` returns how many bytes at the end of
+    /// the piece it did not use, which come again at the start of the next piece.
+    func drainBytes(_ body: ([UInt8]) throws -> Int) throws {
         if let file {
             try file.seek(toOffset: 0)
             var pending: [UInt8] = []
             while let data = try file.read(upToCount: 1 << 20), !data.isEmpty {
                 pending += data
-                // Hand back only whole UTF-8 characters; a split one waits for its next bytes.
-                var cut = pending.count
-                var back = 0
-                while back < 4, cut > 0, pending[cut - 1] & 0xC0 == 0x80 { cut -= 1; back += 1 }
-                if cut > 0, pending[cut - 1] >= 0xC0 {
-                    let lead = pending[cut - 1]
-                    let need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-                    cut = back + 1 >= need ? pending.count : cut - 1
-                } else {
-                    cut = pending.count
-                }
-                body(String(decoding: pending[..<cut], as: UTF8.self))
-                pending.removeFirst(cut)
+                let left = try body(pending)
+                pending.removeFirst(pending.count - left)
             }
-            if !pending.isEmpty { body(String(decoding: pending, as: UTF8.self)) }
+            if !pending.isEmpty { _ = try body(pending) }
             try? file.close()
             self.file = nil
         } else {
-            body(memory)
-            memory = ""
+            _ = try body(memory)
+            memory = []
         }
     }
 }

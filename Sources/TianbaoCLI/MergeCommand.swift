@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TianbaoSupport
 import TianbaoCheck
 import TianbaoMerge
 import TianbaoPlan

@@ -1,5 +1,6 @@
 import Foundation
 import TianbaoPlan
+import TianbaoSupport
 import TianbaoTemplates
 import XLSX
 
@@ -116,7 +117,7 @@ public struct SubmissionChecker: Sendable {
     /// Checks one file. Never throws: whatever is wrong becomes a problem.
     public func check(path: String, name: String? = nil) -> Submission {
         let file = name ?? (path as NSString).lastPathComponent
-        var s = Submission(file: file, path: path, sha256: SHA256.hexOfFile(path) ?? "")
+        var s = Submission(file: file, path: path, sha256: Digest.sha256Hex(ofFile: path) ?? "")
         let workbook: Workbook
         do {
             workbook = try Workbook(path: path, limits: limits)
@@ -574,12 +575,7 @@ public struct SubmissionChecker: Sendable {
             default: return nil
             }
         }
-        // Days since 1970-01-01 (proleptic Gregorian).
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        let days = Int(CivilCalendar.unixDays(year: y, month: mo, day: d))
         return Date(timeIntervalSince1970: TimeInterval(days * 86400 + h * 3600 + mi * 60 + s - offset))
     }
 

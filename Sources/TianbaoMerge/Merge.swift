@@ -93,18 +93,19 @@ public struct RoundResult: Sendable {
 
     /// The day a file was saved, in China Standard Time (UTC+8).
     public static func chinaDay(_ date: Date) -> Day {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return Day(year: c.year!, month: c.month!, day: c.day!)
+        let t = china(date)
+        return Day(year: t.year, month: t.month, day: t.day)
     }
 
     /// `2021-06-14 10:30` in China Standard Time.
     public static func chinaTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        let t = china(date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.hour, t.minute)
+    }
+
+    private static func china(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        CivilCalendar.local(unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)),
+                            offsetSeconds: CivilCalendar.chinaOffsetSeconds)
     }
 }
 

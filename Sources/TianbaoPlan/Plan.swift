@@ -1,4 +1,5 @@
 import Foundation
+import XLSX
 
 /// A calendar day (no time, no zone), as plans state dates.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -25,13 +26,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(year: y, month: m, day: d)
     }
 
-    public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    /// Days in a month of a year.
+    public static func daysIn(month: Int, year: Int) -> Int { CivilCalendar.daysIn(month: month, year: year) }
+
+    /// Days since 1970-01-01.
+    public var unixDays: Int64 { CivilCalendar.unixDays(year: year, month: month, day: day) }
 
     /// `2021-06-15`.
     public var description: String {

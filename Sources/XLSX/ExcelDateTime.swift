@@ -46,7 +46,7 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
         var days = totalMs / Self.msPerDay
         let msOfDay = totalMs % Self.msPerDay
         if !date1904 && days > 0 && days < 60 { days += 1 }
-        let (y, m, d) = Self.civil(fromUnixDays: days + (date1904 ? Self.epoch1904 : Self.epoch1900))
+        let (y, m, d) = CivilCalendar.date(fromUnixDays: days + (date1904 ? Self.epoch1904 : Self.epoch1900))
         self.init(kind: kind, year: y, month: m, day: d,
                   hour: Int(msOfDay / 3_600_000), minute: Int(msOfDay / 60_000 % 60),
                   second: Int(msOfDay / 1000 % 60), millisecond: Int(msOfDay % 1000))
@@ -56,7 +56,7 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     public func serial(date1904: Bool) -> Double {
         let ms = Double(((hour * 60 + minute) * 60 + second) * 1000 + millisecond) / Double(Self.msPerDay)
         if kind == .time { return ms }
-        var days = Self.unixDays(year: year, month: month, day: day) - (date1904 ? Self.epoch1904 : Self.epoch1900)
+        var days = CivilCalendar.unixDays(year: year, month: month, day: day) - (date1904 ? Self.epoch1904 : Self.epoch1900)
         if !date1904 && days > 0 && days <= 60 { days -= 1 }
         return Double(days) + ms
     }
@@ -86,7 +86,7 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
         var hasDate = false, hasTime = false
         if bytes.count >= 10, bytes[4] == UInt8(ascii: "-") {
             guard let y = number(4), expect("-"), let m = number(2), expect("-"), let d = number(2),
-                  (1...12).contains(m), (1...Self.daysIn(month: m, year: y)).contains(d) else { return nil }
+                  (1...12).contains(m), (1...CivilCalendar.daysIn(month: m, year: y)).contains(d) else { return nil }
             (value.year, value.month, value.day) = (y, m, d)
             hasDate = true
             if i < bytes.count { guard expect("T") || expect(" ") else { return nil } }
@@ -123,52 +123,43 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     /// ISO 8601 text: `2021-06-15`, `08:30:00`, `2021-06-15T08:30:00`; milliseconds are added
     /// (`08:30:00.250`) only when not zero.
     public var iso8601: String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        String(unsafeUninitializedCapacity: Self.maxISO8601Length) { writeISO8601(into: $0) }
+    }
+
+    /// Appends `iso8601`'s UTF-8 bytes (for renderers that write bytes, not strings).
+    public func appendISO8601(to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxISO8601Length) { buffer in
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeISO8601(into: buffer)]))
         }
-        let date = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-        var time = "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
-        if millisecond != 0 { time += "." + pad(millisecond, 3) }
-        switch kind {
-        case .date: return date
-        case .time: return time
-        case .dateTime: return date + "T" + time
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmm`, plus room for a year beyond four digits.
+    private static let maxISO8601Length = 32
+
+    /// Writes the ISO 8601 text into `buffer` (at least `maxISO8601Length` bytes); returns its length.
+    private func writeISO8601(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = 0
+        func put(_ value: Int, width: Int) {
+            var v = value < 0 ? 0 : value
+            var digits = 1
+            var scale = 10
+            while scale <= v { scale *= 10; digits += 1 }
+            for _ in digits..<max(width, digits) { buffer[n] = 48; n += 1 }
+            var k = n + digits - 1
+            while k >= n { buffer[k] = 48 + UInt8(v % 10); v /= 10; k -= 1 }
+            n += digits
         }
+        func put(_ byte: Character) { buffer[n] = byte.asciiValue!; n += 1 }
+        if kind != .time {
+            put(year, width: 4); put("-"); put(month, width: 2); put("-"); put(day, width: 2)
+            if kind == .dateTime { put("T") }
+        }
+        if kind != .date {
+            put(hour, width: 2); put(":"); put(minute, width: 2); put(":"); put(second, width: 2)
+            if millisecond != 0 { put("."); put(millisecond, width: 3) }
+        }
+        return n
     }
 
     public var description: String { iso8601 }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Proleptic Gregorian date from days since 1970-01-01 (H. Hinnant's civil_from_days).
-    static func civil(fromUnixDays z0: Int64) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d))
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (days_from_civil).
-    static func unixDays(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 }

@@ -5,15 +5,17 @@ import Foundation
 ///
 /// Rows and cells without `r` attributes take the next position after the previous one.
 /// Merged ranges are known once `next()` has returned nil.
+///
+/// Confined to one thread: its per-cell state skips exclusivity checks (see XMLEventStream).
 public final class WorksheetReader {
     private let workbook: Workbook
     private let xml: XMLEventStream?
     private let part: String
-    private var inSheetData = false
-    private var done = false
-    private var lastRow = 0
+    @exclusivity(unchecked) private var inSheetData = false
+    @exclusivity(unchecked) private var done = false
+    @exclusivity(unchecked) private var lastRow = 0
     /// Shared formulas by `si`: master text and the master cell.
-    private var sharedFormulas: [Int: (String, CellReference)] = [:]
+    @exclusivity(unchecked) private var sharedFormulas: [Int: (String, CellReference)] = [:]
     /// Merged ranges (`A1:C1`), complete after the last row.
     public private(set) var mergedRanges: [String] = []
     /// The workbook's tables, held here so the per-cell path does not go through the workbook.
@@ -21,7 +23,7 @@ public final class WorksheetReader {
     private let styles: CellStyles
     private let date1904: Bool
     /// Cells in the previous row, to size the next row's array once.
-    private var lastRowWidth = 0
+    @exclusivity(unchecked) private var lastRowWidth = 0
 
     static func empty(workbook: Workbook) -> WorksheetReader { WorksheetReader(workbook: workbook) }
 

@@ -3,6 +3,9 @@
 //                                 prints the checksum every peer prints
 //   tianbao-bench read-1 FILE     the same on one thread (no reading ahead)
 //   tianbao-bench write OUT ROWS  writes the R1 content with Tianbao's writer
+//   tianbao-bench hash DIR        SHA-256 of every file of a folder with swift-crypto (as merge)
+//   tianbao-bench hash-before DIR the same with the hand-written SHA-256 Tianbao used before
+import Crypto
 import Foundation
 import XLSX
 
@@ -106,6 +109,31 @@ func write(_ path: String, rows: Int) throws {
     try book.close()
 }
 
+/// Hashes every file of a folder on all cores, as merge does for report.json; prints a digest
+/// of the digests so that both implementations can be compared.
+func hashFolder(_ dir: String, before: Bool) throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    let lock = NSLock()
+    nonisolated(unsafe) var digests = [String](repeating: "", count: names.count)
+    DispatchQueue.concurrentPerform(iterations: names.count) { i in
+        let path = (dir as NSString).appendingPathComponent(names[i])
+        let hex: String
+        if before {
+            hex = HandWrittenSHA256.hexOfFile(path) ?? ""
+        } else {
+            var hasher = SHA256()
+            if let handle = FileHandle(forReadingAtPath: path) {
+                while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+                try? handle.close()
+            }
+            hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }
+        lock.lock(); digests[i] = hex; lock.unlock()
+    }
+    let all = SHA256.hash(data: Data(digests.joined(separator: "\n").utf8))
+    print("{\"files\":\(names.count),\"digest\":\"\(all.map { String(format: "%02x", $0) }.joined().prefix(16))\"}")
+}
+
 Allocator.keepFreedMemoryForReuse()  // as the tianbao executable does
 let args = CommandLine.arguments
 do {
@@ -114,8 +142,10 @@ do {
     case "read-1" where args.count == 3: try read(args[2], readAhead: false)
     case "read-folder" where args.count == 3: try readFolder(args[2])
     case "write" where args.count == 4: try write(args[2], rows: Int(args[3]) ?? 100_000)
+    case "hash" where args.count == 3: try hashFolder(args[2], before: false)
+    case "hash-before" where args.count == 3: try hashFolder(args[2], before: true)
     default:
-        FileHandle.standardError.write(Data("usage: tianbao-bench read FILE | read-1 FILE | read-folder DIR | write OUT ROWS\n".utf8))
+        FileHandle.standardError.write(Data("usage: tianbao-bench read FILE | read-1 FILE | read-folder DIR | write OUT ROWS | hash DIR | hash-before DIR\n".utf8))
         exit(2)
     }
 } catch {
