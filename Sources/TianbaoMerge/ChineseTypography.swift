@@ -33,6 +33,12 @@ public enum ChineseTypography {
             func digit(_ k: Int) -> Bool { k >= 0 && k < chars.count && chars[k].isASCII && chars[k].isNumber }
             if chars[i] == ",", digit(i - 1), digit(i + 1), digit(i + 2), digit(i + 3), !digit(i + 4) { continue }
             if chars[i] == ":", digit(i - 1), digit(i + 1) { continue }
+            // A comma or semicolon in Chinese prose (Chinese within a few characters) is Chinese.
+            let near = chars[max(0, i - 6)..<min(chars.count, i + 7)]
+            if (chars[i] == "," || chars[i] == ";") && near.contains(where: isChinese) {
+                chars[i] = full
+                continue
+            }
             if isChinese(prev) || isChinese(next) || (next == " " && i > 0 && chars[..<i].suffix(3).contains(where: isChinese)) {
                 chars[i] = full
             }

@@ -27,7 +27,7 @@ public struct ConsolidatedWorkbook {
     static let wrapped = cell.with { $0.wrap = true }
     /// Decimals as a clerk writes them (80, 80.5, 10926.1): Excel's General, not `#,##0.##`
     /// (which prints "80.").
-    static let number = cell.with { $0.numberFormat = "General" }
+    static let number = cell
     static let integer = cell.with { $0.numberFormat = "#,##0" }
     /// Years and other integers that are not quantities (建成年份 1999, not "1,999").
     static let plainInteger = cell.with { $0.numberFormat = "0" }
@@ -296,7 +296,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let header = "&L&9\(Self.headerText(plan.title))&R&9\(Self.headerText(round.title))(\(round.id))&C&9&A"
         try ws.printPages(landscape: true, scale: scale, repeatRows: repeatRows,
                           repeatColumns: total * Double(scale) / 100 > 277 ? repeatColumns : nil,
-                          header: header, footer: "&C&9第 &P 页,共 &N 页")
+                          header: header, footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
     }
 
     /// Text for a page header: `&` doubled (Excel's escape), kept short.
@@ -483,7 +483,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let unitRange = col(0), checkRange = col(checkColumn)
         let statusColumn = spec.fields.firstIndex { $0.id == "status" }.map { $0 + 1 }
         var r = lastDataRow + 2
-        try ws.write(r, 0, "各单位小计与合计(只计校验结果为“通过”的行;公式随上表更新)", CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("各单位小计与合计(只计校验结果为“通过”的行;公式随上表更新)"), CW.section)
         r += 1
         let first = r
         let countFormat = CW.subtotal.with { $0.numberFormat = "0\" 个小区\"" }
@@ -794,13 +794,13 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.highlight(1, 2, result.plan.tasks.count, units.count + 1, equalTo: word, CW.cell.with { $0.fill = color })
         }
         var r = result.plan.tasks.count + 2
-        try ws.merge(r, 0, r, min(units.count + 1, 20), "说明:“未报”为应报未报(单位未报送、被退回或漏填该任务);“有误”为单位已填报但该行有错误,"
-                     + "按所报状态显示,未计入任何统计。", CW.note)
+        try ws.merge(r, 0, r, min(units.count + 1, 20), ChineseTypography.apply("说明:“未报”为应报未报(单位未报送、被退回或漏填该任务);"
+                     + "“有误”为单位已填报但该行有错误,按所报状态显示,未计入任何统计。"), CW.note)
         try ws.row(r, height: 32)
-        for line in flagged.map(ChineseTypography.apply) {
+        for line in flagged.map({ ChineseTypography.apply("有误:" + $0) }) {
             r += 1
-            try ws.merge(r, 0, r, min(units.count + 1, 20), "有误:" + line, CW.note.with { $0.fontColor = 0xC00000 })
-            if let h = CW.rowHeight([("有误:" + line, 26 + 16 + 7 * 18)]) { try ws.row(r, height: h) }
+            try ws.merge(r, 0, r, min(units.count + 1, 20), line, CW.note.with { $0.fontColor = 0xC00000 })
+            if let h = CW.rowHeight([(line, 26 + 16 + 7 * 18)]) { try ws.row(r, height: h) }
         }
         try printLayout(ws, columns: units.count + 2, widths: [26, 16] + units.map { _ in 7 }, repeatRows: 0...0,
                         repeatColumns: 0...1)
