@@ -26,7 +26,8 @@ seen=""
 for sheet in 总览 报送情况 任务进展 任务矩阵 量化指标 小区台账 宣传信息 联络员 校验问题; do
     p=1
     while [ "$p" -le "$pages" ]; do
-        if pdftotext -f "$p" -l "$p" "$OUT/pdf/workbook.pdf" - | head -3 | grep -q "$sheet"; then
+        first=$(pdftotext -layout -f "$p" -l "$p" "$OUT/pdf/workbook.pdf" - | head -1)
+        if [ "$sheet" = 总览 ] && [ "$p" = 1 ] || echo "$first" | grep -q " $sheet "; then
             pdftoppm -r 70 -png -f "$p" -l "$p" -singlefile "$OUT/pdf/workbook.pdf" "docs/汇总-$sheet"
             seen="$seen $sheet"
             break

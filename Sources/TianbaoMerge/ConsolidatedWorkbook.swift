@@ -293,7 +293,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         // A4 landscape: about 277 mm of printable width, about 1.9 mm per width unit at 100 %.
         let total = widths.reduce(0, +) * 1.9
         let scale = min(100, max(60, Int(277 / max(total, 1) * 100)))
-        let header = "&L&9\(Self.headerText(plan.title))&R&9\(Self.headerText(round.title))(\(round.id))&C&9&A"
+        let header = "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))(\(round.id))"
         try ws.printPages(landscape: true, scale: scale, repeatRows: repeatRows,
                           repeatColumns: total * Double(scale) / 100 > 277 ? repeatColumns : nil,
                           header: header, footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
@@ -662,6 +662,8 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                   values: "=总览!$B$\(taskTop + 1):$B$\(taskTop + 4)")]))
         try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
         try ws.printSetup(landscape: true)
+        try ws.headerFooter(header: "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))(\(round.id))",
+                            footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
     }
 
     /// A note under a figure of the overview: across columns A–D, wrapped, with its height.
