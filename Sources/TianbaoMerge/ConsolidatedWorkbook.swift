@@ -517,7 +517,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             let letter = CellReference.columnName(c + 1)
             if c == 1 || c == statusColumn || summed.contains(field.id) {
                 let value: Double = c == 1 ? Double(f.communities) : (c == statusColumn ? Double(f.completed)
-                    : FieldReader.rounded(ledgerSums.values.reduce(0) { $0 + ($1[field.id] ?? 0) }))
+                    : FieldReader.rounded(f.districts.reduce(0) { $0 + (ledgerSums[$1.unit.id]?[field.id] ?? 0) }))
                 try ws.formula(r, c, "SUM(\(letter)\(first + 1):\(letter)\(r))", result: .number(value),
                                c == 1 ? countFormat : (c == statusColumn ? completedFormat : CW.subtotal))
             } else {
