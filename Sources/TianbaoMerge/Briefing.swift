@@ -356,9 +356,10 @@ public struct Briefing {
             .send p{text-indent:0}
             blockquote{margin:.6em 0;padding:.4em 1em;background:#f6f8fa;border-left:4px solid #9db4cc}
             blockquote cite{display:block;text-align:right;color:#555;font-style:normal}
-            table{border-collapse:collapse;margin:.8em 0;font-size:.95em}
-            td,th{border:1px solid #aaa;padding:.2em .6em;text-align:right}
-            th{background:#ddebf7}td:first-child,th:first-child{text-align:left}
+            table{border-collapse:collapse;margin:.8em auto;font-size:.72em;line-height:1.4}
+            td,th{border:1px solid #555;padding:.2em .5em;text-align:right}
+            th{background:#f2f2f2;white-space:nowrap}td:first-child,th:first-child,td:last-child{text-align:left}
+            td:nth-child(2){white-space:nowrap}
             </style></head><body>
             <p class="masthead">\(Self.escape(masthead))</p>
             <p class="issue">\(Self.escape(issue))</p>

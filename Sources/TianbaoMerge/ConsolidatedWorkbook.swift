@@ -619,15 +619,17 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
         let investTop = r
         try ws.write(r, 0, "计划投资合计", CW.cell.with { $0.bold = true })
-        try ws.write(r, 1, finalFigures.plannedInvestment, CW.number.with { $0.bold = true })
+        // Sums of amounts in 万元: one decimal, thousands separated.
+        let amount = CW.cell.with { $0.numberFormat = "#,##0.0" }
+        try ws.write(r, 1, finalFigures.plannedInvestment, amount.with { $0.bold = true })
         for (i, src) in finalFigures.investmentBySource.enumerated() {
             try ws.write(r + 1 + i, 0, "  " + src.name, CW.cell)
-            try ws.write(r + 1 + i, 1, src.amount, CW.number)
+            try ws.write(r + 1 + i, 1, src.amount, amount)
         }
         let sourceSum = FieldReader.rounded(finalFigures.investmentBySource.map(\.amount).reduce(0, +))
         let sourcesEnd = r + finalFigures.investmentBySource.count
         try ws.write(sourcesEnd + 1, 0, "各来源合计", CW.cell)
-        try ws.formula(sourcesEnd + 1, 1, "SUM(B\(investTop + 2):B\(sourcesEnd + 1))", result: .number(sourceSum), CW.number)
+        try ws.formula(sourcesEnd + 1, 1, "SUM(B\(investTop + 2):B\(sourcesEnd + 1))", result: .number(sourceSum), amount)
         r = sourcesEnd + 2
         if let gap = Self.investmentGapNote(finalFigures) {
             try note(ws, r, gap)
