@@ -755,7 +755,9 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.columns(0, 0, width: 26)
         try ws.columns(1, 1, width: 16)
         for (j, u) in units.enumerated() {
-            try ws.write(0, j + 2, CW.shortName(u.unit), CW.header.with { $0.fontSize = 9 })
+            // A unit without a file that counts says so in its column head.
+            let head = CW.shortName(u.unit) + (u.status == .accepted ? "" : "\n(\(CW.statusWord(u)))")
+            try ws.write(0, j + 2, ChineseTypography.apply(head), CW.header.with { $0.fontSize = 9 })
             try ws.columns(j + 2, j + 2, width: 7)
         }
         try ws.row(0, height: 60)
@@ -815,10 +817,21 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let rows = result.rows("publicity")
         let months = Set(rows.compactMap { $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } }).sorted()
         var r = rows.count + 3
-        try ws.write(r, 0, "各单位每月报送篇数(每月不少于 1 篇)", CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("各单位每月报送篇数(每月不少于 1 篇)"), CW.section)
+        // A month is judged (0 shaded red) only in the round that covers it: earlier months
+        // are judged from their own rounds' files, not from this round's.
+        let ownStart = result.round.start.year * 100 + result.round.start.month
+        let ownEnd = result.round.due.year * 100 + result.round.due.month
+        let judged = { (m: Int) in m >= ownStart && m <= ownEnd }
+        if months.contains(where: { !judged($0) }) {
+            r += 1
+            try ws.write(r, 0, ChineseTypography.apply("本期以前月份的篇数只是本期文件中所列,仅供参考(该月是否达标以该月调度的报送为准),不标红。"), CW.note.with { $0.wrap = false })
+        }
         r += 1
         try ws.write(r, 0, "单位", CW.header)
-        for (j, m) in months.enumerated() { try ws.write(r, 1 + j, "\(m / 100)年\(m % 100)月", CW.header) }
+        for (j, m) in months.enumerated() {
+            try ws.write(r, 1 + j, ChineseTypography.apply("\(m / 100)年\(m % 100)月" + (judged(m) ? "" : "(参考)")), CW.header)
+        }
         try ws.write(r, 1 + months.count, "合计", CW.header)
         var perUnitMonth: [String: [Int: Int]] = [:]
         for row in rows {
@@ -827,11 +840,18 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         for u in result.units {
             r += 1
             try ws.write(r, 0, u.unit.name, CW.cell)
+            if u.status != .accepted {
+                // No file that counts: say so instead of counting zeros.
+                let word = CW.statusWord(u)
+                let fill = CW.statusColors.first { $0.0 == word }?.1
+                for j in 0...months.count { try ws.write(r, 1 + j, word, CW.cell.with { $0.fill = fill; $0.horizontal = .center }) }
+                continue
+            }
             var total = 0
             for (j, m) in months.enumerated() {
                 let n = perUnitMonth[u.unit.id]?[m] ?? 0
                 total += n
-                try ws.write(r, 1 + j, Double(n), n == 0 ? CW.integer.with { $0.fill = CW.red } : CW.integer)
+                try ws.write(r, 1 + j, Double(n), n == 0 && judged(m) ? CW.integer.with { $0.fill = CW.red } : CW.integer)
             }
             try ws.write(r, 1 + months.count, Double(total), CW.integer.with { $0.bold = true })
         }

@@ -230,3 +230,29 @@ final class LeadersSeeEverythingTests: XCTestCase {
         XCTAssertTrue((found["市水务局"]?[1] as? String)?.contains(".xls 文件不记录保存时间") ?? false, "\(found)")
     }
 }
+
+extension LeadersSeeEverythingTests {
+    func testPublicityMonthsAreJudgedByTheirOwnRoundAndEveryUnitIsListed() throws {
+        let found = try python("""
+            ws = wb['宣传信息']
+            on, head, rows = False, None, {}
+            for r in ws.iter_rows():
+                v = [c.value for c in r]
+                if v[0] and str(v[0]).startswith('各单位每月'): on = True
+                elif on and v[0] == '单位': head = v
+                elif on and head and v[0]:
+                    rows[v[0]] = [[c.value, c.fill.fgColor.rgb if c.fill and c.fill.fill_type else None] for c in r[1:len(head)]]
+            print(json.dumps({'head': head, 'rows': rows}, ensure_ascii=False))
+            """) as! [String: Any]
+        let head = found["head"] as! [Any]
+        XCTAssertEqual(head.compactMap { $0 as? String }, ["单位", "2021年5月\u{FF08}参考\u{FF09}", "2021年6月", "合计"])
+        let rows = found["rows"] as! [String: [[Any]]]
+        XCTAssertEqual(rows.count, 41, "every unit")
+        let redMay = rows.values.filter { ($0[0][1] as? String)?.hasSuffix("FFC7CE") ?? false && $0[0][0] as? Int == 0 }
+        XCTAssertEqual(redMay.count, 0, "May is judged by May's round, not June's files")
+        XCTAssertEqual(rows["蔡甸区人民政府"]?[1][0] as? String, "未报送")
+        XCTAssertEqual(rows["洪山区人民政府"]?[1][0] as? String, "被退回")
+        let matrixHead = (try python("print(json.dumps([c.value for c in wb['任务矩阵'][1]], ensure_ascii=False))") as! [Any]).compactMap { $0 as? String }
+        XCTAssertTrue(matrixHead.contains("蔡甸区\n\u{FF08}未报送\u{FF09}"), "\(matrixHead)")
+    }
+}
