@@ -563,10 +563,12 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.columns(3, 3, width: 4)
         try ws.columns(4, 12, width: 11)
         try ws.write(0, 0, "\(result.plan.title)", CW.title)
-        try ws.write(1, 0, "\(r0.title)(轮次 \(r0.id),截止 \(r0.due.chinese))汇总", CW.section)
+        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)(轮次 \(r0.id),截止 \(r0.due.chinese))汇总"), CW.section)
         let files = result.files.filter { $0.status != .skipped }.count
-        try ws.write(2, 0, "应报 \(t.expected) 个单位;报送文件夹中共 \(result.files.count) 个文件(读取 \(files) 个)。"
-                     + "数据行:读取 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,退回 \(t.rowsRejected) 行。", CW.subtitle)
+        let rejectedFileRows = result.files.filter { $0.status == .rejected }.compactMap(\.submission).map(\.rowsRead).reduce(0, +)
+        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位;报送文件夹中共 \(result.files.count) 个文件(读取 \(files) 个)。"
+                     + "数据行:读取 \(t.rowsRead) 行,计入汇总 \(t.rowsMerged) 行,未计入 \(t.rowsRejected) 行"
+                     + "(被退回文件 \(rejectedFileRows) 行,已接收文件中有误 \(t.rowsRejected - rejectedFileRows) 行,在各明细表中标为“有误”)。"), CW.subtitle)
 
         // 报送情况
         var r = 4
@@ -574,7 +576,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
         try ws.write(r, 0, "项目", CW.header); try ws.write(r, 1, "单位数", CW.header); try ws.write(r, 2, "占应报", CW.header)
         let onTime = t.accepted - t.late
-        let statusRows: [(String, Int)] = [("应报单位", t.expected), ("已报送(通过)", t.accepted), ("  其中按时", onTime),
+        let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送(通过)"), t.accepted), ("  其中按时", onTime),
                                            ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing),
                                            ("有表声明本期无", finalFigures.nilUnits.count)]
         let firstStatus = r + 1
@@ -595,7 +597,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
         let target = finalFigures.target
         let targetRows: [(String, Double)] = [
-            ("年度目标(\(target?.unit ?? "个"))", target?.value ?? 0), ("台账小区", Double(finalFigures.communities)),
+            (ChineseTypography.apply("年度目标(\(target?.unit ?? "个"))"), target?.value ?? 0), ("台账小区", Double(finalFigures.communities)),
             ("已完工", Double(finalFigures.completed)), ("在建", Double(finalFigures.building)), ("未开工", Double(finalFigures.notStarted)),
         ]
         let targetTop = r
@@ -603,7 +605,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.write(r + i, 0, label, CW.cell)
             try ws.write(r + i, 1, n, CW.big.with { $0.fontSize = 11 })
         }
-        try ws.write(r + targetRows.count, 0, "完成率(已完工/目标)", CW.cell.with { $0.bold = true })
+        try ws.write(r + targetRows.count, 0, ChineseTypography.apply("完成率(已完工/目标)"), CW.cell.with { $0.bold = true })
         try ws.formula(r + targetRows.count, 1, "IF(B\(targetTop + 1)=0,0,B\(targetTop + 3)/B\(targetTop + 1))",
                        result: .number((finalFigures.targetPercent ?? 0) / 100), CW.percent.with { $0.bold = true; $0.fontSize = 14 })
         r += targetRows.count + 1
@@ -615,7 +617,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
 
         // 投资情况
-        try ws.write(r, 0, "计划投资(万元)", CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("计划投资(万元)"), CW.section)
         r += 1
         let investTop = r
         try ws.write(r, 0, "计划投资合计", CW.cell.with { $0.bold = true })
@@ -642,7 +644,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
 
         // 任务进展状态
-        try ws.write(r, 0, "任务进展(条)", CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("任务进展(条)"), CW.section)
         r += 1
         let taskTop = r
         for (i, status) in Figures.statusOrder.enumerated() {
@@ -731,13 +733,13 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.write(r, 12, l?.mobile ?? "", CW.cell)
             try ws.write(r, 13, u.unit.members.map { "\($0.name)(\($0.title))" }.joined(separator: "、"), CW.cell)
             var notes: [String] = []
-            if !u.superseded.isEmpty { notes.append("以最新文件为准,已替代:" + u.superseded.joined(separator: "、")) }
-            if !u.otherRejected.isEmpty { notes.append("另有被退回文件:" + u.otherRejected.joined(separator: "、")) }
-            if isXls { notes.append(".xls 文件不记录保存时间,文件日期只是拷贝时间,故不显示") }
+            if !u.superseded.isEmpty { notes.append(ChineseTypography.apply("以最新文件为准,已替代:") + u.superseded.joined(separator: "、")) }
+            if !u.otherRejected.isEmpty { notes.append(ChineseTypography.apply("另有被退回文件:") + u.otherRejected.joined(separator: "、")) }
+            if isXls { notes.append(ChineseTypography.apply(".xls 文件不记录保存时间,文件日期只是拷贝时间,故不显示")) }
             if u.status == .rejected, let p = u.submission?.problems.first(where: { $0.severity == .error }) {
-                notes.append("退回原因:" + p.message)
+                notes.append(ChineseTypography.apply("退回原因:") + p.message)
             }
-            let text = notes.joined(separator: ";")
+            let text = notes.joined(separator: "\u{FF1B}")
             try ws.write(r, 14, text, CW.wrapped)
             if let h = CW.rowHeight([(text, 40), (u.unit.name, 30)]) { try ws.row(r, height: h) }
         }
