@@ -214,7 +214,7 @@ public struct Briefing {
             let items = f.lagging.map { lag -> (text: String, source: String) in
                 let task = r.plan.task(lag.task)
                 let source = "\(lag.unit.name)(任务 \(lag.task) \(task?.title ?? ""))"
-                let text = lag.problems.isEmpty ? "未说明原因" : Self.excerpt(lag.problems, limit: 120)
+                let text = lag.problems.isEmpty ? "(未说明原因)" : Self.excerpt(lag.problems, limit: 120)
                 return (text, lag.error.isEmpty ? source : source + ",该行有误:" + lag.error)
             }
             for group in Self.grouped(items) {

@@ -171,7 +171,9 @@ public struct BriefingDocx {
             }.joined()
         case .quote(let q, let source):
             let kai = Self.rPr(font: Self.sourceFont, size: 16)
-            return Self.paragraph(Self.run("“" + q + "”", rPrBody), indentChars: 2, keepNext: true)
+            // Units' words in quotation marks; a note of ours (未说明原因) in parentheses as it is.
+            let quoted = q.hasPrefix("\u{FF08}") ? q : "“" + q + "”"
+            return Self.paragraph(Self.run(quoted, rPrBody), indentChars: 2, keepNext: true)
                 + Self.paragraph(Self.run("——" + source, kai), indentChars: 2)
         case .table(let header, let rows):
             return table(header, rows)
