@@ -334,6 +334,13 @@ public struct SubmissionChecker: Sendable {
         for row in dataRows {
             checkRow(ws, sheet: sheet, row: row.index, workbook: workbook, context: &context, always: false)
         }
+        // One rule for every sheet: a row an error points at is not merged. On a one-row sheet
+        // the rows after the first are the ones in error.
+        if sheet.kind == .single && dataRows.count > 1 {
+            for i in context.rows.indices where context.rows[i].sheet == sheet.id && context.rows[i].row > dataRows[0].index {
+                context.rows[i].accepted = false
+            }
+        }
         checkSheetRules(sheet: sheet, context: &context)
     }
 

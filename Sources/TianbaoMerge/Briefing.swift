@@ -16,27 +16,60 @@ public struct Briefing {
 
     public let result: RoundResult
     public let figures: Figures
+    /// The red masthead (`老旧小区改造工作简报`), from the plan.
+    public private(set) var masthead = ""
+    /// `第 4 期`: the round's position in the plan.
+    public private(set) var issue = ""
+    /// The issuing office and the date (`2021年6月16日`).
+    public private(set) var office = ""
+    public private(set) var date = ""
     public private(set) var title = ""
     public private(set) var blocks: [Block] = []
+    /// 报送 and 抄送 lines, from the plan.
+    public private(set) var sendTo = ""
+    public private(set) var copyTo = ""
 
     public init(result: RoundResult, figures: Figures? = nil) {
         self.result = result
         self.figures = figures ?? Figures(result)
         build()
+        typeset()
     }
 
-    static func list(_ names: [String], limit: Int = 8) -> String {
-        names.count <= limit ? names.joined(separator: "、") : names.prefix(limit).joined(separator: "、") + " 等 \(names.count) 个单位"
+    /// Every name, joined with 、 (a briefing leaves nobody out).
+    static func list(_ names: [String]) -> String { names.joined(separator: "、") }
+
+    /// An amount in 万元 with thousands separators and one decimal: `118,389.4 万元`.
+    public static func wan(_ v: Double, unit: Bool = true) -> String {
+        let s = String(format: "%.1f", v)
+        let negative = s.hasPrefix("-")
+        let digits = negative ? String(s.dropFirst()) : s
+        let parts = digits.split(separator: ".")
+        var whole = String(parts[0])
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole.removeLast(3)
+        }
+        let text = (negative ? "-" : "") + whole + grouped + "." + parts[1]
+        return unit ? text + " 万元" : text
     }
 
-    static func amount(_ v: Double) -> String {
-        if v >= 10000 { return String(format: "%.2f 亿元", v / 10000) }
-        return String(format: "%.1f 万元", v)
+    static func amount(_ v: Double) -> String { wan(v) }
+
+    /// A count with thousands separators.
+    static func count(_ n: Int) -> String {
+        var whole = String(n), grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole.removeLast(3)
+        }
+        return whole + grouped
     }
 
     static func pct(_ v: Double) -> String { String(format: "%.1f%%", v) }
 
-    /// First sentence (up to 。;) of a text, at most `limit` characters.
+    /// First sentence (up to 。;!) of a text, at most `limit` characters; a cut is marked ……
     static func excerpt(_ s: String, limit: Int = 80) -> String {
         var out = ""
         for ch in s {
@@ -46,10 +79,38 @@ public struct Briefing {
         return out.count < s.count && !"。;;!!".contains(out.last ?? " ") ? out + "……" : out
     }
 
+    /// Identical texts once, each with the units (and tasks) that gave it, in first-seen order.
+    static func grouped(_ items: [(text: String, source: String)]) -> [(text: String, sources: [String])] {
+        var order: [String] = []
+        var sources: [String: [String]] = [:]
+        for item in items {
+            let key = item.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if sources[key] == nil { order.append(key) }
+            sources[key, default: []].append(item.source)
+        }
+        return order.map { ($0, sources[$0]!) }
+    }
+
+    /// The date the briefing speaks for: the day the last file that counts was saved, but not
+    /// before the round's due date (the same inputs give the same briefing).
+    static func issueDay(_ r: RoundResult) -> Day {
+        let saved = r.units.compactMap { $0.status == .accepted ? $0.submission?.savedAt : nil }.map(RoundResult.chinaDay).max()
+        return max(saved ?? r.round.due, r.round.due)
+    }
+
     private mutating func build() {
         let r = result, t = r.totals, f = figures, round = r.round
-        title = "\(r.plan.title)\(round.title)简报"
-        blocks.append(.paragraph("(轮次 \(round.id),截止 \(round.due.chinese);由领导小组办公室根据各单位报送材料汇总)"))
+        let form = r.plan.briefing
+        masthead = form.masthead
+        let position = (r.plan.rounds.firstIndex { $0.id == round.id } ?? 0) + form.firstIssue
+        issue = "第 \(position) 期"
+        office = r.plan.office.name
+        date = Self.issueDay(r).chinese
+        title = "\(r.plan.title)\(round.title)情况"
+        sendTo = form.sendTo.isEmpty ? "领导小组组长、副组长" : form.sendTo.joined(separator: "、")
+        copyTo = form.copyTo.isEmpty ? "领导小组各成员单位" : form.copyTo.joined(separator: "、")
+        blocks.append(.paragraph("本期为\(round.title)(轮次 \(round.id),\(round.start.chinese)至\(round.due.chinese)),"
+            + "由\(office)根据各单位报送材料汇总。各项数字只计通过校验的数据;未计入的部分在数字旁逐项说明。"))
 
         // 一、报送情况
         blocks.append(.heading("一、报送情况"))
@@ -59,75 +120,124 @@ public struct Briefing {
         var p = "本期应报送单位 \(t.expected) 个,已报送并通过校验 \(t.accepted) 个,报送率 \(Self.pct(t.expected > 0 ? Double(t.accepted) / Double(t.expected) * 100 : 0))"
         p += late.isEmpty ? ",均按时报送。" : ",其中按时 \(t.accepted - late.count) 个、迟报 \(late.count) 个(\(Self.list(late)))。"
         if !rejected.isEmpty {
-            p += "被退回 \(rejected.count) 个(\(Self.list(rejected.map(\.unit.name)))),已发回反馈表,请其按要求修改后重新报送。"
+            p += "被退回 \(rejected.count) 个(\(Self.list(rejected.map(\.unit.name)))),已生成反馈表,请发回各单位按要求修改后重新报送。"
         }
-        p += missing.isEmpty ? "所有单位均已报送。" : "尚未报送 \(missing.count) 个:\(Self.list(missing, limit: 20))。"
+        p += missing.isEmpty ? "所有单位均已报送。" : "尚未报送 \(missing.count) 个:\(Self.list(missing))。"
         blocks.append(.paragraph(p))
+        let withErrorRows = r.units.filter { u in
+            u.status == .accepted && (u.submission.map { $0.rowsRead > $0.rowsAccepted } ?? false)
+        }
+        if !withErrorRows.isEmpty {
+            let parts = withErrorRows.map { u -> String in
+                let s = u.submission!
+                return "\(u.unit.name) \(s.rowsRead - s.rowsAccepted) 行"
+            }
+            blocks.append(.paragraph("已接收的文件中,有 \(withErrorRows.count) 个单位的部分数据行有错误,未计入汇总数字:\(parts.joined(separator: "、"))。"
+                + "这些行仍列在汇总表各明细表中,标为“有误”并写明问题;已生成反馈表,请发回相关单位更正。"))
+        }
         if !f.nilUnits.isEmpty {
             blocks.append(.paragraph("声明部分表单“本期无”的单位 \(f.nilUnits.count) 个:\(Self.list(f.nilUnits.map(\.name)))。"))
         }
 
         // 二、目标进度
         blocks.append(.heading("二、改造目标进度"))
+        let exclusion = ConsolidatedWorkbookWriter.exclusionNote(f)
         if let target = f.target {
             var s = "全市\(target.name)目标为 \(Int(target.value)) \(target.unit)(\(target.due.chinese)前)。"
             s += "各区台账共报 \(f.communities) 个小区,其中已完工 \(f.completed) 个,完成年度目标的 \(Self.pct(f.targetPercent ?? 0));"
-            s += "在建 \(f.building) 个,未开工 \(f.notStarted) 个。"
-            if f.communities + 0 < Int(target.value) {
-                s += "台账小区总数距年度目标尚差 \(Int(target.value) - f.communities) 个,需加快项目储备。"
+            s += "在建 \(f.building) 个,未开工 \(f.notStarted) 个"
+            s += exclusion.isEmpty ? "。" : "。以上数字" + exclusion + "。"
+            if f.communities < Int(target.value) {
+                s += "已计入的台账小区总数距年度目标尚差 \(Int(target.value) - f.communities) 个,需加快项目储备。"
             }
             blocks.append(.paragraph(s))
+        } else if !exclusion.isEmpty {
+            blocks.append(.paragraph("台账数字" + exclusion + "。"))
         }
-        let top = f.districts.sorted { ($0.completed, $0.communities) > ($1.completed, $1.communities) }
-        if !top.isEmpty {
-            blocks.append(.table(["区", "台账小区", "已完工", "在建", "未开工", "计划投资(万元)"], top.map {
-                [$0.unit.name, "\($0.communities)", "\($0.completed)", "\($0.building)", "\($0.notStarted)", String(format: "%.1f", $0.investment)]
+        if !f.districts.isEmpty {
+            let counted = f.districts.filter { $0.status != "被退回" && $0.status != "未报送" }
+                .sorted { ($0.completed, $0.communities) > ($1.completed, $1.communities) }
+            let others = f.districts.filter { $0.status == "被退回" || $0.status == "未报送" }
+            blocks.append(.table(["区", "报送情况", "台账小区", "已完工", "在建", "未开工", "计划投资(万元)", "说明"], (counted + others).map { d in
+                let excluded = d.status == "被退回" || d.status == "未报送"
+                let note = ConsolidatedWorkbookWriter.districtNote(d)
+                if excluded {
+                    return [d.unit.name, d.status, "—", "—", "—", "—", "—", note]
+                }
+                return [d.unit.name, d.status, "\(d.communities)", "\(d.completed)", "\(d.building)", "\(d.notStarted)",
+                        Self.wan(d.investment, unit: false), note]
             }))
         }
         if f.plannedInvestment > 0 {
             let social = f.investmentBySource.filter { ["src_social", "src_residents", "src_utilities"].contains($0.id) }.map(\.amount).reduce(0, +)
-            let parts = f.investmentBySource.filter { $0.amount > 0 }.map { "\($0.name) \(Self.amount($0.amount))" }
-            blocks.append(.paragraph("计划投资合计 \(Self.amount(f.plannedInvestment)),其中\(parts.joined(separator: "、"))。"
-                + "社会资本、居民出资和专营单位出资合计 \(Self.amount(social)),占 \(Self.pct(social / f.plannedInvestment * 100))。"
-                + "已计划加装电梯 \(Int(f.elevators)) 部、新增停车位 \(Int(f.parking)) 个。"))
+            let parts = f.investmentBySource.filter { $0.amount > 0 }.map { "\($0.name) \(Self.wan($0.amount))" }
+            var text = "计划投资合计 \(Self.wan(f.plannedInvestment)),其中\(parts.joined(separator: "、"))。"
+                + "社会资本、居民出资和专营单位出资合计 \(Self.wan(social)),占 \(Self.pct(social / f.plannedInvestment * 100))。"
+                + "已计划加装电梯 \(Self.count(Int(f.elevators))) 部、新增停车位 \(Self.count(Int(f.parking))) 个。"
+            if let gap = ConsolidatedWorkbookWriter.investmentGapNote(f) { text += gap }
+            blocks.append(.paragraph(text))
         }
 
         // 三、任务推进
         blocks.append(.heading("三、任务推进情况"))
         let counts = Figures.statusOrder.map { "\($0) \(f.taskStatus[$0] ?? 0) 条" }.joined(separator: "、")
-        blocks.append(.paragraph("\(r.plan.tasks.count) 项任务共收到进展记录 \(f.taskRows) 条:\(counts)。"))
+        var taskText = "\(r.plan.tasks.count) 项任务共收到通过校验的进展记录 \(f.taskRows) 条:\(counts)。"
+        if let note = ConsolidatedWorkbookWriter.taskErrorNote(f) { taskText += note }
+        blocks.append(.paragraph(taskText))
+        var progressRows: [(unit: ReportingUnit, row: CheckedRow)] = []
+        for outcome in r.units where outcome.status == .accepted {
+            guard let s = outcome.submission else { continue }
+            for row in s.rows where row.sheet == "progress" { progressRows.append((outcome.unit, row)) }
+        }
         var taskLines: [String] = []
         for task in r.plan.tasks {
-            let rows = r.rows("progress").filter { $0.row.values["task"]?.text == task.id }
-            guard !rows.isEmpty else { continue }
-            let avg = rows.compactMap { $0.row.values["percent"]?.number }.reduce(0, +) / Double(rows.count)
+            let mine = progressRows.filter { $0.row.values["task"]?.text == task.id }
+            let rows = mine.filter { $0.row.accepted }
+            let wrong = mine.filter { !$0.row.accepted }
+            guard !mine.isEmpty else { continue }
+            var line = "\(task.id) \(task.title):\(rows.count) 个单位报告"
+            if !rows.isEmpty {
+                let avg = rows.compactMap { $0.row.values["percent"]?.number }.reduce(0, +) / Double(rows.count)
+                line += ",平均完成进度 \(String(format: "%.0f", avg))%"
+            }
             let lag = rows.filter { $0.row.values["status"]?.text == "滞后" }.map(\.unit.name)
-            var line = "\(task.id) \(task.title):\(rows.count) 个单位报告,平均完成进度 \(String(format: "%.0f", avg))%"
-            if !lag.isEmpty { line += ",滞后 \(lag.count) 个(\(Self.list(lag, limit: 4)))" }
+            if !lag.isEmpty { line += ",滞后 \(lag.count) 个(\(Self.list(lag)))" }
+            if !wrong.isEmpty {
+                let parts = wrong.map { "\($0.unit.name)报“\($0.row.values["status"]?.text ?? "未填")”" }
+                line += ";另有 \(wrong.count) 条有误未计入(\(parts.joined(separator: "、")))"
+            }
             taskLines.append(line + "。")
         }
         if !taskLines.isEmpty { blocks.append(.bullets(taskLines)) }
         if !f.lagging.isEmpty {
-            blocks.append(.paragraph("报告滞后的事项及原因:"))
-            for lag in f.lagging.prefix(10) {
+            blocks.append(.paragraph("各单位报告滞后的事项共 \(f.lagging.count) 条(其中 \(f.laggingWithErrors.count) 条该行有错误、未计入统计,一并列出),原因如下:"))
+            let items = f.lagging.map { lag -> (text: String, source: String) in
                 let task = r.plan.task(lag.task)
-                blocks.append(.quote(lag.problems.isEmpty ? "(未说明原因)" : Self.excerpt(lag.problems, limit: 120),
-                                     source: "\(lag.unit.name),任务 \(lag.task) \(task?.title ?? "")"))
+                let source = "\(lag.unit.name)(任务 \(lag.task) \(task?.title ?? ""))"
+                let text = lag.problems.isEmpty ? "(未说明原因)" : Self.excerpt(lag.problems, limit: 120)
+                return (text, lag.error.isEmpty ? source : source + ",该行有误:" + lag.error)
+            }
+            for group in Self.grouped(items) {
+                blocks.append(.quote(group.text, source: group.sources.joined(separator: ";")))
             }
         }
 
         // 四、存在问题
-        let raised = r.rows("progress").compactMap { row -> (ReportingUnit, String)? in
-            guard let text = row.row.values["problems"]?.text, !text.isEmpty, row.row.values["status"]?.text != "滞后" else { return nil }
-            return (row.unit, text)
+        let raised = progressRows.compactMap { item -> (text: String, source: String)? in
+            guard item.row.accepted, let text = item.row.values["problems"]?.text, !text.isEmpty,
+                  item.row.values["status"]?.text != "滞后" else { return nil }
+            return (Self.excerpt(text, limit: 120), item.unit.name)
         }
-        let summaryProblems = r.rows("summary").compactMap { row -> (ReportingUnit, String)? in
-            row.row.values["problems"].map { (row.unit, $0.text) }
+        let summaryProblems = r.rows("summary").compactMap { row -> (text: String, source: String)? in
+            row.row.values["problems"].map { (Self.excerpt($0.text, limit: 120), row.unit.name) }
         }
-        if !raised.isEmpty || !summaryProblems.isEmpty {
+        let problemGroups = Self.grouped(summaryProblems + raised).map { g in (g.text, Self.uniqued(g.sources)) }
+        if !problemGroups.isEmpty {
+            let units = Set((summaryProblems + raised).map(\.source)).count
             blocks.append(.heading("四、各单位反映的主要问题"))
-            for (unit, text) in (summaryProblems + raised).prefix(8) {
-                blocks.append(.quote(Self.excerpt(text, limit: 120), source: unit.name))
+            blocks.append(.paragraph("\(units) 个单位反映问题 \(summaryProblems.count + raised.count) 条,归并为 \(problemGroups.count) 类,全部列出:"))
+            for (text, sources) in problemGroups {
+                blocks.append(.quote(text, source: "\(Self.list(sources))(\(sources.count) 个单位)"))
             }
         }
 
@@ -136,32 +246,74 @@ public struct Briefing {
             row.row.values["practice"].map { (row.unit, $0.text) }
         }
         if !practices.isEmpty {
-            blocks.append(.heading("五、工作小结摘录"))
-            for (unit, text) in practices.prefix(6) { blocks.append(.quote(Self.excerpt(text, limit: 140), source: unit.name)) }
+            blocks.append(.heading(problemGroups.isEmpty ? "四、工作小结摘录" : "五、工作小结摘录"))
+            blocks.append(.paragraph("\(practices.count) 个单位报送了工作小结,各摘首句如下:"))
+            blocks.append(.bullets(practices.map { "\($0.0.name):\(Self.excerpt($0.1, limit: 140))" }))
         }
 
-        // 六、下步建议
-        blocks.append(.heading(practices.isEmpty && raised.isEmpty && summaryProblems.isEmpty ? "四、下步工作建议" : "六、下步工作建议"))
+        // 下步建议
+        let number = ["四", "五", "六"][(problemGroups.isEmpty ? 0 : 1) + (practices.isEmpty ? 0 : 1)]
+        blocks.append(.heading("\(number)、下步工作建议"))
         var next: [String] = []
         if !missing.isEmpty { next.append("请尚未报送的 \(missing.count) 个单位尽快补报(催报清单见汇总表“报送情况”)。") }
         if !rejected.isEmpty { next.append("请被退回的 \(rejected.count) 个单位按反馈表逐项修改后重新报送。") }
+        if !withErrorRows.isEmpty { next.append("请部分数据有误的 \(withErrorRows.count) 个单位按反馈表更正后重新报送,更正后的数据计入下期汇总。") }
         if !f.lagging.isEmpty {
-            let units = Set(f.lagging.map(\.task)).sorted().compactMap { r.plan.task($0) }.map { "\($0.id) \($0.title)" }
-            next.append("对报告滞后的任务(\(units.joined(separator: "、")))加强调度,请牵头单位提出解决措施。")
+            let tasks = Set(f.lagging.map(\.task)).sorted().compactMap { r.plan.task($0) }.map { "\($0.id) \($0.title)" }
+            next.append("对报告滞后的任务(\(tasks.joined(separator: "、")))加强调度,请牵头单位提出解决措施。")
         }
         if let pct = f.targetPercent, pct < 50 { next.append("年度改造目标完成率 \(Self.pct(pct)),请各区加快在建项目进度、尽快开工未开工项目。") }
         if next.isEmpty { next.append("各单位按计划继续推进,按时报送下期进展。") }
         blocks.append(.bullets(next))
 
         blocks.append(.heading("附:数据说明"))
-        blocks.append(.paragraph("报送文件夹共 \(r.files.count) 个文件;读取数据 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,"
-            + "因错误未汇总 \(t.rowsRejected) 行(逐条列于汇总表“校验问题”)。同一单位报送多份的,以单位最后保存的合格文件为准。"))
+        let problems = r.problems
+        let errors = problems.filter { $0.severity == .error }.count
+        let rejectedFileRows = r.files.filter { $0.status == .rejected }.compactMap(\.submission).map(\.rowsRead).reduce(0, +)
+        let errorRows = t.rowsRejected - rejectedFileRows
+        blocks.append(.paragraph("报送文件夹共 \(r.files.count) 个文件;读取数据 \(Self.count(t.rowsRead)) 行,计入汇总 \(Self.count(t.rowsMerged)) 行,"
+            + "未计入 \(Self.count(t.rowsRejected)) 行(被退回文件中 \(Self.count(rejectedFileRows)) 行,已接收文件中有误的 \(Self.count(errorRows)) 行,后者在汇总表各明细表中标为“有误”)。"
+            + "汇总表“校验问题”逐条列出全部 \(problems.count) 个问题(错误 \(errors) 个、提示 \(problems.count - errors) 个)。"
+            + "同一单位报送多份的,以单位最后保存的合格文件为准。"))
+    }
+
+    /// Names in first-seen order, each once.
+    static func uniqued(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    /// Chinese typography over everything the briefing says.
+    private mutating func typeset() {
+        let t = ChineseTypography.apply
+        title = t(title)
+        blocks = blocks.map { block in
+            switch block {
+            case .heading(let h): return .heading(t(h))
+            case .paragraph(let p): return .paragraph(t(p))
+            case .bullets(let items): return .bullets(items.map(t))
+            case .quote(let q, let source): return .quote(t(q), source: t(source))
+            case .table(let header, let rows): return .table(header.map(t), rows.map { $0.map(t) })
+            }
+        }
+        sendTo = t(sendTo)
+        copyTo = t(copyTo)
+    }
+
+    /// The title split into lines of at most `perLine` characters, as even as possible, so no
+    /// line is left with one character alone.
+    public static func titleLines(_ title: String, perLine: Int) -> [String] {
+        let chars = Array(title)
+        guard chars.count > perLine, perLine > 0 else { return [title] }
+        let n = (chars.count + perLine - 1) / perLine
+        let size = (chars.count + n - 1) / n
+        return stride(from: 0, to: chars.count, by: size).map { String(chars[$0..<min($0 + size, chars.count)]) }
     }
 
     // MARK: Rendering
 
     public var markdown: String {
-        var out = "# \(title)\n\n"
+        var out = "**\(Self.mdEscape(masthead))**\n\n\(issue)\n\n\(Self.mdEscape(office))  \(date)\n\n---\n\n# \(Self.mdEscape(title))\n\n"
         for block in blocks {
             switch block {
             case .heading(let h): out += "## \(h)\n\n"
@@ -174,6 +326,7 @@ public struct Briefing {
                 out += "\n"
             }
         }
+        out += "---\n\n报送\u{FF1A}\(Self.mdEscape(sendTo))\n\n抄送\u{FF1A}\(Self.mdEscape(copyTo))\n"
         return out
     }
 
@@ -192,15 +345,25 @@ public struct Briefing {
             <!DOCTYPE html>
             <html lang="zh-CN"><head><meta charset="utf-8"><title>\(Self.escape(title))</title>
             <style>
-            body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:46em;margin:2em auto;padding:0 1em;line-height:1.8;color:#222}
-            h1{font-size:1.6em;text-align:center;color:#b00000;border-bottom:2px solid #b00000;padding-bottom:.4em}
-            h2{font-size:1.2em;color:#1f4e79;margin-top:1.6em}
+            body{font-family:"FangSong","仿宋","Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.8;color:#222;font-size:16pt}
+            .masthead{font-family:"方正小标宋简体","Noto Serif CJK SC","SimSun",serif;font-weight:bold;font-size:2.2em;text-align:center;color:#d00000;letter-spacing:.1em;margin:0}
+            .issue{text-align:center;margin:.4em 0}
+            .office{display:flex;justify-content:space-between;border-bottom:3px solid #d00000;padding-bottom:.3em}
+            h1{font-family:"方正小标宋简体","Noto Serif CJK SC","SimSun",serif;font-size:1.4em;text-align:center;text-wrap:balance;margin:1.2em 0}
+            h2{font-family:"黑体","SimHei","Noto Sans CJK SC",sans-serif;font-size:1em;margin-top:1.2em}
+            p{text-indent:2em;margin:.3em 0}
+            .send{border-top:1px solid #222;border-bottom:1px solid #222;margin-top:2em;padding:.3em 0;font-size:.875em}
+            .send p{text-indent:0}
             blockquote{margin:.6em 0;padding:.4em 1em;background:#f6f8fa;border-left:4px solid #9db4cc}
             blockquote cite{display:block;text-align:right;color:#555;font-style:normal}
-            table{border-collapse:collapse;margin:.8em 0;font-size:.95em}
-            td,th{border:1px solid #aaa;padding:.2em .6em;text-align:right}
-            th{background:#ddebf7}td:first-child,th:first-child{text-align:left}
+            table{border-collapse:collapse;margin:.8em auto;font-size:.72em;line-height:1.4}
+            td,th{border:1px solid #555;padding:.2em .5em;text-align:right}
+            th{background:#f2f2f2;white-space:nowrap}td:first-child,th:first-child,td:last-child{text-align:left}
+            td:nth-child(2){white-space:nowrap}
             </style></head><body>
+            <p class="masthead">\(Self.escape(masthead))</p>
+            <p class="issue">\(Self.escape(issue))</p>
+            <div class="office"><span>\(Self.escape(office))</span><span>\(Self.escape(date))</span></div>
             <h1>\(Self.escape(title))</h1>
 
             """
@@ -216,6 +379,7 @@ public struct Briefing {
                 out += "</table>\n"
             }
         }
+        out += "<div class=\"send\"><p>报送\u{FF1A}\(Self.escape(sendTo))</p><p>抄送\u{FF1A}\(Self.escape(copyTo))</p></div>\n"
         return out + "</body></html>\n"
     }
 

@@ -25,12 +25,20 @@ public struct ConsolidatedWorkbook {
     static let header = base.with { $0.bold = true; $0.fill = 0xDDEBF7; $0.border = true; $0.wrap = true; $0.horizontal = .center }
     static let cell = base.with { $0.border = true; $0.vertical = .top }
     static let wrapped = cell.with { $0.wrap = true }
-    static let number = cell.with { $0.numberFormat = "#,##0.##" }
+    /// Decimals as a clerk writes them (80, 80.5, 10926.1): Excel's General, not `#,##0.##`
+    /// (which prints "80.").
+    static let number = cell
     static let integer = cell.with { $0.numberFormat = "#,##0" }
+    /// Years and other integers that are not quantities (建成年份 1999, not "1,999").
+    static let plainInteger = cell.with { $0.numberFormat = "0" }
+    static let dateTime = cell.with { $0.numberFormat = "yyyy-mm-dd hh:mm" }
+    /// A row with an error: its 校验结果 cell, and values the check refused.
+    static let flagged = cell.with { $0.fill = red; $0.fontColor = 0x9C0006; $0.wrap = true }
+    static let note = base.with { $0.fontColor = 0x7F3F00; $0.wrap = true; $0.vertical = .top }
     static let percent = cell.with { $0.numberFormat = "0.0%" }
     static let date = cell.with { $0.numberFormat = "yyyy-mm-dd" }
     static let link = cell.with { $0.fontColor = 0x0563C1; $0.underline = true }
-    static let subtotal = cell.with { $0.bold = true; $0.fill = 0xF2F2F2; $0.numberFormat = "#,##0.##" }
+    static let subtotal = cell.with { $0.bold = true; $0.fill = 0xF2F2F2; $0.numberFormat = "#,##0.0" }
     static let big = cell.with { $0.bold = true; $0.fontSize = 14; $0.numberFormat = "#,##0" }
 
     static let green: UInt32 = 0xC6EFCE, yellow: UInt32 = 0xFFEB9C, red: UInt32 = 0xFFC7CE, orange: UInt32 = 0xF8CBAD
@@ -41,7 +49,47 @@ public struct ConsolidatedWorkbook {
         ("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red),
         ("已完成", green), ("推进中", 0xDDEBF7), ("未启动", grey), ("滞后", red),
         ("已完工", green), ("在建", 0xDDEBF7), ("未开工", grey), ("未报", red), ("错误", red), ("提示", yellow),
+        ("通过", green),
     ]
+
+    /// The word in a detail row's 校验结果 column for a row that counts.
+    static let passed = "通过"
+
+    /// Rule names as the office reads them (校验问题's 规则 column).
+    static let ruleNames: [String: String] = [
+        "required": "必填项未填", "type": "格式不符", "choice": "不在可选项中", "range": "超出范围", "min": "低于下限",
+        "max": "超过上限", "max-length": "字数超限", "pattern": "格式不符", "task-ref": "任务编号不符", "one-row": "只能填 1 行",
+        "implies": "关联填写要求", "not-after-round-end": "日期晚于本期截止", "not-before": "日期早于规定", "sum": "合计不符",
+        "unique": "重复填写", "min-rows-per-month": "每月篇数不足", "empty-sheet": "未填写内容", "nil-with-data": "声明本期无但有数据",
+        "macros-ignored": "宏已忽略", "repaired": "已自动更正", "file-unreadable": "文件无法读取", "not-a-template": "不是本期模板",
+        "wrong-plan": "方案不符", "wrong-round": "轮次不符", "unknown-unit": "单位无法识别", "bad-signature": "模板签名不符",
+        "missing-sheet": "缺少工作表", "header-changed": "表头被修改", "prefilled-altered": "预填内容被修改",
+        "task-rows-added": "任务行被增加", "task-rows-deleted": "任务行被删除",
+    ]
+
+    /// A rule's Chinese name, or the rule itself when it has none.
+    static func ruleName(_ rule: String) -> String { ruleNames[rule] ?? rule }
+
+    /// The width of a text in column-width units (a CJK character is two).
+    static func displayWidth(_ s: Substring) -> Double {
+        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2.0 : 1.0) }
+    }
+
+    /// Lines a wrapped text takes in a column `width` characters wide.
+    static func lines(_ text: String, width: Double) -> Int {
+        let usable = max(width - 1.5, 2)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { n, line in
+            n + max(1, Int((displayWidth(line) / usable).rounded(.up)))
+        }
+    }
+
+    /// Row height (points) for wrapped texts in columns of the given widths; libxlsxwriter
+    /// does not fit rows, so the height is computed from text length, font and width.
+    static func rowHeight(_ texts: [(String, Double)], fontSize: Double = 11) -> Double? {
+        let n = texts.map { lines($0.0, width: $0.1) }.max() ?? 1
+        guard n > 1 else { return nil }
+        return min(409, Double(n) * (fontSize * 1.3 + 0.6) + 3)
+    }
 
     /// Writes the workbook: every accepted unit's rows through `ConsolidatedWorkbookWriter`,
     /// then the summary sheets. `merge` streams the units into the writer while files are
@@ -89,12 +137,13 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private let overview: SheetWriter, status: SheetWriter, problemSheet: SheetWriter
     private var progress: SheetWriter?, matrix: SheetWriter?, indicators: SheetWriter?
     private var ledger: SheetWriter?, publicity: SheetWriter?, liaison: SheetWriter?
-    /// Columns and last written row of each detail sheet, by sheet id.
+    /// Columns, their widths, and last written row of each detail sheet, by sheet id.
     private var columns: [String: Int] = [:]
+    private var widths: [String: [Double]] = [:]
     private var lastRow: [String: Int] = [:]
-    // The ledger's running totals.
-    private var ledgerSums: [String: Double] = [:]
-    private var ledgerCommunities = 0, ledgerCompleted = 0
+    // The ledger's running totals by unit (rows that count).
+    private var ledgerSums: [String: [String: Double]] = [:]
+    private var ledgerCounts: [String: (communities: Int, completed: Int)] = [:]
     private let summed: Set<String>
     /// Figures of the units added so far.
     public private(set) var figures = Figures()
@@ -104,9 +153,11 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     /// The formats of the detail rows, registered once (a national merge writes millions of
     /// cells with them).
     struct DetailFormats {
-        let cell, wrapped, number, integer, date: PreparedFormat
+        let cell, wrapped, number, integer, plainInteger, date, flagged: PreparedFormat
         init(_ book: WorkbookWriter) {
             cell = book.prepare(ConsolidatedWorkbook.cell)
+            plainInteger = book.prepare(ConsolidatedWorkbook.plainInteger)
+            flagged = book.prepare(ConsolidatedWorkbook.flagged)
             wrapped = book.prepare(ConsolidatedWorkbook.wrapped)
             number = book.prepare(ConsolidatedWorkbook.number)
             integer = book.prepare(ConsolidatedWorkbook.integer)
@@ -122,6 +173,8 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     public static let maxLinkedRows = 10_000
 
     private static let sourceHeaders: [(String, Double)] = [("来源文件", 28), ("来源位置", 14)]
+    /// The column that says whether a row counts (通过) or not (有误:…).
+    private static let checkHeader: [(String, Double)] = [("校验结果", 26)]
 
     /// Starts the workbook (written to a temporary file, moved to `path` by `finish`): every
     /// sheet the round has, detail sheets with their headers.
@@ -153,9 +206,11 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         if let ws = progress { try detailHeader(ws, sheetId: "progress", leading: [("单位", 26), ("角色", 6), ("任务", 18)]) }
         if let ws = indicators { try detailHeader(ws, sheetId: "indicators", leading: [("单位", 26)]) }
         if let ws = ledger, let spec = ledgerSpec {
-            let headers = [("区", 22.0)] + spec.fields.map { ($0.name, min(max($0.width ?? 12, 8), 30)) } + [("说明", 24)] + Self.sourceHeaders
+            let headers = [("区", 22.0)] + spec.fields.map { ($0.name, min(max($0.width ?? 12, 8), 30)) } + Self.checkHeader
+                + [("说明", 24)] + Self.sourceHeaders
             try header(ws, headers)
             columns["ledger"] = headers.count
+            widths["ledger"] = headers.map(\.1)
             lastRow["ledger"] = 0
         }
         if let ws = publicity { try detailHeader(ws, sheetId: "publicity", leading: [("单位", 26)]) }
@@ -168,18 +223,19 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     /// plan order.
     public func add(_ unit: ReportingUnit, _ submission: Submission) throws {
         let rows = submission.rows
-        figures.add(unit, rows: rows)
+        let errors = RowErrors(submission, plan: plan)
+        figures.add(unit, rows: rows, errors: errors)
         if let ws = progress {
-            try detailRows(ws, sheetId: "progress", rows, submission) { row in
+            try detailRows(ws, sheetId: "progress", rows, submission, errors) { row in
                 let id = row.values["task"]?.text ?? ""
                 let role = self.plan.task(id).map { $0.lead.contains(unit.id) ? "牵头" : "责任" } ?? ""
                 return [unit.name, role, self.plan.task(id)?.title ?? ""]
             }
         }
-        if let ws = indicators { try detailRows(ws, sheetId: "indicators", rows, submission) { _ in [unit.name] } }
-        if let ws = ledger { try ledgerRows(ws, unit, rows, submission) }
-        if let ws = publicity { try detailRows(ws, sheetId: "publicity", rows, submission) { _ in [unit.name] } }
-        if let ws = liaison { try detailRows(ws, sheetId: "liaison", rows, submission) { _ in [unit.name] } }
+        if let ws = indicators { try detailRows(ws, sheetId: "indicators", rows, submission, errors) { _ in [unit.name] } }
+        if let ws = ledger { try ledgerRows(ws, unit, rows, submission, errors) }
+        if let ws = publicity { try detailRows(ws, sheetId: "publicity", rows, submission, errors) { _ in [unit.name] } }
+        if let ws = liaison { try detailRows(ws, sheetId: "liaison", rows, submission, errors) { _ in [unit.name] } }
     }
 
     /// Adds every accepted unit of a complete round, in plan order (what `merge` streams).
@@ -200,10 +256,9 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         if let ws = matrix { try writeMatrix(ws) }
         if let ws = indicators { try detailRanges(ws, sheetId: "indicators") }
         if let ws = ledger, let spec = plan.sheet("ledger") {
-            let r = lastRow["ledger"]! + 1
-            try totalRow(ws, r, label: "合计", communities: ledgerCommunities, completed: ledgerCompleted, sums: ledgerSums,
-                         firstDataRow: 1, spec: spec, summed: summed)
-            try ranges(ws, columns: columns["ledger"]!, rows: r)
+            let rows = lastRow["ledger"]!
+            try ranges(ws, columns: columns["ledger"]!, rows: rows)
+            try writeLedgerTotals(ws, spec: spec, lastDataRow: rows)
         }
         if let ws = publicity {
             try detailRanges(ws, sheetId: "publicity")
@@ -226,7 +281,27 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         }
         try ws.row(headerRow, height: 30)
         ws.freeze(rows: headerRow + 1)
-        try ws.printSetup(landscape: true, repeatRows: headerRow...headerRow)
+        try printLayout(ws, columns: headers.count, widths: headers.map(\.1), repeatRows: headerRow...headerRow)
+    }
+
+    /// Print settings every sheet shares: landscape A4, the plan, round and sheet in the page
+    /// header, 第 N 页 共 M 页 in the footer. A sheet that fits one page wide at a readable
+    /// size (at least 60 %) is fitted; a wider one prints at 60 % over several pages across,
+    /// the first `repeatColumns` repeated on each.
+    private func printLayout(_ ws: SheetWriter, columns: Int, widths: [Double], repeatRows: ClosedRange<Int>? = nil,
+                             repeatColumns: ClosedRange<Int>? = 0...0) throws {
+        // A4 landscape: about 277 mm of printable width, about 1.9 mm per width unit at 100 %.
+        let total = widths.reduce(0, +) * 1.9
+        let scale = min(100, max(60, Int(277 / max(total, 1) * 100)))
+        let header = "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))(\(round.id))"
+        try ws.printPages(landscape: true, scale: scale, repeatRows: repeatRows,
+                          repeatColumns: total * Double(scale) / 100 > 277 ? repeatColumns : nil,
+                          header: header, footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
+    }
+
+    /// Text for a page header: `&` doubled (Excel's escape), kept short.
+    static func headerText(_ s: String) -> String {
+        String(s.prefix(60)).replacingOccurrences(of: "&", with: "&&")
     }
 
     /// The filter and the status colours over a table's rows (known once it is written).
@@ -247,12 +322,42 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private func write(_ ws: SheetWriter, _ r: Int, _ c: Int, _ value: FieldValue?, _ field: FieldSpec?) throws {
         switch value {
         case .none: try ws.blank(r, c, formats.cell)
-        case .text(let s)?: try ws.write(r, c, s, (s.utf8.count > 20 && s.unicodeScalars.count > 20) ? formats.wrapped : formats.cell)
-        case .number(let n)?: try ws.write(r, c, n, field?.type == .integer ? formats.integer : formats.number)
+        case .text(let s)?: try ws.write(r, c, s, (s.utf8.count > 8 && s.unicodeScalars.count > 8) ? formats.wrapped : formats.cell)
+        case .number(let n)?:
+            let format = field?.type != .integer ? formats.number : (Self.isYear(field) ? formats.plainInteger : formats.integer)
+            try ws.write(r, c, n, format)
         case .date(let d)?:
             try ws.write(r, c, ExcelDateTime(kind: .date, year: d.year, month: d.month, day: d.day).serial(date1904: false),
                          formats.date)
         }
+    }
+
+    /// A field that holds a year (建成年份): printed without a thousands separator.
+    static func isYear(_ field: FieldSpec?) -> Bool {
+        guard let field else { return false }
+        return field.name.contains("年份") || field.name.hasSuffix("年度") || (field.max ?? 10000) <= 2100 && (field.min ?? 0) >= 1900
+    }
+
+    /// The 校验结果 cell, the value cells the check refused (what the unit wrote, marked), and
+    /// the row's height from its wrapped texts.
+    private func finishRow(_ ws: SheetWriter, _ r: Int, sheetId: String, row: CheckedRow, errors: RowErrors, checkColumn: Int,
+                           texts: [(String, Int)], refused: [(column: Int, templateColumn: Int)]) throws {
+        let w = widths[sheetId] ?? []
+        var texts = texts
+        if errors.hasError(row) {
+            let text = ChineseTypography.apply("有误:" + errors.text(row))
+            try ws.write(r, checkColumn, text, formats.flagged)
+            texts.append((text, checkColumn))
+            for (c, tc) in refused {
+                if let found = errors.foundValue(row, column: tc) {
+                    try ws.write(r, c, found, formats.flagged)
+                    texts.append((found, c))
+                }
+            }
+        } else {
+            try ws.write(r, checkColumn, CW.passed, formats.cell)
+        }
+        if let h = CW.rowHeight(texts.map { ($0.0, $0.1 < w.count ? w[$0.1] : 12) }) { try ws.row(r, height: h) }
     }
 
     /// The source columns: file name and the place of the row's first cell in that file, as a
@@ -277,9 +382,10 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private func detailHeader(_ ws: SheetWriter, sheetId: String, leading: [(String, Double)]) throws {
         guard let spec = plan.sheet(sheetId) else { return }
         let headers = leading + detailPositions(spec).map { i in (spec.fields[i].name, min(max(spec.fields[i].width ?? 12, 8), 40)) }
-            + [("说明", 24)] + Self.sourceHeaders
+            + Self.checkHeader + [("说明", 24)] + Self.sourceHeaders
         try header(ws, headers)
         columns[sheetId] = headers.count
+        widths[sheetId] = headers.map(\.1)
         lastRow[sheetId] = 0
     }
 
@@ -288,61 +394,164 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ranges(ws, columns: columns, rows: rows)
     }
 
-    private func detailRows(_ ws: SheetWriter, sheetId: String, _ rows: [CheckedRow], _ s: Submission,
+    /// Every row of one sheet of an accepted unit: rows that count, and rows with errors
+    /// marked 有误 with their problems (kept out of every total).
+    private func detailRows(_ ws: SheetWriter, sheetId: String, _ rows: [CheckedRow], _ s: Submission, _ errors: RowErrors,
                             leadingValues: (CheckedRow) -> [String]) throws {
         guard let spec = plan.sheet(sheetId), var r = lastRow[sheetId] else { return }
         let ids = spec.fields.map(\.id)
         let positions = detailPositions(spec)
-        for row in rows where row.sheet == sheetId && row.accepted {
+        for row in rows where row.sheet == sheetId {
             r += 1
             var c = 0
-            for v in leadingValues(row) { try ws.write(r, c, v, formats.cell); c += 1 }
+            var texts: [(String, Int)] = []
+            for v in leadingValues(row) {
+                try ws.write(r, c, v, v.count > 6 ? formats.wrapped : formats.cell)
+                texts.append((v, c))
+                c += 1
+            }
             // Values by position when the row has the sheet's fields in order (always, for
             // checked rows), by id otherwise.
             let inOrder = row.values.keys == ids
+            var refused: [(column: Int, templateColumn: Int)] = []
             for position in positions {
                 let f = spec.fields[position]
-                try write(ws, r, c, inOrder ? row.values.value(at: position) : row.values[f.id], f)
+                let value = inOrder ? row.values.value(at: position) : row.values[f.id]
+                try write(ws, r, c, value, f)
+                if case .text(let t)? = value { texts.append((t, c)) }
+                if value == nil { refused.append((c, position + 1)) }
                 c += 1
             }
-            try ws.write(r, c, row.explanation ?? "", formats.wrapped)
-            try source(ws, r, c + 1, s, sheet: spec.name, row: row.row)
+            try finishRow(ws, r, sheetId: sheetId, row: row, errors: errors, checkColumn: c, texts: texts, refused: refused)
+            try ws.write(r, c + 1, row.explanation ?? "", formats.wrapped)
+            if let e = row.explanation { texts.append((e, c + 1)) }
+            try source(ws, r, c + 2, s, sheet: spec.name, row: row.row)
         }
         lastRow[sheetId] = r
     }
 
-    /// One unit's ledger rows and its subtotal row.
-    private func ledgerRows(_ ws: SheetWriter, _ unit: ReportingUnit, _ rows: [CheckedRow], _ s: Submission) throws {
-        guard let spec = plan.sheet("ledger"), rows.contains(where: { $0.sheet == "ledger" && $0.accepted }) else { return }
-        var r = lastRow["ledger"]! + 1
-        let first = r
-        var sums: [String: Double] = [:]
-        var completed = 0
+    /// One unit's ledger rows: those that count, and those with errors marked 有误. The unit
+    /// subtotals are written below the table by `writeLedgerTotals`, so the table filters and
+    /// sorts cleanly.
+    private func ledgerRows(_ ws: SheetWriter, _ unit: ReportingUnit, _ rows: [CheckedRow], _ s: Submission,
+                            _ errors: RowErrors) throws {
+        guard let spec = plan.sheet("ledger") else { return }
+        var r = lastRow["ledger"]!
+        var completed = 0, communities = 0
         let ids = spec.fields.map(\.id)
         let isSummed = ids.map { summed.contains($0) }
         var columnSums = Array(repeating: 0.0, count: ids.count)
         let statusPosition = ids.firstIndex(of: "status")
-        for row in rows where row.sheet == "ledger" && row.accepted {
-            try ws.write(r, 0, unit.name, formats.cell)
+        for row in rows where row.sheet == "ledger" {
+            r += 1
+            try ws.write(r, 0, unit.name, formats.wrapped)
+            var texts: [(String, Int)] = [(unit.name, 0)]
+            var refused: [(column: Int, templateColumn: Int)] = []
             let inOrder = row.values.keys == ids
             for (i, f) in spec.fields.enumerated() {
                 let value = inOrder ? row.values.value(at: i) : row.values[f.id]
                 try write(ws, r, i + 1, value, f)
-                if isSummed[i] { columnSums[i] += value?.number ?? 0 }
+                if case .text(let t)? = value { texts.append((t, i + 1)) }
+                if value == nil { refused.append((i + 1, i + 1)) }
+                if isSummed[i] && row.accepted { columnSums[i] += value?.number ?? 0 }
             }
-            let status = inOrder ? statusPosition.flatMap { row.values.value(at: $0) } : row.values["status"]
-            if status?.text == "已完工" { completed += 1 }
-            try ws.write(r, spec.fields.count + 1, row.explanation ?? "", formats.wrapped)
-            try source(ws, r, spec.fields.count + 2, s, sheet: spec.name, row: row.row)
+            if row.accepted {
+                communities += 1
+                let status = inOrder ? statusPosition.flatMap { row.values.value(at: $0) } : row.values["status"]
+                if status?.text == "已完工" { completed += 1 }
+            }
+            let checkColumn = spec.fields.count + 1
+            try finishRow(ws, r, sheetId: "ledger", row: row, errors: errors, checkColumn: checkColumn, texts: texts, refused: refused)
+            try ws.write(r, checkColumn + 1, row.explanation ?? "", formats.wrapped)
+            try source(ws, r, checkColumn + 2, s, sheet: spec.name, row: row.row)
+        }
+        var sums: [String: Double] = [:]
+        for (i, id) in ids.enumerated() where isSummed[i] { sums[id] = FieldReader.rounded(columnSums[i]) }
+        ledgerSums[unit.id] = sums
+        ledgerCounts[unit.id] = (communities, completed)
+        lastRow["ledger"] = r
+    }
+
+    /// Below the ledger table, after a blank row: one subtotal row for every unit asked for a
+    /// ledger (COUNTIFS/SUMIFS over the table's rows marked 通过, so they follow corrections
+    /// made in the table), then the total, each with what it leaves out.
+    private func writeLedgerTotals(_ ws: SheetWriter, spec: SheetSpec, lastDataRow: Int) throws {
+        let f = finalFigures!
+        let checkColumn = spec.fields.count + 1
+        let last = max(lastDataRow, 1) + 1
+        func col(_ c: Int) -> String { "$\(CellReference.columnName(c + 1))$2:$\(CellReference.columnName(c + 1))$\(last)" }
+        let unitRange = col(0), checkRange = col(checkColumn)
+        let statusColumn = spec.fields.firstIndex { $0.id == "status" }.map { $0 + 1 }
+        var r = lastDataRow + 2
+        try ws.write(r, 0, ChineseTypography.apply("各单位小计与合计(只计校验结果为“通过”的行;公式随上表更新)"), CW.section)
+        r += 1
+        let first = r
+        let countFormat = CW.subtotal.with { $0.numberFormat = "0\" 个小区\"" }
+        let completedFormat = CW.subtotal.with { $0.numberFormat = "\"已完工 \"0\" 个\"" }
+        for d in f.districts {
+            let label = CellReference.columnName(1) + "\(r + 1)"
+            try ws.write(r, 0, d.unit.name, CW.subtotal.with { $0.wrap = true })
+            let counts = ledgerCounts[d.unit.id] ?? (0, 0)
+            try ws.formula(r, 1, "COUNTIFS(\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
+                           result: .number(Double(counts.communities)), countFormat)
+            for (i, field) in spec.fields.enumerated() where i > 0 {
+                let c = i + 1
+                if summed.contains(field.id) {
+                    try ws.formula(r, c, "SUMIFS(\(col(c)),\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
+                                   result: .number(ledgerSums[d.unit.id]?[field.id] ?? 0), CW.subtotal)
+                } else if c == statusColumn {
+                    try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"已完工\",\(checkRange),\"\(CW.passed)\")",
+                                   result: .number(Double(counts.completed)), completedFormat)
+                } else {
+                    try ws.blank(r, c, CW.subtotal)
+                }
+            }
+            let note = ChineseTypography.apply(Self.districtNote(d))
+            try ws.write(r, checkColumn, note, note.isEmpty ? CW.subtotal : CW.flagged.with { $0.bold = true })
+            if let h = CW.rowHeight([(note, 26), (d.unit.name, 22)]) { try ws.row(r, height: h) }
             r += 1
         }
-        for (i, id) in ids.enumerated() where isSummed[i] { sums[id] = columnSums[i] }
-        for (id, v) in sums { ledgerSums[id, default: 0] += FieldReader.rounded(v) }
-        ledgerCommunities += r - first
-        ledgerCompleted += completed
-        try totalRow(ws, r, label: "\(unit.name) 小计", communities: r - first, completed: completed,
-                     sums: sums, firstDataRow: first, spec: spec, summed: summed)
-        lastRow["ledger"] = r
+        try ws.write(r, 0, "合计", CW.subtotal)
+        for c in 1...spec.fields.count {
+            let field = spec.fields[c - 1]
+            let letter = CellReference.columnName(c + 1)
+            if c == 1 || c == statusColumn || summed.contains(field.id) {
+                let value: Double = c == 1 ? Double(f.communities) : (c == statusColumn ? Double(f.completed)
+                    : FieldReader.rounded(f.districts.reduce(0) { $0 + (ledgerSums[$1.unit.id]?[field.id] ?? 0) }))
+                try ws.formula(r, c, "SUM(\(letter)\(first + 1):\(letter)\(r))", result: .number(value),
+                               c == 1 ? countFormat : (c == statusColumn ? completedFormat : CW.subtotal))
+            } else {
+                try ws.blank(r, c, CW.subtotal)
+            }
+        }
+        let note = ChineseTypography.apply(Self.exclusionNote(f))
+        try ws.write(r, checkColumn, note, note.isEmpty ? CW.subtotal : CW.flagged.with { $0.bold = true })
+        if let h = CW.rowHeight([(note, 26)]) { try ws.row(r, height: h) }
+    }
+
+    /// What a unit's subtotal leaves out.
+    static func districtNote(_ d: Figures.DistrictLedger) -> String {
+        switch d.status {
+        case "被退回":
+            return "文件被退回,未计入(文件中报 \(d.communities) 个小区、已完工 \(d.completed) 个、计划投资 \(Briefing.wan(d.investment)))"
+        case "未报送": return "未报送"
+        default: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误,未计入" : ""
+        }
+    }
+
+    /// What the ledger totals leave out, in one sentence (empty when nothing).
+    static func exclusionNote(_ f: Figures) -> String {
+        var parts: [String] = []
+        for d in f.rejectedDistricts {
+            parts.append("被退回的\(d.unit.name)(\(d.communities) 个小区、已完工 \(d.completed) 个、计划投资 \(Briefing.wan(d.investment)))")
+        }
+        let missing = f.missingDistricts.map(\.unit.name)
+        if !missing.isEmpty { parts.append("未报送的\(missing.joined(separator: "、"))") }
+        let e = f.errorLedger
+        if e.communities > 0 {
+            parts.append("有误的台账行 \(e.communities) 行(已完工 \(e.completed) 个、计划投资 \(Briefing.wan(e.investment)))")
+        }
+        return parts.isEmpty ? "" : "不含" + parts.joined(separator: ";")
     }
 
     // MARK: 总览
@@ -354,10 +563,12 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.columns(3, 3, width: 4)
         try ws.columns(4, 12, width: 11)
         try ws.write(0, 0, "\(result.plan.title)", CW.title)
-        try ws.write(1, 0, "\(r0.title)(轮次 \(r0.id),截止 \(r0.due.chinese))汇总", CW.section)
+        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)(轮次 \(r0.id),截止 \(r0.due.chinese))汇总"), CW.section)
         let files = result.files.filter { $0.status != .skipped }.count
-        try ws.write(2, 0, "应报 \(t.expected) 个单位;报送文件夹中共 \(result.files.count) 个文件(读取 \(files) 个)。"
-                     + "数据行:读取 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,退回 \(t.rowsRejected) 行。", CW.subtitle)
+        let rejectedFileRows = result.files.filter { $0.status == .rejected }.compactMap(\.submission).map(\.rowsRead).reduce(0, +)
+        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位;报送文件夹中共 \(result.files.count) 个文件(读取 \(files) 个)。"
+                     + "数据行:读取 \(t.rowsRead) 行,计入汇总 \(t.rowsMerged) 行,未计入 \(t.rowsRejected) 行"
+                     + "(被退回文件 \(rejectedFileRows) 行,已接收文件中有误 \(t.rowsRejected - rejectedFileRows) 行,在各明细表中标为“有误”)。"), CW.subtitle)
 
         // 报送情况
         var r = 4
@@ -365,7 +576,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
         try ws.write(r, 0, "项目", CW.header); try ws.write(r, 1, "单位数", CW.header); try ws.write(r, 2, "占应报", CW.header)
         let onTime = t.accepted - t.late
-        let statusRows: [(String, Int)] = [("应报单位", t.expected), ("已报送(通过)", t.accepted), ("  其中按时", onTime),
+        let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送(通过)"), t.accepted), ("  其中按时", onTime),
                                            ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing),
                                            ("有表声明本期无", finalFigures.nilUnits.count)]
         let firstStatus = r + 1
@@ -386,7 +597,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
         let target = finalFigures.target
         let targetRows: [(String, Double)] = [
-            ("年度目标(\(target?.unit ?? "个"))", target?.value ?? 0), ("台账小区", Double(finalFigures.communities)),
+            (ChineseTypography.apply("年度目标(\(target?.unit ?? "个"))"), target?.value ?? 0), ("台账小区", Double(finalFigures.communities)),
             ("已完工", Double(finalFigures.completed)), ("在建", Double(finalFigures.building)), ("未开工", Double(finalFigures.notStarted)),
         ]
         let targetTop = r
@@ -394,29 +605,46 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.write(r + i, 0, label, CW.cell)
             try ws.write(r + i, 1, n, CW.big.with { $0.fontSize = 11 })
         }
-        try ws.write(r + targetRows.count, 0, "完成率(已完工/目标)", CW.cell.with { $0.bold = true })
+        try ws.write(r + targetRows.count, 0, ChineseTypography.apply("完成率(已完工/目标)"), CW.cell.with { $0.bold = true })
         try ws.formula(r + targetRows.count, 1, "IF(B\(targetTop + 1)=0,0,B\(targetTop + 3)/B\(targetTop + 1))",
                        result: .number((finalFigures.targetPercent ?? 0) / 100), CW.percent.with { $0.bold = true; $0.fontSize = 14 })
-        r += targetRows.count + 2
+        r += targetRows.count + 1
+        let exclusion = Self.exclusionNote(finalFigures)
+        if !exclusion.isEmpty {
+            try note(ws, r, "以上台账数" + exclusion + "。各单位情况见“小区台账”表下方小计。")
+            r += 1
+        }
+        r += 1
 
         // 投资情况
-        try ws.write(r, 0, "计划投资(万元)", CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("计划投资(万元)"), CW.section)
         r += 1
         let investTop = r
         try ws.write(r, 0, "计划投资合计", CW.cell.with { $0.bold = true })
-        try ws.write(r, 1, finalFigures.plannedInvestment, CW.number.with { $0.bold = true })
+        // Sums of amounts in 万元: one decimal, thousands separated.
+        let amount = CW.cell.with { $0.numberFormat = "#,##0.0" }
+        try ws.write(r, 1, finalFigures.plannedInvestment, amount.with { $0.bold = true })
         for (i, src) in finalFigures.investmentBySource.enumerated() {
             try ws.write(r + 1 + i, 0, "  " + src.name, CW.cell)
-            try ws.write(r + 1 + i, 1, src.amount, CW.number)
+            try ws.write(r + 1 + i, 1, src.amount, amount)
         }
         let sourceSum = FieldReader.rounded(finalFigures.investmentBySource.map(\.amount).reduce(0, +))
         let sourcesEnd = r + finalFigures.investmentBySource.count
         try ws.write(sourcesEnd + 1, 0, "各来源合计", CW.cell)
-        try ws.formula(sourcesEnd + 1, 1, "SUM(B\(investTop + 2):B\(sourcesEnd + 1))", result: .number(sourceSum), CW.number)
-        r = sourcesEnd + 3
+        try ws.formula(sourcesEnd + 1, 1, "SUM(B\(investTop + 2):B\(sourcesEnd + 1))", result: .number(sourceSum), amount)
+        r = sourcesEnd + 2
+        if let gap = Self.investmentGapNote(finalFigures) {
+            try note(ws, r, gap)
+            r += 1
+        }
+        if !exclusion.isEmpty {
+            try note(ws, r, "计划投资" + exclusion + "。")
+            r += 1
+        }
+        r += 1
 
         // 任务进展状态
-        try ws.write(r, 0, "任务进展(条)", CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("任务进展(条)"), CW.section)
         r += 1
         let taskTop = r
         for (i, status) in Figures.statusOrder.enumerated() {
@@ -426,6 +654,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         }
         try ws.write(r + 4, 0, "合计", CW.cell.with { $0.bold = true })
         try ws.formula(r + 4, 1, "SUM(B\(taskTop + 1):B\(taskTop + 4))", result: .number(Double(finalFigures.taskRows)), CW.integer)
+        if let taskNote = Self.taskErrorNote(finalFigures) { try note(ws, r + 5, taskNote) }
 
         // Charts on the right.
         let statusChart = try book.addChart(ChartSpec(kind: .column, title: "报送情况", series: [
@@ -437,6 +666,38 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                   values: "=总览!$B$\(taskTop + 1):$B$\(taskTop + 4)")]))
         try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
         try ws.printSetup(landscape: true)
+        try ws.headerFooter(header: "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))(\(round.id))",
+                            footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
+    }
+
+    /// A note under a figure of the overview: across columns A–D, wrapped, with its height.
+    private func note(_ ws: SheetWriter, _ r: Int, _ text: String) throws {
+        let text = ChineseTypography.apply(text)
+        try ws.merge(r, 0, r, 3, text, CW.note)
+        try ws.row(r, height: CW.rowHeight([(text, 22 + 14 + 14 + 4)], fontSize: 11) ?? 16)
+    }
+
+    /// Why 计划投资合计 and 各来源合计 differ: the rows whose sources do not add up.
+    static func investmentGapNote(_ f: Figures) -> String? {
+        let sourceSum = FieldReader.rounded(f.investmentBySource.map(\.amount).reduce(0, +))
+        let diff = FieldReader.rounded(f.plannedInvestment - sourceSum)
+        guard !f.investmentGaps.isEmpty || abs(diff) >= 0.05 else { return nil }
+        let rows = f.investmentGaps.map {
+            "\($0.unit.name)“\($0.community)”(台账第 \($0.row) 行:计划投资 \(Briefing.wan($0.investment, unit: false)),"
+                + "各来源之和 \(Briefing.wan($0.sources, unit: false)))"
+        }
+        var text = "计划投资合计与各来源合计相差 \(Briefing.wan(abs(diff)))"
+        text += rows.isEmpty ? "。" : ",因以下 \(rows.count) 个小区的计划投资不等于各资金来源之和:" + rows.joined(separator: ";") + "。"
+        return text
+    }
+
+    /// Progress rows with errors that the task counts leave out.
+    static func taskErrorNote(_ f: Figures) -> String? {
+        let n = f.errorRows["progress"] ?? 0
+        guard n > 0 else { return nil }
+        let byStatus = Figures.statusOrder.compactMap { s in f.errorTaskStatus[s].map { "\(s) \($0) 条" } }
+        return "另有 \(n) 条进展记录有误,未计入上表" + (byStatus.isEmpty ? "" : "(所报状态:\(byStatus.joined(separator: "、")))")
+            + ",见“任务进展”表“校验结果”列。"
     }
 
     // MARK: 报送情况
@@ -453,7 +714,14 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.write(r, 2, u.unit.kind.rawValue, CW.cell)
             try ws.write(r, 3, CW.statusWord(u), CW.cell)
             try ws.write(r, 4, u.submission?.file ?? "", CW.cell)
-            try ws.write(r, 5, u.submission?.savedAt.map(RoundResult.chinaTime) ?? "", CW.cell)
+            // 保存时间: the workbook's own record, as a date-time. An .xls file has none (its
+            // file date is only when it was copied), so none is shown.
+            let isXls = u.submission?.file.lowercased().hasSuffix(".xls") ?? false
+            if let saved = u.submission?.savedAt, !isXls {
+                try ws.write(r, 5, Self.excelSerial(saved), CW.dateTime)
+            } else {
+                try ws.write(r, 5, isXls ? "(.xls 无记录)" : "", CW.cell)
+            }
             try ws.write(r, 6, Double(u.submission?.errorCount ?? 0), CW.integer)
             try ws.write(r, 7, Double(u.submission?.warningCount ?? 0), CW.integer)
             let nilNames = (u.submission?.nilSheets ?? []).compactMap { result.plan.sheet($0)?.name }
@@ -465,13 +733,21 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.write(r, 12, l?.mobile ?? "", CW.cell)
             try ws.write(r, 13, u.unit.members.map { "\($0.name)(\($0.title))" }.joined(separator: "、"), CW.cell)
             var notes: [String] = []
-            if !u.superseded.isEmpty { notes.append("以最新文件为准,已替代:" + u.superseded.joined(separator: "、")) }
-            if !u.otherRejected.isEmpty { notes.append("另有被退回文件:" + u.otherRejected.joined(separator: "、")) }
+            if !u.superseded.isEmpty { notes.append(ChineseTypography.apply("以最新文件为准,已替代:") + u.superseded.joined(separator: "、")) }
+            if !u.otherRejected.isEmpty { notes.append(ChineseTypography.apply("另有被退回文件:") + u.otherRejected.joined(separator: "、")) }
+            if isXls { notes.append(ChineseTypography.apply(".xls 文件不记录保存时间,文件日期只是拷贝时间,故不显示")) }
             if u.status == .rejected, let p = u.submission?.problems.first(where: { $0.severity == .error }) {
-                notes.append("退回原因:" + p.message)
+                notes.append(ChineseTypography.apply("退回原因:") + p.message)
             }
-            try ws.write(r, 14, notes.joined(separator: ";"), CW.wrapped)
+            let text = notes.joined(separator: "\u{FF1B}")
+            try ws.write(r, 14, text, CW.wrapped)
+            if let h = CW.rowHeight([(text, 40), (u.unit.name, 30)]) { try ws.row(r, height: h) }
         }
+    }
+
+    /// A date as an Excel serial date-time in China Standard Time.
+    static func excelSerial(_ date: Date) -> Double {
+        (date.timeIntervalSince1970 + 8 * 3600) / 86400 + 25569
     }
 
     private func writeMatrix(_ ws: SheetWriter) throws {
@@ -481,51 +757,61 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.columns(0, 0, width: 26)
         try ws.columns(1, 1, width: 16)
         for (j, u) in units.enumerated() {
-            try ws.write(0, j + 2, CW.shortName(u.unit), CW.header.with { $0.fontSize = 9 })
+            // A unit without a file that counts says so in its column head.
+            let head = CW.shortName(u.unit) + (u.status == .accepted ? "" : "\n(\(CW.statusWord(u)))")
+            try ws.write(0, j + 2, ChineseTypography.apply(head), CW.header.with { $0.fontSize = 9 })
             try ws.columns(j + 2, j + 2, width: 7)
         }
         try ws.row(0, height: 60)
-        var status: [String: [String: String]] = [:]
-        for (unit, _, row) in result.rows("progress") {
-            if let t = row.values["task"]?.text { status[t, default: [:]][unit.id] = row.values["status"]?.text ?? "" }
+        // Every progress row of the accepted units, those with errors too (marked 有误).
+        var status: [String: [String: (text: String, error: String)]] = [:]
+        for outcome in result.units where outcome.status == .accepted {
+            guard let s = outcome.submission else { continue }
+            let errors = RowErrors(s, plan: result.plan)
+            for row in s.rows where row.sheet == "progress" {
+                guard let t = row.values["task"]?.text else { continue }
+                status[t, default: [:]][outcome.unit.id] = (row.values["status"]?.text ?? "", errors.hasError(row) ? errors.text(row) : "")
+            }
         }
+        var flagged: [String] = []
+        let small = CW.cell.with { $0.horizontal = .center; $0.fontSize = 9; $0.wrap = true }
         for (i, task) in result.plan.tasks.enumerated() {
-            try ws.write(i + 1, 0, "\(task.id) \(task.title)", CW.cell)
-            try ws.write(i + 1, 1, TemplateContent.leadNames(plan: result.plan, task: task), CW.cell)
+            try ws.write(i + 1, 0, "\(task.id) \(task.title)", CW.cell.with { $0.wrap = true })
+            try ws.write(i + 1, 1, TemplateContent.leadNames(plan: result.plan, task: task), CW.cell.with { $0.wrap = true })
             for (j, u) in units.enumerated() {
                 let involved = task.lead.contains(u.unit.id) || task.responsible.contains(u.unit.id)
+                if involved, u.status == .accepted, let entry = status[task.id]?[u.unit.id], !entry.error.isEmpty {
+                    // Reported, but the row has an error: shown as reported, marked, not counted.
+                    let fill = CW.statusColors.first { $0.0 == entry.text }?.1
+                    try ws.write(i + 1, j + 2, (entry.text.isEmpty ? "" : entry.text + "\n") + "有误",
+                                 small.with { $0.fill = fill; $0.fontColor = 0xC00000; $0.bold = true })
+                    flagged.append("\(u.unit.name) \(task.id)(报“\(entry.text.isEmpty ? "未填" : entry.text)”):\(entry.error)")
+                    continue
+                }
                 let text: String
                 if !involved { text = "" } else if u.status != .accepted { text = "未报" } else {
-                    text = status[task.id]?[u.unit.id] ?? "未报"
+                    text = status[task.id]?[u.unit.id]?.text ?? "未报"
                 }
-                try ws.write(i + 1, j + 2, text, CW.cell.with { $0.horizontal = .center; $0.fontSize = 9 })
+                try ws.write(i + 1, j + 2, text, small)
             }
+            let lines = CW.lines("\(task.id) \(task.title)", width: 26)
+            try ws.row(i + 1, height: Double(max(2, lines)) * 15 + 3)
         }
         ws.freeze(rows: 1, columns: 2)
         for (word, color) in CW.statusColors {
             try ws.highlight(1, 2, result.plan.tasks.count, units.count + 1, equalTo: word, CW.cell.with { $0.fill = color })
         }
-        try ws.printSetup(landscape: true)
-    }
-
-    /// A subtotal or total row of the ledger: SUBTOTAL formulas (with their results) over the
-    /// summed columns from `firstDataRow` (0-based) down to the row above, which skip the
-    /// subtotals inside that range; the count of communities and of completed ones.
-    private func totalRow(_ ws: SheetWriter, _ r: Int, label: String, communities: Int, completed: Int,
-                          sums: [String: Double], firstDataRow: Int, spec: SheetSpec, summed: Set<String>) throws {
-        try ws.write(r, 0, label, CW.subtotal)
-        try ws.write(r, 1, "\(communities) 个小区", CW.subtotal)
-        for (i, f) in spec.fields.enumerated() where i > 0 {
-            let col = CellReference.columnName(i + 2)
-            if summed.contains(f.id) {
-                try ws.formula(r, i + 1, "SUBTOTAL(9,\(col)\(firstDataRow + 1):\(col)\(r))",
-                               result: .number(FieldReader.rounded(sums[f.id] ?? 0)), CW.subtotal)
-            } else if f.id == "status" {
-                try ws.write(r, i + 1, "已完工 \(completed) 个", CW.subtotal)
-            } else {
-                try ws.blank(r, i + 1, CW.subtotal)
-            }
+        var r = result.plan.tasks.count + 2
+        try ws.merge(r, 0, r, min(units.count + 1, 20), ChineseTypography.apply("说明:“未报”为应报未报(单位未报送、被退回或漏填该任务);"
+                     + "“有误”为单位已填报但该行有错误,按所报状态显示,未计入任何统计。"), CW.note)
+        try ws.row(r, height: 32)
+        for line in flagged.map({ ChineseTypography.apply("有误:" + $0) }) {
+            r += 1
+            try ws.merge(r, 0, r, min(units.count + 1, 20), line, CW.note.with { $0.fontColor = 0xC00000 })
+            if let h = CW.rowHeight([(line, 26 + 16 + 7 * 18)]) { try ws.row(r, height: h) }
         }
+        try printLayout(ws, columns: units.count + 2, widths: [26, 16] + units.map { _ in 7 }, repeatRows: 0...0,
+                        repeatColumns: 0...1)
     }
 
     /// Items per unit per month, below the list.
@@ -533,10 +819,21 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let rows = result.rows("publicity")
         let months = Set(rows.compactMap { $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } }).sorted()
         var r = rows.count + 3
-        try ws.write(r, 0, "各单位每月报送篇数(每月不少于 1 篇)", CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("各单位每月报送篇数(每月不少于 1 篇)"), CW.section)
+        // A month is judged (0 shaded red) only in the round that covers it: earlier months
+        // are judged from their own rounds' files, not from this round's.
+        let ownStart = result.round.start.year * 100 + result.round.start.month
+        let ownEnd = result.round.due.year * 100 + result.round.due.month
+        let judged = { (m: Int) in m >= ownStart && m <= ownEnd }
+        if months.contains(where: { !judged($0) }) {
+            r += 1
+            try ws.write(r, 0, ChineseTypography.apply("本期以前月份的篇数只是本期文件中所列,仅供参考(该月是否达标以该月调度的报送为准),不标红。"), CW.note.with { $0.wrap = false })
+        }
         r += 1
         try ws.write(r, 0, "单位", CW.header)
-        for (j, m) in months.enumerated() { try ws.write(r, 1 + j, "\(m / 100)年\(m % 100)月", CW.header) }
+        for (j, m) in months.enumerated() {
+            try ws.write(r, 1 + j, ChineseTypography.apply("\(m / 100)年\(m % 100)月" + (judged(m) ? "" : "(参考)")), CW.header)
+        }
         try ws.write(r, 1 + months.count, "合计", CW.header)
         var perUnitMonth: [String: [Int: Int]] = [:]
         for row in rows {
@@ -545,11 +842,18 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         for u in result.units {
             r += 1
             try ws.write(r, 0, u.unit.name, CW.cell)
+            if u.status != .accepted {
+                // No file that counts: say so instead of counting zeros.
+                let word = CW.statusWord(u)
+                let fill = CW.statusColors.first { $0.0 == word }?.1
+                for j in 0...months.count { try ws.write(r, 1 + j, word, CW.cell.with { $0.fill = fill; $0.horizontal = .center }) }
+                continue
+            }
             var total = 0
             for (j, m) in months.enumerated() {
                 let n = perUnitMonth[u.unit.id]?[m] ?? 0
                 total += n
-                try ws.write(r, 1 + j, Double(n), n == 0 ? CW.integer.with { $0.fill = CW.red } : CW.integer)
+                try ws.write(r, 1 + j, Double(n), n == 0 && judged(m) ? CW.integer.with { $0.fill = CW.red } : CW.integer)
             }
             try ws.write(r, 1 + months.count, Double(total), CW.integer.with { $0.bold = true })
         }
@@ -567,11 +871,19 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.write(r, 2, p.file, CW.cell)
             try ws.write(r, 3, p.severity == .error ? "错误" : "提示", CW.cell)
             try ws.write(r, 4, p.sheet ?? "", CW.cell)
-            try ws.write(r, 5, p.cell ?? "", CW.cell)
-            try ws.write(r, 6, p.rule, CW.cell)
-            try ws.write(r, 7, p.value, CW.cell)
+            // The cell links back to the source cell (relative to the output folder, as the
+            // detail sheets' 来源位置).
+            if let sheet = p.sheet, let cell = p.cell, r <= ConsolidatedWorkbookWriter.maxLinkedRows {
+                let url = "external:\(sourceFolder)/\(p.file)#'\(sheet)'!\(cell)"
+                if url.utf8.count < 2000 { try ws.link(r, 5, url: url, text: cell, CW.link) } else { try ws.write(r, 5, cell, CW.cell) }
+            } else {
+                try ws.write(r, 5, p.cell ?? "", CW.cell)
+            }
+            try ws.write(r, 6, CW.ruleName(p.rule), CW.cell)
+            try ws.write(r, 7, p.value, CW.wrapped)
             try ws.write(r, 8, p.message, CW.wrapped)
             try ws.write(r, 9, p.explained ? "是" : "", CW.cell)
+            if let h = CW.rowHeight([(p.message, 60), (p.value, 20), (p.file, 30)]) { try ws.row(r, height: h) }
         }
     }
 }

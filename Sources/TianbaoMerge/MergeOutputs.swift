@@ -44,6 +44,9 @@ public enum MergeOutputs {
         try writeText(briefing.markdown, to: md)
         let html = out.appendingPathComponent("简报-\(round.id).html").path
         try writeText(briefing.html, to: html)
+        // The briefing as a Word document (issue 14): written atomically by BriefingDocx.
+        let docx = out.appendingPathComponent("简报-\(round.id).docx").path
+        try BriefingDocx(briefing).write(to: docx)
 
         let feedbackDir = out.appendingPathComponent("反馈")
         try fm.createDirectory(at: feedbackDir, withIntermediateDirectories: true)
@@ -67,7 +70,7 @@ public enum MergeOutputs {
         Timings.mark("briefing, feedback, report")
         group.wait()
         if let error = workbookError.error { throw error }
-        return [workbookPath(round: round, out: out), md, html] + feedbackPaths + [report]
+        return [workbookPath(round: round, out: out), md, html, docx] + feedbackPaths + [report]
     }
 
     /// `汇总-<round>.xlsx` in the output folder.

@@ -20,6 +20,14 @@ office:
   phone: "027-85000000"
   email: ldxzbgs@example.gov.cn
 
+# The briefing (工作简报): red masthead, 期号 counted from the plan's first round, and the
+# 报送/抄送 lines printed at its end. Optional; without it the masthead is “工作简报”.
+briefing:
+  masthead: 老旧小区改造工作简报
+  first_issue: 1
+  send_to: [市人民政府张文彤副市长, 市人民政府张卫国副秘书长, 市政协办公厅]
+  copy_to: [领导小组各成员单位, 各区人民政府(管委会)]
+
 leading_group:
   - {role: 组长, name: 张文彤, title: 市人民政府副市长}
   - {role: 副组长, name: 张卫国, title: 市人民政府副秘书长}

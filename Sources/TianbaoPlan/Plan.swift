@@ -253,6 +253,20 @@ public struct Office: Hashable, Sendable {
     public var email: String
 }
 
+/// How the office's briefing (工作简报) is headed and to whom it goes. Optional in a plan.
+public struct BriefingForm: Hashable, Sendable {
+    /// The red masthead (`老旧小区改造工作简报`).
+    public var masthead = "工作简报"
+    /// 报送: to whom the briefing is sent (superiors), in order.
+    public var sendTo: [String] = []
+    /// 抄送: who gets a copy.
+    public var copyTo: [String] = []
+    /// The 期号 of the plan's first round (the N-th round of the plan is issue `firstIssue + N - 1`).
+    public var firstIssue = 1
+
+    public init() {}
+}
+
 /// A whole plan: who reports what, when, in which shape.
 public struct Plan: Sendable {
     public var id: String
@@ -261,6 +275,8 @@ public struct Plan: Sendable {
     public var subject: String
     public var issued: Day?
     public var office: Office
+    /// The briefing's masthead and 报送/抄送 lines (defaults when the plan gives none).
+    public var briefing = BriefingForm()
     public var leadingGroup: [Member]
     public var units: [ReportingUnit] { didSet { reindex() } }
     public var unitGroups: [UnitGroup]

@@ -197,7 +197,7 @@ private struct Reader {
 
     mutating func plan(_ root: Node) -> Plan? {
         let keys: Set<String> = ["plan", "version", "title", "subject", "issued", "office", "leading_group", "units",
-                                 "unit_groups", "task_groups", "tasks", "phases", "targets", "choices", "sheets", "rounds"]
+                                 "unit_groups", "task_groups", "tasks", "phases", "targets", "choices", "sheets", "rounds", "briefing"]
         guard let m = mapping(root, "计划", allowed: keys) else { return nil }
         for key in ["plan", "version", "title", "units", "tasks", "sheets", "rounds"] where m[key] == nil {
             fail(root, "计划缺少“\(key)”")
@@ -227,10 +227,26 @@ private struct Reader {
             if let member = readMember(n, withRole: true) { leading.append(member) }
         }
         if let units = m["units"], units.sequence?.isEmpty ?? false { fail(units, "计划中没有任何单位") }
-        return Plan(id: id, version: version, title: title, subject: subject, issued: issued, office: office,
+        let briefing = readBriefing(m["briefing"])
+        var plan = Plan(id: id, version: version, title: title, subject: subject, issued: issued, office: office,
                     leadingGroup: leading, units: units, unitGroups: groups, taskGroups: taskGroups, tasks: tasks,
                     phases: phases, targets: targets, choices: choices, choiceOrder: choiceOrder, sheets: sheets,
                     rounds: rounds)
+        plan.briefing = briefing
+        return plan
+    }
+
+    /// The optional `briefing:` section: masthead, send_to (报送), copy_to (抄送), first_issue.
+    mutating func readBriefing(_ node: Node?) -> BriefingForm {
+        var form = BriefingForm()
+        guard let node, let m = mapping(node, "简报", allowed: ["masthead", "send_to", "copy_to", "first_issue"]) else { return form }
+        form.masthead = string(m, "masthead", "简报", required: false) ?? form.masthead
+        form.sendTo = strings(m["send_to"], "简报的“send_to”").map(\.0)
+        form.copyTo = strings(m["copy_to"], "简报的“copy_to”").map(\.0)
+        if let n = m["first_issue"] {
+            if let v = n.int, v >= 1 { form.firstIssue = v } else { fail(n, "简报的“first_issue”应为正整数") }
+        }
+        return form
     }
 
     mutating func readMember(_ n: Node, withRole: Bool) -> Member? {

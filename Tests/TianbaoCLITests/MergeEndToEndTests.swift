@@ -135,11 +135,12 @@ final class MergeEndToEndTests: XCTestCase {
         let statuses = figures["statuses"] as! [String: Int]
         for s in ["未启动", "推进中", "已完成", "滞后"] { XCTAssertEqual(sheet[s], Double(statuses[s] ?? 0), s) }
 
-        // The ledger's grand total (a SUBTOTAL formula written with its result) agrees.
+        // The ledger's grand total (the sum of the units' SUMIFS subtotals below the table,
+        // written with its result) agrees.
         let ledger = try wb.read(wb.sheet(named: "小区台账")!)
         let totalRow = try XCTUnwrap(ledger.rows.first { $0.cells.first?.value == .string("合计") })
         let investTotal = try XCTUnwrap(totalRow.cells.first { $0.reference.column == 10 })
-        XCTAssertEqual(investTotal.formula, "SUBTOTAL(9,J2:J\(totalRow.index - 1))")
+        XCTAssertEqual(investTotal.formula, "SUM(J\(totalRow.index - 15):J\(totalRow.index - 1))", "15 units' subtotals")
         if case .number(let n)? = investTotal.value { XCTAssertEqual(n, sheet["计划投资合计"]!, accuracy: 0.05) } else { XCTFail() }
 
         // Every detail row names its source file and place.
@@ -206,9 +207,11 @@ final class MergeEndToEndTests: XCTestCase {
 
     func testBriefingIsProseAndEscaped() throws {
         let md = try String(contentsOf: Self.merged.2.appendingPathComponent("简报-2021-06.md"), encoding: .utf8)
-        XCTAssertTrue(md.contains("本期应报送单位 41 个,已报送并通过校验 34 个"), md)
-        XCTAssertTrue(md.contains("尚未报送 4 个:市委政法委、市体育局、市统计局、蔡甸区人民政府"))
-        XCTAssertTrue(md.contains("迟报 1 个(新洲区人民政府)"))
+        let zh = { (s: String) in s.replacingOccurrences(of: ",", with: "\u{FF0C}").replacingOccurrences(of: ":", with: "\u{FF1A}")
+            .replacingOccurrences(of: "(", with: "\u{FF08}").replacingOccurrences(of: ")", with: "\u{FF09}") }
+        XCTAssertTrue(md.contains(zh("本期应报送单位 41 个,已报送并通过校验 34 个")), md)
+        XCTAssertTrue(md.contains(zh("尚未报送 4 个:市委政法委、市体育局、市统计局、蔡甸区人民政府")))
+        XCTAssertTrue(md.contains(zh("迟报 1 个(新洲区人民政府)")))
         XCTAssertTrue(md.contains("全市完成老旧小区改造目标为 300 个"))
         let html = try String(contentsOf: Self.merged.2.appendingPathComponent("简报-2021-06.html"), encoding: .utf8)
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
@@ -331,7 +334,7 @@ final class HostileMergeTests: XCTestCase {
         let out = MergeEndToEndTests.tempDir("mixed-out")
         let r = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", MergeEndToEndTests.key])
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        for name in ["汇总-2021-06.xlsx", "简报-2021-06.md", "简报-2021-06.html", "report.json"] {
+        for name in ["汇总-2021-06.xlsx", "简报-2021-06.md", "简报-2021-06.html", "简报-2021-06.docx", "report.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]

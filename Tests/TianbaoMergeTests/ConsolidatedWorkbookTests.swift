@@ -65,9 +65,14 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         XCTAssertEqual(wb.sheets.map(\.name), ["总览", "报送情况", "小区台账", "校验问题"])
         let ledger = try wb.read(wb.sheet(named: "小区台账")!)
         XCTAssertEqual(ledger["B2"]?.value, .string("小区0"))
-        XCTAssertEqual(ledger["A5"]?.value, .string("甲县人民政府 小计"))
+        // Subtotals below the table after a blank row (the filter covers the data rows only).
+        XCTAssertNil(ledger["A5"]?.value)
+        XCTAssertEqual(ledger["A7"]?.value, .string("甲县人民政府"))
+        XCTAssertEqual(ledger["A8"]?.value, .string("乙县人民政府"))
+        XCTAssertEqual(ledger["D8"]?.value, .string("未报送"), "a unit that did not report is listed, saying so")
+        XCTAssertEqual(ledger["A9"]?.value, .string("合计"))
         let briefing = Briefing(result: try result(rows: 3))
-        XCTAssertTrue(briefing.markdown.contains("本期应报送单位 2 个,已报送并通过校验 1 个"), briefing.markdown)
+        XCTAssertTrue(briefing.markdown.contains(ChineseTypography.apply("本期应报送单位 2 个,已报送并通过校验 1 个")), briefing.markdown)
         XCTAssertFalse(briefing.markdown.contains("300"), "no target in this plan, none invented")
     }
 
@@ -80,16 +85,16 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         var last: Row?
         var count = 0
         while let row = try reader.next() { last = row; count += 1 }
-        XCTAssertEqual(count, 65_100 + 3, "header, rows, subtotal and total")
+        XCTAssertEqual(count, 65_100 + 5, "header, rows, subtotals title, two units' subtotals and the total")
         XCTAssertNotNil(last)
         // The first 10,000 rows link back to their source cell; later rows say where as text.
         let archive = try ZipArchive(path: path, displayName: "links.xlsx", limits: .standard)
         let part = wb.sheet(named: "小区台账")!.part!
         let xml = String(decoding: try archive.readAll(archive.entry(named: part)!), as: UTF8.self)
         XCTAssertEqual(xml.components(separatedBy: "<hyperlink ").count - 1, ConsolidatedWorkbookWriter.maxLinkedRows)
-        XCTAssertTrue(xml.contains("ref=\"F10001\""), "data row 10,000 (under the header) is linked")
-        XCTAssertFalse(xml.contains("ref=\"F10002\""), "data row 10,001 is not")
+        XCTAssertTrue(xml.contains("ref=\"G10001\""), "data row 10,000 (under the header) is linked")
+        XCTAssertFalse(xml.contains("ref=\"G10002\""), "data row 10,001 is not")
         let ledger = try wb.read(wb.sheet(named: "小区台账")!)
-        XCTAssertEqual(ledger["F10002"]?.value, .string("小区台账!A10004"), "the place, as text")
+        XCTAssertEqual(ledger["G10002"]?.value, .string("小区台账!A10004"), "the place, as text")
     }
 }

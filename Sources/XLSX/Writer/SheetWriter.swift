@@ -304,6 +304,30 @@ public final class SheetWriter {
         }
     }
 
+    /// Print settings for a sheet too wide for one readable page: A4, a fixed `scale`
+    /// (percent) instead of fitting to the page width, header rows and leading columns
+    /// repeated on every page, and a page header and footer (Excel codes: `&P` page, `&N`
+    /// pages, `&L`/`&C`/`&R` sections).
+    public func printPages(landscape: Bool = true, scale: Int, repeatRows: ClosedRange<Int>? = nil,
+                           repeatColumns: ClosedRange<Int>? = nil, header: String? = nil, footer: String? = nil) throws {
+        if landscape { worksheet_set_landscape(handle) }
+        worksheet_set_paper(handle, 9)  // A4
+        worksheet_set_print_scale(handle, UInt16(scale))
+        if let rows = repeatRows {
+            try check(worksheet_repeat_rows(handle, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)), "打印标题")
+        }
+        if let cols = repeatColumns {
+            try check(worksheet_repeat_columns(handle, lxw_col_t(cols.lowerBound), lxw_col_t(cols.upperBound)), "打印标题列")
+        }
+        try headerFooter(header: header, footer: footer)
+    }
+
+    /// Page header and footer text (Excel codes: `&P` page, `&N` pages, `&L`/`&C`/`&R`).
+    public func headerFooter(header: String?, footer: String?) throws {
+        if let header { try check(worksheet_set_header(handle, header), "页眉") }
+        if let footer { try check(worksheet_set_footer(handle, footer), "页脚") }
+    }
+
     /// Zoom percentage.
     public func zoom(_ percent: Int) { worksheet_set_zoom(handle, UInt16(percent)) }
 }
