@@ -7,10 +7,11 @@ SWIFT ?= swift
 # What building and running Tianbao needs: the C libraries and pkg-config. Nothing else: no
 # Python, no office suite (make demo installs only these).
 RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev
-# What the tests add: LibreOffice Calc as a real client (opens, recalculates and saves templates
-# and outputs), Debian's own Python with Debian's openpyxl (never pip into the system Python:
-# PEP 668), unzip, poppler-utils for rendering, and time.
-TEST_PACKAGES := libreoffice-calc python3 python3-openpyxl unzip time
+# What the tests add: LibreOffice Calc and Writer as real clients (open, recalculate and save
+# templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
+# openpyxl (never pip into the system Python: PEP 668), unzip, poppler-utils (pdftotext, pdfinfo),
+# the Noto CJK fonts LibreOffice renders Chinese with, and time.
+TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl unzip time poppler-utils fonts-noto-cjk
 # The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
 # not whatever python3 comes first on PATH.
 TEST_PYTHON ?= /usr/bin/python3
@@ -19,7 +20,7 @@ TEST_PYTHON ?= /usr/bin/python3
 BENCH_PACKAGES := gcc binutils python3-venv valgrind
 BIN := .build/debug/tianbao
 
-.PHONY: all deps test-deps build test demo clean fixtures embed-plan templates samples fuzz test-asan bench
+.PHONY: all deps test-deps docs build test demo clean fixtures embed-plan templates samples fuzz test-asan bench
 
 all: build
 
@@ -115,3 +116,9 @@ embed-plan:
 templates: build
 	rm -rf templates/2021-06
 	$(BIN) templates --round 2021-06 --out templates/2021-06 --key keys/demo-signing.key
+
+# Renders what leaders receive into docs/: every sheet of 汇总, the .docx briefing (LibreOffice →
+# PDF → PNG) and the HTML briefing (headless Chromium).
+docs: build test-deps
+	$(call install_missing,chromium)
+	sh scripts/render_docs.sh
