@@ -33,6 +33,12 @@ let package = Package(
         // flags: the product is usable as a dependency.
         .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
 
+        // File-system calls the Swift overlay does not import (renameat2's atomic exchange).
+        .target(name: "CFileSystem"),
+        // The file-system boundary: atomic writes, listings, a staged folder switched in whole,
+        // a folder lock, one error type with Chinese messages, injected faults for tests.
+        .target(name: "TianbaoSupport", dependencies: ["CFileSystem"]),
+
         // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
         // is embedded.
         .target(name: "TianbaoPlan", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -44,13 +50,13 @@ let package = Package(
         .target(name: "TianbaoCheck", dependencies: ["TianbaoPlan", "TianbaoTemplates", "XLSX"]),
 
         // Merging a round: the consolidated workbook, briefing, feedback and report.
-        .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+        .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "TianbaoSupport", "XLSX"]),
 
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge",
+                "XLSX", "TianbaoPlan", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(
             name: "TianbaoCLITests", dependencies: ["TianbaoCLI", "XLSX", "TestSupport"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
+        .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
         .testTarget(
             name: "TianbaoMergeTests",

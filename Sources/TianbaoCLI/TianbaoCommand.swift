@@ -17,8 +17,17 @@ public struct TianbaoCommand: ParsableCommand {
         case success = 0
         /// Done, but some input was rejected or is missing.
         case partial = 1
-        /// Usage or plan error; nothing written.
+        /// Usage or plan error (or the wrong signing key, or a submissions folder that cannot be
+        /// read); nothing written.
         case usage = 2
+        /// The outputs could not be written (full disk, read-only, no permission, another merge
+        /// writing to the same folder); the output folder is left as it was.
+        case outputFailed = 3
+        /// Stopped by Ctrl-C (SIGINT, 128 + 2, as shells report it); the output folder is left as
+        /// it was.
+        case interrupted = 130
+        /// Stopped by SIGTERM (128 + 15); the output folder is left as it was.
+        case terminated = 143
     }
 
     /// Parses the arguments, runs the command and exits. Usage errors exit with status 2 (not

@@ -56,7 +56,7 @@ public struct ConsolidatedWorkbook {
         switch u.status {
         case .accepted: return u.late ? "迟报" : "已报送"
         case .rejected: return "被退回"
-        case .missing: return "未报送"
+        case .missing: return u.unreadFiles.isEmpty ? "未报送" : "未处理"
         }
     }
 
