@@ -29,25 +29,35 @@ struct MergeCommand: ParsableCommand {
         let target = try OutputTarget(out: out, submissions: folder)
         Timings.reset()
 
-        // 1. One merge at a time per output folder.
-        let lock = try target.lock()
-        defer { lock.release() }
-        // 2. What killed runs left beside OUT is removed; an empty staging folder is made.
-        let staged: StagedFolder
-        do { staged = try StagedFolder(target: target.path) } catch { throw target.failure(error, staged: nil) }
-        // 3. From here on, Ctrl-C and SIGTERM remove the staging folder and leave OUT as it was.
+        // 1. From here on, Ctrl-C and SIGTERM remove the staging folder, release the lock and
+        // leave OUT as it was.
+        let owned = OwnedState()
         let interruption = Interruption { [out] sig in
-            staged.discard()
-            lock.release()
+            owned.cleanUp()
             let how = sig == SIGINT ? "已按 Ctrl-C 中断" : "已收到终止信号（SIGTERM）"
             Interruption.say("\(how)：本次汇总未完成，输出文件夹“\(out)”未作任何改动。")
         }
         defer { interruption.uninstall() }
+        // A failure is told only if no signal is being handled (else the handler tells it).
+        func failing(_ body: () -> CommandExit) -> CommandExit {
+            interruption.finish()
+            owned.cleanUp()
+            return body()
+        }
+        // 2. One merge at a time per output folder.
+        let lock: FolderLock
+        do { lock = try target.lock() } catch let exit as CommandExit { throw failing { exit } }
+        owned.set(lock: lock)
+        // 3. What killed runs left beside OUT is removed; an empty staging folder is made.
+        let staged: StagedFolder
+        do { staged = try StagedFolder(target: target.path) } catch { throw failing { target.failure(error, staged: nil) } }
+        owned.set(staged: staged)
         do {
             // 4. OUT's other rounds' outputs are carried over; anything not Tianbao's stops the merge.
             let existing = try MergeOutputs.examine(existing: target.path, round: round)
             if !existing.foreign.isEmpty {
-                staged.discard()
+                interruption.finish()
+                owned.cleanUp()
                 let shown = existing.foreign.prefix(3).map { "“\($0)”" }.joined(separator: "、")
                 printError("错误：输出文件夹“\(out)”中有不是 Tianbao 生成的文件或文件夹（\(shown)\(existing.foreign.count > 3 ? "等 \(existing.foreign.count) 项" : "")）。"
                            + "汇总会整体替换输出文件夹，为免丢失这些文件，本次未作任何改动。请指定一个新的或空的输出文件夹，或先移走这些文件。")
@@ -72,7 +82,8 @@ struct MergeCommand: ParsableCommand {
             // is written, no unit is told to fix its file.
             if result.keyMismatch {
                 writer = nil
-                staged.discard()
+                interruption.finish()
+                owned.cleanUp()
                 printError(options.key.mismatchMessage(result.signatures))
                 throw CommandExit(.usage)
             }
@@ -88,7 +99,7 @@ struct MergeCommand: ParsableCommand {
             try interruption.commit {
                 try staged.commit(syncing: [staged.path("反馈")])
             }
-            lock.release()
+            owned.cleanUp()
 
             // 8. Report.
             print(Summary.text(result))
@@ -103,14 +114,33 @@ struct MergeCommand: ParsableCommand {
         } catch let exit as CommandExit {
             throw exit
         } catch let error as FileSystemError where error.operation == .list || error.operation == .read {
-            // The submissions folder could not be read (items 5 and 7 of SPEC's failure list).
-            staged.discard()
-            printError("错误：" + error.message + "。输出文件夹“\(out)”未作任何改动。")
-            throw CommandExit(.usage)
+            // The submissions folder could not be listed or read.
+            throw failing {
+                printError("错误：" + error.message + "。输出文件夹“\(out)”未作任何改动。")
+                return CommandExit(.usage)
+            }
         } catch {
-            staged.discard()
-            throw target.failure(error, staged: staged)
+            throw failing { target.failure(error, staged: staged) }
         }
+    }
+}
+
+/// What a merge holds that an interruption or a failure must give back: the staging folder (to
+/// remove) and OUT's lock (to release).
+final class OwnedState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var staged: StagedFolder?
+    private var folderLock: FolderLock?
+
+    func set(lock: FolderLock) { self.lock.lock(); folderLock = lock; self.lock.unlock() }
+    func set(staged: StagedFolder) { lock.lock(); self.staged = staged; lock.unlock() }
+
+    /// Removes the staging folder (a no-op once switched in) and releases the lock.
+    func cleanUp() {
+        lock.lock()
+        defer { lock.unlock() }
+        staged?.discard()
+        folderLock?.release()
     }
 }
 

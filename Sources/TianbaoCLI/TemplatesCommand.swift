@@ -42,8 +42,8 @@ struct KeyOptions: ParsableArguments {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let text, text.count == 64, text.allSatisfy(\.isHexDigit) { return nil }
-        let what = data.isEmpty ? "是空文件" : text == nil ? "不是文本文件（\(data.count) 字节）" : "的内容不是密钥"
-        return "文件“\(path)”\(what)，不是 Tianbao 的签名密钥：密钥文件应只含 64 个十六进制字符（由 tianbao templates 首次运行时生成）。"
+        let what = data.isEmpty ? "是空文件" : text == nil ? "不是文本文件，共 \(data.count) 字节" : "内容不是 64 个十六进制字符"
+        return "“\(path)”不是有效的签名密钥文件（\(what)）：密钥文件只含 64 个十六进制字符，由 tianbao templates 首次运行时生成。"
             + "请用 --key 指定办公室的密钥文件。"
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TianbaoSupport
 import XLSX
 
 /// The `tianbao` command: one subcommand per verb.
@@ -46,6 +47,7 @@ public struct TianbaoCommand: ParsableCommand {
             }
             let message = userMessage(for: error) ?? fullMessage(for: error)
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if error is XLSXWriteError || error is FileSystemError { Foundation.exit(ExitStatus.outputFailed.rawValue) }
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }
@@ -57,6 +59,7 @@ func userMessage(for error: Error) -> String? {
     switch error {
     case let e as XLSXError: return "错误:" + e.message
     case let e as XLSXWriteError: return "错误:" + e.description
+    case let e as FileSystemError: return "错误：" + e.message + "。"
     case let e as CocoaError:
         let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.url?.path ?? ""
         let what = path.isEmpty ? "" : "“\(path)”"

@@ -54,6 +54,14 @@ public final class Interruption: @unchecked Sendable {
         return try body()
     }
 
+    /// Marks the command as ending on its own (a failure it reports itself): signals from now
+    /// on are ignored. If a signal is being handled, waits for it, that is, never returns.
+    public func finish() {
+        lock.lock()
+        committed = true
+        lock.unlock()
+    }
+
     /// Restores the default handling of SIGINT and SIGTERM.
     public func uninstall() {
         lock.lock()
