@@ -34,7 +34,7 @@ struct MergeCommand: ParsableCommand {
         let owned = OwnedState()
         let interruption = Interruption { [out] sig in
             owned.cleanUp()
-            let how = sig == SIGINT ? "已按 Ctrl-C 中断" : "已收到终止信号（SIGTERM）"
+            let how = sig == SIGINT ? "已按 Ctrl-C 中断" : "已收到终止信号，已中断"
             Interruption.say("\(how)：本次汇总未完成，输出文件夹“\(out)”未作任何改动。")
         }
         defer { interruption.uninstall() }
@@ -96,6 +96,7 @@ struct MergeCommand: ParsableCommand {
             // side effects (the archive of issue 15) belong here, inside `commit`, just before
             // the switch, in one transaction that is rolled back if the switch throws; a signal
             // waits until both are done.
+            FaultInjection.pause()  // tests: a kill between the last output and the switch
             try interruption.commit {
                 try staged.commit(syncing: [staged.path("反馈")])
             }

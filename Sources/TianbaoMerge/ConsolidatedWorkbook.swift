@@ -38,7 +38,7 @@ public struct ConsolidatedWorkbook {
 
     /// Status words and their fill colours, used by every coloured status column.
     static let statusColors: [(String, UInt32)] = [
-        ("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red),
+        ("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red), ("未处理", grey),
         ("已完成", green), ("推进中", 0xDDEBF7), ("未启动", grey), ("滞后", red),
         ("已完工", green), ("在建", 0xDDEBF7), ("未开工", grey), ("未报", red), ("错误", red), ("提示", yellow),
     ]

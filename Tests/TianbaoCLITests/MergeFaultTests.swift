@@ -66,7 +66,8 @@ final class MergeFaultTests: XCTestCase {
     static func stagedOutputs(_ parent: String, pid: Int32) -> Int? {
         let staging = parent + "/.out.tianbao-staging-\(pid)"
         guard FileManager.default.fileExists(atPath: staging) else { return nil }
-        return snapshot(staging).keys.filter { !($0 as NSString).lastPathComponent.hasPrefix(".") }.count
+        let names = (FileManager.default.enumerator(atPath: staging)?.allObjects as? [String]) ?? []
+        return names.filter { !($0 as NSString).lastPathComponent.hasPrefix(".") && $0 != "反馈" }.count
     }
 
     /// Starts a merge into `parent/out` (each output step slowed by 10 ms) and sends it `signal`
@@ -106,23 +107,29 @@ final class MergeFaultTests: XCTestCase {
         let points: [(Int?, Double)] = [(nil, 0.05), (nil, 0.4), (0, 0), (1, 0), (3, 0), (6, 0), (9, 0), (12, 0),
                                         (14, 0), (15, 0), (15, 0), (16, 0)]
         var seen: [String] = []
+        var lockLeft = false
         for (i, (outputs, delay)) in points.enumerated() {
             try Self.restore(a, to: out)
-            let signal = i % 2 == 0 ? SIGKILL : SIGINT
+            let signal = [SIGKILL, SIGINT, SIGTERM][i % 3]
             let (process, stderr) = try Self.mergeKilled(parent: parent, outputs: outputs, delay: delay, signal: signal)
             let now = Self.snapshot(out)
             let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
-            let label = "\(signal == SIGKILL ? "KILL" : "INT")@\(outputs.map { "\($0) staged" } ?? "\(delay) s"):\(status):\(now == a ? "A" : now == b ? "B" : "mixed")"
+            let label = "\(signal == SIGKILL ? "KILL" : signal == SIGINT ? "INT" : "TERM")@\(outputs.map { "\($0) staged" } ?? "\(delay) s"):\(status):\(now == a ? "A" : now == b ? "B" : "mixed")"
             seen.append(label)
             XCTAssertTrue(now == a || now == b, "\(label) left a mixed folder: \(Set(now.keys).symmetricDifference(a.keys))")
-            if signal == SIGINT && status == 130 {
+            if (signal == SIGINT && status == 130) || (signal == SIGTERM && status == 143) {
                 XCTAssertEqual(now, a, "interrupted: OUT unchanged")
                 // After a killed run, the takeover note comes first.
-                XCTAssertTrue(stderr.hasSuffix("已按 Ctrl-C 中断：本次汇总未完成，输出文件夹“\(out)”未作任何改动。\n"), stderr)
-                XCTAssertTrue(stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("已按 Ctrl-C 中断") || $0.hasPrefix("注意：上一次向") }, stderr)
+                let said = signal == SIGINT ? "已按 Ctrl-C 中断" : "已收到终止信号，已中断"
+                XCTAssertTrue(stderr.hasSuffix("\(said)：本次汇总未完成，输出文件夹“\(out)”未作任何改动。\n"), stderr)
+                XCTAssertTrue(stderr.split(separator: "\n").allSatisfy { $0.hasPrefix(said) || $0.hasPrefix("注意：上一次向") }, stderr)
                 XCTAssertEqual(Self.leftovers(parent), [], "an interrupted run cleans up at once")
             }
             if status == 1 { XCTAssertEqual(now, b, "a run that completed switched its outputs in") }
+            if lockLeft && outputs != nil {
+                XCTAssertTrue(stderr.hasPrefix("注意：上一次向“\(out)”的汇总（进程 "), "a killed run's lock is taken over and said: \(stderr)")
+            }
+            lockLeft = status == -SIGKILL && outputs != nil
         }
         // The next run removes what killed runs left, and completes.
         let r = try Self.merge(Self.samples, out: out)
@@ -131,7 +138,7 @@ final class MergeFaultTests: XCTestCase {
         XCTAssertEqual(Self.leftovers(parent), [], "no staging folder, temporary or lock file remains")
         XCTAssertTrue(seen.contains { $0.hasPrefix("KILL") && $0.hasSuffix(":A") } && seen.contains { $0.hasSuffix(":B") }, "\(seen)")
         XCTAssertTrue(seen.contains { $0.hasPrefix("INT") && $0.contains(":130:") }, "\(seen)")
-        XCTAssertTrue(r.stderr.hasPrefix("注意：上一次向“\(out)”的汇总（进程 ") || seen.last!.hasPrefix("INT"), r.stderr)
+        XCTAssertTrue(seen.contains { $0.hasPrefix("TERM") && $0.contains(":143:") }, "\(seen)")
         print("kill points:", seen.joined(separator: " "))
     }
 
