@@ -340,6 +340,6 @@ enum Summary {
     static func text(_ r: RoundResult) -> String {
         let t = r.totals
         return "轮次 \(r.round.id)(截止 \(r.round.due)):应报 \(t.expected),已报送 \(t.accepted)(迟报 \(t.late)),"
-            + "被退回 \(t.rejected),未报送 \(t.missing);读取 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,退回 \(t.rowsRejected) 行。"
+            + "被退回 \(t.rejected),未报送 \(t.missing - t.unread)" + (t.unread > 0 ? ",未处理 \(t.unread)(文件无法读取)" : "") + ";读取 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,退回 \(t.rowsRejected) 行。"
     }
 }

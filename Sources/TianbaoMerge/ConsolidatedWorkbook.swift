@@ -467,6 +467,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             var notes: [String] = []
             if !u.superseded.isEmpty { notes.append("以最新文件为准,已替代:" + u.superseded.joined(separator: "、")) }
             if !u.otherRejected.isEmpty { notes.append("另有被退回文件:" + u.otherRejected.joined(separator: "、")) }
+            if !u.unreadFiles.isEmpty { notes.append("办公室无法读取文件“" + u.unreadFiles.joined(separator: "”、“") + "”（不是单位的问题），待处理后重新汇总") }
             if u.status == .rejected, let p = u.submission?.problems.first(where: { $0.severity == .error }) {
                 notes.append("退回原因:" + p.message)
             }
