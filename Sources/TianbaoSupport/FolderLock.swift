@@ -51,7 +51,12 @@ public final class FolderLock: @unchecked Sendable {
             guard fd >= 0 else { throw FileSystemError.last(.lock, path) }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let code = errno
-                let holder = Self.readHolder(fd)
+                // The holder writes its name just after it locks: give it a moment.
+                var holder = Self.readHolder(fd)
+                for _ in 0..<25 where holder == nil && code == EWOULDBLOCK {
+                    usleep(20_000)
+                    holder = Self.readHolder(fd)
+                }
                 close(fd)
                 if code == EWOULDBLOCK { throw Busy(path: path, holder: holder) }
                 throw FileSystemError(.lock, path: path, code: code)
