@@ -201,6 +201,20 @@ final class MergeFaultTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint), [], "no OUT, no staging, no temporary file")
     }
 
+    /// libxlsxwriter's own failure (its `[ERROR]…` lines silenced, its code said in Chinese), as
+    /// `templates` meets it on a full disk.
+    func testWorkbookWriterOnAFullDiskSaysWhyWithoutLibraryChatter() throws {
+        let mountPoint = temporaryDirectory("tmpfs-templates").path
+        let (status, log) = try runProcess("mount", ["-t", "tmpfs", "-o", "size=100k", "tmpfs", mountPoint])
+        guard status == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root?): \(log)") }
+        defer { _ = try? runProcess("umount", [mountPoint]) }
+        let r = try Binary.run(["templates", "--round", "2021-06", "--out", mountPoint + "/t", "--key", Self.key])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("错误:无法写入文件“"), r.stderr)
+        XCTAssertTrue(r.stderr.hasSuffix(".xlsx”:磁盘空间不足\n"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("[ERROR]") || r.stderr.contains("ZIP"), r.stderr)
+    }
+
     func testWrongKeyStopsBeforeWritingAnything() throws {
         let parent = temporaryDirectory("wrongkey").path
         let key = parent + "/other.key"
