@@ -34,8 +34,14 @@ let package = Package(
         // flags: the product is usable as a dependency.
         .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
 
-        // What every Tianbao module may use: digests (swift-crypto).
-        .target(name: "TianbaoSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // File-system calls the Swift overlay does not import (renameat2's atomic exchange).
+        .target(name: "CFileSystem"),
+        // What every Tianbao module may use: the file-system boundary (atomic writes, listings, a
+        // staged folder switched in whole, a folder lock, one error type with Chinese messages,
+        // injected faults for tests), digests (swift-crypto), the JSON writer.
+        .target(
+            name: "TianbaoSupport",
+            dependencies: ["CFileSystem", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
         // is embedded.
@@ -68,12 +74,12 @@ let package = Package(
             ],
             exclude: ["HelpSnapshots"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
+        .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
         .testTarget(
             name: "TianbaoMergeTests",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
         .testTarget(
             name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX", "TestSupport"]),
-        .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
     ]
 )

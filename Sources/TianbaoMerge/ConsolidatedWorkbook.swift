@@ -46,7 +46,7 @@ public struct ConsolidatedWorkbook {
 
     /// Status words and their fill colours, used by every coloured status column.
     static let statusColors: [(String, UInt32)] = [
-        ("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red),
+        ("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red), ("未处理", grey),
         ("已完成", green), ("推进中", 0xDDEBF7), ("未启动", grey), ("滞后", red),
         ("已完工", green), ("在建", 0xDDEBF7), ("未开工", grey), ("未报", red), ("错误", red), ("提示", yellow),
         ("通过", green),
@@ -104,7 +104,7 @@ public struct ConsolidatedWorkbook {
         switch u.status {
         case .accepted: return u.late ? "迟报" : "已报送"
         case .rejected: return "被退回"
-        case .missing: return "未报送"
+        case .missing: return u.unreadFiles.isEmpty ? "未报送" : "未处理"
         }
     }
 
@@ -736,6 +736,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             if !u.superseded.isEmpty { notes.append(ChineseTypography.apply("以最新文件为准,已替代:") + u.superseded.joined(separator: "、")) }
             if !u.otherRejected.isEmpty { notes.append(ChineseTypography.apply("另有被退回文件:") + u.otherRejected.joined(separator: "、")) }
             if isXls { notes.append(ChineseTypography.apply(".xls 文件不记录保存时间,文件日期只是拷贝时间,故不显示")) }
+            if !u.unreadFiles.isEmpty { notes.append("办公室无法读取文件“" + u.unreadFiles.joined(separator: "”、“") + "”（不是单位的问题），待处理后重新汇总") }
             if u.status == .rejected, let p = u.submission?.problems.first(where: { $0.severity == .error }) {
                 notes.append(ChineseTypography.apply("退回原因:") + p.message)
             }
