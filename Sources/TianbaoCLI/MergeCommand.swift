@@ -16,6 +16,8 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "输出文件夹。")
     var out: String
 
+    @OptionGroup var archive: ArchiveOptions
+
     func run() throws {
         let (round, merger) = try options.prepare()
         let folder = options.folder
@@ -25,6 +27,7 @@ struct MergeCommand: ParsableCommand {
             printError("错误:输出文件夹不能放在报送文件夹“\(folder)”之内(否则输出会被当作报送文件读取)。")
             throw CommandExit(.usage)
         }
+        let archiving = try MergeArchiving.prepare(archive, out: out, plan: merger.plan)
         Timings.reset()
         // The consolidated workbook is written while the files are checked (units in plan
         // order); if a file named after one unit belongs to another, it is written again.
@@ -36,12 +39,15 @@ struct MergeCommand: ParsableCommand {
         }
         var writer: ConsolidatedWorkbookWriter? = try MergeOutputs.startWorkbook(
             plan: merger.plan, round: round, sourceFolder: inURL, out: outURL)
-        let (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
+        var (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
             try writer?.add(unit, submission)
         }
+        let across = try archiving.checkAcrossRounds(result)
+        (result, held) = (across.result, held && !across.rowsRejected)
         Timings.mark("read and checked" + (held ? "" : " (workbook to be written again)"))
         if !held { writer = nil }
         let written = try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: inURL, to: outURL, streamed: writer)
+        try archiving.record(result)
         print(Summary.text(result))
         print("输出文件:")
         for path in written { print("  " + path) }

@@ -1,0 +1,52 @@
+import TianbaoCheck
+import TianbaoMerge
+import TianbaoPlan
+
+/// Runs the checks across rounds over a merged round, before its outputs are written: each
+/// finding joins its file's problems (so it reaches the consolidated workbook, the briefing,
+/// the feedback workbook and report.json like any other problem), and a row an error rejects
+/// leaves the merge, the totals following.
+public enum CrossRoundPass {
+    /// The round with the findings of `checker` added; `rowsRejected` is true when rows left
+    /// the merge (a consolidated workbook streamed during the merge must then be written again).
+    public static func apply(_ checker: CrossRoundChecker, to result: RoundResult) -> (result: RoundResult, rowsRejected: Bool) {
+        var r = result
+        var units: [CrossRoundChecker.UnitRows] = []
+        for outcome in r.units where outcome.status == .accepted {
+            guard let s = outcome.submission else { continue }
+            units.append(.init(unit: outcome.unit, submission: s, rows: s.rows))
+        }
+        let findings = checker.check(units)
+        var rowsRejected = false
+        for u in units {
+            guard let found = findings[u.unit.id], !found.isEmpty,
+                  let i = r.units.firstIndex(where: { $0.unit.id == u.unit.id }), var s = r.units[i].submission else { continue }
+            s.problems += found.map(\.problem)
+            let rejected = Set(found.compactMap { $0.rejects.map { "\($0.sheet)#\($0.row)" } })
+            if !rejected.isEmpty {
+                var rows = u.rows
+                for j in rows.indices where rows[j].accepted && rejected.contains("\(rows[j].sheet)#\(rows[j].row)") {
+                    rows[j].accepted = false
+                    rowsRejected = true
+                }
+                s.rows = rows
+            }
+            r.units[i].submission = s
+            if let f = r.files.firstIndex(where: { $0.file == s.file && $0.status == .accepted }) { r.files[f].submission = s }
+        }
+        if rowsRejected {
+            var merged = 0
+            for f in r.files where f.status == .accepted { merged += f.submission?.rowsAccepted ?? 0 }
+            r.totals.rowsMerged = merged
+            r.totals.rowsRejected = r.totals.rowsRead - merged
+        }
+        return (r, rowsRejected)
+    }
+
+    /// The checks of a round against the archive's previous round, if the archive holds one;
+    /// nil when there is nothing to compare with.
+    public static func checker(archive: RoundArchive, plan: Plan, round: Round) throws -> CrossRoundChecker? {
+        guard let previous = try archive.previousRound(before: round, plan: plan) else { return nil }
+        return CrossRoundChecker(previous: previous, plan: plan, round: round)
+    }
+}

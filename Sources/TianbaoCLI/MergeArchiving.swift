@@ -1,0 +1,33 @@
+import Foundation
+import TianbaoArchive
+import TianbaoMerge
+import TianbaoPlan
+
+/// What `tianbao merge` does with the archive, in three calls: `prepare` before anything is
+/// written (a bad archive ends the merge with status 2 and nothing written), `checkAcrossRounds`
+/// on the merged round before its outputs are written, `record` once they are.
+struct MergeArchiving {
+    let archive: RoundArchive
+    let plan: Plan
+
+    /// Opens and checks the archive: `--archive`, else `tianbao-archive.sqlite` next to the
+    /// output folder.
+    static func prepare(_ options: ArchiveOptions, out: String, plan: Plan) throws -> MergeArchiving {
+        let path = options.path ?? RoundArchive.defaultPath(outputFolder: out)
+        return MergeArchiving(archive: try ArchiveOptions.run { try RoundArchive.openForRecording(path: path, plan: plan) }, plan: plan)
+    }
+
+    /// The round with the problems found against the archive's previous round; `rowsRejected`
+    /// when rows left the merge (the streamed workbook must be written again).
+    func checkAcrossRounds(_ result: RoundResult) throws -> (result: RoundResult, rowsRejected: Bool) {
+        guard let checker = try ArchiveOptions.run({ try CrossRoundPass.checker(archive: archive, plan: plan, round: result.round) })
+        else { return (result, false) }
+        return CrossRoundPass.apply(checker, to: result)
+    }
+
+    /// Records the round (replacing an earlier record of it) in one transaction.
+    func record(_ result: RoundResult) throws {
+        try ArchiveOptions.run { try archive.record(result, reportJSON: ReportJSON.render(result)) }
+        print("已记入汇总档案：\(archive.path)")
+    }
+}
