@@ -28,6 +28,12 @@ public final class RoundArchive: @unchecked Sendable {
         self.reader = reader
     }
 
+    /// An archive at `path` opened without any check (tests: recording must check by itself).
+    init(pathForTesting path: String) throws {
+        self.path = path
+        self.reader = try Self.connect(path, readonly: true)
+    }
+
     /// The default archive of a merge writing into `out`: `tianbao-archive.sqlite` in the
     /// folder that holds the round's output folder (`out/2021-06` → `out/tianbao-archive.sqlite`),
     /// so every round merged into the office's `out/` lands in the same archive.

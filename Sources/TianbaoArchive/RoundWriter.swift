@@ -63,13 +63,15 @@ struct RoundWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var figures = FigureCounter(plan: r.plan)
+        let planText = Self.planTextFields(r.plan)
         for u in r.units {
             guard let s = u.submission else { continue }
             let counts = u.status == .accepted && s.fileAccepted
             for row in s.rows {
                 let accepted = row.accepted && s.fileAccepted
                 try rowStatement.execute(arguments: [roundId, u.unit.id, s.file, row.sheet, r.plan.sheet(row.sheet)?.name ?? row.sheet,
-                                                     row.row, accepted, row.explanation, RowValuesCoding.encode(row.values)])
+                                                     row.row, accepted, row.explanation,
+                                                     RowValuesCoding.encode(row.values, skipping: planText[row.sheet] ?? [])])
                 if counts && accepted { figures.add(unit: u.unit.id, row: row) }
             }
         }
@@ -77,6 +79,18 @@ struct RoundWriter {
         for (name, value) in figures.values.sorted(by: { $0.key < $1.key }) {
             try figureStatement.execute(arguments: [roundId, name, value])
         }
+    }
+
+    /// Pre-filled columns that copy the plan's own text (a task's title and text, its group,
+    /// its lead units), by sheet id: the plan has them, the archive does not repeat them in
+    /// every row. The task id and the unit's role are kept.
+    static func planTextFields(_ plan: Plan) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for sheet in plan.sheets {
+            let ids = sheet.fields.filter { [.taskTitleAndText, .taskGroup, .taskLead].contains($0.prefilled) }.map(\.id)
+            if !ids.isEmpty { out[sheet.id] = Set(ids) }
+        }
+        return out
     }
 
     /// The time the round's material stands at (材料截至): the newest save time of the accepted
@@ -116,10 +130,10 @@ struct FigureCounter {
 /// A row's values as JSON text, in field order: text as a string, a number as a number
 /// (Swift's shortest round-trip form), a date as `{"d":"2021-06-15"}`.
 enum RowValuesCoding {
-    static func encode(_ values: FieldValues) -> String {
+    static func encode(_ values: FieldValues, skipping: Set<String> = []) -> String {
         var out = "{"
         var first = true
-        for (key, value) in values {
+        for (key, value) in values where !skipping.contains(key) {
             if !first { out += "," }
             first = false
             out += JSONWriter.quote(key) + ":"
