@@ -245,10 +245,12 @@ public struct CrossRoundChecker: Sendable {
         guard now.count == then.count else { return false }
         var byPlace: [String: [String: FieldValue]] = [:]
         for r in then { byPlace["\(r.sheet)#\(r.row)"] = r.values }
+        let planText = RoundWriter.planTextFields(plan)  // not archived: the plan's own text
         for r in now {
             guard let values = byPlace["\(r.sheet)#\(r.row)"] else { return false }
+            let skip = planText[r.sheet] ?? []
             var mine: [String: FieldValue] = [:]
-            for (k, v) in r.values { mine[k] = v }
+            for (k, v) in r.values where !skip.contains(k) { mine[k] = v }
             if mine != values { return false }
         }
         return true
