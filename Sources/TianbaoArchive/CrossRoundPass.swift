@@ -50,3 +50,34 @@ public enum CrossRoundPass {
         return CrossRoundChecker(previous: previous, plan: plan, round: round)
     }
 }
+
+extension CrossRoundPass {
+    /// The checks across rounds for loose files (`tianbao check`): each accepted file against
+    /// the round recorded before its own round, and the files' ledgers against each other.
+    /// A row an error rejects is marked so in the file's rows.
+    public static func apply(archive: RoundArchive, plan: Plan, to submissions: [Submission]) throws -> [Submission] {
+        var out = submissions
+        var byRound: [String: [Int]] = [:]
+        for (i, s) in submissions.enumerated() where s.fileAccepted && s.unit != nil {
+            if let r = s.roundId { byRound[r, default: []].append(i) }
+        }
+        for (roundId, indices) in byRound.sorted(by: { $0.key < $1.key }) {
+            guard let round = plan.round(roundId), let checker = try checker(archive: archive, plan: plan, round: round) else { continue }
+            let units = indices.map { CrossRoundChecker.UnitRows(unit: out[$0].unit!, submission: out[$0], rows: out[$0].rows) }
+            let findings = checker.check(units)
+            for (k, i) in indices.enumerated() {
+                guard let found = findings[units[k].unit.id], !found.isEmpty else { continue }
+                // Two files of one unit: each gets only the findings about itself.
+                let mine = found.filter { $0.problem.file == out[i].file }
+                out[i].problems += mine.map(\.problem)
+                let rejected = Set(mine.compactMap { $0.rejects.map { "\($0.sheet)#\($0.row)" } })
+                if !rejected.isEmpty {
+                    var rows = units[k].rows
+                    for j in rows.indices where rejected.contains("\(rows[j].sheet)#\(rows[j].row)") { rows[j].accepted = false }
+                    out[i].rows = rows
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import TianbaoArchive
+import TianbaoCheck
 import TianbaoMerge
+import TianbaoPlan
 
 /// `tianbao history [--archive FILE] [--round R] [--format text|json]`: the rounds recorded
 /// in the archive, or one round exported back as its report.json.
@@ -80,6 +82,31 @@ struct ArchiveOptions: ParsableArguments {
     /// Opens the archive for reading; a bad archive ends the command with status 2.
     func openExisting() throws -> RoundArchive {
         try Self.run { try RoundArchive.open(path: readPath) }
+    }
+
+    /// The archive `check` and `status` compare with: `--archive` (which must exist), else
+    /// `out/tianbao-archive.sqlite` when there is one; nil when there is none to compare with.
+    func openForComparing(plan: Plan) throws -> RoundArchive? {
+        if path == nil && !FileManager.default.fileExists(atPath: readPath) { return nil }
+        return try Self.run {
+            guard FileManager.default.fileExists(atPath: readPath) else { throw ArchiveError.missing(path: readPath) }
+            return try RoundArchive.openForRecording(path: readPath, plan: plan)
+        }
+    }
+
+    /// A merged round with the problems found against the round before it in the archive
+    /// (`status`).
+    func checkAcrossRounds(_ result: RoundResult) throws -> RoundResult {
+        guard let archive = try openForComparing(plan: result.plan),
+              let checker = try Self.run({ try CrossRoundPass.checker(archive: archive, plan: result.plan, round: result.round) })
+        else { return result }
+        return CrossRoundPass.apply(checker, to: result).result
+    }
+
+    /// Checked files with the problems found against the rounds before theirs (`check`).
+    func checkAcrossRounds(_ submissions: [Submission], plan: Plan) throws -> [Submission] {
+        guard let archive = try openForComparing(plan: plan) else { return submissions }
+        return try Self.run { try CrossRoundPass.apply(archive: archive, plan: plan, to: submissions) }
     }
 
     /// Runs `body`, turning archive errors into their message and exit status 2.

@@ -69,9 +69,11 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "输出格式:text 或 json。")
     var format: CheckCommand.OutputFormat = .text
 
+    @OptionGroup var archive: ArchiveOptions
+
     func run() throws {
         let (round, merger) = try options.prepare()
-        let result = try merger.merge(folder: options.folder, round: round)
+        let result = try archive.checkAcrossRounds(try merger.merge(folder: options.folder, round: round))
         switch format {
         case .text:
             print(Summary.text(result))

@@ -108,8 +108,7 @@ final class ArchiveEndToEndTests: XCTestCase {
 
     /// Two rounds: the samples recorded as 2021-05 (with 江岸区's 永清民主社区 已完工 then), and
     /// 2021-06 merged after them.
-    func testTheMergeChecksAgainstTheRoundBefore() throws {
-        let dir = temporaryDirectory("two-rounds")
+    func twoRounds(_ dir: URL) throws -> (archive: String, baseline: [String: Any]) {
         let archive = dir.appendingPathComponent("a.sqlite").path
         let first = dir.appendingPathComponent("first")
         XCTAssertEqual(try merge(first, archive: archive).status, 1)
@@ -125,6 +124,12 @@ final class ArchiveEndToEndTests: XCTestCase {
                 WHERE unit_id = 'jiangan' AND sheet_id = 'ledger' AND row = 6
                 """)
         }
+        return (archive, baseline)
+    }
+
+    func testTheMergeChecksAgainstTheRoundBefore() throws {
+        let dir = temporaryDirectory("two-rounds")
+        let (archive, baseline) = try twoRounds(dir)
         let out = dir.appendingPathComponent("out/2021-06")
         let r = try merge(out, archive: archive)
         XCTAssertEqual(r.status, 1, r.stderr)
@@ -156,5 +161,34 @@ final class ArchiveEndToEndTests: XCTestCase {
         XCTAssertEqual(rounds.map { $0["round"] as! String }, ["2021-05", "2021-06"])
         let exported = try Binary.run(["history", "--archive", archive, "--round", "2021-06", "--format", "json"])
         XCTAssertEqual(exported.stdout, try String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8))
+    }
+
+    func testCheckAndStatusCheckAgainstTheRoundBefore() throws {
+        let dir = temporaryDirectory("check-status")
+        let (archive, _) = try twoRounds(dir)
+        let file = URL(fileURLWithPath: Self.samples).appendingPathComponent("江岸区人民政府-2021-06.xlsx").path
+        let checked = try Binary.run(["check", file, "--key", Self.key, "--archive", archive, "--format", "json"])
+        XCTAssertEqual(checked.status, 1, checked.stderr)
+        XCTAssertTrue(checked.stdout.contains("\"severity\":\"error\",\"sheet\":\"小区台账\",\"cell\":\"T6\",\"rule\":\"status-went-back\""),
+                      checked.stdout)
+        let plain = try Binary.run(["check", file, "--key", Self.key, "--archive", archive])
+        XCTAssertTrue(plain.stdout.contains("[错误] 小区台账!T6  小区“永清民主社区”的状态由上期（2021-05）的“已完工”退回为“在建”。"), plain.stdout)
+
+        func jianganErrors(_ extra: [String]) throws -> Int {
+            let r = try Binary.run(["status", Self.samples, "--round", "2021-06", "--key", Self.key, "--format", "json"] + extra)
+            let units = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["units"] as! [[String: Any]]
+            return units.first { $0["unit_id"] as? String == "jiangan" }!["errors"] as! Int
+        }
+        // An archive holding only this round: nothing before it to compare with.
+        let only = dir.appendingPathComponent("only.sqlite").path
+        XCTAssertEqual(try merge(dir.appendingPathComponent("only"), archive: only).status, 1)
+        let without = try jianganErrors(["--archive", only])
+        XCTAssertEqual(try jianganErrors(["--archive", archive]), without + 1)
+
+        // A corrupt archive named for check or status: status 2.
+        let bad = dir.appendingPathComponent("bad.sqlite").path
+        try Data(repeating: 1, count: 4096).write(to: URL(fileURLWithPath: bad))
+        XCTAssertEqual(try Binary.run(["check", file, "--key", Self.key, "--archive", bad]).status, 2)
+        XCTAssertEqual(try Binary.run(["status", Self.samples, "--round", "2021-06", "--key", Self.key, "--archive", bad]).status, 2)
     }
 }
