@@ -31,7 +31,7 @@ public final class RoundArchive: @unchecked Sendable {
     /// An archive at `path` opened without any check (tests: recording must check by itself).
     init(pathForTesting path: String) throws {
         self.path = path
-        self.reader = try Self.connect(path, readonly: true)
+        self.reader = try Self.connectForReading(path)
     }
 
     /// The default archive of a merge writing into `out`: `tianbao-archive.sqlite` in the
@@ -46,7 +46,7 @@ public final class RoundArchive: @unchecked Sendable {
     /// compare with earlier rounds).
     public static func open(path: String) throws -> RoundArchive {
         guard FileManager.default.fileExists(atPath: path) else { throw ArchiveError.missing(path: path) }
-        let archive = RoundArchive(path: path, reader: try connect(path, readonly: true))
+        let archive = RoundArchive(path: path, reader: try connectForReading(path))
         try archive.read { db in try validate(db, path: path) }
         return archive
     }
@@ -177,7 +177,7 @@ public final class RoundArchive: @unchecked Sendable {
                 }
             }
         }
-        if reader == nil { reader = try Self.connect(path, readonly: true) }
+        if reader == nil { reader = try Self.connectForReading(path) }
     }
 
     // MARK: Connections and checks
@@ -192,6 +192,18 @@ public final class RoundArchive: @unchecked Sendable {
         } catch {
             throw translate(error, path: path)
         }
+    }
+
+    /// A connection for reading an existing file. Read-write when the file allows it, so that
+    /// a transaction left by a killed run (a hot journal) is rolled back before anything is
+    /// read; a read-only file is opened read-only. Nothing is written by reading.
+    private static func connectForReading(_ path: String) throws -> DatabaseQueue {
+        guard FileManager.default.isWritableFile(atPath: path),
+              FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty
+                                                  ? "." : (path as NSString).deletingLastPathComponent) else {
+            return try connect(path, readonly: true)
+        }
+        return try connect(path, readonly: false)
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {

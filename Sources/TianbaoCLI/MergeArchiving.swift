@@ -27,7 +27,14 @@ struct MergeArchiving {
 
     /// Records the round (replacing an earlier record of it) in one transaction.
     func record(_ result: RoundResult) throws {
-        try ArchiveOptions.run { try archive.record(result, reportJSON: ReportJSON.render(result)) }
+        do {
+            try archive.record(result, reportJSON: ReportJSON.render(result))
+        } catch let error as ArchiveError {
+            // The outputs are written by now: say so.
+            printError(error.description.replacingOccurrences(
+                of: "本次未写入任何内容", with: "汇总输出已经写入，但本轮未能记入汇总档案，请排除问题后重新运行 merge"))
+            throw CommandExit(.usage)
+        }
         print("已记入汇总档案：\(archive.path)")
     }
 }

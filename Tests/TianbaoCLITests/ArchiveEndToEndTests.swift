@@ -191,4 +191,46 @@ final class ArchiveEndToEndTests: XCTestCase {
         XCTAssertEqual(try Binary.run(["check", file, "--key", Self.key, "--archive", bad]).status, 2)
         XCTAssertEqual(try Binary.run(["status", Self.samples, "--round", "2021-06", "--key", Self.key, "--archive", bad]).status, 2)
     }
+
+    /// A merge killed at many points leaves the archive as it was or with the round fully
+    /// recorded, never anything in between.
+    func testAMergeKilledAtAnyPointLeavesTheArchiveWhole() throws {
+        let dir = temporaryDirectory("killed")
+        let archive = dir.appendingPathComponent("a.sqlite").path
+        XCTAssertEqual(try merge(dir.appendingPathComponent("first"), archive: archive).status, 1)
+        let complete = try String(contentsOf: dir.appendingPathComponent("first/report.json"), encoding: .utf8)
+        let old = "{\"old\":true}\n"
+        func mark() throws {
+            try DatabaseQueue(path: archive).write { try $0.execute(sql: "UPDATE rounds SET report_json = ?", arguments: [old]) }
+        }
+        try mark()
+        // Measure how long a merge takes here, then kill at points spread over it.
+        let start = Date()
+        XCTAssertEqual(try merge(dir.appendingPathComponent("timed"), archive: archive).status, 1)
+        let duration = Date().timeIntervalSince(start)
+        var outcomes: [String: Int] = [:]
+        for step in 0..<12 {
+            try mark()
+            let process = Process()
+            process.executableURL = Binary.url
+            process.arguments = ["merge", Self.samples, "--round", "2021-06", "--out", dir.appendingPathComponent("k\(step)").path,
+                                 "--key", Self.key, "--archive", archive]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: duration * (0.55 + 0.05 * Double(step)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // The archive opens (a hot journal is rolled back) and holds one whole version.
+            let exported = try Binary.run(["history", "--archive", archive, "--round", "2021-06", "--format", "json"])
+            XCTAssertEqual(exported.status, 0, exported.stderr)
+            XCTAssertTrue(exported.stdout == old || exported.stdout == complete, "step \(step): \(exported.stdout.prefix(80))")
+            outcomes[exported.stdout == old ? "old" : "new", default: 0] += 1
+            let check = try DatabaseQueue(path: archive).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+            XCTAssertEqual(check, "ok")
+            let units = try DatabaseQueue(path: archive).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM units")! }
+            XCTAssertEqual(units, 41)
+        }
+        print("killed merges left the archive: \(outcomes)")
+    }
 }
