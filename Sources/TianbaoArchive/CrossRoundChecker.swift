@@ -81,16 +81,11 @@ public struct CrossRoundChecker: Sendable {
 
         // The ledger: status going back, completion date moved, community vanished.
         let ledgerNow = u.rows.filter { $0.sheet == fields.ledgerSheet }
-        var previousByName: [String: ArchivedRow] = [:]
-        for row in before.acceptedRows(fields.ledgerSheet) {
-            if let name = row.values[fields.ledgerName]?.text { previousByName[CommunityName.normalised(name)] = row }
-        }
-        var seenNow = Set<String>()
+        let previousLedger = before.acceptedRows(fields.ledgerSheet)
+        let previousByName = CommunityIndex(previousLedger.compactMap { row in row.values[fields.ledgerName].map { ($0.text, row) } })
+        let currentNames = CommunityIndex(ledgerNow.compactMap { row in row.values[fields.ledgerName].map { ($0.text, row.row) } })
         for row in ledgerNow {
-            guard let name = row.values[fields.ledgerName]?.text else { continue }
-            let key = CommunityName.normalised(name)
-            seenNow.insert(key)
-            guard row.accepted, let old = previousByName[key] else { continue }
+            guard let name = row.values[fields.ledgerName]?.text, row.accepted, let old = previousByName.find(name) else { continue }
             if let now = row.values[fields.ledgerStatus]?.text, let was = old.values[fields.ledgerStatus]?.text,
                let i = fields.ledgerStatusOrder.firstIndex(of: now), let j = fields.ledgerStatusOrder.firstIndex(of: was), i < j {
                 out.append(finding(.error, file: file, unit: u.unit.id, sheet: fields.ledgerSheet, row: row, field: fields.ledgerStatus,
@@ -104,9 +99,9 @@ public struct CrossRoundChecker: Sendable {
             }
             jumps(row, old, sheet: fields.ledgerSheet, label: "小区“\(name)”", into: &out, file: file, unit: u.unit.id)
         }
-        if !u.submission.nilSheets.contains(fields.ledgerSheet) || !previousByName.isEmpty {
-            for old in before.acceptedRows(fields.ledgerSheet) {
-                guard let name = old.values[fields.ledgerName]?.text, !seenNow.contains(CommunityName.normalised(name)) else { continue }
+        do {
+            for old in previousLedger {
+                guard let name = old.values[fields.ledgerName]?.text, currentNames.find(name) == nil else { continue }
                 out.append(CrossRoundFinding(problem: Problem(
                     severity: .warning, file: file, unit: u.unit.id, sheet: sheetName(fields.ledgerSheet), cell: nil,
                     rule: "community-vanished", value: name,
@@ -269,6 +264,26 @@ public struct CrossRoundChecker: Sendable {
             problem: Problem(severity: severity, file: file, unit: unit, sheet: sheetName(sheet), cell: cell, rule: rule, value: value,
                              message: message, explained: explained),
             rejects: rejects && row != nil ? (sheet, row!.row) : nil)
+    }
+}
+
+/// Items looked up by community name: the exact name first, else the normalised name when
+/// only one item has it (a unit may list 纱帽钢花社区 and 纱帽钢花小区 as two communities).
+struct CommunityIndex<T> {
+    private var exact: [String: T] = [:]
+    private var normalised: [String: T?] = [:]
+
+    init(_ items: [(name: String, item: T)]) {
+        for (name, item) in items {
+            if exact[name] == nil { exact[name] = item }
+            let key = CommunityName.normalised(name)
+            normalised[key] = normalised[key] == nil ? .some(item) : .some(nil)
+        }
+    }
+
+    func find(_ name: String) -> T? {
+        if let item = exact[name] { return item }
+        return normalised[CommunityName.normalised(name)] ?? nil
     }
 }
 

@@ -13,6 +13,8 @@ public struct CrossRoundFields: Sendable {
     public var progressTexts = ["work", "problems"]
     /// The progress status that means done (text copied from last round is then fine).
     public var progressDone = "已完成"
+    /// The progress status that means lagging.
+    public var progressLagging = "滞后"
 
     /// The ledger of communities (one row per community) and its fields.
     public var ledgerSheet = "ledger"
@@ -21,6 +23,8 @@ public struct CrossRoundFields: Sendable {
     public var ledgerFinish = "finish"
     /// Ledger statuses from least to most advanced: a move to an earlier one goes back.
     public var ledgerStatusOrder = ["未开工", "在建", "已完工"]
+    /// The ledger status that means completed.
+    public var ledgerCompleted = "已完工"
 
     /// Sheets whose numeric fields only grow (cumulative), with the fields and the key that
     /// identifies a row across rounds.

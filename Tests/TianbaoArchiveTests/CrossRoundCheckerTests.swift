@@ -181,6 +181,12 @@ final class CrossRoundCheckerTests: XCTestCase {
         XCTAssertEqual(found(findings(changed), "jiangan", "copied-workbook"), [])
     }
 
+    func testTheSameDataRaisesNoLedgerOrFigureFinding() {
+        // 军山 (jkq) lists 纱帽钢花社区 and 纱帽钢花小区: two communities, matched by exact name.
+        let rules = Set(findings(Self.archived.withoutFileHashes).values.flatMap { $0.map(\.problem.rule) })
+        XCTAssertEqual(rules, ["copied-workbook", "text-copied", "min-rows-per-month"])
+    }
+
     func testTheMonthlyRuleIsJudgedPerMonthOverTheRounds() {
         // Last round (2021-05) and this one carry only June items: May had none.
         let all = findings(Self.archived)

@@ -140,6 +140,10 @@ final class ArchiveEndToEndTests: XCTestCase {
         XCTAssertEqual(problem["sheet"] as? String, "小区台账")
         XCTAssertEqual(problem["cell"] as? String, "T6")
         XCTAssertEqual(problem["value"] as? String, "已完工 → 在建")
+        // The only error across rounds: every other community kept its status.
+        let errors = (now["units"] as! [[String: Any]]).flatMap { $0["problems"] as! [[String: Any]] }
+            .filter { $0["rule"] as? String == "status-went-back" }
+        XCTAssertEqual(errors.count, 1)
         // The row left the merge.
         let (t0, t1) = (baseline["totals"] as! [String: Int], now["totals"] as! [String: Int])
         XCTAssertEqual(t1["rows_merged"]!, t0["rows_merged"]! - 1)
