@@ -56,19 +56,29 @@ enum ArchiveSchema {
                 note TEXT,
                 PRIMARY KEY (round_id, position)
             );
-            -- Every row read from the file that counts for a unit, accepted or not.
+            -- The sheets of the round as the plan declared them: the field ids that give the
+            -- positions of a row's values.
+            CREATE TABLE sheets (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                sheet_id TEXT NOT NULL,
+                sheet_name TEXT NOT NULL,
+                fields_json TEXT NOT NULL,          -- ["name","street",…]
+                PRIMARY KEY (round_id, sheet_id)
+            );
+            -- Every row read from the file that counts for a unit (units.file), accepted or not:
+            -- its source cell is (units.file, sheets.sheet_name, row).
             CREATE TABLE rows (
                 round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
                 unit_id TEXT NOT NULL,
-                file TEXT NOT NULL,
                 sheet_id TEXT NOT NULL,
-                sheet_name TEXT NOT NULL,
                 row INTEGER NOT NULL,               -- 1-based row in the file
                 accepted INTEGER NOT NULL,
                 explanation TEXT,
-                values_json TEXT NOT NULL,          -- {"field": "text" | number | {"d": "2021-06-01"}}
-                PRIMARY KEY (round_id, unit_id, sheet_id, row)
-            ) WITHOUT ROWID;
+                values_json TEXT NOT NULL           -- values in sheets.fields_json order: "text" | number | {"d":"2021-06-01"} | null
+            );
+            -- Rows are appended in file order and read a round at a time: a rowid table with
+            -- an index on the round packs its pages full (a round's delete uses the index too).
+            CREATE INDEX rows_by_round ON rows (round_id, unit_id);
             CREATE TABLE problems (
                 round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
                 position INTEGER NOT NULL,

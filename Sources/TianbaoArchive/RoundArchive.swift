@@ -114,15 +114,21 @@ public final class RoundArchive: @unchecked Sendable {
                 units[unitId] = ArchivedUnit(unitId: unitId, unitName: r["unit_name"], status: r["status"], late: r["late"],
                                              file: r["file"], sha256: r["sha256"], rows: [])
             }
+            var sheets: [String: (name: String, fields: [String])] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT sheet_id, sheet_name, fields_json FROM sheets WHERE round_id = ?", arguments: [id]) {
+                let fields = (try? JSONSerialization.jsonObject(with: Data((r["fields_json"] as String).utf8))) as? [String] ?? []
+                sheets[r["sheet_id"]] = (r["sheet_name"], fields)
+            }
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT unit_id, file, sheet_id, sheet_name, row, accepted, explanation, values_json FROM rows
+                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
                 WHERE round_id = ? ORDER BY unit_id, sheet_id, row
                 """, arguments: [id])
             while let r = try cursor.next() {
-                let unitId: String = r["unit_id"]
-                let row = ArchivedRow(file: r["file"], sheet: r["sheet_id"], sheetName: r["sheet_name"], row: r["row"],
+                let unitId: String = r["unit_id"], sheetId: String = r["sheet_id"]
+                let sheet = sheets[sheetId] ?? (sheetId, [])
+                let row = ArchivedRow(file: units[unitId]?.file ?? "", sheet: sheetId, sheetName: sheet.name, row: r["row"],
                                       accepted: r["accepted"], explanation: r["explanation"],
-                                      values: RowValuesCoding.decode(r["values_json"]))
+                                      values: RowValuesCoding.decode(r["values_json"], fields: sheet.fields))
                 units[unitId]?.rows.append(row)
             }
             return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"],

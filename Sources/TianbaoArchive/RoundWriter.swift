@@ -58,9 +58,16 @@ struct RoundWriter {
 
         // Rows of each unit's file that counts (accepted, or the rejected one), with their
         // source cells; figures counted on the way over accepted rows of accepted units.
+        let sheetStatement = try db.makeStatement(sql: """
+            INSERT INTO sheets (round_id, sheet_id, sheet_name, fields_json) VALUES (?, ?, ?, ?)
+            """)
+        for sheet in r.plan.sheets where r.round.sheets.contains(sheet.id) {
+            let ids = "[" + sheet.fields.map { JSONWriter.quote($0.id) }.joined(separator: ",") + "]"
+            try sheetStatement.execute(arguments: [roundId, sheet.id, sheet.name, ids])
+        }
         let rowStatement = try db.makeStatement(sql: """
-            INSERT INTO rows (round_id, unit_id, file, sheet_id, sheet_name, row, accepted, explanation, values_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO rows (round_id, unit_id, sheet_id, row, accepted, explanation, values_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var figures = FigureCounter(plan: r.plan)
         let planText = Self.planTextFields(r.plan)
@@ -69,8 +76,7 @@ struct RoundWriter {
             let counts = u.status == .accepted && s.fileAccepted
             for row in s.rows {
                 let accepted = row.accepted && s.fileAccepted
-                try rowStatement.execute(arguments: [roundId, u.unit.id, s.file, row.sheet, r.plan.sheet(row.sheet)?.name ?? row.sheet,
-                                                     row.row, accepted, row.explanation,
+                try rowStatement.execute(arguments: [roundId, u.unit.id, row.sheet, row.row, accepted, row.explanation,
                                                      RowValuesCoding.encode(row.values, skipping: planText[row.sheet] ?? [])])
                 if counts && accepted { figures.add(unit: u.unit.id, row: row) }
             }
@@ -127,29 +133,31 @@ struct FigureCounter {
     }
 }
 
-/// A row's values as JSON text, in field order: text as a string, a number as a number
-/// (Swift's shortest round-trip form), a date as `{"d":"2021-06-15"}`.
+/// A row's values as a JSON array in field order (the sheet's `fields_json`): text as a
+/// string, a whole number without a fraction, another number in Swift's shortest round-trip
+/// form, a date as `{"d":"2021-06-15"}`, an empty or skipped field as null (trailing nulls
+/// left out).
 enum RowValuesCoding {
     static func encode(_ values: FieldValues, skipping: Set<String> = []) -> String {
-        var out = "{"
-        var first = true
-        for (key, value) in values where !skipping.contains(key) {
-            if !first { out += "," }
-            first = false
-            out += JSONWriter.quote(key) + ":"
+        var parts: [String] = []
+        parts.reserveCapacity(values.keys.count)
+        for (i, key) in values.keys.enumerated() {
+            guard !skipping.contains(key), let value = values.value(at: i) else { parts.append("null"); continue }
             switch value {
-            case .text(let s): out += JSONWriter.quote(s)
-            case .number(let n): out += n.isFinite ? "\(n)" : "null"
-            case .date(let d): out += "{\"d\":\"\(d.description)\"}"
+            case .text(let s): parts.append(JSONWriter.quote(s))
+            case .number(let n):
+                if n == n.rounded() && abs(n) < 1e15 { parts.append(String(Int64(n))) } else { parts.append(n.isFinite ? "\(n)" : "null") }
+            case .date(let d): parts.append("{\"d\":\"\(d.description)\"}")
             }
         }
-        return out + "}"
+        while parts.last == "null" { parts.removeLast() }
+        return "[" + parts.joined(separator: ",") + "]"
     }
 
-    static func decode(_ text: String) -> [String: FieldValue] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
+    static func decode(_ text: String, fields: [String]) -> [String: FieldValue] {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { return [:] }
         var out: [String: FieldValue] = [:]
-        for (key, value) in object {
+        for (key, value) in zip(fields, array) {
             if let s = value as? String {
                 out[key] = .text(s)
             } else if let n = value as? NSNumber {

@@ -115,15 +115,19 @@ final class ArchiveEndToEndTests: XCTestCase {
         let baseline = try report(first)
         try DatabaseQueue(path: archive).writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            for table in ["rounds", "units", "files", "rows", "problems", "figures"] {
+            for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures"] {
                 try db.execute(sql: "UPDATE \(table) SET round_id = '2021-05'")
             }
             try db.execute(sql: "UPDATE rounds SET position = 2")
             try db.execute(sql: """
-                UPDATE rows SET values_json = json_set(values_json, '$.status', '已完工')
+                UPDATE rows SET values_json = json_set(values_json, '$[19]', '已完工')
                 WHERE unit_id = 'jiangan' AND sheet_id = 'ledger' AND row = 6
                 """)
         }
+        let status = try DatabaseQueue(path: archive).read { db in
+            try String.fetchOne(db, sql: "SELECT json_extract(fields_json, '$[19]') FROM sheets WHERE sheet_id = 'ledger'")
+        }
+        XCTAssertEqual(status, "status")
         return (archive, baseline)
     }
 
