@@ -99,7 +99,7 @@ public struct CrossRoundChecker: Sendable {
             }
             jumps(row, old, sheet: fields.ledgerSheet, label: "小区“\(name)”", into: &out, file: file, unit: u.unit.id)
         }
-        do {
+        if round.sheets.contains(fields.ledgerSheet) {  // a round without the ledger drops nothing
             for old in previousLedger {
                 guard let name = old.values[fields.ledgerName]?.text, currentNames.find(name) == nil else { continue }
                 out.append(CrossRoundFinding(problem: Problem(

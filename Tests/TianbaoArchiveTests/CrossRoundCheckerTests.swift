@@ -224,3 +224,16 @@ extension ArchivedRound {
         return copy
     }
 }
+
+extension CrossRoundCheckerTests {
+    func testARoundWithoutTheLedgerReportsNoCommunityVanished() {
+        var round = ArchiveFixture.round
+        round.sheets.removeAll { $0 == "ledger" }
+        var units = current
+        for i in units.indices { units[i].rows.removeAll { $0.sheet == "ledger" } }
+        let all = CrossRoundChecker(previous: Self.archived, plan: plan, round: round).check(units)
+        XCTAssertEqual(found(all, "jiangan", "community-vanished"), [])
+        // The same round with the ledger: all ten vanished.
+        XCTAssertEqual(found(findings(Self.archived, units: units), "jiangan", "community-vanished").count, 10)
+    }
+}
