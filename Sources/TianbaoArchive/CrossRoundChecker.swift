@@ -51,8 +51,25 @@ public struct CrossRoundChecker: Sendable {
     public func check(_ units: [UnitRows]) -> [String: [CrossRoundFinding]] {
         var out: [String: [CrossRoundFinding]] = [:]
         for u in units { out[u.unit.id, default: []] += check(u) }
-        for (unitId, findings) in acrossUnits(units) { out[unitId, default: []] += findings }
+        for (unitId, findings) in acrossUnits(units.flatMap(ledgerEntries)) { out[unitId, default: []] += findings }
         return out
+    }
+
+    /// A community in a unit's ledger this round: what the check across units needs of a row.
+    public struct LedgerEntry: Sendable {
+        public var unit: ReportingUnit
+        public var file: String
+        public var row: Int
+        public var name: String
+        public var explained: Bool
+    }
+
+    /// The accepted ledger rows of a unit's file, for `acrossUnits`.
+    public func ledgerEntries(_ u: UnitRows) -> [LedgerEntry] {
+        u.rows.compactMap { row in
+            guard row.sheet == fields.ledgerSheet, row.accepted, let name = row.values[fields.ledgerName]?.text else { return nil }
+            return LedgerEntry(unit: u.unit, file: u.submission.file, row: row.row, name: name, explained: row.explanation != nil)
+        }
     }
 
     /// The findings of one unit's file against the unit's own previous round.
@@ -190,25 +207,12 @@ public struct CrossRoundChecker: Sendable {
     }
 
     /// The same community in two units' ledgers this round (or in another unit's ledger last
-    /// round, when that unit has not reported it again): a warning at the later one's name.
-    public func acrossUnits(_ units: [UnitRows]) -> [String: [CrossRoundFinding]] {
-        var owner: [String: (unit: ReportingUnit, row: Int, name: String)] = [:]
+    /// round, when that unit is not in this merge): a warning at the later one's name. Entries
+    /// come in unit order.
+    public func acrossUnits(_ entries: [LedgerEntry]) -> [String: [CrossRoundFinding]] {
+        var owner: [String: LedgerEntry] = [:]
         var out: [String: [CrossRoundFinding]] = [:]
-        let current = Set(units.map(\.unit.id))
-        for u in units {
-            for row in u.rows where row.sheet == fields.ledgerSheet && row.accepted {
-                guard let name = row.values[fields.ledgerName]?.text else { continue }
-                let key = CommunityName.normalised(name)
-                if let first = owner[key], first.unit.id != u.unit.id {
-                    out[u.unit.id, default: []].append(finding(
-                        .warning, file: u.submission.file, unit: u.unit.id, sheet: fields.ledgerSheet, row: row, field: fields.ledgerName,
-                        rule: "community-duplicate", value: name,
-                        message: "小区“\(name)”也出现在\(first.unit.name)本期台账第 \(first.row) 行（“\(first.name)”）。同一小区只能由所在辖区填报，请核实。"))
-                } else if owner[key] == nil {
-                    owner[key] = (u.unit, row.row, name)
-                }
-            }
-        }
+        let current = Set(entries.map(\.unit.id))
         // Last round's ledgers of units not in this merge.
         var earlier: [String: (unit: String, row: Int, name: String)] = [:]
         for unit in previous.units where !current.contains(unit.unitId) {
@@ -216,15 +220,22 @@ public struct CrossRoundChecker: Sendable {
                 if let name = row.values[fields.ledgerName]?.text { earlier[CommunityName.normalised(name)] = (unit.unitName, row.row, name) }
             }
         }
-        guard !earlier.isEmpty else { return out }
-        for u in units {
-            for row in u.rows where row.sheet == fields.ledgerSheet && row.accepted {
-                guard let name = row.values[fields.ledgerName]?.text, let other = earlier[CommunityName.normalised(name)] else { continue }
-                out[u.unit.id, default: []].append(finding(
-                    .warning, file: u.submission.file, unit: u.unit.id, sheet: fields.ledgerSheet, row: row, field: fields.ledgerName,
-                    rule: "community-duplicate", value: name,
-                    message: "小区“\(name)”在上期（\(previous.round)）由\(other.unit)填报（台账第 \(other.row) 行，“\(other.name)”）。同一小区只能由所在辖区填报，请核实。"))
+        for e in entries {
+            let key = CommunityName.normalised(e.name)
+            var message: String?
+            if let first = owner[key], first.unit.id != e.unit.id {
+                message = "小区“\(e.name)”也出现在\(first.unit.name)本期台账第 \(first.row) 行（“\(first.name)”）。同一小区只能由所在辖区填报，请核实。"
+            } else if let other = earlier[key] {
+                message = "小区“\(e.name)”在上期（\(previous.round)）由\(other.unit)填报（台账第 \(other.row) 行，“\(other.name)”）。同一小区只能由所在辖区填报，请核实。"
             }
+            if owner[key] == nil { owner[key] = e }
+            guard let message else { continue }
+            let column = (plan.sheet(fields.ledgerSheet)?.fields.firstIndex { $0.id == fields.ledgerName } ?? 0) + 1
+            out[e.unit.id, default: []].append(CrossRoundFinding(
+                problem: Problem(severity: .warning, file: e.file, unit: e.unit.id, sheet: sheetName(fields.ledgerSheet),
+                                 cell: CellReference(row: e.row, column: column).description, rule: "community-duplicate",
+                                 value: e.name, message: message, explained: e.explained),
+                rejects: nil))
         }
         return out
     }

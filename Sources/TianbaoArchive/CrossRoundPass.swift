@@ -11,28 +11,31 @@ public enum CrossRoundPass {
     /// the merge (a consolidated workbook streamed during the merge must then be written again).
     public static func apply(_ checker: CrossRoundChecker, to result: RoundResult) -> (result: RoundResult, rowsRejected: Bool) {
         var r = result
-        var units: [CrossRoundChecker.UnitRows] = []
-        for outcome in r.units where outcome.status == .accepted {
-            guard let s = outcome.submission else { continue }
-            units.append(.init(unit: outcome.unit, submission: s, rows: s.rows))
-        }
-        let findings = checker.check(units)
         var rowsRejected = false
-        for u in units {
-            guard let found = findings[u.unit.id], !found.isEmpty,
-                  let i = r.units.firstIndex(where: { $0.unit.id == u.unit.id }), var s = r.units[i].submission else { continue }
+        var ledger: [CrossRoundChecker.LedgerEntry] = []
+        // One unit's rows in memory at a time (a national round has hundreds of thousands).
+        for i in r.units.indices where r.units[i].status == .accepted {
+            guard var s = r.units[i].submission else { continue }
+            let unit = CrossRoundChecker.UnitRows(unit: r.units[i].unit, submission: s, rows: s.rows)
+            ledger += checker.ledgerEntries(unit)
+            let found = checker.check(unit)
+            guard !found.isEmpty else { continue }
             s.problems += found.map(\.problem)
             let rejected = Set(found.compactMap { $0.rejects.map { "\($0.sheet)#\($0.row)" } })
             if !rejected.isEmpty {
-                var rows = u.rows
+                var rows = unit.rows
                 for j in rows.indices where rows[j].accepted && rejected.contains("\(rows[j].sheet)#\(rows[j].row)") {
                     rows[j].accepted = false
                     rowsRejected = true
                 }
                 s.rows = rows
             }
-            r.units[i].submission = s
-            if let f = r.files.firstIndex(where: { $0.file == s.file && $0.status == .accepted }) { r.files[f].submission = s }
+            set(s, unit: i, in: &r)
+        }
+        for (unitId, found) in checker.acrossUnits(ledger) {
+            guard let i = r.units.firstIndex(where: { $0.unit.id == unitId }), var s = r.units[i].submission else { continue }
+            s.problems += found.map(\.problem)
+            set(s, unit: i, in: &r)
         }
         if rowsRejected {
             var merged = 0
@@ -41,6 +44,12 @@ public enum CrossRoundPass {
             r.totals.rowsRejected = r.totals.rowsRead - merged
         }
         return (r, rowsRejected)
+    }
+
+    /// Puts a unit's changed submission back, in its unit and in its file.
+    private static func set(_ s: Submission, unit i: Int, in r: inout RoundResult) {
+        r.units[i].submission = s
+        if let f = r.files.firstIndex(where: { $0.file == s.file && $0.status == .accepted }) { r.files[f].submission = s }
     }
 
     /// The checks of a round against the archive's previous round, if the archive holds one;

@@ -22,6 +22,7 @@ struct MergeArchiving {
     func checkAcrossRounds(_ result: RoundResult) throws -> (result: RoundResult, rowsRejected: Bool) {
         guard let checker = try ArchiveOptions.run({ try CrossRoundPass.checker(archive: archive, plan: plan, round: result.round) })
         else { return (result, false) }
+        defer { Timings.mark("checks across rounds") }
         return CrossRoundPass.apply(checker, to: result)
     }
 
@@ -35,6 +36,7 @@ struct MergeArchiving {
                 of: "本次未写入任何内容", with: "汇总输出已经写入，但本轮未能记入汇总档案，请排除问题后重新运行 merge"))
             throw CommandExit(.usage)
         }
+        Timings.mark("archive recorded")
         print("已记入汇总档案：\(archive.path)")
     }
 }
