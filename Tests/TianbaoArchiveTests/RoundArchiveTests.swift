@@ -5,6 +5,7 @@ import TestSupport
 import TianbaoCheck
 import TianbaoMerge
 import TianbaoPlan
+import TianbaoTemplates
 import XCTest
 
 /// The archive: a round recorded and read back, replaced, migrated, and every archive that
@@ -64,6 +65,30 @@ final class RoundArchiveTests: XCTestCase {
         var completed = 0
         result.forEachRow("ledger") { _, _, row in if row.values["status"]?.text == "已完工" { completed += 1 } }
         XCTAssertEqual(try archive.figures(round: "2021-06")["target:communities"], Double(completed))
+    }
+
+    /// Every table's content, in a fixed order.
+    private func dump(_ path: String) throws -> [String] {
+        try DatabaseQueue(path: path).read { db in
+            var out: [String] = []
+            for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures"] {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") { out.append(table + ": " + row.description) }
+            }
+            return out
+        }
+    }
+
+    func testTheSameInputsRecordTheSameContent() throws {
+        let (_, a) = try recorded("same-a")
+        // A second merge of the same folder, recorded into another archive.
+        let key = try SigningKey.load(path: ArchiveFixture.root.appendingPathComponent("keys/demo-signing.key").path)
+        let again = try RoundMerger(checker: SubmissionChecker(plan: plan, key: key, round: "2021-06"))
+            .merge(folder: ArchiveFixture.samples, round: ArchiveFixture.round)
+        let b = ArchiveFixture.scratchArchive("same-b")
+        try RoundArchive.openForRecording(path: b, plan: plan).record(again, reportJSON: ReportJSON.render(again))
+        let (da, db) = (try dump(a), try dump(b))
+        XCTAssertGreaterThan(da.count, 700)
+        XCTAssertEqual(da, db)
     }
 
     func testMergingAgainReplacesTheRound() throws {
