@@ -7,8 +7,11 @@ public struct ArchivedRound: Sendable {
     public var planVersion: String
     /// The round's place in the plan's list of rounds.
     public var position: Int
-    /// Every unit expected in the round, in plan order.
+    /// Every unit expected in the round, in plan order. Read with `unit(_:)` to get a unit's
+    /// rows: a round read lazily leaves them in the archive until a unit is asked for.
     public var units: [ArchivedUnit]
+    /// Reads one unit's rows, for a round read lazily (nil: the rows are in `units`).
+    var rowLoader: (@Sendable (String) throws -> [ArchivedRow])?
 
     public init(round: String, planVersion: String, position: Int, units: [ArchivedUnit]) {
         self.round = round
@@ -17,7 +20,16 @@ public struct ArchivedRound: Sendable {
         self.units = units
     }
 
-    public func unit(_ id: String) -> ArchivedUnit? { units.first { $0.unitId == id } }
+    /// A unit with its rows (read from the archive now when the round was read lazily; a
+    /// read that fails after the archive was opened and checked is a programming or disk
+    /// error, and stops the program rather than compare with nothing).
+    public func unit(_ id: String) -> ArchivedUnit? {
+        guard var u = units.first(where: { $0.unitId == id }) else { return nil }
+        if let rowLoader {
+            do { u.rows = try rowLoader(id) } catch { fatalError("汇总档案读取失败：\(error)") }
+        }
+        return u
+    }
 }
 
 /// A unit in an archived round.

@@ -215,7 +215,8 @@ public struct CrossRoundChecker: Sendable {
         let current = Set(entries.map(\.unit.id))
         // Last round's ledgers of units not in this merge.
         var earlier: [String: (unit: String, row: Int, name: String)] = [:]
-        for unit in previous.units where !current.contains(unit.unitId) {
+        for listed in previous.units where !current.contains(listed.unitId) && listed.accepted {
+            guard let unit = previous.unit(listed.unitId) else { continue }
             for row in unit.acceptedRows(fields.ledgerSheet) {
                 if let name = row.values[fields.ledgerName]?.text { earlier[CommunityName.normalised(name)] = (unit.unitName, row.row, name) }
             }

@@ -100,40 +100,65 @@ public final class RoundArchive: @unchecked Sendable {
     }
 
     /// A recorded round with its units and every row read from the files that counted.
-    public func round(_ id: String) throws -> ArchivedRound? {
+    /// `lazily`: the rows stay in the archive until `ArchivedRound.unit(_:)` asks for a unit's
+    /// (memory then holds one unit's rows at a time, not the round's).
+    public func round(_ id: String, lazily: Bool = false) throws -> ArchivedRound? {
         guard reader != nil else { return nil }
-        return try read { db in
-            guard let head = try Row.fetchOne(db, sql: "SELECT round_id, plan_version, position FROM rounds WHERE round_id = ?",
-                                              arguments: [id]) else { return nil }
-            var units: [String: ArchivedUnit] = [:]
-            var order: [String] = []
-            for r in try Row.fetchAll(db, sql: "SELECT unit_id, unit_name, status, late, file, sha256 FROM units WHERE round_id = ? ORDER BY position",
-                                      arguments: [id]) {
-                let unitId: String = r["unit_id"]
-                order.append(unitId)
-                units[unitId] = ArchivedUnit(unitId: unitId, unitName: r["unit_name"], status: r["status"], late: r["late"],
-                                             file: r["file"], sha256: r["sha256"], rows: [])
+        if lazily {
+            guard var round = try read({ db in try Self.readRound(db, id: id, rowsOf: .some(nil)) }) else { return nil }
+            round.rowLoader = { [self] unit in
+                try self.read { db in try Self.readRound(db, id: id, rowsOf: unit)?.units.first { $0.unitId == unit }?.rows ?? [] }
             }
-            var sheets: [String: (name: String, fields: [String])] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT sheet_id, sheet_name, fields_json FROM sheets WHERE round_id = ?", arguments: [id]) {
-                let fields = (try? JSONSerialization.jsonObject(with: Data((r["fields_json"] as String).utf8))) as? [String] ?? []
-                sheets[r["sheet_id"]] = (r["sheet_name"], fields)
-            }
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
-                WHERE round_id = ? ORDER BY unit_id, sheet_id, row
-                """, arguments: [id])
-            while let r = try cursor.next() {
-                let unitId: String = r["unit_id"], sheetId: String = r["sheet_id"]
-                let sheet = sheets[sheetId] ?? (sheetId, [])
-                let row = ArchivedRow(file: units[unitId]?.file ?? "", sheet: sheetId, sheetName: sheet.name, row: r["row"],
-                                      accepted: r["accepted"], explanation: r["explanation"],
-                                      values: RowValuesCoding.decode(r["values_json"], fields: sheet.fields))
-                units[unitId]?.rows.append(row)
-            }
+            return round
+        }
+        return try read { db in try Self.readRound(db, id: id, rowsOf: nil) }
+    }
+
+    /// A round from the tables: every unit's rows (`rowsOf` nil), one unit's (`rowsOf` a
+    /// unit id), or none (`rowsOf` .some(nil)).
+    private static func readRound(_ db: Database, id: String, rowsOf: String??) throws -> ArchivedRound? {
+        guard let head = try Row.fetchOne(db, sql: "SELECT round_id, plan_version, position FROM rounds WHERE round_id = ?",
+                                          arguments: [id]) else { return nil }
+        var units: [String: ArchivedUnit] = [:]
+        var order: [String] = []
+        for r in try Row.fetchAll(db, sql: "SELECT unit_id, unit_name, status, late, file, sha256 FROM units WHERE round_id = ? ORDER BY position",
+                                  arguments: [id]) {
+            let unitId: String = r["unit_id"]
+            order.append(unitId)
+            units[unitId] = ArchivedUnit(unitId: unitId, unitName: r["unit_name"], status: r["status"], late: r["late"],
+                                         file: r["file"], sha256: r["sha256"], rows: [])
+        }
+        var sheets: [String: (name: String, fields: [String])] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT sheet_id, sheet_name, fields_json FROM sheets WHERE round_id = ?", arguments: [id]) {
+            let fields = (try? JSONSerialization.jsonObject(with: Data((r["fields_json"] as String).utf8))) as? [String] ?? []
+            sheets[r["sheet_id"]] = (r["sheet_name"], fields)
+        }
+        if case .some(.none) = rowsOf {
             return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"],
                                  units: order.compactMap { units[$0] })
         }
+        let cursor: RowCursor
+        if case .some(.some(let unit)) = rowsOf {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
+                WHERE round_id = ? AND unit_id = ? ORDER BY sheet_id, row
+                """, arguments: [id, unit])
+        } else {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
+                WHERE round_id = ? ORDER BY unit_id, sheet_id, row
+                """, arguments: [id])
+        }
+        while let r = try cursor.next() {
+            let unitId: String = r["unit_id"], sheetId: String = r["sheet_id"]
+            let sheet = sheets[sheetId] ?? (sheetId, [])
+            let row = ArchivedRow(file: units[unitId]?.file ?? "", sheet: sheetId, sheetName: sheet.name, row: r["row"],
+                                  accepted: r["accepted"], explanation: r["explanation"],
+                                  values: RowValuesCoding.decode(r["values_json"], fields: sheet.fields))
+            units[unitId]?.rows.append(row)
+        }
+        return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"],
+                             units: order.compactMap { units[$0] })
     }
 
     /// The latest round recorded before `round` in the plan's order (the round cross-round
@@ -144,7 +169,7 @@ public final class RoundArchive: @unchecked Sendable {
             try String.fetchOne(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position DESC LIMIT 1",
                                 arguments: [position])
         }
-        return try id.flatMap { try self.round($0) }
+        return try id.flatMap { try self.round($0, lazily: true) }
     }
 
     /// Every recorded round before `round` in the plan's order, oldest first.
