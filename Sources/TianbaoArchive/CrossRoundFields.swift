@@ -38,6 +38,13 @@ public struct CrossRoundFields: Sendable {
     public var monthlyDate = "date"
     public var monthlyMinimum = 1
 
+    /// The liaison sheet (one row) and its fields: whom 催报 calls.
+    public var liaisonSheet = "liaison"
+    public var liaisonName = "name"
+    public var liaisonTitle = "title"
+    public var liaisonOfficePhone = "office_phone"
+    public var liaisonMobile = "mobile"
+
     public init() {}
 
     /// The default plan's sheets and fields.

@@ -130,7 +130,7 @@ public final class RoundArchive: @unchecked Sendable {
         }
         var sheets: [String: (name: String, fields: [String])] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT sheet_id, sheet_name, fields_json FROM sheets WHERE round_id = ?", arguments: [id]) {
-            let fields = (try? JSONSerialization.jsonObject(with: Data((r["fields_json"] as String).utf8))) as? [String] ?? []
+            let fields = RowValuesCoding.fieldList(r["fields_json"])
             sheets[r["sheet_id"]] = (r["sheet_name"], fields)
         }
         if case .some(.none) = rowsOf {
@@ -235,6 +235,11 @@ public final class RoundArchive: @unchecked Sendable {
             return try connect(path, readonly: true)
         }
         return try connect(path, readonly: false)
+    }
+
+    /// Runs a read on the archive, for the other files of this module.
+    func readRows<T>(_ body: (Database) throws -> T) throws -> T {
+        try read(body)
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {

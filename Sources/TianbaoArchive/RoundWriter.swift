@@ -154,6 +154,11 @@ enum RowValuesCoding {
         return "[" + parts.joined(separator: ",") + "]"
     }
 
+    /// A sheet's field ids from its `fields_json`.
+    static func fieldList(_ text: String) -> [String] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String] ?? []
+    }
+
     static func decode(_ text: String, fields: [String]) -> [String: FieldValue] {
         guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { return [:] }
         var out: [String: FieldValue] = [:]

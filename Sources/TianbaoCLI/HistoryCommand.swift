@@ -103,6 +103,13 @@ struct ArchiveOptions: ParsableArguments {
         return CrossRoundPass.apply(checker, to: result).result
     }
 
+    /// Each unit's liaison from the latest earlier round in the archive (`status`: whom to
+    /// call when a unit sent nothing this round); empty without an archive.
+    func lastLiaisons(_ result: RoundResult) throws -> [String: LastLiaison] {
+        guard let archive = try openForComparing(plan: result.plan) else { return [:] }
+        return try Self.run { try archive.lastLiaisons(before: result.round, plan: result.plan) }
+    }
+
     /// Checked files with the problems found against the rounds before theirs (`check`).
     func checkAcrossRounds(_ submissions: [Submission], plan: Plan) throws -> [Submission] {
         guard let archive = try openForComparing(plan: plan) else { return submissions }

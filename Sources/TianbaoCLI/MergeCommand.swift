@@ -74,12 +74,14 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let (round, merger) = try options.prepare()
         let result = try archive.checkAcrossRounds(try merger.merge(folder: options.folder, round: round))
+        let earlier = try archive.lastLiaisons(result)  // whom to call when a unit sent nothing this round
         switch format {
         case .text:
             print(Summary.text(result))
             let rows = result.units.map { u -> [String] in
                 let l = u.liaison
                 let contact = l.map { [$0.name, $0.mobile.isEmpty ? $0.phone : $0.mobile] }
+                    ?? earlier[u.unit.id].map { ["\($0.name)（\($0.round) 轮所报）", $0.phone] }
                     ?? [u.unit.members.first.map { "\($0.name)(领导小组成员)" } ?? "", ""]
                 return [u.unit.name, ConsolidatedWorkbook.statusWord(u), u.submission?.file ?? "",
                         u.submission.map { "\($0.errorCount)/\($0.warningCount)" } ?? "", contact[0], contact[1]]
@@ -102,6 +104,13 @@ struct StatusCommand: ParsableCommand {
                         let l = u.liaison  // read once: the rows may come back from the spill
                         o.key("liaison"); if let l { o.string(l.name) } else { o.null() }
                         o.key("phone"); if let l { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
+                        if l == nil, let e = earlier[u.unit.id] {
+                            o.key("last_liaison"); o.object {
+                                o.key("round"); o.string(e.round)
+                                o.key("name"); o.string(e.name)
+                                o.key("phone"); o.string(e.phone)
+                            }
+                        }
                     }
                 }
             }

@@ -241,4 +241,31 @@ final class ArchiveEndToEndTests: XCTestCase {
         }
         print("killed merges left the archive: \(outcomes)")
     }
+
+    /// 催报: a unit that sent nothing this round is called on the liaison it named last round.
+    func testStatusNamesLastRoundsLiaisonForAUnitThatSentNothing() throws {
+        let dir = temporaryDirectory("last-liaison")
+        let (archive, baseline) = try twoRounds(dir)
+        let folder = dir.appendingPathComponent("submissions/2021-06")
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.samples), to: folder)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("江岸区人民政府-2021-06.xlsx"))
+        let r = try Binary.run(["status", folder.path, "--round", "2021-06", "--key", Self.key, "--archive", archive, "--format", "json"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let units = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["units"] as! [[String: Any]]
+        let jiangan = units.first { $0["unit_id"] as? String == "jiangan" }!
+        XCTAssertEqual(jiangan["status"] as? String, "missing")
+        XCTAssertTrue(jiangan["liaison"] is NSNull)
+        let last = try XCTUnwrap(jiangan["last_liaison"] as? [String: Any])
+        XCTAssertEqual(last["round"] as? String, "2021-05")
+        // The liaison in 江岸区's June file, recorded as May's.
+        let wb = try Workbook(path: URL(fileURLWithPath: Self.samples).appendingPathComponent("江岸区人民政府-2021-06.xlsx").path)
+        let sheet = try wb.read(wb.sheet(named: "联络员")!)
+        let name = try XCTUnwrap(sheet["A4"]?.value?.text)
+        XCTAssertEqual(last["name"] as? String, name)
+        XCTAssertEqual(last["phone"] as? String, sheet["D4"]?.value?.text)
+        let text = try Binary.run(["status", folder.path, "--round", "2021-06", "--key", Self.key, "--archive", archive])
+        XCTAssertTrue(text.stdout.contains("\(name)（2021-05 轮所报）"), text.stdout)
+        _ = baseline
+    }
 }
