@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, seen only by the XLSX module.
@@ -56,11 +57,17 @@ let package = Package(
         // Merging a round: the consolidated workbook, briefing, feedback and report.
         .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"]),
 
+        // The archive of merged rounds (one SQLite file through GRDB, so no C reaches Tianbao's
+        // own modules), and the checks and comparisons across rounds it makes possible.
+        .target(
+            name: "TianbaoArchive",
+            dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge",
+                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),
@@ -71,8 +78,13 @@ let package = Package(
         .testTarget(
             name: "TianbaoCLITests", dependencies: [
                 "TianbaoCLI", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["HelpSnapshots"]),
+        .testTarget(
+            name: "TianbaoArchiveTests",
+            dependencies: ["TianbaoArchive", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),

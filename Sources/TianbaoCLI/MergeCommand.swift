@@ -23,11 +23,16 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "输出文件夹。")
     var out: String
 
+    @OptionGroup var archive: ArchiveOptions
+
     func run() throws {
         let (round, merger) = try options.prepare()
         let folder = options.folder
         let inURL = URL(fileURLWithPath: folder).standardizedFileURL
         let target = try OutputTarget(out: out, submissions: folder)
+        // A bad archive (corrupt, newer, locked, another plan version) ends the merge here with
+        // status 2, before anything is written.
+        let archiving = try MergeArchiving.prepare(archive, out: out, plan: merger.plan)
         Timings.reset()
 
         // 1. From here on, Ctrl-C and SIGTERM remove the staging folder, release the lock and
@@ -73,10 +78,14 @@ struct MergeCommand: ParsableCommand {
             let finalURL = URL(fileURLWithPath: target.path)
             var writer: ConsolidatedWorkbookWriter? = try MergeOutputs.startWorkbook(
                 plan: merger.plan, round: round, sourceFolder: inURL, out: stagingURL, linkFrom: finalURL)
-            let (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
+            var (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
                 FaultInjection.pause()
                 try writer?.add(unit, submission)
             }
+            // Checks against the archive's previous round; rows they reject leave the merge, so
+            // the streamed workbook is then written again.
+            let across = try archiving.checkAcrossRounds(result)
+            (result, held) = (across.result, held && !across.rowsRejected)
             Timings.mark("read and checked" + (held ? "" : " (workbook to be written again)"))
 
             // 6. A key that signed none of the round's templates is the office's mistake: nothing
@@ -93,13 +102,21 @@ struct MergeCommand: ParsableCommand {
                                                  linkFrom: finalURL, streamed: writer)
             writer = nil
 
-            // 7. The switch: OUT becomes the new outputs in one step. A round's other durable
-            // side effects (the archive of issue 15) belong here, inside `commit`, just before
-            // the switch, in one transaction that is rolled back if the switch throws; a signal
-            // waits until both are done.
+            // 7. The switch: the round is recorded in the archive in one transaction, OUT becomes
+            // the new outputs in one step just before that transaction commits, and a switch
+            // that throws rolls the transaction back; a signal waits until both are done. A crash
+            // between the switch and the commit leaves the new outputs and the archive as it was
+            // (merging again records the round).
             FaultInjection.pause()  // tests: a kill between the last output and the switch
-            try interruption.commit {
-                try staged.commit(syncing: [staged.path("反馈")])
+            do {
+                try interruption.commit {
+                    try archiving.record(result) {
+                        try staged.commit(syncing: [staged.path("反馈")])
+                    }
+                }
+            } catch let exit as CommandExit {
+                owned.cleanUp()  // the archive refused: the staging folder goes, OUT stays as it was
+                throw exit
             }
             owned.cleanUp()
 
@@ -108,6 +125,7 @@ struct MergeCommand: ParsableCommand {
             OfficeReport.print(result)
             print("输出文件:")
             for path in written { print("  " + staged.finalPath(ofStaged: path)) }
+            print("已记入汇总档案：\(archiving.archive.path)")
             let clean = result.totals.missing == 0 && result.totals.rejected == 0
                 && !result.files.contains { $0.status == .rejected }
                 && !result.problems.contains { $0.severity == .error }
@@ -248,11 +266,13 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "输出格式:text 或 json。")
     var format: CheckCommand.OutputFormat = .text
 
+    @OptionGroup var archive: ArchiveOptions
+
     func run() throws {
         let (round, merger) = try options.prepare()
         let result: RoundResult
         do {
-            result = try merger.merge(folder: options.folder, round: round)
+            result = try archive.checkAcrossRounds(try merger.merge(folder: options.folder, round: round))
         } catch let error as FileSystemError {
             printError("错误：" + error.message + "。")
             throw CommandExit(.usage)
@@ -261,12 +281,14 @@ struct StatusCommand: ParsableCommand {
             printError(options.key.mismatchMessage(result.signatures))
             throw CommandExit(.usage)
         }
+        let earlier = try archive.lastLiaisons(result)  // whom to call when a unit sent nothing this round
         switch format {
         case .text:
             print(Summary.text(result))
             let rows = result.units.map { u -> [String] in
                 let l = u.liaison
                 let contact = l.map { [$0.name, $0.mobile.isEmpty ? $0.phone : $0.mobile] }
+                    ?? earlier[u.unit.id].map { ["\($0.name)（\($0.round) 轮所报）", $0.phone] }
                     ?? [u.unit.members.first.map { "\($0.name)(领导小组成员)" } ?? "", ""]
                 return [u.unit.name, ConsolidatedWorkbook.statusWord(u), u.submission?.file ?? "",
                         u.submission.map { "\($0.errorCount)/\($0.warningCount)" } ?? "", contact[0], contact[1]]
@@ -290,6 +312,13 @@ struct StatusCommand: ParsableCommand {
                         let l = u.liaison  // read once: the rows may come back from the spill
                         o.key("liaison"); if let l { o.string(l.name) } else { o.null() }
                         o.key("phone"); if let l { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
+                        if l == nil, let e = earlier[u.unit.id] {
+                            o.key("last_liaison"); o.object {
+                                o.key("round"); o.string(e.round)
+                                o.key("name"); o.string(e.name)
+                                o.key("phone"); o.string(e.phone)
+                            }
+                        }
                     }
                 }
             }
