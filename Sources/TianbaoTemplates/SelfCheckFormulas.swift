@@ -10,7 +10,7 @@ enum Formula {
     /// Functions computed alike by Excel 2010+, WPS and LibreOffice 7 (README lists the sources).
     static let allowedFunctions: Set<String> = [
         "IF", "AND", "OR", "NOT", "ISERROR", "ISNUMBER", "ISLOGICAL", "IFERROR", "LEN", "TRIM", "CLEAN",
-        "SUBSTITUTE", "LEFT", "MID", "FIND", "EXACT", "INT", "ROUND", "ABS", "SUM", "SUMPRODUCT", "COUNTIF",
+        "SUBSTITUTE", "LEFT", "MID", "FIND", "EXACT", "INT", "ROUND", "ABS", "SUMPRODUCT", "COUNTIF",
     ]
 
     /// A string literal. Excel refuses literals over 255 characters, so long text is joined.
@@ -66,15 +66,18 @@ enum Formula {
     static func functions(in formula: String) -> Set<String> {
         var names = Set<String>()
         var inString = false
-        var word = ""
-        for c in formula {
-            if c == "\"" { inString.toggle(); word = ""; continue }
+        var word: [UInt8] = []
+        for c in formula.utf8 {
+            if c == UInt8(ascii: "\"") { inString.toggle(); word = []; continue }
             if inString { continue }
-            if c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_") {
+            let isName = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 46 || c == 95
+            if isName {
                 word.append(c)
             } else {
-                if c == "(" && !word.isEmpty && word.first!.isLetter { names.insert(word.uppercased()) }
-                word = ""
+                if c == UInt8(ascii: "("), let first = word.first, !(first >= 48 && first <= 57), first != 46 {
+                    names.insert(String(decoding: word, as: UTF8.self).uppercased())
+                }
+                word = []
             }
         }
         return names

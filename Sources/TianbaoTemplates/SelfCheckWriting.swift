@@ -12,10 +12,22 @@ extension TemplateWriter {
     static let selfCheckHeader = header.with { $0.fill = 0xE2EFDA }
 
     /// The self-check of a sheet as written for a unit.
-    func selfCheck(_ sheet: SheetSpec, unit: ReportingUnit, round: Round, lists: ListColumns) -> SheetSelfCheck {
+    /// With an overlay (a feedback workbook), the cached results show the checker's problems.
+    func selfCheck(_ sheet: SheetSpec, unit: ReportingUnit, round: Round, lists: ListColumns,
+                   overlay: TemplateOverlay?) -> SheetSelfCheck {
         let tasks = plan.tasks(for: unit.id)
+        let known = overlay.map { overlay -> SheetSelfCheck.Known in
+            let columns = TemplateLayout.columnCount(sheet)
+            let filled = (overlay.values[sheet.name] ?? [:]).filter { ref, value in
+                guard ref.row >= TemplateLayout.firstDataRow, ref.column <= columns else { return false }
+                if case .string(let s) = value { return !s.allSatisfy(\.isWhitespace) }
+                return true
+            }
+            return SheetSelfCheck.Known(problems: (overlay.marks[sheet.name] ?? [:]).mapValues(\.message),
+                                        filledRows: Set(filled.keys.map(\.row)))
+        }
         return SheetSelfCheck(sheet: sheet, rows: TemplateLayout.dataRows(sheet, tasks: tasks.count), lists: lists,
-                              unitTasks: tasks.map(\.task.id), round: round)
+                              unitTasks: tasks.map(\.task.id), round: round, known: known)
     }
 
     /// Writes the 自查 column, its hidden working columns and the marks of a report sheet.

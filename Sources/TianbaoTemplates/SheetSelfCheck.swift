@@ -36,14 +36,24 @@ struct SheetSelfCheck {
     private(set) var cells: [Cell] = []
     private(set) var blankCount = 0
 
-    init(sheet: SheetSpec, rows: Int, lists: TemplateWriter.ListColumns, unitTasks: [String], round: Round) {
+    /// What the cached results show instead of the blank template's (in a feedback workbook):
+    /// the checker's problems by cell, and the rows that hold something. A program that does not
+    /// recalculate on opening (LibreOffice by default) shows the checker's verdict; each row
+    /// the unit edits is then checked again by the formulas.
+    struct Known {
+        var problems: [CellReference: String]
+        var filledRows: Set<Int>
+    }
+
+    init(sheet: SheetSpec, rows: Int, lists: TemplateWriter.ListColumns, unitTasks: [String], round: Round,
+         known: Known? = nil) {
         self.sheet = sheet
         self.rows = rows
         self.lists = lists
         self.unitTasks = unitTasks
         self.round = round
         checks = makeChecks()
-        (cells, blankCount) = makeCells()
+        (cells, blankCount) = makeCells(known)
     }
 
     static let separator = "|"
@@ -228,15 +238,23 @@ struct SheetSelfCheck {
 
     // MARK: Cells
 
-    private func makeCells() -> ([Cell], Int) {
+    private func makeCells(_ known: Known?) -> ([Cell], Int) {
         guard rows > 0 else { return ([], 0) }
         var cells: [Cell] = []
         var total = 0
+        // A known problem is shown by the first check that marks its cell.
+        var firstCheck: [Int: Int] = [:]
+        for (k, check) in checks.enumerated() where firstCheck[check.target] == nil { firstCheck[check.target] = k }
+        func knownText(_ r: Int, _ c: Int) -> String {
+            guard let text = known?.problems[CellReference(row: r, column: c)] else { return "" }
+            return ref(r, c) + Self.placeSeparator + text.replacingOccurrences(of: Self.separator, with: "/") + Self.separator
+        }
         for r in first...last {
             var parts: [String] = []
             var blankAll = ""
             for (k, check) in checks.enumerated() {
-                let (formula, blank) = check.cell(r)
+                var (formula, blank) = check.cell(r)
+                if known != nil { blank = firstCheck[check.target] == k ? knownText(r, check.target) : "" }
                 cells.append(Cell(row: r, column: firstCheckColumn + k, formula: formula, blank: .string(blank)))
                 parts.append(ref(r, firstCheckColumn + k))
                 blankAll += blank
@@ -245,7 +263,8 @@ struct SheetSelfCheck {
                 let range = "\(ref(r, 1)):\(ref(r, TemplateLayout.columnCount(sheet)))"
                 let filled = "SUMPRODUCT(--(LEN(\(Formula.trimmed(range)))>0))"
                 cells.append(Cell(row: r, column: activeColumn,
-                                  formula: "IF(SUMPRODUCT(--ISERROR(\(range)))>0,1,\(filled))", blank: .number(0)))
+                                  formula: "IF(SUMPRODUCT(--ISERROR(\(range)))>0,1,\(filled))",
+                                  blank: .number(known?.filledRows.contains(r) == true ? 1 : 0)))
             }
             let all = ref(r, allColumn)
             cells.append(Cell(row: r, column: allColumn, formula: parts.joined(separator: "&"), blank: .string(blankAll)))
@@ -253,7 +272,7 @@ struct SheetSelfCheck {
             var blankShown = blankAll.isEmpty ? "✓" : String(blankAll.prefix { String($0) != Self.separator })
             if sheet.kind == .rows {
                 shown = "IF(\(ref(r, activeColumn))=0,\"\",\(shown))"
-                blankShown = ""
+                if known?.filledRows.contains(r) != true { blankShown = "" }
             }
             cells.append(Cell(row: r, column: checkColumn, formula: shown, blank: .string(blankShown)))
             total += blankAll.filter { String($0) == Self.separator }.count
@@ -268,13 +287,14 @@ struct SheetSelfCheck {
             let nilText = message(answer, nilParts[0] + "\u{1}" + nilParts[1]).components(separatedBy: "\u{1}")
             let formula = "IFERROR(IF(AND(\(filledRows)=0,NOT(\(declared))),\(message(answer, empty)),\"\")"
                 + "&IF(AND(\(declared),\(filledRows)>0),\(nilText[0])\"&\(filledRows)&\"\(nilText[1]),\"\"),\"\")"
-            let blank = answer + Self.placeSeparator + empty + Self.separator
+            let blank = known.map { _ in knownText(TemplateLayout.nilRow, TemplateLayout.nilColumn) }
+                ?? answer + Self.placeSeparator + empty + Self.separator
             let all = ref(TemplateLayout.nilRow, allColumn)
             cells.append(Cell(row: TemplateLayout.nilRow, column: allColumn, formula: formula, blank: .string(blank)))
             cells.append(Cell(row: TemplateLayout.nilRow, column: checkColumn,
                               formula: "IF(\(all)=\"\",\"\",LEFT(\(all),FIND(\"\(Self.separator)\",\(all))-1))",
                               blank: .string(String(blank.dropLast()))))
-            total += 1
+            total += blank.isEmpty ? 0 : 1
         }
         let column = letter(allColumn)
         let range = "\(column)\(TemplateLayout.nilRow):\(column)\(last)"

@@ -72,7 +72,7 @@ public struct TemplateWriter {
         var checks: [SheetSelfCheck] = []
         for sheet in sheets {
             let ws = try book.addSheet(sheet.name)
-            let check = selfCheck(sheet, unit: unit, round: round, lists: lists)
+            let check = selfCheck(sheet, unit: unit, round: round, lists: lists, overlay: overlay)
             try writeDataSheet(ws, sheet: sheet, unit: unit, round: round, lists: lists, overlay: overlay)
             try writeSelfCheck(ws, check)
             checks.append(check)
