@@ -36,7 +36,7 @@ extension TemplateWriter {
         let headerRow = TemplateLayout.headerRow - 1
         let column = check.checkColumn - 1
         try ws.write(headerRow, column, TemplateLayout.selfCheckHeader, Self.selfCheckHeader)
-        try ws.columns(column, column, width: check.sheet.kind == .text ? 36 : 30)
+        try ws.columns(column, column, width: 40)
         // Working columns: labelled, hidden, locked.
         let checks = check.checks
         try ws.write(headerRow, check.activeColumn - 1, "有内容")
