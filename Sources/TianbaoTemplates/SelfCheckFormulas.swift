@@ -145,6 +145,9 @@ struct FieldFormulas {
             var checks = Formula.empty
             if let hi = field.maxDay { checks = "IF(INT(\(x))>\(Formula.serial(hi)),\(message(CheckWording.laterStem(name, hi))),\(checks))" }
             if let lo = field.minDay { checks = "IF(INT(\(x))<\(Formula.serial(lo)),\(message(CheckWording.earlierStem(name, lo))),\(checks))" }
+            // Outside 2000-01-01…2099-12-31 a number may be a date, a plain number or (in
+            // LibreOffice) a boolean, which the checker words differently: left to the checker.
+            checks = "IF(OR(\(x)<36526,\(x)>=73051),\"\",\(checks))"
             return "IF(OR(ISERROR(\(x)),ISLOGICAL(\(x))),\(expect),IF(ISNUMBER(\(x)),\(checks),IF(LEN(\(n))=0,\(required),IF(\(Formula.noDigits(x)),\(expect),\"\"))))"
         case .mobile:
             let expect = invalid(CheckWording.expectMobile)

@@ -390,3 +390,49 @@ final class SelfCheckAgreementTests: XCTestCase {
         XCTAssertTrue(Set(notShown.keys).isSubset(of: beyondFormulas), "\(notShown)")
     }
 }
+
+extension SelfCheckAgreementTests {
+    /// Values chosen to trip the formulas where they and the checker read differently (white
+    /// space, full-width characters, text numbers and dates, booleans, wildcards, text that
+    /// looks like a formula): whatever the formulas show, the checker reports at the same cell.
+    func testOnHostileValuesEveryFormulaProblemIsACheckerProblem() throws {
+        let plan = TemplateTests.plan, round = TemplateTests.round, unit = plan.unit("jiangan")!
+        let dir = temporaryDirectory("selfcheck-hostile")
+        let path = dir.appendingPathComponent("hostile.xlsx").path
+        let progress: [String: Any?] = [
+            "F4": " 推进中 ", "G4": "85%", "H4": "　", "L4": "2021/6/15",
+            "F5": "推进*", "G5": "１００", "H5": "=HYPERLINK(\"http://evil.example\",\"x\")", "L5": "明年",
+            "F6": "已完成", "G6": 1, "H6": "@SUM(1+1)", "J6": "\t",
+            "F7": "滞后", "G7": "五十", "H7": "ok", "J7": " ", "L7": true,
+            "F8": "<>推进中", "G8": true, "H8": String(repeating: "😀", count: 1500),
+            "F9": "推进中\n", "G9": 50.0000000001, "H9": "x", "L9": "date:2021-06-15",
+            "F10": "未启动", "G10": "0", "H10": "x",
+            "F11": "已完成", "G11": "100%", "H11": "x",
+        ]
+        let indicators: [String: Any?] = [
+            "A4": "指标", "B4": "个", "C4": "1,000", "D4": "5万元", "E4": 1.1, "F4": "20211231",
+            "A5": "指标 ", "B5": "个", "C5": 10, "D5": 5, "E5": "１.１", "F5": "date:2021-12-31",
+            "A6": "指标", "B6": "个", "C6": 10, "D6": 5, "E6": " 1.3", "F6": "date:2021-12-31",
+            "A7": "*", "B7": "个", "C7": 10, "D7": 5, "E7": "1.*", "F7": "date:2021-12-31",
+        ]
+        let ledger: [String: Any?] = [
+            "A4": "甲小区", "B4": "街道", "C4": "1990年", "D4": 3, "E4": 100, "F4": 1000, "G4": "基础类", "I4": "100万元",
+            "J4": "50", "K4": 60, "T4": "已完工", "S4": "2021年6月1日",
+            "A5": "乙小区", "B5": "街道", "C5": 1990, "D5": 3, "E5": 100, "F5": 1000, "G5": "基础类", "I5": 100, "J5": "abc",
+            "K5": 20, "T5": "在建", "R5": "date:2021-05-01", "S5": "2021/4/1",
+        ]
+        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "85000000", "D4": "１３８００００００００", "E4": "wang＠example.gov.cn"]
+        try fill(templatePath("jiangan"), to: path, ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "联络员": liaison,
+                                                    "宣传信息": ["D2": " 是 "]])
+        let recalculated = try recalculateWithLibreOffice([path])
+        let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: path)
+        let reading = try SelfCheckReading(path: recalculated[path]!, plan: plan, unit: unit, round: round)
+        for p in reading.problems {
+            XCTAssertTrue(verdict.problems.contains { $0.sheet == p.sheet && $0.cell == p.cell && sameWords($0.message, p.text) },
+                          "\(p.sheet)!\(p.cell) \(p.text): not what the checker says: "
+                            + verdict.problems.filter { $0.sheet == p.sheet && $0.cell == p.cell }.map(\.message).joined(separator: " / "))
+        }
+        XCTAssertGreaterThan(reading.problems.count, 3)
+        print("hostile values: formulas show \(reading.problems.count) problems, the checker \(verdict.problems.count)")
+    }
+}
