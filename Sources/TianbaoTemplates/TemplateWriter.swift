@@ -336,8 +336,8 @@ public struct TemplateWriter {
         ] + Self.selfCheckSteps
         for step in steps {
             try ws.write(r, 1, step, Self.wrapped)
-            // About 45 characters a line in column B.
-            if step.count > 45 { try ws.row(r, height: 15 * Double((step.count + 44) / 45)) }
+            // About 60 characters a line in column B.
+            if step.count > 60 { try ws.row(r, height: 15 * Double((step.count + 59) / 60)) }
             r += 1
         }
         r += 1
