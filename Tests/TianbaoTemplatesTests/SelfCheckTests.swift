@@ -436,3 +436,54 @@ extension SelfCheckAgreementTests {
         print("hostile values: formulas show \(reading.problems.count) problems, the checker \(verdict.problems.count)")
     }
 }
+
+extension SelfCheckTests {
+    /// A feedback workbook (the template with the unit's values and the checker's problems)
+    /// opens showing the checker's verdict in 自查 without recalculating; corrected and
+    /// recalculated, its marks clear.
+    func testFeedbackWorkbookShowsTheVerdictAndClearsWhenFixed() throws {
+        let plan = Self.plan, round = Self.round, unit = plan.unit("jyj")!
+        let dir = temporaryDirectory("selfcheck-feedback")
+        let returned = dir.appendingPathComponent("returned.xlsx").path
+        var progress: [String: Any?] = [:]
+        for r in 4...6 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        progress["F5"] = "进行中"
+        try fill(templatePath("jyj"), to: returned, ["任务进展": progress])
+        let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: returned)
+        // What FeedbackWriter passes: the unit's values and the problems by cell.
+        let wb = try Workbook(path: returned)
+        var values: [String: [CellReference: CellValue]] = [:]
+        for sheet in plan.sheets(for: unit, in: round) {
+            let ws = try wb.read(wb.sheet(named: sheet.name)!)
+            for row in ws.rows where row.index >= TemplateLayout.firstDataRow {
+                for cell in row.cells where cell.reference.column <= TemplateLayout.columnCount(sheet) {
+                    if let v = cell.value { values[sheet.name, default: [:]][cell.reference] = v }
+                }
+            }
+        }
+        var marks: [String: [CellReference: TemplateOverlay.Mark]] = [:]
+        for p in verdict.problems {
+            guard let sheet = p.sheet, let cell = p.cell.flatMap(CellReference.init) else { continue }
+            marks[sheet, default: [:]][cell] = TemplateOverlay.Mark(isError: p.severity == .error, message: p.message)
+        }
+        let feedback = dir.appendingPathComponent("feedback.xlsx").path
+        try TemplateWriter(plan: plan, key: TemplateTests.key).write(
+            unit: unit, round: round, to: feedback,
+            overlay: TemplateOverlay(heading: "反馈", summary: "", values: values, marks: marks, problems: []))
+
+        let opened = try SelfCheckReading(path: feedback, plan: plan, unit: unit, round: round)
+        XCTAssertEqual(opened.shown["任务进展"], [4: "✓", 5: "F5：“进展状态”应从下拉列表中选择:未启动、推进中、已完成、滞后,填写的是“进行中”。", 6: "✓"])
+        XCTAssertEqual(opened.summary, "本表尚有 \(marks.values.map(\.count).reduce(0, +)) 处需修改（"
+                       + plan.sheets(for: unit, in: round).compactMap { s in marks[s.name].map { "\(s.name) \($0.count) 处" } }.joined(separator: "、") + "）。")
+
+        let fixed = dir.appendingPathComponent("fixed.xlsx").path
+        try fill(feedback, to: fixed, ["任务进展": ["F5": "推进中"], "量化指标": ["D2": "是"], "宣传信息": ["D2": "是"],
+                                       "联络员": ["A4": "李华", "B4": "处长", "C4": "027-85000001", "D4": "13900000000", "E4": "li@example.gov.cn"],
+                                       "工作小结": ["B4": "做法", "B5": "问题", "B6": "打算"]])
+        let recalculated = try recalculateWithLibreOffice([fixed])
+        let cleared = try SelfCheckReading(path: recalculated[fixed]!, plan: plan, unit: unit, round: round)
+        XCTAssertEqual(cleared.shown["任务进展"], [4: "✓", 5: "✓", 6: "✓"])
+        XCTAssertEqual(cleared.summary, "本表自查未发现问题（✓）。报送后以办公室校验结果为准。")
+        XCTAssertEqual(SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: fixed).errorCount, 0)
+    }
+}
