@@ -487,3 +487,29 @@ extension SelfCheckTests {
         XCTAssertEqual(SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: fixed).errorCount, 0)
     }
 }
+
+extension SelfCheckTests {
+    /// The formulas follow the plan: another bound, another rule, another choice list give
+    /// other formulas (nothing is written for the default plan only).
+    func testFormulasFollowThePlan() throws {
+        var plan = Self.plan
+        let i = plan.sheets.firstIndex { $0.id == "progress" }!
+        let percent = plan.sheets[i].fields.firstIndex { $0.id == "percent" }!
+        plan.sheets[i].fields[percent].max = 90
+        plan.sheets[i].rules.append(.range(field: "percent", min: 10, max: nil, severity: .warning, message: "进度低于 10"))
+        let unit = plan.unit("jyj")!
+        let sheet = plan.sheets[i]
+        var lists = TemplateWriter.ListColumns()
+        lists.add("是否", ["是", "否"])
+        for id in plan.choiceOrder { lists.add(id, plan.choices[id] ?? []) }
+        let check = SheetSelfCheck(sheet: sheet, rows: 3, lists: lists, unitTasks: ["1.1", "2.2", "3.2"], round: Self.round)
+        XCTAssertEqual(check.checks.map(\.label), ["进展状态", "完成进度(%)", "本期工作进展", "量化成效", "存在问题", "下步计划",
+                                                   "预计完成时间", "若…则", "若…则", "若…则", "若…则必填", "范围"])
+        let g4 = try XCTUnwrap(check.cells.first { $0.row == 4 && $0.column == check.firstCheckColumn + 1 }).formula
+        XCTAssertTrue(g4.contains("ROUND(G4,9)>90,\"G4：“完成进度(%)”不能大于 90。|\""), g4)
+        let range = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == check.firstCheckColumn + 11 }).formula
+        XCTAssertTrue(range.contains("ROUND(G5,9)<10") && range.contains("G5：进度低于 10。|") && range.contains("M5"), range)
+        XCTAssertEqual(check.marks.map(\.target), [6, 7, 8, 9, 10, 11, 12])
+        XCTAssertEqual(check.marks.first { $0.target == 7 }?.warnings, [check.firstCheckColumn + 11])
+    }
+}
