@@ -92,6 +92,6 @@ let package = Package(
             name: "TianbaoMergeTests",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
         .testTarget(
-            name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX", "TestSupport"]),
+            name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoCheck", "TianbaoPlan", "XLSX", "TestSupport"]),
     ]
 )
