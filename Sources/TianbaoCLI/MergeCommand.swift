@@ -26,7 +26,10 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var archive: ArchiveOptions
 
     func run() throws {
-        let (round, merger) = try options.prepare()
+        let (round, prepared) = try options.prepare()
+        let progress = ProgressLine(quiet: options.quiet)
+        var merger = prepared
+        merger.progress = { progress.files(checked: $0, of: $1) }
         let folder = options.folder
         let inURL = URL(fileURLWithPath: folder).standardizedFileURL
         let target = try OutputTarget(out: out, submissions: folder)
@@ -39,6 +42,7 @@ struct MergeCommand: ParsableCommand {
         // leave OUT as it was.
         let owned = OwnedState()
         let interruption = Interruption { [out] sig in
+            progress.finish()
             owned.cleanUp()
             let how = sig == SIGINT ? "已按 Ctrl-C 中断" : "已收到终止信号，已中断"
             Interruption.say("\(how)：本次汇总未完成，输出文件夹“\(out)”未作任何改动。")
@@ -46,6 +50,7 @@ struct MergeCommand: ParsableCommand {
         defer { interruption.uninstall() }
         // A failure is told only if no signal is being handled (else the handler tells it).
         func failing(_ body: () -> CommandExit) -> CommandExit {
+            progress.finish()
             interruption.finish()
             owned.cleanUp()
             return body()
@@ -62,6 +67,7 @@ struct MergeCommand: ParsableCommand {
             // 4. OUT's other rounds' outputs are carried over; anything not Tianbao's stops the merge.
             let existing = try MergeOutputs.examine(existing: target.path, round: round)
             if !existing.foreign.isEmpty {
+                progress.finish()
                 interruption.finish()
                 owned.cleanUp()
                 let shown = existing.foreign.prefix(3).map { "“\($0)”" }.joined(separator: "、")
@@ -78,6 +84,7 @@ struct MergeCommand: ParsableCommand {
             let finalURL = URL(fileURLWithPath: target.path)
             var writer: ConsolidatedWorkbookWriter? = try MergeOutputs.startWorkbook(
                 plan: merger.plan, round: round, sourceFolder: inURL, out: stagingURL, linkFrom: finalURL)
+            progress.begin("正在检查文件")
             var (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
                 FaultInjection.pause()
                 try writer?.add(unit, submission)
@@ -92,12 +99,14 @@ struct MergeCommand: ParsableCommand {
             // is written, no unit is told to fix its file.
             if result.keyMismatch {
                 writer = nil
+                progress.finish()
                 interruption.finish()
                 owned.cleanUp()
                 printError(options.key.mismatchMessage(result.signatures))
                 throw CommandExit(.usage)
             }
             if !held { writer = nil }
+            progress.begin("正在写入汇总表、简报和反馈表")
             let written = try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: inURL, to: stagingURL,
                                                  linkFrom: finalURL, streamed: writer)
             writer = nil
@@ -115,12 +124,14 @@ struct MergeCommand: ParsableCommand {
                     }
                 }
             } catch let exit as CommandExit {
+                progress.finish()
                 owned.cleanUp()  // the archive refused: the staging folder goes, OUT stays as it was
                 throw exit
             }
             owned.cleanUp()
 
             // 8. Report.
+            progress.finish()
             print(Summary.text(result))
             OfficeReport.print(result)
             print("输出文件:")
@@ -269,7 +280,12 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var archive: ArchiveOptions
 
     func run() throws {
-        let (round, merger) = try options.prepare()
+        let (round, prepared) = try options.prepare()
+        let progress = ProgressLine(quiet: options.quiet)
+        var merger = prepared
+        merger.progress = { progress.files(checked: $0, of: $1) }
+        progress.begin("正在检查文件")
+        defer { progress.finish() }
         let result: RoundResult
         do {
             result = try archive.checkAcrossRounds(try merger.merge(folder: options.folder, round: round))
@@ -281,6 +297,7 @@ struct StatusCommand: ParsableCommand {
             printError(options.key.mismatchMessage(result.signatures))
             throw CommandExit(.usage)
         }
+        progress.finish()
         let earlier = try archive.lastLiaisons(result)  // whom to call when a unit sent nothing this round
         switch format {
         case .text:
@@ -338,6 +355,9 @@ struct RoundOptions: ParsableArguments {
 
     @Option(help: "轮次编号,如 2021-06。")
     var round: String
+
+    @Flag(help: "不在终端上显示进度(输出不是终端时本来就不显示)。")
+    var quiet = false
 
     /// The round and a merger for it; usage and plan errors end the command with status 2.
     func prepare() throws -> (Round, RoundMerger) {

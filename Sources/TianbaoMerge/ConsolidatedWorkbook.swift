@@ -70,25 +70,9 @@ public struct ConsolidatedWorkbook {
     /// A rule's Chinese name, or the rule itself when it has none.
     static func ruleName(_ rule: String) -> String { ruleNames[rule] ?? rule }
 
-    /// The width of a text in column-width units (a CJK character is two).
-    static func displayWidth(_ s: Substring) -> Double {
-        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2.0 : 1.0) }
-    }
-
-    /// Lines a wrapped text takes in a column `width` characters wide.
-    static func lines(_ text: String, width: Double) -> Int {
-        let usable = max(width - 1.5, 2)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { n, line in
-            n + max(1, Int((displayWidth(line) / usable).rounded(.up)))
-        }
-    }
-
-    /// Row height (points) for wrapped texts in columns of the given widths; libxlsxwriter
-    /// does not fit rows, so the height is computed from text length, font and width.
+    /// Row height for wrapped texts (see `WrappedText`).
     static func rowHeight(_ texts: [(String, Double)], fontSize: Double = 11) -> Double? {
-        let n = texts.map { lines($0.0, width: $0.1) }.max() ?? 1
-        guard n > 1 else { return nil }
-        return min(409, Double(n) * (fontSize * 1.3 + 0.6) + 3)
+        WrappedText.rowHeight(texts, fontSize: fontSize)
     }
 
     /// Writes the workbook: every accepted unit's rows through `ConsolidatedWorkbookWriter`,
@@ -795,7 +779,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                 }
                 try ws.write(i + 1, j + 2, text, small)
             }
-            let lines = CW.lines("\(task.id) \(task.title)", width: 26)
+            let lines = WrappedText.lines("\(task.id) \(task.title)", width: 26)
             try ws.row(i + 1, height: Double(max(2, lines)) * 15 + 3)
         }
         ws.freeze(rows: 1, columns: 2)

@@ -148,6 +148,8 @@ public struct RoundResult: Sendable {
 public struct RoundMerger: Sendable {
     public let checker: SubmissionChecker
     public var plan: Plan { checker.plan }
+    /// Told after each file is checked: how many are done, of how many (for a progress line).
+    public var progress: (@Sendable (_ checked: Int, _ total: Int) -> Void)?
 
     public init(checker: SubmissionChecker) { self.checker = checker }
 
@@ -293,7 +295,8 @@ public struct RoundMerger: Sendable {
                 let (index, entry) = toCheck[schedule[k]]
                 var submission = checker.check(path: entry.path, name: entry.name)
                 submission.spill(to: spill)
-                results.set(index, submission, scheduled: k)
+                let done = results.set(index, submission, scheduled: k)
+                progress?(done, schedule.count)
             }
         }
 
@@ -425,6 +428,7 @@ private final class ResultSlots: @unchecked Sendable {
     private var slots: [Submission?]
     private var finished: [Bool]
     private var prefix = 0
+    private var done = 0
     private let condition = NSCondition()
 
     init(count: Int, scheduled: Int) {
@@ -432,13 +436,18 @@ private final class ResultSlots: @unchecked Sendable {
         finished = Array(repeating: false, count: scheduled)
     }
 
-    func set(_ i: Int, _ value: Submission, scheduled k: Int) {
+    /// Stores a checked file; returns how many files are checked so far.
+    @discardableResult
+    func set(_ i: Int, _ value: Submission, scheduled k: Int) -> Int {
         condition.lock()
         slots[i] = value
         finished[k] = true
+        done += 1
+        let count = done
         while prefix < finished.count && finished[prefix] { prefix += 1 }
         condition.broadcast()
         condition.unlock()
+        return count
     }
 
     /// Waits until the first `n` scheduled files are done; returns how many are done in a row.

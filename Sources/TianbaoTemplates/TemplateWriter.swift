@@ -226,7 +226,15 @@ public struct TemplateWriter {
             }
             try inputCell(ws, sheet: sheet.name, row: first + r, col: explanation,
                           format: Self.input.with { $0.numberFormat = "@" }, overlay: overlay)
-            if sheet.kind == .tasks { try ws.row(first + r, height: 96) }
+            if sheet.kind == .tasks {
+                // Tall enough for the whole pre-filled task text (task 1.3 needs about 200 pt at
+                // these widths), and never less than room to type a few lines.
+                let texts = r < taskRows.count
+                    ? sheet.fields.indices.filter { sheet.fields[$0].prefilled != nil }
+                        .map { (taskRows[r][$0], sheet.fields[$0].width ?? 14) }
+                    : []
+                try ws.row(first + r, height: max(60, WrappedText.rowHeight(texts) ?? 0))
+            }
         }
 
         // Validations and hints, column by column, over the input rows.
