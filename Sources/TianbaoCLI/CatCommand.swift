@@ -7,7 +7,7 @@ import XLSX
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
-        abstract: "读取任意 .xlsx/.xlsm 并输出其单元格(JSON、TSV 或 CSV)。")
+        abstract: "读取任意 .xlsx/.xlsm 并输出其单元格（JSON、TSV 或 CSV）。")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, tsv, csv }
 
@@ -17,10 +17,10 @@ struct CatCommand: ParsableCommand {
     @Option(help: "只输出这个工作表。")
     var sheet: String?
 
-    @Option(help: "输出格式:json、tsv 或 csv(CSV 只输出一个工作表:--sheet 指定的,否则第一个)。")
+    @Option(help: "输出格式：json、tsv 或 csv（CSV 只输出一个工作表：--sheet 指定的，否则第一个）。")
     var format: Format = .json
 
-    @Flag(help: "CSV 以 UTF-8 字节序标记(BOM)开头,Excel 打开时才能正确显示中文。")
+    @Flag(help: "CSV 以 UTF-8 字节序标记（BOM）开头，Excel 打开时才能正确显示中文。")
     var bom = false
 
     func run() throws {
@@ -39,14 +39,14 @@ struct CatCommand: ParsableCommand {
             case .tsv: try CatRenderer.tsv(workbook, sheets: sheets, to: output)
             case .csv:
                 if sheet == nil && workbook.sheets.count > 1 {
-                    printError("注意:工作簿有 \(workbook.sheets.count) 个工作表,CSV 只输出第一个“\(sheets[0].name)”;用 --sheet 选择其他工作表。")
+                    printError("注意：工作簿有 \(workbook.sheets.count) 个工作表，CSV 只输出第一个“\(sheets[0].name)”；用 --sheet 选择其他工作表。")
                 }
                 if let first = sheets.first { try CatRenderer.csv(workbook, sheet: first, bom: bom, to: output) }
             }
             output.flush()
         } catch let error as XLSXError {
             // What was buffered of a file that failed part-way is dropped, not printed.
-            printError("错误:" + error.message)
+            printError("错误：" + error.message)
             throw CommandExit(error.code == "no-such-sheet" ? .usage : .partial)
         }
     }

@@ -110,7 +110,7 @@ public enum CatRenderer {
         for (n, sheet) in sheets.enumerated() {
             if sheets.count > 1 {
                 if n > 0 { out.write("\n") }
-                out.write("# 工作表: " + sheet.name + "\n")
+                out.write("# 工作表：" + sheet.name + "\n")
             }
             let reader = try workbook.rows(of: sheet)
             let body = SpillBuffer()

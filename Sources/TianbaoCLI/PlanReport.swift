@@ -3,8 +3,8 @@ import TianbaoPlan
 /// The readable form of a plan printed by `tianbao plan show`.
 enum PlanReport {
     static func render(_ plan: Plan) -> String {
-        var out = "\(plan.title)(计划 \(plan.id),版本 \(plan.version))\n"
-        out += "办公室:\(plan.office.name),设在\(plan.unit(plan.office.hostUnit)?.name ?? plan.office.hostUnit)\n\n"
+        var out = "\(plan.title)（计划 \(plan.id)，版本 \(plan.version)）\n"
+        out += "办公室：\(plan.office.name)，设在\(plan.unit(plan.office.hostUnit)?.name ?? plan.office.hostUnit)\n\n"
 
         out += "【单位】\(plan.units.count) 个\n"
         out += TextTable.render(["编号", "单位全称", "类型", "领导小组成员", "牵头任务", "责任任务"], plan.units.map { unit in

@@ -6,7 +6,7 @@ import TianbaoTemplates
 
 /// `--key FILE`: the office's signing key.
 struct KeyOptions: ParsableArguments {
-    @Option(name: .customLong("key"), help: "办公室签名密钥文件(默认 $TIANBAO_KEY_FILE 或 ~/.config/tianbao/signing.key)。")
+    @Option(name: .customLong("key"), help: "办公室签名密钥文件（默认 $TIANBAO_KEY_FILE 或 ~/.config/tianbao/signing.key）。")
     var path: String?
 
     /// Where the key is taken from, in words: `--key 指定的“…”`, ….
@@ -59,13 +59,13 @@ struct KeyOptions: ParsableArguments {
             if create {
                 let (key, created) = try SigningKey.loadOrCreate(path: path)
                 if created {
-                    printError("已生成新的签名密钥:\(path)\n请妥善保管并备份此文件;校验和汇总时须使用同一密钥。")
+                    printError("已生成新的签名密钥：\(path)\n请妥善保管并备份此文件；校验和汇总时须使用同一密钥。")
                 }
                 return key
             }
             return try SigningKey.load(path: path)
         } catch let error as KeyError {
-            printError("错误:" + error.message)
+            printError("错误：" + error.message)
             throw CommandExit(.usage)
         }
     }
@@ -80,13 +80,13 @@ struct TemplatesCommand: ParsableCommand {
     @OptionGroup var plan: PlanOptions
     @OptionGroup var key: KeyOptions
 
-    @Option(help: "轮次编号,如 2021-06。")
+    @Option(help: "轮次编号，如 2021-06。")
     var round: String
 
     @Option(help: "输出目录。")
     var out: String
 
-    @Option(help: "只生成这个单位的模板(单位编号或全称)。")
+    @Option(help: "只生成这个单位的模板（单位编号或全称）。")
     var unit: String?
 
     func run() throws {
@@ -95,7 +95,7 @@ struct TemplatesCommand: ParsableCommand {
         var units = plan.units(in: round)
         if let wanted = unit {
             guard let u = plan.unit(wanted) ?? plan.unit(named: wanted), units.contains(u) else {
-                printError("错误:单位“\(wanted)”不在轮次 \(round.id) 的报送单位中。")
+                printError("错误：单位“\(wanted)”不在轮次 \(round.id) 的报送单位中。")
                 throw CommandExit(.usage)
             }
             units = [u]
@@ -104,7 +104,7 @@ struct TemplatesCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
-            printError("错误:无法创建输出目录“\(out)”。")
+            printError("错误：无法创建输出目录“\(out)”。")
             throw CommandExit(.usage)
         }
         let writer = TemplateWriter(plan: plan, key: key)
@@ -112,6 +112,6 @@ struct TemplatesCommand: ParsableCommand {
             let path = (out as NSString).appendingPathComponent(TemplateLayout.fileName(unit: unit, round: round))
             try writer.write(unit: unit, round: round, to: path)
         }
-        print("已生成 \(units.count) 个模板(轮次 \(round.id),截止 \(round.due)):\(out)")
+        print("已生成 \(units.count) 个模板（轮次 \(round.id)，截止 \(round.due)）：\(out)")
     }
 }

@@ -7,7 +7,7 @@ import XLSX
 public struct TianbaoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tianbao",
-        abstract: "填报:下发模板、校验、汇总一轮报送。",
+        abstract: "填报：下发模板、校验、汇总一轮报送。",
         subcommands: [TemplatesCommand.self, CheckCommand.self, MergeCommand.self, StatusCommand.self, HistoryCommand.self, CatCommand.self, PlanCommand.self])
 
     public init() {}
@@ -57,22 +57,22 @@ public struct TianbaoCommand: ParsableCommand {
 /// parser's own errors keep its messages).
 func userMessage(for error: Error) -> String? {
     switch error {
-    case let e as XLSXError: return "错误:" + e.message
-    case let e as XLSXWriteError: return "错误:" + e.description
+    case let e as XLSXError: return "错误：" + e.message
+    case let e as XLSXWriteError: return "错误：" + e.description
     case let e as FileSystemError: return "错误：" + e.message + "。"
     case let e as CocoaError:
         let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.url?.path ?? ""
         let what = path.isEmpty ? "" : "“\(path)”"
         switch e.code {
-        case .fileNoSuchFile, .fileReadNoSuchFile: return "错误:文件或文件夹\(what)不存在(或无法在该位置创建)。"
-        case .fileWriteNoPermission, .fileReadNoPermission: return "错误:没有权限访问\(what)。"
-        case .fileWriteOutOfSpace: return "错误:磁盘空间不足,无法写入\(what)。"
-        case .fileWriteVolumeReadOnly: return "错误:\(what)所在的磁盘是只读的。"
-        case .fileWriteFileExists: return "错误:\(what)已存在且不是文件夹。"
-        default: return "错误:文件操作失败\(what)(代码 \(e.code.rawValue))。"
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "错误：文件或文件夹\(what)不存在（或无法在该位置创建）。"
+        case .fileWriteNoPermission, .fileReadNoPermission: return "错误：没有权限访问\(what)。"
+        case .fileWriteOutOfSpace: return "错误：磁盘空间不足，无法写入\(what)。"
+        case .fileWriteVolumeReadOnly: return "错误：\(what)所在的磁盘是只读的。"
+        case .fileWriteFileExists: return "错误：\(what)已存在且不是文件夹。"
+        default: return "错误：文件操作失败\(what)（代码 \(e.code.rawValue)）。"
         }
     case let e as POSIXError:
-        return "错误:文件操作失败(\(String(cString: strerror(e.code.rawValue))))。"
+        return "错误：文件操作失败（\(String(cString: strerror(e.code.rawValue)))）。"
     default:
         return nil
     }

@@ -137,7 +137,7 @@ public enum FieldReader {
         switch value {
         case .number(let n):
             // 1.1 typed as a number: the same task id.
-            return .value(.text(NumberText.format(n)), repair: "任务编号以数字形式填写,已按“\(NumberText.format(n))”读取")
+            return .value(.text(NumberText.format(n)), repair: "任务编号以数字形式填写，已按“\(NumberText.format(n))”读取")
         default:
             let s = halfWidth(textOf(value)).trimmedSpace
             return s.isEmpty ? .empty : .value(.text(s), repair: nil)
@@ -153,14 +153,14 @@ public enum FieldReader {
             // 85% typed into a cell: Excel stores 0.85 with a percent format.
             if field.type == .percent, let format, format.contains("%") {
                 number = n * 100
-                repair = "单元格为百分比格式,已按 \(NumberText.format(rounded(number))) 读取"
+                repair = "单元格为百分比格式，已按 \(NumberText.format(rounded(number))) 读取"
             }
         case .bool, .error:
             return .invalid(CheckWording.expectNumber)
         case .date(_, let serial):
             guard let serial else { return .invalid(CheckWording.expectNumberNotDate) }
             number = serial
-            repair = "单元格为日期格式,已按数字 \(NumberText.format(serial)) 读取"
+            repair = "单元格为日期格式，已按数字 \(NumberText.format(serial)) 读取"
         case .string(let s):
             var t = halfWidth(s).trimmedSpace
             if t.isEmpty { return .empty }
@@ -174,7 +174,7 @@ public enum FieldReader {
             guard let n = Double(t), n.isFinite else { return .invalid(CheckWording.expectNumber) }
             number = n
             if percent && field.type != .percent { number = n / 100 }
-            repair = "数字以文本形式填写,已按 \(NumberText.format(rounded(number))) 读取"
+            repair = "数字以文本形式填写，已按 \(NumberText.format(rounded(number))) 读取"
         }
         number = rounded(number)
         if field.type == .integer && number != number.rounded() { return .invalid(CheckWording.expectInteger) }
@@ -194,12 +194,12 @@ public enum FieldReader {
                 return .invalid(CheckWording.expectDate)
             }
             let day = Day(year: d.year, month: d.month, day: d.day)
-            return .value(.date(day), repair: "日期以数字 \(NumberText.format(n)) 形式保存,已按 \(day) 读取")
+            return .value(.date(day), repair: "日期以数字 \(NumberText.format(n)) 形式保存，已按 \(day) 读取")
         case .string(let s):
             let t = halfWidth(s).trimmedSpace
             if t.isEmpty { return .empty }
             guard let day = parseDayText(t) else { return .invalid(CheckWording.expectDate) }
-            return .value(.date(day), repair: "日期以文本“\(s)”形式填写,已按 \(day) 读取")
+            return .value(.date(day), repair: "日期以文本“\(s)”形式填写，已按 \(day) 读取")
         default:
             return .invalid(CheckWording.expectDate)
         }
@@ -229,7 +229,7 @@ public enum FieldReader {
         var s: String
         if case .number(let n) = value {
             s = NumberText.format(n)
-            repair = "以数字形式填写,已按文本“\(s)”读取"
+            repair = "以数字形式填写，已按文本“\(s)”读取"
         } else {
             s = textOf(value)
         }

@@ -38,7 +38,7 @@ public struct Problem: Hashable, Sendable {
         switch (sheet, cell) {
         case let (s?, c?): return "\(s)!\(c)"
         case let (s?, nil): return s
-        default: return "(整个文件)"
+        default: return "（整个文件）"
         }
     }
 }

@@ -135,7 +135,7 @@ public struct SubmissionChecker: Sendable {
         s.hasMacros = workbook.hasMacros
         if s.hasMacros {
             s.problems.append(Problem(severity: .warning, file: file, unit: nil, sheet: nil, cell: nil, rule: "macros-ignored",
-                                      value: "", message: "文件含有宏(VBA),宏已被忽略、不会运行。请使用下发的 .xlsx 模板报送。"))
+                                      value: "", message: "文件含有宏（VBA），宏已被忽略、不会运行。请使用下发的 .xlsx 模板报送。"))
         }
         guard identify(workbook, into: &s), let unit = s.unit, let roundId = s.roundId, let round = plan.round(roundId) else {
             return s
@@ -143,7 +143,7 @@ public struct SubmissionChecker: Sendable {
         var context = Context(file: file, unit: unit, round: round, unitTasks: Set(plan.tasks(for: unit.id).map(\.task.id)))
         for sheet in plan.sheets(for: unit, in: round) {
             guard let info = workbook.sheet(named: sheet.name) else {
-                context.fail(nil, nil, FileRule.missingSheet, "", "缺少工作表“\(sheet.name)”。请使用下发的模板,不要删除或重命名工作表。")
+                context.fail(nil, nil, FileRule.missingSheet, "", "缺少工作表“\(sheet.name)”。请使用下发的模板，不要删除或重命名工作表。")
                 continue
             }
             do {
@@ -182,11 +182,11 @@ public struct SubmissionChecker: Sendable {
             }
         }
         guard let identity = TemplateIdentity(values: values) else {
-            return reject(FileRule.notTemplate, "", "文件“\(file)”不是本计划下发的填报模板(找不到模板标识)。请使用领导小组办公室下发的本单位模板填写后报送。")
+            return reject(FileRule.notTemplate, "", "文件“\(file)”不是本计划下发的填报模板（找不到模板标识）。请使用领导小组办公室下发的本单位模板填写后报送。")
         }
         s.identity = identity
         guard identity.plan == plan.id else {
-            return reject(FileRule.wrongPlan, identity.plan, "文件“\(file)”是其他计划(\(identity.plan))的模板,不属于“\(plan.title)”。")
+            return reject(FileRule.wrongPlan, identity.plan, "文件“\(file)”是其他计划（\(identity.plan)）的模板，不属于“\(plan.title)”。")
         }
         guard let unit = plan.unit(identity.unit) else {
             return reject(FileRule.unknownUnit, identity.unit, "文件“\(file)”标识的单位“\(identity.unit)”不在本计划的单位名单中。")
@@ -198,17 +198,17 @@ public struct SubmissionChecker: Sendable {
         s.roundId = round.id
         if let expected = self.round, expected != round.id {
             return reject(FileRule.wrongRound, round.id,
-                          "文件“\(file)”是 \(round.id) 轮次(\(round.title))的模板,不是本轮 \(expected) 的模板。请使用本轮下发的模板重新填报。")
+                          "文件“\(file)”是 \(round.id) 轮次（\(round.title)）的模板，不是本轮 \(expected) 的模板。请使用本轮下发的模板重新填报。")
         }
         let signature = TemplateContent.identity(plan: plan, unit: unit, round: round, key: key).signature
         guard signature == identity.signature else {
             if identity.planVersion != plan.version {
                 return reject(FileRule.badSignature, identity.planVersion,
-                              "文件“\(file)”是按计划版本 \(identity.planVersion) 生成的模板,现行版本为 \(plan.version)。请使用新下发的模板。")
+                              "文件“\(file)”是按计划版本 \(identity.planVersion) 生成的模板，现行版本为 \(plan.version)。请使用新下发的模板。")
             }
             return reject(FileRule.badSignature, identity.signature.prefix(12) + "…",
-                          "文件“\(file)”的模板标识与签名不符(标识被修改,或不是办公室下发的模板)。请使用下发给本单位的模板重新填报。"
-                            + "(办公室请先确认:校验所用的签名密钥与生成模板时的相同。)")
+                          "文件“\(file)”的模板标识与签名不符（标识被修改，或不是办公室下发的模板）。请使用下发给本单位的模板重新填报。"
+                            + "（办公室请先确认：校验所用的签名密钥与生成模板时的相同。）")
         }
         return true
     }
@@ -251,7 +251,7 @@ public struct SubmissionChecker: Sendable {
                 let found = ws.cell(CellReference(row: headerRow, column: i + 1))?.value?.text ?? ""
                 if found != TemplateLayout.header(field) {
                     context.fail(sheet.name, ref(headerRow, i + 1), FileRule.headerChanged, found,
-                                 "表头“\(TemplateLayout.header(field))”被改成了“\(found)”。请使用下发的模板,不要修改表头。")
+                                 "表头“\(TemplateLayout.header(field))”被改成了“\(found)”。请使用下发的模板，不要修改表头。")
                     return
                 }
             }
@@ -273,12 +273,12 @@ public struct SubmissionChecker: Sendable {
         let found = lastRow - first + 1
         if found > expected.count {
             context.fail(sheet.name, ref(first + expected.count, 1), FileRule.rowsAdded, "\(found) 行",
-                         "任务行被增加了(应为 \(expected.count) 行,现有 \(found) 行)。任务行由办公室预填,请勿增删。")
+                         "任务行被增加了（应为 \(expected.count) 行，现有 \(found) 行）。任务行由办公室预填，请勿增删。")
             return
         }
         if found < expected.count {
             context.fail(sheet.name, ref(first + max(found, 0), 1), FileRule.rowsDeleted, "\(max(found, 0)) 行",
-                         "任务行被删除了(应为 \(expected.count) 行,现有 \(max(found, 0)) 行)。任务行由办公室预填,请勿增删。")
+                         "任务行被删除了（应为 \(expected.count) 行，现有 \(max(found, 0)) 行）。任务行由办公室预填，请勿增删。")
             return
         }
         var altered = false
@@ -288,7 +288,7 @@ public struct SubmissionChecker: Sendable {
                 let text = cell?.value?.text ?? ""
                 if text != expectedRow[c] {
                     context.fail(sheet.name, ref(first + i, c + 1), FileRule.prefilledAltered, text,
-                                 "预填内容被修改(应为“\(expectedRow[c].prefix(40))”)。预填内容已锁定,请勿修改。")
+                                 "预填内容被修改（应为“\(expectedRow[c].prefix(40))”）。预填内容已锁定，请勿修改。")
                     altered = true
                 }
             }
@@ -329,7 +329,7 @@ public struct SubmissionChecker: Sendable {
             }
         } else if sheet.kind == .single && dataRows.count > 1 {
             context.fail(sheet.name, ref(dataRows[1].index, 1), "one-row", "\(dataRows.count) 行",
-                         "\(sheet.name)只能填写 1 行(1 名联络员),现有 \(dataRows.count) 行。")
+                         "\(sheet.name)只能填写 1 行（1 名联络员），现有 \(dataRows.count) 行。")
         }
         for row in dataRows {
             checkRow(ws, sheet: sheet, row: row.index, workbook: workbook, context: &context, always: false)
@@ -398,11 +398,11 @@ public struct SubmissionChecker: Sendable {
                     accepted = false
                 }
             case .invalid(let what):
-                context.fail(sheet.name, at, "type", cell?.value?.text ?? "", CheckWording.invalidStem(field.name, what) + ",填写的是“\(cell?.value?.text ?? "")”。")
+                context.fail(sheet.name, at, "type", cell?.value?.text ?? "", CheckWording.invalidStem(field.name, what) + "，填写的是“\(cell?.value?.text ?? "")”。")
                 accepted = false
             case .value(let value, let repair):
                 if let repair {
-                    context.fail(sheet.name, at, "repaired", cell?.value?.text ?? "", "“\(field.name)”\(repair),请核对。",
+                    context.fail(sheet.name, at, "repaired", cell?.value?.text ?? "", "“\(field.name)”\(repair)，请核对。",
                                  severity: .warning, explained: explained)
                 }
                 if let problem = bounds(value, field: field) {
@@ -436,20 +436,20 @@ public struct SubmissionChecker: Sendable {
         switch value {
         case .number(let n):
             if let lo = field.min, n < lo {
-                return ("min", CheckWording.belowStem(field.name, NumberText.format(lo)) + ",填写的是 \(NumberText.format(n))。")
+                return ("min", CheckWording.belowStem(field.name, NumberText.format(lo)) + "，填写的是 \(NumberText.format(n))。")
             }
             if let hi = field.max, n > hi {
-                return ("max", CheckWording.aboveStem(field.name, NumberText.format(hi)) + ",填写的是 \(NumberText.format(n))。")
+                return ("max", CheckWording.aboveStem(field.name, NumberText.format(hi)) + "，填写的是 \(NumberText.format(n))。")
             }
         case .date(let d):
-            if let lo = field.minDay, d < lo { return ("min", CheckWording.earlierStem(field.name, lo) + ",填写的是 \(d)。") }
-            if let hi = field.maxDay, d > hi { return ("max", CheckWording.laterStem(field.name, hi) + ",填写的是 \(d)。") }
+            if let lo = field.minDay, d < lo { return ("min", CheckWording.earlierStem(field.name, lo) + "，填写的是 \(d)。") }
+            if let hi = field.maxDay, d > hi { return ("max", CheckWording.laterStem(field.name, hi) + "，填写的是 \(d)。") }
         case .text(let s):
             if let max = field.maxLength, s.count > max {
                 return ("max-length", CheckWording.tooLong(field.name, max, found: s.count))
             }
             if let p = field.pattern, s.range(of: p, options: .regularExpression) == nil {
-                return ("pattern", "“\(field.name)”的格式不对:“\(s)”。")
+                return ("pattern", "“\(field.name)”的格式不对：“\(s)”。")
             }
         }
         return nil
@@ -497,7 +497,7 @@ public struct SubmissionChecker: Sendable {
             guard !parts.isEmpty, let t = values[total]?.number else { return nil }
             let sum = parts.reduce(0, +)
             guard abs(sum - t) > 0.005 else { return nil }
-            return (severity, fields[0], message + "(合计 \(NumberText.format(FieldReader.rounded(sum))),计划投资 \(NumberText.format(t)))",
+            return (severity, fields[0], message + "（合计 \(NumberText.format(FieldReader.rounded(sum)))，计划投资 \(NumberText.format(t))）",
                     NumberText.format(FieldReader.rounded(sum)))
         case .range(let field, let lo, let hi, let severity, let message):
             guard let n = values[field]?.number else { return nil }
@@ -520,7 +520,7 @@ public struct SubmissionChecker: Sendable {
                 for row in rows {
                     guard let v = values(row, field) else { continue }
                     if let first = seen[v] {
-                        context.fail(sheet.name, ref(row.row, column), "unique", v, "\(message)(“\(v)”已在第 \(first) 行出现)",
+                        context.fail(sheet.name, ref(row.row, column), "unique", v, "\(message)（“\(v)”已在第 \(first) 行出现）",
                                      severity: severity, explained: row.explanation != nil)
                         if severity == .error, let i = context.rows.firstIndex(where: { $0.sheet == sheet.id && $0.row == row.row }) {
                             context.rows[i].accepted = false

@@ -27,7 +27,7 @@ public struct SigningKey: Sendable {
         }
         let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard hex.count == 64, let bytes = Self.bytes(fromHex: hex) else {
-            throw KeyError(message: "签名密钥文件“\(path)”格式不对:应为 64 个十六进制字符。")
+            throw KeyError(message: "签名密钥文件“\(path)”格式不对：应为 64 个十六进制字符。")
         }
         return SigningKey(bytes: bytes)
     }
@@ -38,7 +38,7 @@ public struct SigningKey: Sendable {
         var bytes = [UInt8](repeating: 0, count: 32)
         guard let random = FileHandle(forReadingAtPath: "/dev/urandom"),
               let data = try? random.read(upToCount: 32), data.count == 32 else {
-            throw KeyError(message: "无法生成签名密钥(读取 /dev/urandom 失败)。")
+            throw KeyError(message: "无法生成签名密钥（读取 /dev/urandom 失败）。")
         }
         bytes = [UInt8](data)
         let dir = (path as NSString).deletingLastPathComponent

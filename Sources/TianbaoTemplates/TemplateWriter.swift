@@ -53,7 +53,7 @@ public struct TemplateWriter {
         let identity = TemplateContent.identity(plan: plan, unit: unit, round: round, key: key)
         try book.setProperties(title: "\(unit.name)-\(round.id) \(round.title)", subject: plan.title,
                                author: plan.office.name, company: plan.office.name,
-                               comments: "由填报(Tianbao)生成,请勿修改工作表结构。")
+                               comments: "由填报（Tianbao）生成，请勿修改工作表结构。")
         for (k, v) in identity.values { try book.setCustomProperty(TemplateIdentity.propertyPrefix + k, v) }
 
         var problemSheet: SheetWriter?
@@ -65,7 +65,7 @@ public struct TemplateWriter {
         let instructions = try book.addSheet(TemplateLayout.instructionsSheet)
         var lists = ListColumns()
         lists.add("是否", ["是", "否"])
-        lists.add(TemplateLayout.nilAnswer + "(本期无)", [TemplateLayout.nilAnswer])
+        lists.add(TemplateLayout.nilAnswer + "（本期无）", [TemplateLayout.nilAnswer])
         for id in plan.choiceOrder { lists.add(id, plan.choices[id] ?? []) }
         lists.add("本单位任务", plan.tasks(for: unit.id).map(\.task.id))
 
@@ -171,7 +171,7 @@ public struct TemplateWriter {
         try ws.row(top, height: 30)
 
         if sheet.kind == .text {
-            try ws.write(TemplateLayout.nilRow - 1, 0, "每项均为必填,请写成完整的文字段落。", Self.note)
+            try ws.write(TemplateLayout.nilRow - 1, 0, "每项均为必填，请写成完整的文字段落。", Self.note)
             try ws.write(headerRow, 0, "项目", Self.header)
             try ws.write(headerRow, 1, "内容", Self.header)
             try ws.columns(0, 0, width: 18)
@@ -191,19 +191,19 @@ public struct TemplateWriter {
 
         if sheet.kind == .rows {
             try ws.merge(TemplateLayout.nilRow - 1, 0, TemplateLayout.nilRow - 1, TemplateLayout.nilColumn - 2,
-                         "本表本期如无内容,请在右侧黄色单元格选择“\(TemplateLayout.nilAnswer)”→", Self.note)
+                         "本表本期如无内容，请在右侧黄色单元格选择“\(TemplateLayout.nilAnswer)”→", Self.note)
             let nilCell = (TemplateLayout.nilRow - 1, TemplateLayout.nilColumn - 1)
             try inputCell(ws, sheet: sheet.name, row: nilCell.0, col: nilCell.1,
                           format: Self.input.with { $0.horizontal = .center }, overlay: overlay)
-            if let range = lists.range(TemplateLayout.nilAnswer + "(本期无)") {
+            if let range = lists.range(TemplateLayout.nilAnswer + "（本期无）") {
                 try ws.validate(nilCell.0, nilCell.1, nilCell.0, nilCell.1, DataValidation(
-                    .listFromRange(range), inputTitle: "本期无", inputMessage: "本表本期没有要报送的内容时选择“是”;有内容时请留空。",
+                    .listFromRange(range), inputTitle: "本期无", inputMessage: "本表本期没有要报送的内容时选择“是”；有内容时请留空。",
                     errorTitle: "请从列表选择", errorMessage: "只能选择“是”或留空。"))
             }
         } else if sheet.kind == .single {
-            try ws.write(TemplateLayout.nilRow - 1, 0, "请填写 1 名处级干部作为联络员(只填一行)。", Self.note)
+            try ws.write(TemplateLayout.nilRow - 1, 0, "请填写 1 名处级干部作为联络员（只填一行）。", Self.note)
         } else {
-            try ws.write(TemplateLayout.nilRow - 1, 0, "灰色为预填内容(已锁定);请在黄色单元格填写本期进展。", Self.note)
+            try ws.write(TemplateLayout.nilRow - 1, 0, "灰色为预填内容（已锁定）；请在黄色单元格填写本期进展。", Self.note)
         }
 
         for (c, field) in sheet.fields.enumerated() {
@@ -243,8 +243,8 @@ public struct TemplateWriter {
                 try ws.validate(first, c, first + rows - 1, c, validation(field, lists: lists))
             }
             try ws.validate(first, explanation, first + rows - 1, explanation, DataValidation(
-                .textLength(max: 500), inputTitle: "说明(可选)",
-                inputMessage: "本行数值异常但确有原因时,请在此说明(合理性说明),最多 500 字。",
+                .textLength(max: 500), inputTitle: "说明（可选）",
+                inputMessage: "本行数值异常但确有原因时，请在此说明（合理性说明），最多 500 字。",
                 errorTitle: "内容过长", errorMessage: "说明最多 500 字。"))
         }
         try comments(ws, sheet: sheet.name, overlay: overlay)
@@ -255,14 +255,14 @@ public struct TemplateWriter {
 
     /// The data validation and input hint of a field.
     func validation(_ field: FieldSpec, lists: ListColumns) -> DataValidation {
-        let need = field.required ? "(必填)" : "(选填)"
+        let need = field.required ? "（必填）" : "（选填）"
         let title = String((field.name + need).prefix(32))
         switch field.type {
         case .choice:
             let items = field.choices.joined(separator: "、")
             return DataValidation(.listFromRange(lists.range(field.choicesId ?? "") ?? "=\"\""),
-                                  inputTitle: title, inputMessage: "请从下拉列表选择:\(items)。",
-                                  errorTitle: "请从列表选择", errorMessage: "只能选择:\(items)。")
+                                  inputTitle: title, inputMessage: "请从下拉列表选择：\(items)。",
+                                  errorTitle: "请从列表选择", errorMessage: "只能选择：\(items)。")
         case .taskRef:
             return DataValidation(.listFromRange(lists.range("本单位任务") ?? "=\"\""), inputTitle: title,
                                   inputMessage: "请选择本单位承担的任务编号。",
@@ -277,7 +277,7 @@ public struct TemplateWriter {
                                   errorTitle: "数字不对", errorMessage: "请填写 \(lo) 到 \(hi) 之间的整数。")
         case .decimal, .percent:
             let lo = field.min ?? 0, hi = field.max ?? 1e12
-            let unit = field.type == .percent ? "(不带 % 号)" : ""
+            let unit = field.type == .percent ? "（不带 % 号）" : ""
             return DataValidation(.decimal(min: lo, max: hi), inputTitle: title,
                                   inputMessage: "请填写 \(NumberText.format(lo)) 到 \(NumberText.format(hi)) 之间的数字\(unit)。",
                                   errorTitle: "数字不对",
@@ -287,21 +287,21 @@ public struct TemplateWriter {
             let hi = field.maxDay ?? Day(year: 2099, month: 12, day: 31)
             func dt(_ d: Day) -> ExcelDateTime { ExcelDateTime(kind: .date, year: d.year, month: d.month, day: d.day) }
             return DataValidation(.date(min: dt(lo), max: dt(hi)), inputTitle: title,
-                                  inputMessage: "请填写日期,如 2021-06-15(\(lo) 至 \(hi))。",
+                                  inputMessage: "请填写日期，如 2021-06-15（\(lo) 至 \(hi)）。",
                                   errorTitle: "日期不对", errorMessage: "请按 2021-06-15 的格式填写 \(lo) 至 \(hi) 之间的日期。")
         case .phone:
-            return DataValidation(.textLength(max: 40), inputTitle: title, inputMessage: "请填写办公电话,如 027-85000000。",
+            return DataValidation(.textLength(max: 40), inputTitle: title, inputMessage: "请填写办公电话，如 027-85000000。",
                                   errorTitle: "电话过长", errorMessage: "请只填写一个电话号码。")
         case .mobile:
             return DataValidation(.textLength(max: 20), inputTitle: title, inputMessage: "请填写 11 位手机号码。",
                                   errorTitle: "手机号码过长", errorMessage: "请填写 11 位手机号码。")
         case .email:
-            return DataValidation(.textLength(max: 100), inputTitle: title, inputMessage: "请填写电子邮箱,如 name@example.gov.cn。",
+            return DataValidation(.textLength(max: 100), inputTitle: title, inputMessage: "请填写电子邮箱，如 name@example.gov.cn。",
                                   errorTitle: "邮箱过长", errorMessage: "请只填写一个电子邮箱。")
         case .text:
             let max = field.maxLength ?? 32767
-            return DataValidation(.textLength(max: max), inputTitle: title, inputMessage: "请填写文字,最多 \(max) 字。",
-                                  errorTitle: "内容过长", errorMessage: "最多 \(max) 字,请精简。")
+            return DataValidation(.textLength(max: max), inputTitle: title, inputMessage: "请填写文字，最多 \(max) 字。",
+                                  errorTitle: "内容过长", errorMessage: "最多 \(max) 字，请精简。")
         }
     }
 
@@ -310,7 +310,7 @@ public struct TemplateWriter {
         try ws.columns(0, 0, width: 16)
         try ws.columns(1, 1, width: 90)
         try ws.merge(0, 0, 0, 1, plan.title, Self.title)
-        try ws.merge(1, 0, 1, 1, "\(round.title)填报模板(\(round.id))", Self.title.with { $0.fontSize = 12 })
+        try ws.merge(1, 0, 1, 1, "\(round.title)填报模板（\(round.id)）", Self.title.with { $0.fontSize = 12 })
         let tasks = plan.tasks(for: unit.id)
         let lead = tasks.filter { $0.role == .lead }.map { "\($0.task.id) \($0.task.title)" }
         let shared = tasks.filter { $0.role == .responsible }.map { "\($0.task.id) \($0.task.title)" }
@@ -318,7 +318,7 @@ public struct TemplateWriter {
         let facts: [(String, String)] = [
             ("填报单位", unit.name),
             ("报送轮次", "\(round.id) \(round.kind.rawValue):\(round.title)"),
-            ("截止日期", "\(round.due.chinese)(逾期报送将在汇总中标注为迟报)"),
+            ("截止日期", "\(round.due.chinese)（逾期报送将在汇总中标注为迟报）"),
             ("本单位牵头任务", lead.isEmpty ? "无" : lead.joined(separator: ";")),
             ("本单位责任任务", shared.isEmpty ? "无" : shared.joined(separator: ";")),
             ("本期需填表单", sheets.map(\.name).joined(separator: "、")),
@@ -333,14 +333,14 @@ public struct TemplateWriter {
         r += 1
         try ws.write(r, 0, "填报方法", Self.label)
         let steps = [
-            "1. 灰色单元格为预填内容,已锁定,请勿修改;浅黄色单元格为填写区。",
+            "1. 灰色单元格为预填内容，已锁定，请勿修改；浅黄色单元格为填写区。",
             "2. 表头带 * 且为红色的列为必填项。选中单元格时会显示填写提示。",
-            "3. 有下拉箭头的单元格请从列表中选择;数字直接填数字(百分比填 0–100 的数字,不带 % 号);日期按 2021-06-15 格式填写。",
-            "4. 某张表本期没有内容的,请在该表第 2 行黄色单元格选择“是”(本期无),不要留空表。",
-            "5. 数值异常但确有原因的(如进度与状态不一致、资金来源合计不等于计划投资),请在该行最后的“说明”列写明。",
-            "6. 请勿增删、重命名工作表,勿修改表头和预填内容;行数不够时请联系领导小组办公室。",
-            "7. 保存为 .xlsx 格式(WPS 请选择“Excel 文件(*.xlsx)”,不要保存为 .et 或 .xls),按时发送至领导小组办公室。",
-            "8. 报送后如需更正,修改后重新发送即可,以最后收到的合格文件为准。",
+            "3. 有下拉箭头的单元格请从列表中选择；数字直接填数字（百分比填 0–100 的数字，不带 % 号）；日期按 2021-06-15 格式填写。",
+            "4. 某张表本期没有内容的，请在该表第 2 行黄色单元格选择“是”（本期无），不要留空表。",
+            "5. 数值异常但确有原因的（如进度与状态不一致、资金来源合计不等于计划投资），请在该行最后的“说明”列写明。",
+            "6. 请勿增删、重命名工作表，勿修改表头和预填内容；行数不够时请联系领导小组办公室。",
+            "7. 保存为 .xlsx 格式（WPS 请选择“Excel 文件（*.xlsx）”，不要保存为 .et 或 .xls），按时发送至领导小组办公室。",
+            "8. 报送后如需更正，修改后重新发送即可，以最后收到的合格文件为准。",
         ] + Self.selfCheckSteps
         for step in steps {
             try ws.write(r, 1, step, Self.wrapped)
@@ -350,9 +350,9 @@ public struct TemplateWriter {
         }
         r += 1
         try ws.write(r, 0, "颜色说明", Self.label)
-        try ws.write(r, 1, "预填内容(锁定,不可修改)", Self.prefilled)
-        try ws.write(r + 1, 1, "填写区(请在此填写)", Self.input.with { $0.locked = true })
-        try ws.write(r + 2, 1, "* 必填列(红色表头)", Self.requiredHeader.with { $0.horizontal = .left })
+        try ws.write(r, 1, "预填内容（锁定，不可修改）", Self.prefilled)
+        try ws.write(r + 1, 1, "填写区（请在此填写）", Self.input.with { $0.locked = true })
+        try ws.write(r + 2, 1, "* 必填列（红色表头）", Self.requiredHeader.with { $0.horizontal = .left })
         ws.protect()
         try ws.printSetup(landscape: false)
     }

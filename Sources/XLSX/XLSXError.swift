@@ -82,42 +82,42 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
         let f = "文件“\(file)”"
         switch kind {
         case .unreadable(let reason):
-            return "\(f)无法打开(\(reason))。请确认文件存在且有读取权限。"
+            return "\(f)无法打开（\(reason)）。请确认文件存在且有读取权限。"
         case .emptyFile:
-            return "\(f)是空文件(0 字节),可能在保存或传输时出错。请重新保存后再发送。"
+            return "\(f)是空文件（0 字节），可能在保存或传输时出错。请重新保存后再发送。"
         case .legacyXLS:
-            return "\(f)是旧版 Excel 97-2003 工作簿(.xls)。请在 Excel 或 WPS 中打开,"
-                + "用“另存为”保存为“Excel 工作簿(*.xlsx)”后再报送。"
+            return "\(f)是旧版 Excel 97-2003 工作簿（.xls）。请在 Excel 或 WPS 中打开，"
+                + "用“另存为”保存为“Excel 工作簿（*.xlsx）”后再报送。"
         case .encrypted:
-            return "\(f)设置了打开密码(已加密),无法读取。请在 Excel 或 WPS 中取消文档密码"
-                + "(文件→信息→保护工作簿→用密码进行加密,清空密码),另存为 .xlsx 后再报送。"
+            return "\(f)设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消文档密码"
+                + "（文件→信息→保护工作簿→用密码进行加密，清空密码），另存为 .xlsx 后再报送。"
         case .wpsET:
-            return "\(f)是 WPS 表格专用格式(.et)。请在 WPS 中用“另存为”保存为“Excel 文件(*.xlsx)”后再报送。"
+            return "\(f)是 WPS 表格专用格式（.et）。请在 WPS 中用“另存为”保存为“Excel 文件（*.xlsx）”后再报送。"
         case .otherCompoundFile:
-            return "\(f)是旧版 Office 文件,不是 Excel 工作簿。请使用下发的模板填写,保存为 .xlsx 后再报送。"
+            return "\(f)是旧版 Office 文件，不是 Excel 工作簿。请使用下发的模板填写，保存为 .xlsx 后再报送。"
         case .textFile:
-            return "\(f)是文本或 CSV 文件,不是 Excel 工作簿。请使用下发的模板填写,保存为 .xlsx 后再报送。"
+            return "\(f)是文本或 CSV 文件，不是 Excel 工作簿。请使用下发的模板填写，保存为 .xlsx 后再报送。"
         case .openDocument:
-            return "\(f)是 OpenDocument 表格(.ods)。请在 WPS 或 LibreOffice 中用“另存为”保存为"
-                + "“Excel 2007-365 (.xlsx)”后再报送。"
+            return "\(f)是 OpenDocument 表格（.ods）。请在 WPS 或 LibreOffice 中用“另存为”保存为"
+                + "“Excel 2007-365 （.xlsx）”后再报送。"
         case .otherOfficePackage(let what):
-            return "\(f)是\(what),不是 Excel 工作簿。请使用下发的模板填写,保存为 .xlsx 后再报送。"
+            return "\(f)是\(what)，不是 Excel 工作簿。请使用下发的模板填写，保存为 .xlsx 后再报送。"
         case .unknownFormat:
-            return "\(f)不是 Excel 工作簿(无法识别的文件格式)。请使用下发的模板填写,保存为 .xlsx 后再报送。"
+            return "\(f)不是 Excel 工作簿（无法识别的文件格式）。请使用下发的模板填写，保存为 .xlsx 后再报送。"
         case .corruptZip(let detail):
-            return "\(f)已损坏或不完整(\(detail)),无法作为 .xlsx 打开。请在 Excel 或 WPS 中重新保存后再发送。"
+            return "\(f)已损坏或不完整（\(detail)），无法作为 .xlsx 打开。请在 Excel 或 WPS 中重新保存后再发送。"
         case .noWorkbookPart:
-            return "\(f)是压缩包,但其中没有 Excel 工作簿内容。请使用下发的模板填写,保存为 .xlsx 后再报送。"
+            return "\(f)是压缩包，但其中没有 Excel 工作簿内容。请使用下发的模板填写，保存为 .xlsx 后再报送。"
         case .brokenPackage(let detail):
-            return "\(f)结构不完整(\(detail)),可能已损坏。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
+            return "\(f)结构不完整（\(detail)），可能已损坏。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
         case .malformedPart(let part, let line, let detail):
-            let at = line > 0 ? "第 \(line) 行," : ""
-            return "\(f)内部的 \(part) 已损坏(\(at)\(detail))。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
+            let at = line > 0 ? "第 \(line) 行，" : ""
+            return "\(f)内部的 \(part) 已损坏（\(at)\(detail)）。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
         case .unreadablePart(let part, let detail):
-            return "\(f)内部的 \(part) 无法解压(\(detail))。文件可能已损坏,请重新保存后再发送。"
+            return "\(f)内部的 \(part) 无法解压（\(detail)）。文件可能已损坏，请重新保存后再发送。"
         case .limitExceeded(let limit, let part):
             let inPart = part.map { "(\($0))" } ?? ""
-            return "\(f)超出安全上限:\(limit)\(inPart)。正常的报表不会这样,请确认文件来源,"
+            return "\(f)超出安全上限：\(limit)\(inPart)。正常的报表不会这样，请确认文件来源，"
                 + "必要时重新保存后再发送。"
         case .badCellReference(let part, let reference):
             return "\(f)内部的 \(part) 含有无效的单元格地址“\(reference)”。请在 Excel 或 WPS 中重新保存后再发送。"

@@ -142,7 +142,7 @@ final class XMLEventStream {
         switch Int(rc) {
         case TB_XML_ERR_DTD:
             return XLSXError(.malformedPart(part: part, line: line,
-                                            detail: "含有 DOCTYPE 或实体声明,出于安全原因拒绝读取"), file: file)
+                                            detail: "含有 DOCTYPE 或实体声明，出于安全原因拒绝读取"), file: file)
         case TB_XML_ERR_DEPTH:
             return XLSXError(.limitExceeded(limit: "XML 嵌套层数过深", part: part), file: file)
         case TB_XML_ERR_LENGTH:
@@ -150,7 +150,7 @@ final class XMLEventStream {
         case TB_XML_ERR_MEMORY:
             return XLSXError(.limitExceeded(limit: "内存不足", part: part), file: file)
         default:
-            return XLSXError(.malformedPart(part: part, line: line, detail: "XML 格式错误:\(detail)"), file: file)
+            return XLSXError(.malformedPart(part: part, line: line, detail: "XML 格式错误：\(detail)"), file: file)
         }
     }
 

@@ -149,7 +149,7 @@ final class ZipArchive {
         }
         if partTotal > limits.ratioFloorBytes, entry.compressedSize >= 0,
            partTotal > max(entry.compressedSize, 1) * limits.maxCompressionRatio {
-            throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1(疑似压缩炸弹)",
+            throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1（疑似压缩炸弹）",
                                            part: entry.name), file: file)
         }
     }
@@ -160,12 +160,12 @@ final class ZipArchive {
     /// `zip_fopen_index`.
     fileprivate func open(_ entry: Entry) throws -> OpaquePointer {
         if entry.size > limits.maxPartBytes {
-            throw XLSXError(.limitExceeded(limit: "单个部件解压后超过 \(Self.megabytes(limits.maxPartBytes))(声明 \(Self.megabytes(entry.size)))",
+            throw XLSXError(.limitExceeded(limit: "单个部件解压后超过 \(Self.megabytes(limits.maxPartBytes))（声明 \(Self.megabytes(entry.size))）",
                                            part: entry.name), file: file)
         }
         if entry.size > limits.ratioFloorBytes, entry.compressedSize >= 0,
            entry.size > max(entry.compressedSize, 1) * limits.maxCompressionRatio {
-            throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1(疑似压缩炸弹)", part: entry.name),
+            throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1（疑似压缩炸弹）", part: entry.name),
                             file: file)
         }
         let (opened, failure) = withLock { () -> (OpaquePointer?, String) in
@@ -188,8 +188,8 @@ final class ZipArchive {
     static func describe(code: Int32) -> String {
         switch code {
         case ZIP_ER_NOZIP: return "不是 ZIP 压缩包"
-        case ZIP_ER_INCONS: return "压缩包结构不一致,可能被截断"
-        case ZIP_ER_READ, ZIP_ER_SEEK: return "读取失败,文件可能被截断"
+        case ZIP_ER_INCONS: return "压缩包结构不一致，可能被截断"
+        case ZIP_ER_READ, ZIP_ER_SEEK: return "读取失败，文件可能被截断"
         case ZIP_ER_NOENT: return "文件不存在"
         case ZIP_ER_OPEN: return "无法打开文件"
         case ZIP_ER_MEMORY: return "内存不足"

@@ -59,8 +59,8 @@ final class CatCommandTests: XCTestCase {
         XCTAssertEqual(r.stdout, "\tA\tB\n1\t1\t2\n2\t3\t4\n3\t5\t6\n"
                        + "5\tThis workbook contains 4 sheets: Visible, Hidden, VeryHidden and Chart\n")
         let all = try Binary.run(["cat", file, "--format", "tsv"])
-        XCTAssertTrue(all.stdout.hasPrefix("# 工作表: Visible\n"), all.stdout)
-        XCTAssertTrue(all.stdout.contains("\n\n# 工作表: Chart\n"), all.stdout)
+        XCTAssertTrue(all.stdout.hasPrefix("# 工作表：Visible\n"), all.stdout)
+        XCTAssertTrue(all.stdout.contains("\n\n# 工作表：Chart\n"), all.stdout)
     }
 
     func testChartsheetsAreListedWithTheirKind() throws {

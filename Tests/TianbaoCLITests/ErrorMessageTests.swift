@@ -7,11 +7,11 @@ import XCTest
 final class ErrorMessageTests: XCTestCase {
     func testFileSystemErrorsAreSaidInChinese() {
         let full = CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: "/out/汇总-2021-06.xlsx"])
-        XCTAssertEqual(userMessage(for: full), "错误:磁盘空间不足,无法写入“/out/汇总-2021-06.xlsx”。")
+        XCTAssertEqual(userMessage(for: full), "错误：磁盘空间不足，无法写入“/out/汇总-2021-06.xlsx”。")
         XCTAssertEqual(userMessage(for: CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: "/out"])),
-                       "错误:没有权限访问“/out”。")
+                       "错误：没有权限访问“/out”。")
         XCTAssertEqual(userMessage(for: XLSXWriteError(file: "汇总.xlsx", detail: "No space left on device")),
-                       "错误:无法写入文件“汇总.xlsx”:No space left on device")
+                       "错误：无法写入文件“汇总.xlsx”：No space left on device")
         XCTAssertNil(userMessage(for: CancellationError()), "other errors keep the parser's own message")
     }
 }

@@ -102,7 +102,7 @@ final class MergeFaultTests: XCTestCase {
     func testKilledAndInterruptedMergesLeaveThePreviousRunOrTheNewOne() throws {
         let (a, b, _) = Self.runs
         XCTAssertNotEqual(a, b)
-        XCTAssertEqual(b.count, 16, "汇总, 简报 ×3 (md, html, docx), report.json, 11 反馈")
+        XCTAssertEqual(b.count, 16, "汇总，简报 ×3 (md, html, docx), report.json, 11 反馈")
         let parent = temporaryDirectory("kill").path, out = parent + "/out"
         // Points: while checking (by time), then once 0, 1, … 15 outputs are staged (the last
         // ones fall between the last output and the switch, or after it).
@@ -212,8 +212,8 @@ final class MergeFaultTests: XCTestCase {
         defer { _ = try? runProcess("umount", [mountPoint]) }
         let r = try Binary.run(["templates", "--round", "2021-06", "--out", mountPoint + "/t", "--key", Self.key])
         XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("错误:无法写入文件“"), r.stderr)
-        XCTAssertTrue(r.stderr.hasSuffix(".xlsx”:磁盘空间不足\n"), r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("错误：无法写入文件“"), r.stderr)
+        XCTAssertTrue(r.stderr.hasSuffix(".xlsx”：磁盘空间不足\n"), r.stderr)
         XCTAssertFalse(r.stderr.contains("[ERROR]") || r.stderr.contains("ZIP"), r.stderr)
     }
 

@@ -63,8 +63,8 @@ final class FieldReaderTests: XCTestCase {
         XCTAssertFalse(repaired(read(.date(ExcelDateTime(kind: .date, year: 2021, month: 6, day: 15), serial: 44362), f)))
         XCTAssertEqual(value(read(.number(44362), f)), june15, "a serial in a cell that lost its date format")
         XCTAssertTrue(repaired(read(.number(44362), f)))
-        XCTAssertEqual(read(.string("2021年6月31日"), f), .invalid("应填写日期,如 2021-06-15"))
-        XCTAssertEqual(read(.string("六月中旬"), f), .invalid("应填写日期,如 2021-06-15"))
+        XCTAssertEqual(read(.string("2021年6月31日"), f), .invalid("应填写日期，如 2021-06-15"))
+        XCTAssertEqual(read(.string("六月中旬"), f), .invalid("应填写日期，如 2021-06-15"))
     }
 
     func testChoices() {
@@ -73,7 +73,7 @@ final class FieldReaderTests: XCTestCase {
         XCTAssertFalse(repaired(read(.string("推进中"), f)))
         XCTAssertEqual(value(read(.string(" 推进中 "), f)), .text("推进中"))
         XCTAssertTrue(repaired(read(.string(" 推进中 "), f)))
-        XCTAssertEqual(read(.string("进行中"), f), .invalid("应从下拉列表中选择:未启动、推进中、已完成、滞后"))
+        XCTAssertEqual(read(.string("进行中"), f), .invalid("应从下拉列表中选择：未启动、推进中、已完成、滞后"))
     }
 
     func testContacts() {
@@ -84,9 +84,9 @@ final class FieldReaderTests: XCTestCase {
         XCTAssertEqual(read(.string("1380013800"), field(.mobile)), .invalid("应为 11 位手机号码"))
         XCTAssertEqual(value(read(.string("027-85000000"), field(.phone))), .text("027-85000000"))
         XCTAssertEqual(value(read(.string("027-85000000转123"), field(.phone))), .text("027-85000000转123"))
-        XCTAssertEqual(read(.string("无"), field(.phone)), .invalid("应为电话号码,如 027-85000000"))
+        XCTAssertEqual(read(.string("无"), field(.phone)), .invalid("应为电话号码，如 027-85000000"))
         XCTAssertEqual(value(read(.string("wang@example.gov.cn"), field(.email))), .text("wang@example.gov.cn"))
-        XCTAssertEqual(read(.string("wang@"), field(.email)), .invalid("应为电子邮箱,如 name@example.gov.cn"))
+        XCTAssertEqual(read(.string("wang@"), field(.email)), .invalid("应为电子邮箱，如 name@example.gov.cn"))
     }
 
     func testTaskReferencesTypedAsNumbers() {

@@ -167,9 +167,9 @@ final class SelfCheckTests: XCTestCase {
         }
         let blank = try SelfCheckReading(path: paths[0], plan: Self.plan, unit: Self.plan.unit("jiangan")!, round: Self.round)
         XCTAssertEqual(blank.summary, "本表尚有 40 处需修改（任务进展 33 处、量化指标 1 处、小区台账 1 处、宣传信息 1 处、联络员 1 处、工作小结 3 处）。")
-        XCTAssertEqual(blank.shown["任务进展"]?[4], "F4：“进展状态”为必填项,请填写。")
+        XCTAssertEqual(blank.shown["任务进展"]?[4], "F4：“进展状态”为必填项，请填写。")
         XCTAssertEqual(blank.shown["联络员"]?[4], "A4：联络员未填写。请填写 1 名联络员的信息。")
-        XCTAssertEqual(blank.shown["小区台账"]?[2], "D2：“小区台账”没有填写内容。如本期确无内容,请在第 2 行选择“是”(本期无)。")
+        XCTAssertEqual(blank.shown["小区台账"]?[2], "D2：“小区台账”没有填写内容。如本期确无内容，请在第 2 行选择“是”（本期无）。")
         XCTAssertNil(blank.shown["小区台账"]?[4], "empty rows show nothing")
     }
 
@@ -236,10 +236,10 @@ final class SelfCheckTests: XCTestCase {
                 4: "G4：进展状态为“已完成”时,完成进度应为 100。",
                 5: "F5：完成进度为 100 时,进展状态应为“已完成”。",
                 6: "J6：进展状态为“滞后”时,请在“存在问题”中说明原因。",
-                7: "F7：“进展状态”应从下拉列表中选择:未启动、推进中、已完成、滞后。",
+                7: "F7：“进展状态”应从下拉列表中选择：未启动、推进中、已完成、滞后。",
                 8: "G8：“完成进度(%)”不能大于 100。",
                 9: "G9：“完成进度(%)”应填写数字。",
-                10: "H10：“本期工作进展”为必填项,请填写。",
+                10: "H10：“本期工作进展”为必填项，请填写。",
                 11: "L11：“预计完成时间”不能晚于 2025-12-31。",
                 12: "H12：“本期工作进展”最多 2000 字。",
                 13: "✓", 14: "✓",
@@ -247,20 +247,20 @@ final class SelfCheckTests: XCTestCase {
             "量化指标": [
                 4: "D4：“累计完成值”不能小于 0。",
                 5: "A5：同一指标只填一行。",
-                6: "E6：任务编号“9.9”不是本单位承担的任务(本单位任务:1.1、1.2、1.3、2.1、2.2、2.3、3.1、3.2、3.3、4.1、4.2)。",
+                6: "E6：任务编号“9.9”不是本单位承担的任务（本单位任务：1.1、1.2、1.3、2.1、2.2、2.3、3.1、3.2、3.3、4.1、4.2）。",
             ],
             "小区台账": [
                 4: "S4：状态为“已完工”时须填写完工日期。",
                 5: "S5：完工日期不能早于开工日期。",
-                6: "S6：完工日期不能晚于本期截止日期(截止日期 2021-06-15)。",
+                6: "S6：完工日期不能晚于本期截止日期（截止日期 2021-06-15）。",
                 7: "J7：各资金来源之和与计划投资不一致。",
                 8: "C8：建成年份晚于 2000 年,不属于本轮改造范围(2000 年前建成),如属特殊情况请在“说明”中注明。",
                 9: "✓",
                 10: "D10：“楼栋数”应填写整数。",
             ],
-            "宣传信息": [2: "D2：已声明“本期无”,但表中填有 1 行内容;已按所填内容汇总。如确实无内容,请删除这些行。", 4: "✓"],
+            "宣传信息": [2: "D2：已声明“本期无”，但表中填有 1 行内容；已按所填内容汇总。如确实无内容，请删除这些行。", 4: "✓"],
             "联络员": [4: "D4：“手机”应为 11 位手机号码。"],
-            "工作小结": [4: "✓", 5: "✓", 6: "B6：“下步打算”为必填项,请填写。"],
+            "工作小结": [4: "✓", 5: "✓", 6: "B6：“下步打算”为必填项，请填写。"],
         ]
         for (sheet, rows) in expected {
             XCTAssertEqual(shown.shown[sheet] ?? [:], rows, sheet)
@@ -472,7 +472,7 @@ extension SelfCheckTests {
             overlay: TemplateOverlay(heading: "反馈", summary: "", values: values, marks: marks, problems: []))
 
         let opened = try SelfCheckReading(path: feedback, plan: plan, unit: unit, round: round)
-        XCTAssertEqual(opened.shown["任务进展"], [4: "✓", 5: "F5：“进展状态”应从下拉列表中选择:未启动、推进中、已完成、滞后,填写的是“进行中”。", 6: "✓"])
+        XCTAssertEqual(opened.shown["任务进展"], [4: "✓", 5: "F5：“进展状态”应从下拉列表中选择：未启动、推进中、已完成、滞后，填写的是“进行中”。", 6: "✓"])
         XCTAssertEqual(opened.summary, "本表尚有 \(marks.values.map(\.count).reduce(0, +)) 处需修改（"
                        + plan.sheets(for: unit, in: round).compactMap { s in marks[s.name].map { "\(s.name) \($0.count) 处" } }.joined(separator: "、") + "）。")
 

@@ -100,8 +100,8 @@ final class TemplateTests: XCTestCase {
         // 任务进展 is sheet2: status dropdown from 字典, percent bounds, date bounds, input hints.
         let xml = try part("jiangan", "xl/worksheets/sheet2.xml")
         XCTAssertTrue(xml.contains("<dataValidation type=\"list\" allowBlank=\"1\" showInputMessage=\"1\" showErrorMessage=\"1\" "
-                                   + "errorTitle=\"请从列表选择\" error=\"只能选择:未启动、推进中、已完成、滞后。\" promptTitle=\"进展状态(必填)\" "
-                                   + "prompt=\"请从下拉列表选择:未启动、推进中、已完成、滞后。\" sqref=\"F4:F14\"><formula1>字典!$C$2:$C$5</formula1>"))
+                                   + "errorTitle=\"请从列表选择\" error=\"只能选择：未启动、推进中、已完成、滞后。\" promptTitle=\"进展状态（必填）\" "
+                                   + "prompt=\"请从下拉列表选择：未启动、推进中、已完成、滞后。\" sqref=\"F4:F14\"><formula1>字典!$C$2:$C$5</formula1>"))
         XCTAssertTrue(xml.contains("<dataValidation type=\"decimal\""))
         XCTAssertTrue(xml.contains("sqref=\"G4:G14\"><formula1>0</formula1><formula2>100</formula2>"))
         XCTAssertTrue(xml.contains("<dataValidation type=\"date\""))

@@ -8,7 +8,7 @@ public struct XLSXWriteError: Error, CustomStringConvertible, Sendable {
     /// The system's error number when the file system refused (ENOSPC, EROFS, EACCES, …),
     /// for the caller to name the cause; nil for libxlsxwriter's own errors.
     public let systemError: Int32?
-    public var description: String { "无法写入文件“\(file)”:\(detail)" }
+    public var description: String { "无法写入文件“\(file)”：\(detail)" }
 
     public init(file: String, detail: String, systemError: Int32? = nil) {
         self.file = file

@@ -31,7 +31,7 @@ public enum ZipPackageWriter {
         unlink(tmp)
         var code: Int32 = 0
         guard let archive = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &code) else {
-            throw WriteError(description: "无法创建文件“\(path)”(libzip 错误 \(code))")
+            throw WriteError(description: "无法创建文件“\(path)”（libzip 错误 \(code)）")
         }
         // libzip reads the buffers when the archive is closed: keep them alive until then.
         var buffers: [UnsafeMutableRawPointer] = []
@@ -40,7 +40,7 @@ public enum ZipPackageWriter {
             let message = String(cString: zip_strerror(archive))
             zip_discard(archive)
             unlink(tmp)
-            return WriteError(description: "写入“\(path)”失败:\(what)(\(message))")
+            return WriteError(description: "写入“\(path)”失败：\(what)(\(message))")
         }
         for part in parts {
             let size = part.data.count
