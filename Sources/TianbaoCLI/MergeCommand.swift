@@ -71,7 +71,7 @@ struct StatusCommand: ParsableCommand {
         case .text:
             print(Summary.text(result))
             let rows = result.units.map { u -> [String] in
-                let l = u.liaison
+                let l = u.liaison(in: result.plan)
                 let contact = l.map { [$0.name, $0.mobile.isEmpty ? $0.phone : $0.mobile] }
                     ?? [u.unit.members.first.map { "\($0.name)(领导小组成员)" } ?? "", ""]
                 return [u.unit.name, ConsolidatedWorkbook.statusWord(u), u.submission?.file ?? "",
@@ -92,7 +92,7 @@ struct StatusCommand: ParsableCommand {
                         o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }
                         o.key("errors"); o.int(u.submission?.errorCount ?? 0)
                         o.key("warnings"); o.int(u.submission?.warningCount ?? 0)
-                        let l = u.liaison  // read once: the rows may come back from the spill
+                        let l = u.liaison(in: result.plan)  // read once: the rows may come back from the spill
                         o.key("liaison"); if let l { o.string(l.name) } else { o.null() }
                         o.key("phone"); if let l { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
                     }

@@ -39,12 +39,13 @@ public struct UnitOutcome: Sendable {
     public var superseded: [String]
     /// Other rejected files of the unit (older or newer than the one that counts).
     public var otherRejected: [String]
-    /// The liaison named in this round's file, if any.
-    public var liaison: (name: String, title: String, phone: String, mobile: String)? {
+    /// The liaison named in this round's file, if any (the sheet and fields the plan's
+    /// `outputs.liaison` declares).
+    public func liaison(in plan: Plan) -> (name: String, title: String, phone: String, mobile: String)? {
         // A liaison row with a mistake (a 10-digit mobile) still tells whom to call.
-        guard let row = submission?.rows.first(where: { $0.sheet == "liaison" }) else { return nil }
-        return (row.values["name"]?.text ?? "", row.values["title"]?.text ?? "", row.values["office_phone"]?.text ?? "",
-                row.values["mobile"]?.text ?? "")
+        guard let l = plan.outputs.liaison, let row = submission?.rows.first(where: { $0.sheet == l.sheet }) else { return nil }
+        func text(_ id: String?) -> String { id.flatMap { row.values[$0]?.text } ?? "" }
+        return (text(l.name), text(l.title), text(l.phone), text(l.mobile))
     }
 }
 

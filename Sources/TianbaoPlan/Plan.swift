@@ -277,6 +277,8 @@ public struct Plan: Sendable {
     public var office: Office
     /// The briefing's masthead and 报送/抄送 lines (defaults when the plan gives none).
     public var briefing = BriefingForm()
+    /// What the outputs treat specially (progress, ledgers, liaison, publicity, summary).
+    public var outputs = OutputDeclarations()
     public var leadingGroup: [Member]
     public var units: [ReportingUnit] { didSet { reindex() } }
     public var unitGroups: [UnitGroup]

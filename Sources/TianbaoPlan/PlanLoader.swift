@@ -197,7 +197,7 @@ private struct Reader {
 
     mutating func plan(_ root: Node) -> Plan? {
         let keys: Set<String> = ["plan", "version", "title", "subject", "issued", "office", "leading_group", "units",
-                                 "unit_groups", "task_groups", "tasks", "phases", "targets", "choices", "sheets", "rounds", "briefing"]
+                                 "unit_groups", "task_groups", "tasks", "phases", "targets", "choices", "sheets", "rounds", "briefing", "outputs"]
         guard let m = mapping(root, "计划", allowed: keys) else { return nil }
         for key in ["plan", "version", "title", "units", "tasks", "sheets", "rounds"] where m[key] == nil {
             fail(root, "计划缺少“\(key)”")
@@ -233,6 +233,7 @@ private struct Reader {
                     phases: phases, targets: targets, choices: choices, choiceOrder: choiceOrder, sheets: sheets,
                     rounds: rounds)
         plan.briefing = briefing
+        plan.outputs = readOutputs(m["outputs"], sheets: sheets, targets: targets)
         return plan
     }
 
@@ -614,5 +615,177 @@ private struct Reader {
                                                 due: due, sheet: sheetId, field: fieldId, equals: equals)))
         }
         return uniqueIds(items, "目标")
+    }
+}
+
+// MARK: outputs
+
+/// The optional `outputs:` section: what the outputs treat specially, each sheet, field and
+/// choice value checked against the plan's sheets and reported at its position.
+extension Reader {
+    mutating func readOutputs(_ node: Node?, sheets: [SheetSpec], targets: [Target]) -> OutputDeclarations {
+        var out = OutputDeclarations()
+        guard let node, let m = mapping(node, "输出声明", allowed: ["words", "progress", "ledgers", "liaison", "publicity", "summary"])
+        else { return out }
+        if let w = mapping(m["words"], "输出声明的“words”", allowed: ["whole", "units", "targets_heading"]) {
+            out.words.whole = string(w, "whole", "输出声明的“words”", required: false) ?? out.words.whole
+            out.words.units = string(w, "units", "输出声明的“words”", required: false) ?? out.words.units
+            out.words.targetsHeading = string(w, "targets_heading", "输出声明的“words”", required: false) ?? out.words.targetsHeading
+        }
+        if let n = m["progress"] {
+            let what = "输出声明的“progress”"
+            if let p = mapping(n, what, allowed: ["sheet", "task", "status", "percent", "problems", "done", "lagging", "not_started"]),
+               let sheet = outputSheet(p, n, what, sheets) {
+                let task = outputField(p, "task", what, sheet, types: [.taskRef, .text])
+                let status = outputField(p, "status", what, sheet, types: [.choice])
+                if let task, let status {
+                    var decl = ProgressOutput(sheet: sheet.id, task: task.id, status: status.id)
+                    decl.statuses = status.choices
+                    decl.sheetName = sheet.name
+                    decl.percent = outputField(p, "percent", what, sheet, types: [.percent, .decimal, .integer], required: false)?.id
+                    decl.problems = outputField(p, "problems", what, sheet, types: [.text], required: false)?.id
+                    decl.done = outputChoice(p, "done", what, status)
+                    decl.lagging = outputChoice(p, "lagging", what, status)
+                    decl.notStarted = outputChoice(p, "not_started", what, status)
+                    out.progress = decl
+                }
+            }
+        }
+        var seen: Set<String> = []
+        for n in sequence(m["ledgers"], "输出声明的“ledgers”") {
+            let what = "输出声明的台账"
+            guard let l = mapping(n, what, allowed: ["sheet", "label", "counter", "count_label", "called", "unit_label", "status",
+                                                     "done", "not_started", "target", "name", "money", "extras", "urge"]),
+                  let sheet = outputSheet(l, n, what, sheets) else { continue }
+            if !seen.insert(sheet.id).inserted { fail(l["sheet"], "\(what)“\(sheet.id)”重复声明"); continue }
+            guard let label = string(l, "label", what), let status = outputField(l, "status", what, sheet, types: [.choice]),
+                  let done = outputChoice(l, "done", what, status, required: true) else { continue }
+            var decl = LedgerOutput(sheet: sheet.id, label: label, status: status.id, done: done)
+            decl.statuses = status.choices
+            decl.notStarted = outputChoice(l, "not_started", what, status)
+            decl.counter = string(l, "counter", what, required: false) ?? decl.counter
+            decl.countLabel = string(l, "count_label", what, required: false) ?? label
+            decl.called = string(l, "called", what, required: false) ?? decl.called
+            decl.unitLabel = string(l, "unit_label", what, required: false) ?? decl.unitLabel
+            decl.urge = string(l, "urge", what, required: false)
+            decl.name = outputField(l, "name", what, sheet, types: [.text], required: false)?.id
+            if let t = string(l, "target", what, required: false) {
+                if let target = targets.first(where: { $0.id == t }) {
+                    if target.sheet != sheet.id || target.field != status.id || target.equals != done {
+                        fail(l["target"], "\(what)的目标“\(t)”统计的是表单 \(target.sheet) 字段 \(target.field) 为“\(target.equals)”的行,与本台账的 \(sheet.id)、\(status.id)、“\(done)”不符")
+                    }
+                    decl.target = t
+                } else {
+                    fail(l["target"], "\(what)的目标“\(t)”未定义")
+                }
+            }
+            if let mn = l["money"], let mm = mapping(mn, "\(what)的“money”", allowed: ["total", "unit", "parts_label", "parts", "share"]) {
+                let mwhat = "\(what)的“money”"
+                if let total = outputField(mm, "total", mwhat, sheet, types: [.decimal, .integer]) {
+                    var money = MoneyOutput(total: total.id)
+                    money.unit = string(mm, "unit", mwhat, required: false) ?? money.unit
+                    money.partsLabel = string(mm, "parts_label", mwhat, required: false) ?? money.partsLabel
+                    money.parts = outputFields(mm["parts"], mwhat, sheet)
+                    if let sn = mm["share"], let sm = mapping(sn, "\(mwhat)的“share”", allowed: ["label", "parts"]) {
+                        money.shareLabel = string(sm, "label", "\(mwhat)的“share”")
+                        money.shareParts = outputFields(sm["parts"], "\(mwhat)的“share”", sheet)
+                        for (id, pn) in strings(sm["parts"], "") where !money.parts.contains(id) && sheet.field(id) != nil {
+                            fail(pn, "\(mwhat)的“share”中的字段“\(id)”不在“parts”中")
+                        }
+                    }
+                    decl.money = money
+                }
+            }
+            for en in sequence(l["extras"], "\(what)的“extras”") {
+                guard let em = mapping(en, "\(what)的“extras”", allowed: ["field", "label", "unit"]),
+                      let f = outputField(em, "field", "\(what)的“extras”", sheet, types: [.integer, .decimal]),
+                      let label = string(em, "label", "\(what)的“extras”") else { continue }
+                decl.extras.append(LedgerExtra(field: f.id, label: label, unit: string(em, "unit", "\(what)的“extras”", required: false) ?? ""))
+            }
+            out.ledgers.append(decl)
+        }
+        if let n = m["liaison"] {
+            let what = "输出声明的“liaison”"
+            if let l = mapping(n, what, allowed: ["sheet", "name", "title", "phone", "mobile"]), let sheet = outputSheet(l, n, what, sheets),
+               let name = outputField(l, "name", what, sheet, types: [.text]) {
+                out.liaison = LiaisonOutput(sheet: sheet.id, name: name.id,
+                                            title: outputField(l, "title", what, sheet, types: [.text], required: false)?.id,
+                                            phone: outputField(l, "phone", what, sheet, types: [.phone, .mobile, .text], required: false)?.id,
+                                            mobile: outputField(l, "mobile", what, sheet, types: [.mobile, .phone, .text], required: false)?.id)
+            }
+        }
+        if let n = m["publicity"] {
+            let what = "输出声明的“publicity”"
+            if let p = mapping(n, what, allowed: ["sheet", "date", "per_month_min"]), let sheet = outputSheet(p, n, what, sheets),
+               let date = outputField(p, "date", what, sheet, types: [.date]) {
+                var minimum = 0
+                if let mn = p["per_month_min"] {
+                    if let v = mn.int, v >= 0 { minimum = v } else { fail(mn, "\(what)的“per_month_min”应为非负整数") }
+                }
+                out.publicity = PublicityOutput(sheet: sheet.id, date: date.id, perMonthMin: minimum)
+            }
+        }
+        if let n = m["summary"] {
+            let what = "输出声明的“summary”"
+            if let s = mapping(n, what, allowed: ["sheet", "problems", "practice"]), let sheet = outputSheet(s, n, what, sheets) {
+                out.summary = SummaryOutput(sheet: sheet.id,
+                                            problems: outputField(s, "problems", what, sheet, types: [.text], required: false)?.id,
+                                            practice: outputField(s, "practice", what, sheet, types: [.text], required: false)?.id)
+            }
+        }
+        return out
+    }
+
+    /// The sheet a declaration names, reported at its position when the plan has none.
+    mutating func outputSheet(_ m: [String: Node], _ node: Node, _ what: String, _ sheets: [SheetSpec]) -> SheetSpec? {
+        guard let id = string(m, "sheet", what, required: false) else {
+            fail(node, "\(what)缺少“sheet”")
+            return nil
+        }
+        guard let sheet = sheets.first(where: { $0.id == id }) else {
+            fail(m["sheet"], "\(what)的表单“\(id)”未定义")
+            return nil
+        }
+        return sheet
+    }
+
+    /// The field a declaration names, of an expected type, reported at its position.
+    mutating func outputField(_ m: [String: Node], _ key: String, _ what: String, _ sheet: SheetSpec, types: [FieldType],
+                              required: Bool = true) -> FieldSpec? {
+        guard let id = string(m, key, what, required: required) else { return nil }
+        guard let field = sheet.field(id) else {
+            fail(m[key], "\(what)的“\(key)”字段“\(id)”不在表单 \(sheet.id) 中")
+            return nil
+        }
+        guard types.contains(field.type) else {
+            fail(m[key], "\(what)的“\(key)”字段“\(id)”类型为 \(field.type.rawValue),应为 \(types.map(\.rawValue).joined(separator: " 或 "))")
+            return nil
+        }
+        return field
+    }
+
+    /// A list of numeric fields of a sheet.
+    mutating func outputFields(_ node: Node?, _ what: String, _ sheet: SheetSpec) -> [String] {
+        strings(node, what).compactMap { id, n in
+            guard let field = sheet.field(id) else {
+                fail(n, "\(what)的字段“\(id)”不在表单 \(sheet.id) 中")
+                return nil
+            }
+            guard field.type == .decimal || field.type == .integer else {
+                fail(n, "\(what)的字段“\(id)”应为数字字段")
+                return nil
+            }
+            return id
+        }
+    }
+
+    /// A status value a declaration names, which must be one of the field's choices.
+    mutating func outputChoice(_ m: [String: Node], _ key: String, _ what: String, _ field: FieldSpec, required: Bool = false) -> String? {
+        guard let value = string(m, key, what, required: required) else { return nil }
+        guard field.choices.contains(value) else {
+            fail(m[key], "\(what)的“\(key)”值“\(value)”不是字段 \(field.id) 的选项(可选:\(field.choices.joined(separator: "、")))")
+            return nil
+        }
+        return value
     }
 }
