@@ -291,8 +291,9 @@ public struct Briefing {
             }
         } ?? []
         if !practices.isEmpty {
-            blocks.append(heading("工作小结摘录"))
-            blocks.append(.paragraph("\(practices.count) 个单位报送了工作小结,各摘首句如下:"))
+            let name = summary.flatMap { r.plan.sheet($0.sheet)?.name } ?? ""
+            blocks.append(heading("\(name)摘录"))
+            blocks.append(.paragraph("\(practices.count) 个单位报送了\(name),各摘首句如下:"))
             blocks.append(.bullets(practices.map { "\($0.0.name):\(Self.excerpt($0.1, limit: 140))" }))
         }
 

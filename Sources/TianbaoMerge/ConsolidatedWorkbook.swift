@@ -697,7 +697,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         // 任务进展状态
         var taskTop: Int?
         if let p = finalFigures.progress {
-            try ws.write(r, 0, ChineseTypography.apply("任务进展(条)"), CW.section)
+            try ws.write(r, 0, ChineseTypography.apply("\(p.sheetName)(条)"), CW.section)
             r += 1
             taskTop = r
             let n = p.statuses.count
@@ -717,7 +717,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                   values: "=总览!$B$\(firstStatus + 2):$B$\(firstStatus + 6)", color: 0x5B9BD5)]))
         try ws.insertChart(4, 4, statusChart, widthScale: 1.2, heightScale: 1.0)
         if let taskTop, let n = finalFigures.progress?.statuses.count {
-            let taskChart = try book.addChart(ChartSpec(kind: .pie, title: "任务进展状态", series: [
+            let taskChart = try book.addChart(ChartSpec(kind: .pie, title: "\(finalFigures.progress?.sheetName ?? "")状态", series: [
                 .init(name: "条数", categories: "=总览!$A$\(taskTop + 1):$A$\(taskTop + n)",
                       values: "=总览!$B$\(taskTop + 1):$B$\(taskTop + n)")]))
             try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
