@@ -497,7 +497,9 @@ public struct SubmissionChecker: Sendable {
             guard !parts.isEmpty, let t = values[total]?.number else { return nil }
             let sum = parts.reduce(0, +)
             guard abs(sum - t) > 0.005 else { return nil }
-            return (severity, fields[0], message + "(合计 \(NumberText.format(FieldReader.rounded(sum))),计划投资 \(NumberText.format(t)))",
+            // The total named as the plan names it, without its unit (`计划投资`, not `计划投资(万元)`).
+            let totalName = (sheet.field(total)?.name ?? total).split(separator: "(").first.map(String.init) ?? total
+            return (severity, fields[0], message + "(合计 \(NumberText.format(FieldReader.rounded(sum))),\(totalName) \(NumberText.format(t)))",
                     NumberText.format(FieldReader.rounded(sum)))
         case .range(let field, let lo, let hi, let severity, let message):
             guard let n = values[field]?.number else { return nil }

@@ -124,6 +124,8 @@ final class SecondCampaignTests: XCTestCase {
         XCTAssertTrue(md.contains("各单位报告进度落后的事项共 1 条"), md)
         XCTAssertTrue(md.contains("—— 市市场监督管理局（任务 3.2 燃气具及配件市场整治）"), md)
         XCTAssertTrue(md.contains("**燃气管道更新改造工作专报**"), md)
+        // 江北区's funds that do not add up: counted (a warning), explained in the plan's words.
+        XCTAssertTrue(md.contains("总投资合计与各来源合计相差 5.0 万元，因以下 1 个管段的总投资不等于各资金渠道之和：江北区人民政府“"), md)
     }
 
     /// Words and sheet names of the default plan that the gas plan does not use.
