@@ -155,6 +155,7 @@ public struct SubmissionChecker: Sendable {
                 context.fail(sheet.name, nil, FileRule.unreadable, "", "工作表“\(sheet.name)”无法读取。")
             }
         }
+        checkCompareRules(unit: unit, round: round, context: &context)
         s.problems += context.problems
         s.rows = context.rows
         s.nilSheets = context.nilSheets
@@ -464,6 +465,7 @@ public struct SubmissionChecker: Sendable {
         case .range: return "range"
         case .unique: return "unique"
         case .minRowsPerMonth: return "min-rows-per-month"
+        case .compare: return "compare"
         }
     }
 
@@ -506,8 +508,8 @@ public struct SubmissionChecker: Sendable {
             if let lo, n < lo { return (severity, field, message, NumberText.format(n)) }
             if let hi, n > hi { return (severity, field, message, NumberText.format(n)) }
             return nil
-        case .unique, .minRowsPerMonth:
-            return nil  // over the whole sheet: checkSheetRules
+        case .unique, .minRowsPerMonth, .compare:
+            return nil  // over the whole sheet (checkSheetRules) or the file (CompareRules)
         }
     }
 
@@ -549,6 +551,25 @@ public struct SubmissionChecker: Sendable {
     }
 
     private func values(_ row: CheckedRow, _ field: String) -> String? { row.values[field]?.text }
+
+    /// `kind: compare` rules, once every sheet of the file is read: each finding at its cell;
+    /// an error keeps its row out of the totals.
+    private func checkCompareRules(unit: ReportingUnit, round: Round, context: inout Context) {
+        let sheets = plan.sheets(for: unit, in: round)
+        let rules = sheets.flatMap { $0.rules.compactMap { rule -> CompareRule? in
+            if case .compare(let c) = rule { return c }
+            return nil
+        } }
+        guard !rules.isEmpty else { return }
+        let present = Set(sheets.map(\.id))
+        for f in CompareRules.evaluate(rules, plan: plan, present: present, rows: context.rows) {
+            context.fail(plan.sheet(f.sheet)?.name, f.cell, "compare", f.value, f.message, severity: f.severity, explained: f.explained)
+            if f.severity == .error, let row = f.row,
+               let i = context.rows.firstIndex(where: { $0.sheet == f.sheet && $0.row == row }) {
+                context.rows[i].accepted = false
+            }
+        }
+    }
 
     // MARK: Times
 

@@ -76,6 +76,7 @@ public struct ConsolidatedWorkbook {
         "wrong-plan": "方案不符", "wrong-round": "轮次不符", "unknown-unit": "单位无法识别", "bad-signature": "模板签名不符",
         "missing-sheet": "缺少工作表", "header-changed": "表头被修改", "prefilled-altered": "预填内容被修改",
         "task-rows-added": "任务行被增加", "task-rows-deleted": "任务行被删除",
+        "compare": "审核关系不符",
     ]
 
     /// A rule's Chinese name, or the rule itself when it has none.

@@ -255,6 +255,10 @@ sheets:
       - {id: deadline, name: 完成时限, type: date, min: 2021-01-01, max: 2025-12-31, required: true, width: 14}
     rules:
       - {kind: unique, field: name, message: "同一指标只填一行"}
+      # Rules as data (kind: compare): a side is a field of the row, a value, or a sum or count over a
+      # sheet's rows of the same file (optionally filtered); missing: skip (default), zero or error.
+      - {kind: compare, left: {field: done}, op: "<=", right: {field: target}, severity: warning, message: "累计完成值大于年度目标值,请核对;如确有原因请在“说明”中注明"}
+      - {kind: compare, when: {field: name, equals: 完成改造小区}, left: {field: done}, op: "=", right: {count: {sheet: ledger, where: {field: status, equals: 已完工}}}, severity: warning, message: "指标“完成改造小区”的累计完成值应等于本单位小区台账中已完工的小区数"}
 
   - id: ledger
     name: 小区台账

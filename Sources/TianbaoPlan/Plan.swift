@@ -193,6 +193,8 @@ public enum RowRule: Hashable, Sendable {
     case unique(field: String, severity: Severity, message: String)
     /// At least `count` rows dated in each month of the round's span.
     case minRowsPerMonth(field: String, count: Int, severity: Severity, message: String)
+    /// A left side compared with a right side (fields, constants, sums and counts over sheets).
+    case compare(CompareRule)
 }
 
 /// The layout kind of a template sheet.

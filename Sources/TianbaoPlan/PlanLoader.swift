@@ -80,6 +80,8 @@ public enum PlanLoader {
 /// Walks the YAML tree, building the plan and collecting issues with their positions.
 private struct Reader {
     var issues: [PlanIssue] = []
+    /// Sheets, fields and values that compare rules name, checked once every sheet is read.
+    var ruleReferences: [(sheet: String, field: String?, value: String?, node: Node?, what: String)] = []
 
     mutating func fail(_ node: Node?, _ message: String) {
         issues.append(PlanIssue(line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, message: message))
@@ -219,6 +221,7 @@ private struct Reader {
         let phases = readPhases(m["phases"])
         let (choices, choiceOrder) = readChoices(m["choices"])
         let sheets = readSheets(m["sheets"], unitIds: unitIds, groups: groups, choices: choices)
+        checkRuleReferences(sheets)
         let rounds = readRounds(m["rounds"], sheets: sheets, unitIds: unitIds, groups: groups)
         let targets = readTargets(m["targets"], sheets: sheets)
         let office = readOffice(m["office"], unitIds: unitIds)
@@ -436,7 +439,7 @@ private struct Reader {
             }
             let fields = readFields(m["fields"], sheet: what, choices: choices)
             if fields.isEmpty { fail(m["fields"] ?? n, "\(what)没有任何字段") }
-            let rules = readRules(m["rules"], sheet: what, fields: fields)
+            let rules = readRules(m["rules"], sheet: what, fields: fields, id: id)
             items.append((id, m["id"]!, SheetSpec(id: id, name: name, kind: kind, title: title, units: units, rows: rows,
                                                   fields: fields, rules: rules)))
         }
@@ -498,12 +501,12 @@ private struct Reader {
         return uniqueIds(items, "\(sheet)的字段")
     }
 
-    mutating func readRules(_ node: Node?, sheet: String, fields: [FieldSpec]) -> [RowRule] {
+    mutating func readRules(_ node: Node?, sheet: String, fields: [FieldSpec], id sheetId: String) -> [RowRule] {
         let ids = Set(fields.map(\.id))
         var out: [RowRule] = []
         for n in sequence(node, "\(sheet)的规则") {
             guard let m = mapping(n, "规则", allowed: ["kind", "if", "then", "field", "other", "fields", "equals", "min",
-                                                      "max", "count", "severity", "message"]),
+                                                      "max", "count", "severity", "message", "left", "op", "right", "when", "missing"]),
                   let kind = string(m, "kind", "\(sheet)的规则") else { continue }
             let message = string(m, "message", "\(sheet)的规则 \(kind) ") ?? kind
             var severity = Severity.error
@@ -551,8 +554,10 @@ private struct Reader {
                 if let f = field("field", in: m) {
                     out.append(.minRowsPerMonth(field: f, count: integer(m["count"], "规则的 count") ?? 1, severity: severity, message: message))
                 }
+            case "compare":
+                if let rule = readCompare(m, n, sheet: sheetId, label: sheet, severity: severity, message: message) { out.append(.compare(rule)) }
             default:
-                fail(m["kind"], "\(sheet)的规则类型“\(kind)”无效(可用:implies、not_after_round_end、not_before、sum、range、unique、min_rows_per_month)")
+                fail(m["kind"], "\(sheet)的规则类型“\(kind)”无效(可用:implies、not_after_round_end、not_before、sum、range、unique、min_rows_per_month、compare)")
             }
         }
         return out
@@ -787,5 +792,84 @@ extension Reader {
             return nil
         }
         return value
+    }
+}
+
+// MARK: compare rules
+
+extension Reader {
+    /// A `kind: compare` rule: left, op, right, when, missing. Sheets, fields and values it names
+    /// are checked by `checkRuleReferences` once every sheet is read (a rule may name a later sheet).
+    mutating func readCompare(_ m: [String: Node], _ n: Node, sheet: String, label: String, severity: Severity,
+                              message: String) -> CompareRule? {
+        let what = "\(label)的规则 compare "
+        guard let opText = string(m, "op", what) else { return nil }
+        guard let op = CompareRule.Operator(rawValue: opText) else {
+            fail(m["op"], "\(what)的比较符“\(opText)”无效(可用:\(CompareRule.Operator.allCases.map(\.rawValue).joined(separator: "、")))")
+            return nil
+        }
+        var missing = CompareRule.Missing.skip
+        if let t = string(m, "missing", what, required: false) {
+            if let parsed = CompareRule.Missing(rawValue: t) { missing = parsed } else {
+                fail(m["missing"], "\(what)的缺值处理“\(t)”无效(可用:skip、zero、error)")
+            }
+        }
+        let when = m["when"].flatMap { readFilter($0, sheet: sheet, what: "\(what)的 when") }
+        guard let left = readOperand(require(m, "left", at: n, what), sheet: sheet, what: "\(what)的 left"),
+              let right = readOperand(require(m, "right", at: n, what), sheet: sheet, what: "\(what)的 right") else { return nil }
+        return CompareRule(sheet: sheet, when: when, left: left, op: op, right: right, severity: severity, message: message,
+                           missing: missing)
+    }
+
+    mutating func readOperand(_ node: Node?, sheet: String, what: String) -> CompareRule.Operand? {
+        guard let node, let m = mapping(node, what, allowed: ["field", "value", "sum", "count"]) else { return nil }
+        guard m.count == 1, let (key, v) = m.first else {
+            fail(node, "\(what) 应只有 field、value、sum、count 之一")
+            return nil
+        }
+        switch key {
+        case "field":
+            guard let f = text(v, "\(what)的 field") else { return nil }
+            ruleReferences.append((sheet, f, nil, v, what))
+            return .field(f)
+        case "value":
+            return number(v, "\(what)的 value").map { .constant($0) }
+        default:
+            guard let a = mapping(v, "\(what)的 \(key)", allowed: key == "sum" ? ["sheet", "field", "where"] : ["sheet", "where"]) else { return nil }
+            let other = string(a, "sheet", "\(what)的 \(key)", required: false) ?? sheet
+            if a["sheet"] != nil { ruleReferences.append((other, nil, nil, a["sheet"], what)) }
+            let filter = a["where"].flatMap { readFilter($0, sheet: other, what: "\(what)的 where") }
+            if key == "count" { return .count(sheet: other, where: filter) }
+            guard let f = string(a, "field", "\(what)的 sum") else { return nil }
+            ruleReferences.append((other, f, nil, a["field"], what))
+            return .sum(sheet: other, field: f, where: filter)
+        }
+    }
+
+    mutating func readFilter(_ node: Node, sheet: String, what: String) -> CompareRule.Filter? {
+        guard let m = mapping(node, what, allowed: ["field", "equals"]), let f = string(m, "field", what),
+              let e = string(m, "equals", what) else { return nil }
+        ruleReferences.append((sheet, f, nil, m["field"], what))
+        ruleReferences.append((sheet, f, e, m["equals"], what))
+        return CompareRule.Filter(field: f, equals: e)
+    }
+
+    /// Reports, at its position, a sheet, field or choice value a compare rule names that the
+    /// plan does not have.
+    mutating func checkRuleReferences(_ sheets: [SheetSpec]) {
+        for ref in ruleReferences {
+            guard let sheet = sheets.first(where: { $0.id == ref.sheet }) else {
+                if ref.field == nil { fail(ref.node, "\(ref.what) 引用的表单“\(ref.sheet)”未定义") }
+                continue
+            }
+            guard let id = ref.field else { continue }
+            guard let field = sheet.field(id) else {
+                if ref.value == nil { fail(ref.node, "\(ref.what) 引用了不存在的字段“\(id)”(表单 \(sheet.id))") }
+                continue
+            }
+            if let value = ref.value, field.type == .choice, !field.choices.contains(value) {
+                fail(ref.node, "\(ref.what) 的值“\(value)”不是字段 \(id) 的选项(可选:\(field.choices.joined(separator: "、")))")
+            }
+        }
     }
 }

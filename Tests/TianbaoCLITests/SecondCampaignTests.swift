@@ -59,7 +59,7 @@ final class SecondCampaignTests: XCTestCase {
             import json, os, sys, openpyxl
             folder, path = sys.argv[1], sys.argv[2]
             inputs = {"items": 0, "done": 0, "building": 0, "waiting": 0, "budget": 0.0, "km": 0.0, "users": 0, "error_rows": 0,
-                      "by_unit": {}}
+                      "by_unit": {}, "long": []}
             for name in sorted(os.listdir(folder)):
                 wb = openpyxl.load_workbook(os.path.join(folder, name))
                 if "管道改造清单" not in wb.sheetnames:
@@ -70,6 +70,8 @@ final class SecondCampaignTests: XCTestCase {
                     if not ws.cell(r, 1).value:
                         continue
                     state, gas_on = ws.cell(r, 16).value, ws.cell(r, 15).value
+                    if ws.cell(r, 6).value > 3:
+                        inputs["long"].append("%s 管道改造清单!F%d" % (unit, r))
                     if state == "已通气" and gas_on is None:
                         inputs["error_rows"] += 1
                         continue
@@ -114,6 +116,15 @@ final class SecondCampaignTests: XCTestCase {
         XCTAssertTrue((totals["总投资(万元)"] as? String ?? "").hasPrefix("=SUM("), "\(totals)")
         XCTAssertTrue((totals["改造长度(公里)"] as? String ?? "").hasPrefix("=SUM("), "\(totals)")
         XCTAssertTrue(totals["敷设年份"] is NSNull, "a year is not summed: \(totals)")
+
+        // The plan's compare rule (改造长度 <= 3 公里, a warning) finds every longer section, at its cell.
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.merged.2.appendingPathComponent("report.json"))) as! [String: Any]
+        let found = (report["units"] as! [[String: Any]]).flatMap { u in
+            (u["problems"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "compare" }
+                .map { "\(u["unit"] as! String) \($0["sheet"] as! String)!\($0["cell"] as! String)" }
+        }
+        XCTAssertEqual(found.sorted(), (inputs["long"] as! [String]).sorted())
+        XCTAssertFalse(found.isEmpty)
 
         // The briefing says the same figures, in the plan's words.
         let md = try String(contentsOf: Self.merged.2.appendingPathComponent("简报-2024-05.md"), encoding: .utf8)
