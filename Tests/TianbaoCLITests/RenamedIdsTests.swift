@@ -51,6 +51,21 @@ final class RenamedIdsTests: XCTestCase {
                 for k in ("if", "then"):
                     if k in r:
                         r[k]["field"] = F(r[k]["field"])
+                if r["kind"] == "compare":
+                    for side in (r["left"], r["right"]):
+                        if "field" in side:
+                            side["field"] = F(side["field"])
+                        for k in ("sum", "count"):
+                            if k in side:
+                                a = side[k]
+                                if "sheet" in a:
+                                    a["sheet"] = S(a["sheet"])
+                                if "field" in a:
+                                    a["field"] = F(a["field"])
+                                if "where" in a:
+                                    a["where"]["field"] = F(a["where"]["field"])
+                    if "when" in r:
+                        r["when"]["field"] = F(r["when"]["field"])
         for rd in p["rounds"]:
             rd["sheets"] = [S(x) for x in rd["sheets"]]
             if "units" in rd:
