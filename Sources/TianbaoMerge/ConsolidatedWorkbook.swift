@@ -517,8 +517,10 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.write(r, 0, ChineseTypography.apply("各单位小计与合计(只计校验结果为“通过”的行;公式随上表更新)"), CW.section)
         r += 1
         let first = r
-        let countFormat = CW.subtotal.with { $0.numberFormat = "0\" \(decl.counter)\(decl.label)\"" }
-        let completedFormat = CW.subtotal.with { $0.numberFormat = "\"\(decl.done) \"0\" \(decl.counter)\"" }
+        // The plan's words inside a number format and a formula string: quotes doubled.
+        func quoted(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "\"\"") }
+        let countFormat = CW.subtotal.with { $0.numberFormat = "0\" \(quoted(decl.counter + decl.label))\"" }
+        let completedFormat = CW.subtotal.with { $0.numberFormat = "\"\(quoted(decl.done)) \"0\" \(quoted(decl.counter))\"" }
         for d in f.districts {
             let label = CellReference.columnName(1) + "\(r + 1)"
             try ws.write(r, 0, d.unit.name, CW.subtotal.with { $0.wrap = true })
@@ -531,7 +533,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                     try ws.formula(r, c, "SUMIFS(\(col(c)),\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
                                    result: .number(ledgerSums[d.unit.id]?[field.id] ?? 0), CW.subtotal)
                 } else if c == statusColumn {
-                    try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"\(decl.done)\",\(checkRange),\"\(CW.passed)\")",
+                    try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"\(quoted(decl.done))\",\(checkRange),\"\(CW.passed)\")",
                                    result: .number(Double(counts.done)), completedFormat)
                 } else {
                     try ws.blank(r, c, CW.subtotal)

@@ -421,6 +421,10 @@ private struct Reader {
                   let id = string(m, "id", "表单"), let name = string(m, "name", "表单 \(id) ") else { continue }
             let what = "表单 \(id) "
             if !names.insert(name).inserted { fail(m["name"], "表单名称“\(name)”重复") }
+            // The 汇总 names its own sheets so; a plan's sheet of the same name would collide there.
+            if ["总览", "报送情况", "任务矩阵", "校验问题", "填报说明", "字典"].contains(name) {
+                fail(m["name"], "表单名称“\(name)”是汇总表或模板自用的名称,请换一个")
+            }
             if name.count > 31 || name.contains(where: { "[]:*?/\\".contains($0) }) {
                 fail(m["name"], "表单名称“\(name)”不能超过 31 个字符,也不能包含 [ ] : * ? / \\")
             }

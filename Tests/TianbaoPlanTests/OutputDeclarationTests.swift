@@ -142,3 +142,9 @@ final class OutputDeclarationTests: XCTestCase {
         XCTAssertEqual(plan.outputs.ledgers.count, 0)
     }
 }
+
+extension OutputDeclarationTests {
+    func testASheetCannotTakeTheNameOfASummarySheet() {
+        assertIssue("name: 管道清单", "name: 总览", token: "总览", message: "表单名称“总览”是汇总表或模板自用的名称,请换一个")
+    }
+}
