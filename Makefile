@@ -4,9 +4,10 @@
 #   make test   installs missing system packages, builds and runs every test
 
 SWIFT ?= swift
-# What building and running Tianbao needs: the C libraries and pkg-config. Nothing else: no
+# What building and running Tianbao needs: the C libraries (SQLite for the archive, through
+# GRDB) and pkg-config. Nothing else: no
 # Python, no office suite (make demo installs only these).
-RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev
+RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev
 # What the tests add: LibreOffice Calc and Writer as real clients (open, recalculate and save
 # templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
 # openpyxl (never pip into the system Python: PEP 668), unzip, poppler-utils (pdftotext, pdfinfo),

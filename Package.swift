@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, seen only by the XLSX module.
@@ -34,8 +35,14 @@ let package = Package(
         // flags: the product is usable as a dependency.
         .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
 
-        // What every Tianbao module may use: digests (swift-crypto).
-        .target(name: "TianbaoSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // File-system calls the Swift overlay does not import (renameat2's atomic exchange).
+        .target(name: "CFileSystem"),
+        // What every Tianbao module may use: the file-system boundary (atomic writes, listings, a
+        // staged folder switched in whole, a folder lock, one error type with Chinese messages,
+        // injected faults for tests), digests (swift-crypto), the JSON writer.
+        .target(
+            name: "TianbaoSupport",
+            dependencies: ["CFileSystem", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
         // is embedded.
@@ -50,11 +57,17 @@ let package = Package(
         // Merging a round: the consolidated workbook, briefing, feedback and report.
         .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"]),
 
+        // The archive of merged rounds (one SQLite file through GRDB, so no C reaches Tianbao's
+        // own modules), and the checks and comparisons across rounds it makes possible.
+        .target(
+            name: "TianbaoArchive",
+            dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge",
+                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),
@@ -65,15 +78,20 @@ let package = Package(
         .testTarget(
             name: "TianbaoCLITests", dependencies: [
                 "TianbaoCLI", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["HelpSnapshots"]),
+        .testTarget(
+            name: "TianbaoArchiveTests",
+            dependencies: ["TianbaoArchive", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
+        .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
         .testTarget(
             name: "TianbaoMergeTests",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
         .testTarget(
-            name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoPlan", "XLSX", "TestSupport"]),
-        .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
+            name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoCheck", "TianbaoPlan", "XLSX", "TestSupport"]),
     ]
 )

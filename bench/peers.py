@@ -8,6 +8,7 @@
   peers.py read-pandas FILE                 pandas.read_excel (calamine engine), every sheet
   peers.py write-xlsxwriter OUT ROWS        W1: the R1 content written by python xlsxwriter
   peers.py merge-pandas DIR OUT             M1: read each file's 小区台账, concat, to_excel
+  peers.py ledger-checksum FILE             M1's checksum: the merged ledger read back from a workbook
 
 Every reader prints the same checksum as tianbao-bench: cells (non-empty values), the sum of
 numbers (not dates or booleans), the count of dates, the total length of strings.
@@ -132,6 +133,34 @@ def merge_pandas(folder, out):
     print(json.dumps({"rows": len(merged), "columns": len(merged.columns)}))
 
 
+def ledger_checksum(path):
+    """A checksum of a merged ledger read back from the written workbook, the same for Tianbao's
+    汇总 and the pandas script's output: the 小区台账 sheet (or the only sheet), the header row
+    that names 小区名称, then every row up to the first empty one: rows, the sum of 户数 and of
+    计划投资, and the length of the names."""
+    from python_calamine import CalamineWorkbook
+    wb = CalamineWorkbook.from_path(path)
+    name = "小区台账" if "小区台账" in wb.sheet_names else wb.sheet_names[0]
+    rows = wb.get_sheet_by_name(name).to_python()
+    def label(v):
+        return str(v).replace("*", "").replace("＊", "").strip()
+    head = next(i for i, r in enumerate(rows) if any(label(v) == "小区名称" for v in r))
+    cols = {label(v): j for j, v in enumerate(rows[head])}
+    def col(prefix):
+        return next(j for k, j in cols.items() if k.startswith(prefix))
+    c_name, c_households, c_money = col("小区名称"), col("户数"), col("计划投资")
+    n, households, money, chars = 0, 0.0, 0.0, 0
+    for r in rows[head + 1:]:
+        if all(v in ("", None) for v in r):
+            break
+        n += 1
+        households += float(r[c_households] or 0)
+        money += float(r[c_money] or 0)
+        chars += len(str(r[c_name]))
+    print(json.dumps({"rows": n, "households": round(households), "investment": round(money, 1), "name_chars": chars},
+                     ensure_ascii=False))
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "make-r1":
@@ -140,6 +169,8 @@ def main():
         read_calamine(sys.argv[2])
     elif cmd == "calamine-to-python":
         calamine_to_python(sys.argv[2])
+    elif cmd == "ledger-checksum":
+        ledger_checksum(sys.argv[2])
     elif cmd == "read-openpyxl":
         read_openpyxl(sys.argv[2])
     elif cmd == "read-pandas":

@@ -86,6 +86,10 @@ for run in $(seq "$RUNS"); do
   measure M1:pandas $PY bench/peers.py merge-pandas $W/m1-$M1_FILES $W/m1-pandas.xlsx
 done
 
+# M1's checksums: the merged ledger read back from what each program wrote (the measured runs
+# print only their own first line, which checks nothing).
+sed -i "s|^\(M1:tianbao \S* \S* \S*\) .*|\1 $($PY bench/peers.py ledger-checksum "$W/m1-out/汇总-2021-06.xlsx" | tr -d ' ')|; \
+        s|^\(M1:pandas \S* \S* \S*\) .*|\1 $($PY bench/peers.py ledger-checksum $W/m1-pandas.xlsx | tr -d ' ')|" $W/times
 $PY bench/summarize.py "$W/times" "$ROWS" "$M1_FILES"
 echo
 echo "Phases of one more tianbao merge of the $M1_FILES files (TIANBAO_TIMINGS=1; seconds since the start):"

@@ -20,6 +20,8 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "输出格式:text 或 json。")
     var format: OutputFormat = .text
 
+    @OptionGroup var archive: ArchiveOptions
+
     @Argument(help: "要校验的文件。")
     var files: [String]
 
@@ -29,7 +31,7 @@ struct CheckCommand: ParsableCommand {
         let plan = try self.plan.load()
         if let round { _ = try PlanOptions.round(round, of: plan) }
         let checker = SubmissionChecker(plan: plan, key: try key.load(create: false), round: round)
-        let results = files.map { checker.check(path: $0) }
+        let results = try archive.checkAcrossRounds(files.map { checker.check(path: $0) }, plan: plan)
         switch format {
         case .text:
             for s in results { print(ProblemText.fileBlock(s, plan: plan), terminator: "") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TianbaoPlan
+import TianbaoSupport
 import TianbaoTemplates
 
 /// `--key FILE`: the office's signing key.
@@ -8,8 +9,50 @@ struct KeyOptions: ParsableArguments {
     @Option(name: .customLong("key"), help: "办公室签名密钥文件(默认 $TIANBAO_KEY_FILE 或 ~/.config/tianbao/signing.key)。")
     var path: String?
 
+    /// Where the key is taken from, in words: `--key 指定的“…”`, ….
+    var source: String {
+        if let path { return "--key 指定的“\(path)”" }
+        let env = ProcessInfo.processInfo.environment["TIANBAO_KEY_FILE"] ?? ""
+        if !env.isEmpty { return "环境变量 TIANBAO_KEY_FILE 指定的“\(env)”" }
+        return "默认位置“\(SigningKey.defaultPath)”"
+    }
+
+    /// The message when the key verified none (or few) of a round's templates.
+    func mismatchMessage(_ signatures: (verified: Int, failed: Int)) -> String {
+        let total = signatures.verified + signatures.failed
+        let share = signatures.verified == 0 ? "没有一个" : "只有 \(signatures.verified) 个"
+        return "错误：签名密钥与本轮模板不匹配：本轮可识别的 \(total) 个模板文件中，\(share)的签名能用所给的密钥验证。"
+            + "所用密钥：\(source)（未用 --key 时依次查找环境变量 TIANBAO_KEY_FILE、$XDG_CONFIG_HOME/tianbao/signing.key、"
+            + "~/.config/tianbao/signing.key）。请改用生成本轮模板时的密钥（用 --key 指定）。这是办公室一侧的问题，"
+            + "不是各单位的错误：未写入任何文件，也没有给各单位生成反馈表。"
+    }
+
+    /// Why the key file at `path` cannot be used, said precisely (nil when it looks usable).
+    static func problem(with path: String) -> String? {
+        switch FileSystem.kind(FileSystem.resolvedPath(path)) {
+        case nil: return nil  // SigningKey's own message: not found, use --key
+        case .folder?: return "签名密钥“\(path)”是一个文件夹，不是密钥文件。请用 --key 指定密钥文件本身。"
+        default: break
+        }
+        do {
+            _ = try FileSystem.probeReadable(path)
+        } catch let error as FileSystemError {
+            return "无法读取签名密钥文件“\(path)”：\(error.cause)。"
+        } catch {}
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text, text.count == 64, text.allSatisfy(\.isHexDigit) { return nil }
+        let what = data.isEmpty ? "是空文件" : text == nil ? "不是文本文件，共 \(data.count) 字节" : "内容不是 64 个十六进制字符"
+        return "“\(path)”不是有效的签名密钥文件（\(what)）：密钥文件只含 64 个十六进制字符，由 tianbao templates 首次运行时生成。"
+            + "请用 --key 指定办公室的密钥文件。"
+    }
+
     /// Loads the key; `create` makes a new one when the default file does not exist yet.
     func load(create: Bool) throws -> SigningKey {
+        if let problem = Self.problem(with: path ?? SigningKey.defaultPath) {
+            printError("错误：" + problem)
+            throw CommandExit(.usage)
+        }
         do {
             if let path { return try SigningKey.load(path: path) }
             let path = SigningKey.defaultPath

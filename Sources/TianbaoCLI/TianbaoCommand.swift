@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TianbaoSupport
 import XLSX
 
 /// The `tianbao` command: one subcommand per verb.
@@ -7,7 +8,7 @@ public struct TianbaoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tianbao",
         abstract: "填报:下发模板、校验、汇总一轮报送。",
-        subcommands: [TemplatesCommand.self, CheckCommand.self, MergeCommand.self, StatusCommand.self, CatCommand.self, PlanCommand.self])
+        subcommands: [TemplatesCommand.self, CheckCommand.self, MergeCommand.self, StatusCommand.self, HistoryCommand.self, CatCommand.self, PlanCommand.self])
 
     public init() {}
 
@@ -17,8 +18,17 @@ public struct TianbaoCommand: ParsableCommand {
         case success = 0
         /// Done, but some input was rejected or is missing.
         case partial = 1
-        /// Usage or plan error; nothing written.
+        /// Usage or plan error (or the wrong signing key, or a submissions folder that cannot be
+        /// read); nothing written.
         case usage = 2
+        /// The outputs could not be written (full disk, read-only, no permission, another merge
+        /// writing to the same folder); the output folder is left as it was.
+        case outputFailed = 3
+        /// Stopped by Ctrl-C (SIGINT, 128 + 2, as shells report it); the output folder is left as
+        /// it was.
+        case interrupted = 130
+        /// Stopped by SIGTERM (128 + 15); the output folder is left as it was.
+        case terminated = 143
     }
 
     /// Parses the arguments, runs the command and exits. Usage errors exit with status 2 (not
@@ -37,6 +47,7 @@ public struct TianbaoCommand: ParsableCommand {
             }
             let message = userMessage(for: error) ?? fullMessage(for: error)
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if error is XLSXWriteError || error is FileSystemError { Foundation.exit(ExitStatus.outputFailed.rawValue) }
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }
@@ -48,6 +59,7 @@ func userMessage(for error: Error) -> String? {
     switch error {
     case let e as XLSXError: return "错误:" + e.message
     case let e as XLSXWriteError: return "错误:" + e.description
+    case let e as FileSystemError: return "错误：" + e.message + "。"
     case let e as CocoaError:
         let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.url?.path ?? ""
         let what = path.isEmpty ? "" : "“\(path)”"

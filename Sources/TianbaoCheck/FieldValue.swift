@@ -1,5 +1,6 @@
 import Foundation
 import TianbaoPlan
+import TianbaoTemplates
 import XLSX
 
 /// A checked value of one field, in the field's own type.
@@ -129,7 +130,7 @@ public enum FieldReader {
         if choices.contains(s) {
             return .value(.text(s), repair: s == raw ? nil : "去掉了选项前后的空格")
         }
-        return .invalid("应从下拉列表中选择:\(choices.joined(separator: "、"))")
+        return .invalid(CheckWording.expectChoice(choices))
     }
 
     static func readTaskRef(_ value: CellValue) -> Outcome {
@@ -155,9 +156,9 @@ public enum FieldReader {
                 repair = "单元格为百分比格式,已按 \(NumberText.format(rounded(number))) 读取"
             }
         case .bool, .error:
-            return .invalid("应填写数字")
+            return .invalid(CheckWording.expectNumber)
         case .date(_, let serial):
-            guard let serial else { return .invalid("应填写数字,不是日期") }
+            guard let serial else { return .invalid(CheckWording.expectNumberNotDate) }
             number = serial
             repair = "单元格为日期格式,已按数字 \(NumberText.format(serial)) 读取"
         case .string(let s):
@@ -170,13 +171,13 @@ public enum FieldReader {
             }
             t = t.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: ",", with: "")
                 .trimmingCharacters(in: .whitespaces)
-            guard let n = Double(t), n.isFinite else { return .invalid("应填写数字") }
+            guard let n = Double(t), n.isFinite else { return .invalid(CheckWording.expectNumber) }
             number = n
             if percent && field.type != .percent { number = n / 100 }
             repair = "数字以文本形式填写,已按 \(NumberText.format(rounded(number))) 读取"
         }
         number = rounded(number)
-        if field.type == .integer && number != number.rounded() { return .invalid("应填写整数") }
+        if field.type == .integer && number != number.rounded() { return .invalid(CheckWording.expectInteger) }
         return .value(.number(number), repair: repair)
     }
 
@@ -190,17 +191,17 @@ public enum FieldReader {
         case .number(let n):
             // A date typed where the cell lost its date format: read the serial as a date.
             guard n >= 36_526, n < 73_051, let d = ExcelDateTime(serial: n, kind: .date, date1904: false) else {
-                return .invalid("应填写日期,如 2021-06-15")
+                return .invalid(CheckWording.expectDate)
             }
             let day = Day(year: d.year, month: d.month, day: d.day)
             return .value(.date(day), repair: "日期以数字 \(NumberText.format(n)) 形式保存,已按 \(day) 读取")
         case .string(let s):
             let t = halfWidth(s).trimmedSpace
             if t.isEmpty { return .empty }
-            guard let day = parseDayText(t) else { return .invalid("应填写日期,如 2021-06-15") }
+            guard let day = parseDayText(t) else { return .invalid(CheckWording.expectDate) }
             return .value(.date(day), repair: "日期以文本“\(s)”形式填写,已按 \(day) 读取")
         default:
-            return .invalid("应填写日期,如 2021-06-15")
+            return .invalid(CheckWording.expectDate)
         }
     }
 
@@ -239,7 +240,7 @@ public enum FieldReader {
         case .mobile:
             let digits = half.filter { $0 != " " && $0 != "-" }
             guard digits.count == 11, digits.first == "1", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                return .invalid("应为 11 位手机号码")
+                return .invalid(CheckWording.expectMobile)
             }
             if digits != half { repair = repair ?? "去掉了手机号码中的空格或连字符" }
             return .value(.text(digits), repair: repair)
@@ -247,13 +248,13 @@ public enum FieldReader {
             let allowed = Set("0123456789-()+ 转")
             guard half.count >= 7, half.count <= 30, half.allSatisfy({ allowed.contains($0) }),
                   half.filter(\.isNumber).count >= 7 else {
-                return .invalid("应为电话号码,如 027-85000000")
+                return .invalid(CheckWording.expectPhone)
             }
             return .value(.text(half), repair: repair)
         default:
             let pattern = #"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"#
             guard half.range(of: pattern, options: .regularExpression) != nil else {
-                return .invalid("应为电子邮箱,如 name@example.gov.cn")
+                return .invalid(CheckWording.expectEmail)
             }
             return .value(.text(half), repair: repair)
         }

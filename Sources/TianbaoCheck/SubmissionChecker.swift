@@ -315,17 +315,17 @@ public struct SubmissionChecker: Sendable {
                 context.nilSheets.append(sheet.id)
                 if !dataRows.isEmpty {
                     context.fail(sheet.name, ref(TemplateLayout.nilRow, TemplateLayout.nilColumn), "nil-with-data",
-                                 answer ?? "", "已声明“本期无”,但表中填有 \(dataRows.count) 行内容;已按所填内容汇总。如确实无内容,请删除这些行。",
+                                 answer ?? "", CheckWording.nilWithData(rows: "\(dataRows.count)"),
                                  severity: .warning)
                 }
             }
         }
         if dataRows.isEmpty {
             if sheet.kind == .single {
-                context.fail(sheet.name, ref(first, 1), "required", "", "\(sheet.name)未填写。请填写 1 名联络员的信息。")
+                context.fail(sheet.name, ref(first, 1), "required", "", CheckWording.singleSheetEmpty(sheet.name))
             } else if !declaredNil {
                 context.fail(sheet.name, ref(TemplateLayout.nilRow, TemplateLayout.nilColumn), "empty-sheet", "",
-                             "“\(sheet.name)”没有填写内容。如本期确无内容,请在第 2 行选择“\(TemplateLayout.nilAnswer)”(本期无)。",
+                             CheckWording.rowsSheetEmpty(sheet.name, nilAnswer: TemplateLayout.nilAnswer),
                              severity: .warning)
             }
         } else if sheet.kind == .single && dataRows.count > 1 {
@@ -354,14 +354,14 @@ public struct SubmissionChecker: Sendable {
             let text = cell?.value.map(FieldReader.textOf)?.trimmedSpace ?? ""
             if text.isEmpty {
                 if field.required {
-                    context.fail(sheet.name, ref(first + i, 2), "required", "", "“\(field.name)”为必填项,请填写。")
+                    context.fail(sheet.name, ref(first + i, 2), "required", "", CheckWording.required(field.name))
                     accepted = false
                 }
                 continue
             }
             if let max = field.maxLength, text.count > max {
                 context.fail(sheet.name, ref(first + i, 2), "max-length", "\(text.count) 字",
-                             "“\(field.name)”最多 \(max) 字,现有 \(text.count) 字。请精简。")
+                             CheckWording.tooLong(field.name, max, found: text.count))
                 accepted = false
             }
             values[field.id] = .text(text)
@@ -395,11 +395,11 @@ public struct SubmissionChecker: Sendable {
             switch FieldReader.read(cell?.value, format: format, as: field) {
             case .empty:
                 if field.required {
-                    context.fail(sheet.name, at, "required", "", "“\(field.name)”为必填项,请填写。")
+                    context.fail(sheet.name, at, "required", "", CheckWording.required(field.name))
                     accepted = false
                 }
             case .invalid(let what):
-                context.fail(sheet.name, at, "type", cell?.value?.text ?? "", "“\(field.name)”\(what),填写的是“\(cell?.value?.text ?? "")”。")
+                context.fail(sheet.name, at, "type", cell?.value?.text ?? "", CheckWording.invalidStem(field.name, what) + ",填写的是“\(cell?.value?.text ?? "")”。")
                 accepted = false
             case .value(let value, let repair):
                 if let repair {
@@ -413,7 +413,7 @@ public struct SubmissionChecker: Sendable {
                 }
                 if field.type == .taskRef, !context.unitTasks.contains(value.text) {
                     context.fail(sheet.name, at, "task-ref", value.text,
-                                 "任务编号“\(value.text)”不是本单位承担的任务(本单位任务:\(context.unitTasks.sorted().joined(separator: "、")))。")
+                                 CheckWording.notUnitTask(value.text, unitTasks: context.unitTasks.sorted()))
                     accepted = false
                     continue
                 }
@@ -437,17 +437,17 @@ public struct SubmissionChecker: Sendable {
         switch value {
         case .number(let n):
             if let lo = field.min, n < lo {
-                return ("min", "“\(field.name)”不能小于 \(NumberText.format(lo)),填写的是 \(NumberText.format(n))。")
+                return ("min", CheckWording.belowStem(field.name, NumberText.format(lo)) + ",填写的是 \(NumberText.format(n))。")
             }
             if let hi = field.max, n > hi {
-                return ("max", "“\(field.name)”不能大于 \(NumberText.format(hi)),填写的是 \(NumberText.format(n))。")
+                return ("max", CheckWording.aboveStem(field.name, NumberText.format(hi)) + ",填写的是 \(NumberText.format(n))。")
             }
         case .date(let d):
-            if let lo = field.minDay, d < lo { return ("min", "“\(field.name)”不能早于 \(lo),填写的是 \(d)。") }
-            if let hi = field.maxDay, d > hi { return ("max", "“\(field.name)”不能晚于 \(hi),填写的是 \(d)。") }
+            if let lo = field.minDay, d < lo { return ("min", CheckWording.earlierStem(field.name, lo) + ",填写的是 \(d)。") }
+            if let hi = field.maxDay, d > hi { return ("max", CheckWording.laterStem(field.name, hi) + ",填写的是 \(d)。") }
         case .text(let s):
             if let max = field.maxLength, s.count > max {
-                return ("max-length", "“\(field.name)”最多 \(max) 字,现有 \(s.count) 字。请精简。")
+                return ("max-length", CheckWording.tooLong(field.name, max, found: s.count))
             }
             if let p = field.pattern, s.range(of: p, options: .regularExpression) == nil {
                 return ("pattern", "“\(field.name)”的格式不对:“\(s)”。")
@@ -490,7 +490,7 @@ public struct SubmissionChecker: Sendable {
             }
         case .notAfterRoundEnd(let field, let severity, let message):
             guard let d = values[field]?.day, d > round.due else { return nil }
-            return (severity, field, message + "(截止日期 \(round.due))", d.description)
+            return (severity, field, CheckWording.afterRoundEnd(message, due: round.due), d.description)
         case .notBefore(let field, let other, let severity, let message):
             guard let d = values[field]?.day, let o = values[other]?.day, d < o else { return nil }
             return (severity, field, message, "\(d) < \(o)")

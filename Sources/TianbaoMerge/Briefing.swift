@@ -126,13 +126,18 @@ public struct Briefing {
         blocks.append(.heading("一、报送情况"))
         let late = r.units.filter { $0.status == .accepted && $0.late }.map(\.unit.name)
         let rejected = r.units.filter { $0.status == .rejected }
-        let missing = r.units.filter { $0.status == .missing }.map(\.unit.name)
+        let missing = r.units.filter { $0.status == .missing && $0.unreadFiles.isEmpty }.map(\.unit.name)
+        // Files the office could not read are the office's problem, not the unit's (issue 12).
+        let unread = r.units.filter { $0.status == .missing && !$0.unreadFiles.isEmpty }.map(\.unit.name)
         var p = "本期应报送单位 \(t.expected) 个,已报送并通过校验 \(t.accepted) 个,报送率 \(Self.pct(t.expected > 0 ? Double(t.accepted) / Double(t.expected) * 100 : 0))"
         p += late.isEmpty ? ",均按时报送。" : ",其中按时 \(t.accepted - late.count) 个、迟报 \(late.count) 个(\(Self.list(late)))。"
         if !rejected.isEmpty {
             p += "被退回 \(rejected.count) 个(\(Self.list(rejected.map(\.unit.name)))),已生成反馈表,请发回各单位按要求修改后重新报送。"
         }
-        p += missing.isEmpty ? "所有单位均已报送。" : "尚未报送 \(missing.count) 个:\(Self.list(missing))。"
+        if !unread.isEmpty {
+            p += "另有 \(unread.count) 个单位(\(Self.list(unread)))已报送,但办公室暂时无法读取其文件,待处理后重新汇总。"
+        }
+        p += missing.isEmpty ? (unread.isEmpty ? "所有单位均已报送。" : "") : "尚未报送 \(missing.count) 个:\(Self.list(missing))。"
         blocks.append(.paragraph(p))
         let withErrorRows = r.units.filter { u in
             u.status == .accepted && (u.submission.map { $0.rowsRead > $0.rowsAccepted } ?? false)

@@ -48,7 +48,7 @@ public struct ConsolidatedWorkbook {
     /// report's own words, then the status values the plan declares (done green, not started
     /// grey, lagging red, the others blue).
     static func statusColors(_ plan: Plan) -> [(String, UInt32)] {
-        var out: [(String, UInt32)] = [("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red)]
+        var out: [(String, UInt32)] = [("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red), ("未处理", grey)]
         let blue: UInt32 = 0xDDEBF7
         if let p = plan.outputs.progress {
             for v in p.colouredOrder {
@@ -82,25 +82,9 @@ public struct ConsolidatedWorkbook {
     /// A rule's Chinese name, or the rule itself when it has none.
     static func ruleName(_ rule: String) -> String { ruleNames[rule] ?? rule }
 
-    /// The width of a text in column-width units (a CJK character is two).
-    static func displayWidth(_ s: Substring) -> Double {
-        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2.0 : 1.0) }
-    }
-
-    /// Lines a wrapped text takes in a column `width` characters wide.
-    static func lines(_ text: String, width: Double) -> Int {
-        let usable = max(width - 1.5, 2)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { n, line in
-            n + max(1, Int((displayWidth(line) / usable).rounded(.up)))
-        }
-    }
-
-    /// Row height (points) for wrapped texts in columns of the given widths; libxlsxwriter
-    /// does not fit rows, so the height is computed from text length, font and width.
+    /// Row height for wrapped texts (see `WrappedText`).
     static func rowHeight(_ texts: [(String, Double)], fontSize: Double = 11) -> Double? {
-        let n = texts.map { lines($0.0, width: $0.1) }.max() ?? 1
-        guard n > 1 else { return nil }
-        return min(409, Double(n) * (fontSize * 1.3 + 0.6) + 3)
+        WrappedText.rowHeight(texts, fontSize: fontSize)
     }
 
     /// Writes the workbook: every accepted unit's rows through `ConsolidatedWorkbookWriter`,
@@ -116,7 +100,7 @@ public struct ConsolidatedWorkbook {
         switch u.status {
         case .accepted: return u.late ? "迟报" : "已报送"
         case .rejected: return "被退回"
-        case .missing: return "未报送"
+        case .missing: return u.unreadFiles.isEmpty ? "未报送" : "未处理"
         }
     }
 
@@ -799,6 +783,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             if !u.superseded.isEmpty { notes.append(ChineseTypography.apply("以最新文件为准,已替代:") + u.superseded.joined(separator: "、")) }
             if !u.otherRejected.isEmpty { notes.append(ChineseTypography.apply("另有被退回文件:") + u.otherRejected.joined(separator: "、")) }
             if isXls { notes.append(ChineseTypography.apply(".xls 文件不记录保存时间,文件日期只是拷贝时间,故不显示")) }
+            if !u.unreadFiles.isEmpty { notes.append("办公室无法读取文件“" + u.unreadFiles.joined(separator: "”、“") + "”（不是单位的问题），待处理后重新汇总") }
             if u.status == .rejected, let p = u.submission?.problems.first(where: { $0.severity == .error }) {
                 notes.append(ChineseTypography.apply("退回原因:") + p.message)
             }
@@ -857,7 +842,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                 }
                 try ws.write(i + 1, j + 2, text, small)
             }
-            let lines = CW.lines("\(task.id) \(task.title)", width: 26)
+            let lines = WrappedText.lines("\(task.id) \(task.title)", width: 26)
             try ws.row(i + 1, height: Double(max(2, lines)) * 15 + 3)
         }
         ws.freeze(rows: 1, columns: 2)

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoSupport
 import TianbaoTemplates
 import XLSX
 
@@ -16,8 +17,12 @@ public enum FileStatus: String, Sendable {
     case rejected
     /// An accepted file replaced by a newer accepted file of the same unit.
     case superseded
-    /// Not read: sub-folders, lock files, links.
+    /// Not read: sub-folders, lock files, links, Tianbao's own outputs.
     case skipped
+    /// The office's machine could not read it (permissions, deleted or rewritten during the
+    /// merge): the office's problem, not the unit's; the unit is not rejected and gets no
+    /// feedback.
+    case unreadable
 }
 
 public struct FileOutcome: Sendable {
@@ -25,8 +30,10 @@ public struct FileOutcome: Sendable {
     public var unitId: String?
     public var status: FileStatus
     public var submission: Submission?
-    /// Why a file was skipped.
+    /// Why a file was skipped, or how it was attributed.
     public var note: String?
+    /// Why the office could not read the file (`unreadable`): the file-system error.
+    public var officeFault: FileSystemError?
     public var problems: [Problem] { submission?.problems ?? [] }
 }
 
@@ -39,6 +46,9 @@ public struct UnitOutcome: Sendable {
     public var superseded: [String]
     /// Other rejected files of the unit (older or newer than the one that counts).
     public var otherRejected: [String]
+    /// The unit's files the office could not read; with no other file the unit stays missing
+    /// (未处理) until they can be read.
+    public var unreadFiles: [String] = []
     /// The liaison named in this round's file, if any (the sheet and fields the plan's
     /// `outputs.liaison` declares).
     public func liaison(in plan: Plan) -> (name: String, title: String, phone: String, mobile: String)? {
@@ -52,6 +62,8 @@ public struct UnitOutcome: Sendable {
 public struct Totals: Sendable {
     public var expected = 0, accepted = 0, rejected = 0, missing = 0, late = 0
     public var rowsRead = 0, rowsMerged = 0, rowsRejected = 0
+    /// Units counted as missing because the office could not read their file (未处理).
+    public var unread = 0
 }
 
 /// A checked round: every unit and every file, ready for the outputs.
@@ -87,6 +99,29 @@ public struct RoundResult: Sendable {
         }
     }
 
+    /// Files of this round's templates whose signature the key verified, and those whose
+    /// signature it did not (same plan version, so only the key can explain it).
+    public var signatures: (verified: Int, failed: Int) {
+        var verified = 0, failed = 0
+        for f in files where f.status != .skipped && f.status != .unreadable {
+            guard let s = f.submission, let identity = s.identity, identity.planVersion == plan.version,
+                  identity.plan == plan.id, s.roundId == round.id else { continue }
+            if s.problems.contains(where: { $0.rule == FileRule.badSignature }) { failed += 1 } else { verified += 1 }
+        }
+        return (verified, failed)
+    }
+
+    /// Whether the key is not the one that signed this round's templates: no identifiable
+    /// template verifies, or fewer than one in five while at least three do not. Then every
+    /// rejection would be the office's mistake, not the units'.
+    public var keyMismatch: Bool {
+        let (verified, failed) = signatures
+        return failed > 0 && (verified == 0 || (failed >= 3 && verified * 4 < failed))
+    }
+
+    /// Files the office's machine could not read: the office's problems, not the units'.
+    public var officeProblems: [FileOutcome] { files.filter { $0.status == .unreadable } }
+
     /// Every problem of the files that count and of rejected files, in unit and file order.
     public var problems: [Problem] {
         files.filter { $0.status != .superseded }.flatMap(\.problems)
@@ -114,37 +149,33 @@ public struct RoundResult: Sendable {
 public struct RoundMerger: Sendable {
     public let checker: SubmissionChecker
     public var plan: Plan { checker.plan }
+    /// Told after each file is checked: how many are done, of how many (for a progress line).
+    public var progress: (@Sendable (_ checked: Int, _ total: Int) -> Void)?
 
     public init(checker: SubmissionChecker) { self.checker = checker }
 
-    /// The files of a folder, sorted by name; sub-folders, links and lock files are reported
-    /// as skipped, never read.
+    /// The files of a folder, sorted by name; sub-folders, links, lock files and Tianbao's own
+    /// outputs are reported as skipped, never read. Throws `FileSystemError` when the folder
+    /// cannot be listed.
     static let badNameNote = "文件名不是有效的 UTF-8 编码(常见于从其他系统拷贝的文件),未能读取;请重命名后重新放入报送文件夹"
 
     public static func listFolder(_ dir: String) throws -> [(name: String, path: String, skip: String?)] {
-        // readdir gives the names' bytes as stored: a name that is not UTF-8 (a GBK name copied
-        // from another system) is reported, never silently dropped or mangled into a path
-        // that would open nothing.
-        guard let handle = opendir(dir) else { throw CocoaError(.fileReadNoSuchFile) }
-        defer { closedir(handle) }
-        var raw: [[UInt8]] = []
-        while let entry = readdir(handle) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { buf in Array(buf.prefix { $0 != 0 }) }
-            if bytes == [UInt8(ascii: ".")] || bytes == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            raw.append(bytes)
-        }
+        // The names' bytes as stored: a name that is not UTF-8 (a GBK name copied from another
+        // system) is reported, never silently dropped or mangled into a path that would open
+        // nothing.
+        let raw = try FileSystem.listNames(dir)
         return raw.sorted { $0.lexicographicallyPrecedes($1) }.map { bytes in
             guard let name = String(validating: bytes, as: UTF8.self) else {
                 let shown = String(decoding: bytes, as: UTF8.self)
                 return (shown, "", Self.badNameNote)
             }
             let path = (dir as NSString).appendingPathComponent(name)
-            var isDir: ObjCBool = false
-            let attrs = try? FileManager.default.attributesOfItem(atPath: path)
-            if attrs?[.type] as? FileAttributeType == .typeSymbolicLink {
+            let kind = FileSystem.kind(path)
+            if let note = ownOutputNote(name, path: path, kind: kind) { return (name, path, note) }
+            if kind == .link {
                 return (name, path, "链接文件,出于安全原因未读取")
             }
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            if kind == .folder {
                 return (name, path, "子文件夹,未读取(请把文件直接放在报送文件夹中)")
             }
             if name.hasPrefix("~$") || (name.hasPrefix(".~lock.") && name.hasSuffix("#")) {
@@ -153,11 +184,31 @@ public struct RoundMerger: Sendable {
             if name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" {
                 return (name, path, "系统文件,已跳过")
             }
-            if attrs?[.type] as? FileAttributeType != .typeRegular {
+            if kind != .file {
                 return (name, path, "不是普通文件,未读取")
             }
             return (name, path, nil)
         }
+    }
+
+    /// Why an entry of a submissions folder is one of Tianbao's own outputs (a consolidated
+    /// workbook, a briefing, report.json, a feedback or output folder, a staging folder or lock
+    /// file of a merge), or nil. Feedback workbooks themselves are not outputs here: a unit may
+    /// correct its feedback workbook and send it back as is.
+    static func ownOutputNote(_ name: String, path: String, kind: FileSystem.Kind?) -> String? {
+        let note = "Tianbao 汇总生成的输出（不是报送文件），已跳过；输出文件夹请勿放在报送文件夹中"
+        if name.hasPrefix("."), name.contains(".tianbao-") { return "Tianbao 汇总时留下的临时文件或锁文件（不是报送文件），已跳过" }
+        switch kind {
+        case .file?:
+            if name == "report.json" { return note }
+            if name.hasPrefix("汇总-"), name.hasSuffix(".xlsx") { return note }
+            if MergeOutputs.isBriefingName(name) { return note }
+        case .folder?:
+            if name == "反馈" { return note }
+            if FileSystem.kind((path as NSString).appendingPathComponent("report.json")) == .file { return note }
+        default: break
+        }
+        return nil
     }
 
     /// The unit whose full name, or short name (江汉区, 财政局), a file name contains; the
@@ -203,7 +254,15 @@ public struct RoundMerger: Sendable {
     public func merge(folder: String, round: Round,
                       stream: ((ReportingUnit, Submission) throws -> Void)?) throws -> (result: RoundResult, streamHeld: Bool) {
         let entries = try Self.listFolder(folder)
-        let toCheck = entries.enumerated().filter { $0.element.skip == nil }
+        // Each file is opened before it is checked: a file the office cannot read is the
+        // office's problem, never the unit's. What identifies its content is kept, to tell a
+        // file deleted or rewritten while the merge reads it.
+        var faults: [Int: FileSystemError] = [:]
+        var identities: [Int: FileSystem.Identity] = [:]
+        for (i, entry) in entries.enumerated() where entry.skip == nil {
+            do { identities[i] = try FileSystem.probeReadable(entry.path) } catch let error as FileSystemError { faults[i] = error }
+        }
+        let toCheck = entries.enumerated().filter { $0.element.skip == nil && faults[$0.offset] == nil }
         let roundUnits = plan.units(in: round)
         var unitPosition: [String: Int] = [:]
         for (i, u) in roundUnits.enumerated() where unitPosition[u.id] == nil { unitPosition[u.id] = i }
@@ -237,7 +296,8 @@ public struct RoundMerger: Sendable {
                 let (index, entry) = toCheck[schedule[k]]
                 var submission = checker.check(path: entry.path, name: entry.name)
                 submission.spill(to: spill)
-                results.set(index, submission, scheduled: k)
+                let done = results.set(index, submission, scheduled: k)
+                progress?(done, schedule.count)
             }
         }
 
@@ -268,6 +328,10 @@ public struct RoundMerger: Sendable {
         if let streamError { throw streamError }
 
         let checked = results.values
+        for (i, _) in toCheck where FileSystem.identity(entries[i].path) != identities[i] {
+            // Deleted, replaced or rewritten while it was read: what was checked is not the file.
+            faults[i] = FileSystemError(.read, path: entries[i].path, code: FileSystem.identity(entries[i].path) == nil ? ENOENT : EAGAIN)
+        }
         var files: [FileOutcome] = entries.enumerated().map { i, e in
             if e.skip == Self.badNameNote {
                 // Not read, but not to be overlooked either: a rejected file with its reason.
@@ -277,6 +341,15 @@ public struct RoundMerger: Sendable {
                 return FileOutcome(file: e.name, unitId: nil, status: .rejected, submission: s)
             }
             if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip) }
+            if let fault = faults[i] {
+                let cause = fault.code == EAGAIN ? "汇总过程中文件被改动" : fault.cause
+                var outcome = FileOutcome(file: e.name, unitId: nil, status: .unreadable, submission: nil,
+                                          note: "办公室无法读取此文件（\(cause)），不是报送单位的问题；该单位暂列为未处理，请检查后重新汇总")
+                outcome.officeFault = fault
+                outcome.unitId = checked[i]?.unit?.id ?? byTemplateName[e.name].map { roundUnits[$0].id }
+                    ?? Self.unitNamed(in: e.name, units: roundUnits)?.id
+                return outcome
+            }
             let s = checked[i]!
             return FileOutcome(file: e.name, unitId: s.unit?.id, status: s.fileAccepted ? .accepted : .rejected, submission: s)
         }
@@ -313,6 +386,7 @@ public struct RoundMerger: Sendable {
                 outcome.submission = files[latest].submission
                 outcome.otherRejected = rejected.dropFirst().map { files[$0].file }
             }
+            outcome.unreadFiles = mine.filter { files[$0].status == .unreadable }.map { files[$0].file }
             if let saved = outcome.submission?.savedAt, outcome.status == .accepted {
                 outcome.late = RoundResult.chinaDay(saved) > round.due
             }
@@ -324,6 +398,7 @@ public struct RoundMerger: Sendable {
         totals.rejected = units.filter { $0.status == .rejected }.count
         totals.missing = units.filter { $0.status == .missing }.count
         totals.late = units.filter { $0.late && $0.status == .accepted }.count
+        totals.unread = units.filter { $0.status == .missing && !$0.unreadFiles.isEmpty }.count
         for f in files where f.status == .accepted || f.status == .rejected {
             guard let s = f.submission else { continue }
             totals.rowsRead += s.rowsRead
@@ -354,6 +429,7 @@ private final class ResultSlots: @unchecked Sendable {
     private var slots: [Submission?]
     private var finished: [Bool]
     private var prefix = 0
+    private var done = 0
     private let condition = NSCondition()
 
     init(count: Int, scheduled: Int) {
@@ -361,13 +437,18 @@ private final class ResultSlots: @unchecked Sendable {
         finished = Array(repeating: false, count: scheduled)
     }
 
-    func set(_ i: Int, _ value: Submission, scheduled k: Int) {
+    /// Stores a checked file; returns how many files are checked so far.
+    @discardableResult
+    func set(_ i: Int, _ value: Submission, scheduled k: Int) -> Int {
         condition.lock()
         slots[i] = value
         finished[k] = true
+        done += 1
+        let count = done
         while prefix < finished.count && finished[prefix] { prefix += 1 }
         condition.broadcast()
         condition.unlock()
+        return count
     }
 
     /// Waits until the first `n` scheduled files are done; returns how many are done in a row.

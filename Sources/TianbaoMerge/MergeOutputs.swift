@@ -1,27 +1,32 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoSupport
 import TianbaoTemplates
 
-/// Writes every output of a merged round into a folder, each file atomically.
+/// Writes every output of a merged round into a folder, each file atomically and flushed to
+/// disk through `FileSystem` (so a full disk is reported as such). `merge` writes them into a
+/// staging folder that is switched in whole (`StagedFolder`).
 public enum MergeOutputs {
     /// Writes 汇总, 简报 (md, html), 反馈/ and report.json; returns the paths written.
     /// Feedback files left by an earlier run for units that no longer have problems are removed.
     /// `streamed`: the consolidated workbook already written unit by unit during the merge
     /// (see `RoundMerger.merge(folder:round:stream:)`), to be finished here; nil to write it
-    /// here from the result.
+    /// here from the result. `linkFrom`: the folder the outputs will finally be in, when that is
+    /// not `out` (a staging folder beside it), for the consolidated workbook's links back to
+    /// the submitted files.
     @discardableResult
-    public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL,
+    public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL, linkFrom: URL? = nil,
                              streamed: ConsolidatedWorkbookWriter? = nil) throws -> [String] {
         let fm = FileManager.default
-        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try FileSystem.makeFolder(out.path)
         let round = result.round
 
         // The consolidated workbook: streamed during the merge, or written now from the result
         // (the same writes either way). Finishing it takes longest; briefing, feedback and
         // report are written meanwhile on another thread.
         let writer = try streamed ?? {
-            let w = try startWorkbook(plan: result.plan, round: round, sourceFolder: sourceFolder, out: out)
+            let w = try startWorkbook(plan: result.plan, round: round, sourceFolder: sourceFolder, out: out, linkFrom: linkFrom)
             try w.addAll(result)
             return w
         }()
@@ -32,6 +37,7 @@ public enum MergeOutputs {
         DispatchQueue.global().async(group: group) {
             do {
                 try writer.finish(result)
+                try FileSystem.syncFile(workbookPath(round: round, out: out))
                 Timings.mark("consolidated workbook")
             } catch {
                 workbookError.error = error
@@ -49,7 +55,7 @@ public enum MergeOutputs {
         try BriefingDocx(briefing).write(to: docx)
 
         let feedbackDir = out.appendingPathComponent("反馈")
-        try fm.createDirectory(at: feedbackDir, withIntermediateDirectories: true)
+        try FileSystem.makeFolder(feedbackDir.path)
         var feedbackFiles: Set<String> = []
         var feedbackPaths: [String] = []
         let feedback = FeedbackWriter(plan: result.plan, key: key)
@@ -57,6 +63,7 @@ public enum MergeOutputs {
             let name = FeedbackWriter.fileName(unit: outcome.unit, round: round)
             let path = feedbackDir.appendingPathComponent(name).path
             try feedback.write(outcome, round: round, to: path)
+            try FileSystem.syncFile(path)
             feedbackFiles.insert(name)
             feedbackPaths.append(path)
         }
@@ -73,6 +80,14 @@ public enum MergeOutputs {
         return [workbookPath(round: round, out: out), md, html, docx] + feedbackPaths + [report]
     }
 
+    /// The briefing's files: `简报-<round>` with each of these extensions.
+    static let briefingExtensions = [".md", ".html", ".docx"]
+
+    /// Whether a file name is one of a briefing's files (of any round).
+    static func isBriefingName(_ name: String) -> Bool {
+        name.hasPrefix("简报-") && briefingExtensions.contains { name.hasSuffix($0) }
+    }
+
     /// `汇总-<round>.xlsx` in the output folder.
     static func workbookPath(round: Round, out: URL) -> String {
         out.appendingPathComponent("汇总-\(round.id).xlsx").path
@@ -80,19 +95,74 @@ public enum MergeOutputs {
 
     /// Starts the consolidated workbook of a round in `out`, linking back to `sourceFolder`
     /// (for `merge` to stream units into, and for `write` when nothing was streamed).
-    public static func startWorkbook(plan: Plan, round: Round, sourceFolder: URL, out: URL) throws -> ConsolidatedWorkbookWriter {
+    /// `linkFrom`: the folder the workbook will finally be in, when not `out`.
+    public static func startWorkbook(plan: Plan, round: Round, sourceFolder: URL, out: URL, linkFrom: URL? = nil) throws -> ConsolidatedWorkbookWriter {
         try ConsolidatedWorkbookWriter(path: workbookPath(round: round, out: out), plan: plan, round: round,
-                                       sourceFolder: relativePath(from: out, to: sourceFolder))
+                                       sourceFolder: relativePath(from: linkFrom ?? out, to: sourceFolder))
     }
 
-    /// Writes text through a temporary file and a rename, so readers never see half a file.
+    /// Writes text through a temporary file, flushed and renamed, so readers never see half a file.
     public static func writeText(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try Data(text.utf8).write(to: tmp)
-        guard rename(tmp.path, path) == 0 else {
-            try? FileManager.default.removeItem(at: tmp)
-            throw CocoaError(.fileWriteUnknown)
+        try FileSystem.writeAtomically(Data(text.utf8), to: path)
+    }
+
+    /// What an existing output folder holds, as a merge of `round` that replaces it as a whole
+    /// sees it (relative paths).
+    public struct ExistingOutputs: Sendable {
+        /// This round's outputs and leftovers of earlier versions' temporary files: replaced.
+        public var replaced: [String] = []
+        /// Other rounds' outputs and system files: carried into the new folder.
+        public var kept: [String] = []
+        /// Anything else: not Tianbao's, so the folder is not replaced.
+        public var foreign: [String] = []
+    }
+
+    /// Sorts what is in `out` (which may not exist) for a merge of `round`.
+    public static func examine(existing out: String, round: Round) throws -> ExistingOutputs {
+        var result = ExistingOutputs()
+        guard FileSystem.kind(out) == .folder else { return result }
+        func isLeftover(_ name: String) -> Bool {
+            // `.汇总-2021-06.xlsx.1234.tmp`, `.….1234.5.tmp` (earlier versions), `.….tianbao-tmp-1234`.
+            name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.contains(".tianbao-tmp-"))
+        }
+        func isSystemFile(_ name: String) -> Bool { [".DS_Store", "Thumbs.db", "desktop.ini"].contains(name) }
+        for bytes in try FileSystem.listNames(out) {
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                result.foreign.append(String(decoding: bytes, as: UTF8.self))
+                continue
+            }
+            let path = (out as NSString).appendingPathComponent(name)
+            let kind = FileSystem.kind(path)
+            if name == "反馈", kind == .folder {
+                for inner in try FileSystem.listNames(path) {
+                    let innerName = String(decoding: inner, as: UTF8.self)
+                    let relative = "反馈/" + innerName
+                    let innerKind = FileSystem.kind((path as NSString).appendingPathComponent(innerName))
+                    if innerName.hasSuffix("-\(round.id)-反馈.xlsx") || isLeftover(innerName) { result.replaced.append(relative) }
+                    else if innerKind == .file, innerName.hasSuffix("-反馈.xlsx") || isSystemFile(innerName) { result.kept.append(relative) }
+                    else { result.foreign.append(relative) }
+                }
+                continue
+            }
+            let thisRound = ["汇总-\(round.id).xlsx", "report.json"] + briefingExtensions.map { "简报-\(round.id)\($0)" }
+            if thisRound.contains(name) || isLeftover(name) {
+                result.replaced.append(name)
+            } else if kind == .file, (name.hasPrefix("汇总-") && name.hasSuffix(".xlsx"))
+                        || isBriefingName(name) || isSystemFile(name) {
+                result.kept.append(name)
+            } else {
+                result.foreign.append(name)
+            }
+        }
+        return result
+    }
+
+    /// Carries the `kept` files of `existing` from `out` into `staging` (hard links: no copy).
+    public static func carryOver(_ kept: [String], from out: String, into staging: String) throws {
+        for relative in kept {
+            let target = (staging as NSString).appendingPathComponent(relative)
+            try FileSystem.makeFolder((target as NSString).deletingLastPathComponent)
+            try FileSystem.hardLink((out as NSString).appendingPathComponent(relative), to: target)
         }
     }
 
@@ -119,14 +189,24 @@ public enum Timings {
     private static let enabled = ProcessInfo.processInfo.environment["TIANBAO_TIMINGS"] != nil
     private static let lock = NSLock()
 
+    /// A copy of standard error: the XLSX writer points descriptor 2 at /dev/null while
+    /// libxlsxwriter saves a workbook, and the marks made meanwhile must still be seen.
+    nonisolated(unsafe) private static var output: Int32 = 2
+
     /// Starts the clock.
-    public static func reset() { lock.lock(); start = Date(); lock.unlock() }
+    public static func reset() {
+        lock.lock()
+        start = Date()
+        if enabled && output == 2 { output = dup(2) }
+        lock.unlock()
+    }
 
     /// Prints the seconds since `reset()` with a label.
     public static func mark(_ label: String) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data(String(format: "timing %.2f s %@\n", Date().timeIntervalSince(start), label).utf8))
+        let line = Array(String(format: "timing %.2f s %@\n", Date().timeIntervalSince(start), label).utf8)
+        _ = Foundation.write(output, line, line.count)
     }
 }

@@ -25,6 +25,7 @@ public enum ReportJSON {
                     o.key("superseded"); o.array(u.superseded) { o.string($0) }
                     o.key("nil_sheets"); o.array(u.submission?.nilSheets ?? []) { o.string($0) }
                     o.key("problems"); problems(u.submission?.problems ?? [], o)
+                    if !u.unreadFiles.isEmpty { o.key("unread_files"); o.array(u.unreadFiles) { o.string($0) } }
                 }
             }
             o.key("files"); o.array(r.files) { f in
@@ -38,11 +39,20 @@ public enum ReportJSON {
                     o.key("problems"); problems(f.problems, o)
                 }
             }
+            // Files the office's machine could not read: its own problems, not the units'.
+            o.key("office_problems"); o.array(r.officeProblems) { f in
+                o.object {
+                    o.key("file"); o.string(f.file)
+                    o.key("unit_id"); if let id = f.unitId { o.string(id) } else { o.null() }
+                    o.key("problem"); o.string("无法读取")
+                    o.key("cause"); o.string(f.officeFault?.code == EAGAIN ? "汇总过程中文件被改动" : f.officeFault?.cause ?? "")
+                }
+            }
             o.key("totals"); o.object {
                 let t = r.totals
                 for (k, v) in [("expected", t.expected), ("accepted", t.accepted), ("rejected", t.rejected),
                                ("missing", t.missing), ("late", t.late), ("rows_read", t.rowsRead),
-                               ("rows_merged", t.rowsMerged), ("rows_rejected", t.rowsRejected)] {
+                               ("rows_merged", t.rowsMerged), ("rows_rejected", t.rowsRejected), ("unread", t.unread)] {
                     o.key(k); o.int(v)
                 }
             }

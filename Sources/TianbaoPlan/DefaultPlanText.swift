@@ -275,7 +275,7 @@ sheets:
       - {id: area, name: 建筑面积(㎡), type: decimal, min: 1, max: 10000000, required: true, width: 12}
       - {id: type, name: 改造类型, type: choice, choices: renovation_type, required: true, width: 10}
       - {id: content, name: 改造内容, type: text, max_length: 500, width: 30}
-      - {id: invest, name: 计划投资(万元), type: decimal, min: 0, max: 1000000, required: true, width: 12}
+      - {id: invest, name: 计划投资(万元), type: decimal, min: 0, max: 1000000, required: true, width: 12, max_change: 30}
       - {id: src_central, name: 中央补助(万元), type: decimal, min: 0, max: 1000000, width: 11}
       - {id: src_province, name: 省级(万元), type: decimal, min: 0, max: 1000000, width: 10}
       - {id: src_city, name: 市级(万元), type: decimal, min: 0, max: 1000000, width: 10}

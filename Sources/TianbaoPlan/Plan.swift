@@ -160,6 +160,9 @@ public struct FieldSpec: Hashable, Sendable {
     public var prefilled: Prefill?
     /// Column width in characters.
     public var width: Double?
+    /// For numbers: the largest change against the unit's previous round, in percent of last
+    /// round's value (`max_change: 30`), beyond which the checks across rounds warn.
+    public var maxChangePercent: Double? = nil
 }
 
 /// How bad a problem is.

@@ -453,7 +453,7 @@ private struct Reader {
     mutating func readFields(_ node: Node?, sheet: String, choices: [String: [String]]) -> [FieldSpec] {
         var items: [(id: String, node: Node, value: FieldSpec)] = []
         let keys: Set<String> = ["id", "name", "type", "required", "min", "max", "max_length", "pattern", "choices",
-                                 "prefilled", "width"]
+                                 "prefilled", "width", "max_change"]
         for n in sequence(node, "\(sheet)的字段") {
             guard let m = mapping(n, "字段", allowed: keys), let id = string(m, "id", "\(sheet)的字段"),
                   let name = string(m, "name", "\(sheet)的字段 \(id) ") else { continue }
@@ -480,6 +480,13 @@ private struct Reader {
                 field.min = number(m["min"], "\(what)的最小值")
                 field.max = number(m["max"], "\(what)的最大值")
                 if let a = field.min, let b = field.max, b < a { fail(m["max"], "\(what)的最大值 \(b) 小于最小值 \(a)") }
+            }
+            if m["max_change"] != nil {
+                if ![.integer, .decimal, .percent].contains(type) {
+                    fail(m["max_change"], "\(what)是\(type.rawValue)类型,不能设置 max_change(与上期相比的最大变化幅度只适用于数字)")
+                }
+                field.maxChangePercent = number(m["max_change"], "\(what)的 max_change")
+                if let c = field.maxChangePercent, c <= 0 { fail(m["max_change"], "\(what)的 max_change 应大于 0(百分比,如 30)") }
             }
             if let p = field.pattern, (try? NSRegularExpression(pattern: p)) == nil {
                 fail(m["pattern"], "\(what)的格式规则“\(p)”不是有效的正则表达式")

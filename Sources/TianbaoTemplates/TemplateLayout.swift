@@ -36,6 +36,14 @@ public enum TemplateLayout {
     /// 1-based column of the 说明 column.
     public static func explanationColumn(_ sheet: SheetSpec) -> Int { sheet.fields.count + 1 }
 
+    /// Header of the self-check column that follows the columns a unit fills (自查): formulas,
+    /// locked; the checker never reads it (it lies beyond `columnCount`).
+    public static let selfCheckHeader = "自查"
+
+    /// 1-based column of the 自查 column: after 说明 (on `text` sheets, after the answers).
+    /// Hidden working columns of the self-check follow it.
+    public static func selfCheckColumn(_ sheet: SheetSpec) -> Int { columnCount(sheet) + 1 }
+
     /// Data rows offered by a sheet for a unit (task rows for `tasks` sheets).
     public static func dataRows(_ sheet: SheetSpec, tasks: Int) -> Int {
         switch sheet.kind {

@@ -69,11 +69,15 @@ public struct TemplateWriter {
         for id in plan.choiceOrder { lists.add(id, plan.choices[id] ?? []) }
         lists.add("本单位任务", plan.tasks(for: unit.id).map(\.task.id))
 
+        var checks: [SheetSelfCheck] = []
         for sheet in sheets {
             let ws = try book.addSheet(sheet.name)
+            let check = selfCheck(sheet, unit: unit, round: round, lists: lists, overlay: overlay)
             try writeDataSheet(ws, sheet: sheet, unit: unit, round: round, lists: lists, overlay: overlay)
+            try writeSelfCheck(ws, check)
+            checks.append(check)
         }
-        try writeInstructions(instructions, unit: unit, round: round, sheets: sheets)
+        try writeInstructions(instructions, unit: unit, round: round, sheets: sheets, checks: checks)
 
         let dict = try book.addSheet(TemplateLayout.listsSheet)
         for (c, column) in lists.columns.enumerated() {
@@ -222,7 +226,15 @@ public struct TemplateWriter {
             }
             try inputCell(ws, sheet: sheet.name, row: first + r, col: explanation,
                           format: Self.input.with { $0.numberFormat = "@" }, overlay: overlay)
-            if sheet.kind == .tasks { try ws.row(first + r, height: 96) }
+            if sheet.kind == .tasks {
+                // Tall enough for the whole pre-filled task text (task 1.3 needs about 200 pt at
+                // these widths), and never less than room to type a few lines.
+                let texts = r < taskRows.count
+                    ? sheet.fields.indices.filter { sheet.fields[$0].prefilled != nil }
+                        .map { (taskRows[r][$0], sheet.fields[$0].width ?? 14) }
+                    : []
+                try ws.row(first + r, height: max(60, WrappedText.rowHeight(texts) ?? 0))
+            }
         }
 
         // Validations and hints, column by column, over the input rows.
@@ -293,7 +305,8 @@ public struct TemplateWriter {
         }
     }
 
-    private func writeInstructions(_ ws: SheetWriter, unit: ReportingUnit, round: Round, sheets: [SheetSpec]) throws {
+    private func writeInstructions(_ ws: SheetWriter, unit: ReportingUnit, round: Round, sheets: [SheetSpec],
+                                   checks: [SheetSelfCheck]) throws {
         try ws.columns(0, 0, width: 16)
         try ws.columns(1, 1, width: 90)
         try ws.merge(0, 0, 0, 1, plan.title, Self.title)
@@ -311,7 +324,7 @@ public struct TemplateWriter {
             ("本期需填表单", sheets.map(\.name).joined(separator: "、")),
             ("报送至", [office.name, office.contact, office.phone, office.email].filter { !$0.isEmpty }.joined(separator: " ")),
         ]
-        var r = 3
+        var r = try writeSelfCheckSummary(ws, checks: checks) + 1
         for (k, v) in facts {
             try ws.write(r, 0, k, Self.label)
             try ws.write(r, 1, v, Self.wrapped)
@@ -328,9 +341,11 @@ public struct TemplateWriter {
             "6. 请勿增删、重命名工作表,勿修改表头和预填内容;行数不够时请联系\(office.name)。",
             "7. 保存为 .xlsx 格式(WPS 请选择“Excel 文件(*.xlsx)”,不要保存为 .et 或 .xls),按时发送至\(office.name)。",
             "8. 报送后如需更正,修改后重新发送即可,以最后收到的合格文件为准。",
-        ]
+        ] + Self.selfCheckSteps
         for step in steps {
             try ws.write(r, 1, step, Self.wrapped)
+            // About 60 characters a line in column B.
+            if step.count > 60 { try ws.row(r, height: 15 * Double((step.count + 59) / 60)) }
             r += 1
         }
         r += 1

@@ -256,8 +256,8 @@ final class MergeEndToEndTests: XCTestCase {
         let inside = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", dir.path + "/out", "--key", Self.key])
         XCTAssertEqual(inside.status, 2, "output inside the submissions folder is refused")
         let nowhere = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", "/proc/tianbao-out", "--key", Self.key])
-        XCTAssertEqual(nowhere.status, 2, "an output folder that cannot be made")
-        XCTAssertTrue(nowhere.stderr.contains("错误:无法创建输出文件夹“/proc/tianbao-out”"), nowhere.stderr)
+        XCTAssertEqual(nowhere.status, 3, "an output folder that cannot be made: outputs not written")
+        XCTAssertTrue(nowhere.stderr.contains("错误：无法创建输出文件夹“/proc/tianbao-out”"), nowhere.stderr)
         XCTAssertFalse(nowhere.stderr.contains("Error"), "no English from Foundation: \(nowhere.stderr)")
     }
 }

@@ -5,7 +5,16 @@ import Foundation
 public struct XLSXWriteError: Error, CustomStringConvertible, Sendable {
     public let file: String
     public let detail: String
+    /// The system's error number when the file system refused (ENOSPC, EROFS, EACCES, …),
+    /// for the caller to name the cause; nil for libxlsxwriter's own errors.
+    public let systemError: Int32?
     public var description: String { "无法写入文件“\(file)”:\(detail)" }
+
+    public init(file: String, detail: String, systemError: Int32? = nil) {
+        self.file = file
+        self.detail = detail
+        self.systemError = systemError
+    }
 }
 
 /// Writes one XLSX workbook through libxlsxwriter. The workbook handle has this object as its
@@ -27,7 +36,10 @@ public final class WorkbookWriter {
     /// C strings that must outlive the workbook (libxlsxwriter keeps some pointers until close).
     let strings = CStringBag()
 
-    /// Starts a workbook that will be written to `path` when `close()` is called.
+    /// Starts a workbook that will be written to `path` when `close()` is called. libxlsxwriter's
+    /// own temporary files go into the same folder (its `tmpdir` option), not into /tmp: a
+    /// caller writing into a staging folder finds every byte of a run there, and removing the
+    /// folder removes them.
     /// With `constantMemory`, each row is flushed to disk once a later row is written, so memory
     /// stays flat however many rows a sheet has; rows must then be written in order on each
     /// sheet, and strings are stored inline. The corresponding C function is `workbook_new_opt`.
@@ -38,7 +50,11 @@ public final class WorkbookWriter {
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(Self.nextSerial()).tmp").path
         var options = lxw_workbook_options()
         options.constant_memory = constantMemory ? 1 : 0
-        handle = workbook_new_opt(temporaryPath, &options)
+        let folder = strdup(url.deletingLastPathComponent().path)
+        defer { free(folder) }
+        options.tmpdir = folder
+        let path = temporaryPath
+        handle = CLibraryChatter.silenced { workbook_new_opt(path, &options) }
         guard handle != nil else {
             throw XLSXWriteError(file: url.lastPathComponent, detail: "无法创建工作簿")
         }
@@ -75,11 +91,27 @@ public final class WorkbookWriter {
         throw XLSXWriteError(file: name, detail: "\(what):\(String(cString: lxw_strerror(error)))")
     }
 
+    /// A Chinese reason for a failed save.
+    static func reason(_ error: lxw_error, _ system: Int32?) -> String {
+        switch system {
+        case ENOSPC?, EDQUOT?: return "磁盘空间不足"
+        case EROFS?: return "所在磁盘是只读的"
+        case EACCES?, EPERM?: return "无权限"
+        default: break
+        }
+        switch error {
+        case LXW_ERROR_MEMORY_MALLOC_FAILED: return "内存不足"
+        case LXW_ERROR_CREATING_XLSX_FILE: return "无法创建文件"
+        case LXW_ERROR_CREATING_TMPFILE, LXW_ERROR_READING_TMPFILE: return "无法使用临时文件"
+        default: return "保存失败（libxlsxwriter 错误 \(error.rawValue)）"
+        }
+    }
+
     /// Adds a worksheet. Names longer than 31 characters or with `[]:*?/\` are refused by
     /// libxlsxwriter. The corresponding C function is `workbook_add_worksheet`.
     public func addSheet(_ name: String) throws -> SheetWriter {
         try name.withCString { try check(workbook_validate_sheet_name(workbook, $0), "工作表名“\(name)”无效") }
-        guard let sheet = name.withCString({ workbook_add_worksheet(workbook, $0) }) else {
+        guard let sheet = CLibraryChatter.silenced({ name.withCString { workbook_add_worksheet(workbook, $0) } }) else {
             throw XLSXWriteError(file: path, detail: "无法添加工作表“\(name)”")
         }
         let writer = SheetWriter(workbook: self, handle: sheet, name: name)
@@ -183,16 +215,19 @@ public final class WorkbookWriter {
     public func close() throws {
         guard let h = handle else { return }
         handle = nil
-        let error = workbook_close(h)
+        errno = 0
+        let (error, code) = CLibraryChatter.silenced { (workbook_close(h), errno) }
+        let name = URL(fileURLWithPath: path).lastPathComponent
         guard error == LXW_NO_ERROR else {
             unlink(temporaryPath)
-            try check(error, "保存失败")
-            return
+            // libxlsxwriter leaves the failing call's errno; a file-system cause is the useful one.
+            let system = [ENOSPC, EDQUOT, EROFS, EACCES, EPERM, EIO, ENOENT, EFBIG, EMFILE, ENFILE].contains(code) ? code : nil
+            throw XLSXWriteError(file: name, detail: Self.reason(error, system), systemError: system)
         }
         guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             unlink(temporaryPath)
-            throw XLSXWriteError(file: URL(fileURLWithPath: path).lastPathComponent, detail: reason)
+            throw XLSXWriteError(file: name, detail: String(cString: strerror(code)), systemError: code)
         }
     }
 }

@@ -1,0 +1,100 @@
+import GRDB
+
+/// The archive's tables, created and upgraded by GRDB's `DatabaseMigrator`: one registered
+/// step per schema version, applied in order, each in its own transaction. A new version adds
+/// a step (`v2` …) and never edits an old one; an archive carrying steps this Tianbao does not
+/// know was written by a newer Tianbao and is refused (see `RoundArchive`).
+///
+/// `PRAGMA user_version` mirrors the number of steps, so tools other than GRDB (and the
+/// `sqlite3` shell) can tell the version too.
+enum ArchiveSchema {
+    /// The schema version this Tianbao writes (the number of migration steps).
+    static let version = 1
+
+    /// The migration steps, oldest first.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in try createV1(db) }
+        return migrator
+    }
+
+    /// Version 1: rounds, their units, files, rows, problems and figures.
+    static func createV1(_ db: Database) throws {
+        // One row per recorded round; `report_json` is the round's report.json, byte for byte.
+        try db.execute(sql: """
+            CREATE TABLE rounds (
+                round_id TEXT PRIMARY KEY NOT NULL,
+                position INTEGER NOT NULL,          -- the round's place in the plan's list of rounds
+                plan_id TEXT NOT NULL,
+                plan_version TEXT NOT NULL,
+                due TEXT NOT NULL,                  -- 2021-06-15
+                merged_at TEXT,                     -- newest save time of the accepted files (UTC+8), see README
+                expected INTEGER NOT NULL, accepted INTEGER NOT NULL, rejected INTEGER NOT NULL,
+                missing INTEGER NOT NULL, late INTEGER NOT NULL,
+                rows_read INTEGER NOT NULL, rows_merged INTEGER NOT NULL, rows_rejected INTEGER NOT NULL,
+                report_json TEXT NOT NULL
+            );
+            CREATE TABLE units (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                unit_id TEXT NOT NULL,
+                unit_name TEXT NOT NULL,
+                status TEXT NOT NULL,               -- accepted | rejected | missing
+                late INTEGER NOT NULL,
+                file TEXT, sha256 TEXT, saved_at TEXT,
+                PRIMARY KEY (round_id, unit_id)
+            );
+            CREATE TABLE files (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                file TEXT NOT NULL,
+                unit_id TEXT,
+                status TEXT NOT NULL,               -- accepted | rejected | superseded | skipped
+                sha256 TEXT, saved_at TEXT,
+                late INTEGER NOT NULL,
+                superseded INTEGER NOT NULL,
+                note TEXT,
+                PRIMARY KEY (round_id, position)
+            );
+            -- The sheets of the round as the plan declared them: the field ids that give the
+            -- positions of a row's values.
+            CREATE TABLE sheets (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                sheet_id TEXT NOT NULL,
+                sheet_name TEXT NOT NULL,
+                fields_json TEXT NOT NULL,          -- ["name","street",…]
+                PRIMARY KEY (round_id, sheet_id)
+            );
+            -- Every row read from the file that counts for a unit (units.file), accepted or not:
+            -- its source cell is (units.file, sheets.sheet_name, row).
+            CREATE TABLE rows (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                unit_id TEXT NOT NULL,
+                sheet_id TEXT NOT NULL,
+                row INTEGER NOT NULL,               -- 1-based row in the file
+                accepted INTEGER NOT NULL,
+                explanation TEXT,
+                values_json TEXT NOT NULL           -- values in sheets.fields_json order: "text" | number | {"d":"2021-06-01"} | null
+            );
+            -- Rows are appended in file order and read a round at a time: a rowid table with
+            -- an index on the round packs its pages full (a round's delete uses the index too).
+            CREATE INDEX rows_by_round ON rows (round_id, unit_id);
+            CREATE TABLE problems (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                file TEXT NOT NULL, unit_id TEXT,
+                severity TEXT NOT NULL, sheet TEXT, cell TEXT,
+                rule TEXT NOT NULL, value TEXT NOT NULL, message TEXT NOT NULL,
+                explained INTEGER NOT NULL,
+                PRIMARY KEY (round_id, position)
+            );
+            CREATE TABLE figures (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                name TEXT NOT NULL,                 -- communities_completed, district:hankou:completed, …
+                value REAL NOT NULL,
+                PRIMARY KEY (round_id, name)
+            );
+            PRAGMA user_version = 1;
+            """)
+    }
+}

@@ -1,0 +1,85 @@
+import TianbaoCheck
+import TianbaoPlan
+
+/// A round read back from the archive: what cross-round checks and comparisons compare with.
+public struct ArchivedRound: Sendable {
+    public var round: String
+    public var planVersion: String
+    /// The round's place in the plan's list of rounds.
+    public var position: Int
+    /// Every unit expected in the round, in plan order. Read with `unit(_:)` to get a unit's
+    /// rows: a round read lazily leaves them in the archive until a unit is asked for.
+    public var units: [ArchivedUnit]
+    /// Reads one unit's rows, for a round read lazily (nil: the rows are in `units`).
+    var rowLoader: (@Sendable (String) throws -> [ArchivedRow])?
+
+    public init(round: String, planVersion: String, position: Int, units: [ArchivedUnit]) {
+        self.round = round
+        self.planVersion = planVersion
+        self.position = position
+        self.units = units
+    }
+
+    /// A unit with its rows (read from the archive now when the round was read lazily; a
+    /// read that fails after the archive was opened and checked is a programming or disk
+    /// error, and stops the program rather than compare with nothing).
+    public func unit(_ id: String) -> ArchivedUnit? {
+        guard var u = units.first(where: { $0.unitId == id }) else { return nil }
+        if let rowLoader {
+            do { u.rows = try rowLoader(id) } catch { fatalError("汇总档案读取失败：\(error)") }
+        }
+        return u
+    }
+}
+
+/// A unit in an archived round.
+public struct ArchivedUnit: Sendable {
+    public var unitId: String
+    public var unitName: String
+    /// accepted | rejected | missing
+    public var status: String
+    public var late: Bool
+    public var file: String?
+    public var sha256: String?
+    /// Every row read from the unit's file that counted (accepted or not).
+    public var rows: [ArchivedRow]
+
+    public init(unitId: String, unitName: String, status: String, late: Bool, file: String?, sha256: String?, rows: [ArchivedRow]) {
+        self.unitId = unitId
+        self.unitName = unitName
+        self.status = status
+        self.late = late
+        self.file = file
+        self.sha256 = sha256
+        self.rows = rows
+    }
+
+    public var accepted: Bool { status == "accepted" }
+
+    /// Accepted rows of a sheet, in row order.
+    public func acceptedRows(_ sheet: String) -> [ArchivedRow] {
+        rows.filter { $0.sheet == sheet && $0.accepted }.sorted { $0.row < $1.row }
+    }
+}
+
+/// A row read back from the archive, with its source cell.
+public struct ArchivedRow: Sendable {
+    public var file: String
+    public var sheet: String
+    public var sheetName: String
+    public var row: Int
+    public var accepted: Bool
+    public var explanation: String?
+    public var values: [String: FieldValue]
+
+    public init(file: String, sheet: String, sheetName: String, row: Int, accepted: Bool, explanation: String?,
+                values: [String: FieldValue]) {
+        self.file = file
+        self.sheet = sheet
+        self.sheetName = sheetName
+        self.row = row
+        self.accepted = accepted
+        self.explanation = explanation
+        self.values = values
+    }
+}

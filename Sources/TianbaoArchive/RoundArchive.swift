@@ -1,0 +1,305 @@
+import Foundation
+import GRDB
+import TianbaoCheck
+import TianbaoMerge
+import TianbaoPlan
+
+/// The archive of merged rounds: one SQLite file (through GRDB) that records, for every round
+/// merged, the plan version, each unit's state, its files, every row read with its source cell,
+/// every problem, the round's figures and its report.json.
+///
+/// Opening an archive only reads it: it is checked (an SQLite file, a Tianbao archive, not
+/// written by a newer Tianbao, not locked, recorded under this plan and plan version) before a
+/// command writes anything, so a command that meets a bad archive exits with nothing written.
+/// `record` writes one round in one transaction.
+public final class RoundArchive: @unchecked Sendable {
+    /// The archive file.
+    public let path: String
+    /// How long to wait for another program's lock before giving up (seconds).
+    public static let busyTimeout: TimeInterval = 2
+    /// The file name of the default archive.
+    public static let defaultFileName = "tianbao-archive.sqlite"
+
+    /// The reading connection; nil while the file does not exist yet (a first merge).
+    private var reader: DatabaseQueue?
+
+    private init(path: String, reader: DatabaseQueue?) {
+        self.path = path
+        self.reader = reader
+    }
+
+    /// An archive at `path` opened without any check (tests: recording must check by itself).
+    init(pathForTesting path: String) throws {
+        self.path = path
+        self.reader = try Self.connectForReading(path)
+    }
+
+    /// The default archive of a merge writing into `out`: `tianbao-archive.sqlite` in the
+    /// folder that holds the round's output folder (`out/2021-06` → `out/tianbao-archive.sqlite`),
+    /// so every round merged into the office's `out/` lands in the same archive.
+    public static func defaultPath(outputFolder: String) -> String {
+        let parent = URL(fileURLWithPath: outputFolder).standardizedFileURL.deletingLastPathComponent()
+        return parent.appendingPathComponent(defaultFileName).path
+    }
+
+    /// Opens an existing archive for reading (`history`, and `check`/`status` before they
+    /// compare with earlier rounds).
+    public static func open(path: String) throws -> RoundArchive {
+        guard FileManager.default.fileExists(atPath: path) else { throw ArchiveError.missing(path: path) }
+        let archive = RoundArchive(path: path, reader: try connectForReading(path))
+        try archive.read { db in try validate(db, path: path) }
+        return archive
+    }
+
+    /// Opens the archive a merge will record into: an existing one is checked (and must hold
+    /// only rounds of this plan and plan version); a missing one is created by `record`.
+    /// Nothing is written here.
+    public static func openForRecording(path: String, plan: Plan) throws -> RoundArchive {
+        guard FileManager.default.fileExists(atPath: path) else { return RoundArchive(path: path, reader: nil) }
+        let archive = try open(path: path)
+        try archive.read { db in try checkPlan(db, plan: plan, path: path) }
+        return archive
+    }
+
+    // MARK: Reading
+
+    /// The rounds recorded, in the plan's order.
+    public func rounds() throws -> [ArchivedRoundSummary] {
+        guard reader != nil else { return [] }
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT round_id, plan_version, merged_at, expected, accepted, rejected, missing, late,
+                       rows_read, rows_merged, rows_rejected FROM rounds ORDER BY position, round_id
+                """).map { r in
+                ArchivedRoundSummary(round: r["round_id"], planVersion: r["plan_version"], mergedAt: r["merged_at"],
+                                     expected: r["expected"], accepted: r["accepted"], rejected: r["rejected"],
+                                     missing: r["missing"], late: r["late"], rowsRead: r["rows_read"],
+                                     rowsMerged: r["rows_merged"], rowsRejected: r["rows_rejected"])
+            }
+        }
+    }
+
+    /// The report.json of a recorded round, exactly as the merge wrote it.
+    public func reportJSON(round: String) throws -> String {
+        guard reader != nil else { throw ArchiveError.noSuchRound(path: path, round: round) }
+        guard let text = try read({ db in try String.fetchOne(db, sql: "SELECT report_json FROM rounds WHERE round_id = ?", arguments: [round]) })
+        else { throw ArchiveError.noSuchRound(path: path, round: round) }
+        return text
+    }
+
+    /// A recorded figure of a round (`communities_completed`, `district:jiangan:completed`…).
+    public func figures(round: String) throws -> [String: Double] {
+        guard reader != nil else { return [:] }
+        return try read { db in
+            var out: [String: Double] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT name, value FROM figures WHERE round_id = ?", arguments: [round]) {
+                out[r["name"]] = r["value"]
+            }
+            return out
+        }
+    }
+
+    /// A recorded round with its units and every row read from the files that counted.
+    /// `lazily`: the rows stay in the archive until `ArchivedRound.unit(_:)` asks for a unit's
+    /// (memory then holds one unit's rows at a time, not the round's).
+    public func round(_ id: String, lazily: Bool = false) throws -> ArchivedRound? {
+        guard reader != nil else { return nil }
+        if lazily {
+            guard var round = try read({ db in try Self.readRound(db, id: id, rowsOf: .some(nil)) }) else { return nil }
+            round.rowLoader = { [self] unit in
+                try self.read { db in try Self.readRound(db, id: id, rowsOf: unit)?.units.first { $0.unitId == unit }?.rows ?? [] }
+            }
+            return round
+        }
+        return try read { db in try Self.readRound(db, id: id, rowsOf: nil) }
+    }
+
+    /// A round from the tables: every unit's rows (`rowsOf` nil), one unit's (`rowsOf` a
+    /// unit id), or none (`rowsOf` .some(nil)).
+    private static func readRound(_ db: Database, id: String, rowsOf: String??) throws -> ArchivedRound? {
+        guard let head = try Row.fetchOne(db, sql: "SELECT round_id, plan_version, position FROM rounds WHERE round_id = ?",
+                                          arguments: [id]) else { return nil }
+        var units: [String: ArchivedUnit] = [:]
+        var order: [String] = []
+        for r in try Row.fetchAll(db, sql: "SELECT unit_id, unit_name, status, late, file, sha256 FROM units WHERE round_id = ? ORDER BY position",
+                                  arguments: [id]) {
+            let unitId: String = r["unit_id"]
+            order.append(unitId)
+            units[unitId] = ArchivedUnit(unitId: unitId, unitName: r["unit_name"], status: r["status"], late: r["late"],
+                                         file: r["file"], sha256: r["sha256"], rows: [])
+        }
+        var sheets: [String: (name: String, fields: [String])] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT sheet_id, sheet_name, fields_json FROM sheets WHERE round_id = ?", arguments: [id]) {
+            let fields = RowValuesCoding.fieldList(r["fields_json"])
+            sheets[r["sheet_id"]] = (r["sheet_name"], fields)
+        }
+        if case .some(.none) = rowsOf {
+            return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"],
+                                 units: order.compactMap { units[$0] })
+        }
+        let cursor: RowCursor
+        if case .some(.some(let unit)) = rowsOf {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
+                WHERE round_id = ? AND unit_id = ? ORDER BY sheet_id, row
+                """, arguments: [id, unit])
+        } else {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
+                WHERE round_id = ? ORDER BY unit_id, sheet_id, row
+                """, arguments: [id])
+        }
+        while let r = try cursor.next() {
+            let unitId: String = r["unit_id"], sheetId: String = r["sheet_id"]
+            let sheet = sheets[sheetId] ?? (sheetId, [])
+            let row = ArchivedRow(file: units[unitId]?.file ?? "", sheet: sheetId, sheetName: sheet.name, row: r["row"],
+                                  accepted: r["accepted"], explanation: r["explanation"],
+                                  values: RowValuesCoding.decode(r["values_json"], fields: sheet.fields))
+            units[unitId]?.rows.append(row)
+        }
+        return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"],
+                             units: order.compactMap { units[$0] })
+    }
+
+    /// The latest round recorded before `round` in the plan's order (the round cross-round
+    /// checks compare with), if any.
+    public func previousRound(before round: Round, plan: Plan) throws -> ArchivedRound? {
+        guard reader != nil, let position = plan.rounds.firstIndex(where: { $0.id == round.id }) else { return nil }
+        let id = try read { db in
+            try String.fetchOne(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position DESC LIMIT 1",
+                                arguments: [position])
+        }
+        return try id.flatMap { try self.round($0, lazily: true) }
+    }
+
+    /// Every recorded round before `round` in the plan's order, oldest first.
+    public func earlierRounds(before round: Round, plan: Plan) throws -> [ArchivedRound] {
+        guard reader != nil, let position = plan.rounds.firstIndex(where: { $0.id == round.id }) else { return [] }
+        let ids = try read { db in
+            try String.fetchAll(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position", arguments: [position])
+        }
+        return try ids.compactMap { try self.round($0) }
+    }
+
+    // MARK: Recording
+
+    /// Records a merged round in one transaction, replacing the round if it was recorded
+    /// before. `reportJSON` is the report.json the merge wrote. `beforeCommit` runs inside the
+    /// transaction once everything is inserted, just before the commit: the place for the
+    /// merge to switch its staged outputs in, so that outputs and archive change together (if
+    /// it throws, nothing is recorded).
+    public func record(_ result: RoundResult, reportJSON: String, beforeCommit: () throws -> Void = {}) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ArchiveError.io(path: path, detail: "无法创建所在文件夹")
+        }
+        let writer = try Self.connect(path, readonly: false)
+        try mapErrors {
+            try writer.read { db in try Self.validate(db, path: path) }
+            try ArchiveSchema.migrator.migrate(writer)
+            try writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try Self.checkPlan(db, plan: result.plan, path: path)
+                    try RoundWriter(db: db, result: result).write(reportJSON: reportJSON)
+                    try beforeCommit()
+                    return .commit
+                }
+            }
+        }
+        if reader == nil { reader = try Self.connectForReading(path) }
+    }
+
+    // MARK: Connections and checks
+
+    private static func connect(_ path: String, readonly: Bool) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.readonly = readonly
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "tianbao-archive"
+        do {
+            return try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    /// A connection for reading an existing file. Read-write when the file allows it, so that
+    /// a transaction left by a killed run (a hot journal) is rolled back before anything is
+    /// read; a read-only file is opened read-only. Nothing is written by reading.
+    private static func connectForReading(_ path: String) throws -> DatabaseQueue {
+        guard FileManager.default.isWritableFile(atPath: path),
+              FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty
+                                                  ? "." : (path as NSString).deletingLastPathComponent) else {
+            return try connect(path, readonly: true)
+        }
+        return try connect(path, readonly: false)
+    }
+
+    /// Runs a read on the archive, for the other files of this module.
+    func readRows<T>(_ body: (Database) throws -> T) throws -> T {
+        try read(body)
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let reader else { throw ArchiveError.missing(path: path) }
+        return try mapErrors { try reader.read(body) }
+    }
+
+    private func mapErrors<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw Self.translate(error, path: path) }
+    }
+
+    /// A Chinese `ArchiveError` for any error met on the file.
+    static func translate(_ error: Error, path: String) -> Error {
+        if error is ArchiveError { return error }
+        guard let e = error as? DatabaseError else { return error }
+        switch e.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return ArchiveError.locked(path: path)
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT: return ArchiveError.corrupt(path: path, detail: e.message ?? "\(e.resultCode)")
+        case .SQLITE_CANTOPEN: return ArchiveError.io(path: path, detail: "无法打开文件")
+        case .SQLITE_READONLY, .SQLITE_PERM: return ArchiveError.io(path: path, detail: "没有写入权限")
+        case .SQLITE_FULL: return ArchiveError.io(path: path, detail: "磁盘空间不足")
+        default: return ArchiveError.io(path: path, detail: e.message ?? "\(e.resultCode)")
+        }
+    }
+
+    /// Refuses files that are not Tianbao archives, or were written by a newer Tianbao.
+    static func validate(_ db: Database, path: String) throws {
+        // Reading the schema reads the file's header: a file that is not SQLite fails here.
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if tables.isEmpty { return }  // an empty file: a new archive
+        guard tables.contains("grdb_migrations") else { throw ArchiveError.notArchive(path: path) }
+        let known = Set(ArchiveSchema.migrator.migrations)
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        let unknown = applied.filter { !known.contains($0) }
+        let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if !unknown.isEmpty || userVersion > ArchiveSchema.version {
+            throw ArchiveError.newer(path: path, unknown: unknown.isEmpty ? ["user_version \(userVersion)"] : unknown)
+        }
+        if !applied.isEmpty && !tables.contains("rounds") { throw ArchiveError.notArchive(path: path) }
+    }
+
+    /// Refuses an archive holding rounds of another plan or plan version.
+    static func checkPlan(_ db: Database, plan: Plan, path: String) throws {
+        guard try db.tableExists("rounds") else { return }
+        if let r = try Row.fetchOne(db, sql: """
+            SELECT round_id, plan_id, plan_version FROM rounds WHERE plan_id <> ? OR plan_version <> ?
+            ORDER BY position LIMIT 1
+            """, arguments: [plan.id, plan.version]) {
+            throw ArchiveError.otherPlan(path: path, round: r["round_id"], plan: r["plan_id"], version: r["plan_version"],
+                                         currentPlan: plan.id, currentVersion: plan.version)
+        }
+    }
+}
+
+/// One line of `tianbao history`.
+public struct ArchivedRoundSummary: Sendable, Equatable {
+    public var round: String
+    public var planVersion: String
+    /// The newest save time of the accepted files, `2021-06-14 10:30` (UTC+8); nil when none was accepted.
+    public var mergedAt: String?
+    public var expected, accepted, rejected, missing, late: Int
+    public var rowsRead, rowsMerged, rowsRejected: Int
+}

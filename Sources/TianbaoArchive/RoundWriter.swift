@@ -1,0 +1,177 @@
+import Foundation
+import TianbaoSupport
+import GRDB
+import TianbaoCheck
+import TianbaoMerge
+import TianbaoPlan
+
+/// Writes one round into the archive's tables, inside the caller's transaction: the round's
+/// earlier record is deleted first (its units, files, rows, problems and figures with it), so
+/// merging a round again replaces it.
+struct RoundWriter {
+    let db: Database
+    let result: RoundResult
+
+    func write(reportJSON: String) throws {
+        let r = result
+        let roundId = r.round.id
+        try db.execute(sql: "DELETE FROM rounds WHERE round_id = ?", arguments: [roundId])
+        let position = r.plan.rounds.firstIndex { $0.id == roundId } ?? r.plan.rounds.count
+        let t = r.totals
+        try db.execute(sql: """
+            INSERT INTO rounds (round_id, position, plan_id, plan_version, due, merged_at, expected, accepted, rejected,
+                                missing, late, rows_read, rows_merged, rows_rejected, report_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [roundId, position, r.plan.id, r.plan.version, r.round.due.description, Self.mergedAt(r),
+                             t.expected, t.accepted, t.rejected, t.missing, t.late, t.rowsRead, t.rowsMerged, t.rowsRejected,
+                             reportJSON])
+
+        let unitStatement = try db.makeStatement(sql: """
+            INSERT INTO units (round_id, position, unit_id, unit_name, status, late, file, sha256, saved_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, u) in r.units.enumerated() {
+            try unitStatement.execute(arguments: [roundId, i, u.unit.id, u.unit.name, u.status.rawValue, u.late,
+                                                  u.submission?.file, u.submission?.sha256,
+                                                  u.submission?.savedAt.map(RoundResult.chinaTime)])
+        }
+
+        let lateUnits = Set(r.units.filter(\.late).compactMap { $0.submission?.file })
+        let fileStatement = try db.makeStatement(sql: """
+            INSERT INTO files (round_id, position, file, unit_id, status, sha256, saved_at, late, superseded, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, f) in r.files.enumerated() {
+            let late = f.submission?.savedAt.map { RoundResult.chinaDay($0) > r.round.due } ?? false
+            try fileStatement.execute(arguments: [roundId, i, f.file, f.unitId, f.status.rawValue, f.submission?.sha256,
+                                                  f.submission?.savedAt.map(RoundResult.chinaTime),
+                                                  late || lateUnits.contains(f.file), f.status == .superseded, f.note])
+        }
+
+        let problemStatement = try db.makeStatement(sql: """
+            INSERT INTO problems (round_id, position, file, unit_id, severity, sheet, cell, rule, value, message, explained)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, p) in r.problems.enumerated() {
+            try problemStatement.execute(arguments: [roundId, i, p.file, p.unit, p.severity.rawValue, p.sheet, p.cell, p.rule,
+                                                     p.value, p.message, p.explained])
+        }
+
+        // Rows of each unit's file that counts (accepted, or the rejected one), with their
+        // source cells; figures counted on the way over accepted rows of accepted units.
+        let sheetStatement = try db.makeStatement(sql: """
+            INSERT INTO sheets (round_id, sheet_id, sheet_name, fields_json) VALUES (?, ?, ?, ?)
+            """)
+        for sheet in r.plan.sheets where r.round.sheets.contains(sheet.id) {
+            let ids = "[" + sheet.fields.map { JSONWriter.quote($0.id) }.joined(separator: ",") + "]"
+            try sheetStatement.execute(arguments: [roundId, sheet.id, sheet.name, ids])
+        }
+        let rowStatement = try db.makeStatement(sql: """
+            INSERT INTO rows (round_id, unit_id, sheet_id, row, accepted, explanation, values_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        var figures = FigureCounter(plan: r.plan)
+        let planText = Self.planTextFields(r.plan)
+        for u in r.units {
+            guard let s = u.submission else { continue }
+            let counts = u.status == .accepted && s.fileAccepted
+            for row in s.rows {
+                let accepted = row.accepted && s.fileAccepted
+                try rowStatement.execute(arguments: [roundId, u.unit.id, row.sheet, row.row, accepted, row.explanation,
+                                                     RowValuesCoding.encode(row.values, skipping: planText[row.sheet] ?? [])])
+                if counts && accepted { figures.add(unit: u.unit.id, row: row) }
+            }
+        }
+        let figureStatement = try db.makeStatement(sql: "INSERT INTO figures (round_id, name, value) VALUES (?, ?, ?)")
+        for (name, value) in figures.values.sorted(by: { $0.key < $1.key }) {
+            try figureStatement.execute(arguments: [roundId, name, value])
+        }
+    }
+
+    /// Pre-filled columns that copy the plan's own text (a task's title and text, its group,
+    /// its lead units), by sheet id: the plan has them, the archive does not repeat them in
+    /// every row. The task id and the unit's role are kept.
+    static func planTextFields(_ plan: Plan) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for sheet in plan.sheets {
+            let ids = sheet.fields.filter { [.taskTitleAndText, .taskGroup, .taskLead].contains($0.prefilled) }.map(\.id)
+            if !ids.isEmpty { out[sheet.id] = Set(ids) }
+        }
+        return out
+    }
+
+    /// The time the round's material stands at (材料截至): the newest save time of the accepted
+    /// files (UTC+8, the workbooks' own record), taken from the inputs rather than the clock so
+    /// the same inputs record the same content; nil when no file was accepted.
+    static func mergedAt(_ r: RoundResult) -> String? {
+        r.units.filter { $0.status == .accepted }.compactMap { $0.submission?.savedAt }.max().map(RoundResult.chinaTime)
+    }
+}
+
+/// The round's figures, by name: accepted rows per sheet (`rows:ledger`, `rows:ledger:jiangan`),
+/// the plan's targets (`target:communities`, `target:communities:jiangan`) and task rows by
+/// status (`task_status:已完成`).
+struct FigureCounter {
+    let plan: Plan
+    let fields = CrossRoundFields.standard
+    var values: [String: Double] = [:]
+
+    init(plan: Plan) {
+        self.plan = plan
+        for target in plan.targets { values["target:\(target.id)"] = 0 }
+    }
+
+    mutating func add(unit: String, row: CheckedRow) {
+        values["rows:\(row.sheet)", default: 0] += 1
+        values["rows:\(row.sheet):\(unit)", default: 0] += 1
+        for target in plan.targets where target.sheet == row.sheet && row.values[target.field]?.text == target.equals {
+            values["target:\(target.id)", default: 0] += 1
+            values["target:\(target.id):\(unit)", default: 0] += 1
+        }
+        if row.sheet == fields.progressSheet, let status = row.values[fields.progressStatus]?.text {
+            values["task_status:\(status)", default: 0] += 1
+        }
+    }
+}
+
+/// A row's values as a JSON array in field order (the sheet's `fields_json`): text as a
+/// string, a whole number without a fraction, another number in Swift's shortest round-trip
+/// form, a date as `{"d":"2021-06-15"}`, an empty or skipped field as null (trailing nulls
+/// left out).
+enum RowValuesCoding {
+    static func encode(_ values: FieldValues, skipping: Set<String> = []) -> String {
+        var parts: [String] = []
+        parts.reserveCapacity(values.keys.count)
+        for (i, key) in values.keys.enumerated() {
+            guard !skipping.contains(key), let value = values.value(at: i) else { parts.append("null"); continue }
+            switch value {
+            case .text(let s): parts.append(JSONWriter.quote(s))
+            case .number(let n):
+                if n == n.rounded() && abs(n) < 1e15 { parts.append(String(Int64(n))) } else { parts.append(n.isFinite ? "\(n)" : "null") }
+            case .date(let d): parts.append("{\"d\":\"\(d.description)\"}")
+            }
+        }
+        while parts.last == "null" { parts.removeLast() }
+        return "[" + parts.joined(separator: ",") + "]"
+    }
+
+    /// A sheet's field ids from its `fields_json`.
+    static func fieldList(_ text: String) -> [String] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String] ?? []
+    }
+
+    static func decode(_ text: String, fields: [String]) -> [String: FieldValue] {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { return [:] }
+        var out: [String: FieldValue] = [:]
+        for (key, value) in zip(fields, array) {
+            if let s = value as? String {
+                out[key] = .text(s)
+            } else if let n = value as? NSNumber {
+                out[key] = .number(n.doubleValue)
+            } else if let d = (value as? [String: Any])?["d"] as? String, let day = Day(d) {
+                out[key] = .date(day)
+            }
+        }
+        return out
+    }
+}

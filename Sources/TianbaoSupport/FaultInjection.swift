@@ -1,0 +1,69 @@
+import Foundation
+
+/// Faults injected through `FileSystem` for tests, from the environment variable
+/// `TIANBAO_FAULT_INJECT` (comma-separated; unset in normal use):
+///
+/// - `write-after:N` — the output files after the first N written through `FileSystem` fail
+///   with ENOSPC (磁盘空间不足), as a disk that fills up while a merge writes.
+/// - `read-fail:NAME` — reading the submitted file NAME fails with EACCES (无权限).
+/// - `list-fail` — listing a folder fails with EACCES.
+/// - `delay-ms:N` — every output step waits N milliseconds (to kill a merge while it writes).
+///
+/// The injected errors take the same path as real ones: the same error type, message, clean-up
+/// and exit status.
+public enum FaultInjection {
+    struct Plan: Sendable {
+        var writeAfter: Int?
+        var readFail: Set<String> = []
+        var listFail = false
+        var delayMilliseconds = 0
+    }
+
+    static let plan: Plan = parse(ProcessInfo.processInfo.environment["TIANBAO_FAULT_INJECT"] ?? "")
+
+    static func parse(_ text: String) -> Plan {
+        var plan = Plan()
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
+            switch (parts.first ?? "", parts.count > 1 ? parts[1] : "") {
+            case ("write-after", let n): plan.writeAfter = Int(n)
+            case ("read-fail", let name): plan.readFail.insert(name)
+            case ("list-fail", _): plan.listFail = true
+            case ("delay-ms", let n): plan.delayMilliseconds = Int(n) ?? 0
+            default: break
+            }
+        }
+        return plan
+    }
+
+    nonisolated(unsafe) private static var writes = 0
+    private static let lock = NSLock()
+
+    /// Called once an output file is complete; throws ENOSPC past the `write-after` budget.
+    static func outputWritten(_ path: String) throws {
+        pause()
+        guard let budget = plan.writeAfter else { return }
+        lock.lock()
+        writes += 1
+        let count = writes
+        lock.unlock()
+        if count > budget { throw FileSystemError(.write, path: path, code: ENOSPC) }
+    }
+
+    /// Throws EACCES when reading the file named `name` is to fail.
+    static func reading(_ path: String) throws {
+        if !plan.readFail.isEmpty, plan.readFail.contains((path as NSString).lastPathComponent) {
+            throw FileSystemError(.read, path: path, code: EACCES)
+        }
+    }
+
+    /// Throws EACCES when listing is to fail.
+    static func listing(_ path: String) throws {
+        if plan.listFail { throw FileSystemError(.list, path: path, code: EACCES) }
+    }
+
+    /// Waits `delay-ms` milliseconds (no wait unless injected).
+    public static func pause() {
+        if plan.delayMilliseconds > 0 { usleep(useconds_t(plan.delayMilliseconds * 1000)) }
+    }
+}

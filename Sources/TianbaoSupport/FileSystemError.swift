@@ -1,0 +1,75 @@
+import Foundation
+
+/// A file-system call that failed: what was being done, to which path, the system's error
+/// number, and a Chinese message for the user. Every call through `FileSystem` turns `errno`
+/// into this one type.
+public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What was being done when the call failed.
+    public enum Operation: String, Sendable {
+        case read, write, create, list, rename, remove, lock, sync
+
+        /// The verb a message uses: 读取, 写入, …
+        public var verb: String {
+            switch self {
+            case .read: "读取"
+            case .write: "写入"
+            case .create: "创建"
+            case .list: "列出"
+            case .rename: "重命名"
+            case .remove: "删除"
+            case .lock: "锁定"
+            case .sync: "保存到磁盘"
+            }
+        }
+    }
+
+    public let operation: Operation
+    public let path: String
+    /// The `errno` value.
+    public let code: Int32
+
+    public init(_ operation: Operation, path: String, code: Int32) {
+        self.operation = operation
+        self.path = path
+        self.code = code
+    }
+
+    /// `errno` of the call that just failed.
+    public static func last(_ operation: Operation, _ path: String) -> FileSystemError {
+        FileSystemError(operation, path: path, code: errno)
+    }
+
+    /// The cause in Chinese: 磁盘空间不足, 只读, 无权限, …
+    public var cause: String { Self.cause(of: code) }
+
+    /// `无法写入“/out/汇总-2021-06.xlsx”：磁盘空间不足`
+    public var message: String { "无法\(operation.verb)“\(path)”：\(cause)" }
+
+    public var description: String { message }
+
+    /// The Chinese cause of an `errno` value.
+    public static func cause(of code: Int32) -> String {
+        switch code {
+        case ENOSPC: "磁盘空间不足"
+        case EDQUOT: "超出磁盘配额（磁盘空间不足）"
+        case EROFS: "所在磁盘是只读的"
+        case EACCES, EPERM: "无权限"
+        case ENOENT: "不存在"
+        case ENOTDIR: "路径中有一项不是文件夹"
+        case EISDIR: "这是一个文件夹，不是文件"
+        case EEXIST: "已存在"
+        case ENOTEMPTY: "文件夹不是空的"
+        case EIO: "磁盘读写出错"
+        case EMFILE, ENFILE: "同时打开的文件过多"
+        case ENAMETOOLONG: "名称过长"
+        case EBUSY, ETXTBSY: "正被其他程序占用"
+        case ELOOP: "链接层数过多"
+        case EXDEV: "不在同一个磁盘上"
+        case EFBIG: "文件过大"
+        case ENOMEM: "内存不足"
+        case EWOULDBLOCK: "正被另一个进程锁定"
+        case ESTALE: "网络文件已失效"
+        default: "系统错误（代码 \(code)）"
+        }
+    }
+}

@@ -1,0 +1,316 @@
+import TianbaoPlan
+import XLSX
+
+/// The self-check of one report sheet, generated from the sheet's fields and rules: for each
+/// data row, hidden working cells (one per check, each "" or `F4:the checker's words|`), their
+/// concatenation, and the visible 自查 cell showing "✓" or the first problem; conditional
+/// formats that colour the cells with problems; and the sheet's count of problems, which the
+/// summary on 填报说明 adds up. Every formula carries its result for the blank template.
+struct SheetSelfCheck {
+    /// One formula cell, 1-based, with its result in the blank template.
+    struct Cell {
+        var row: Int
+        var column: Int
+        var formula: String
+        var blank: FormulaResult
+    }
+
+    /// A hidden working column: one check over the rows, marking one input column.
+    struct Check {
+        var label: String
+        /// 1-based column of the input cell the problem is reported at.
+        var target: Int
+        var isError: Bool
+        /// Formula and blank-template text for a 1-based row.
+        var cell: (Int) -> (formula: String, blank: String)
+    }
+
+    let sheet: SheetSpec
+    let rows: Int
+    let lists: TemplateWriter.ListColumns
+    let unitTasks: [String]
+    let round: Round
+    /// The checks, in the checker's order: fields, then row rules, then rules over the rows.
+    private(set) var checks: [Check] = []
+    /// Every formula cell, and the sheet's number of problems in the blank template.
+    private(set) var cells: [Cell] = []
+    private(set) var blankCount = 0
+
+    /// What the cached results show instead of the blank template's (in a feedback workbook):
+    /// the checker's problems by cell, and the rows that hold something. A program that does not
+    /// recalculate on opening (LibreOffice by default) shows the checker's verdict; each row
+    /// the unit edits is then checked again by the formulas.
+    struct Known {
+        var problems: [CellReference: String]
+        var filledRows: Set<Int>
+    }
+
+    init(sheet: SheetSpec, rows: Int, lists: TemplateWriter.ListColumns, unitTasks: [String], round: Round,
+         known: Known? = nil) {
+        self.sheet = sheet
+        self.rows = rows
+        self.lists = lists
+        self.unitTasks = unitTasks
+        self.round = round
+        checks = makeChecks()
+        (cells, blankCount) = makeCells(known)
+    }
+
+    static let separator = "|"
+    /// Between the cell and the words: `F4:`.
+    static let placeSeparator = "\u{FF1A}"
+
+    var first: Int { TemplateLayout.firstDataRow }
+    var last: Int { first + rows - 1 }
+    /// 1-based columns: 自查, then hidden: rows with content, all problems of the row, one per check.
+    var checkColumn: Int { TemplateLayout.selfCheckColumn(sheet) }
+    var activeColumn: Int { checkColumn + 1 }
+    var allColumn: Int { checkColumn + 2 }
+    var firstCheckColumn: Int { checkColumn + 3 }
+    /// The cell holding the sheet's number of problems (row 1 of the all-problems column).
+    var countCell: String { "'\(sheet.name)'!$\(letter(allColumn))$1" }
+
+    /// Rows of `rows` and `single` sheets are checked only when they hold something.
+    var checksEveryRow: Bool { sheet.kind == .tasks || sheet.kind == .text }
+
+    func letter(_ column: Int) -> String { CellReference.columnName(column) }
+    func ref(_ row: Int, _ column: Int) -> String { letter(column) + String(row) }
+
+    /// `"F4:message|"` as a formula literal.
+    func message(_ at: String, _ text: String) -> String {
+        Formula.text(at + Self.placeSeparator + CheckWording.sentence(text) + Self.separator)
+    }
+
+    func fieldFormulas(_ field: FieldSpec) -> FieldFormulas {
+        let list: String?
+        switch field.type {
+        case .choice: list = lists.range(field.choicesId ?? "")
+        case .yesNo: list = lists.range("是否")
+        case .taskRef: list = lists.range("本单位任务")
+        default: list = nil
+        }
+        return FieldFormulas(field: field, list: list.map { String($0.dropFirst()) }, unitTasks: unitTasks)
+    }
+
+    func column(of id: String) -> Int { (sheet.fields.firstIndex { $0.id == id } ?? 0) + 1 }
+
+    // MARK: Checks
+
+    private func makeChecks() -> [Check] {
+        if sheet.kind == .text { return [textCheck] }
+        var checks: [Check] = []
+        if sheet.kind == .single {
+            checks.append(Check(label: "未填写", target: 1, isError: true) { r in
+                let text = CheckWording.singleSheetEmpty(sheet.name)
+                guard r == first else { return (Formula.empty, "") }
+                return ("IF(\(ref(r, activeColumn))=0,\(message(ref(r, 1), text)),\"\")", ref(r, 1) + Self.placeSeparator + text + Self.separator)
+            })
+        }
+        for (i, field) in sheet.fields.enumerated() where field.prefilled == nil {
+            let f = fieldFormulas(field)
+            checks.append(Check(label: field.name, target: i + 1, isError: true) { r in
+                let at = ref(r, i + 1)
+                var formula = f.problem(at) { message(at, $0) }
+                if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
+                let blank = checksEveryRow && field.required ? at + Self.placeSeparator + CheckWording.required(field.name) + Self.separator : ""
+                return ("IFERROR(\(formula),\"\")", blank)
+            })
+        }
+        for rule in sheet.rules {
+            if let check = ruleCheck(rule) { checks.append(check) }
+        }
+        return checks
+    }
+
+    /// The answer on a `text` sheet: one field per row, in column B.
+    var textCheck: Check {
+        Check(label: "内容", target: 2, isError: true) { r in
+            let i = r - first
+            guard i >= 0, i < sheet.fields.count else { return (Formula.empty, "") }
+            let field = sheet.fields[i]
+            let at = ref(r, 2)
+            // The checker reads any answer as text: only emptiness and length count.
+            var text = field
+            text.type = .text
+            text.pattern = nil
+            let formula = FieldFormulas(field: text, list: nil, unitTasks: []).problem(at) { message(at, $0) }
+            return ("IFERROR(\(formula),\"\")", field.required ? at + Self.placeSeparator + CheckWording.required(field.name) + Self.separator : "")
+        }
+    }
+
+    /// Empty when the row's 说明 holds an explanation (an explained warning needs no change).
+    func unexplained(_ r: Int, _ severity: Severity, _ formula: String) -> String {
+        guard severity == .warning else { return formula }
+        let explanation = ref(r, TemplateLayout.explanationColumn(sheet))
+        return "IF(\(Formula.blank(explanation)),\(formula),\"\")"
+    }
+
+    /// "" or the message: `condition` must be error-safe.
+    func when(_ condition: String, _ at: String, _ text: String) -> String {
+        "IF(\(condition),\(message(at, text)),\"\")"
+    }
+
+    func ruleCheck(_ rule: RowRule) -> Check? {
+        func field(_ id: String) -> (FieldFormulas, Int)? {
+            guard let spec = sheet.field(id) else { return nil }
+            return (fieldFormulas(spec), column(of: id))
+        }
+        func valid(_ id: String, _ f: FieldFormulas, _ r: Int, _ c: Int) -> String { f.valid(ref(r, c), check: checkCell(id, r)) }
+        /// The field's own check cell, when it has one (its problem means the checker holds no value).
+        func checkCell(_ id: String, _ r: Int) -> String? {
+            let inputs = sheet.fields.filter { $0.prefilled == nil }.map(\.id)
+            guard let k = inputs.firstIndex(of: id) else { return nil }
+            return ref(r, firstCheckColumn + k + (sheet.kind == .single ? 1 : 0))
+        }
+        func make(_ label: String, _ target: Int, _ severity: Severity, _ body: @escaping (Int) -> String) -> Check {
+            Check(label: label, target: target, isError: severity == .error) { r in
+                ("IFERROR(\(unexplained(r, severity, body(r))),\"\")", "")
+            }
+        }
+        switch rule {
+        case .implies(let condition, let then, let severity, let text):
+            guard let (c, cc) = field(condition.field) else { return nil }
+            let cond = { (r: Int) in "IF(\(valid(condition.field, c, r, cc)),\(c.equals(ref(r, cc), condition.equals, loose: false)),FALSE)" }
+            switch then {
+            case .equals(let id, let value):
+                guard let (g, gc) = field(id) else { return nil }
+                return make("若…则", gc, severity) { r in
+                    let x = ref(r, gc)
+                    return "IF(\(cond(r)),IF(\(valid(id, g, r, gc)),IF(\(g.equals(x, value, loose: true)),\"\",\(message(x, text))),\"\"),\"\")"
+                }
+            case .required(let id):
+                guard let (_, gc) = field(id) else { return nil }
+                return make("若…则必填", gc, severity) { r in
+                    let x = ref(r, gc)
+                    let missing = checkCell(id, r).map { "OR(\(Formula.blank(x)),\($0)<>\"\")" } ?? Formula.blank(x)
+                    return "IF(\(cond(r)),IF(\(missing),\(message(x, text)),\"\"),\"\")"
+                }
+            }
+        case .notAfterRoundEnd(let id, let severity, let text):
+            guard let (f, fc) = field(id), f.field.type == .date else { return nil }
+            return make("不晚于截止日期", fc, severity) { r in
+                let x = ref(r, fc)
+                return "IF(\(valid(id, f, r, fc)),\(when("INT(\(x))>\(Formula.serial(round.due))", x, CheckWording.afterRoundEnd(text, due: round.due))),\"\")"
+            }
+        case .notBefore(let id, let other, let severity, let text):
+            guard let (f, fc) = field(id), let (o, oc) = field(other), f.field.type == .date, o.field.type == .date else { return nil }
+            return make("日期先后", fc, severity) { r in
+                let x = ref(r, fc), y = ref(r, oc)
+                return "IF(AND(\(valid(id, f, r, fc)),\(valid(other, o, r, oc))),\(when("INT(\(x))<INT(\(y))", x, text)),\"\")"
+            }
+        case .sum(let ids, let total, let severity, let text):
+            let parts = ids.compactMap { id in field(id).map { (id, $0.0, $0.1) } }
+            guard let (t, tc) = field(total), !parts.isEmpty, parts.allSatisfy({ $0.1.isNumber }), t.isNumber else { return nil }
+            return make("合计", parts[0].2, severity) { r in
+                // Every part certainly read (a number, empty, or refused), at least one value.
+                let known = parts.map { id, _, c in
+                    "OR(ISNUMBER(\(ref(r, c))),\(Formula.blank(ref(r, c)))\(checkCell(id, r).map { ",\($0)<>\"\"" } ?? ""))"
+                }
+                let any = parts.map { id, f, c in valid(id, f, r, c) }
+                let sum = parts.map { id, f, c in "IF(\(valid(id, f, r, c)),\(f.number(ref(r, c))),0)" }.joined(separator: "+")
+                let tx = ref(r, tc)
+                let differs = "ABS(ROUND(\(sum),9)-\(t.number(tx)))>0.005"
+                return "IF(AND(\(known.joined(separator: ",")),OR(\(any.joined(separator: ","))),\(valid(total, t, r, tc))),\(when(differs, ref(r, parts[0].2), text)),\"\")"
+            }
+        case .range(let id, let lo, let hi, let severity, let text):
+            guard let (f, fc) = field(id), f.isNumber else { return nil }
+            return make("范围", fc, severity) { r in
+                let x = ref(r, fc)
+                var outside: [String] = []
+                if let lo { outside.append("\(f.number(x))<\(Formula.number(lo))") }
+                if let hi { outside.append("\(f.number(x))>\(Formula.number(hi))") }
+                guard !outside.isEmpty else { return Formula.empty }
+                return "IF(\(valid(id, f, r, fc)),\(when("OR(\(outside.joined(separator: ",")))", x, text)),\"\")"
+            }
+        case .unique(let id, let severity, let text):
+            // Checked by the checker on rows sheets only, against earlier rows with the same text.
+            guard sheet.kind == .rows || sheet.kind == .single, let (f, fc) = field(id) else { return nil }
+            return make("重复", fc, severity) { r in
+                guard r > first else { return Formula.empty }
+                let x = ref(r, fc)
+                let earlier = "\(letter(fc))$\(first):\(letter(fc))\(r - 1)"
+                return "IF(\(valid(id, f, r, fc)),\(when("SUMPRODUCT(--EXACT(\(earlier),\(x)))>0", x, text)),\"\")"
+            }
+        case .minRowsPerMonth, .compare:
+            return nil  // over the whole sheet (or other sheets of the file): left to the checker
+        }
+    }
+
+    // MARK: Cells
+
+    private func makeCells(_ known: Known?) -> ([Cell], Int) {
+        guard rows > 0 else { return ([], 0) }
+        var cells: [Cell] = []
+        var total = 0
+        // A known problem is shown by the first check that marks its cell.
+        var firstCheck: [Int: Int] = [:]
+        for (k, check) in checks.enumerated() where firstCheck[check.target] == nil { firstCheck[check.target] = k }
+        func knownText(_ r: Int, _ c: Int) -> String {
+            guard let text = known?.problems[CellReference(row: r, column: c)] else { return "" }
+            return ref(r, c) + Self.placeSeparator + text.replacingOccurrences(of: Self.separator, with: "/") + Self.separator
+        }
+        for r in first...last {
+            var parts: [String] = []
+            var blankAll = ""
+            for (k, check) in checks.enumerated() {
+                var (formula, blank) = check.cell(r)
+                if known != nil { blank = firstCheck[check.target] == k ? knownText(r, check.target) : "" }
+                cells.append(Cell(row: r, column: firstCheckColumn + k, formula: formula, blank: .string(blank)))
+                parts.append(ref(r, firstCheckColumn + k))
+                blankAll += blank
+            }
+            if !checksEveryRow {
+                let range = "\(ref(r, 1)):\(ref(r, TemplateLayout.columnCount(sheet)))"
+                let filled = "SUMPRODUCT(--(LEN(\(Formula.trimmed(range)))>0))"
+                cells.append(Cell(row: r, column: activeColumn,
+                                  formula: "IF(SUMPRODUCT(--ISERROR(\(range)))>0,1,\(filled))",
+                                  blank: .number(known?.filledRows.contains(r) == true ? 1 : 0)))
+            }
+            let all = ref(r, allColumn)
+            cells.append(Cell(row: r, column: allColumn, formula: parts.joined(separator: "&"), blank: .string(blankAll)))
+            var shown = "IF(\(all)=\"\",\"✓\",LEFT(\(all),FIND(\"\(Self.separator)\",\(all))-1))"
+            var blankShown = blankAll.isEmpty ? "✓" : String(blankAll.prefix { String($0) != Self.separator })
+            if sheet.kind == .rows {
+                shown = "IF(\(ref(r, activeColumn))=0,\"\",\(shown))"
+                if known?.filledRows.contains(r) != true { blankShown = "" }
+            }
+            cells.append(Cell(row: r, column: checkColumn, formula: shown, blank: .string(blankShown)))
+            total += blankAll.filter { String($0) == Self.separator }.count
+        }
+        if sheet.kind == .rows {
+            // Row 2: the sheet left empty without a nil return, or a nil return with rows.
+            let answer = ref(TemplateLayout.nilRow, TemplateLayout.nilColumn)
+            let filledRows = "COUNTIF(\(letter(activeColumn))$\(first):\(letter(activeColumn))$\(last),\">0\")"
+            let declared = "TRIM(\(answer))=\(Formula.text(TemplateLayout.nilAnswer))"
+            let empty = CheckWording.rowsSheetEmpty(sheet.name, nilAnswer: TemplateLayout.nilAnswer)
+            let nilParts = CheckWording.nilWithData(rows: "\u{1}").components(separatedBy: "\u{1}")
+            let nilText = message(answer, nilParts[0] + "\u{1}" + nilParts[1]).components(separatedBy: "\u{1}")
+            let formula = "IFERROR(IF(AND(\(filledRows)=0,NOT(\(declared))),\(message(answer, empty)),\"\")"
+                + "&IF(AND(\(declared),\(filledRows)>0),\(nilText[0])\"&\(filledRows)&\"\(nilText[1]),\"\"),\"\")"
+            let blank = known.map { _ in knownText(TemplateLayout.nilRow, TemplateLayout.nilColumn) }
+                ?? answer + Self.placeSeparator + empty + Self.separator
+            let all = ref(TemplateLayout.nilRow, allColumn)
+            cells.append(Cell(row: TemplateLayout.nilRow, column: allColumn, formula: formula, blank: .string(blank)))
+            cells.append(Cell(row: TemplateLayout.nilRow, column: checkColumn,
+                              formula: "IF(\(all)=\"\",\"\",LEFT(\(all),FIND(\"\(Self.separator)\",\(all))-1))",
+                              blank: .string(String(blank.dropLast()))))
+            total += blank.isEmpty ? 0 : 1
+        }
+        let column = letter(allColumn)
+        let range = "\(column)\(TemplateLayout.nilRow):\(column)\(last)"
+        cells.append(Cell(row: 1, column: allColumn,
+                          formula: "SUMPRODUCT(LEN(\(range))-LEN(SUBSTITUTE(\(range),\"\(Self.separator)\",\"\")))",
+                          blank: .number(Double(total))))
+        return (cells, total)
+    }
+
+    /// Conditional formats: for each input column, the check columns that mark it (errors, warnings).
+    var marks: [(target: Int, errors: [Int], warnings: [Int])] {
+        var byTarget: [Int: (errors: [Int], warnings: [Int])] = [:]
+        for (k, check) in checks.enumerated() {
+            if check.isError { byTarget[check.target, default: ([], [])].errors.append(firstCheckColumn + k) }
+            else { byTarget[check.target, default: ([], [])].warnings.append(firstCheckColumn + k) }
+        }
+        return byTarget.keys.sorted().map { ($0, byTarget[$0]!.errors, byTarget[$0]!.warnings) }
+    }
+}
