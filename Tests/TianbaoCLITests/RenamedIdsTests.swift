@@ -150,7 +150,8 @@ final class RenamedIdsTests: XCTestCase {
             try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
             let t = try Binary.run(["templates", "--plan", plan, "--key", Self.key, "--round", "2021-06", "--out", templates.path])
             XCTAssertEqual(t.status, 0, t.stderr)
-            folders.append((plan, templates, inputs, dir.appendingPathComponent("out-\(name)")))
+            // Each merge in a folder of its own: the archive beside the output belongs to one plan.
+            folders.append((plan, templates, inputs, dir.appendingPathComponent("merged-\(name)/out")))
         }
         let samples = Self.root.appendingPathComponent("samples/submissions/2021-06").path
         (status, output) = try runProcess(testPython, [refill.path, samples, original] + folders.flatMap { [$0.templates.path, $0.inputs.path] },
