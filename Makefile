@@ -33,11 +33,11 @@ define install_missing
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "安装缺少的系统软件包:$$missing"; \
+	    echo "安装缺少的系统软件包：$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else \
-	    echo "缺少系统软件包:$$missing"; \
-	    echo "请运行:sudo apt-get install -y$$missing"; exit 1; \
+	    echo "缺少系统软件包：$$missing"; \
+	    echo "请运行：sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
 endef
@@ -63,7 +63,7 @@ demo: build
 	@echo
 	@$(BIN) status samples/submissions/2021-06 --round 2021-06 --key keys/demo-signing.key | head -1
 	@echo
-	@echo "输出在 $(DEMO_OUT)/:汇总-2021-06.xlsx(汇总表)、简报-2021-06.md / .html(简报)、反馈/(各单位反馈表)、report.json"
+	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）"
 
 # Regenerates samples/submissions/2021-06 from templates/2021-06 (needs openpyxl and LibreOffice).
 samples: build test-deps

@@ -59,9 +59,9 @@ struct CheckCommand: ParsableCommand {
 /// Problems as terminal text.
 enum ProblemText {
     static func fileBlock(_ s: Submission, plan: Plan) -> String {
-        let who = s.unit.map { "\($0.name)(\(s.roundId ?? ""))" } ?? "未识别单位"
+        let who = s.unit.map { "\($0.name)（\(s.roundId ?? "")）" } ?? "未识别单位"
         let verdict = !s.fileAccepted ? "✘ 退回" : (s.errorCount > 0 ? "✘ 有错误" : (s.warningCount > 0 ? "✔ 通过（有提示）" : "✔ 通过"))
-        var out = "\(verdict)  \(s.file) — \(who):\(s.errorCount) 个错误，\(s.warningCount) 个提示\n"
+        var out = "\(verdict)  \(s.file) — \(who)：\(s.errorCount) 个错误，\(s.warningCount) 个提示\n"
         for p in s.problems {
             let tag = p.severity == .error ? "错误" : (p.explained ? "已说明" : "提示")
             out += "  [\(tag)] \(p.place)  \(p.message)\n"

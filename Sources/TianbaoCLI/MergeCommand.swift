@@ -16,7 +16,7 @@ import XLSX
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "校验并汇总一轮报送:生成汇总表、简报、各单位反馈表和 report.json。")
+        abstract: "校验并汇总一轮报送：生成汇总表、简报、各单位反馈表和 report.json。")
 
     @OptionGroup var options: RoundOptions
 
@@ -134,7 +134,7 @@ struct MergeCommand: ParsableCommand {
             progress.finish()
             print(Summary.text(result))
             OfficeReport.print(result)
-            print("输出文件:")
+            print("输出文件：")
             for path in written { print("  " + staged.finalPath(ofStaged: path)) }
             print("已记入汇总档案：\(archiving.archive.path)")
             let clean = result.totals.missing == 0 && result.totals.rejected == 0
@@ -238,7 +238,7 @@ struct OutputTarget {
             let relative = e.file.hasSuffix("-反馈.xlsx") ? "反馈/" + e.file : e.file
             what = "无法写入输出文件“\((path as NSString).appendingPathComponent(relative))”：\(e.detail)"
         default:
-            what = (userMessage(for: error) ?? "\(error)").replacingOccurrences(of: "错误:", with: "")
+            what = (userMessage(for: error) ?? "\(error)").replacingOccurrences(of: "错误：", with: "")
         }
         printError("错误：\(what)。本次汇总未完成，输出文件夹“\(given)”未作任何改动。")
         return CommandExit(.outputFailed)
@@ -270,11 +270,11 @@ enum OfficeReport {
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "催报清单:谁已报送、谁未报送、谁迟报、谁有错误,以及各单位联络员和电话。")
+        abstract: "催报清单：谁已报送、谁未报送、谁迟报、谁有错误，以及各单位联络员和电话。")
 
     @OptionGroup var options: RoundOptions
 
-    @Option(help: "输出格式:text 或 json。")
+    @Option(help: "输出格式：text 或 json。")
     var format: CheckCommand.OutputFormat = .text
 
     @OptionGroup var archive: ArchiveOptions
@@ -303,10 +303,10 @@ struct StatusCommand: ParsableCommand {
         case .text:
             print(Summary.text(result))
             let rows = result.units.map { u -> [String] in
-                let l = u.liaison
+                let l = u.liaison(in: result.plan)
                 let contact = l.map { [$0.name, $0.mobile.isEmpty ? $0.phone : $0.mobile] }
                     ?? earlier[u.unit.id].map { ["\($0.name)（\($0.round) 轮所报）", $0.phone] }
-                    ?? [u.unit.members.first.map { "\($0.name)(领导小组成员)" } ?? "", ""]
+                    ?? [u.unit.members.first.map { "\($0.name)（领导小组成员）" } ?? "", ""]
                 return [u.unit.name, ConsolidatedWorkbook.statusWord(u), u.submission?.file ?? "",
                         u.submission.map { "\($0.errorCount)/\($0.warningCount)" } ?? "", contact[0], contact[1]]
             }
@@ -326,7 +326,7 @@ struct StatusCommand: ParsableCommand {
                         o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }
                         o.key("errors"); o.int(u.submission?.errorCount ?? 0)
                         o.key("warnings"); o.int(u.submission?.warningCount ?? 0)
-                        let l = u.liaison  // read once: the rows may come back from the spill
+                        let l = u.liaison(in: result.plan)  // read once: the rows may come back from the spill
                         o.key("liaison"); if let l { o.string(l.name) } else { o.null() }
                         o.key("phone"); if let l { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
                         if l == nil, let e = earlier[u.unit.id] {
@@ -353,10 +353,10 @@ struct RoundOptions: ParsableArguments {
     @Argument(help: "存放各单位报回文件的文件夹。")
     var folder: String
 
-    @Option(help: "轮次编号,如 2021-06。")
+    @Option(help: "轮次编号，如 2021-06。")
     var round: String
 
-    @Flag(help: "不在终端上显示进度(输出不是终端时本来就不显示)。")
+    @Flag(help: "不在终端上显示进度（输出不是终端时本来就不显示）。")
     var quiet = false
 
     /// The round and a merger for it; usage and plan errors end the command with status 2.
@@ -389,7 +389,7 @@ struct RoundOptions: ParsableArguments {
 enum Summary {
     static func text(_ r: RoundResult) -> String {
         let t = r.totals
-        return "轮次 \(r.round.id)(截止 \(r.round.due)):应报 \(t.expected),已报送 \(t.accepted)(迟报 \(t.late)),"
-            + "被退回 \(t.rejected),未报送 \(t.missing - t.unread)" + (t.unread > 0 ? ",未处理 \(t.unread)(文件无法读取)" : "") + ";读取 \(t.rowsRead) 行,汇总 \(t.rowsMerged) 行,退回 \(t.rowsRejected) 行。"
+        return "轮次 \(r.round.id)（截止 \(r.round.due)）：应报 \(t.expected)，已报送 \(t.accepted)（迟报 \(t.late)），"
+            + "被退回 \(t.rejected)，未报送 \(t.missing - t.unread)" + (t.unread > 0 ? "，未处理 \(t.unread)（文件无法读取）" : "") + "；读取 \(t.rowsRead) 行，汇总 \(t.rowsMerged) 行，退回 \(t.rowsRejected) 行。"
     }
 }

@@ -155,6 +155,7 @@ public struct SubmissionChecker: Sendable {
                 context.fail(sheet.name, nil, FileRule.unreadable, "", "工作表“\(sheet.name)”无法读取。")
             }
         }
+        checkCompareRules(unit: unit, round: round, context: &context)
         s.problems += context.problems
         s.rows = context.rows
         s.nilSheets = context.nilSheets
@@ -464,6 +465,7 @@ public struct SubmissionChecker: Sendable {
         case .range: return "range"
         case .unique: return "unique"
         case .minRowsPerMonth: return "min-rows-per-month"
+        case .compare: return "compare"
         }
     }
 
@@ -497,15 +499,17 @@ public struct SubmissionChecker: Sendable {
             guard !parts.isEmpty, let t = values[total]?.number else { return nil }
             let sum = parts.reduce(0, +)
             guard abs(sum - t) > 0.005 else { return nil }
-            return (severity, fields[0], message + "（合计 \(NumberText.format(FieldReader.rounded(sum)))，计划投资 \(NumberText.format(t))）",
+            // The total named as the plan names it, without its unit (`计划投资`, not `计划投资(万元)`).
+            let totalName = (sheet.field(total)?.name ?? total).split(separator: "(").first.map(String.init) ?? total
+            return (severity, fields[0], message + "（合计 \(NumberText.format(FieldReader.rounded(sum))),\(totalName) \(NumberText.format(t))）",
                     NumberText.format(FieldReader.rounded(sum)))
         case .range(let field, let lo, let hi, let severity, let message):
             guard let n = values[field]?.number else { return nil }
             if let lo, n < lo { return (severity, field, message, NumberText.format(n)) }
             if let hi, n > hi { return (severity, field, message, NumberText.format(n)) }
             return nil
-        case .unique, .minRowsPerMonth:
-            return nil  // over the whole sheet: checkSheetRules
+        case .unique, .minRowsPerMonth, .compare:
+            return nil  // over the whole sheet (checkSheetRules) or the file (CompareRules)
         }
     }
 
@@ -547,6 +551,25 @@ public struct SubmissionChecker: Sendable {
     }
 
     private func values(_ row: CheckedRow, _ field: String) -> String? { row.values[field]?.text }
+
+    /// `kind: compare` rules, once every sheet of the file is read: each finding at its cell;
+    /// an error keeps its row out of the totals.
+    private func checkCompareRules(unit: ReportingUnit, round: Round, context: inout Context) {
+        let sheets = plan.sheets(for: unit, in: round)
+        let rules = sheets.flatMap { $0.rules.compactMap { rule -> CompareRule? in
+            if case .compare(let c) = rule { return c }
+            return nil
+        } }
+        guard !rules.isEmpty else { return }
+        let present = Set(sheets.map(\.id))
+        for f in CompareRules.evaluate(rules, plan: plan, present: present, rows: context.rows) {
+            context.fail(plan.sheet(f.sheet)?.name, f.cell, "compare", f.value, f.message, severity: f.severity, explained: f.explained)
+            if f.severity == .error, let row = f.row,
+               let i = context.rows.firstIndex(where: { $0.sheet == f.sheet && $0.row == row }) {
+                context.rows[i].accepted = false
+            }
+        }
+    }
 
     // MARK: Times
 

@@ -44,13 +44,24 @@ public struct ConsolidatedWorkbook {
     static let green: UInt32 = 0xC6EFCE, yellow: UInt32 = 0xFFEB9C, red: UInt32 = 0xFFC7CE, orange: UInt32 = 0xF8CBAD
     static let grey: UInt32 = 0xE7E6E6
 
-    /// Status words and their fill colours, used by every coloured status column.
-    static let statusColors: [(String, UInt32)] = [
-        ("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red), ("未处理", grey),
-        ("已完成", green), ("推进中", 0xDDEBF7), ("未启动", grey), ("滞后", red),
-        ("已完工", green), ("在建", 0xDDEBF7), ("未开工", grey), ("未报", red), ("错误", red), ("提示", yellow),
-        ("通过", green),
-    ]
+    /// Status words and their fill colours, used by every coloured status column: the
+    /// report's own words, then the status values the plan declares (done green, not started
+    /// grey, lagging red, the others blue).
+    static func statusColors(_ plan: Plan) -> [(String, UInt32)] {
+        var out: [(String, UInt32)] = [("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red), ("未处理", grey)]
+        let blue: UInt32 = 0xDDEBF7
+        if let p = plan.outputs.progress {
+            for v in p.colouredOrder {
+                out.append((v, v == p.done ? green : v == p.notStarted ? grey : v == p.lagging ? red : blue))
+            }
+        }
+        for l in plan.outputs.ledgers {
+            for v in l.shownStatuses { out.append((v, v == l.done ? green : v == l.notStarted ? grey : blue)) }
+        }
+        out += [("未报", red), ("错误", red), ("提示", yellow), ("通过", green)]
+        var seen: Set<String> = []
+        return out.filter { seen.insert($0.0).inserted }
+    }
 
     /// The word in a detail row's 校验结果 column for a row that counts.
     static let passed = "通过"
@@ -65,6 +76,7 @@ public struct ConsolidatedWorkbook {
         "wrong-plan": "方案不符", "wrong-round": "轮次不符", "unknown-unit": "单位无法识别", "bad-signature": "模板签名不符",
         "missing-sheet": "缺少工作表", "header-changed": "表头被修改", "prefilled-altered": "预填内容被修改",
         "task-rows-added": "任务行被增加", "task-rows-deleted": "任务行被删除",
+        "compare": "审核关系不符",
     ]
 
     /// A rule's Chinese name, or the rule itself when it has none.
@@ -119,18 +131,28 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private let book: WorkbookWriter
     private let formats: DetailFormats
     private let overview: SheetWriter, status: SheetWriter, problemSheet: SheetWriter
-    private var progress: SheetWriter?, matrix: SheetWriter?, indicators: SheetWriter?
-    private var ledger: SheetWriter?, publicity: SheetWriter?, liaison: SheetWriter?
+    /// What a detail sheet is, as the plan's `outputs:` declares it.
+    private enum DetailKind {
+        case progress(ProgressOutput)
+        case ledger(LedgerOutput)
+        case plain
+    }
+    /// The detail sheets, in the round's order, and the task matrix after the progress sheet.
+    private var details: [(spec: SheetSpec, ws: SheetWriter, kind: DetailKind)] = []
+    private var matrix: SheetWriter?
+    /// Status words and their colours (from the plan's declarations).
+    private let statusColors: [(String, UInt32)]
     /// Columns, their widths, and last written row of each detail sheet, by sheet id.
     private var columns: [String: Int] = [:]
     private var widths: [String: [Double]] = [:]
     private var lastRow: [String: Int] = [:]
-    // The ledger's running totals by unit (rows that count).
-    private var ledgerSums: [String: [String: Double]] = [:]
-    private var ledgerCounts: [String: (communities: Int, completed: Int)] = [:]
-    private let summed: Set<String>
+    // Each ledger's running totals by unit (rows that count), by ledger sheet id.
+    private var ledgerSums: [String: [String: [String: Double]]] = [:]
+    private var ledgerCounts: [String: [String: (items: Int, done: Int)]] = [:]
+    /// Each ledger's summed fields (numbers that are not years), by ledger sheet id.
+    private var summed: [String: Set<String>] = [:]
     /// Figures of the units added so far.
-    public private(set) var figures = Figures()
+    public private(set) var figures: Figures
     private var result: RoundResult!
     private var finalFigures: Figures!
 
@@ -170,35 +192,38 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         formats = DetailFormats(book)
         try book.setProperties(title: "\(plan.title) \(round.title)汇总", subject: plan.subject,
                                author: plan.office.name, company: plan.office.name)
-        summed = Set((plan.sheet("ledger")?.fields ?? []).filter { [.integer, .decimal].contains($0.type) && $0.id != "built" }.map(\.id))
+        figures = Figures(plan: plan, round: round)
+        statusColors = CW.statusColors(plan)
         overview = try book.addSheet("总览")
         status = try book.addSheet("报送情况")
-        // Detail sheets exist only for the plan sheets this round asks for, so a plan of one's
-        // own (with other sheets) gets what it has.
-        let asked = Set(round.sheets)
-        if asked.contains("progress") {
-            progress = try book.addSheet("任务进展")
-            matrix = try book.addSheet("任务矩阵")
+        // A detail sheet for every row sheet this round asks for (named as in the plan), in the
+        // round's order; the declared progress sheet is followed by the task matrix.
+        var seen: Set<String> = []
+        for id in round.sheets where seen.insert(id).inserted {
+            guard let spec = plan.sheet(id), spec.kind != .text else { continue }
+            let kind: DetailKind
+            if let p = plan.outputs.progress, p.sheet == id { kind = .progress(p) }
+            else if let l = plan.outputs.ledger(id) { kind = .ledger(l) }
+            else { kind = .plain }
+            details.append((spec, try book.addSheet(spec.name), kind))
+            if case .progress = kind { matrix = try book.addSheet("任务矩阵") }
         }
-        if asked.contains("indicators") { indicators = try book.addSheet("量化指标") }
-        let ledgerSpec = asked.contains("ledger") ? plan.sheet("ledger") : nil
-        if ledgerSpec != nil { ledger = try book.addSheet("小区台账") }
-        if asked.contains("publicity") { publicity = try book.addSheet("宣传信息") }
-        if asked.contains("liaison") { liaison = try book.addSheet("联络员") }
         problemSheet = try book.addSheet("校验问题")
 
-        if let ws = progress { try detailHeader(ws, sheetId: "progress", leading: [("单位", 26), ("角色", 6), ("任务", 18)]) }
-        if let ws = indicators { try detailHeader(ws, sheetId: "indicators", leading: [("单位", 26)]) }
-        if let ws = ledger, let spec = ledgerSpec {
-            let headers = [("区", 22.0)] + spec.fields.map { ($0.name, min(max($0.width ?? 12, 8), 30)) } + Self.checkHeader
-                + [("说明", 24)] + Self.sourceHeaders
-            try header(ws, headers)
-            columns["ledger"] = headers.count
-            widths["ledger"] = headers.map(\.1)
-            lastRow["ledger"] = 0
+        for (spec, ws, kind) in details {
+            switch kind {
+            case .progress: try detailHeader(ws, sheetId: spec.id, leading: [("单位", 26), ("角色", 6), ("任务", 18)])
+            case .plain: try detailHeader(ws, sheetId: spec.id, leading: [("单位", 26)])
+            case .ledger(let l):
+                summed[spec.id] = Set(spec.fields.filter { [.integer, .decimal].contains($0.type) && !Self.isYear($0) }.map(\.id))
+                let headers = [(l.unitLabel, 22.0)] + spec.fields.map { ($0.name, min(max($0.width ?? 12, 8), 30)) } + Self.checkHeader
+                    + [("说明", 24)] + Self.sourceHeaders
+                try header(ws, headers)
+                columns[spec.id] = headers.count
+                widths[spec.id] = headers.map(\.1)
+                lastRow[spec.id] = 0
+            }
         }
-        if let ws = publicity { try detailHeader(ws, sheetId: "publicity", leading: [("单位", 26)]) }
-        if let ws = liaison { try detailHeader(ws, sheetId: "liaison", leading: [("单位", 26)]) }
     }
 
     // MARK: Streaming the units
@@ -209,17 +234,18 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let rows = submission.rows
         let errors = RowErrors(submission, plan: plan)
         figures.add(unit, rows: rows, errors: errors)
-        if let ws = progress {
-            try detailRows(ws, sheetId: "progress", rows, submission, errors) { row in
-                let id = row.values["task"]?.text ?? ""
-                let role = self.plan.task(id).map { $0.lead.contains(unit.id) ? "牵头" : "责任" } ?? ""
-                return [unit.name, role, self.plan.task(id)?.title ?? ""]
+        for (spec, ws, kind) in details {
+            switch kind {
+            case .progress(let p):
+                try detailRows(ws, sheetId: spec.id, rows, submission, errors) { row in
+                    let id = row.values[p.task]?.text ?? ""
+                    let role = self.plan.task(id).map { $0.lead.contains(unit.id) ? TaskRole.lead.rawValue : TaskRole.responsible.rawValue } ?? ""
+                    return [unit.name, role, self.plan.task(id)?.title ?? ""]
+                }
+            case .ledger(let l): try ledgerRows(ws, l, spec, unit, rows, submission, errors)
+            case .plain: try detailRows(ws, sheetId: spec.id, rows, submission, errors) { _ in [unit.name] }
             }
         }
-        if let ws = indicators { try detailRows(ws, sheetId: "indicators", rows, submission, errors) { _ in [unit.name] } }
-        if let ws = ledger { try ledgerRows(ws, unit, rows, submission, errors) }
-        if let ws = publicity { try detailRows(ws, sheetId: "publicity", rows, submission, errors) { _ in [unit.name] } }
-        if let ws = liaison { try detailRows(ws, sheetId: "liaison", rows, submission, errors) { _ in [unit.name] } }
     }
 
     /// Adds every accepted unit of a complete round, in plan order (what `merge` streams).
@@ -236,19 +262,22 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         self.finalFigures = figures.finished(result)
         try writeOverview(overview, book: book)
         try writeStatus(status)
-        if let ws = progress { try detailRanges(ws, sheetId: "progress") }
-        if let ws = matrix { try writeMatrix(ws) }
-        if let ws = indicators { try detailRanges(ws, sheetId: "indicators") }
-        if let ws = ledger, let spec = plan.sheet("ledger") {
-            let rows = lastRow["ledger"]!
-            try ranges(ws, columns: columns["ledger"]!, rows: rows)
-            try writeLedgerTotals(ws, spec: spec, lastDataRow: rows)
+        for (spec, ws, kind) in details {
+            switch kind {
+            case .progress(let p):
+                try detailRanges(ws, sheetId: spec.id)
+                if let m = matrix { try writeMatrix(m, p) }
+            case .ledger(let l):
+                let rows = lastRow[spec.id]!
+                try ranges(ws, columns: columns[spec.id]!, rows: rows)
+                if let lf = finalFigures.ledgers.first(where: { $0.decl.sheet == spec.id }) {
+                    try writeLedgerTotals(ws, l, lf, spec: spec, lastDataRow: rows)
+                }
+            case .plain:
+                try detailRanges(ws, sheetId: spec.id)
+                if let p = plan.outputs.publicity, p.sheet == spec.id { try writePublicitySummary(ws, p) }
+            }
         }
-        if let ws = publicity {
-            try detailRanges(ws, sheetId: "publicity")
-            try writePublicitySummary(ws)
-        }
-        if let ws = liaison { try detailRanges(ws, sheetId: "liaison") }
         try writeProblems(problemSheet)
         overview.activate()
         Timings.mark("consolidated workbook: cells written")
@@ -291,7 +320,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     /// The filter and the status colours over a table's rows (known once it is written).
     private func ranges(_ ws: SheetWriter, columns: Int, rows: Int, headerRow: Int = 0) throws {
         try ws.autofilter(headerRow, 0, headerRow + max(rows, 1), columns - 1)
-        for (word, color) in CW.statusColors {
+        for (word, color) in statusColors {
             try ws.highlight(headerRow + 1, 0, headerRow + max(rows, 1), columns - 1, equalTo: word,
                              CW.cell.with { $0.fill = color })
         }
@@ -329,7 +358,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let w = widths[sheetId] ?? []
         var texts = texts
         if errors.hasError(row) {
-            let text = ChineseTypography.apply("有误:" + errors.text(row))
+            let text = ChineseTypography.apply("有误：" + errors.text(row))
             try ws.write(r, checkColumn, text, formats.flagged)
             texts.append((text, checkColumn))
             for (c, tc) in refused {
@@ -417,16 +446,16 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     /// One unit's ledger rows: those that count, and those with errors marked 有误. The unit
     /// subtotals are written below the table by `writeLedgerTotals`, so the table filters and
     /// sorts cleanly.
-    private func ledgerRows(_ ws: SheetWriter, _ unit: ReportingUnit, _ rows: [CheckedRow], _ s: Submission,
-                            _ errors: RowErrors) throws {
-        guard let spec = plan.sheet("ledger") else { return }
-        var r = lastRow["ledger"]!
+    private func ledgerRows(_ ws: SheetWriter, _ decl: LedgerOutput, _ spec: SheetSpec, _ unit: ReportingUnit, _ rows: [CheckedRow],
+                            _ s: Submission, _ errors: RowErrors) throws {
+        var r = lastRow[spec.id]!
         var completed = 0, communities = 0
         let ids = spec.fields.map(\.id)
+        let summed = self.summed[spec.id] ?? []
         let isSummed = ids.map { summed.contains($0) }
         var columnSums = Array(repeating: 0.0, count: ids.count)
-        let statusPosition = ids.firstIndex(of: "status")
-        for row in rows where row.sheet == "ledger" {
+        let statusPosition = ids.firstIndex(of: decl.status)
+        for row in rows where row.sheet == spec.id {
             r += 1
             try ws.write(r, 0, unit.name, formats.wrapped)
             var texts: [(String, Int)] = [(unit.name, 0)]
@@ -441,56 +470,60 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             }
             if row.accepted {
                 communities += 1
-                let status = inOrder ? statusPosition.flatMap { row.values.value(at: $0) } : row.values["status"]
-                if status?.text == "已完工" { completed += 1 }
+                let status = inOrder ? statusPosition.flatMap { row.values.value(at: $0) } : row.values[decl.status]
+                if status?.text == decl.done { completed += 1 }
             }
             let checkColumn = spec.fields.count + 1
-            try finishRow(ws, r, sheetId: "ledger", row: row, errors: errors, checkColumn: checkColumn, texts: texts, refused: refused)
+            try finishRow(ws, r, sheetId: spec.id, row: row, errors: errors, checkColumn: checkColumn, texts: texts, refused: refused)
             try ws.write(r, checkColumn + 1, row.explanation ?? "", formats.wrapped)
             try source(ws, r, checkColumn + 2, s, sheet: spec.name, row: row.row)
         }
         var sums: [String: Double] = [:]
         for (i, id) in ids.enumerated() where isSummed[i] { sums[id] = FieldReader.rounded(columnSums[i]) }
-        ledgerSums[unit.id] = sums
-        ledgerCounts[unit.id] = (communities, completed)
-        lastRow["ledger"] = r
+        ledgerSums[spec.id, default: [:]][unit.id] = sums
+        ledgerCounts[spec.id, default: [:]][unit.id] = (communities, completed)
+        lastRow[spec.id] = r
     }
 
     /// Below the ledger table, after a blank row: one subtotal row for every unit asked for a
     /// ledger (COUNTIFS/SUMIFS over the table's rows marked 通过, so they follow corrections
     /// made in the table), then the total, each with what it leaves out.
-    private func writeLedgerTotals(_ ws: SheetWriter, spec: SheetSpec, lastDataRow: Int) throws {
-        let f = finalFigures!
+    private func writeLedgerTotals(_ ws: SheetWriter, _ decl: LedgerOutput, _ f: Figures.LedgerFigures, spec: SheetSpec,
+                                   lastDataRow: Int) throws {
+        let summed = self.summed[spec.id] ?? []
+        let ledgerSums = self.ledgerSums[spec.id] ?? [:], ledgerCounts = self.ledgerCounts[spec.id] ?? [:]
         let checkColumn = spec.fields.count + 1
         let last = max(lastDataRow, 1) + 1
         func col(_ c: Int) -> String { "$\(CellReference.columnName(c + 1))$2:$\(CellReference.columnName(c + 1))$\(last)" }
         let unitRange = col(0), checkRange = col(checkColumn)
-        let statusColumn = spec.fields.firstIndex { $0.id == "status" }.map { $0 + 1 }
+        let statusColumn = spec.fields.firstIndex { $0.id == decl.status }.map { $0 + 1 }
         var r = lastDataRow + 2
-        try ws.write(r, 0, ChineseTypography.apply("各单位小计与合计(只计校验结果为“通过”的行;公式随上表更新)"), CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("各单位小计与合计（只计校验结果为“通过”的行；公式随上表更新）"), CW.section)
         r += 1
         let first = r
-        let countFormat = CW.subtotal.with { $0.numberFormat = "0\" 个小区\"" }
-        let completedFormat = CW.subtotal.with { $0.numberFormat = "\"已完工 \"0\" 个\"" }
+        // The plan's words inside a number format and a formula string: quotes doubled.
+        func quoted(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "\"\"") }
+        let countFormat = CW.subtotal.with { $0.numberFormat = "0\" \(quoted(decl.counter + decl.label))\"" }
+        let completedFormat = CW.subtotal.with { $0.numberFormat = "\"\(quoted(decl.done)) \"0\" \(quoted(decl.counter))\"" }
         for d in f.districts {
             let label = CellReference.columnName(1) + "\(r + 1)"
             try ws.write(r, 0, d.unit.name, CW.subtotal.with { $0.wrap = true })
             let counts = ledgerCounts[d.unit.id] ?? (0, 0)
             try ws.formula(r, 1, "COUNTIFS(\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
-                           result: .number(Double(counts.communities)), countFormat)
+                           result: .number(Double(counts.items)), countFormat)
             for (i, field) in spec.fields.enumerated() where i > 0 {
                 let c = i + 1
                 if summed.contains(field.id) {
                     try ws.formula(r, c, "SUMIFS(\(col(c)),\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
                                    result: .number(ledgerSums[d.unit.id]?[field.id] ?? 0), CW.subtotal)
                 } else if c == statusColumn {
-                    try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"已完工\",\(checkRange),\"\(CW.passed)\")",
-                                   result: .number(Double(counts.completed)), completedFormat)
+                    try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"\(quoted(decl.done))\",\(checkRange),\"\(CW.passed)\")",
+                                   result: .number(Double(counts.done)), completedFormat)
                 } else {
                     try ws.blank(r, c, CW.subtotal)
                 }
             }
-            let note = ChineseTypography.apply(Self.districtNote(d))
+            let note = ChineseTypography.apply(Self.districtNote(d, f))
             try ws.write(r, checkColumn, note, note.isEmpty ? CW.subtotal : CW.flagged.with { $0.bold = true })
             if let h = CW.rowHeight([(note, 26), (d.unit.name, 22)]) { try ws.row(r, height: h) }
             r += 1
@@ -500,7 +533,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             let field = spec.fields[c - 1]
             let letter = CellReference.columnName(c + 1)
             if c == 1 || c == statusColumn || summed.contains(field.id) {
-                let value: Double = c == 1 ? Double(f.communities) : (c == statusColumn ? Double(f.completed)
+                let value: Double = c == 1 ? Double(f.items) : (c == statusColumn ? Double(f.done)
                     : FieldReader.rounded(f.districts.reduce(0) { $0 + (ledgerSums[$1.unit.id]?[field.id] ?? 0) }))
                 try ws.formula(r, c, "SUM(\(letter)\(first + 1):\(letter)\(r))", result: .number(value),
                                c == 1 ? countFormat : (c == statusColumn ? completedFormat : CW.subtotal))
@@ -514,28 +547,38 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     }
 
     /// What a unit's subtotal leaves out.
-    static func districtNote(_ d: Figures.DistrictLedger) -> String {
+    static func districtNote(_ d: Figures.DistrictLedger, _ f: Figures.LedgerFigures) -> String {
         switch d.status {
         case "被退回":
-            return "文件被退回,未计入(文件中报 \(d.communities) 个小区、已完工 \(d.completed) 个、计划投资 \(Briefing.wan(d.investment)))"
+            return "文件被退回，未计入（文件中报 \(reported(d.items, d.byStatus[f.decl.done] ?? 0, d.investment, f))）"
         case "未报送": return "未报送"
-        default: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误,未计入" : ""
+        default: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误，未计入" : ""
         }
     }
 
     /// What the ledger totals leave out, in one sentence (empty when nothing).
-    static func exclusionNote(_ f: Figures) -> String {
+    static func exclusionNote(_ f: Figures.LedgerFigures) -> String {
         var parts: [String] = []
         for d in f.rejectedDistricts {
-            parts.append("被退回的\(d.unit.name)(\(d.communities) 个小区、已完工 \(d.completed) 个、计划投资 \(Briefing.wan(d.investment)))")
+            parts.append("被退回的\(d.unit.name)(\(reported(d.items, d.byStatus[f.decl.done] ?? 0, d.investment, f)))")
         }
         let missing = f.missingDistricts.map(\.unit.name)
         if !missing.isEmpty { parts.append("未报送的\(missing.joined(separator: "、"))") }
         let e = f.errorLedger
-        if e.communities > 0 {
-            parts.append("有误的台账行 \(e.communities) 行(已完工 \(e.completed) 个、计划投资 \(Briefing.wan(e.investment)))")
+        if e.items > 0 {
+            var text = "有误的\(f.decl.called)行 \(e.items) 行(\(f.decl.done) \(e.byStatus[f.decl.done] ?? 0) \(f.decl.counter)"
+            if let money = f.decl.money { text += "、\(f.moneyName) \(Briefing.wan(e.investment, unit: money.unit))" }
+            parts.append(text + ")")
         }
         return parts.isEmpty ? "" : "不含" + parts.joined(separator: ";")
+    }
+
+    /// `12 个小区、已完工 3 个、计划投资 1,234.0 万元`: what a file reported of a ledger.
+    static func reported(_ items: Int, _ done: Int, _ money: Double, _ f: Figures.LedgerFigures) -> String {
+        let l = f.decl
+        var text = "\(items) \(l.counter)\(l.label)、\(l.done) \(done) \(l.counter)"
+        if let m = l.money { text += "、\(f.moneyName) \(Briefing.wan(money, unit: m.unit))" }
+        return text
     }
 
     // MARK: 总览
@@ -547,12 +590,12 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.columns(3, 3, width: 4)
         try ws.columns(4, 12, width: 11)
         try ws.write(0, 0, "\(result.plan.title)", CW.title)
-        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)(轮次 \(r0.id),截止 \(r0.due.chinese))汇总"), CW.section)
+        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)（轮次 \(r0.id)，截止 \(r0.due.chinese)）汇总"), CW.section)
         let files = result.files.filter { $0.status != .skipped }.count
         let rejectedFileRows = result.files.filter { $0.status == .rejected }.compactMap(\.submission).map(\.rowsRead).reduce(0, +)
-        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位;报送文件夹中共 \(result.files.count) 个文件(读取 \(files) 个)。"
-                     + "数据行:读取 \(t.rowsRead) 行,计入汇总 \(t.rowsMerged) 行,未计入 \(t.rowsRejected) 行"
-                     + "(被退回文件 \(rejectedFileRows) 行,已接收文件中有误 \(t.rowsRejected - rejectedFileRows) 行,在各明细表中标为“有误”)。"), CW.subtitle)
+        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位；报送文件夹中共 \(result.files.count) 个文件（读取 \(files) 个）。"
+                     + "数据行：读取 \(t.rowsRead) 行，计入汇总 \(t.rowsMerged) 行，未计入 \(t.rowsRejected) 行"
+                     + "（被退回文件 \(rejectedFileRows) 行，已接收文件中有误 \(t.rowsRejected - rejectedFileRows) 行，在各明细表中标为“有误”）。"), CW.subtitle)
 
         // 报送情况
         var r = 4
@@ -560,7 +603,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         r += 1
         try ws.write(r, 0, "项目", CW.header); try ws.write(r, 1, "单位数", CW.header); try ws.write(r, 2, "占应报", CW.header)
         let onTime = t.accepted - t.late
-        let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送(通过)"), t.accepted), ("  其中按时", onTime),
+        let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送（通过）"), t.accepted), ("  其中按时", onTime),
                                            ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing),
                                            ("有表声明本期无", finalFigures.nilUnits.count)]
         let firstStatus = r + 1
@@ -576,79 +619,96 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         }
         r += statusRows.count + 2
 
-        // 目标进度
-        try ws.write(r, 0, "目标进度", CW.section)
-        r += 1
-        let target = finalFigures.target
-        let targetRows: [(String, Double)] = [
-            (ChineseTypography.apply("年度目标(\(target?.unit ?? "个"))"), target?.value ?? 0), ("台账小区", Double(finalFigures.communities)),
-            ("已完工", Double(finalFigures.completed)), ("在建", Double(finalFigures.building)), ("未开工", Double(finalFigures.notStarted)),
-        ]
-        let targetTop = r
-        for (i, (label, n)) in targetRows.enumerated() {
-            try ws.write(r + i, 0, label, CW.cell)
-            try ws.write(r + i, 1, n, CW.big.with { $0.fontSize = 11 })
-        }
-        try ws.write(r + targetRows.count, 0, ChineseTypography.apply("完成率(已完工/目标)"), CW.cell.with { $0.bold = true })
-        try ws.formula(r + targetRows.count, 1, "IF(B\(targetTop + 1)=0,0,B\(targetTop + 3)/B\(targetTop + 1))",
-                       result: .number((finalFigures.targetPercent ?? 0) / 100), CW.percent.with { $0.bold = true; $0.fontSize = 14 })
-        r += targetRows.count + 1
-        let exclusion = Self.exclusionNote(finalFigures)
-        if !exclusion.isEmpty {
-            try note(ws, r, "以上台账数" + exclusion + "。各单位情况见“小区台账”表下方小计。")
+        // 目标进度: one block for each declared ledger of the round.
+        for lf in finalFigures.ledgers {
+            let l = lf.decl
+            try ws.write(r, 0, finalFigures.ledgers.count > 1 ? ChineseTypography.apply("目标进度：\(lf.spec.name)") : "目标进度", CW.section)
             r += 1
-        }
-        r += 1
+            var targetRows: [(String, Double)] = []
+            if let target = lf.target { targetRows.append((ChineseTypography.apply("年度目标（\(target.unit.isEmpty ? l.counter : target.unit)）"), target.value)) }
+            targetRows.append((l.countLabel, Double(lf.items)))
+            for v in l.shownStatuses { targetRows.append((v, Double(lf.byStatus[v] ?? 0))) }
+            let targetTop = r
+            for (i, (label, n)) in targetRows.enumerated() {
+                try ws.write(r + i, 0, label, CW.cell)
+                try ws.write(r + i, 1, n, CW.big.with { $0.fontSize = 11 })
+            }
+            r += targetRows.count
+            if lf.target != nil {
+                // Rows: target, items, done.
+                try ws.write(r, 0, ChineseTypography.apply("完成率（\(l.done)/目标）"), CW.cell.with { $0.bold = true })
+                try ws.formula(r, 1, "IF(B\(targetTop + 1)=0,0,B\(targetTop + 3)/B\(targetTop + 1))",
+                               result: .number((lf.targetPercent ?? 0) / 100), CW.percent.with { $0.bold = true; $0.fontSize = 14 })
+                r += 1
+            }
+            let exclusion = Self.exclusionNote(lf)
+            if !exclusion.isEmpty {
+                try note(ws, r, "以上\(l.called)数" + exclusion + "。各单位情况见“\(lf.spec.name)”表下方小计。")
+                r += 1
+            }
+            r += 1
 
-        // 投资情况
-        try ws.write(r, 0, ChineseTypography.apply("计划投资(万元)"), CW.section)
-        r += 1
-        let investTop = r
-        try ws.write(r, 0, "计划投资合计", CW.cell.with { $0.bold = true })
-        // Sums of amounts in 万元: one decimal, thousands separated.
-        let amount = CW.cell.with { $0.numberFormat = "#,##0.0" }
-        try ws.write(r, 1, finalFigures.plannedInvestment, amount.with { $0.bold = true })
-        for (i, src) in finalFigures.investmentBySource.enumerated() {
-            try ws.write(r + 1 + i, 0, "  " + src.name, CW.cell)
-            try ws.write(r + 1 + i, 1, src.amount, amount)
-        }
-        let sourceSum = FieldReader.rounded(finalFigures.investmentBySource.map(\.amount).reduce(0, +))
-        let sourcesEnd = r + finalFigures.investmentBySource.count
-        try ws.write(sourcesEnd + 1, 0, "各来源合计", CW.cell)
-        try ws.formula(sourcesEnd + 1, 1, "SUM(B\(investTop + 2):B\(sourcesEnd + 1))", result: .number(sourceSum), amount)
-        r = sourcesEnd + 2
-        if let gap = Self.investmentGapNote(finalFigures) {
-            try note(ws, r, gap)
+            // 投资情况
+            guard l.money != nil else { continue }
+            try ws.write(r, 0, ChineseTypography.apply(lf.moneyHeading), CW.section)
+            r += 1
+            let investTop = r
+            try ws.write(r, 0, "\(lf.moneyName)合计", CW.cell.with { $0.bold = true })
+            // Sums of amounts: one decimal, thousands separated.
+            let amount = CW.cell.with { $0.numberFormat = "#,##0.0" }
+            try ws.write(r, 1, lf.plannedInvestment, amount.with { $0.bold = true })
+            for (i, src) in lf.investmentBySource.enumerated() {
+                try ws.write(r + 1 + i, 0, "  " + src.name, CW.cell)
+                try ws.write(r + 1 + i, 1, src.amount, amount)
+            }
+            let sourcesEnd = r + lf.investmentBySource.count
+            if !lf.investmentBySource.isEmpty {
+                let sourceSum = FieldReader.rounded(lf.investmentBySource.map(\.amount).reduce(0, +))
+                try ws.write(sourcesEnd + 1, 0, "各来源合计", CW.cell)
+                try ws.formula(sourcesEnd + 1, 1, "SUM(B\(investTop + 2):B\(sourcesEnd + 1))", result: .number(sourceSum), amount)
+                r = sourcesEnd + 2
+            } else {
+                r = sourcesEnd + 1
+            }
+            if let gap = Self.investmentGapNote(lf) {
+                try note(ws, r, gap)
+                r += 1
+            }
+            if !exclusion.isEmpty {
+                try note(ws, r, lf.moneyName + exclusion + "。")
+                r += 1
+            }
             r += 1
         }
-        if !exclusion.isEmpty {
-            try note(ws, r, "计划投资" + exclusion + "。")
-            r += 1
-        }
-        r += 1
 
         // 任务进展状态
-        try ws.write(r, 0, ChineseTypography.apply("任务进展(条)"), CW.section)
-        r += 1
-        let taskTop = r
-        for (i, status) in Figures.statusOrder.enumerated() {
-            let fill = CW.statusColors.first { $0.0 == status }?.1
-            try ws.write(r + i, 0, status, CW.cell.with { $0.fill = fill })
-            try ws.write(r + i, 1, Double(finalFigures.taskStatus[status] ?? 0), CW.integer)
+        var taskTop: Int?
+        if let p = finalFigures.progress {
+            try ws.write(r, 0, ChineseTypography.apply("\(p.sheetName)（条）"), CW.section)
+            r += 1
+            taskTop = r
+            let n = p.statuses.count
+            for (i, status) in p.statuses.enumerated() {
+                let fill = statusColors.first { $0.0 == status }?.1
+                try ws.write(r + i, 0, status, CW.cell.with { $0.fill = fill })
+                try ws.write(r + i, 1, Double(finalFigures.taskStatus[status] ?? 0), CW.integer)
+            }
+            try ws.write(r + n, 0, "合计", CW.cell.with { $0.bold = true })
+            try ws.formula(r + n, 1, "SUM(B\(r + 1):B\(r + n))", result: .number(Double(finalFigures.taskRows)), CW.integer)
+            if let taskNote = Self.taskErrorNote(finalFigures) { try note(ws, r + n + 1, taskNote) }
         }
-        try ws.write(r + 4, 0, "合计", CW.cell.with { $0.bold = true })
-        try ws.formula(r + 4, 1, "SUM(B\(taskTop + 1):B\(taskTop + 4))", result: .number(Double(finalFigures.taskRows)), CW.integer)
-        if let taskNote = Self.taskErrorNote(finalFigures) { try note(ws, r + 5, taskNote) }
 
         // Charts on the right.
         let statusChart = try book.addChart(ChartSpec(kind: .column, title: "报送情况", series: [
             .init(name: "单位数", categories: "=总览!$A$\(firstStatus + 2):$A$\(firstStatus + 6)",
                   values: "=总览!$B$\(firstStatus + 2):$B$\(firstStatus + 6)", color: 0x5B9BD5)]))
         try ws.insertChart(4, 4, statusChart, widthScale: 1.2, heightScale: 1.0)
-        let taskChart = try book.addChart(ChartSpec(kind: .pie, title: "任务进展状态", series: [
-            .init(name: "条数", categories: "=总览!$A$\(taskTop + 1):$A$\(taskTop + 4)",
-                  values: "=总览!$B$\(taskTop + 1):$B$\(taskTop + 4)")]))
-        try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
+        if let taskTop, let n = finalFigures.progress?.statuses.count {
+            let taskChart = try book.addChart(ChartSpec(kind: .pie, title: "\(finalFigures.progress?.sheetName ?? "")状态", series: [
+                .init(name: "条数", categories: "=总览!$A$\(taskTop + 1):$A$\(taskTop + n)",
+                      values: "=总览!$B$\(taskTop + 1):$B$\(taskTop + n)")]))
+            try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
+        }
         try ws.printSetup(landscape: true)
         try ws.headerFooter(header: "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))(\(round.id))",
                             footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
@@ -661,27 +721,30 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.row(r, height: CW.rowHeight([(text, 22 + 14 + 14 + 4)], fontSize: 11) ?? 16)
     }
 
-    /// Why 计划投资合计 and 各来源合计 differ: the rows whose sources do not add up.
-    static func investmentGapNote(_ f: Figures) -> String? {
+    /// Why a ledger's money total and the sum of its parts differ: the rows whose parts do not add up.
+    static func investmentGapNote(_ f: Figures.LedgerFigures) -> String? {
+        guard let money = f.decl.money, !money.parts.isEmpty else { return nil }
         let sourceSum = FieldReader.rounded(f.investmentBySource.map(\.amount).reduce(0, +))
         let diff = FieldReader.rounded(f.plannedInvestment - sourceSum)
         guard !f.investmentGaps.isEmpty || abs(diff) >= 0.05 else { return nil }
+        let name = f.moneyName, l = f.decl
         let rows = f.investmentGaps.map {
-            "\($0.unit.name)“\($0.community)”(台账第 \($0.row) 行:计划投资 \(Briefing.wan($0.investment, unit: false)),"
+            "\($0.unit.name)“\($0.item)”(\(l.called)第 \($0.row) 行：\(name) \(Briefing.wan($0.investment, unit: false)),"
                 + "各来源之和 \(Briefing.wan($0.sources, unit: false)))"
         }
-        var text = "计划投资合计与各来源合计相差 \(Briefing.wan(abs(diff)))"
-        text += rows.isEmpty ? "。" : ",因以下 \(rows.count) 个小区的计划投资不等于各资金来源之和:" + rows.joined(separator: ";") + "。"
+        var text = "\(name)合计与各来源合计相差 \(Briefing.wan(abs(diff), unit: money.unit))"
+        text += rows.isEmpty ? "。" : "，因以下 \(rows.count) \(l.counter)\(l.label)的\(name)不等于各\(money.partsLabel)之和：" + rows.joined(separator: ";") + "。"
         return text
     }
 
     /// Progress rows with errors that the task counts leave out.
     static func taskErrorNote(_ f: Figures) -> String? {
-        let n = f.errorRows["progress"] ?? 0
+        guard let p = f.progress else { return nil }
+        let n = f.errorRows[p.sheet] ?? 0
         guard n > 0 else { return nil }
-        let byStatus = Figures.statusOrder.compactMap { s in f.errorTaskStatus[s].map { "\(s) \($0) 条" } }
-        return "另有 \(n) 条进展记录有误,未计入上表" + (byStatus.isEmpty ? "" : "(所报状态:\(byStatus.joined(separator: "、")))")
-            + ",见“任务进展”表“校验结果”列。"
+        let byStatus = p.statuses.compactMap { s in f.errorTaskStatus[s].map { "\(s) \($0) 条" } }
+        return "另有 \(n) 条进展记录有误，未计入上表" + (byStatus.isEmpty ? "" : "（所报状态：\(byStatus.joined(separator: "、"))）")
+            + "，见“\(p.sheetName)”表“校验结果”列。"
     }
 
     // MARK: 报送情况
@@ -704,25 +767,25 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             if let saved = u.submission?.savedAt, !isXls {
                 try ws.write(r, 5, Self.excelSerial(saved), CW.dateTime)
             } else {
-                try ws.write(r, 5, isXls ? "(.xls 无记录)" : "", CW.cell)
+                try ws.write(r, 5, isXls ? "（.xls 无记录）" : "", CW.cell)
             }
             try ws.write(r, 6, Double(u.submission?.errorCount ?? 0), CW.integer)
             try ws.write(r, 7, Double(u.submission?.warningCount ?? 0), CW.integer)
             let nilNames = (u.submission?.nilSheets ?? []).compactMap { result.plan.sheet($0)?.name }
             try ws.write(r, 8, nilNames.joined(separator: "、"), CW.cell)
-            let l = u.liaison
+            let l = u.liaison(in: result.plan)
             try ws.write(r, 9, l?.name ?? "", CW.cell)
             try ws.write(r, 10, l?.title ?? "", CW.cell)
             try ws.write(r, 11, l?.phone ?? "", CW.cell)
             try ws.write(r, 12, l?.mobile ?? "", CW.cell)
             try ws.write(r, 13, u.unit.members.map { "\($0.name)(\($0.title))" }.joined(separator: "、"), CW.cell)
             var notes: [String] = []
-            if !u.superseded.isEmpty { notes.append(ChineseTypography.apply("以最新文件为准,已替代:") + u.superseded.joined(separator: "、")) }
-            if !u.otherRejected.isEmpty { notes.append(ChineseTypography.apply("另有被退回文件:") + u.otherRejected.joined(separator: "、")) }
-            if isXls { notes.append(ChineseTypography.apply(".xls 文件不记录保存时间,文件日期只是拷贝时间,故不显示")) }
+            if !u.superseded.isEmpty { notes.append(ChineseTypography.apply("以最新文件为准，已替代：") + u.superseded.joined(separator: "、")) }
+            if !u.otherRejected.isEmpty { notes.append(ChineseTypography.apply("另有被退回文件：") + u.otherRejected.joined(separator: "、")) }
+            if isXls { notes.append(ChineseTypography.apply(".xls 文件不记录保存时间，文件日期只是拷贝时间，故不显示")) }
             if !u.unreadFiles.isEmpty { notes.append("办公室无法读取文件“" + u.unreadFiles.joined(separator: "”、“") + "”（不是单位的问题），待处理后重新汇总") }
             if u.status == .rejected, let p = u.submission?.problems.first(where: { $0.severity == .error }) {
-                notes.append(ChineseTypography.apply("退回原因:") + p.message)
+                notes.append(ChineseTypography.apply("退回原因：") + p.message)
             }
             let text = notes.joined(separator: "\u{FF1B}")
             try ws.write(r, 14, text, CW.wrapped)
@@ -735,7 +798,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         (date.timeIntervalSince1970 + 8 * 3600) / 86400 + 25569
     }
 
-    private func writeMatrix(_ ws: SheetWriter) throws {
+    private func writeMatrix(_ ws: SheetWriter, _ p: ProgressOutput) throws {
         let units = result.units
         try ws.write(0, 0, "任务", CW.header)
         try ws.write(0, 1, "牵头单位", CW.header)
@@ -753,9 +816,9 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         for outcome in result.units where outcome.status == .accepted {
             guard let s = outcome.submission else { continue }
             let errors = RowErrors(s, plan: result.plan)
-            for row in s.rows where row.sheet == "progress" {
-                guard let t = row.values["task"]?.text else { continue }
-                status[t, default: [:]][outcome.unit.id] = (row.values["status"]?.text ?? "", errors.hasError(row) ? errors.text(row) : "")
+            for row in s.rows where row.sheet == p.sheet {
+                guard let t = row.values[p.task]?.text else { continue }
+                status[t, default: [:]][outcome.unit.id] = (row.values[p.status]?.text ?? "", errors.hasError(row) ? errors.text(row) : "")
             }
         }
         var flagged: [String] = []
@@ -767,10 +830,10 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                 let involved = task.lead.contains(u.unit.id) || task.responsible.contains(u.unit.id)
                 if involved, u.status == .accepted, let entry = status[task.id]?[u.unit.id], !entry.error.isEmpty {
                     // Reported, but the row has an error: shown as reported, marked, not counted.
-                    let fill = CW.statusColors.first { $0.0 == entry.text }?.1
+                    let fill = statusColors.first { $0.0 == entry.text }?.1
                     try ws.write(i + 1, j + 2, (entry.text.isEmpty ? "" : entry.text + "\n") + "有误",
                                  small.with { $0.fill = fill; $0.fontColor = 0xC00000; $0.bold = true })
-                    flagged.append("\(u.unit.name) \(task.id)(报“\(entry.text.isEmpty ? "未填" : entry.text)”):\(entry.error)")
+                    flagged.append("\(u.unit.name) \(task.id)（报“\(entry.text.isEmpty ? "未填" : entry.text)”）：\(entry.error)")
                     continue
                 }
                 let text: String
@@ -783,14 +846,14 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.row(i + 1, height: Double(max(2, lines)) * 15 + 3)
         }
         ws.freeze(rows: 1, columns: 2)
-        for (word, color) in CW.statusColors {
+        for (word, color) in statusColors {
             try ws.highlight(1, 2, result.plan.tasks.count, units.count + 1, equalTo: word, CW.cell.with { $0.fill = color })
         }
         var r = result.plan.tasks.count + 2
-        try ws.merge(r, 0, r, min(units.count + 1, 20), ChineseTypography.apply("说明:“未报”为应报未报(单位未报送、被退回或漏填该任务);"
-                     + "“有误”为单位已填报但该行有错误,按所报状态显示,未计入任何统计。"), CW.note)
+        try ws.merge(r, 0, r, min(units.count + 1, 20), ChineseTypography.apply("说明：“未报”为应报未报（单位未报送、被退回或漏填该任务）；"
+                     + "“有误”为单位已填报但该行有错误，按所报状态显示，未计入任何统计。"), CW.note)
         try ws.row(r, height: 32)
-        for line in flagged.map({ ChineseTypography.apply("有误:" + $0) }) {
+        for line in flagged.map({ ChineseTypography.apply("有误：" + $0) }) {
             r += 1
             try ws.merge(r, 0, r, min(units.count + 1, 20), line, CW.note.with { $0.fontColor = 0xC00000 })
             if let h = CW.rowHeight([(line, 26 + 16 + 7 * 18)]) { try ws.row(r, height: h) }
@@ -800,11 +863,11 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     }
 
     /// Items per unit per month, below the list.
-    private func writePublicitySummary(_ ws: SheetWriter) throws {
-        let rows = result.rows("publicity")
-        let months = Set(rows.compactMap { $0.row.values["date"]?.day.map { $0.year * 100 + $0.month } }).sorted()
+    private func writePublicitySummary(_ ws: SheetWriter, _ p: PublicityOutput) throws {
+        let rows = result.rows(p.sheet)
+        let months = Set(rows.compactMap { $0.row.values[p.date]?.day.map { $0.year * 100 + $0.month } }).sorted()
         var r = rows.count + 3
-        try ws.write(r, 0, ChineseTypography.apply("各单位每月报送篇数(每月不少于 1 篇)"), CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("各单位每月报送篇数" + (p.perMonthMin > 0 ? "（每月不少于 \(p.perMonthMin) 篇）" : "")), CW.section)
         // A month is judged (0 shaded red) only in the round that covers it: earlier months
         // are judged from their own rounds' files, not from this round's.
         let ownStart = result.round.start.year * 100 + result.round.start.month
@@ -812,17 +875,17 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         let judged = { (m: Int) in m >= ownStart && m <= ownEnd }
         if months.contains(where: { !judged($0) }) {
             r += 1
-            try ws.write(r, 0, ChineseTypography.apply("本期以前月份的篇数只是本期文件中所列,仅供参考(该月是否达标以该月调度的报送为准),不标红。"), CW.note.with { $0.wrap = false })
+            try ws.write(r, 0, ChineseTypography.apply("本期以前月份的篇数只是本期文件中所列，仅供参考（该月是否达标以该月调度的报送为准），不标红。"), CW.note.with { $0.wrap = false })
         }
         r += 1
         try ws.write(r, 0, "单位", CW.header)
         for (j, m) in months.enumerated() {
-            try ws.write(r, 1 + j, ChineseTypography.apply("\(m / 100)年\(m % 100)月" + (judged(m) ? "" : "(参考)")), CW.header)
+            try ws.write(r, 1 + j, ChineseTypography.apply("\(m / 100)年\(m % 100)月" + (judged(m) ? "" : "（参考）")), CW.header)
         }
         try ws.write(r, 1 + months.count, "合计", CW.header)
         var perUnitMonth: [String: [Int: Int]] = [:]
         for row in rows {
-            if let m = row.row.values["date"]?.day.map({ $0.year * 100 + $0.month }) { perUnitMonth[row.unit.id, default: [:]][m, default: 0] += 1 }
+            if let m = row.row.values[p.date]?.day.map({ $0.year * 100 + $0.month }) { perUnitMonth[row.unit.id, default: [:]][m, default: 0] += 1 }
         }
         for u in result.units {
             r += 1
@@ -830,7 +893,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             if u.status != .accepted {
                 // No file that counts: say so instead of counting zeros.
                 let word = CW.statusWord(u)
-                let fill = CW.statusColors.first { $0.0 == word }?.1
+                let fill = statusColors.first { $0.0 == word }?.1
                 for j in 0...months.count { try ws.write(r, 1 + j, word, CW.cell.with { $0.fill = fill; $0.horizontal = .center }) }
                 continue
             }
@@ -838,7 +901,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             for (j, m) in months.enumerated() {
                 let n = perUnitMonth[u.unit.id]?[m] ?? 0
                 total += n
-                try ws.write(r, 1 + j, Double(n), n == 0 && judged(m) ? CW.integer.with { $0.fill = CW.red } : CW.integer)
+                try ws.write(r, 1 + j, Double(n), n < p.perMonthMin && judged(m) ? CW.integer.with { $0.fill = CW.red } : CW.integer)
             }
             try ws.write(r, 1 + months.count, Double(total), CW.integer.with { $0.bold = true })
         }
@@ -852,7 +915,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         for (i, p) in problems.enumerated() {
             let r = i + 1
             try ws.write(r, 0, Double(i + 1), CW.integer)
-            try ws.write(r, 1, p.unit.flatMap { result.plan.unit($0)?.name } ?? "(未识别)", CW.cell)
+            try ws.write(r, 1, p.unit.flatMap { result.plan.unit($0)?.name } ?? "（未识别）", CW.cell)
             try ws.write(r, 2, p.file, CW.cell)
             try ws.write(r, 3, p.severity == .error ? "错误" : "提示", CW.cell)
             try ws.write(r, 4, p.sheet ?? "", CW.cell)

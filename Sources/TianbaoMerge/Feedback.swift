@@ -48,20 +48,20 @@ public struct FeedbackWriter {
                                                                    message: message + p.message)
         }
         let items = s.problems.map {
-            TemplateOverlay.Item(isError: $0.severity == .error, explained: $0.explained, sheet: $0.sheet ?? "(整个文件)",
+            TemplateOverlay.Item(isError: $0.severity == .error, explained: $0.explained, sheet: $0.sheet ?? "（整个文件）",
                                  cell: $0.cell ?? "", message: $0.message)
         }
         let verdict: String
         switch outcome.status {
-        case .accepted: verdict = s.errorCount > 0 ? "文件已接收,但有 \(s.errorCount) 处错误,所在行未计入汇总数字(汇总表中标为“有误”)" : "文件已接收"
-        case .rejected: verdict = "文件被退回,未能汇总"
+        case .accepted: verdict = s.errorCount > 0 ? "文件已接收，但有 \(s.errorCount) 处错误，所在行未计入汇总数字（汇总表中标为“有误”）" : "文件已接收"
+        case .rejected: verdict = "文件被退回，未能汇总"
         case .missing: verdict = ""
         }
         // Only errors call for a new file: warnings are for checking (and a 说明 next time).
         let action = s.errorCount > 0 || outcome.status == .rejected
-            ? "请按本表逐项修改(红色为错误,黄色为提示;提示如确有原因,可在该行“说明”列写明),修改后将本文件另存为 .xlsx 重新报送。"
-            : "本期数据已全部汇总,无需重新报送。黄色为提示,请核对;如确有原因,请在下期报送时于该行“说明”列写明。"
-        let summary = ChineseTypography.apply("\(verdict);共 \(s.errorCount) 个错误、\(s.warningCount) 个提示(来源文件:\(s.file))。" + action)
+            ? "请按本表逐项修改（红色为错误，黄色为提示；提示如确有原因，可在该行“说明”列写明），修改后将本文件另存为 .xlsx 重新报送。"
+            : "本期数据已全部汇总，无需重新报送。黄色为提示，请核对；如确有原因，请在下期报送时于该行“说明”列写明。"
+        let summary = ChineseTypography.apply("\(verdict)；共 \(s.errorCount) 个错误、\(s.warningCount) 个提示（来源文件：\(s.file)）。" + action)
         let overlay = TemplateOverlay(heading: "\(outcome.unit.name) \(round.id) 报送问题清单", summary: summary,
                                       values: values, marks: marks, problems: items)
         try TemplateWriter(plan: plan, key: key).write(unit: outcome.unit, round: round, to: path, overlay: overlay)

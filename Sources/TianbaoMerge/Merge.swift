@@ -49,12 +49,13 @@ public struct UnitOutcome: Sendable {
     /// The unit's files the office could not read; with no other file the unit stays missing
     /// (未处理) until they can be read.
     public var unreadFiles: [String] = []
-    /// The liaison named in this round's file, if any.
-    public var liaison: (name: String, title: String, phone: String, mobile: String)? {
+    /// The liaison named in this round's file, if any (the sheet and fields the plan's
+    /// `outputs.liaison` declares).
+    public func liaison(in plan: Plan) -> (name: String, title: String, phone: String, mobile: String)? {
         // A liaison row with a mistake (a 10-digit mobile) still tells whom to call.
-        guard let row = submission?.rows.first(where: { $0.sheet == "liaison" }) else { return nil }
-        return (row.values["name"]?.text ?? "", row.values["title"]?.text ?? "", row.values["office_phone"]?.text ?? "",
-                row.values["mobile"]?.text ?? "")
+        guard let l = plan.outputs.liaison, let row = submission?.rows.first(where: { $0.sheet == l.sheet }) else { return nil }
+        func text(_ id: String?) -> String { id.flatMap { row.values[$0]?.text } ?? "" }
+        return (text(l.name), text(l.title), text(l.phone), text(l.mobile))
     }
 }
 
@@ -156,7 +157,7 @@ public struct RoundMerger: Sendable {
     /// The files of a folder, sorted by name; sub-folders, links, lock files and Tianbao's own
     /// outputs are reported as skipped, never read. Throws `FileSystemError` when the folder
     /// cannot be listed.
-    static let badNameNote = "文件名不是有效的 UTF-8 编码(常见于从其他系统拷贝的文件),未能读取;请重命名后重新放入报送文件夹"
+    static let badNameNote = "文件名不是有效的 UTF-8 编码（常见于从其他系统拷贝的文件），未能读取；请重命名后重新放入报送文件夹"
 
     public static func listFolder(_ dir: String) throws -> [(name: String, path: String, skip: String?)] {
         // The names' bytes as stored: a name that is not UTF-8 (a GBK name copied from another
@@ -172,19 +173,19 @@ public struct RoundMerger: Sendable {
             let kind = FileSystem.kind(path)
             if let note = ownOutputNote(name, path: path, kind: kind) { return (name, path, note) }
             if kind == .link {
-                return (name, path, "链接文件,出于安全原因未读取")
+                return (name, path, "链接文件，出于安全原因未读取")
             }
             if kind == .folder {
-                return (name, path, "子文件夹,未读取(请把文件直接放在报送文件夹中)")
+                return (name, path, "子文件夹，未读取（请把文件直接放在报送文件夹中）")
             }
             if name.hasPrefix("~$") || (name.hasPrefix(".~lock.") && name.hasSuffix("#")) {
-                return (name, path, "Office/WPS/LibreOffice 的临时锁文件,已跳过")
+                return (name, path, "Office/WPS/LibreOffice 的临时锁文件，已跳过")
             }
             if name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" {
-                return (name, path, "系统文件,已跳过")
+                return (name, path, "系统文件，已跳过")
             }
             if kind != .file {
-                return (name, path, "不是普通文件,未读取")
+                return (name, path, "不是普通文件，未读取")
             }
             return (name, path, nil)
         }
@@ -357,7 +358,7 @@ public struct RoundMerger: Sendable {
         for i in files.indices where files[i].unitId == nil && files[i].status == .rejected {
             guard let unit = Self.unitNamed(in: files[i].file, units: roundUnits) else { continue }
             files[i].unitId = unit.id
-            files[i].note = "无法从文件内容识别单位,按文件名判断为“\(unit.name)”的报送"
+            files[i].note = "无法从文件内容识别单位，按文件名判断为“\(unit.name)”的报送"
             if var s = files[i].submission {
                 for j in s.problems.indices { s.problems[j].unit = unit.id }
                 files[i].submission = s

@@ -28,6 +28,36 @@ briefing:
   send_to: [市人民政府张文彤副市长, 市人民政府张卫国副秘书长, 市政协办公厅]
   copy_to: [领导小组各成员单位, 各区人民政府(管委会)]
 
+# What the outputs treat specially (optional): the progress sheet and its status words, the
+# ledgers counted against targets (with money and its sources), the liaison, the publicity
+# items counted by month, the summary quoted, and how the briefing speaks of the whole.
+outputs:
+  words: {whole: 全市, units: 各区, targets_heading: 改造目标进度}
+  progress: {sheet: progress, task: task, status: status, percent: percent, problems: problems, done: 已完成, lagging: 滞后, not_started: 未启动}
+  ledgers:
+    - sheet: ledger
+      label: 小区
+      counter: 个
+      count_label: 台账小区
+      called: 台账
+      unit_label: 区
+      status: status
+      done: 已完工
+      not_started: 未开工
+      target: communities
+      name: name
+      money:
+        total: invest
+        unit: 万元
+        parts_label: 资金来源
+        parts: [src_central, src_province, src_city, src_district, src_bond, src_social, src_residents, src_utilities]
+        share: {label: 社会资本、居民出资和专营单位出资, parts: [src_social, src_residents, src_utilities]}
+      extras: [{field: elevators, label: 加装电梯, unit: 部}, {field: parking, label: 新增停车位, unit: 个}]
+      urge: "年度改造目标完成率 {percent},请各区加快在建项目进度、尽快开工未开工项目。"
+  liaison: {sheet: liaison, name: name, title: title, phone: office_phone, mobile: mobile}
+  publicity: {sheet: publicity, date: date, per_month_min: 1}
+  summary: {sheet: summary, problems: problems, practice: practice}
+
 leading_group:
   - {role: 组长, name: 张文彤, title: 市人民政府副市长}
   - {role: 副组长, name: 张卫国, title: 市人民政府副秘书长}
@@ -225,6 +255,10 @@ sheets:
       - {id: deadline, name: 完成时限, type: date, min: 2021-01-01, max: 2025-12-31, required: true, width: 14}
     rules:
       - {kind: unique, field: name, message: "同一指标只填一行"}
+      # Rules as data (kind: compare): a side is a field of the row, a value, or a sum or count over a
+      # sheet's rows of the same file (optionally filtered); missing: skip (default), zero or error.
+      - {kind: compare, left: {field: done}, op: "<=", right: {field: target}, severity: warning, message: "累计完成值大于年度目标值,请核对;如确有原因请在“说明”中注明"}
+      - {kind: compare, when: {field: name, equals: 完成改造小区}, left: {field: done}, op: "=", right: {count: {sheet: ledger, where: {field: status, equals: 已完工}}}, severity: warning, message: "指标“完成改造小区”的累计完成值应等于本单位小区台账中已完工的小区数"}
 
   - id: ledger
     name: 小区台账

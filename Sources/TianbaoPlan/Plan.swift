@@ -196,6 +196,8 @@ public enum RowRule: Hashable, Sendable {
     case unique(field: String, severity: Severity, message: String)
     /// At least `count` rows dated in each month of the round's span.
     case minRowsPerMonth(field: String, count: Int, severity: Severity, message: String)
+    /// A left side compared with a right side (fields, constants, sums and counts over sheets).
+    case compare(CompareRule)
 }
 
 /// The layout kind of a template sheet.
@@ -280,6 +282,8 @@ public struct Plan: Sendable {
     public var office: Office
     /// The briefing's masthead and 报送/抄送 lines (defaults when the plan gives none).
     public var briefing = BriefingForm()
+    /// What the outputs treat specially (progress, ledgers, liaison, publicity, summary).
+    public var outputs = OutputDeclarations()
     public var leadingGroup: [Member]
     public var units: [ReportingUnit] { didSet { reindex() } }
     public var unitGroups: [UnitGroup]

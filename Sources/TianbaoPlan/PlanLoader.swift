@@ -9,7 +9,7 @@ public struct PlanIssue: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
 
     public var description: String {
-        line > 0 ? "第 \(line) 行第 \(column) 列:\(message)" : message
+        line > 0 ? "第 \(line) 行第 \(column) 列：\(message)" : message
     }
 }
 
@@ -18,7 +18,7 @@ public struct PlanErrors: Error, Sendable, CustomStringConvertible {
     public let file: String
     public let issues: [PlanIssue]
     public var description: String {
-        "计划文件“\(file)”有 \(issues.count) 处错误:\n" + issues.map { "  " + $0.description }.joined(separator: "\n")
+        "计划文件“\(file)”有 \(issues.count) 处错误：\n" + issues.map { "  " + $0.description }.joined(separator: "\n")
     }
 }
 
@@ -35,7 +35,7 @@ public enum PlanLoader {
     public static func load(path: String) throws -> Plan {
         let name = (path as NSString).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PlanErrors(file: name, issues: [PlanIssue(line: 0, column: 0, message: "无法读取计划文件(文件不存在或没有读取权限)")])
+            throw PlanErrors(file: name, issues: [PlanIssue(line: 0, column: 0, message: "无法读取计划文件（文件不存在或没有读取权限）")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PlanErrors(file: name, issues: [PlanIssue(line: 0, column: 0, message: "计划文件不是 UTF-8 编码的文本")])
@@ -67,12 +67,12 @@ public enum PlanLoader {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
              .composer(_, let problem, let mark, _):
-            return PlanIssue(line: mark.line, column: mark.column, message: "YAML 语法错误:\(problem)")
+            return PlanIssue(line: mark.line, column: mark.column, message: "YAML 语法错误：\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return PlanIssue(line: context.mark.line, column: context.mark.column,
-                             message: "重复的键:\(duplicates.joined(separator: "、"))")
+                             message: "重复的键：\(duplicates.joined(separator: "、"))")
         default:
-            return PlanIssue(line: 0, column: 0, message: "YAML 错误:\(error)")
+            return PlanIssue(line: 0, column: 0, message: "YAML 错误：\(error)")
         }
     }
 }
@@ -80,6 +80,8 @@ public enum PlanLoader {
 /// Walks the YAML tree, building the plan and collecting issues with their positions.
 private struct Reader {
     var issues: [PlanIssue] = []
+    /// Sheets, fields and values that compare rules name, checked once every sheet is read.
+    var ruleReferences: [(sheet: String, field: String?, value: String?, node: Node?, what: String)] = []
 
     mutating func fail(_ node: Node?, _ message: String) {
         issues.append(PlanIssue(line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, message: message))
@@ -97,7 +99,7 @@ private struct Reader {
         var out: [String: Node] = [:]
         for (k, v) in m {
             guard let key = k.string else { fail(k, "\(what)的键应为文字"); continue }
-            if !allowed.contains(key) { fail(k, "\(what)中有未知的键“\(key)”(可用:\(allowed.sorted().joined(separator: "、")))") }
+            if !allowed.contains(key) { fail(k, "\(what)中有未知的键“\(key)”（可用：\(allowed.sorted().joined(separator: "、"))）") }
             out[key] = v
         }
         return out
@@ -135,7 +137,7 @@ private struct Reader {
     mutating func number(_ node: Node?, _ what: String) -> Double? {
         guard let node else { return nil }
         guard node.scalar != nil, let s = node.string, let d = Double(s), d.isFinite else {
-            fail(node, "\(what)应为数字,而不是“\(node.string ?? "")”")
+            fail(node, "\(what)应为数字，而不是“\(node.string ?? "")”")
             return nil
         }
         return d
@@ -144,7 +146,7 @@ private struct Reader {
     mutating func integer(_ node: Node?, _ what: String) -> Int? {
         guard let node else { return nil }
         guard node.scalar != nil, let s = node.string, let i = Int(s) else {
-            fail(node, "\(what)应为整数,而不是“\(node.string ?? "")”")
+            fail(node, "\(what)应为整数，而不是“\(node.string ?? "")”")
             return nil
         }
         return i
@@ -164,7 +166,7 @@ private struct Reader {
     mutating func day(_ node: Node?, _ what: String) -> Day? {
         guard let node else { return nil }
         guard let s = node.string, let d = Day(s) else {
-            fail(node, "\(what)“\(node.string ?? "")”不是有效日期(格式 2021-06-15)")
+            fail(node, "\(what)“\(node.string ?? "")”不是有效日期（格式 2021-06-15）")
             return nil
         }
         return d
@@ -197,7 +199,7 @@ private struct Reader {
 
     mutating func plan(_ root: Node) -> Plan? {
         let keys: Set<String> = ["plan", "version", "title", "subject", "issued", "office", "leading_group", "units",
-                                 "unit_groups", "task_groups", "tasks", "phases", "targets", "choices", "sheets", "rounds", "briefing"]
+                                 "unit_groups", "task_groups", "tasks", "phases", "targets", "choices", "sheets", "rounds", "briefing", "outputs"]
         guard let m = mapping(root, "计划", allowed: keys) else { return nil }
         for key in ["plan", "version", "title", "units", "tasks", "sheets", "rounds"] where m[key] == nil {
             fail(root, "计划缺少“\(key)”")
@@ -219,6 +221,7 @@ private struct Reader {
         let phases = readPhases(m["phases"])
         let (choices, choiceOrder) = readChoices(m["choices"])
         let sheets = readSheets(m["sheets"], unitIds: unitIds, groups: groups, choices: choices)
+        checkRuleReferences(sheets)
         let rounds = readRounds(m["rounds"], sheets: sheets, unitIds: unitIds, groups: groups)
         let targets = readTargets(m["targets"], sheets: sheets)
         let office = readOffice(m["office"], unitIds: unitIds)
@@ -233,6 +236,7 @@ private struct Reader {
                     phases: phases, targets: targets, choices: choices, choiceOrder: choiceOrder, sheets: sheets,
                     rounds: rounds)
         plan.briefing = briefing
+        plan.outputs = readOutputs(m["outputs"], sheets: sheets, targets: targets)
         return plan
     }
 
@@ -285,7 +289,7 @@ private struct Reader {
             var kind = UnitKind.department
             if let k = string(m, "kind", "单位 \(id) ") {
                 if let parsed = UnitKind(rawValue: k) { kind = parsed } else {
-                    fail(m["kind"], "单位 \(id) 的类型“\(k)”无效(可用:市直部门、区、功能区、企业)")
+                    fail(m["kind"], "单位 \(id) 的类型“\(k)”无效（可用：市直部门、区、功能区、企业）")
                 }
             }
             var members: [Member] = []
@@ -417,13 +421,17 @@ private struct Reader {
                   let id = string(m, "id", "表单"), let name = string(m, "name", "表单 \(id) ") else { continue }
             let what = "表单 \(id) "
             if !names.insert(name).inserted { fail(m["name"], "表单名称“\(name)”重复") }
+            // The 汇总 names its own sheets so; a plan's sheet of the same name would collide there.
+            if ["总览", "报送情况", "任务矩阵", "校验问题", "填报说明", "字典"].contains(name) {
+                fail(m["name"], "表单名称“\(name)”是汇总表或模板自用的名称，请换一个")
+            }
             if name.count > 31 || name.contains(where: { "[]:*?/\\".contains($0) }) {
-                fail(m["name"], "表单名称“\(name)”不能超过 31 个字符,也不能包含 [ ] : * ? / \\")
+                fail(m["name"], "表单名称“\(name)”不能超过 31 个字符，也不能包含 [ ] : * ? / \\")
             }
             var kind = SheetKind.rows
             if let k = string(m, "kind", what) {
                 if let parsed = SheetKind(rawValue: k) { kind = parsed } else {
-                    fail(m["kind"], "\(what)的类型“\(k)”无效(可用:tasks、rows、single、text)")
+                    fail(m["kind"], "\(what)的类型“\(k)”无效（可用：tasks、rows、single、text）")
                 }
             }
             let title = string(m, "title", what, required: false) ?? name
@@ -435,7 +443,7 @@ private struct Reader {
             }
             let fields = readFields(m["fields"], sheet: what, choices: choices)
             if fields.isEmpty { fail(m["fields"] ?? n, "\(what)没有任何字段") }
-            let rules = readRules(m["rules"], sheet: what, fields: fields)
+            let rules = readRules(m["rules"], sheet: what, fields: fields, id: id)
             items.append((id, m["id"]!, SheetSpec(id: id, name: name, kind: kind, title: title, units: units, rows: rows,
                                                   fields: fields, rules: rules)))
         }
@@ -453,7 +461,7 @@ private struct Reader {
             var type = FieldType.text
             if let t = string(m, "type", what) {
                 if let parsed = FieldType(rawValue: t) { type = parsed } else {
-                    fail(m["type"], "\(what)的类型“\(t)”无效(可用:\(FieldType.allCases.map(\.rawValue).joined(separator: "、")))")
+                    fail(m["type"], "\(what)的类型“\(t)”无效（可用：\(FieldType.allCases.map(\.rawValue).joined(separator: "、"))）")
                 }
             }
             var field = FieldSpec(id: id, name: name, type: type, required: bool(m["required"], "\(what)的 required") ?? false,
@@ -467,7 +475,7 @@ private struct Reader {
                 if let a = field.minDay, let b = field.maxDay, b < a { fail(m["max"], "\(what)的最晚日期早于最早日期") }
             } else if m["min"] != nil || m["max"] != nil {
                 if ![.integer, .decimal, .percent].contains(type) {
-                    fail(m["min"] ?? m["max"], "\(what)是\(type.rawValue)类型,不能设置 min/max")
+                    fail(m["min"] ?? m["max"], "\(what)是\(type.rawValue)类型，不能设置 min/max")
                 }
                 field.min = number(m["min"], "\(what)的最小值")
                 field.max = number(m["max"], "\(what)的最大值")
@@ -475,10 +483,10 @@ private struct Reader {
             }
             if m["max_change"] != nil {
                 if ![.integer, .decimal, .percent].contains(type) {
-                    fail(m["max_change"], "\(what)是\(type.rawValue)类型,不能设置 max_change(与上期相比的最大变化幅度只适用于数字)")
+                    fail(m["max_change"], "\(what)是\(type.rawValue)类型，不能设置 max_change（与上期相比的最大变化幅度只适用于数字）")
                 }
                 field.maxChangePercent = number(m["max_change"], "\(what)的 max_change")
-                if let c = field.maxChangePercent, c <= 0 { fail(m["max_change"], "\(what)的 max_change 应大于 0(百分比,如 30)") }
+                if let c = field.maxChangePercent, c <= 0 { fail(m["max_change"], "\(what)的 max_change 应大于 0（百分比，如 30）") }
             }
             if let p = field.pattern, (try? NSRegularExpression(pattern: p)) == nil {
                 fail(m["pattern"], "\(what)的格式规则“\(p)”不是有效的正则表达式")
@@ -489,14 +497,14 @@ private struct Reader {
                         fail(m["choices"], "\(what)引用的下拉选项“\(cid)”未定义")
                     }
                 } else {
-                    fail(n, "\(what)是下拉选择类型,但没有指定 choices")
+                    fail(n, "\(what)是下拉选择类型，但没有指定 choices")
                 }
             } else if m["choices"] != nil {
-                fail(m["choices"], "\(what)不是下拉选择类型,不能设置 choices")
+                fail(m["choices"], "\(what)不是下拉选择类型，不能设置 choices")
             }
             if let p = string(m, "prefilled", what, required: false) {
                 if let parsed = Prefill(rawValue: p) { field.prefilled = parsed } else {
-                    fail(m["prefilled"], "\(what)的预填内容“\(p)”无效(可用:\(Prefill.allCases.map(\.rawValue).joined(separator: "、")))")
+                    fail(m["prefilled"], "\(what)的预填内容“\(p)”无效（可用：\(Prefill.allCases.map(\.rawValue).joined(separator: "、"))）")
                 }
             }
             items.append((id, m["id"]!, field))
@@ -504,17 +512,17 @@ private struct Reader {
         return uniqueIds(items, "\(sheet)的字段")
     }
 
-    mutating func readRules(_ node: Node?, sheet: String, fields: [FieldSpec]) -> [RowRule] {
+    mutating func readRules(_ node: Node?, sheet: String, fields: [FieldSpec], id sheetId: String) -> [RowRule] {
         let ids = Set(fields.map(\.id))
         var out: [RowRule] = []
         for n in sequence(node, "\(sheet)的规则") {
             guard let m = mapping(n, "规则", allowed: ["kind", "if", "then", "field", "other", "fields", "equals", "min",
-                                                      "max", "count", "severity", "message"]),
+                                                      "max", "count", "severity", "message", "left", "op", "right", "when", "missing"]),
                   let kind = string(m, "kind", "\(sheet)的规则") else { continue }
             let message = string(m, "message", "\(sheet)的规则 \(kind) ") ?? kind
             var severity = Severity.error
             if let s = string(m, "severity", "规则", required: false) {
-                if let parsed = Severity(rawValue: s) { severity = parsed } else { fail(m["severity"], "规则的级别“\(s)”无效(可用:error、warning)") }
+                if let parsed = Severity(rawValue: s) { severity = parsed } else { fail(m["severity"], "规则的级别“\(s)”无效（可用：error、warning）") }
             }
             func field(_ key: String, in map: [String: Node]) -> String? {
                 guard let f = string(map, key, "\(sheet)的规则 \(kind) ") else { return nil }
@@ -557,8 +565,10 @@ private struct Reader {
                 if let f = field("field", in: m) {
                     out.append(.minRowsPerMonth(field: f, count: integer(m["count"], "规则的 count") ?? 1, severity: severity, message: message))
                 }
+            case "compare":
+                if let rule = readCompare(m, n, sheet: sheetId, label: sheet, severity: severity, message: message) { out.append(.compare(rule)) }
             default:
-                fail(m["kind"], "\(sheet)的规则类型“\(kind)”无效(可用:implies、not_after_round_end、not_before、sum、range、unique、min_rows_per_month)")
+                fail(m["kind"], "\(sheet)的规则类型“\(kind)”无效（可用：implies、not_after_round_end、not_before、sum、range、unique、min_rows_per_month、compare）")
             }
         }
         return out
@@ -577,7 +587,7 @@ private struct Reader {
             var kind = RoundKind.monthly
             if let k = string(m, "kind", what) {
                 if let parsed = RoundKind(rawValue: k) { kind = parsed } else {
-                    fail(m["kind"], "\(what)的类型“\(k)”无效(可用:\(RoundKind.allCases.map(\.rawValue).joined(separator: "、")))")
+                    fail(m["kind"], "\(what)的类型“\(k)”无效（可用：\(RoundKind.allCases.map(\.rawValue).joined(separator: "、"))）")
                 }
             }
             let title = string(m, "title", what, required: false) ?? id
@@ -621,5 +631,256 @@ private struct Reader {
                                                 due: due, sheet: sheetId, field: fieldId, equals: equals)))
         }
         return uniqueIds(items, "目标")
+    }
+}
+
+// MARK: outputs
+
+/// The optional `outputs:` section: what the outputs treat specially, each sheet, field and
+/// choice value checked against the plan's sheets and reported at its position.
+extension Reader {
+    mutating func readOutputs(_ node: Node?, sheets: [SheetSpec], targets: [Target]) -> OutputDeclarations {
+        var out = OutputDeclarations()
+        guard let node, let m = mapping(node, "输出声明", allowed: ["words", "progress", "ledgers", "liaison", "publicity", "summary"])
+        else { return out }
+        if let w = mapping(m["words"], "输出声明的“words”", allowed: ["whole", "units", "targets_heading"]) {
+            out.words.whole = string(w, "whole", "输出声明的“words”", required: false) ?? out.words.whole
+            out.words.units = string(w, "units", "输出声明的“words”", required: false) ?? out.words.units
+            out.words.targetsHeading = string(w, "targets_heading", "输出声明的“words”", required: false) ?? out.words.targetsHeading
+        }
+        if let n = m["progress"] {
+            let what = "输出声明的“progress”"
+            if let p = mapping(n, what, allowed: ["sheet", "task", "status", "percent", "problems", "done", "lagging", "not_started"]),
+               let sheet = outputSheet(p, n, what, sheets) {
+                let task = outputField(p, "task", what, sheet, types: [.taskRef, .text])
+                let status = outputField(p, "status", what, sheet, types: [.choice])
+                if let task, let status {
+                    var decl = ProgressOutput(sheet: sheet.id, task: task.id, status: status.id)
+                    decl.statuses = status.choices
+                    decl.sheetName = sheet.name
+                    decl.percent = outputField(p, "percent", what, sheet, types: [.percent, .decimal, .integer], required: false)?.id
+                    decl.problems = outputField(p, "problems", what, sheet, types: [.text], required: false)?.id
+                    decl.done = outputChoice(p, "done", what, status)
+                    decl.lagging = outputChoice(p, "lagging", what, status)
+                    decl.notStarted = outputChoice(p, "not_started", what, status)
+                    out.progress = decl
+                }
+            }
+        }
+        var seen: Set<String> = []
+        for n in sequence(m["ledgers"], "输出声明的“ledgers”") {
+            let what = "输出声明的台账"
+            guard let l = mapping(n, what, allowed: ["sheet", "label", "counter", "count_label", "called", "unit_label", "status",
+                                                     "done", "not_started", "target", "name", "money", "extras", "urge"]),
+                  let sheet = outputSheet(l, n, what, sheets) else { continue }
+            if !seen.insert(sheet.id).inserted { fail(l["sheet"], "\(what)“\(sheet.id)”重复声明"); continue }
+            guard let label = string(l, "label", what), let status = outputField(l, "status", what, sheet, types: [.choice]),
+                  let done = outputChoice(l, "done", what, status, required: true) else { continue }
+            var decl = LedgerOutput(sheet: sheet.id, label: label, status: status.id, done: done)
+            decl.statuses = status.choices
+            decl.notStarted = outputChoice(l, "not_started", what, status)
+            decl.counter = string(l, "counter", what, required: false) ?? decl.counter
+            decl.countLabel = string(l, "count_label", what, required: false) ?? label
+            decl.called = string(l, "called", what, required: false) ?? decl.called
+            decl.unitLabel = string(l, "unit_label", what, required: false) ?? decl.unitLabel
+            decl.urge = string(l, "urge", what, required: false)
+            decl.name = outputField(l, "name", what, sheet, types: [.text], required: false)?.id
+            if let t = string(l, "target", what, required: false) {
+                if let target = targets.first(where: { $0.id == t }) {
+                    if target.sheet != sheet.id || target.field != status.id || target.equals != done {
+                        fail(l["target"], "\(what)的目标“\(t)”统计的是表单 \(target.sheet) 字段 \(target.field) 为“\(target.equals)”的行，与本台账的 \(sheet.id)、\(status.id)、“\(done)”不符")
+                    }
+                    decl.target = t
+                } else {
+                    fail(l["target"], "\(what)的目标“\(t)”未定义")
+                }
+            }
+            if let mn = l["money"], let mm = mapping(mn, "\(what)的“money”", allowed: ["total", "unit", "parts_label", "parts", "share"]) {
+                let mwhat = "\(what)的“money”"
+                if let total = outputField(mm, "total", mwhat, sheet, types: [.decimal, .integer]) {
+                    var money = MoneyOutput(total: total.id)
+                    money.unit = string(mm, "unit", mwhat, required: false) ?? money.unit
+                    money.partsLabel = string(mm, "parts_label", mwhat, required: false) ?? money.partsLabel
+                    money.parts = outputFields(mm["parts"], mwhat, sheet)
+                    if let sn = mm["share"], let sm = mapping(sn, "\(mwhat)的“share”", allowed: ["label", "parts"]) {
+                        money.shareLabel = string(sm, "label", "\(mwhat)的“share”")
+                        money.shareParts = outputFields(sm["parts"], "\(mwhat)的“share”", sheet)
+                        for (id, pn) in strings(sm["parts"], "") where !money.parts.contains(id) && sheet.field(id) != nil {
+                            fail(pn, "\(mwhat)的“share”中的字段“\(id)”不在“parts”中")
+                        }
+                    }
+                    decl.money = money
+                }
+            }
+            for en in sequence(l["extras"], "\(what)的“extras”") {
+                guard let em = mapping(en, "\(what)的“extras”", allowed: ["field", "label", "unit"]),
+                      let f = outputField(em, "field", "\(what)的“extras”", sheet, types: [.integer, .decimal]),
+                      let label = string(em, "label", "\(what)的“extras”") else { continue }
+                decl.extras.append(LedgerExtra(field: f.id, label: label, unit: string(em, "unit", "\(what)的“extras”", required: false) ?? ""))
+            }
+            out.ledgers.append(decl)
+        }
+        if let n = m["liaison"] {
+            let what = "输出声明的“liaison”"
+            if let l = mapping(n, what, allowed: ["sheet", "name", "title", "phone", "mobile"]), let sheet = outputSheet(l, n, what, sheets),
+               let name = outputField(l, "name", what, sheet, types: [.text]) {
+                out.liaison = LiaisonOutput(sheet: sheet.id, name: name.id,
+                                            title: outputField(l, "title", what, sheet, types: [.text], required: false)?.id,
+                                            phone: outputField(l, "phone", what, sheet, types: [.phone, .mobile, .text], required: false)?.id,
+                                            mobile: outputField(l, "mobile", what, sheet, types: [.mobile, .phone, .text], required: false)?.id)
+            }
+        }
+        if let n = m["publicity"] {
+            let what = "输出声明的“publicity”"
+            if let p = mapping(n, what, allowed: ["sheet", "date", "per_month_min"]), let sheet = outputSheet(p, n, what, sheets),
+               let date = outputField(p, "date", what, sheet, types: [.date]) {
+                var minimum = 0
+                if let mn = p["per_month_min"] {
+                    if let v = mn.int, v >= 0 { minimum = v } else { fail(mn, "\(what)的“per_month_min”应为非负整数") }
+                }
+                out.publicity = PublicityOutput(sheet: sheet.id, date: date.id, perMonthMin: minimum)
+            }
+        }
+        if let n = m["summary"] {
+            let what = "输出声明的“summary”"
+            if let s = mapping(n, what, allowed: ["sheet", "problems", "practice"]), let sheet = outputSheet(s, n, what, sheets) {
+                out.summary = SummaryOutput(sheet: sheet.id,
+                                            problems: outputField(s, "problems", what, sheet, types: [.text], required: false)?.id,
+                                            practice: outputField(s, "practice", what, sheet, types: [.text], required: false)?.id)
+            }
+        }
+        return out
+    }
+
+    /// The sheet a declaration names, reported at its position when the plan has none.
+    mutating func outputSheet(_ m: [String: Node], _ node: Node, _ what: String, _ sheets: [SheetSpec]) -> SheetSpec? {
+        guard let id = string(m, "sheet", what, required: false) else {
+            fail(node, "\(what)缺少“sheet”")
+            return nil
+        }
+        guard let sheet = sheets.first(where: { $0.id == id }) else {
+            fail(m["sheet"], "\(what)的表单“\(id)”未定义")
+            return nil
+        }
+        return sheet
+    }
+
+    /// The field a declaration names, of an expected type, reported at its position.
+    mutating func outputField(_ m: [String: Node], _ key: String, _ what: String, _ sheet: SheetSpec, types: [FieldType],
+                              required: Bool = true) -> FieldSpec? {
+        guard let id = string(m, key, what, required: required) else { return nil }
+        guard let field = sheet.field(id) else {
+            fail(m[key], "\(what)的“\(key)”字段“\(id)”不在表单 \(sheet.id) 中")
+            return nil
+        }
+        guard types.contains(field.type) else {
+            fail(m[key], "\(what)的“\(key)”字段“\(id)”类型为 \(field.type.rawValue)，应为 \(types.map(\.rawValue).joined(separator: " 或 "))")
+            return nil
+        }
+        return field
+    }
+
+    /// A list of numeric fields of a sheet.
+    mutating func outputFields(_ node: Node?, _ what: String, _ sheet: SheetSpec) -> [String] {
+        strings(node, what).compactMap { id, n in
+            guard let field = sheet.field(id) else {
+                fail(n, "\(what)的字段“\(id)”不在表单 \(sheet.id) 中")
+                return nil
+            }
+            guard field.type == .decimal || field.type == .integer else {
+                fail(n, "\(what)的字段“\(id)”应为数字字段")
+                return nil
+            }
+            return id
+        }
+    }
+
+    /// A status value a declaration names, which must be one of the field's choices.
+    mutating func outputChoice(_ m: [String: Node], _ key: String, _ what: String, _ field: FieldSpec, required: Bool = false) -> String? {
+        guard let value = string(m, key, what, required: required) else { return nil }
+        guard field.choices.contains(value) else {
+            fail(m[key], "\(what)的“\(key)”值“\(value)”不是字段 \(field.id) 的选项（可选：\(field.choices.joined(separator: "、"))）")
+            return nil
+        }
+        return value
+    }
+}
+
+// MARK: compare rules
+
+extension Reader {
+    /// A `kind: compare` rule: left, op, right, when, missing. Sheets, fields and values it names
+    /// are checked by `checkRuleReferences` once every sheet is read (a rule may name a later sheet).
+    mutating func readCompare(_ m: [String: Node], _ n: Node, sheet: String, label: String, severity: Severity,
+                              message: String) -> CompareRule? {
+        let what = "\(label)的规则 compare "
+        guard let opText = string(m, "op", what) else { return nil }
+        guard let op = CompareRule.Operator(rawValue: opText) else {
+            fail(m["op"], "\(what)的比较符“\(opText)”无效（可用：\(CompareRule.Operator.allCases.map(\.rawValue).joined(separator: "、"))）")
+            return nil
+        }
+        var missing = CompareRule.Missing.skip
+        if let t = string(m, "missing", what, required: false) {
+            if let parsed = CompareRule.Missing(rawValue: t) { missing = parsed } else {
+                fail(m["missing"], "\(what)的缺值处理“\(t)”无效（可用：skip、zero、error）")
+            }
+        }
+        let when = m["when"].flatMap { readFilter($0, sheet: sheet, what: "\(what)的 when") }
+        guard let left = readOperand(require(m, "left", at: n, what), sheet: sheet, what: "\(what)的 left"),
+              let right = readOperand(require(m, "right", at: n, what), sheet: sheet, what: "\(what)的 right") else { return nil }
+        return CompareRule(sheet: sheet, when: when, left: left, op: op, right: right, severity: severity, message: message,
+                           missing: missing)
+    }
+
+    mutating func readOperand(_ node: Node?, sheet: String, what: String) -> CompareRule.Operand? {
+        guard let node, let m = mapping(node, what, allowed: ["field", "value", "sum", "count"]) else { return nil }
+        guard m.count == 1, let (key, v) = m.first else {
+            fail(node, "\(what) 应只有 field、value、sum、count 之一")
+            return nil
+        }
+        switch key {
+        case "field":
+            guard let f = text(v, "\(what)的 field") else { return nil }
+            ruleReferences.append((sheet, f, nil, v, what))
+            return .field(f)
+        case "value":
+            return number(v, "\(what)的 value").map { .constant($0) }
+        default:
+            guard let a = mapping(v, "\(what)的 \(key)", allowed: key == "sum" ? ["sheet", "field", "where"] : ["sheet", "where"]) else { return nil }
+            let other = string(a, "sheet", "\(what)的 \(key)", required: false) ?? sheet
+            if a["sheet"] != nil { ruleReferences.append((other, nil, nil, a["sheet"], what)) }
+            let filter = a["where"].flatMap { readFilter($0, sheet: other, what: "\(what)的 where") }
+            if key == "count" { return .count(sheet: other, where: filter) }
+            guard let f = string(a, "field", "\(what)的 sum") else { return nil }
+            ruleReferences.append((other, f, nil, a["field"], what))
+            return .sum(sheet: other, field: f, where: filter)
+        }
+    }
+
+    mutating func readFilter(_ node: Node, sheet: String, what: String) -> CompareRule.Filter? {
+        guard let m = mapping(node, what, allowed: ["field", "equals"]), let f = string(m, "field", what),
+              let e = string(m, "equals", what) else { return nil }
+        ruleReferences.append((sheet, f, nil, m["field"], what))
+        ruleReferences.append((sheet, f, e, m["equals"], what))
+        return CompareRule.Filter(field: f, equals: e)
+    }
+
+    /// Reports, at its position, a sheet, field or choice value a compare rule names that the
+    /// plan does not have.
+    mutating func checkRuleReferences(_ sheets: [SheetSpec]) {
+        for ref in ruleReferences {
+            guard let sheet = sheets.first(where: { $0.id == ref.sheet }) else {
+                if ref.field == nil { fail(ref.node, "\(ref.what) 引用的表单“\(ref.sheet)”未定义") }
+                continue
+            }
+            guard let id = ref.field else { continue }
+            guard let field = sheet.field(id) else {
+                if ref.value == nil { fail(ref.node, "\(ref.what) 引用了不存在的字段“\(id)”（表单 \(sheet.id)）") }
+                continue
+            }
+            if let value = ref.value, field.type == .choice, !field.choices.contains(value) {
+                fail(ref.node, "\(ref.what) 的值“\(value)”不是字段 \(id) 的选项（可选：\(field.choices.joined(separator: "、"))）")
+            }
+        }
     }
 }

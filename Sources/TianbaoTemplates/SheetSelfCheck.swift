@@ -231,8 +231,8 @@ struct SheetSelfCheck {
                 let earlier = "\(letter(fc))$\(first):\(letter(fc))\(r - 1)"
                 return "IF(\(valid(id, f, r, fc)),\(when("SUMPRODUCT(--EXACT(\(earlier),\(x)))>0", x, text)),\"\")"
             }
-        case .minRowsPerMonth:
-            return nil  // over the whole sheet, no cell: left to the checker
+        case .minRowsPerMonth, .compare:
+            return nil  // over the whole sheet (or other sheets of the file): left to the checker
         }
     }
 

@@ -25,7 +25,7 @@ final class LastLiaisonTests: XCTestCase {
         let found = try archive.lastLiaisons(before: ArchiveFixture.round, plan: ArchiveFixture.plan)
         var expected: [String: LastLiaison] = [:]
         for u in result.units {
-            guard let l = u.liaison else { continue }
+            guard let l = u.liaison(in: result.plan) else { continue }
             expected[u.unit.id] = LastLiaison(round: "2021-05", name: l.name, title: l.title, officePhone: l.phone, mobile: l.mobile)
         }
         XCTAssertGreaterThan(expected.count, 30)

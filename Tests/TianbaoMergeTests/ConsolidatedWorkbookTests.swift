@@ -8,7 +8,8 @@ import TianbaoTemplates
 
 /// The consolidated workbook beyond the sample round: plans of one's own, national sizes.
 final class ConsolidatedWorkbookTests: XCTestCase {
-    /// A plan with only a ledger sheet (as a national ledger collection would be).
+    /// A plan with only a ledger sheet (as a national ledger collection would be), declared as
+    /// a ledger of communities.
     static let ledgerPlan = """
         plan: ledger-only
         version: "1"
@@ -22,6 +23,9 @@ final class ConsolidatedWorkbookTests: XCTestCase {
           - {id: "1.1", group: "一", title: 改造, lead: [a, b]}
         choices:
           st: [在建, 已完工]
+        outputs:
+          ledgers:
+            - {sheet: ledger, label: 小区, counter: 个, unit_label: 区, status: status, done: 已完工}
         sheets:
           - id: ledger
             name: 小区台账

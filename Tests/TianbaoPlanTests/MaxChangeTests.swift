@@ -13,7 +13,7 @@ extension PlanCheckTests {
 
     func testMaxChangeOnTextOrNotPositiveIsAMistake() {
         assertIssue("choices: status, required: true}", with: "choices: status, required: true, max_change: 30}",
-                    message: "是choice类型,不能设置 max_change")
+                    message: "是choice类型，不能设置 max_change")
         assertIssue("type: percent, min: 0, max: 100}", with: "type: percent, min: 0, max: 100, max_change: 0}",
                     message: "的 max_change 应大于 0")
     }

@@ -167,7 +167,7 @@ final class PlanCheckTests: XCTestCase {
     }
 
     func testChoiceFieldWithoutChoices() {
-        assertIssue("type: choice, choices: status,", with: "type: choice,", message: "是下拉选择类型,但没有指定 choices")
+        assertIssue("type: choice, choices: status,", with: "type: choice,", message: "是下拉选择类型，但没有指定 choices")
     }
 
     func testUnknownChoiceList() {
@@ -204,7 +204,7 @@ final class PlanCheckTests: XCTestCase {
 
     func testDuplicateKey() {
         // libyaml names the mapping's first occurrence.
-        assertIssue("title: 测试计划", with: "title: 测试计划\ntitle: 重复", message: "重复的键:title", at: "title: 测试计划")
+        assertIssue("title: 测试计划", with: "title: 测试计划\ntitle: 重复", message: "重复的键：title", at: "title: 测试计划")
     }
 
     func testYAMLSyntaxError() {
