@@ -87,8 +87,22 @@ struct ArchiveOptions: ParsableArguments {
 
     /// The archive `check` and `status` compare with: `--archive` (which must exist), else
     /// `out/tianbao-archive.sqlite` when there is one; nil when there is none to compare with.
+    /// An implicit default archive of another plan (or plan version) is passed over with a
+    /// note: it is not this plan's history, and the user did not ask for it.
     func openForComparing(plan: Plan) throws -> RoundArchive? {
         if path == nil && !FileManager.default.fileExists(atPath: readPath) { return nil }
+        if path == nil {
+            do {
+                return try RoundArchive.openForRecording(path: readPath, plan: plan)
+            } catch let error as ArchiveError {
+                if case .otherPlan = error {
+                    printError("注意：“\(readPath)”是另一个计划或计划版本的汇总档案，本次不与上期比较；如需比较，请用 --archive 指定本计划的档案。")
+                    return nil
+                }
+                printError(error.description)
+                throw CommandExit(.usage)
+            }
+        }
         return try Self.run {
             guard FileManager.default.fileExists(atPath: readPath) else { throw ArchiveError.missing(path: readPath) }
             return try RoundArchive.openForRecording(path: readPath, plan: plan)
