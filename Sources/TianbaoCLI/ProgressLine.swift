@@ -1,4 +1,5 @@
 import Foundation
+import TianbaoSupport
 
 /// A progress line on standard error for long runs (`已检查 1,234/3,000 个文件`, the phase, the
 /// time elapsed), redrawn in place at most ten times a second. Shown only when standard error
@@ -27,7 +28,7 @@ final class ProgressLine: @unchecked Sendable {
     func files(checked: Int, of total: Int) {
         lock.lock()
         defer { lock.unlock() }
-        draw("\(phase)：已检查 \(Self.grouped(checked))/\(Self.grouped(total)) 个文件", force: checked == total)
+        draw("\(phase)：已检查 \(Thousands.grouped(checked))/\(Thousands.grouped(total)) 个文件", force: checked == total)
     }
 
     /// Clears the line, so that what the command prints next starts on a clean line.
@@ -47,16 +48,5 @@ final class ProgressLine: @unchecked Sendable {
         let seconds = String(format: "%.1f", now.timeIntervalSince(start))
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text)（\(seconds) 秒）".utf8))
         shown = true
-    }
-
-    /// `1,234`.
-    static func grouped(_ n: Int) -> String {
-        var digits = String(n)
-        var out = ""
-        while digits.count > 3 {
-            out = "," + digits.suffix(3) + out
-            digits.removeLast(3)
-        }
-        return digits + out
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TianbaoSupport
 import TianbaoCheck
 import TianbaoPlan
 
@@ -41,17 +42,7 @@ public struct Briefing {
 
     /// An amount in 万元 with thousands separators and one decimal: `118,389.4 万元`.
     public static func wan(_ v: Double, unit: Bool = true) -> String {
-        let s = String(format: "%.1f", v)
-        let negative = s.hasPrefix("-")
-        let digits = negative ? String(s.dropFirst()) : s
-        let parts = digits.split(separator: ".")
-        var whole = String(parts[0])
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole.removeLast(3)
-        }
-        let text = (negative ? "-" : "") + whole + grouped + "." + parts[1]
+        let text = Thousands.grouped(String(format: "%.1f", v))
         return unit ? text + " 万元" : text
     }
 
@@ -68,14 +59,7 @@ public struct Briefing {
     }
 
     /// A count with thousands separators.
-    static func count(_ n: Int) -> String {
-        var whole = String(n), grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole.removeLast(3)
-        }
-        return whole + grouped
-    }
+    static func count(_ n: Int) -> String { Thousands.grouped(n) }
 
     static func pct(_ v: Double) -> String { String(format: "%.1f%%", v) }
 

@@ -50,18 +50,6 @@ final class OutputDeclarationTests: XCTestCase {
           - {id: "2024-05", kind: 月调度, start: 2024-05-01, due: 2024-05-28, sheets: [progress, pipes, contact]}
         """
 
-    func issues(_ yaml: String) -> [PlanIssue] {
-        do {
-            _ = try PlanLoader.load(yaml: yaml, file: "t.yaml")
-            return []
-        } catch let e as PlanErrors {
-            return e.issues
-        } catch {
-            XCTFail("\(error)")
-            return []
-        }
-    }
-
     /// Replaces `old` by `new` and expects exactly one issue, `message`, at the line and column
     /// where `token` starts in the replaced text.
     func assertIssue(_ old: String, _ new: String, token: String, message: String, file: StaticString = #filePath, line: UInt = #line) {

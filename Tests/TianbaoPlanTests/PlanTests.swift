@@ -114,19 +114,6 @@ final class PlanCheckTests: XCTestCase {
           - {id: "2021-06", kind: 半年小结, start: 2021-06-01, due: 2021-06-15, sheets: [progress]}
         """
 
-    /// Loads `yaml` and returns its issues (none for a valid plan).
-    func issues(_ yaml: String) -> [PlanIssue] {
-        do {
-            _ = try PlanLoader.load(yaml: yaml, file: "t.yaml")
-            return []
-        } catch let e as PlanErrors {
-            return e.issues
-        } catch {
-            XCTFail("\(error)")
-            return []
-        }
-    }
-
     /// The 1-based line of the first line containing `marker`.
     func line(of marker: String, in yaml: String) -> Int {
         (yaml.components(separatedBy: "\n").firstIndex { $0.contains(marker) } ?? -1) + 1
@@ -219,5 +206,20 @@ final class PlanCheckTests: XCTestCase {
         let found = issues(yaml)
         XCTAssertEqual(found.count, 2, "\(found)")
         XCTAssertEqual(found.map(\.line), [line(of: "lead: [x]", in: yaml), line(of: "2021-13-01", in: yaml)])
+    }
+}
+
+extension XCTestCase {
+    /// Loads `yaml` and returns its issues (none for a valid plan); shared by the plan-check tests.
+    func issues(_ yaml: String) -> [PlanIssue] {
+        do {
+            _ = try PlanLoader.load(yaml: yaml, file: "t.yaml")
+            return []
+        } catch let e as PlanErrors {
+            return e.issues
+        } catch {
+            XCTFail("\(error)")
+            return []
+        }
     }
 }
