@@ -1,5 +1,8 @@
-/// What the fuzz target (fuzz/, `make fuzz`) runs on each input, kept in the library so the
-/// regression tests replay every input the fuzzer ever found exactly as the fuzzer ran it.
+@_spi(Fuzzing) import XLSX
+
+/// What the fuzz target (fuzz/, `make fuzz`) runs on each input, kept in this small target of
+/// the main package (not in the shipped `XLSX` library) so the regression tests replay every
+/// input the fuzzer ever found exactly as the fuzzer ran it.
 ///
 /// The first byte chooses what the rest is: a whole file (zip, or whatever the sniffer makes of
 /// it), or the XML of one part of an otherwise valid package (worksheet, shared strings,
@@ -19,8 +22,8 @@ public enum ReaderFuzzing {
         case 0: file = bytes
         case 1:
             file = FuzzPackage.build(sheet: bytes)
-            let whole = cellModeEvents(bytes, chunk: max(bytes.count, 1))
-            let chunked = cellModeEvents(bytes, chunk: 1 + Int(bytes.count % 7))
+            let whole = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1))
+            let chunked = EventStreamInspection.cellModeEvents(bytes, chunk: 1 + Int(bytes.count % 7))
             // libxml2 may find a syntax error at another point when fed in pieces, and events
             // before it are delivered or not depending on the chunk: only clean parts compare.
             if whole.last?.hasPrefix("error ") != true && chunked.last?.hasPrefix("error ") != true {
@@ -62,49 +65,6 @@ public enum ReaderFuzzing {
             }
         }
         return (rows, nil)
-    }
-
-    /// The XML shim's events for `xml` read as a worksheet in cell mode, fed `chunk` bytes at a
-    /// time, spelled out: every value of every cell record, adjacent texts joined (a chunk
-    /// boundary may split one), a value not followed by its NUL marked, and the error that
-    /// ends the part, if any.
-    static func cellModeEvents(_ xml: [UInt8], chunk: Int) -> [String] {
-        var offset = 0
-        var out: [String] = []
-        do {
-            let stream = try XMLEventStream(part: "sheet.xml", file: "fuzz.xlsx", limits: .standard, cellMode: true) {
-                guard offset < xml.count else { return nil }
-                let end = min(offset + chunk, xml.count)
-                defer { offset = end }
-                return Array(xml[offset..<end])
-            }
-            func value(_ at: UInt32, _ length: UInt32) -> String {
-                guard let bytes = stream.bytes(at, length) else { return "∅" }
-                let terminated = length == 0 || bytes.baseAddress![bytes.count] == 0
-                return "«" + String(decoding: bytes, as: UTF8.self) + (terminated ? "»" : "» (no NUL)")
-            }
-            while try stream.next() {
-                if stream.isCell {
-                    let c = stream.cell
-                    out.append("cell \(c.row),\(c.column) s=\(c.style) r=\(value(c.r_offset, c.r_length)) "
-                        + "t=\(value(c.t_offset, c.t_length)) v=\(value(c.value_offset, c.value_length)) "
-                        + "f=\(value(c.formula_offset, c.formula_length)) is=\(value(c.inline_offset, c.inline_length)) "
-                        + "si=\(value(c.si_offset, c.si_length)) "
-                        + "flags=\(c.has_value)\(c.has_inline)\(c.has_formula)\(c.shared)\(c.shared_master)\(c.data_table)")
-                } else if stream.isStart {
-                    out.append("<" + stream.localName)
-                } else if stream.isEnd {
-                    out.append("</" + stream.localName)
-                } else if let last = out.last, last.hasPrefix("text ") {
-                    out[out.count - 1] = last + stream.text
-                } else {
-                    out.append("text " + stream.text)
-                }
-            }
-        } catch {
-            out.append("error \(error)")
-        }
-        return out
     }
 }
 
