@@ -182,6 +182,8 @@ def clone_rounds(archive, source, targets):
                         sel.append(":due")
                     elif c == "sha256":
                         sel.append("resign(:r, sha256)")
+                    elif c in ("merged_at", "saved_at"):
+                        sel.append(f"replace({c}, :src, :r)")
                     else:
                         sel.append(c)
                 db.execute(f"INSERT INTO {t} ({', '.join(cols)}) SELECT {', '.join(sel)} FROM {t} WHERE round_id = :src",
