@@ -112,6 +112,8 @@ for run in $(seq "$RUNS"); do
   rm -rf $W/m1-out $W/m1-out300 $W/m1.sqlite $W/m1-300.sqlite
   measure M1:tianbao-300 $MERGE $W/m1-300 --round 2021-06 --out $W/m1-out300 --archive $W/m1-300.sqlite
   measure M1:read-only $TBB read-folder $W/m1-$M1_FILES
+  # The same without the 自查 columns (A–T: the 19 fields and 说明), as the checker reads.
+  measure M1:read-fields $TBB read-folder $W/m1-$M1_FILES 20
   measure M1:read+check $TB status $W/m1-$M1_FILES --round 2021-06 --plan $W/m1.yaml --key keys/demo-signing.key --format json --quiet
   # Recording: the same merge without the archive and into a fresh one, one after the other.
   measure A:no-archive $MERGE $W/m1-$M1_FILES --round 2021-06 --out $W/m1-out --no-archive

@@ -47,7 +47,7 @@ for p in ("C:tianbao-tsv", "C:tianbao-json", "C:tianbao-csv", "C:calamine-to_pyt
     row("C cat", p, "C:tianbao-tsv", cells)
 for p in ("H:swift-crypto", "H:hand-written", "H:sha256sum"):
     row("H hash M1 files", p, "H:swift-crypto")
-for p in ("M1:tianbao", "M1:tianbao-300", "M1:pandas", "M1:read-only", "M1:read+check"):
+for p in ("M1:tianbao", "M1:tianbao-300", "M1:pandas", "M1:read-only", "M1:read-fields", "M1:read+check"):
     row("M1 merge", p, "M1:tianbao", files * 60 * 19)
 for p in ("A:no-archive", "A:eleventh-empty-archive", "A:eleventh-ten-rounds"):
     row("A archive", p, "M1:tianbao", files * 60 * 19)
