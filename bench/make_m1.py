@@ -2,7 +2,7 @@
 """M1, national scale: a plan with N reporting units (every one district-level, every one filing a
 60-row 小区台账), its templates made by `tianbao templates`, and N filled submissions.
 
-  make_m1.py PLAN_OUT                         writes the plan YAML (3,000 units)
+  make_m1.py PLAN_OUT [UNITS]                 writes the plan YAML (3,000 units unless given)
   make_m1.py fill TEMPLATES_DIR OUT_DIR N [ROUND]
                                               fills the first N templates (60 rows each) of ROUND
                                               (2021-06 unless given)
@@ -27,9 +27,9 @@ UNITS = 3000
 ROUNDS = [f"2021-{m:02d}" for m in range(1, 12)]
 
 
-def plan(path):
-    units = "\n".join(f"  - {{id: u{i:04d}, name: 第{i:04d}县人民政府, kind: 区}}" for i in range(1, UNITS + 1))
-    ids = ", ".join(f"u{i:04d}" for i in range(1, UNITS + 1))
+def plan(path, n=UNITS):
+    units = "\n".join(f"  - {{id: u{i:04d}, name: 第{i:04d}县人民政府, kind: 区}}" for i in range(1, n + 1))
+    ids = ", ".join(f"u{i:04d}" for i in range(1, n + 1))
     rounds = "\n".join(f'  - {{id: "{r}", kind: {"半年小结" if r == "2021-06" else "月调度"}, start: {r}-01, due: {r}-15, sheets: [ledger]}}'
                        for r in ROUNDS)
     text = f"""plan: m1-national
@@ -197,4 +197,4 @@ if __name__ == "__main__":
     elif sys.argv[1] == "fill":
         fill(sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:6])
     else:
-        plan(sys.argv[1])
+        plan(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else UNITS)

@@ -124,8 +124,11 @@ struct MergeCommand: ParsableCommand {
             FaultInjection.pause()  // tests: a kill between the last output and the switch
             do {
                 try interruption.commit {
-                    guard let archiving else { return try staged.commit(syncing: [staged.path("反馈")]) }
-                    try archiving.record(result) {
+                    if let archiving {
+                        try archiving.record(result) {
+                            try staged.commit(syncing: [staged.path("反馈")])
+                        }
+                    } else {
                         try staged.commit(syncing: [staged.path("反馈")])
                     }
                 }
