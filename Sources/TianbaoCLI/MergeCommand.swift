@@ -40,7 +40,8 @@ struct MergeCommand: ParsableCommand {
         let target = try OutputTarget(out: out, submissions: folder)
         // A bad archive (corrupt, newer, locked, another plan version) ends the merge here with
         // status 2, before anything is written.
-        let archiving = noArchive ? nil : try MergeArchiving.prepare(archive, out: out, plan: merger.plan)
+        let archiving: MergeArchiving?
+        if noArchive { archiving = nil } else { archiving = try MergeArchiving.prepare(archive, out: out, plan: merger.plan) }
         Timings.reset()
 
         // 1. From here on, Ctrl-C and SIGTERM remove the staging folder, release the lock and
@@ -96,7 +97,7 @@ struct MergeCommand: ParsableCommand {
             }
             // Checks against the archive's previous round; rows they reject leave the merge, so
             // the streamed workbook is then written again.
-            let across = try archiving?.checkAcrossRounds(result) ?? (result, false)
+            let across = try archiving?.checkAcrossRounds(result) ?? (result: result, rowsRejected: false)
             (result, held) = (across.result, held && !across.rowsRejected)
             Timings.mark("read and checked" + (held ? "" : " (workbook to be written again)"))
 
