@@ -16,9 +16,12 @@ TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl un
 # The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
 # not whatever python3 comes first on PATH.
 TEST_PYTHON ?= /usr/bin/python3
-# make bench also needs a C compiler for its C peers, a Python venv for the Python ones, and
+# make bench also needs a C compiler for its C peers, a Python venv for the Python ones (made
+# from the system's Python into bench/.venv, with the peers' versions pinned), GNU time, and
 # valgrind for instruction counts.
-BENCH_PACKAGES := gcc binutils python3-venv valgrind
+BENCH_PACKAGES := gcc binutils python3-venv valgrind time
+BENCH_VENV := bench/.venv
+BENCH_PEERS := python-calamine==0.9.1 openpyxl==3.1.5 pandas==3.1.1 xlsxwriter==3.3.1
 BIN := .build/debug/tianbao
 
 .PHONY: all deps test-deps docs build test demo clean fixtures embed-plan templates samples fuzz test-asan bench
@@ -94,9 +97,11 @@ fuzz: test-deps
 # Benchmarks against the tools a user would otherwise pick (bench/run.sh); writes bench/RESULTS.md.
 bench: deps
 	$(call install_missing,$(BENCH_PACKAGES))
+	[ -x $(BENCH_VENV)/bin/python ] || $(TEST_PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q $(BENCH_PEERS)
 	mkdir -p bench/work
-	bash bench/run.sh > bench/work/table.md
-	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh) on $$(date -u +%Y-%m-%d). The last column but one is Tianbao's wall time divided by each program's: below 1 means Tianbao took less time."; echo; cat bench/work/table.md; } > bench/RESULTS.md
+	BENCH_PYTHON=$(BENCH_VENV)/bin/python bash bench/run.sh > bench/work/table.md
+	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh) on $$(date -u +%Y-%m-%d). The last column but one is Tianbao's wall time divided by each program's (for A and V rows: the M1 merge's): below 1 means Tianbao took less time."; echo; cat bench/work/table.md; } > bench/RESULTS.md
 	cat bench/RESULTS.md
 
 # The whole test suite under AddressSanitizer (its own build folder). Leak detection is off:

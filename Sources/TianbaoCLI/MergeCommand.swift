@@ -25,6 +25,11 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var archive: ArchiveOptions
 
+    /// Merges without the archive: no checks across rounds, nothing recorded (a trial merge;
+    /// `make bench` measures what recording costs against it).
+    @Flag(name: .customLong("no-archive"), help: "本次不与汇总档案比较，也不记入汇总档案（试汇总）。")
+    var noArchive = false
+
     func run() throws {
         let (round, prepared) = try options.prepare()
         let progress = ProgressLine(quiet: options.quiet)
@@ -35,7 +40,8 @@ struct MergeCommand: ParsableCommand {
         let target = try OutputTarget(out: out, submissions: folder)
         // A bad archive (corrupt, newer, locked, another plan version) ends the merge here with
         // status 2, before anything is written.
-        let archiving = try MergeArchiving.prepare(archive, out: out, plan: merger.plan)
+        let archiving: MergeArchiving?
+        if noArchive { archiving = nil } else { archiving = try MergeArchiving.prepare(archive, out: out, plan: merger.plan) }
         Timings.reset()
 
         // 1. From here on, Ctrl-C and SIGTERM remove the staging folder, release the lock and
@@ -91,7 +97,7 @@ struct MergeCommand: ParsableCommand {
             }
             // Checks against the archive's previous round; rows they reject leave the merge, so
             // the streamed workbook is then written again.
-            let across = try archiving.checkAcrossRounds(result)
+            let across = try archiving?.checkAcrossRounds(result) ?? (result: result, rowsRejected: false)
             (result, held) = (across.result, held && !across.rowsRejected)
             Timings.mark("read and checked" + (held ? "" : " (workbook to be written again)"))
 
@@ -119,7 +125,11 @@ struct MergeCommand: ParsableCommand {
             FaultInjection.pause()  // tests: a kill between the last output and the switch
             do {
                 try interruption.commit {
-                    try archiving.record(result) {
+                    if let archiving {
+                        try archiving.record(result) {
+                            try staged.commit(syncing: [staged.path("反馈")])
+                        }
+                    } else {
                         try staged.commit(syncing: [staged.path("反馈")])
                     }
                 }
@@ -136,7 +146,7 @@ struct MergeCommand: ParsableCommand {
             OfficeReport.print(result)
             print("输出文件：")
             for path in written { print("  " + staged.finalPath(ofStaged: path)) }
-            print("已记入汇总档案：\(archiving.archive.path)")
+            if let archiving { print("已记入汇总档案：\(archiving.archive.path)") }
             let clean = result.totals.missing == 0 && result.totals.rejected == 0
                 && !result.files.contains { $0.status == .rejected }
                 && !result.problems.contains { $0.severity == .error }

@@ -147,7 +147,9 @@ public struct SubmissionChecker: Sendable {
                 continue
             }
             do {
-                let ws = try workbook.read(info)
+                // The 自查 column and its hidden working columns (formulas, a dozen per field) lie
+                // right of the columns checked: they are not decoded at all.
+                let ws = try workbook.read(info, columns: max(TemplateLayout.columnCount(sheet), TemplateLayout.nilColumn))
                 checkSheet(ws, sheet: sheet, workbook: workbook, context: &context)
             } catch let error as XLSXError {
                 context.fail(sheet.name, nil, FileRule.unreadable, error.code, error.message)

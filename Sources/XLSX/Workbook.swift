@@ -211,16 +211,19 @@ public final class Workbook {
 
     /// Opens a worksheet for streaming, one row at a time. Sheets that are not grids
     /// (chartsheets, dialog sheets, macro sheets) and sheets without a part yield no rows.
-    public func rows(of sheet: SheetInfo) throws -> WorksheetReader {
+    /// With `columns`, cells right of that (1-based) column are left out without being decoded
+    /// (a template's formula columns that the caller never looks at).
+    public func rows(of sheet: SheetInfo, columns: Int? = nil) throws -> WorksheetReader {
         guard sheet.kind == .worksheet, let part = sheet.part, let entry = archive.entry(named: part) else {
             return WorksheetReader.empty(workbook: self)
         }
-        return try WorksheetReader(workbook: self, entry: entry)
+        return try WorksheetReader(workbook: self, entry: entry, columns: columns)
     }
 
-    /// Reads a whole worksheet into memory (convenient for small sheets such as templates).
-    public func read(_ sheet: SheetInfo) throws -> Worksheet {
-        let reader = try rows(of: sheet)
+    /// Reads a whole worksheet into memory (convenient for small sheets such as templates);
+    /// `columns` as in `rows(of:columns:)`.
+    public func read(_ sheet: SheetInfo, columns: Int? = nil) throws -> Worksheet {
+        let reader = try rows(of: sheet, columns: columns)
         var rows: [Row] = []
         while let row = try reader.next() { rows.append(row) }
         return Worksheet(info: sheet, rows: rows, mergedRanges: reader.mergedRanges)

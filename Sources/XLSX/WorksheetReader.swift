@@ -24,6 +24,8 @@ public final class WorksheetReader {
     private let date1904: Bool
     /// Cells in the previous row, to size the next row's array once.
     @exclusivity(unchecked) private var lastRowWidth = 0
+    /// Cells right of this column are passed over before their value or formula is decoded.
+    private let columnLimit: Int
 
     static func empty(workbook: Workbook) -> WorksheetReader { WorksheetReader(workbook: workbook) }
 
@@ -35,14 +37,16 @@ public final class WorksheetReader {
         self.strings = []
         self.styles = CellStyles()
         self.date1904 = false
+        self.columnLimit = CellReference.maxColumn
     }
 
-    init(workbook: Workbook, entry: ZipArchive.Entry) throws {
+    init(workbook: Workbook, entry: ZipArchive.Entry, columns: Int? = nil) throws {
         self.workbook = workbook
         self.part = entry.name
         self.strings = workbook.sharedStrings.strings
         self.styles = workbook.styles
         self.date1904 = workbook.date1904
+        self.columnLimit = columns ?? CellReference.maxColumn
         self.xml = try XMLEventStream(archive: workbook.archive, entry: entry, cellMode: true)
     }
 
@@ -143,6 +147,7 @@ public final class WorksheetReader {
             reference = CellReference(row: row, column: previousColumn + 1)
         }
         previousColumn = reference.column
+        if reference.column > columnLimit { return nil }
         let type = Self.decodeType(xml.bytes(record.t_offset, record.t_length))
         let style = Int(record.style)
 

@@ -37,6 +37,24 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(ws["XFD1048576"]?.value, .number(3))
     }
 
+    /// A column limit leaves out the cells right of it (values, formulas, even a shared
+    /// formula's master) and keeps everything left of it; rows with nothing left are not rows.
+    func testColumnLimitLeavesOutCellsRightOfIt() throws {
+        let b = book("""
+            <row r="1"><c r="A1"><v>1</v></c><c r="B1" t="str"><f>A1&amp;"x"</f><v>1x</v></c>            <c r="C1"><f t="shared" ref="C1:C2" si="0">A1*2</f><v>2</v></c></row>            <row r="2"><c r="C2"><f t="shared" si="0"/><v>4</v></c></row>            <row r="3"><c><v>5</v></c><c><v>6</v></c><c t="inlineStr"><is><t>z</t></is></c></row>
+            """)
+        let workbook = try Workbook(bytes: b.bytes, fileName: "test.xlsx")
+        let ws = try workbook.read(workbook.sheets[0], columns: 2)
+        XCTAssertEqual(ws.rows.map(\.index), [1, 3])
+        XCTAssertEqual(ws["A1"]?.value, .number(1))
+        XCTAssertEqual(ws["B1"]?.formula, "A1&\"x\"")
+        XCTAssertNil(ws["C1"])
+        XCTAssertNil(ws["C2"])
+        XCTAssertEqual(ws["B3"]?.value, .number(6), "cells without references are counted before the limit applies")
+        XCTAssertNil(ws["C3"])
+        XCTAssertEqual(try workbook.read(workbook.sheets[0])["C2"]?.formula, "A2*2", "no limit: every cell")
+    }
+
     func testReferencesOutsideTheGridAreRefused() {
         XCTAssertThrowsError(try read(book("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>"))) {
             XCTAssertEqual(($0 as? XLSXError)?.code, "bad-cell-reference")

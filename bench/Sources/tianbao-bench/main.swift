@@ -2,6 +2,9 @@
 //   tianbao-bench read FILE       reads every cell of every sheet through the reader API and
 //                                 prints the checksum every peer prints
 //   tianbao-bench read-1 FILE     the same on one thread (no reading ahead)
+//   tianbao-bench read-folder DIR [COLUMNS]
+//                                 reads every workbook of a folder on all cores (only the
+//                                 cells up to COLUMNS when given)
 //   tianbao-bench write OUT ROWS  writes the R1 content with Tianbao's writer
 //   tianbao-bench hash DIR        SHA-256 of every file of a folder with swift-crypto (as merge)
 //   tianbao-bench hash-before DIR the same with the hand-written SHA-256 Tianbao used before
@@ -41,8 +44,10 @@ struct Checksum {
     }
 }
 
-/// Reads every workbook of a folder on all cores (as merge does), for the M1 time split.
-func readFolder(_ dir: String) throws {
+/// Reads every workbook of a folder on all cores (as merge does), for the M1 time split; with
+/// `columns`, only the cells up to that column (as the checker reads a template's sheets,
+/// leaving out the 自查 formula columns).
+func readFolder(_ dir: String, columns: Int? = nil) throws {
     // Every core reads a file, so no file is read ahead on more threads (as in merge).
     let limits = ReadLimits.standard.readingOnOneThread
     let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".xlsx") }.sorted()
@@ -52,7 +57,7 @@ func readFolder(_ dir: String) throws {
         var sum = Checksum()
         if let wb = try? Workbook(path: (dir as NSString).appendingPathComponent(names[i]), limits: limits) {
             for sheet in wb.sheets {
-                guard let rows = try? wb.rows(of: sheet) else { continue }
+                guard let rows = try? wb.rows(of: sheet, columns: columns) else { continue }
                 while let row = try? rows.next() { for cell in row.cells { if let v = cell.value { sum.add(v) } } }
             }
         }
@@ -141,11 +146,12 @@ do {
     case "read" where args.count == 3: try read(args[2])
     case "read-1" where args.count == 3: try read(args[2], readAhead: false)
     case "read-folder" where args.count == 3: try readFolder(args[2])
+    case "read-folder" where args.count == 4: try readFolder(args[2], columns: Int(args[3]))
     case "write" where args.count == 4: try write(args[2], rows: Int(args[3]) ?? 100_000)
     case "hash" where args.count == 3: try hashFolder(args[2], before: false)
     case "hash-before" where args.count == 3: try hashFolder(args[2], before: true)
     default:
-        FileHandle.standardError.write(Data("usage: tianbao-bench read FILE | read-1 FILE | read-folder DIR | write OUT ROWS | hash DIR | hash-before DIR\n".utf8))
+        FileHandle.standardError.write(Data("usage: tianbao-bench read FILE | read-1 FILE | read-folder DIR [COLUMNS] | write OUT ROWS | hash DIR | hash-before DIR\n".utf8))
         exit(2)
     }
 } catch {
