@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "tianbao", targets: ["tianbao"]),
         .library(name: "XLSX", targets: ["XLSX"]),
+        // Only for the fuzz package (fuzz/): the fuzz target's function, outside the XLSX library.
+        .library(name: "XLSXFuzzing", targets: ["XLSXFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,6 +36,9 @@ let package = Package(
         // Reading and writing XLSX packages. The only Swift module that touches C. No unsafe
         // flags: the product is usable as a dependency.
         .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
+
+        // What the fuzz target runs on each input (fuzz/, and the tests that replay its findings).
+        .target(name: "XLSXFuzzing", dependencies: ["XLSX"]),
 
         // File-system calls the Swift overlay does not import (renameat2's atomic exchange).
         .target(name: "CFileSystem"),
@@ -74,7 +79,7 @@ let package = Package(
 
         // Helpers shared by the test targets (running LibreOffice and Python, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "TianbaoCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "XLSXFuzzing", "TianbaoCLI"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TianbaoCLITests", dependencies: [
                 "TianbaoCLI", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),

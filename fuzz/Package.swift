@@ -9,6 +9,6 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "XLSXFuzz",
-            dependencies: [.product(name: "XLSX", package: "Tianbao")]),
+            dependencies: [.product(name: "XLSXFuzzing", package: "Tianbao")]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import XLSX
+import XLSXFuzzing
 
 /// Replays every input kept in Fixtures/fuzz-regressions through the fuzz target's function,
 /// and the corpus seeds in both modes: none may crash or hang.

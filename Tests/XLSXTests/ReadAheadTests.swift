@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import TianbaoCLI
-@testable import XLSX
+@_spi(Fuzzing) @testable import XLSX
 
 /// Reading ahead (a part inflated on one thread and parsed on another, a few chunks ahead of
 /// the reader) must be invisible: the same cells, the same errors, no thread left behind, and
@@ -69,7 +69,7 @@ final class ReadAheadTests: XCTestCase {
     /// The cell events of the quirky sheet fed in chunks of many sizes (as the fuzz target
     /// compares them) equal those of the sheet fed whole.
     func testCellsAcrossChunkBoundariesDecodeAsWhole() throws {
-        let whole = ReaderFuzzing.cellModeEvents(Self.quirkySheet, chunk: Self.quirkySheet.count)
+        let whole = EventStreamInspection.cellModeEvents(Self.quirkySheet, chunk: Self.quirkySheet.count)
         XCTAssertEqual(whole.filter { $0.hasPrefix("cell ") }.count, 15, whole.joined(separator: "\n"))
         XCTAssertFalse(whole.contains { $0.contains("(no NUL)") || $0.hasPrefix("error ") })
         XCTAssert(whole.contains("cell 1,9 s=0 r=∅ t=∅ v=«12» f=«A1» is=«» si=∅ flags=101000"),
@@ -80,7 +80,7 @@ final class ReadAheadTests: XCTestCase {
         XCTAssert(whole.contains("cell 1,8 s=0 r=∅ t=∅ v=«2» f=«A1*2» is=«» si=«0» flags=101110"))
         XCTAssert(whole.contains("cell 2,11 s=-1 r=∅ t=∅ v=«  7  » f=«» is=«» si=∅ flags=100000"))
         for chunk in [1, 2, 3, 5, 8, 13, 64, 100] {
-            XCTAssertEqual(ReaderFuzzing.cellModeEvents(Self.quirkySheet, chunk: chunk), whole, "chunks of \(chunk) bytes")
+            XCTAssertEqual(EventStreamInspection.cellModeEvents(Self.quirkySheet, chunk: chunk), whole, "chunks of \(chunk) bytes")
         }
     }
 

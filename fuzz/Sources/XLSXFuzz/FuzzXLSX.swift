@@ -1,6 +1,6 @@
-import XLSX
+import XLSXFuzzing
 
-/// libFuzzer entry point: see `ReaderFuzzing` in the XLSX module.
+/// libFuzzer entry point: see `ReaderFuzzing` in the main package's XLSXFuzzing target.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXLSX(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     ReaderFuzzing.exercise(Array(UnsafeBufferPointer(start: data, count: size)))
