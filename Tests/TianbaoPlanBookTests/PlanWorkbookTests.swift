@@ -84,7 +84,7 @@ final class PlanWorkbookTests: XCTestCase {
         ("duplicate-id", "wb['单位']['A4'] = 'fgw'"),
         ("bad-date", "wb['轮次']['E5'] = '2021-06-31'"),
         ("unknown-type", "wb['字段'][FIELD_TYPE] = '金额'"),
-        ("empty-choices", "wb['下拉选项']['B2'] = None"),
+        ("empty-choices", "wb['下拉选项']['B5'] = None"),
         ("rule-missing-field", "wb['规则']['E2'] = 'pct'"),
         ("round-missing-sheet", "wb['轮次']['F2'] = 'progress、indicators、contacts'"),
         ("target-missing-sheet", "wb['目标']['F2'] = 'taizhang'"),
@@ -105,11 +105,11 @@ final class PlanWorkbookTests: XCTestCase {
         func cell(_ sheet: String, _ column: String, where match: (BookRow) -> Bool) -> String {
             "\(column)\(content[sheet].first(where: match)!.row)"
         }
-        let fieldType = cell("字段", "D") { $0.text(0) == "ledger" && $0.text(1) == "invest" }
+        let fieldType = cell("字段", "D") { $0.text(0) == "ledger" && $0.text(1) == "street" }
         let builtMax = cell("字段", "G") { $0.text(0) == "ledger" && $0.text(1) == "built" }
         let outStatus = cell("输出声明", "C") { $0.text(0) == "进展表" && $0.text(1) == "状态字段" }
         let countRight = cell("规则", "G") { $0.text(3) == "name=完成改造小区" }
-        XCTAssertEqual([fieldType, builtMax, outStatus, countRight], ["D39", "G31", "C8", "G8"])
+        XCTAssertEqual([fieldType, builtMax, outStatus, countRight], ["D21", "G22", "C7", "G8"])
         var script = "import sys, openpyxl\nsrc, out = sys.argv[1], sys.argv[2]\n"
         script += "FIELD_TYPE, BUILT_MAX, OUT_STATUS, COUNT_RIGHT = '\(fieldType)', '\(builtMax)', '\(outStatus)', '\(countRight)'\n"
         for (name, change) in Self.breakages {
@@ -124,11 +124,12 @@ final class PlanWorkbookTests: XCTestCase {
             "unknown-unit": ["任务!F3：任务 1.2 的责任单位中的单位“市财政厅”不在单位列表中"],
             "duplicate-id": ["单位!A4：单位编号“fgw”重复"],
             "bad-date": ["轮次!E5：轮次 2021-06 的截止日期“2021-06-31”不是有效日期（格式 2021-06-15）"],
-            "unknown-type": ["字段!\(fieldType)：表单 ledger 的字段 invest 的类型“金额”无效（可用：文字、整数、小数、百分比、日期、下拉选择、是否、电话、手机、电子邮箱、任务编号）"],
-            "empty-choices": ["下拉选项!B2：下拉选项 progress_status 没有任何选项"],
+            "unknown-type": ["字段!\(fieldType)：表单 ledger 的字段 street 的类型“金额”无效（可用：文字、整数、小数、百分比、日期、下拉选择、是否、电话、手机、电子邮箱、任务编号）"],
+            "empty-choices": ["下拉选项!B5：下拉选项 property_mode 没有任何选项"],
             "rule-missing-field": ["规则!E2：表单 progress 的规则 implies 引用了不存在的字段“pct”"],
             "round-missing-sheet": ["轮次!F2：轮次 2021-03 要求的表单“contacts”未定义"],
-            "target-missing-sheet": ["目标!F2：目标 communities 统计的表单“taizhang”未定义"],
+            // The ledger declared against the target is reported too: the target it names is gone.
+            "target-missing-sheet": ["目标!F2：目标 communities 统计的表单“taizhang”未定义", "输出声明!C22：输出声明的台账的目标“communities”未定义"],
             "outputs-missing-field": ["输出声明!\(outStatus)：输出声明的“progress”的“status”字段“state”不在表单 progress 中"],
             "missing-sheet": ["阶段：缺少工作表“阶段”（工作阶段）；没有内容时请保留工作表和表头"],
             "header-changed": ["单位!B1：表头应为“单位全称”，而不是“名称”（第 1 行的表头不要修改、删除或移动）"],
