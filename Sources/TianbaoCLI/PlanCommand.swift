@@ -67,7 +67,7 @@ struct PlanCommand: ParsableCommand {
 
     struct Template: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "生成计划工作簿（.xlsx）：单位、任务分解、轮次、表单、字段、规则、目标和输出声明各一张表，填好了计划的内容，改好后可直接作为 --plan 使用。")
+            abstract: "生成计划工作簿（.xlsx），填好计划的内容，供办公室修改后用作 --plan。")
         @Option(name: .customLong("out"), help: "要写入的计划工作簿（.xlsx）。")
         var out: String
         @OptionGroup var plan: PlanOptions
