@@ -59,7 +59,9 @@ enum PlanBookWriter {
                     f = format(PlanColumn("", item.kind, width: column.width, ""))
                 }
                 switch r.cells[i] {
-                case .text(let s)?: try sheet.write(row, i, s, f); texts.append((s, column.width))
+                case .text(let s)?:
+                    try sheet.write(row, i, s, f)
+                    if f.wrap { texts.append((s, column.width)) }
                 case .number(let n)?: try sheet.write(row, i, n, f.with { $0.numberFormat = "General" })
                 case .date(let d)?:
                     // A date keeps its date format in any column (a date field's bounds in 字段).
@@ -105,7 +107,7 @@ enum PlanBookWriter {
         func line(_ a: String, _ b: String, head: Bool = false) throws {
             try sheet.write(row, 0, a, head ? bold : bold)
             try sheet.write(row, 1, b, head ? bold : body)
-            if let h = WrappedText.rowHeight([(b, 96), (a, 16)]) { try sheet.row(row, height: h) }
+            if let h = WrappedText.rowHeight([(b, 92), (a, 16)]) { try sheet.row(row, height: h) }
             row += 1
         }
         try line("本工作簿", "是计划“\(plan.title)”的全部内容：单位、任务分解、报送轮次、各单位要填的表及其审核规则。"
@@ -132,7 +134,7 @@ enum PlanBookWriter {
         try line("输出声明", "告诉汇总表和简报哪张表是任务进展、哪张是台账（可有多个：台账1、台账2……）、哪张是联络员和宣传信息，"
                  + "以及简报里的称呼。每行一项：“声明”列写声明的名称，“项目”列写项目名称，“内容”列写表单编号、字段编号或文字；"
                  + "可用的项目见各行的“说明”。没有的声明整组不填，相应的汇总部分不出现。")
-        try line("检查", "tianbao plan check 本文件：列出每一处错误和它所在的工作表和单元格，如“任务!F7：任务 1.1 的责任单位中的单位“市财政厅”不在单位列表中”。")
+        try line("检查", "tianbao plan check 本文件：列出每一处错误和它所在的工作表和单元格，如“任务!F3：任务 1.2 的责任单位中的单位“市财政厅”不在单位列表中”。")
         row += 1
         try sheet.write(row, 0, "工作表", bold)
         try sheet.write(row, 1, "内容", bold)
