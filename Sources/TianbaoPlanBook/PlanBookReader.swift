@@ -20,7 +20,7 @@ enum PlanBookReader {
         if present.isEmpty {
             throw PlanErrors(file: file, issues: [PlanIssue(place: nil, message:
                 "这不是计划工作簿：没有“\(PlanBookLayout.basics)”“\(PlanBookLayout.units)”“\(PlanBookLayout.tasks)”等工作表。"
-                + "可用 tianbao plan template --out 计划.xlsx 生成一份计划工作簿")])
+                + "可用 tianbao plan template --out 计划.xlsx 生成一份计划工作簿。")])
         }
         for layout in PlanBookLayout.all {
             guard let info = workbook.sheet(named: layout.name) else {

@@ -181,9 +181,10 @@ struct PlanBookYAML {
         let leaders = content[L.leadingGroup]
         heading("leading_group", L.leadingGroup, empty: leaders.isEmpty)
         for r in leaders {
-            cell(4, "name", L.leadingGroup, r, 1, required: true, first: true)
+            let hasRole = !r.text(0).isEmpty
+            if hasRole { cell(4, "role", L.leadingGroup, r, 0, first: true) }
+            cell(4, "name", L.leadingGroup, r, 1, required: true, first: !hasRole)
             cell(4, "title", L.leadingGroup, r, 2, required: true)
-            cell(4, "role", L.leadingGroup, r, 0)
         }
         let units = content[L.units]
         heading("units", L.units, empty: units.isEmpty)

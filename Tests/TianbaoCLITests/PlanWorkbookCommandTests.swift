@@ -25,6 +25,15 @@ final class PlanWorkbookCommandTests: XCTestCase {
         XCTAssertEqual(show.status, 0, show.stderr)
         let defaultShow = try Binary.run(["plan", "show"])
         XCTAssertEqual(show.stdout, defaultShow.stdout)
+        // A workbook that is not a plan workbook (a unit's template) is told apart.
+        let template = Self.root.appendingPathComponent("templates/2021-06/江岸区人民政府-2021-06.xlsx").path
+        let notPlan = try Binary.run(["plan", "check", template])
+        XCTAssertEqual(notPlan.status, 2)
+        XCTAssertEqual(notPlan.stdout, """
+            计划文件“江岸区人民政府-2021-06.xlsx”有 1 处错误：
+              这不是计划工作簿：没有“基本信息”“单位”“任务”等工作表。可用 tianbao plan template --out 计划.xlsx 生成一份计划工作簿。
+
+            """)
     }
 
     func testExportEitherWay() throws {

@@ -76,6 +76,45 @@ final class PlanWorkbookTests: XCTestCase {
         XCTAssertTrue(outputs.rows.contains { $0.cells.map { $0.value?.text ?? "" }.prefix(3) == ["台账1", "附加统计", "elevators=加装电梯（部）"] })
     }
 
+    /// What openpyxl sees: frozen headers, a hint on every header, dropdowns for fixed words and
+    /// references, text-formatted ids and date-formatted dates.
+    func testDropdownsHintsAndFormatsAsOpenpyxlSeesThem() throws {
+        let dir = temporaryDirectory("planbook-openpyxl")
+        let path = dir.appendingPathComponent("计划.xlsx").path
+        try PlanBook.write(PlanLoader.defaultPlan(), to: path)
+        let script = dir.appendingPathComponent("look.py")
+        try """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for name in ['单位', '字段', '规则', '轮次']:
+                ws = wb[name]
+                print(name, ws.freeze_panes, all(c.comment is not None for c in ws[1] if c.value), sep='|')
+                for dv in ws.data_validations.dataValidation:
+                    print(name, str(dv.sqref), dv.formula1, sep='|')
+            print('formats', wb['任务']['A2'].number_format, wb['轮次']['A2'].number_format, wb['轮次']['D2'].number_format,
+                  wb['字段']['F13'].number_format, sep='|')
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let (status, output) = try runProcess(testPython, [script.path, path])
+        XCTAssertEqual(status, 0, output)
+        let lines = Set(output.split(separator: "\n").map(String.init))
+        for expected in [
+            "单位|B2|True", "字段|B2|True", "规则|B2|True", "轮次|B2|True",
+            "单位|C2:C1000|\"市直部门,区,功能区,企业\"",
+            "字段|A2:A1000|'表单'!$A$2:$A$1000",
+            "字段|D2:D1000|\"文字,整数,小数,百分比,日期,下拉选择,是否,电话,手机,电子邮箱,任务编号\"",
+            "字段|E2:E1000|\"是,否\"",
+            "字段|J2:J1000|\"任务编号,任务类别,任务名称和内容,本单位角色,牵头单位\"",
+            "规则|B2:B1000|\"条件要求,不晚于本期截止日,不早于另一日期,分项之和,数值范围,不得重复,每月最少行数,比较\"",
+            "规则|C2:C1000|\"错误,警告\"",
+            "规则|F2:F1000|\"=,!=,<,<=,>,>=,必填\"",
+            "规则|J2:J1000|\"跳过,按0计,报错\"",
+            "轮次|B2:B1000|\"方案备案,月调度,半年小结,年度总结\"",
+            "formats|@|@|yyyy-mm-dd|yyyy-mm-dd",
+        ] {
+            XCTAssertTrue(lines.contains(expected), "\(expected) not in:\n\(output)")
+        }
+    }
+
     // MARK: Broken workbooks
 
     /// The default plan's workbook with one change each, made with openpyxl: (name, Python statements on `wb`).
