@@ -53,6 +53,10 @@ let package = Package(
         // is embedded.
         .target(name: "TianbaoPlan", dependencies: ["XLSX", .product(name: "Yams", package: "Yams")]),
 
+        // Plans written in a workbook (计划工作簿): the writer, and the reader that turns a
+        // workbook into the YAML plan it stands for and reports the loader's findings at cells.
+        .target(name: "TianbaoPlanBook", dependencies: ["TianbaoPlan", "XLSX"]),
+
         // Per-unit templates written with the XLSX writer, and their signatures.
         .target(name: "TianbaoTemplates", dependencies: ["TianbaoPlan", "TianbaoSupport", "XLSX"]),
 
@@ -72,7 +76,7 @@ let package = Package(
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive",
+                "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),
@@ -92,6 +96,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
+        .testTarget(name: "TianbaoPlanBookTests", dependencies: ["TianbaoPlanBook", "TianbaoPlan", "XLSX", "TestSupport"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
         .testTarget(
             name: "TianbaoMergeTests",

@@ -7,9 +7,12 @@ public struct PlanIssue: Error, Equatable, Sendable, CustomStringConvertible {
     public let column: Int
     /// Chinese, says what is wrong and with what.
     public let message: String
+    /// Where the mistake is in a plan workbook (`任务!F7`); nil for a YAML plan.
+    public var place: String? = nil
 
     public var description: String {
-        line > 0 ? "第 \(line) 行第 \(column) 列：\(message)" : message
+        if let place { return "\(place)：\(message)" }
+        return line > 0 ? "第 \(line) 行第 \(column) 列：\(message)" : message
     }
 }
 
@@ -17,6 +20,11 @@ public struct PlanIssue: Error, Equatable, Sendable, CustomStringConvertible {
 public struct PlanErrors: Error, Sendable, CustomStringConvertible {
     public let file: String
     public let issues: [PlanIssue]
+
+    public init(file: String, issues: [PlanIssue]) {
+        self.file = file
+        self.issues = issues
+    }
     public var description: String {
         "计划文件“\(file)”有 \(issues.count) 处错误：\n" + issues.map { "  " + $0.description }.joined(separator: "\n")
     }
