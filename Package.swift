@@ -87,7 +87,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
-        .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "XLSX"]),
+        .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
         .testTarget(
             name: "TianbaoMergeTests",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
