@@ -227,7 +227,7 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(s.problems.first?.severity, .error)
         XCTAssertNil(s.problems.first?.sheet)
         XCTAssertNil(s.problems.first?.cell)
-        XCTAssertEqual(s.problems.first?.message, "文件“broken.xlsx”不是 Excel 工作簿（.xlsx），可能已损坏或被改了扩展名。请重新保存为 .xlsx 后报送。")
+        XCTAssertEqual(s.problems.first?.message, "文件“broken.xlsx”是文本或 CSV 文件，不是 Excel 工作簿。请使用下发的模板填写，保存为 .xlsx 后再报送。")
         XCTAssertFalse(s.fileAccepted)
     }
 
@@ -403,7 +403,7 @@ final class RuleTests: XCTestCase {
 
     func testMaxLength() throws {
         var book = Self.validBook()
-        book["项目台账", "A5"] = .string("一二三四五六七八九十十一")
+        book["项目台账", "A5"] = .string("一二三四五六七八九十甲")
         try assertOnly(book, .maxLength, .error, "项目台账", "A5", "“项目名称”最多 10 字，现有 11 字。请精简。")
         var text = Self.validBook()
         text["工作小结", "B4"] = .string(String(repeating: "做", count: 21))
@@ -477,7 +477,7 @@ final class RuleTests: XCTestCase {
         var book = Self.validBook()
         book["项目台账", "H5"] = .number(160)
         book["项目台账", "I5"] = .number(-60)
-        try assertOnly(book, .compare, .error, "项目台账", "H5", "中央补助不能超过计划投资（中央补助(万元) 160，计划投资(万元) 100）")
+        try assertOnly(book, .compare, .error, "项目台账", "H5", "中央补助不能超过计划投资（“中央补助(万元)” 160，“计划投资(万元)” 100）")
     }
 
     // MARK: Publicity dated after the file was saved (#14)
