@@ -77,7 +77,7 @@ public struct CrossRoundChecker: Sendable {
         guard let before = previous.unit(u.unit.id), before.accepted else { return [] }
         var out: [CrossRoundFinding] = []
         let file = u.submission.file
-        func warn(_ sheet: String, _ row: CheckedRow?, _ field: String?, _ rule: String, _ value: String, _ message: String) {
+        func warn(_ sheet: String, _ row: CheckedRow?, _ field: String?, _ rule: Rule, _ value: String, _ message: String) {
             out.append(finding(.warning, file: file, unit: u.unit.id, sheet: sheet, row: row, field: field, rule: rule,
                                value: value, message: message))
         }
@@ -86,12 +86,12 @@ public struct CrossRoundChecker: Sendable {
         // A whole workbook identical to last round's.
         if let sha = before.sha256, sha == u.submission.sha256 {
             out.append(CrossRoundFinding(problem: Problem(severity: .warning, file: file, unit: u.unit.id, sheet: nil, cell: nil,
-                                                          rule: "copied-workbook", value: String(sha.prefix(12)),
+                                                          rule: .copiedWorkbook, value: String(sha.prefix(12)),
                                                           message: "本期报送的文件与\(last)报送的文件完全相同（SHA-256 一致）。请核实是否误报了上期文件，并按本期实际情况重新填报。"),
                                          rejects: nil))
         } else if sameContent(u.rows, before) {
             out.append(CrossRoundFinding(problem: Problem(severity: .warning, file: file, unit: u.unit.id, sheet: nil, cell: nil,
-                                                          rule: "copied-workbook", value: "",
+                                                          rule: .copiedWorkbook, value: "",
                                                           message: "本期填报的全部内容与\(last)完全相同。请核实是否照抄了上期内容，并按本期实际情况填报。"),
                                          rejects: nil))
         }
@@ -106,12 +106,12 @@ public struct CrossRoundChecker: Sendable {
             if let now = row.values[fields.ledgerStatus]?.text, let was = old.values[fields.ledgerStatus]?.text,
                let i = fields.ledgerStatusOrder.firstIndex(of: now), let j = fields.ledgerStatusOrder.firstIndex(of: was), i < j {
                 out.append(finding(.error, file: file, unit: u.unit.id, sheet: fields.ledgerSheet, row: row, field: fields.ledgerStatus,
-                                   rule: "status-went-back", value: "\(was) → \(now)",
+                                   rule: .statusWentBack, value: "\(was) → \(now)",
                                    message: "小区“\(name)”的状态由\(last)的“\(was)”退回为“\(now)”。状态只能前进；如上期填报有误，请与办公室联系更正上期台账后重新报送。",
                                    rejects: true))
             }
             if let was = old.values[fields.ledgerFinish]?.day, let now = row.values[fields.ledgerFinish]?.day, was != now {
-                warn(fields.ledgerSheet, row, fields.ledgerFinish, "finish-date-moved", "\(was) → \(now)",
+                warn(fields.ledgerSheet, row, fields.ledgerFinish, .finishDateMoved, "\(was) → \(now)",
                      "小区“\(name)”的完工日期由\(last)的 \(was) 改为 \(now)。已填报的完工日期不应变动，如确需更正请在“说明”中写明原因。")
             }
             jumps(row, old, sheet: fields.ledgerSheet, label: "小区“\(name)”", into: &out, file: file, unit: u.unit.id)
@@ -121,7 +121,7 @@ public struct CrossRoundChecker: Sendable {
                 guard let name = old.values[fields.ledgerName]?.text, currentNames.find(name) == nil else { continue }
                 out.append(CrossRoundFinding(problem: Problem(
                     severity: .warning, file: file, unit: u.unit.id, sheet: sheetName(fields.ledgerSheet), cell: nil,
-                    rule: "community-vanished", value: name,
+                    rule: .communityVanished, value: name,
                     message: "\(last)台账第 \(old.row) 行的小区“\(name)”本期台账中没有了。台账应逐期延续，请补填该小区；如已调整出改造计划，请与办公室联系说明。"),
                     rejects: nil))
             }
@@ -136,7 +136,7 @@ public struct CrossRoundChecker: Sendable {
                 for f in spec.fields {
                     guard let now = row.values[f]?.number, let then = was.values[f]?.number, now < then - 1e-9 else { continue }
                     let name = plan.sheet(spec.sheet)?.field(f)?.name ?? f
-                    warn(spec.sheet, row, f, "figure-fell", "\(NumberText.format(then)) → \(NumberText.format(now))",
+                    warn(spec.sheet, row, f, .figureFell, "\(NumberText.format(then)) → \(NumberText.format(now))",
                          "“\(k)”的“\(name)”由\(last)的 \(NumberText.format(then)) 降为 \(NumberText.format(now))。累计数只增不减，请核实；如确需调减请在“说明”中写明原因。")
                 }
                 if spec.sheet != fields.ledgerSheet {
@@ -156,7 +156,7 @@ public struct CrossRoundChecker: Sendable {
             for f in fields.progressTexts {
                 guard let now = row.values[f]?.text, !now.isEmpty, now == old.values[f]?.text else { continue }
                 let name = plan.sheet(fields.progressSheet)?.field(f)?.name ?? f
-                warn(fields.progressSheet, row, f, "text-copied", String(now.prefix(30)),
+                warn(fields.progressSheet, row, f, .textCopied, String(now.prefix(30)),
                      "任务 \(task) 的“\(name)”与\(last)填报的内容完全相同，而任务尚未完成。请填写本期的实际情况。")
             }
         }
@@ -175,7 +175,7 @@ public struct CrossRoundChecker: Sendable {
                   let then = old.values[field.id]?.number, then != 0 else { continue }
             let change = (now - then) / abs(then) * 100
             guard abs(change) > limit + 1e-9 else { continue }
-            out.append(finding(.warning, file: file, unit: unit, sheet: sheet, row: row, field: field.id, rule: "jump",
+            out.append(finding(.warning, file: file, unit: unit, sheet: sheet, row: row, field: field.id, rule: .jump,
                                value: "\(NumberText.format(then)) → \(NumberText.format(now))",
                                message: "\(label)的“\(field.name)”由上期（\(previous.round)）的 \(NumberText.format(then)) 变为 \(NumberText.format(now))，"
                                    + "变化 \(NumberText.format((change * 10).rounded() / 10))%，超过计划规定的 \(NumberText.format(limit))%。请核实；如属实请在“说明”中写明原因。"))
@@ -198,7 +198,7 @@ public struct CrossRoundChecker: Sendable {
         for month in key(prevRound.start)..<key(round.start) where (counts[month] ?? 0) < fields.monthlyMinimum {
             let (y, m) = (month / 12, month % 12 + 1)
             out.append(CrossRoundFinding(problem: Problem(
-                severity: .warning, file: u.submission.file, unit: u.unit.id, sheet: sheet.name, cell: nil, rule: "min-rows-per-month",
+                severity: .warning, file: u.submission.file, unit: u.unit.id, sheet: sheet.name, cell: nil, rule: .minRowsPerMonth,
                 value: "\(y)年\(m)月 \(counts[month] ?? 0) 篇",
                 message: "\(y)年\(m)月报送宣传信息 \(counts[month] ?? 0) 篇（按上期 \(previous.round) 与本期合计），少于每月 \(fields.monthlyMinimum) 篇。"),
                 rejects: nil))
@@ -234,7 +234,7 @@ public struct CrossRoundChecker: Sendable {
             let column = (plan.sheet(fields.ledgerSheet)?.fields.firstIndex { $0.id == fields.ledgerName } ?? 0) + 1
             out[e.unit.id, default: []].append(CrossRoundFinding(
                 problem: Problem(severity: .warning, file: e.file, unit: e.unit.id, sheet: sheetName(fields.ledgerSheet),
-                                 cell: CellReference(row: e.row, column: column).description, rule: "community-duplicate",
+                                 cell: CellReference(row: e.row, column: column).description, rule: .communityDuplicate,
                                  value: e.name, message: message, explained: e.explained),
                 rejects: nil))
         }
@@ -266,7 +266,7 @@ public struct CrossRoundChecker: Sendable {
     private func sheetName(_ id: String) -> String { plan.sheet(id)?.name ?? id }
 
     private func finding(_ severity: Severity, file: String, unit: String, sheet: String, row: CheckedRow?, field: String?,
-                         rule: String, value: String, message: String, rejects: Bool = false) -> CrossRoundFinding {
+                         rule: Rule, value: String, message: String, rejects: Bool = false) -> CrossRoundFinding {
         var cell: String?
         if let row, let field, let column = plan.sheet(sheet)?.fields.firstIndex(where: { $0.id == field }) {
             cell = CellReference(row: row.row, column: column + 1).description

@@ -53,7 +53,7 @@ struct RoundWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (i, p) in r.problems.enumerated() {
-            try problemStatement.execute(arguments: [roundId, i, p.file, p.unit, p.severity.rawValue, p.sheet, p.cell, p.rule,
+            try problemStatement.execute(arguments: [roundId, i, p.file, p.unit, p.severity.rawValue, p.sheet, p.cell, p.rule.rawValue,
                                                      p.value, p.message, p.explained])
         }
 

@@ -11,8 +11,8 @@ public struct Problem: Hashable, Sendable {
     public var sheet: String?
     /// A1 reference (`D7`), or nil.
     public var cell: String?
-    /// Stable rule name (`required`, `choice`, `bad-signature`, …).
-    public var rule: String
+    /// The rule broken (its raw value is the stable name report.json gives: `required`, `bad-signature`, …).
+    public var rule: Rule
     /// The value found, as text.
     public var value: String
     /// Chinese, says what is wrong and what to do.
@@ -20,7 +20,7 @@ public struct Problem: Hashable, Sendable {
     /// A warning the unit answered in the row's 说明 column (合理性说明).
     public var explained: Bool = false
 
-    public init(severity: Severity, file: String, unit: String?, sheet: String?, cell: String?, rule: String,
+    public init(severity: Severity, file: String, unit: String?, sheet: String?, cell: String?, rule: Rule,
                 value: String, message: String, explained: Bool = false) {
         self.severity = severity
         self.file = file
@@ -43,17 +43,7 @@ public struct Problem: Hashable, Sendable {
     }
 }
 
-/// Rules that make a whole file unacceptable (as opposed to one row).
-public enum FileRule {
-    public static let unreadable = "file-unreadable"
-    public static let notTemplate = "not-a-template"
-    public static let wrongPlan = "wrong-plan"
-    public static let wrongRound = "wrong-round"
-    public static let unknownUnit = "unknown-unit"
-    public static let badSignature = "bad-signature"
-    public static let missingSheet = "missing-sheet"
-    public static let headerChanged = "header-changed"
-    public static let prefilledAltered = "prefilled-altered"
-    public static let rowsAdded = "task-rows-added"
-    public static let rowsDeleted = "task-rows-deleted"
+extension Problem {
+    /// True for a problem with the whole file: as an error it makes the file unacceptable.
+    public var isFileLevel: Bool { rule.isFileLevel }
 }

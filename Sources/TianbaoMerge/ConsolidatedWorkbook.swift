@@ -66,22 +66,6 @@ public struct ConsolidatedWorkbook {
     /// The word in a detail row's 校验结果 column for a row that counts.
     static let passed = "通过"
 
-    /// Rule names as the office reads them (校验问题's 规则 column).
-    static let ruleNames: [String: String] = [
-        "required": "必填项未填", "type": "格式不符", "choice": "不在可选项中", "range": "超出范围", "min": "低于下限",
-        "max": "超过上限", "max-length": "字数超限", "pattern": "格式不符", "task-ref": "任务编号不符", "one-row": "只能填 1 行",
-        "implies": "关联填写要求", "not-after-round-end": "日期晚于本期截止", "not-before": "日期早于规定", "sum": "合计不符",
-        "unique": "重复填写", "min-rows-per-month": "每月篇数不足", "empty-sheet": "未填写内容", "nil-with-data": "声明本期无但有数据",
-        "macros-ignored": "宏已忽略", "repaired": "已自动更正", "file-unreadable": "文件无法读取", "not-a-template": "不是本期模板",
-        "wrong-plan": "方案不符", "wrong-round": "轮次不符", "unknown-unit": "单位无法识别", "bad-signature": "模板签名不符",
-        "missing-sheet": "缺少工作表", "header-changed": "表头被修改", "prefilled-altered": "预填内容被修改",
-        "task-rows-added": "任务行被增加", "task-rows-deleted": "任务行被删除",
-        "compare": "审核关系不符",
-    ]
-
-    /// A rule's Chinese name, or the rule itself when it has none.
-    static func ruleName(_ rule: String) -> String { ruleNames[rule] ?? rule }
-
     /// Row height for wrapped texts (see `WrappedText`).
     static func rowHeight(_ texts: [(String, Double)], fontSize: Double = 11) -> Double? {
         WrappedText.rowHeight(texts, fontSize: fontSize)
@@ -927,7 +911,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             } else {
                 try ws.write(r, 5, p.cell ?? "", CW.cell)
             }
-            try ws.write(r, 6, CW.ruleName(p.rule), CW.cell)
+            try ws.write(r, 6, p.rule.name, CW.cell)
             try ws.write(r, 7, p.value, CW.wrapped)
             try ws.write(r, 8, p.message, CW.wrapped)
             try ws.write(r, 9, p.explained ? "是" : "", CW.cell)

@@ -106,7 +106,7 @@ public struct RoundResult: Sendable {
         for f in files where f.status != .skipped && f.status != .unreadable {
             guard let s = f.submission, let identity = s.identity, identity.planVersion == plan.version,
                   identity.plan == plan.id, s.roundId == round.id else { continue }
-            if s.problems.contains(where: { $0.rule == FileRule.badSignature }) { failed += 1 } else { verified += 1 }
+            if s.problems.contains(where: { $0.rule == .badSignature }) { failed += 1 } else { verified += 1 }
         }
         return (verified, failed)
     }
@@ -336,7 +336,7 @@ public struct RoundMerger: Sendable {
             if e.skip == Self.badNameNote {
                 // Not read, but not to be overlooked either: a rejected file with its reason.
                 var s = Submission(file: e.name, path: "", sha256: "")
-                s.problems = [Problem(severity: .error, file: e.name, unit: nil, sheet: nil, cell: nil, rule: FileRule.unreadable,
+                s.problems = [Problem(severity: .error, file: e.name, unit: nil, sheet: nil, cell: nil, rule: .fileUnreadable,
                                       value: "bad-file-name", message: "文件“\(e.name)”的" + Self.badNameNote + "。")]
                 return FileOutcome(file: e.name, unitId: nil, status: .rejected, submission: s)
             }

@@ -66,7 +66,7 @@ public enum ReportJSON {
                 o.key("severity"); o.string(p.severity.rawValue)
                 o.key("sheet"); if let s = p.sheet { o.string(s) } else { o.null() }
                 o.key("cell"); if let c = p.cell { o.string(c) } else { o.null() }
-                o.key("rule"); o.string(p.rule)
+                o.key("rule"); o.string(p.rule.rawValue)
                 o.key("value"); o.string(p.value)
                 o.key("message"); o.string(p.message)
                 o.key("explained"); o.bool(p.explained)

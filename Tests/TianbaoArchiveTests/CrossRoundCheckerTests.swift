@@ -42,12 +42,12 @@ final class CrossRoundCheckerTests: XCTestCase {
 
     /// (sheet, cell, rule, severity, value) of one unit's findings with a rule.
     func found(_ all: [String: [CrossRoundFinding]], _ unit: String, _ rule: String) -> [[String]] {
-        (all[unit] ?? []).map(\.problem).filter { $0.rule == rule }
+        (all[unit] ?? []).map(\.problem).filter { $0.rule.rawValue == rule }
             .map { [$0.sheet ?? "", $0.cell ?? "", $0.severity.rawValue, $0.value] }
     }
 
     func message(_ all: [String: [CrossRoundFinding]], _ unit: String, _ rule: String) -> String {
-        (all[unit] ?? []).map(\.problem).first { $0.rule == rule }?.message ?? ""
+        (all[unit] ?? []).map(\.problem).first { $0.rule.rawValue == rule }?.message ?? ""
     }
 
     func set(_ rows: inout [ArchivedRow], sheet: String, row: Int, _ field: String, _ value: FieldValue?) {
@@ -77,7 +77,7 @@ final class CrossRoundCheckerTests: XCTestCase {
         XCTAssertEqual(after.totals.rowsRejected, result.totals.rowsRejected + 1)
         let jiangan = after.units.first { $0.unit.id == "jiangan" }!.submission!
         XCTAssertFalse(jiangan.rows.first { $0.sheet == "ledger" && $0.row == 6 }!.accepted)
-        XCTAssertTrue(jiangan.problems.contains { $0.rule == "status-went-back" && $0.cell == "T6" })
+        XCTAssertTrue(jiangan.problems.contains { $0.rule == .statusWentBack && $0.cell == "T6" })
         // report.json carries it.
         XCTAssertTrue(ReportJSON.render(after).contains("\"cell\":\"T6\",\"rule\":\"status-went-back\""))
     }
@@ -183,7 +183,7 @@ final class CrossRoundCheckerTests: XCTestCase {
 
     func testTheSameDataRaisesNoLedgerOrFigureFinding() {
         // 军山 (jkq) lists 纱帽钢花社区 and 纱帽钢花小区: two communities, matched by exact name.
-        let rules = Set(findings(Self.archived.withoutFileHashes).values.flatMap { $0.map(\.problem.rule) })
+        let rules = Set(findings(Self.archived.withoutFileHashes).values.flatMap { $0.map(\.problem.rule.rawValue) })
         XCTAssertEqual(rules, ["copied-workbook", "text-copied", "min-rows-per-month"])
     }
 
