@@ -64,7 +64,7 @@ public enum ReviewBriefing {
                     let share = Double(lastDone) / target.value * 100
                     let time = ReviewWorkbook.elapsed(lastDue, of: target, year: review.year) * 100
                     s += "逐轮已完成：\(series.joined(separator: "，"))。截至 \(ids[last])，完成 \(lastDone) \(target.unit)，占目标的 \(pct(share))；"
-                    s += "时间进度 \(pct(time))，" + (share >= time ? "任务进度不落后于时间进度。" : "任务进度落后于时间进度 \(pct(time - share)) 个百分点。")
+                    s += "时间进度 \(pct(time))，" + (share >= time ? "任务进度不落后于时间进度。" : "任务进度落后于时间进度 \(String(format: "%.1f", time - share)) 个百分点。")
                     if !t.leftOut[last].isEmpty { s += "以上不含 \(ids[last]) 未计入的\(t.leftOut[last].joined(separator: "、"))。" }
                 } else {
                     s += series.isEmpty ? "年内各轮均未报送此项。" : "逐轮已完成：\(series.joined(separator: "，"))。"

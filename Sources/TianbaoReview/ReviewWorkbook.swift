@@ -292,7 +292,7 @@ public struct ReviewWorkbook {
                 totals[k] += v
             }
             try ws.write(r, 1 + p.months.count, Double(c.perMonth.reduce(0, +)), Self.integer)
-            let short = zip(p.months, c.perMonth).filter { $0.1 < p.decl.perMonthMin }.map { "\($0.0)月" }
+            let short = zip(p.months, c.perMonth).filter { $0.0 >= p.judgedFrom && $0.1 < p.decl.perMonthMin }.map { "\($0.0)月" }
             try ws.write(r, 2 + p.months.count, short.joined(separator: "、"), Self.wrapped)
             r += 1
         }
@@ -301,11 +301,14 @@ public struct ReviewWorkbook {
         try ws.write(r, 1 + p.months.count, Double(totals.reduce(0, +)), Self.total.with { $0.numberFormat = "#,##0" })
         try ws.blank(r, 2 + p.months.count, Self.total)
         if !p.counts.isEmpty, !p.months.isEmpty {
-            try ws.highlight(3, 1, 2 + p.counts.count, p.months.count, formula: "B4<\(p.decl.perMonthMin)",
+            let first = p.months.firstIndex { $0 >= p.judgedFrom } ?? 0
+            let column = String(UnicodeScalar(UInt8(66 + first)))  // B, C, … (at most 12 months)
+            try ws.highlight(3, 1 + first, 2 + p.counts.count, p.months.count, formula: "\(column)4<\(p.decl.perMonthMin)",
                              Self.integer.with { $0.fill = Self.red })
         }
         try ws.merge(r + 2, 0, r + 2, min(p.months.count + 2, 12),
-                     ChineseTypography.apply("按每条的日期计入月份；同一单位在几轮中重复列出的同一条只计一次。只计通过校验的文件中通过校验的行。"), Self.note)
+                     ChineseTypography.apply("按每条的日期计入月份；同一单位在几轮中重复列出的同一条只计一次。只计通过校验的文件中通过校验的行。"
+                        + (p.judgedFrom > (p.months.first ?? 1) ? "\(p.judgedFrom)月以前没有要求报送\(p.sheetName)的轮次，不计不足。" : "")), Self.note)
     }
 
     // MARK: Helpers

@@ -126,6 +126,9 @@ public struct YearReview {
         public var months: [Int] = []
         /// Per unit that was expected to fill the sheet in any reviewed round: counts per month.
         public var counts: [(unit: ReportingUnit, perMonth: [Int])] = []
+        /// The first month judged against the monthly minimum: the start month of the first
+        /// reviewed round that asked for the sheet (earlier months only show items dated then).
+        public var judgedFrom = 1
     }
     public private(set) var publicity: PublicityYear?
 
@@ -139,6 +142,7 @@ public struct YearReview {
     private var publicityCounts: [String: [Int: Int]] = [:]
     private var publicityUnits: Set<String> = []
     private var publicityFirstMonth = 12
+    private var publicityJudgedFrom = 12
 
     public init(plan: Plan, year: Int) {
         self.plan = plan
@@ -307,6 +311,7 @@ public struct YearReview {
                 guard let unit = plan.unit(u.unitId), plan.sheets(for: unit, in: round).contains(where: { $0.id == p.sheet }) else { continue }
                 publicityUnits.insert(u.unitId)
                 publicityFirstMonth = min(publicityFirstMonth, round.start.year == year ? round.start.month : 1)
+                publicityJudgedFrom = min(publicityJudgedFrom, round.start.year == year ? round.start.month : 1)
                 guard u.accepted else { continue }
                 for row in u.acceptedRows(p.sheet) {
                     guard let day = row.values[p.date]?.day, day.year == year else { continue }
@@ -354,6 +359,7 @@ public struct YearReview {
         if var p = publicity {
             let lastMonth = rounds.last.map { $0.due.year == year ? $0.due.month : 12 } ?? 12
             p.months = Array(min(publicityFirstMonth, lastMonth)...max(lastMonth, 1))
+            p.judgedFrom = min(publicityJudgedFrom, lastMonth)
             p.counts = plan.units.filter { publicityUnits.contains($0.id) }.map { unit in
                 (unit, p.months.map { publicityCounts[unit.id]?[$0] ?? 0 })
             }
@@ -366,7 +372,7 @@ public struct YearReview {
     public var publicityShortfalls: [(unit: ReportingUnit, months: [Int])] {
         guard let p = publicity else { return [] }
         return p.counts.compactMap { c in
-            let short = zip(p.months, c.perMonth).filter { $0.1 < p.decl.perMonthMin }.map(\.0)
+            let short = zip(p.months, c.perMonth).filter { $0.0 >= p.judgedFrom && $0.1 < p.decl.perMonthMin }.map(\.0)
             return short.isEmpty ? nil : (c.unit, short)
         }
     }
