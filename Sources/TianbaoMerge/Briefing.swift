@@ -74,7 +74,7 @@ public struct Briefing {
     }
 
     /// Identical texts once, each with the units (and tasks) that gave it, in first-seen order.
-    static func grouped(_ items: [(text: String, source: String)]) -> [(text: String, sources: [String])] {
+    public static func grouped(_ items: [(text: String, source: String)]) -> [(text: String, sources: [String])] {
         var order: [String] = []
         var sources: [String: [String]] = [:]
         for item in items {

@@ -119,10 +119,13 @@ public enum ReviewBriefing {
             let units = Set(review.problems.map(\.unit.id)).count
             blocks.append(.paragraph("年内 \(units) 个单位就 \(review.problems.count) 个事项反映了问题，其中 \(recurred.count) 个在此后的轮次中再次反映"
                 + (recurred.isEmpty ? "。" : "（\(recurred.filter(\.sameText).count) 个原文重复），尚未解决，列出如下：")))
-            for p in recurred {
-                let subject = plan.task(p.subject).map { "任务 \($0.id) \($0.title)" } ?? p.subject
-                blocks.append(.quote(Briefing.excerpt(p.latest ?? p.text, limit: 120),
-                                     source: "\(p.unit.name)（\(subject)；\(p.rounds.joined(separator: "、")) 均有反映）"))
+            // Identical words once, with every unit that raised them (as the round briefing groups).
+            let items = recurred.map { p -> (text: String, source: String) in
+                let subject = plan.task(p.subject).map { "任务 \($0.id)" } ?? p.subject
+                return (Briefing.excerpt(p.latest ?? p.text, limit: 120), "\(p.unit.name)（\(subject)，\(p.rounds.joined(separator: "、"))）")
+            }
+            for group in Briefing.grouped(items) {
+                blocks.append(.quote(group.text, source: group.sources.joined(separator: "；")))
             }
         }
 

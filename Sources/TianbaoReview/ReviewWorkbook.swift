@@ -174,8 +174,10 @@ public struct ReviewWorkbook {
     private func targets(_ book: WorkbookWriter) throws {
         let ws = try book.addSheet(Self.targetsName)
         let n = review.rounds.count
-        try ws.columns(0, 0, width: 30)
-        try ws.columns(1, max(n + 1, 6), width: 11)
+        try ws.columns(0, 0, width: 36)
+        try ws.columns(1, 5, width: 11)
+        try ws.columns(6, 6, width: 40)  // 未计入的单位
+        if n > 6 { try ws.columns(7, n, width: 11) }
         try ws.write(0, 0, ChineseTypography.apply("目标完成情况（\(review.year)年）"), Self.title)
         var r = 2
         for t in review.targets {
@@ -215,7 +217,7 @@ public struct ReviewWorkbook {
         }
         try ws.merge(r, 0, r, 6, ChineseTypography.apply("时间进度：该轮截止日期时，自 \(review.year) 年 1 月 1 日起已过时间占目标期限的比例（“时间过半、任务过半”的对照）。已完成数只计通过校验的单位；被退回或未报送单位的数不计入，列在“未计入的单位”中。"), Self.note)
         try ws.row(r, height: 45)
-        try printLayout(ws, widths: [30] + Array(repeating: 11, count: 6))
+        try printLayout(ws, widths: [36] + Array(repeating: 11, count: 6))
     }
 
     /// A unit's state word in round `k` (for cells with no count).
@@ -335,13 +337,12 @@ public struct ReviewWorkbook {
         }
     }
 
-    /// Landscape A4, page header with the plan and year, 第 N 页，共 M 页; fitted when it fits.
+    /// Landscape A4 fitted to one page wide (a year of rounds side by side), the header row
+    /// repeated, a page header with the plan, sheet and year, 第 N 页，共 M 页.
     private func printLayout(_ ws: SheetWriter, widths: [Double], repeatRows: ClosedRange<Int>? = nil) throws {
-        let total = widths.reduce(0, +) * 1.9
-        let scale = min(100, max(55, Int(277 / max(total, 1) * 100)))
-        let header = "&L&9\(String(plan.title.prefix(60)).replacingOccurrences(of: "&", with: "&&"))&C&9&A&R&9\(review.year)年回头看"
-        try ws.printPages(landscape: true, scale: scale, repeatRows: repeatRows, repeatColumns: total * Double(scale) / 100 > 277 ? 0...1 : nil,
-                          header: header, footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
+        try ws.printSetup(landscape: true, repeatRows: repeatRows)
+        let title = String(plan.title.prefix(60)).replacingOccurrences(of: "&", with: "&&")
+        try ws.headerFooter(header: "&L&9\(title)&C&9&A&R&9 \(review.year)年回头看", footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
     }
 
     /// A plan's number as written: `300`, `12.5`.
