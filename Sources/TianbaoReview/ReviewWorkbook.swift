@@ -149,6 +149,7 @@ public struct ReviewWorkbook {
         for c in review.taskCourses {
             try ws.write(r, 0, c.task.id, Self.cell)
             try ws.write(r, 1, c.task.title, Self.wrapped)
+            if let h = WrappedText.rowHeight([(c.task.title, 30)]) { try ws.row(r, height: h) }
             try ws.write(r, 2, c.unit.name, Self.cell)
             for (k, s) in c.cells.enumerated() { try ws.write(r, 3 + k, s, Self.centred) }
             if percentHead != nil {
@@ -199,6 +200,7 @@ public struct ReviewWorkbook {
                 }
                 try ws.write(r, 5, Self.elapsed(round.due, of: target, year: review.year), Self.percent)
                 try ws.write(r, 6, t.leftOut[k].joined(separator: "、"), Self.wrapped)
+                if let h = WrappedText.rowHeight([(t.leftOut[k].joined(separator: "、"), 40)]) { try ws.row(r, height: h) }
                 r += 1
             }
             r += 1
@@ -248,6 +250,9 @@ public struct ReviewWorkbook {
             for (k, s) in item.statuses.enumerated() { try ws.write(r, 2 + k, s ?? "—", Self.centred) }
             try ws.write(r, 2 + n, item.path.map { "\($0.status)（\($0.round)）" }.joined(separator: " → "), Self.wrapped)
             try ws.write(r, 3 + n, item.wentBack ? "倒退" : "前进", Self.centred)
+            if let h = WrappedText.rowHeight([(item.path.map { "\($0.status)（\($0.round)）" }.joined(separator: " → "), 40)]) {
+                try ws.row(r, height: h)
+            }
             r += 1
         }
         let last = max(r - 1, 3)
@@ -273,6 +278,9 @@ public struct ReviewWorkbook {
             try ws.write(r, 4, p.rounds.joined(separator: "、"), Self.wrapped)
             try ws.write(r, 5, p.recurred ? (p.sameText ? "是（原文重复）" : "是") : "否", Self.centred)
             try ws.write(r, 6, p.latest ?? "", Self.wrapped)
+            let subject = plan.task(p.subject).map { "\($0.id) \($0.title)" } ?? p.subject
+            if let h = WrappedText.rowHeight([(subject, widths[1]), (p.text, widths[3]), (p.rounds.joined(separator: "、"), widths[4]),
+                                              (p.latest ?? "", widths[6])]) { try ws.row(r, height: h) }
             r += 1
         }
         let last = max(r - 1, 3)
