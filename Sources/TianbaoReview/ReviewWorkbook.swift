@@ -260,7 +260,7 @@ public struct ReviewWorkbook {
         try ws.highlight(3, 3 + n, last, 3 + n, equalTo: "倒退", Self.centred.with { $0.fill = Self.red })
         try ws.autofilter(2, 0, last, headers.count - 1)
         r += 1
-        try ws.merge(r, 0, r, 2 + n, ChineseTypography.apply("只列状态有变化的\(l.label)；“—”表示该轮该单位的文件未通过校验或台账中没有该\(l.label)。全年台账共出现 \(ledger.itemsSeen) \(l.counter)\(l.label)，年内新\(l.done) \(ledger.newlyDone) \(l.counter)。\(l.label)名称按去空格、全半角和“小区/社区”后缀归并。"), Self.note)
+        try ws.merge(r, 0, r, 2 + n, ChineseTypography.apply("只列状态有变化的\(l.label)；“—”表示该轮该单位的文件未通过校验或台账中没有该\(l.label)。全年台账共出现 \(ledger.itemsSeen) \(l.counter)\(l.label)，年内新\(l.done) \(ledger.newlyDone) \(l.counter)。\(l.label)名称比较时不计空格和全角、半角之别。"), Self.note)
         try ws.row(r, height: 45)
     }
 

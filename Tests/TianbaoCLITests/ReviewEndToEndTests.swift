@@ -327,3 +327,46 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), ["review"])
     }
 }
+
+/// The review of a second campaign follows its plan's declarations: its sheet names and words,
+/// none of the default plan's; without a ledger declared, no ledger sheet or section.
+final class ReviewOtherPlanTests: XCTestCase {
+    func testTheReviewSpeaksThePlansWordsAndDropsUndeclaredSections() throws {
+        let (status, output, out) = SecondCampaignTests.merged
+        XCTAssertEqual(status, 1, output)
+        let archive = out.deletingLastPathComponent().appendingPathComponent("tianbao-archive.sqlite").path
+        let dir = temporaryDirectory("review-gas")
+        let r = try Binary.run(["review", "--year", "2024", "--out", dir.appendingPathComponent("review").path,
+                                "--archive", archive, "--plan", SecondCampaignTests.plan])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: dir.path + "/review/回头看简报-2024.md", encoding: .utf8)
+        for word in SecondCampaignTests.defaultWords { XCTAssertFalse(md.contains(word), "default-plan word \(word) in the briefing") }
+        XCTAssertTrue(md.contains("## 二、管道更新改造进度\n"), md)
+        XCTAssertTrue(md.contains("状态变化\n"), md)
+        let names = try sheetNames(dir.path + "/review/回头看-2024.xlsx")
+        XCTAssertTrue(names.contains { $0.hasSuffix("状态变化") }, "\(names)")
+        for name in names { for word in SecondCampaignTests.defaultWords { XCTAssertFalse(name.contains(word), name) } }
+
+        // The same plan without its ledger declared (same id and version: the archive is its own).
+        let planText = try String(contentsOfFile: SecondCampaignTests.plan, encoding: .utf8)
+        let start = try XCTUnwrap(planText.range(of: "  ledgers:\n"))
+        var end = start.upperBound
+        while end < planText.endIndex, planText[end...].hasPrefix("    ") {
+            end = planText[end...].firstIndex(of: "\n").map { planText.index(after: $0) } ?? planText.endIndex
+        }
+        let noLedger = dir.appendingPathComponent("no-ledger.yaml")
+        try (String(planText[..<start.lowerBound]) + String(planText[end...])).write(to: noLedger, atomically: true, encoding: .utf8)
+        let r2 = try Binary.run(["review", "--year", "2024", "--out", dir.appendingPathComponent("review2").path,
+                                 "--archive", archive, "--plan", noLedger.path])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        let md2 = try String(contentsOfFile: dir.path + "/review2/回头看简报-2024.md", encoding: .utf8)
+        XCTAssertFalse(md2.contains("状态变化"), md2)
+        XCTAssertFalse(try sheetNames(dir.path + "/review2/回头看-2024.xlsx").contains { $0.hasSuffix("状态变化") })
+    }
+
+    func sheetNames(_ path: String) throws -> [String] {
+        let (status, output) = try runProcess(testPython, ["-c", "import openpyxl,sys\nprint('\\n'.join(openpyxl.load_workbook(sys.argv[1]).sheetnames))", path])
+        XCTAssertEqual(status, 0, output)
+        return output.split(separator: "\n").map(String.init)
+    }
+}
