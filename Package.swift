@@ -72,11 +72,16 @@ let package = Package(
             name: "TianbaoArchive",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // The year's review (回头看): a workbook and a briefing over every round of a year in the archive.
+        .target(
+            name: "TianbaoReview",
+            dependencies: ["TianbaoArchive", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX"]),
+
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive",
+                "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),

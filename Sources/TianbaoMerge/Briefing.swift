@@ -64,7 +64,7 @@ public struct Briefing {
     static func pct(_ v: Double) -> String { String(format: "%.1f%%", v) }
 
     /// First sentence (up to 。;!) of a text, at most `limit` characters; a cut is marked ……
-    static func excerpt(_ s: String, limit: Int = 80) -> String {
+    public static func excerpt(_ s: String, limit: Int = 80) -> String {
         var out = ""
         for ch in s {
             out.append(ch)
@@ -74,7 +74,7 @@ public struct Briefing {
     }
 
     /// Identical texts once, each with the units (and tasks) that gave it, in first-seen order.
-    static func grouped(_ items: [(text: String, source: String)]) -> [(text: String, sources: [String])] {
+    public static func grouped(_ items: [(text: String, source: String)]) -> [(text: String, sources: [String])] {
         var order: [String] = []
         var sources: [String: [String]] = [:]
         for item in items {
@@ -348,25 +348,7 @@ public struct Briefing {
         return stride(from: 0, to: chars.count, by: size).map { String(chars[$0..<min($0 + size, chars.count)]) }
     }
 
-    // MARK: Rendering
-
-    public var markdown: String {
-        var out = "**\(Self.mdEscape(masthead))**\n\n\(issue)\n\n\(Self.mdEscape(office))  \(date)\n\n---\n\n# \(Self.mdEscape(title))\n\n"
-        for block in blocks {
-            switch block {
-            case .heading(let h): out += "## \(h)\n\n"
-            case .paragraph(let p): out += Self.mdEscape(p) + "\n\n"
-            case .bullets(let items): out += items.map { "- " + Self.mdEscape($0) }.joined(separator: "\n") + "\n\n"
-            case .quote(let q, let source): out += "> " + Self.mdEscape(q).replacingOccurrences(of: "\n", with: "\n> ") + "\n>\n> —— \(Self.mdEscape(source))\n\n"
-            case .table(let header, let rows):
-                out += "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in " --- |" }.joined() + "\n"
-                for row in rows { out += "| " + row.map { Self.mdEscape($0).replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
-                out += "\n"
-            }
-        }
-        out += "---\n\n报送\u{FF1A}\(Self.mdEscape(sendTo))\n\n抄送\u{FF1A}\(Self.mdEscape(copyTo))\n"
-        return out
-    }
+    // Rendering (markdown, html) is shared with other briefings: see BriefingDocument.
 
     /// Neutralises Markdown that units' text could inject (links, HTML, emphasis).
     static func mdEscape(_ s: String) -> String {
@@ -376,49 +358,6 @@ public struct Briefing {
             out.append(ch)
         }
         return out.replacingOccurrences(of: "\n", with: " ")
-    }
-
-    public var html: String {
-        var out = """
-            <!DOCTYPE html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>\(Self.escape(title))</title>
-            <style>
-            body{font-family:"FangSong","仿宋","Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.8;color:#222;font-size:16pt}
-            .masthead{font-family:"方正小标宋简体","Noto Serif CJK SC","SimSun",serif;font-weight:bold;font-size:2.2em;text-align:center;color:#d00000;letter-spacing:.1em;margin:0}
-            .issue{text-align:center;margin:.4em 0}
-            .office{display:flex;justify-content:space-between;border-bottom:3px solid #d00000;padding-bottom:.3em}
-            h1{font-family:"方正小标宋简体","Noto Serif CJK SC","SimSun",serif;font-size:1.4em;text-align:center;text-wrap:balance;margin:1.2em 0}
-            h2{font-family:"黑体","SimHei","Noto Sans CJK SC",sans-serif;font-size:1em;margin-top:1.2em}
-            p{text-indent:2em;margin:.3em 0}
-            .send{border-top:1px solid #222;border-bottom:1px solid #222;margin-top:2em;padding:.3em 0;font-size:.875em}
-            .send p{text-indent:0}
-            blockquote{margin:.6em 0;padding:.4em 1em;background:#f6f8fa;border-left:4px solid #9db4cc}
-            blockquote cite{display:block;text-align:right;color:#555;font-style:normal}
-            table{border-collapse:collapse;margin:.8em auto;font-size:.72em;line-height:1.4}
-            td,th{border:1px solid #555;padding:.2em .5em;text-align:right}
-            th{background:#f2f2f2;white-space:nowrap}td:first-child,th:first-child,td:last-child{text-align:left}
-            td:nth-child(2){white-space:nowrap}
-            </style></head><body>
-            <p class="masthead">\(Self.escape(masthead))</p>
-            <p class="issue">\(Self.escape(issue))</p>
-            <div class="office"><span>\(Self.escape(office))</span><span>\(Self.escape(date))</span></div>
-            <h1>\(Self.escape(title))</h1>
-
-            """
-        for block in blocks {
-            switch block {
-            case .heading(let h): out += "<h2>\(Self.escape(h))</h2>\n"
-            case .paragraph(let p): out += "<p>\(Self.escape(p))</p>\n"
-            case .bullets(let items): out += "<ul>\n" + items.map { "<li>\(Self.escape($0))</li>\n" }.joined() + "</ul>\n"
-            case .quote(let q, let source): out += "<blockquote>\(Self.escape(q))<cite>—— \(Self.escape(source))</cite></blockquote>\n"
-            case .table(let header, let rows):
-                out += "<table><tr>" + header.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr>\n"
-                for row in rows { out += "<tr>" + row.map { "<td>\(Self.escape($0))</td>" }.joined() + "</tr>\n" }
-                out += "</table>\n"
-            }
-        }
-        out += "<div class=\"send\"><p>报送\u{FF1A}\(Self.escape(sendTo))</p><p>抄送\u{FF1A}\(Self.escape(copyTo))</p></div>\n"
-        return out + "</body></html>\n"
     }
 
     /// HTML text escaping (also quotes, for attribute safety).

@@ -8,9 +8,9 @@ import XLSX
 /// the 报送/抄送 block between rules at the end, and page numbers (— 1 —) in the footer.
 /// Plain WordprocessingML built here and zipped by `ZipPackageWriter`: no office suite runs.
 public struct BriefingDocx {
-    public let briefing: Briefing
+    public let briefing: any BriefingDocument
 
-    public init(_ briefing: Briefing) { self.briefing = briefing }
+    public init(_ briefing: any BriefingDocument) { self.briefing = briefing }
 
     // Fonts as an office names them; Word and WPS substitute what is installed.
     static let titleFont = "方正小标宋简体", bodyFont = "仿宋_GB2312", headingFont = "黑体", sourceFont = "楷体_GB2312"

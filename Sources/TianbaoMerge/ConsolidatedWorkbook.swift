@@ -47,7 +47,7 @@ public struct ConsolidatedWorkbook {
     /// Status words and their fill colours, used by every coloured status column: the
     /// report's own words, then the status values the plan declares (done green, not started
     /// grey, lagging red, the others blue).
-    static func statusColors(_ plan: Plan) -> [(String, UInt32)] {
+    public static func statusColors(_ plan: Plan) -> [(String, UInt32)] {
         var out: [(String, UInt32)] = [("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red), ("未处理", grey)]
         let blue: UInt32 = 0xDDEBF7
         if let p = plan.outputs.progress {
