@@ -344,7 +344,7 @@ public struct TemplateWriter {
         for note in carriedNotes {
             try ws.write(r, 0, "上期数据", Self.label)
             try ws.write(r, 1, note, Self.wrapped.with { $0.fill = Self.carriedFill })
-            try ws.row(r, height: 15 * Double((note.count + 59) / 60))
+            try ws.row(r, height: 16 * Double((note.count + 39) / 40))  // about 40 wide characters a line
             r += 1
         }
         r += 1
