@@ -58,19 +58,27 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	TIANBAO_TEST_PYTHON=$(TEST_PYTHON) $(SWIFT) test --skip-build
 
-# The real pipeline on samples/ with the embedded default plan. The samples were signed with
-# the public demo key in keys/ (an office uses its own key: see README).
+# The real pipeline on samples/ with the embedded default plan: the sample year's rounds merged
+# in order into a fresh archive (each merge's status 1, files rejected or units missing, is
+# expected). The samples were signed with the public demo key in keys/ (an office uses its own
+# key: see README).
 DEMO_OUT := out/2021-06
+DEMO_ROUNDS := 2021-03 2021-04 2021-05 2021-06
 demo: build
-	@$(BIN) merge samples/submissions/2021-06 --round 2021-06 --out $(DEMO_OUT) --key keys/demo-signing.key || [ $$? -eq 1 ]
-	@echo
+	@rm -f out/tianbao-archive.sqlite out/tianbao-archive.sqlite-wal out/tianbao-archive.sqlite-shm out/tianbao-archive.sqlite-journal
+	@for r in $(DEMO_ROUNDS); do \
+	  $(BIN) merge samples/submissions/$$r --round $$r --out out/$$r --key keys/demo-signing.key; \
+	  s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || exit $$s; echo; \
+	done
 	@$(BIN) status samples/submissions/2021-06 --round 2021-06 --key keys/demo-signing.key | head -1
 	@echo
 	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）"
 
-# Regenerates samples/submissions/2021-06 from templates/2021-06 (needs openpyxl and LibreOffice).
+# Regenerates samples/submissions/2021-06 from templates/2021-06, then the months before it
+# from June (needs openpyxl and LibreOffice).
 samples: build test-deps
 	$(TEST_PYTHON) samples/make_samples.py
+	$(TEST_PYTHON) samples/make_year.py
 
 # Regenerates the expected JSON of the reader's corpus tests with independent readers
 # (openpyxl, python-calamine), installed into a virtual environment of its own (.venv-fixtures/).
@@ -121,7 +129,7 @@ embed-plan:
 # Regenerates templates/2021-06 with the public demo key (a test fails when they are stale).
 templates: build
 	rm -rf templates/2021-06
-	$(BIN) templates --round 2021-06 --out templates/2021-06 --key keys/demo-signing.key
+	$(BIN) templates --round 2021-06 --out templates/2021-06 --key keys/demo-signing.key --no-carry
 
 # Renders what leaders receive into docs/: every sheet of 汇总, the .docx briefing (LibreOffice →
 # PDF → PNG) and the HTML briefing (headless Chromium).

@@ -200,8 +200,8 @@ def set_saved_time(path, when):
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 text = data.decode("utf-8")
-                text = re.sub(r"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                              f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>', text)
+                # Keeps the element's own namespace declarations (newer openpyxl writes them there).
+                text = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{stamp}\g<2>", text)
                 data = text.encode("utf-8")
             info.date_time = (when.year, when.month, when.day, when.hour, when.minute, 0)
             dst.writestr(info, data)

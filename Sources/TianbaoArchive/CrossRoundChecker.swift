@@ -27,11 +27,12 @@ public struct CrossRoundChecker: Sendable {
     public let previous: ArchivedRound
     public let fields: CrossRoundFields
 
-    public init(previous: ArchivedRound, plan: Plan, round: Round, fields: CrossRoundFields = .standard) {
+    /// `fields` defaults to what the plan declares.
+    public init(previous: ArchivedRound, plan: Plan, round: Round, fields: CrossRoundFields? = nil) {
         self.previous = previous
         self.plan = plan
         self.round = round
-        self.fields = fields
+        self.fields = fields ?? CrossRoundFields(plan: plan)
     }
 
     /// The rows of one unit's file this round, as the checker needs them.

@@ -1,52 +1,119 @@
+import TianbaoPlan
+
 /// Which sheets and fields the checks and comparisons across rounds read, and which of their
-/// values mean what. Today these are the default plan's ids, assumed here and only here; when
-/// plans declare them (the progress sheet and its status/percentage fields, the ledger, which
-/// statuses mean done, which figures only grow), build this value from the plan's declarations
-/// instead of `standard`, and nothing else changes.
+/// values mean what, built from the plan's declarations (`outputs:` and the field flags), never
+/// from fixed ids. An empty id means the plan declares none: the checks that read it find
+/// nothing and say nothing.
+///
+/// Where each comes from:
+/// - the progress sheet, its task, status and percentage fields, and the done and lagging
+///   statuses: `outputs.progress`; the texts a unit must rewrite while a task is open are the
+///   sheet's required free-text fields (not pre-filled) and the declared `problems` field;
+/// - the ledger: the first of `outputs.ledgers` (its sheet, `name`, `status`, `done`); the
+///   statuses from least to most advanced are its choice list's order; its completion date is
+///   the date field the plan requires when the status is the done value (an `implies` rule);
+/// - figures that only grow: the progress percentage, and every number field marked
+///   `cumulative: true`, each row known across rounds by the task (task sheets), the ledger's
+///   name, or the field of the sheet's first `unique` rule;
+/// - the monthly rule: `outputs.publicity`; whom 催报 calls: `outputs.liaison`.
 public struct CrossRoundFields: Sendable {
     /// The progress sheet (one row per task) and its fields.
-    public var progressSheet = "progress"
-    public var progressTask = "task"
-    public var progressStatus = "status"
-    public var progressPercent = "percent"
+    public var progressSheet = ""
+    public var progressTask = ""
+    public var progressStatus = ""
+    public var progressPercent = ""
     /// Text fields of a progress row that a unit should rewrite each round while the task is open.
-    public var progressTexts = ["work", "problems"]
+    public var progressTexts: [String] = []
     /// The progress status that means done (text copied from last round is then fine).
-    public var progressDone = "已完成"
+    public var progressDone = ""
     /// The progress status that means lagging.
-    public var progressLagging = "滞后"
+    public var progressLagging = ""
 
     /// The ledger of communities (one row per community) and its fields.
-    public var ledgerSheet = "ledger"
-    public var ledgerName = "name"
-    public var ledgerStatus = "status"
-    public var ledgerFinish = "finish"
+    public var ledgerSheet = ""
+    public var ledgerName = ""
+    public var ledgerStatus = ""
+    public var ledgerFinish = ""
     /// Ledger statuses from least to most advanced: a move to an earlier one goes back.
-    public var ledgerStatusOrder = ["未开工", "在建", "已完工"]
+    public var ledgerStatusOrder: [String] = []
     /// The ledger status that means completed.
-    public var ledgerCompleted = "已完工"
+    public var ledgerCompleted = ""
 
     /// Sheets whose numeric fields only grow (cumulative), with the fields and the key that
     /// identifies a row across rounds.
-    public var cumulative: [(sheet: String, key: String, fields: [String])] = [
-        ("progress", "task", ["percent"]),
-        ("indicators", "name", ["done"]),
-    ]
+    public var cumulative: [(sheet: String, key: String, fields: [String])] = []
 
     /// The sheet with dated items that must come at least `monthlyMinimum` a month, and its date field.
-    public var monthlySheet = "publicity"
-    public var monthlyDate = "date"
+    public var monthlySheet = ""
+    public var monthlyDate = ""
     public var monthlyMinimum = 1
 
     /// The liaison sheet (one row) and its fields: whom 催报 calls.
-    public var liaisonSheet = "liaison"
-    public var liaisonName = "name"
-    public var liaisonTitle = "title"
-    public var liaisonOfficePhone = "office_phone"
-    public var liaisonMobile = "mobile"
+    public var liaisonSheet = ""
+    public var liaisonName = ""
+    public var liaisonTitle = ""
+    public var liaisonOfficePhone = ""
+    public var liaisonMobile = ""
 
-    public init() {}
-
-    /// The default plan's sheets and fields.
-    public static let standard = CrossRoundFields()
+    /// The sheets and fields `plan` declares (see the type's description).
+    public init(plan: Plan) {
+        let outputs = plan.outputs
+        if let p = outputs.progress {
+            progressSheet = p.sheet
+            progressTask = p.task
+            progressStatus = p.status
+            progressPercent = p.percent ?? ""
+            progressDone = p.done ?? ""
+            progressLagging = p.lagging ?? ""
+            let free = plan.sheet(p.sheet)?.fields.filter { $0.type == .text && $0.required && $0.prefilled == nil }.map(\.id) ?? []
+            progressTexts = free + [p.problems].compactMap { $0 }.filter { !free.contains($0) }
+            if let percent = p.percent { cumulative.append((p.sheet, p.task, [percent])) }
+        }
+        if let l = outputs.ledgers.first {
+            ledgerSheet = l.sheet
+            ledgerName = l.name ?? ""
+            ledgerStatus = l.status
+            ledgerStatusOrder = l.statuses
+            ledgerCompleted = l.done
+            let sheet = plan.sheet(l.sheet)
+            for rule in sheet?.rules ?? [] {
+                guard case .implies(let condition, .required(let field), _, _) = rule, condition.field == l.status,
+                      condition.equals == l.done, sheet?.field(field)?.type == .date else { continue }
+                ledgerFinish = field
+                break
+            }
+        }
+        for sheet in plan.sheets {
+            let grows = sheet.fields.filter { $0.cumulative }.map(\.id)
+            guard !grows.isEmpty else { continue }
+            let key: String?
+            if sheet.kind == .tasks {
+                key = sheet.fields.first { $0.prefilled == .taskId }?.id
+            } else if sheet.id == ledgerSheet, !ledgerName.isEmpty {
+                key = ledgerName
+            } else {
+                key = sheet.rules.lazy.compactMap { rule -> String? in
+                    if case .unique(let field, _, _) = rule { return field } else { return nil }
+                }.first
+            }
+            guard let key else { continue }
+            if let i = cumulative.firstIndex(where: { $0.sheet == sheet.id && $0.key == key }) {
+                cumulative[i].fields += grows.filter { !cumulative[i].fields.contains($0) }
+            } else {
+                cumulative.append((sheet.id, key, grows))
+            }
+        }
+        if let m = outputs.publicity {
+            monthlySheet = m.sheet
+            monthlyDate = m.date
+            monthlyMinimum = m.perMonthMin
+        }
+        if let c = outputs.liaison {
+            liaisonSheet = c.sheet
+            liaisonName = c.name
+            liaisonTitle = c.title ?? ""
+            liaisonOfficePhone = c.phone ?? ""
+            liaisonMobile = c.mobile ?? ""
+        }
+    }
 }

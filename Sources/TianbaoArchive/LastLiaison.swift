@@ -17,7 +17,8 @@ public struct LastLiaison: Sendable, Equatable {
 extension RoundArchive {
     /// Each unit's liaison from the latest round recorded before `round` in which the unit's
     /// file that counted (accepted or not: a mistyped row still says whom to call) had one.
-    public func lastLiaisons(before round: Round, plan: Plan, fields: CrossRoundFields = .standard) throws -> [String: LastLiaison] {
+    public func lastLiaisons(before round: Round, plan: Plan, fields: CrossRoundFields? = nil) throws -> [String: LastLiaison] {
+        let fields = fields ?? CrossRoundFields(plan: plan)
         guard let position = plan.rounds.firstIndex(where: { $0.id == round.id }), try !rounds().isEmpty else { return [:] }
         return try readRows { db in
             var out: [String: LastLiaison] = [:]

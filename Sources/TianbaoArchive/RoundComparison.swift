@@ -45,7 +45,8 @@ public struct RoundComparison: Sendable {
 
     /// Compares `result` with `previous`. Units that were not accepted on both sides add no
     /// moves (nothing to compare), but count in punctuality.
-    public init(_ result: RoundResult, previous: ArchivedRound, fields: CrossRoundFields = .standard) {
+    public init(_ result: RoundResult, previous: ArchivedRound, fields: CrossRoundFields? = nil) {
+        let fields = fields ?? CrossRoundFields(plan: result.plan)
         previousRound = previous.round
         var byUnit: [String: Int] = [:]
         var lagging: [String] = []

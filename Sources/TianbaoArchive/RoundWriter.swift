@@ -113,11 +113,12 @@ struct RoundWriter {
 /// status (`task_status:已完成`).
 struct FigureCounter {
     let plan: Plan
-    let fields = CrossRoundFields.standard
+    let fields: CrossRoundFields
     var values: [String: Double] = [:]
 
     init(plan: Plan) {
         self.plan = plan
+        self.fields = CrossRoundFields(plan: plan)
         for target in plan.targets { values["target:\(target.id)"] = 0 }
     }
 

@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
+import TianbaoArchive
+import TianbaoCheck
 import TianbaoPlan
 import TianbaoSupport
 import TianbaoTemplates
+import XLSX
 
 /// `--key FILE`: the office's signing key.
 struct KeyOptions: ParsableArguments {
@@ -71,7 +74,7 @@ struct KeyOptions: ParsableArguments {
     }
 }
 
-/// `tianbao templates --round R --out DIR [--unit ID]`.
+/// `tianbao templates --round R --out DIR [--unit ID] [--archive FILE] [--no-carry]`.
 struct TemplatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates",
@@ -88,6 +91,11 @@ struct TemplatesCommand: ParsableCommand {
 
     @Option(help: "只生成这个单位的模板（单位编号或全称）。")
     var unit: String?
+
+    @OptionGroup var archive: ArchiveOptions
+
+    @Flag(name: .customLong("no-carry"), help: "不带入上期数据：即使汇总档案中有上期，也生成空白模板。")
+    var noCarry = false
 
     func run() throws {
         let plan = try self.plan.load()
@@ -107,11 +115,41 @@ struct TemplatesCommand: ParsableCommand {
             printError("错误：无法创建输出目录“\(out)”。")
             throw CommandExit(.usage)
         }
+        // Last round's rows for the sheets the plan carries (none without an archive).
+        let history = noCarry || !plan.sheets.contains(where: \.carry) ? nil : try archive.openForComparing(plan: plan)
         let writer = TemplateWriter(plan: plan, key: key)
+        var carriedFrom: [String: Int] = [:]
         for unit in units {
             let path = (out as NSString).appendingPathComponent(TemplateLayout.fileName(unit: unit, round: round))
-            try writer.write(unit: unit, round: round, to: path)
+            let carry = try history.flatMap { h in try ArchiveOptions.run { try h.carryOver(unit: unit.id, before: round, plan: plan) } }
+            if let carry { carriedFrom[carry.round, default: 0] += 1 }
+            try writer.write(unit: unit, round: round, to: path, carried: carry?.templateRows(plan: plan))
         }
         print("已生成 \(units.count) 个模板（轮次 \(round.id)，截止 \(round.due)）：\(out)")
+        for (from, count) in carriedFrom.sorted(by: { $0.key > $1.key }) {
+            print("其中 \(count) 个模板带入了该单位 \(from) 报送并通过审核的数据（\(plan.sheets.filter(\.carry).map(\.name).joined(separator: "、"))），以浅蓝色标出，单位核对后修改即可。")
+        }
+    }
+}
+
+extension CarryOver {
+    /// The rows as a template writes them: values by field position, the 说明 last.
+    func templateRows(plan: Plan) -> CarriedRows {
+        var sheets: [String: [[CellValue?]]] = [:]
+        for (id, rows) in self.rows {
+            guard let spec = plan.sheet(id) else { continue }
+            sheets[id] = rows.map { row in
+                spec.fields.map { field in row.values[field.id].map(Self.cell) } + [row.explanation.map { CellValue.string($0) }]
+            }
+        }
+        return CarriedRows(round: round, sheets: sheets)
+    }
+
+    private static func cell(_ value: FieldValue) -> CellValue {
+        switch value {
+        case .text(let s): return .string(s)
+        case .number(let n): return .number(n)
+        case .date(let d): return .date(ExcelDateTime(kind: .date, year: d.year, month: d.month, day: d.day), serial: nil)
+        }
     }
 }

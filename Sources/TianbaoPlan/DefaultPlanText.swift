@@ -250,7 +250,7 @@ sheets:
       - {id: name, name: 指标名称, type: text, required: true, max_length: 100, width: 30}
       - {id: unit, name: 计量单位, type: text, required: true, max_length: 20, width: 10}
       - {id: target, name: 年度目标值, type: decimal, min: 0, max: 1000000000, required: true, width: 12}
-      - {id: done, name: 累计完成值, type: decimal, min: 0, max: 1000000000, required: true, width: 12}
+      - {id: done, name: 累计完成值, type: decimal, min: 0, max: 1000000000, required: true, width: 12, cumulative: true}
       - {id: task, name: 关联任务编号, type: task-ref, required: true, width: 12}
       - {id: deadline, name: 完成时限, type: date, min: 2021-01-01, max: 2025-12-31, required: true, width: 14}
     rules:
@@ -266,6 +266,7 @@ sheets:
     title: 老旧小区改造项目台账
     units: group:districts
     rows: 300
+    carry: true         # next round's templates carry each district's rows accepted last round
     fields:
       - {id: name, name: 小区名称, type: text, required: true, max_length: 60, width: 20}
       - {id: street, name: 所在街道, type: text, required: true, max_length: 30, width: 12}

@@ -163,6 +163,9 @@ public struct FieldSpec: Hashable, Sendable {
     /// For numbers: the largest change against the unit's previous round, in percent of last
     /// round's value (`max_change: 30`), beyond which the checks across rounds warn.
     public var maxChangePercent: Double? = nil
+    /// A cumulative figure (`cumulative: true`): it only grows from one round to the next, and
+    /// the checks across rounds warn when it falls.
+    public var cumulative: Bool = false
 }
 
 /// How bad a problem is.
@@ -224,6 +227,9 @@ public struct SheetSpec: Hashable, Sendable {
     public var rows: Int
     public var fields: [FieldSpec]
     public var rules: [RowRule]
+    /// Next round's templates carry the unit's rows accepted last round (`carry: true`), so the
+    /// unit updates what changed instead of retyping (only for `rows` and `single` sheets).
+    public var carry: Bool = false
 
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
 }

@@ -425,7 +425,7 @@ private struct Reader {
         var items: [(id: String, node: Node, value: SheetSpec)] = []
         var names: Set<String> = []
         for n in sequence(node, "表单列表") {
-            guard let m = mapping(n, "表单", allowed: ["id", "name", "kind", "title", "units", "rows", "fields", "rules"]),
+            guard let m = mapping(n, "表单", allowed: ["id", "name", "kind", "title", "units", "rows", "fields", "rules", "carry"]),
                   let id = string(m, "id", "表单"), let name = string(m, "name", "表单 \(id) ") else { continue }
             let what = "表单 \(id) "
             if !names.insert(name).inserted { fail(m["name"], "表单名称“\(name)”重复") }
@@ -452,8 +452,15 @@ private struct Reader {
             let fields = readFields(m["fields"], sheet: what, choices: choices)
             if fields.isEmpty { fail(m["fields"] ?? n, "\(what)没有任何字段") }
             let rules = readRules(m["rules"], sheet: what, fields: fields, id: id)
-            items.append((id, m["id"]!, SheetSpec(id: id, name: name, kind: kind, title: title, units: units, rows: rows,
-                                                  fields: fields, rules: rules)))
+            var spec = SheetSpec(id: id, name: name, kind: kind, title: title, units: units, rows: rows,
+                                 fields: fields, rules: rules)
+            if let carry = bool(m["carry"], "\(what)的 carry") {
+                if carry && kind != .rows && kind != .single {
+                    fail(m["carry"], "\(what)是\(kind.rawValue)类型，不能设置 carry（带入上期数据只适用于 rows 和 single 类型的表单）")
+                }
+                spec.carry = carry
+            }
+            items.append((id, m["id"]!, spec))
         }
         return uniqueIds(items, "表单")
     }
@@ -461,7 +468,7 @@ private struct Reader {
     mutating func readFields(_ node: Node?, sheet: String, choices: [String: [String]]) -> [FieldSpec] {
         var items: [(id: String, node: Node, value: FieldSpec)] = []
         let keys: Set<String> = ["id", "name", "type", "required", "min", "max", "max_length", "pattern", "choices",
-                                 "prefilled", "width", "max_change"]
+                                 "prefilled", "width", "max_change", "cumulative"]
         for n in sequence(node, "\(sheet)的字段") {
             guard let m = mapping(n, "字段", allowed: keys), let id = string(m, "id", "\(sheet)的字段"),
                   let name = string(m, "name", "\(sheet)的字段 \(id) ") else { continue }
@@ -495,6 +502,12 @@ private struct Reader {
                 }
                 field.maxChangePercent = number(m["max_change"], "\(what)的 max_change")
                 if let c = field.maxChangePercent, c <= 0 { fail(m["max_change"], "\(what)的 max_change 应大于 0（百分比，如 30）") }
+            }
+            if let cumulative = bool(m["cumulative"], "\(what)的 cumulative") {
+                if cumulative && ![.integer, .decimal, .percent].contains(type) {
+                    fail(m["cumulative"], "\(what)是\(type.rawValue)类型，不能设置 cumulative（只增不减的累计数只适用于数字）")
+                }
+                field.cumulative = cumulative
             }
             if let p = field.pattern, (try? NSRegularExpression(pattern: p)) == nil {
                 fail(m["pattern"], "\(what)的格式规则“\(p)”不是有效的正则表达式")

@@ -13,10 +13,13 @@ extension TemplateWriter {
 
     /// The self-check of a sheet as written for a unit.
     /// With an overlay (a feedback workbook), the cached results show the checker's problems.
+    /// With carried rows, the cached results show those rows as passed (they passed the
+    /// office's checks last round); the formulas judge them again as soon as they are edited.
     func selfCheck(_ sheet: SheetSpec, unit: ReportingUnit, round: Round, lists: ListColumns,
-                   overlay: TemplateOverlay?) -> SheetSelfCheck {
+                   overlay: TemplateOverlay?, carried: [[CellValue?]] = []) -> SheetSelfCheck {
         let tasks = plan.tasks(for: unit.id)
-        let known = overlay.map { overlay -> SheetSelfCheck.Known in
+        let carriedRows = Set(carried.indices.filter { i in carried[i].contains { $0 != nil } }.map { TemplateLayout.firstDataRow + $0 })
+        let known = carried.isEmpty ? overlay.map { overlay -> SheetSelfCheck.Known in
             let columns = TemplateLayout.columnCount(sheet)
             let filled = (overlay.values[sheet.name] ?? [:]).filter { ref, value in
                 guard ref.row >= TemplateLayout.firstDataRow, ref.column <= columns else { return false }
@@ -25,7 +28,7 @@ extension TemplateWriter {
             }
             return SheetSelfCheck.Known(problems: (overlay.marks[sheet.name] ?? [:]).mapValues(\.message),
                                         filledRows: Set(filled.keys.map(\.row)))
-        }
+        } : SheetSelfCheck.Known(problems: [:], filledRows: carriedRows)
         return SheetSelfCheck(sheet: sheet, rows: TemplateLayout.dataRows(sheet, tasks: tasks.count), lists: lists,
                               unitTasks: tasks.map(\.task.id), round: round, known: known)
     }

@@ -18,6 +18,9 @@ public struct TemplateWriter {
     // Colours (RGB).
     static let prefilledFill: UInt32 = 0xEDEDED
     static let inputFill: UInt32 = 0xFFF8DC
+    /// Last round's values carried into an input cell: a light blue, unlike the input yellow
+    /// and the self-check's red, yellow and green.
+    static let carriedFill: UInt32 = 0xDCEBFA
     static let headerFill: UInt32 = 0xDDEBF7
     static let requiredColor: UInt32 = 0xC00000
 
@@ -46,8 +49,10 @@ public struct TemplateWriter {
 
     /// Writes the template of `unit` for `round` to `path` (atomically). With an overlay it
     /// becomes a feedback workbook: the unit's own values in their cells, problem cells
-    /// highlighted with a comment, and a 问题清单 sheet first.
-    public func write(unit: ReportingUnit, round: Round, to path: String, overlay: TemplateOverlay? = nil) throws {
+    /// highlighted with a comment, and a 问题清单 sheet first. With carried rows, the sheets the
+    /// plan marks `carry: true` start with the unit's rows accepted last round.
+    public func write(unit: ReportingUnit, round: Round, to path: String, overlay: TemplateOverlay? = nil,
+                      carried: CarriedRows? = nil) throws {
         let book = try WorkbookWriter(path: path)
         let sheets = plan.sheets(for: unit, in: round)
         let identity = TemplateContent.identity(plan: plan, unit: unit, round: round, key: key)
@@ -70,14 +75,20 @@ public struct TemplateWriter {
         lists.add("本单位任务", plan.tasks(for: unit.id).map(\.task.id))
 
         var checks: [SheetSelfCheck] = []
+        var carriedNotes: [String] = []
         for sheet in sheets {
             let ws = try book.addSheet(sheet.name)
-            let check = selfCheck(sheet, unit: unit, round: round, lists: lists, overlay: overlay)
+            let carriedRows = overlay == nil ? carried?.rows(sheet) ?? [] : []
+            let check = selfCheck(sheet, unit: unit, round: round, lists: lists, overlay: overlay, carried: carriedRows)
             try writeDataSheet(ws, sheet: sheet, unit: unit, round: round, lists: lists, overlay: overlay)
+            if let carried, !carriedRows.isEmpty {
+                try writeCarried(ws, sheet: sheet, rows: carriedRows, note: carried.note(sheet, count: carriedRows.count))
+                carriedNotes.append(carried.note(sheet, count: carriedRows.count))
+            }
             try writeSelfCheck(ws, check)
             checks.append(check)
         }
-        try writeInstructions(instructions, unit: unit, round: round, sheets: sheets, checks: checks)
+        try writeInstructions(instructions, unit: unit, round: round, sheets: sheets, checks: checks, carriedNotes: carriedNotes)
 
         let dict = try book.addSheet(TemplateLayout.listsSheet)
         for (c, column) in lists.columns.enumerated() {
@@ -306,7 +317,7 @@ public struct TemplateWriter {
     }
 
     private func writeInstructions(_ ws: SheetWriter, unit: ReportingUnit, round: Round, sheets: [SheetSpec],
-                                   checks: [SheetSelfCheck]) throws {
+                                   checks: [SheetSelfCheck], carriedNotes: [String] = []) throws {
         try ws.columns(0, 0, width: 16)
         try ws.columns(1, 1, width: 90)
         try ws.merge(0, 0, 0, 1, plan.title, Self.title)
@@ -328,6 +339,12 @@ public struct TemplateWriter {
         for (k, v) in facts {
             try ws.write(r, 0, k, Self.label)
             try ws.write(r, 1, v, Self.wrapped)
+            r += 1
+        }
+        for note in carriedNotes {
+            try ws.write(r, 0, "上期数据", Self.label)
+            try ws.write(r, 1, note, Self.wrapped.with { $0.fill = Self.carriedFill })
+            try ws.row(r, height: 16 * Double((note.count + 39) / 40))  // about 40 wide characters a line
             r += 1
         }
         r += 1
@@ -353,7 +370,32 @@ public struct TemplateWriter {
         try ws.write(r, 1, "预填内容（锁定，不可修改）", Self.prefilled)
         try ws.write(r + 1, 1, "填写区（请在此填写）", Self.input.with { $0.locked = true })
         try ws.write(r + 2, 1, "* 必填列（红色表头）", Self.requiredHeader.with { $0.horizontal = .left })
+        if !carriedNotes.isEmpty {
+            try ws.write(r + 3, 1, "上期带入的数据（可修改，请核对更新）", Self.input.with { $0.locked = true; $0.fill = Self.carriedFill })
+        }
         ws.protect()
         try ws.printSetup(landscape: false)
+    }
+}
+
+extension TemplateWriter {
+    /// Writes last round's rows over the empty input rows of a sheet (its first rows), in the
+    /// carried fill, with the note as a comment on the first carried cell.
+    func writeCarried(_ ws: SheetWriter, sheet: SheetSpec, rows: [[CellValue?]], note: String) throws {
+        let first = TemplateLayout.firstDataRow - 1
+        let explanation = TemplateLayout.explanationColumn(sheet) - 1
+        for (k, values) in rows.enumerated() {
+            var columns = Array(sheet.fields.indices.map { (column: $0, format: Self.inputFormat(sheet.fields[$0])) })
+            columns.append((explanation, Self.input.with { $0.numberFormat = "@" }))
+            for (i, c) in columns.enumerated() {
+                let format = c.format.with { $0.fill = Self.carriedFill }
+                if i < values.count, let value = values[i] {
+                    try ws.write(first + k, c.column, value, format)
+                } else {
+                    try ws.blank(first + k, c.column, format)
+                }
+            }
+        }
+        try ws.comment(first, 0, note)
     }
 }
