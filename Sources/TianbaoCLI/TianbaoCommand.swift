@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TianbaoCheck
 import TianbaoSupport
 import XLSX
 
@@ -60,6 +61,7 @@ func userMessage(for error: Error) -> String? {
     case let e as XLSXError: return "错误：" + e.message
     case let e as XLSXWriteError: return "错误：" + e.description
     case let e as FileSystemError: return "错误：" + e.message + "。"
+    case let e as RowStoreError: return "错误：" + e.message + "。"
     case let e as CocoaError:
         let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.url?.path ?? ""
         let what = path.isEmpty ? "" : "“\(path)”"
