@@ -19,7 +19,7 @@ enum ArchiveFixture {
     }()
 
     /// report.json of a round, as merge renders it (from the round's report).
-    static func reportJSON(_ r: RoundResult) -> String { ArchiveFixture.reportJSON(try! RoundReport(r)) }
+    static func reportJSON(_ r: RoundResult) -> String { ReportJSON.render(try! RoundReport(r)) }
 
     /// A new archive path in a scratch folder (the file does not exist yet).
     static func scratchArchive(_ name: String) -> String {

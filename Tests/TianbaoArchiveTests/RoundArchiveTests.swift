@@ -54,7 +54,7 @@ final class RoundArchiveTests: XCTestCase {
         // A row read back with its source cell and typed values.
         let back = try XCTUnwrap(archive.round("2021-06"))
         let jiangan = try XCTUnwrap(result.units.first { $0.unit.id == "jiangan" && $0.status == .accepted }?.submission)
-        let original = try XCTUnwrap(jiangan.rows.first { $0.sheet == "ledger" && $0.accepted })
+        let original = try XCTUnwrap(try result.rows(of: jiangan).first { $0.sheet == "ledger" && $0.accepted })
         let copy = try XCTUnwrap(back.unit("jiangan")?.rows.first { $0.sheet == "ledger" && $0.row == original.row })
         XCTAssertEqual(copy.file, jiangan.file)
         XCTAssertEqual(copy.sheetName, "小区台账")
