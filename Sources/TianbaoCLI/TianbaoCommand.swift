@@ -48,7 +48,7 @@ public struct TianbaoCommand: ParsableCommand {
             }
             let message = userMessage(for: error) ?? fullMessage(for: error)
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            if error is XLSXWriteError || error is FileSystemError { Foundation.exit(ExitStatus.outputFailed.rawValue) }
+            if error is XLSXWriteError || error is FileSystemError || error is RowStoreError { Foundation.exit(ExitStatus.outputFailed.rawValue) }
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }

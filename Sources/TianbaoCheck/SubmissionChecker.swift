@@ -44,8 +44,6 @@ public struct Submission: Sendable {
         storedRows = nil
         counts = Self.counts(of: rows)
     }
-    /// True when the rows are in a row store, not in this value.
-    public var rowsAreStored: Bool { storedRows != nil }
     private var inlineRows: [CheckedRow] = []
     private var storedRows: RowSpill.Handle?
     /// Rows read, and accepted rows by sheet id: known without reading spilled rows back.
