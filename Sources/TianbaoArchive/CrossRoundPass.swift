@@ -9,14 +9,14 @@ import TianbaoPlan
 public enum CrossRoundPass {
     /// The round with the findings of `checker` added; `rowsRejected` is true when rows left
     /// the merge (a consolidated workbook streamed during the merge must then be written again).
-    public static func apply(_ checker: CrossRoundChecker, to result: RoundResult) -> (result: RoundResult, rowsRejected: Bool) {
+    public static func apply(_ checker: CrossRoundChecker, to result: RoundResult) throws -> (result: RoundResult, rowsRejected: Bool) {
         var r = result
         var rowsRejected = false
         var ledger: [CrossRoundChecker.LedgerEntry] = []
         // One unit's rows in memory at a time (a national round has hundreds of thousands).
         for i in r.units.indices where r.units[i].status == .accepted {
             guard var s = r.units[i].submission else { continue }
-            let unit = CrossRoundChecker.UnitRows(unit: r.units[i].unit, submission: s, rows: s.rows)
+            let unit = CrossRoundChecker.UnitRows(unit: r.units[i].unit, submission: s, rows: try r.rows(of: s))
             ledger += checker.ledgerEntries(unit)
             let found = checker.check(unit)
             guard !found.isEmpty else { continue }
@@ -28,7 +28,7 @@ public enum CrossRoundPass {
                     rows[j].accepted = false
                     rowsRejected = true
                 }
-                s.rows = rows
+                s.setRows(rows)
             }
             set(s, unit: i, in: &r)
         }
@@ -37,12 +37,7 @@ public enum CrossRoundPass {
             s.problems += found.map(\.problem)
             set(s, unit: i, in: &r)
         }
-        if rowsRejected {
-            var merged = 0
-            for f in r.files where f.status == .accepted { merged += f.submission?.rowsAccepted ?? 0 }
-            r.totals.rowsMerged = merged
-            r.totals.rowsRejected = r.totals.rowsRead - merged
-        }
+        if rowsRejected { r.totals = Totals(units: r.units, files: r.files) }
         return (r, rowsRejected)
     }
 
@@ -72,7 +67,7 @@ extension CrossRoundPass {
         }
         for (roundId, indices) in byRound.sorted(by: { $0.key < $1.key }) {
             guard let round = plan.round(roundId), let checker = try checker(archive: archive, plan: plan, round: round) else { continue }
-            let units = indices.map { CrossRoundChecker.UnitRows(unit: out[$0].unit!, submission: out[$0], rows: out[$0].rows) }
+            let units = try indices.map { CrossRoundChecker.UnitRows(unit: out[$0].unit!, submission: out[$0], rows: try out[$0].rows(in: nil)) }
             let findings = checker.check(units)
             for (k, i) in indices.enumerated() {
                 guard let found = findings[units[k].unit.id], !found.isEmpty else { continue }
@@ -83,7 +78,7 @@ extension CrossRoundPass {
                 if !rejected.isEmpty {
                     var rows = units[k].rows
                     for j in rows.indices where rejected.contains("\(rows[j].sheet)#\(rows[j].row)") { rows[j].accepted = false }
-                    out[i].rows = rows
+                    out[i].setRows(rows)
                 }
             }
         }

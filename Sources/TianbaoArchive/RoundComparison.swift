@@ -45,7 +45,7 @@ public struct RoundComparison: Sendable {
 
     /// Compares `result` with `previous`. Units that were not accepted on both sides add no
     /// moves (nothing to compare), but count in punctuality.
-    public init(_ result: RoundResult, previous: ArchivedRound, fields: CrossRoundFields? = nil) {
+    public init(_ result: RoundResult, previous: ArchivedRound, fields: CrossRoundFields? = nil) throws {
         let fields = fields ?? CrossRoundFields(plan: result.plan)
         previousRound = previous.round
         var byUnit: [String: Int] = [:]
@@ -60,7 +60,7 @@ public struct RoundComparison: Sendable {
             default: punctuality.now.notAccepted += 1
             }
             guard outcome.status == .accepted, let s = outcome.submission else { continue }
-            let rows = s.rows.filter(\.accepted)
+            let rows = try result.rows(of: s).filter(\.accepted)
             let beforeAccepted = before?.accepted == true
             if beforeAccepted, before!.acceptedRows(fields.progressSheet).contains(where: { $0.values[fields.progressStatus]?.text == fields.progressLagging }) {
                 lagged.insert(unit)

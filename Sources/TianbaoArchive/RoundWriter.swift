@@ -75,7 +75,7 @@ struct RoundWriter {
         for u in r.units {
             guard let s = u.submission else { continue }
             let counts = u.status == .accepted && s.fileAccepted
-            for row in s.rows {
+            for row in try r.rows(of: s) {
                 let accepted = row.accepted && s.fileAccepted
                 try rowStatement.execute(arguments: [roundId, u.unit.id, row.sheet, row.row, accepted, row.explanation,
                                                      RowValuesCoding.encode(row.values, skipping: planText[row.sheet] ?? [])])

@@ -23,16 +23,16 @@ struct MergeArchiving {
         guard let checker = try ArchiveOptions.run({ try CrossRoundPass.checker(archive: archive, plan: plan, round: result.round) })
         else { return (result, false) }
         defer { Timings.mark("checks across rounds") }
-        return CrossRoundPass.apply(checker, to: result)
+        return try CrossRoundPass.apply(checker, to: result)
     }
 
     /// Records the round (replacing an earlier record of it) in one transaction; `switchOutputs`
     /// runs inside it, just before the commit, so the outputs and the archive change together
     /// (a switch that throws rolls the record back).
-    func record(_ result: RoundResult, switchOutputs: () throws -> Void) throws {
+    func record(_ report: RoundReport, switchOutputs: () throws -> Void) throws {
         var switched = false
         do {
-            try archive.record(result, reportJSON: ReportJSON.render(result)) {
+            try archive.record(report.result, reportJSON: ReportJSON.render(report)) {
                 try switchOutputs()
                 switched = true
             }

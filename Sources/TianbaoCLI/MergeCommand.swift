@@ -91,9 +91,9 @@ struct MergeCommand: ParsableCommand {
             var writer: ConsolidatedWorkbookWriter? = try MergeOutputs.startWorkbook(
                 plan: merger.plan, round: round, sourceFolder: inURL, out: stagingURL, linkFrom: finalURL)
             progress.begin("正在检查文件")
-            var (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
+            var (result, held) = try merger.merge(folder: folder, round: round) { unit, submission, rows in
                 FaultInjection.pause()
-                try writer?.add(unit, submission)
+                try writer?.add(unit, submission, rows: rows)
             }
             // Checks against the archive's previous round; rows they reject leave the merge, so
             // the streamed workbook is then written again.
@@ -113,7 +113,10 @@ struct MergeCommand: ParsableCommand {
             }
             if !held { writer = nil }
             progress.begin("正在写入汇总表、简报和反馈表")
-            let written = try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: inURL, to: stagingURL,
+            // Everything the outputs show, built once (every unit's rows read once from the row
+            // store; a damaged store stops here, exit 3).
+            let report = try RoundReport(result)
+            let written = try MergeOutputs.write(report, key: merger.checker.key, sourceFolder: inURL, to: stagingURL,
                                                  linkFrom: finalURL, streamed: writer)
             writer = nil
 
@@ -126,7 +129,7 @@ struct MergeCommand: ParsableCommand {
             do {
                 try interruption.commit {
                     if let archiving {
-                        try archiving.record(result) {
+                        try archiving.record(report) {
                             try staged.commit(syncing: [staged.path("反馈")])
                         }
                     } else {
@@ -244,6 +247,8 @@ struct OutputTarget {
             } else {
                 what = "无法创建输出文件夹“\(given)”：\(e.cause)"
             }
+        case let e as RowStoreError:
+            what = e.message
         case let e as XLSXWriteError:
             let relative = e.file.hasSuffix("-反馈.xlsx") ? "反馈/" + e.file : e.file
             what = "无法写入输出文件“\((path as NSString).appendingPathComponent(relative))”：\(e.detail)"
@@ -308,12 +313,13 @@ struct StatusCommand: ParsableCommand {
             throw CommandExit(.usage)
         }
         progress.finish()
+        let liaisons = try RoundReport(result).liaisons
         let earlier = try archive.lastLiaisons(result)  // whom to call when a unit sent nothing this round
         switch format {
         case .text:
             print(Summary.text(result))
             let rows = result.units.map { u -> [String] in
-                let l = u.liaison(in: result.plan)
+                let l = liaisons[u.unit.id]
                 let contact = l.map { [$0.name, $0.mobile.isEmpty ? $0.phone : $0.mobile] }
                     ?? earlier[u.unit.id].map { ["\($0.name)（\($0.round) 轮所报）", $0.phone] }
                     ?? [u.unit.members.first.map { "\($0.name)（领导小组成员）" } ?? "", ""]
@@ -336,7 +342,7 @@ struct StatusCommand: ParsableCommand {
                         o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }
                         o.key("errors"); o.int(u.submission?.errorCount ?? 0)
                         o.key("warnings"); o.int(u.submission?.warningCount ?? 0)
-                        let l = u.liaison(in: result.plan)  // read once: the rows may come back from the spill
+                        let l = liaisons[u.unit.id]
                         o.key("liaison"); if let l { o.string(l.name) } else { o.null() }
                         o.key("phone"); if let l { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
                         if l == nil, let e = earlier[u.unit.id] {
@@ -385,7 +391,7 @@ struct RoundOptions: ParsableArguments {
         }
         // Listed once before anything is made, so a folder that cannot be listed is said at once.
         do {
-            _ = try RoundMerger.listFolder(folder)
+            _ = try RoundListing.list(folder)
         } catch let error as FileSystemError {
             printError("错误：无法列出报送文件夹“\(folder)”中的文件：\(error.cause)。未作任何改动。")
             throw CommandExit(.usage)

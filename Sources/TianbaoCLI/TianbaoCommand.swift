@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TianbaoCheck
 import TianbaoSupport
 import XLSX
 
@@ -47,7 +48,7 @@ public struct TianbaoCommand: ParsableCommand {
             }
             let message = userMessage(for: error) ?? fullMessage(for: error)
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            if error is XLSXWriteError || error is FileSystemError { Foundation.exit(ExitStatus.outputFailed.rawValue) }
+            if error is XLSXWriteError || error is FileSystemError || error is RowStoreError { Foundation.exit(ExitStatus.outputFailed.rawValue) }
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }
@@ -60,6 +61,7 @@ func userMessage(for error: Error) -> String? {
     case let e as XLSXError: return "错误：" + e.message
     case let e as XLSXWriteError: return "错误：" + e.description
     case let e as FileSystemError: return "错误：" + e.message + "。"
+    case let e as RowStoreError: return "错误：" + e.message + "。"
     case let e as CocoaError:
         let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.url?.path ?? ""
         let what = path.isEmpty ? "" : "“\(path)”"

@@ -1,18 +1,26 @@
 import Foundation
 import TianbaoPlan
+import TianbaoSupport
 
-/// Checked rows kept outside memory while a round is merged: each file's rows are encoded
-/// compactly and appended to one temporary file (unlinked at once, so nothing is left behind
-/// even if the run is killed), and read back when an output needs them. Memory then stays flat
-/// as the number of files grows. When no temporary file can be made, the encoded rows are kept
-/// in memory instead (still about a sixth of the decoded size).
+/// The round's row store: checked rows kept outside memory while a round is merged. Each
+/// file's rows are encoded compactly and appended to one temporary file (unlinked at once, so
+/// nothing is left behind even if the run is killed), and read back when an output pass needs
+/// them. Memory then stays flat as the number of files grows. When no temporary file can be
+/// made, the encoded rows are kept in memory instead (still about a sixth of the decoded size).
+///
+/// One owner: the round that made it (`RoundResult.rowStore`); a `Submission` keeps only the
+/// handle of its rows, and reads go through the owner. A read never returns fewer rows than
+/// were stored: a damaged store (a short read, bytes that do not decode) throws
+/// `RowStoreError`.
 ///
 /// Thread-safe: files are checked on several threads.
 public final class RowSpill: @unchecked Sendable {
-    /// Where one file's rows are.
+    /// Where one file's rows are, in which store.
     public struct Handle: Sendable {
+        let store: ObjectIdentifier
         let offset: Int
         let length: Int
+        let count: Int
     }
 
     private let lock = NSLock()
@@ -56,8 +64,9 @@ public final class RowSpill: @unchecked Sendable {
 
         lock.lock()
         defer { lock.unlock() }
-        let handle = Handle(offset: end, length: bytes.count)
+        let handle = Handle(store: ObjectIdentifier(self), offset: end, length: bytes.count, count: rows.count)
         if descriptor >= 0 && Self.writeAll(descriptor, bytes, at: end) {
+            if FaultInjection.damagesStoredRows { _ = Self.writeAll(descriptor, Array(repeating: 0xFF, count: min(bytes.count, 2)), at: end) }
             end += bytes.count
             return handle
         }
@@ -73,21 +82,54 @@ public final class RowSpill: @unchecked Sendable {
         return handle
     }
 
-    /// The rows stored under `handle`, as they were stored.
-    public func rows(_ handle: Handle) -> [CheckedRow] {
+    /// The rows stored under `handle`, as they were stored. Throws `RowStoreError` when the
+    /// handle is another store's, or the stored bytes cannot be read back or decoded (never
+    /// fewer rows than were stored).
+    public func rows(_ handle: Handle) throws -> [CheckedRow] {
+        guard handle.store == ObjectIdentifier(self) else { throw RowStoreError(.otherStore) }
         lock.lock()
         let bytes: [UInt8]
         if descriptor >= 0 {
-            bytes = (try? Self.readAll(descriptor, offset: handle.offset, length: handle.length)) ?? []
+            do { bytes = try Self.readAll(descriptor, offset: handle.offset, length: handle.length) } catch {
+                lock.unlock()
+                throw RowStoreError(.unreadable(errno: (error as? POSIXError)?.code.rawValue ?? 0))
+            }
         } else {
             bytes = Array(memory[handle.offset..<handle.offset + handle.length])
         }
         let sheetIds = self.sheetIds, keys = self.keys
         lock.unlock()
         var rows: [CheckedRow] = []
+        rows.reserveCapacity(handle.count)
         var reader = ByteReader(bytes: bytes)
-        while !reader.atEnd, let row = Self.decode(&reader, sheetIds: sheetIds, keys: keys) { rows.append(row) }
+        while !reader.atEnd {
+            guard let row = Self.decode(&reader, sheetIds: sheetIds, keys: keys) else { throw RowStoreError(.damaged) }
+            rows.append(row)
+        }
+        guard rows.count == handle.count else { throw RowStoreError(.damaged) }
         return rows
+    }
+
+    /// For tests: overwrites `count` stored bytes from `offset` into the rows of `handle` with
+    /// `byte`, in the temporary file (or in memory), as a damaged disk would.
+    public func damage(_ handle: Handle, at offset: Int = 0, count: Int = 1, with byte: UInt8 = 0xFF) {
+        lock.lock()
+        defer { lock.unlock() }
+        let n = min(count, handle.length - offset)
+        guard n > 0 else { return }
+        if descriptor >= 0 {
+            _ = Self.writeAll(descriptor, Array(repeating: byte, count: n), at: handle.offset + offset)
+        } else {
+            for i in 0..<n { memory[handle.offset + offset + i] = byte }
+        }
+    }
+
+    /// For tests: cuts the temporary file short at `length` bytes (a disk that lost the end
+    /// of the file); nothing when rows are kept in memory.
+    public func truncate(to length: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if descriptor >= 0 { _ = ftruncate(descriptor, off_t(length)) }
     }
 
     // MARK: Encoding
@@ -174,12 +216,42 @@ public final class RowSpill: @unchecked Sendable {
             while done < length {
                 let n = pread(fd, buf.baseAddress! + done, length - done, off_t(offset + done))
                 if n < 0 && errno == EINTR { continue }
-                if n <= 0 { count = done; throw CocoaError(.fileReadUnknown) }
+                if n < 0 { count = done; throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                if n == 0 { count = done; throw POSIXError(.EIO) }
                 done += n
             }
             count = length
         }
     }
+}
+
+/// A round's row store could not give back the rows it was given: the merge's own fault (a
+/// damaged or vanished temporary file), never the unit's. Its outputs are not written (exit 3).
+public struct RowStoreError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The temporary file could not be read (`errno`, 0 when unknown or a short read).
+        case unreadable(errno: Int32)
+        /// The bytes read back do not decode into the rows stored.
+        case damaged
+        /// A handle given to a store that did not make it.
+        case otherStore
+    }
+    public let kind: Kind
+
+    public init(_ kind: Kind) { self.kind = kind }
+
+    /// The Chinese message a user reads.
+    public var message: String {
+        switch kind {
+        case .unreadable(let code):
+            let cause = code == 0 || code == EIO ? "读取出错或文件不完整" : String(cString: strerror(code))
+            return "汇总过程中暂存已校验数据行的临时文件无法读回（\(cause)），请检查临时文件夹所在的磁盘后重新汇总"
+        case .damaged: return "汇总过程中暂存已校验数据行的临时文件已损坏，读回的数据与写入的不一致，请检查临时文件夹所在的磁盘后重新汇总"
+        case .otherStore: return "汇总程序内部错误：数据行不在本轮的暂存文件中"
+        }
+    }
+
+    public var description: String { message }
 }
 
 /// Reads little-endian values from bytes; nil past the end.

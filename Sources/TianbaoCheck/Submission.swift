@@ -28,21 +28,22 @@ public struct Submission: Sendable {
     public var unit: ReportingUnit?
     public var roundId: String?
     public var problems: [Problem] = []
-    /// The checked rows, in file order. After `spill(to:)` they are read back from the spill
-    /// on each access (take them once into a local when iterating several times).
-    public var rows: [CheckedRow] {
-        get {
-            guard let spilled else { return inlineRows }
-            return spilled.spill.rows(spilled.handle)
-        }
-        set {
-            inlineRows = newValue
-            spilled = nil
-            counts = Self.counts(of: newValue)
-        }
+    /// The checked rows, in file order: in memory (`check`), or in a round's row store after
+    /// `spill(to:)` (`merge`), read back through the store's owner (`RoundResult.rows(of:)`).
+    /// Either way a read gives every row or throws (`RowStoreError`), never empty rows.
+    public func rows(in store: RowSpill?) throws -> [CheckedRow] {
+        guard let handle = storedRows else { return inlineRows }
+        guard let store else { throw RowStoreError(.otherStore) }
+        return try store.rows(handle)
+    }
+    /// Replaces the rows (in memory from then on) and their counts.
+    public mutating func setRows(_ rows: [CheckedRow]) {
+        inlineRows = rows
+        storedRows = nil
+        counts = Self.counts(of: rows)
     }
     private var inlineRows: [CheckedRow] = []
-    private var spilled: (spill: RowSpill, handle: RowSpill.Handle)?
+    private var storedRows: RowSpill.Handle?
     /// Rows read, and accepted rows by sheet id: known without reading spilled rows back.
     private var counts: (read: Int, accepted: [String: Int]) = (0, [:])
     /// Sheets declared 本期无 (nil return), by id.
@@ -66,10 +67,11 @@ public struct Submission: Sendable {
     /// Accepted rows of one sheet (whether or not the file is accepted).
     public func acceptedRows(in sheet: String) -> Int { counts.accepted[sheet] ?? 0 }
 
-    /// Moves the rows out of memory into `spill`.
+    /// Moves the rows out of memory into `spill` (the round's row store, which owns them from
+    /// then on).
     public mutating func spill(to spill: RowSpill) {
-        guard spilled == nil, !inlineRows.isEmpty else { return }
-        spilled = (spill, spill.store(inlineRows))
+        guard storedRows == nil, !inlineRows.isEmpty else { return }
+        storedRows = spill.store(inlineRows)
         inlineRows = []
     }
 

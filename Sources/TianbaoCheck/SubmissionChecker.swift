@@ -76,7 +76,7 @@ public struct SubmissionChecker: Sendable {
         }
         checkCompareRules(unit: unit, round: round, context: &context)
         s.problems += context.problems
-        s.rows = context.rows
+        s.setRows(context.rows)
         s.nilSheets = context.nilSheets
         return s
     }

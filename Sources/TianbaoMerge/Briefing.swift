@@ -15,8 +15,9 @@ public struct Briefing {
         case table([String], [[String]])
     }
 
-    public let result: RoundResult
-    public let figures: Figures
+    public let report: RoundReport
+    public var result: RoundResult { report.result }
+    public var figures: Figures { report.figures }
     /// The red masthead (`老旧小区改造工作简报`), from the plan.
     public private(set) var masthead = ""
     /// `第 4 期`: the round's position in the plan.
@@ -30,9 +31,8 @@ public struct Briefing {
     public private(set) var sendTo = ""
     public private(set) var copyTo = ""
 
-    public init(result: RoundResult, figures: Figures? = nil) {
-        self.result = result
-        self.figures = figures ?? Figures(result)
+    public init(report: RoundReport) {
+        self.report = report
         build()
         typeset()
     }
@@ -210,10 +210,7 @@ public struct Briefing {
             var taskText = "\(r.plan.tasks.count) 项任务共收到通过校验的进展记录 \(f.taskRows) 条：\(counts)。"
             if let note = ConsolidatedWorkbookWriter.taskErrorNote(f) { taskText += note }
             blocks.append(.paragraph(taskText))
-            for outcome in r.units where outcome.status == .accepted {
-                guard let s = outcome.submission else { continue }
-                for row in s.rows where row.sheet == p.sheet { progressRows.append((outcome.unit, row)) }
-            }
+            for item in report.rows(p.sheet) { progressRows.append((item.unit, item.row)) }
             var taskLines: [String] = []
             for task in r.plan.tasks {
                 let mine = progressRows.filter { $0.row.values[p.task]?.text == task.id }
@@ -259,7 +256,7 @@ public struct Briefing {
         }
         let summary = r.plan.outputs.summary
         let summaryProblems = summary.map { decl in
-            r.rows(decl.sheet).compactMap { row -> (text: String, source: String)? in
+            report.acceptedRows(decl.sheet).compactMap { row -> (text: String, source: String)? in
                 decl.problems.flatMap { row.row.values[$0] }.map { (Self.excerpt($0.text, limit: 120), row.unit.name) }
             }
         } ?? []
@@ -275,7 +272,7 @@ public struct Briefing {
 
         // 五、工作小结摘录
         let practices = summary.map { decl in
-            r.rows(decl.sheet).compactMap { row -> (ReportingUnit, String)? in
+            report.acceptedRows(decl.sheet).compactMap { row -> (ReportingUnit, String)? in
                 decl.practice.flatMap { row.row.values[$0] }.map { (row.unit, $0.text) }
             }
         } ?? []

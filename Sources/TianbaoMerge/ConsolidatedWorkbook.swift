@@ -8,12 +8,12 @@ import XLSX
 /// reported, who did not, where the plan stands, with charts), then every detail sheet with
 /// each row traceable to its source file, sheet and row.
 public struct ConsolidatedWorkbook {
-    public let result: RoundResult
+    public let report: RoundReport
     /// Folder of the submissions relative to the output folder, for links back to the cells.
     public let sourceFolder: String
 
-    public init(result: RoundResult, sourceFolder: String) {
-        self.result = result
+    public init(report: RoundReport, sourceFolder: String) {
+        self.report = report
         self.sourceFolder = sourceFolder
     }
 
@@ -75,9 +75,9 @@ public struct ConsolidatedWorkbook {
     /// then the summary sheets. `merge` streams the units into the writer while files are
     /// still being checked; this is the same sequence of writes, so the bytes are the same.
     public func write(to path: String) throws {
-        let writer = try ConsolidatedWorkbookWriter(path: path, plan: result.plan, round: result.round, sourceFolder: sourceFolder)
-        try writer.addAll(result)
-        try writer.finish(result)
+        let writer = try ConsolidatedWorkbookWriter(path: path, plan: report.plan, round: report.round, sourceFolder: sourceFolder)
+        try writer.addAll(report)
+        try writer.finish(report)
     }
 
     public static func statusWord(_ u: UnitOutcome) -> String {
@@ -105,8 +105,8 @@ public struct ConsolidatedWorkbook {
 /// checked), `finish` writes the overview, status, matrix and problem sheets from the whole
 /// round and closes the package. libxlsxwriter's constant-memory mode keeps one row per sheet
 /// in memory; every sheet is written top to bottom.
-/// Used by one thread at a time (the merging thread, then the thread that finishes it).
-public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
+/// Owned by one thread from start to finish (the merging thread): not `Sendable`.
+public final class ConsolidatedWorkbookWriter {
     private typealias CW = ConsolidatedWorkbook
     let plan: Plan
     let round: Round
@@ -130,13 +130,9 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private var columns: [String: Int] = [:]
     private var widths: [String: [Double]] = [:]
     private var lastRow: [String: Int] = [:]
-    // Each ledger's running totals by unit (rows that count), by ledger sheet id.
-    private var ledgerSums: [String: [String: [String: Double]]] = [:]
-    private var ledgerCounts: [String: [String: (items: Int, done: Int)]] = [:]
     /// Each ledger's summed fields (numbers that are not years), by ledger sheet id.
     private var summed: [String: Set<String>] = [:]
-    /// Figures of the units added so far.
-    public private(set) var figures: Figures
+    private var report: RoundReport!
     private var result: RoundResult!
     private var finalFigures: Figures!
 
@@ -176,7 +172,6 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         formats = DetailFormats(book)
         try book.setProperties(title: "\(plan.title) \(round.title)汇总", subject: plan.subject,
                                author: plan.office.name, company: plan.office.name)
-        figures = Figures(plan: plan, round: round)
         statusColors = CW.statusColors(plan)
         overview = try book.addSheet("总览")
         status = try book.addSheet("报送情况")
@@ -214,10 +209,8 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
 
     /// Writes the accepted rows of an accepted unit into every detail sheet. Units come in
     /// plan order.
-    public func add(_ unit: ReportingUnit, _ submission: Submission) throws {
-        let rows = submission.rows
+    public func add(_ unit: ReportingUnit, _ submission: Submission, rows: [CheckedRow]) throws {
         let errors = RowErrors(submission, plan: plan)
-        figures.add(unit, rows: rows, errors: errors)
         for (spec, ws, kind) in details {
             switch kind {
             case .progress(let p):
@@ -233,17 +226,18 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     }
 
     /// Adds every accepted unit of a complete round, in plan order (what `merge` streams).
-    public func addAll(_ result: RoundResult) throws {
-        for outcome in result.units where outcome.status == .accepted {
-            if let s = outcome.submission { try add(outcome.unit, s) }
+    public func addAll(_ report: RoundReport) throws {
+        for outcome in report.result.units where outcome.status == .accepted {
+            if let s = outcome.submission { try add(outcome.unit, s, rows: try report.result.rows(of: s)) }
         }
     }
 
     /// Writes the summary sheets from the whole round (with the figures of the units added)
     /// and closes the workbook.
-    public func finish(_ result: RoundResult) throws {
-        self.result = result
-        self.finalFigures = figures.finished(result)
+    public func finish(_ report: RoundReport) throws {
+        self.report = report
+        self.result = report.result
+        self.finalFigures = report.figures
         try writeOverview(overview, book: book)
         try writeStatus(status)
         for (spec, ws, kind) in details {
@@ -433,12 +427,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private func ledgerRows(_ ws: SheetWriter, _ decl: LedgerOutput, _ spec: SheetSpec, _ unit: ReportingUnit, _ rows: [CheckedRow],
                             _ s: Submission, _ errors: RowErrors) throws {
         var r = lastRow[spec.id]!
-        var completed = 0, communities = 0
         let ids = spec.fields.map(\.id)
-        let summed = self.summed[spec.id] ?? []
-        let isSummed = ids.map { summed.contains($0) }
-        var columnSums = Array(repeating: 0.0, count: ids.count)
-        let statusPosition = ids.firstIndex(of: decl.status)
         for row in rows where row.sheet == spec.id {
             r += 1
             try ws.write(r, 0, unit.name, formats.wrapped)
@@ -450,22 +439,12 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
                 try write(ws, r, i + 1, value, f)
                 if case .text(let t)? = value { texts.append((t, i + 1)) }
                 if value == nil { refused.append((i + 1, i + 1)) }
-                if isSummed[i] && row.accepted { columnSums[i] += value?.number ?? 0 }
-            }
-            if row.accepted {
-                communities += 1
-                let status = inOrder ? statusPosition.flatMap { row.values.value(at: $0) } : row.values[decl.status]
-                if status?.text == decl.done { completed += 1 }
             }
             let checkColumn = spec.fields.count + 1
             try finishRow(ws, r, sheetId: spec.id, row: row, errors: errors, checkColumn: checkColumn, texts: texts, refused: refused)
             try ws.write(r, checkColumn + 1, row.explanation ?? "", formats.wrapped)
             try source(ws, r, checkColumn + 2, s, sheet: spec.name, row: row.row)
         }
-        var sums: [String: Double] = [:]
-        for (i, id) in ids.enumerated() where isSummed[i] { sums[id] = FieldReader.rounded(columnSums[i]) }
-        ledgerSums[spec.id, default: [:]][unit.id] = sums
-        ledgerCounts[spec.id, default: [:]][unit.id] = (communities, completed)
         lastRow[spec.id] = r
     }
 
@@ -475,7 +454,6 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
     private func writeLedgerTotals(_ ws: SheetWriter, _ decl: LedgerOutput, _ f: Figures.LedgerFigures, spec: SheetSpec,
                                    lastDataRow: Int) throws {
         let summed = self.summed[spec.id] ?? []
-        let ledgerSums = self.ledgerSums[spec.id] ?? [:], ledgerCounts = self.ledgerCounts[spec.id] ?? [:]
         let checkColumn = spec.fields.count + 1
         let last = max(lastDataRow, 1) + 1
         func col(_ c: Int) -> String { "$\(CellReference.columnName(c + 1))$2:$\(CellReference.columnName(c + 1))$\(last)" }
@@ -492,14 +470,15 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         for d in f.districts {
             let label = CellReference.columnName(1) + "\(r + 1)"
             try ws.write(r, 0, d.unit.name, CW.subtotal.with { $0.wrap = true })
-            let counts = ledgerCounts[d.unit.id] ?? (0, 0)
+            // The figures' counts of the rows that count (none of a rejected file's).
+            let counts = d.status == "被退回" ? (items: 0, done: 0) : (items: d.items, done: d.byStatus[decl.done] ?? 0)
             try ws.formula(r, 1, "COUNTIFS(\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
                            result: .number(Double(counts.items)), countFormat)
             for (i, field) in spec.fields.enumerated() where i > 0 {
                 let c = i + 1
                 if summed.contains(field.id) {
                     try ws.formula(r, c, "SUMIFS(\(col(c)),\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
-                                   result: .number(ledgerSums[d.unit.id]?[field.id] ?? 0), CW.subtotal)
+                                   result: .number(d.sums[field.id] ?? 0), CW.subtotal)
                 } else if c == statusColumn {
                     try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"\(quoted(decl.done))\",\(checkRange),\"\(CW.passed)\")",
                                    result: .number(Double(counts.done)), completedFormat)
@@ -518,7 +497,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             let letter = CellReference.columnName(c + 1)
             if c == 1 || c == statusColumn || summed.contains(field.id) {
                 let value: Double = c == 1 ? Double(f.items) : (c == statusColumn ? Double(f.done)
-                    : FieldReader.rounded(f.districts.reduce(0) { $0 + (ledgerSums[$1.unit.id]?[field.id] ?? 0) }))
+                    : FieldReader.rounded(f.districts.reduce(0) { $0 + ($1.sums[field.id] ?? 0) }))
                 try ws.formula(r, c, "SUM(\(letter)\(first + 1):\(letter)\(r))", result: .number(value),
                                c == 1 ? countFormat : (c == statusColumn ? completedFormat : CW.subtotal))
             } else {
@@ -757,7 +736,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             try ws.write(r, 7, Double(u.submission?.warningCount ?? 0), CW.integer)
             let nilNames = (u.submission?.nilSheets ?? []).compactMap { result.plan.sheet($0)?.name }
             try ws.write(r, 8, nilNames.joined(separator: "、"), CW.cell)
-            let l = u.liaison(in: result.plan)
+            let l = report.liaison(u.unit)
             try ws.write(r, 9, l?.name ?? "", CW.cell)
             try ws.write(r, 10, l?.title ?? "", CW.cell)
             try ws.write(r, 11, l?.phone ?? "", CW.cell)
@@ -797,13 +776,13 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
         try ws.row(0, height: 60)
         // Every progress row of the accepted units, those with errors too (marked 有误).
         var status: [String: [String: (text: String, error: String)]] = [:]
-        for outcome in result.units where outcome.status == .accepted {
-            guard let s = outcome.submission else { continue }
-            let errors = RowErrors(s, plan: result.plan)
-            for row in s.rows where row.sheet == p.sheet {
-                guard let t = row.values[p.task]?.text else { continue }
-                status[t, default: [:]][outcome.unit.id] = (row.values[p.status]?.text ?? "", errors.hasError(row) ? errors.text(row) : "")
-            }
+        var errorsOf: (file: String, errors: RowErrors)?
+        for item in report.rows(p.sheet) {
+            let row = item.row
+            if errorsOf?.file != item.submission.file { errorsOf = (item.submission.file, RowErrors(item.submission, plan: result.plan)) }
+            let errors = errorsOf!.errors
+            guard let t = row.values[p.task]?.text else { continue }
+            status[t, default: [:]][item.unit.id] = (row.values[p.status]?.text ?? "", errors.hasError(row) ? errors.text(row) : "")
         }
         var flagged: [String] = []
         let small = CW.cell.with { $0.horizontal = .center; $0.fontSize = 9; $0.wrap = true }
@@ -848,7 +827,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
 
     /// Items per unit per month, below the list.
     private func writePublicitySummary(_ ws: SheetWriter, _ p: PublicityOutput) throws {
-        let rows = result.rows(p.sheet)
+        let rows = report.acceptedRows(p.sheet)
         let months = Set(rows.compactMap { $0.row.values[p.date]?.day.map { $0.year * 100 + $0.month } }).sorted()
         var r = rows.count + 3
         try ws.write(r, 0, ChineseTypography.apply("各单位每月报送篇数" + (p.perMonthMin > 0 ? "（每月不少于 \(p.perMonthMin) 篇）" : "")), CW.section)

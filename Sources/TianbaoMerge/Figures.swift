@@ -18,6 +18,9 @@ public struct Figures: Sendable {
         public var investment = 0.0
         /// Ledger rows of an accepted file kept out of the figures for their errors.
         public var errorRows = 0
+        /// Sums of the ledger's number fields that are not years, over the rows that count,
+        /// by field id (rounded): the consolidated workbook's subtotals.
+        public var sums: [String: Double] = [:]
         public init(unit: ReportingUnit) { self.unit = unit }
     }
 
@@ -123,15 +126,6 @@ public struct Figures: Sendable {
         }
     }
 
-    /// The figures of a checked round.
-    public init(_ r: RoundResult) {
-        self.init(plan: r.plan, round: r.round)
-        for outcome in r.units where outcome.status == .accepted {
-            if let s = outcome.submission { add(outcome.unit, rows: s.rows, errors: RowErrors(s, plan: r.plan)) }
-        }
-        finish(r)
-    }
-
     /// Lagging rows with errors (reported, not counted).
     public var laggingWithErrors: [Lagging] { lagging.filter { !$0.error.isEmpty } }
     public var laggingCounted: [Lagging] { lagging.filter { $0.error.isEmpty } }
@@ -164,29 +158,29 @@ public struct Figures: Sendable {
         for i in ledgers.indices { ledgers[i].add(unit, rows: rows) }
     }
 
-    /// These figures completed with `finish`.
-    public func finished(_ r: RoundResult) -> Figures {
-        var f = self
-        f.finish(r)
-        return f
-    }
-
     /// Completes the figures once every accepted unit has been added: sums rounded, and the
     /// ledger tables filled with every unit asked for a ledger (rejected files' figures as
-    /// reported, for the note that says they are left out).
-    public mutating func finish(_ r: RoundResult) {
-        for i in ledgers.indices { ledgers[i].finish(r) }
+    /// reported, from `rejectedRows` — the ledger rows of each rejected unit's file, by unit
+    /// id — for the note that says they are left out).
+    public mutating func finish(_ r: RoundResult, rejectedRows: [String: [CheckedRow]]) {
+        for i in ledgers.indices { ledgers[i].finish(r, rejectedRows: rejectedRows) }
         publicityItems = r.plan.outputs.publicity.map { r.rowCount($0.sheet) } ?? 0
         nilUnits = r.units.filter { !($0.submission?.nilSheets.isEmpty ?? true) && $0.status == .accepted }.map(\.unit)
     }
 }
 
 extension Figures.LedgerFigures {
+    /// The ledger's number fields that are not years (summed per unit).
+    var summedFields: [String] {
+        spec.fields.filter { [.integer, .decimal].contains($0.type) && !ConsolidatedWorkbookWriter.isYear($0) }.map(\.id)
+    }
+
     mutating func add(_ unit: ReportingUnit, rows: [CheckedRow]) {
         // Field positions, looked up once per field list (every ledger row of a file shares it).
         var keys: [String] = []
         var position: [String: Int] = [:]
         let money = decl.money
+        let summedFields = self.summedFields
         for row in rows where row.sheet == decl.sheet {
             if row.values.keys != keys {
                 keys = row.values.keys
@@ -222,6 +216,7 @@ extension Figures.LedgerFigures {
                 }
             }
             for extra in decl.extras { sums["extra:" + extra.field, default: 0] += value(extra.field)?.number ?? 0 }
+            for id in summedFields { d.sums[id, default: 0] += value(id)?.number ?? 0 }
             byUnit[unit.id] = d
         }
     }
@@ -232,7 +227,7 @@ extension Figures.LedgerFigures {
         d.investment += investment
     }
 
-    mutating func finish(_ r: RoundResult) {
+    mutating func finish(_ r: RoundResult, rejectedRows: [String: [CheckedRow]]) {
         target = decl.target.flatMap { id in r.plan.targets.first { $0.id == id } }
         let spec = self.spec
         if let money = decl.money {
@@ -252,12 +247,13 @@ extension Figures.LedgerFigures {
             guard asked || byUnit[outcome.unit.id] != nil else { return nil }
             var d = byUnit[outcome.unit.id] ?? Figures.DistrictLedger(unit: outcome.unit)
             d.status = ConsolidatedWorkbook.statusWord(outcome)
-            if outcome.status == .rejected, let s = outcome.submission {
-                for row in s.rows where row.sheet == decl.sheet {
+            if outcome.status == .rejected {
+                for row in rejectedRows[outcome.unit.id] ?? [] where row.sheet == decl.sheet {
                     Self.count(&d, status: row.values[decl.status]?.text, investment: decl.money.flatMap { row.values[$0.total]?.number } ?? 0)
                 }
             }
             d.investment = FieldReader.rounded(d.investment)
+            d.sums = d.sums.mapValues(FieldReader.rounded)
             return d
         }
     }

@@ -8,44 +8,56 @@ import TianbaoTemplates
 /// disk through `FileSystem` (so a full disk is reported as such). `merge` writes them into a
 /// staging folder that is switched in whole (`StagedFolder`).
 public enum MergeOutputs {
-    /// Writes 汇总, 简报 (md, html), 反馈/ and report.json; returns the paths written.
-    /// Feedback files left by an earlier run for units that no longer have problems are removed.
-    /// `streamed`: the consolidated workbook already written unit by unit during the merge
-    /// (see `RoundMerger.merge(folder:round:stream:)`), to be finished here; nil to write it
-    /// here from the result. `linkFrom`: the folder the outputs will finally be in, when that is
-    /// not `out` (a staging folder beside it), for the consolidated workbook's links back to
-    /// the submitted files.
+    /// Writes 汇总, 简报 (md, html, docx), 反馈/ and report.json, every one from `report`;
+    /// returns the paths written. Feedback files left by an earlier run for units that no
+    /// longer have problems are removed. `streamed`: the consolidated workbook already written
+    /// unit by unit during the merge (see `RoundMerger.merge(folder:round:stream:)`), to be
+    /// finished here; nil to write it here from the report. `linkFrom`: the folder the outputs
+    /// will finally be in, when that is not `out` (a staging folder beside it), for the
+    /// consolidated workbook's links back to the submitted files.
+    ///
+    /// The consolidated workbook stays with the calling thread, which made it (single owner);
+    /// briefing, feedback and report are written meanwhile on another thread, from the report
+    /// alone (an immutable value).
     @discardableResult
-    public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL, linkFrom: URL? = nil,
+    public static func write(_ report: RoundReport, key: SigningKey, sourceFolder: URL, to out: URL, linkFrom: URL? = nil,
                              streamed: ConsolidatedWorkbookWriter? = nil) throws -> [String] {
-        let fm = FileManager.default
         try FileSystem.makeFolder(out.path)
-        let round = result.round
+        let round = report.round
 
-        // The consolidated workbook: streamed during the merge, or written now from the result
-        // (the same writes either way). Finishing it takes longest; briefing, feedback and
-        // report are written meanwhile on another thread.
+        // The consolidated workbook: streamed during the merge, or written now from the report
+        // (the same writes either way).
         let writer = try streamed ?? {
-            let w = try startWorkbook(plan: result.plan, round: round, sourceFolder: sourceFolder, out: out, linkFrom: linkFrom)
-            try w.addAll(result)
+            let w = try startWorkbook(plan: report.plan, round: round, sourceFolder: sourceFolder, out: out, linkFrom: linkFrom)
+            try w.addAll(report)
             return w
         }()
-        let figures = writer.figures.finished(result)
         Timings.mark("figures")
-        let workbookError = ErrorBox()
+        let others = OtherOutputs()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
-            do {
-                try writer.finish(result)
-                try FileSystem.syncFile(workbookPath(round: round, out: out))
-                Timings.mark("consolidated workbook")
-            } catch {
-                workbookError.error = error
-            }
+            do { others.paths = try writeOthers(report, key: key, to: out) } catch { others.error = error }
         }
-        defer { group.wait() }
+        var workbookError: Error?
+        do {
+            try writer.finish(report)
+            try FileSystem.syncFile(workbookPath(round: round, out: out))
+            Timings.mark("consolidated workbook")
+        } catch {
+            workbookError = error
+        }
+        group.wait()
+        if let error = others.error { throw error }
+        if let workbookError { throw workbookError }
+        return [workbookPath(round: round, out: out)] + others.paths
+    }
 
-        let briefing = Briefing(result: result, figures: figures)
+    /// The briefing (md, html, docx), the feedback workbooks and report.json; returns their
+    /// paths in that order.
+    static func writeOthers(_ report: RoundReport, key: SigningKey, to out: URL) throws -> [String] {
+        let fm = FileManager.default
+        let round = report.round
+        let briefing = Briefing(report: report)
         let md = out.appendingPathComponent("简报-\(round.id).md").path
         try writeText(briefing.markdown, to: md)
         let html = out.appendingPathComponent("简报-\(round.id).html").path
@@ -58,8 +70,8 @@ public enum MergeOutputs {
         try FileSystem.makeFolder(feedbackDir.path)
         var feedbackFiles: Set<String> = []
         var feedbackPaths: [String] = []
-        let feedback = FeedbackWriter(plan: result.plan, key: key)
-        for outcome in result.units where !(outcome.submission?.problems.isEmpty ?? true) {
+        let feedback = FeedbackWriter(plan: report.plan, key: key)
+        for outcome in report.result.units where !(outcome.submission?.problems.isEmpty ?? true) {
             let name = FeedbackWriter.fileName(unit: outcome.unit, round: round)
             let path = feedbackDir.appendingPathComponent(name).path
             try feedback.write(outcome, round: round, to: path)
@@ -72,12 +84,10 @@ public enum MergeOutputs {
             try? fm.removeItem(at: feedbackDir.appendingPathComponent(old))
         }
 
-        let report = out.appendingPathComponent("report.json").path
-        try writeText(ReportJSON.render(result), to: report)
+        let reportPath = out.appendingPathComponent("report.json").path
+        try writeText(ReportJSON.render(report), to: reportPath)
         Timings.mark("briefing, feedback, report")
-        group.wait()
-        if let error = workbookError.error { throw error }
-        return [workbookPath(round: round, out: out), md, html, docx] + feedbackPaths + [report]
+        return [md, html, docx] + feedbackPaths + [reportPath]
     }
 
     /// The briefing's files: `简报-<round>` with each of these extensions.
@@ -177,8 +187,10 @@ public enum MergeOutputs {
     }
 }
 
-/// The first error of a background task.
-private final class ErrorBox: @unchecked Sendable {
+/// What the background thread of `MergeOutputs.write` hands back: written once by it, read
+/// after `DispatchGroup.wait()` (which orders the two).
+private final class OtherOutputs: @unchecked Sendable {
+    var paths: [String] = []
     var error: Error?
 }
 

@@ -6,7 +6,8 @@ import TianbaoPlan
 /// `report.json` (SPEC §7), written with a fixed key order so the same inputs give the same
 /// bytes.
 public enum ReportJSON {
-    public static func render(_ r: RoundResult) -> String {
+    public static func render(_ report: RoundReport) -> String {
+        let r = report.result
         let o = JSONWriter()
         o.object {
             o.key("plan"); o.string(r.plan.id)

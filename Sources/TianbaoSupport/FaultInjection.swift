@@ -8,6 +8,8 @@ import Foundation
 /// - `read-fail:NAME` — reading the submitted file NAME fails with EACCES (无权限).
 /// - `list-fail` — listing a folder fails with EACCES.
 /// - `delay-ms:N` — every output step waits N milliseconds (to kill a merge while it writes).
+/// - `rows-damaged` — the round's row store (the temporary file of checked rows) is damaged
+///   after each write, as a failing disk would: reading the rows back fails.
 ///
 /// The injected errors take the same path as real ones: the same error type, message, clean-up
 /// and exit status.
@@ -17,6 +19,7 @@ public enum FaultInjection {
         var readFail: Set<String> = []
         var listFail = false
         var delayMilliseconds = 0
+        var rowsDamaged = false
     }
 
     static let plan: Plan = parse(ProcessInfo.processInfo.environment["TIANBAO_FAULT_INJECT"] ?? "")
@@ -30,6 +33,7 @@ public enum FaultInjection {
             case ("read-fail", let name): plan.readFail.insert(name)
             case ("list-fail", _): plan.listFail = true
             case ("delay-ms", let n): plan.delayMilliseconds = Int(n) ?? 0
+            case ("rows-damaged", _): plan.rowsDamaged = true
             default: break
             }
         }
@@ -61,6 +65,9 @@ public enum FaultInjection {
     static func listing(_ path: String) throws {
         if plan.listFail { throw FileSystemError(.list, path: path, code: EACCES) }
     }
+
+    /// True when the row store is to damage what it stores (`rows-damaged`).
+    public static var damagesStoredRows: Bool { plan.rowsDamaged }
 
     /// Waits `delay-ms` milliseconds (no wait unless injected).
     public static func pause() {

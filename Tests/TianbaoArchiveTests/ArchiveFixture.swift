@@ -18,6 +18,9 @@ enum ArchiveFixture {
         return try! merger.merge(folder: samples, round: round)
     }()
 
+    /// report.json of a round, as merge renders it (from the round's report).
+    static func reportJSON(_ r: RoundResult) -> String { ReportJSON.render(try! RoundReport(r)) }
+
     /// A new archive path in a scratch folder (the file does not exist yet).
     static func scratchArchive(_ name: String) -> String {
         temporaryDirectory("archive-\(name)").appendingPathComponent("tianbao-archive.sqlite").path

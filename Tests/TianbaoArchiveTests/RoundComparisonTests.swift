@@ -10,7 +10,7 @@ final class RoundComparisonTests: XCTestCase {
     let result = ArchiveFixture.merged
 
     func testTheSameRoundComparesAsNoChange() {
-        let c = RoundComparison(result, previous: CrossRoundCheckerTests.archived)
+        let c = try! RoundComparison(result, previous: CrossRoundCheckerTests.archived)
         XCTAssertEqual(c.previousRound, "2021-05")
         XCTAssertEqual(c.newlyCompleted, [])
         XCTAssertEqual(c.statusMoves, [])
@@ -33,13 +33,13 @@ final class RoundComparisonTests: XCTestCase {
         }
         last.units[j].rows.removeAll { $0.sheet == "ledger" && $0.row == 13 }
         last.units[j].late = true
-        let c = RoundComparison(result, previous: last)
+        let c = try! RoundComparison(result, previous: last)
         XCTAssertEqual(c.newlyCompleted, [.init(unit: "jiangan", community: "永清红旗社区", before: "在建"),
                                           .init(unit: "jiangan", community: "车站东风新村", before: nil)])
         XCTAssertEqual(c.newlyCompletedByUnit.map(\.unit), ["jiangan"])
         XCTAssertEqual(c.newlyCompletedByUnit.map(\.count), [2])
         XCTAssertEqual(c.statusMoves, [.init(unit: "jiangan", task: "1.1", before: "滞后", after: "推进中")])
-        let jianganLagsNow = result.units.first { $0.unit.id == "jiangan" }!.submission!.rows
+        let jianganLagsNow = try! result.rows(of: result.units.first { $0.unit.id == "jiangan" }!.submission!)
             .contains { $0.sheet == "progress" && $0.values["status"]?.text == "滞后" }
         XCTAssertEqual(c.recovered, jianganLagsNow ? [] : ["jiangan"])
         XCTAssertEqual(c.punctuality.before.late, c.punctuality.now.late + (result.units.first { $0.unit.id == "jiangan" }!.late ? 0 : 1))

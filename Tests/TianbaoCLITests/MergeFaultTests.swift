@@ -191,6 +191,20 @@ final class MergeFaultTests: XCTestCase {
         }
     }
 
+    /// The temporary file of checked rows damaged (as by a failing disk): the rows are not
+    /// read back as fewer rows, the merge stops with status 3 and OUT is left as it was.
+    func testADamagedRowStoreLeavesOutAsItWas() throws {
+        let parent = temporaryDirectory("rows-damaged").path, out = parent + "/out"
+        try Self.restore(Self.runs.a, to: out)
+        let r = try Self.merge(Self.samples, out: out, environment: ["TIANBAO_FAULT_INJECT": "rows-damaged"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertEqual(r.stderr, "错误：汇总过程中暂存已校验数据行的临时文件已损坏，读回的数据与写入的不一致，请检查临时文件夹所在的磁盘后重新汇总。"
+                       + "本次汇总未完成，输出文件夹“\(out)”未作任何改动。\n")
+        XCTAssertEqual(r.stdout, "", "nothing is reported as done")
+        XCTAssertEqual(Self.snapshot(out), Self.runs.a)
+        XCTAssertEqual(Self.leftovers(parent), [])
+    }
+
     func testFullDiskOnASmallTmpfs() throws {
         let mountPoint = temporaryDirectory("tmpfs").path
         let (status, log) = try runProcess("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])

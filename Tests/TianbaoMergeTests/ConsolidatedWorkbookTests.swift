@@ -45,12 +45,12 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         s.unit = plan.unit("a")
         s.roundId = round.id
         let keys = ["name", "status"]
-        s.rows = (0..<rows).map { i in
+        s.setRows((0..<rows).map { i in
             var values = FieldValues(keys: keys)
             values["name"] = .text("小区\(i)")
             values["status"] = .text(i % 2 == 0 ? "已完工" : "在建")
             return CheckedRow(sheet: "ledger", row: 4 + i, values: values, explanation: nil, accepted: true)
-        }
+        })
         let units = plan.units.map { u in
             UnitOutcome(unit: u, status: u.id == "a" ? .accepted : .missing, late: false,
                         submission: u.id == "a" ? s : nil, superseded: [], otherRejected: [])
@@ -64,7 +64,7 @@ final class ConsolidatedWorkbookTests: XCTestCase {
 
     func testAPlanOfOnesOwnGetsTheSheetsItHas() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("own-\(UUID().uuidString).xlsx").path
-        try ConsolidatedWorkbook(result: try result(rows: 3), sourceFolder: "../in").write(to: path)
+        try ConsolidatedWorkbook(report: try RoundReport(try result(rows: 3)), sourceFolder: "../in").write(to: path)
         let wb = try Workbook(path: path)
         XCTAssertEqual(wb.sheets.map(\.name), ["总览", "报送情况", "小区台账", "校验问题"])
         let ledger = try wb.read(wb.sheet(named: "小区台账")!)
@@ -75,7 +75,7 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         XCTAssertEqual(ledger["A8"]?.value, .string("乙县人民政府"))
         XCTAssertEqual(ledger["D8"]?.value, .string("未报送"), "a unit that did not report is listed, saying so")
         XCTAssertEqual(ledger["A9"]?.value, .string("合计"))
-        let briefing = Briefing(result: try result(rows: 3))
+        let briefing = Briefing(report: try RoundReport(try result(rows: 3)))
         XCTAssertTrue(briefing.markdown.contains(ChineseTypography.apply("本期应报送单位 2 个,已报送并通过校验 1 个")), briefing.markdown)
         XCTAssertFalse(briefing.markdown.contains("300"), "no target in this plan, none invented")
     }
@@ -83,7 +83,7 @@ final class ConsolidatedWorkbookTests: XCTestCase {
     func testMoreRowsThanExcelAllowsLinks() throws {
         // Excel allows 65,530 links per sheet: past that the source place is plain text.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("links-\(UUID().uuidString).xlsx").path
-        try ConsolidatedWorkbook(result: try result(rows: 65_100), sourceFolder: "../in").write(to: path)
+        try ConsolidatedWorkbook(report: try RoundReport(try result(rows: 65_100)), sourceFolder: "../in").write(to: path)
         let wb = try Workbook(path: path)
         let reader = try wb.rows(of: wb.sheet(named: "小区台账")!)
         var last: Row?

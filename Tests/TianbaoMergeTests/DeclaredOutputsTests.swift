@@ -68,12 +68,12 @@ final class DeclaredOutputsTests: XCTestCase {
             for (k, x) in values { v[k] = x }
             return CheckedRow(sheet: sheet, row: 4 + n, values: v, explanation: nil, accepted: true)
         }
-        s.rows = [
+        s.setRows([
             row("streets", 0, [("street", .text("花园巷")), ("metres", .number(120)), ("state", .text("已验收"))]),
             row("streets", 1, [("street", .text("柳树巷")), ("metres", .number(80.5)), ("state", .text("整治中"))]),
             row("streets", 2, [("street", .text("槐树巷")), ("metres", .number(60)), ("state", .text("已验收"))]),
             row("pipes", 0, [("pipe", .text("一号段")), ("cost", .number(35.5)), ("phase", .text("已通水"))]),
-        ]
+        ])
         let units = plan.units.map { u in
             UnitOutcome(unit: u, status: u.id == "a" ? .accepted : .missing, late: false,
                         submission: u.id == "a" ? s : nil, superseded: [], otherRejected: [])
@@ -87,7 +87,7 @@ final class DeclaredOutputsTests: XCTestCase {
 
     func write(_ r: RoundResult) throws -> Workbook {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("declared-\(UUID().uuidString).xlsx").path
-        try ConsolidatedWorkbook(result: r, sourceFolder: "../in").write(to: path)
+        try ConsolidatedWorkbook(report: try RoundReport(r), sourceFolder: "../in").write(to: path)
         return try Workbook(path: path)
     }
 
@@ -124,7 +124,7 @@ final class DeclaredOutputsTests: XCTestCase {
         XCTAssertEqual(pipes["A5"]?.value, .string("东城街道办事处"))
         XCTAssertEqual(pipes["B5"]?.value, .number(1))
 
-        let md = Briefing(result: r).markdown
+        let md = Briefing(report: try RoundReport(r)).markdown
         XCTAssertTrue(md.contains("## 二、整治进度"), md)
         XCTAssertTrue(md.contains(ChineseTypography.apply("本区完成背街小巷整治目标为 4 条(2024年12月31日前)。各街道街巷清单共报 3 条街巷,其中已验收 2 条,完成年度目标的 50.0%;整治中 1 条,待整治 0 条。")), md)
         XCTAssertTrue(md.contains(ChineseTypography.apply("已计划整治街巷 260.5 米。")), md)
@@ -147,7 +147,7 @@ final class DeclaredOutputsTests: XCTestCase {
         XCTAssertEqual(streets["A1"]?.value, .string("单位"))
         XCTAssertEqual(streets["B2"]?.value, .string("花园巷"))
         XCTAssertNil(streets["A6"]?.value, "no subtotals under a plain sheet")
-        let md = Briefing(result: r).markdown
+        let md = Briefing(report: try RoundReport(r)).markdown
         XCTAssertFalse(md.contains("目标"), md)
         XCTAssertFalse(md.contains("共报"), "no ledger figures, not even zeros: \(md)")
         XCTAssertTrue(md.contains("## 二、下步工作建议"), md)

@@ -31,9 +31,9 @@ final class StreamingMergeTests: XCTestCase {
         var writer: ConsolidatedWorkbookWriter? = try ConsolidatedWorkbookWriter(
             path: path, plan: merger.plan, round: round, sourceFolder: "../in")
         var streamedUnits: [String] = []
-        let (result, held) = try merger.merge(folder: folder, round: round) { unit, submission in
+        let (result, held) = try merger.merge(folder: folder, round: round) { unit, submission, rows in
             streamedUnits.append(unit.id)
-            try writer?.add(unit, submission)
+            try writer?.add(unit, submission, rows: rows)
         }
         // Units arrive in plan order.
         let order = result.plan.units.map(\.id)
@@ -42,7 +42,7 @@ final class StreamingMergeTests: XCTestCase {
             writer = nil
             return (result, false, nil)
         }
-        try writer!.finish(result)
+        try writer!.finish(try RoundReport(result))
         return (result, true, FileManager.default.contents(atPath: path))
     }
 
@@ -51,7 +51,7 @@ final class StreamingMergeTests: XCTestCase {
         let (result, held, bytes) = try streamed(Self.samples, to: dir.appendingPathComponent("streamed.xlsx").path)
         XCTAssertTrue(held, "the sample files are named as their templates (or name their unit)")
         let batch = dir.appendingPathComponent("batch.xlsx").path
-        try ConsolidatedWorkbook(result: result, sourceFolder: "../in").write(to: batch)
+        try ConsolidatedWorkbook(report: try RoundReport(result), sourceFolder: "../in").write(to: batch)
         XCTAssertEqual(bytes, FileManager.default.contents(atPath: batch), "the same bytes whichever way it is written")
     }
 
@@ -73,7 +73,7 @@ final class StreamingMergeTests: XCTestCase {
         // What merge then does: every output from the complete result.
         let out = dir.appendingPathComponent("out")
         let (merger, _) = try merger()
-        try MergeOutputs.write(result, key: merger.checker.key, sourceFolder: folder, to: out)
+        try MergeOutputs.write(try RoundReport(result), key: merger.checker.key, sourceFolder: folder, to: out)
         let wb = try Workbook(path: out.appendingPathComponent("汇总-2021-06.xlsx").path)
         let ledger = try wb.read(wb.sheet(named: "小区台账")!)
         XCTAssertTrue(ledger.rows.contains { $0.cells.first?.value == .string("江岸区人民政府") })
@@ -112,7 +112,7 @@ final class StreamingMergeTests: XCTestCase {
         for spill in [RowSpill(), RowSpill(directory: "/nonexistent-folder")] {
             let a = spill.store(rows), b = spill.store(Array(rows.prefix(3)))
             for (handle, expected) in [(a, rows), (b, Array(rows.prefix(3)))] {
-                let back = spill.rows(handle)
+                let back = try spill.rows(handle)
                 XCTAssertEqual(back.count, expected.count)
                 for (x, y) in zip(back, expected) {
                     XCTAssertEqual(x.sheet, y.sheet)
@@ -130,16 +130,17 @@ final class StreamingMergeTests: XCTestCase {
     func testASubmissionKeepsItsCountsWhenSpilled() throws {
         var s = Submission(file: "f.xlsx", path: "", sha256: "")
         let keys = ["a"]
-        s.rows = (0..<10).map { i in
+        s.setRows((0..<10).map { i in
             var v = FieldValues(keys: keys)
             v["a"] = .number(Double(i))
             return CheckedRow(sheet: i < 6 ? "ledger" : "progress", row: i + 4, values: v, explanation: nil, accepted: i != 2)
-        }
-        let before = s.rows
-        s.spill(to: RowSpill())
+        })
+        let before = try s.rows(in: nil)
+        let store = RowSpill()
+        s.spill(to: store)
         XCTAssertEqual(s.rowsRead, 10)
         XCTAssertEqual(s.rowsAccepted, 9)
         XCTAssertEqual(s.acceptedRows(in: "ledger"), 5)
-        XCTAssertEqual(s.rows.map(\.row), before.map(\.row))
+        XCTAssertEqual(try s.rows(in: store).map(\.row), before.map(\.row))
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import TianbaoPlan
+import TianbaoSupport
+
+/// Step 1 of a merge: what is in a submissions folder. Lists the folder (sorted by name) and
+/// says which entries are not read (sub-folders, links, lock files, system files, Tianbao's
+/// own outputs, names that are not UTF-8); names the unit a file name names.
+public enum RoundListing {
+    /// One entry of the submissions folder: its name, its path, and why it is not read (nil: read it).
+    public typealias Entry = (name: String, path: String, skip: String?)
+
+    /// The note of an entry whose name is not UTF-8: such a file becomes a rejected file with
+    /// this reason, not a silently skipped one.
+    public static let badNameNote = "文件名不是有效的 UTF-8 编码（常见于从其他系统拷贝的文件），未能读取；请重命名后重新放入报送文件夹"
+
+    /// The files of a folder, sorted by name; sub-folders, links, lock files and Tianbao's own
+    /// outputs are reported as skipped, never read. Throws `FileSystemError` when the folder
+    /// cannot be listed.
+    public static func list(_ dir: String) throws -> [Entry] {
+        // The names' bytes as stored: a name that is not UTF-8 (a GBK name copied from another
+        // system) is reported, never silently dropped or mangled into a path that would open
+        // nothing.
+        let raw = try FileSystem.listNames(dir)
+        return raw.sorted { $0.lexicographicallyPrecedes($1) }.map { bytes in
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                let shown = String(decoding: bytes, as: UTF8.self)
+                return (shown, "", Self.badNameNote)
+            }
+            let path = (dir as NSString).appendingPathComponent(name)
+            let kind = FileSystem.kind(path)
+            if let note = ownOutputNote(name, path: path, kind: kind) { return (name, path, note) }
+            if kind == .link {
+                return (name, path, "链接文件，出于安全原因未读取")
+            }
+            if kind == .folder {
+                return (name, path, "子文件夹，未读取（请把文件直接放在报送文件夹中）")
+            }
+            if name.hasPrefix("~$") || (name.hasPrefix(".~lock.") && name.hasSuffix("#")) {
+                return (name, path, "Office/WPS/LibreOffice 的临时锁文件，已跳过")
+            }
+            if name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" {
+                return (name, path, "系统文件，已跳过")
+            }
+            if kind != .file {
+                return (name, path, "不是普通文件，未读取")
+            }
+            return (name, path, nil)
+        }
+    }
+
+    /// Why an entry of a submissions folder is one of Tianbao's own outputs (a consolidated
+    /// workbook, a briefing, report.json, a feedback or output folder, a staging folder or lock
+    /// file of a merge), or nil. Feedback workbooks themselves are not outputs here: a unit may
+    /// correct its feedback workbook and send it back as is.
+    static func ownOutputNote(_ name: String, path: String, kind: FileSystem.Kind?) -> String? {
+        let note = "Tianbao 汇总生成的输出（不是报送文件），已跳过；输出文件夹请勿放在报送文件夹中"
+        if name.hasPrefix("."), name.contains(".tianbao-") { return "Tianbao 汇总时留下的临时文件或锁文件（不是报送文件），已跳过" }
+        switch kind {
+        case .file?:
+            if name == "report.json" { return note }
+            if name.hasPrefix("汇总-"), name.hasSuffix(".xlsx") { return note }
+            if MergeOutputs.isBriefingName(name) { return note }
+        case .folder?:
+            if name == "反馈" { return note }
+            if FileSystem.kind((path as NSString).appendingPathComponent("report.json")) == .file { return note }
+        default: break
+        }
+        return nil
+    }
+
+    /// The unit whose full name, or short name (江汉区, 财政局), a file name contains; the
+    /// longest match wins, and an ambiguous short name matches nothing.
+    public static func unitNamed(in fileName: String, units: [ReportingUnit]) -> ReportingUnit? {
+        func short(_ u: ReportingUnit) -> [String] {
+            var names = [u.name]
+            var s = u.name
+            for suffix in ["人民政府", "管委会"] where s.hasSuffix(suffix) { s.removeLast(suffix.count) }
+            names.append(s)
+            if let open = s.firstIndex(of: "(") {
+                names.append(String(s[..<open]))
+                let inner = s[s.index(after: open)...].prefix { $0 != ")" }
+                names.append(String(inner).replacingOccurrences(of: "人民政府", with: ""))
+            }
+            if s.hasPrefix("市") && s.count > 3 { names.append(String(s.dropFirst())) }
+            return names.filter { $0.count >= 3 }
+        }
+        var best: (ReportingUnit, Int)?
+        var ambiguous = false
+        for u in units {
+            guard let len = short(u).filter({ fileName.contains($0) }).map(\.count).max() else { continue }
+            if best == nil || len > best!.1 { best = (u, len); ambiguous = false } else if len == best!.1 { ambiguous = true }
+        }
+        return ambiguous ? nil : best?.0
+    }
+}
