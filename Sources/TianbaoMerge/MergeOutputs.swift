@@ -16,8 +16,9 @@ public enum MergeOutputs {
     /// not `out` (a staging folder beside it), for the consolidated workbook's links back to
     /// the submitted files.
     @discardableResult
+    /// `history`: the archive's earlier rounds (环比, 进度趋势, last liaisons); nil without an archive.
     public static func write(_ result: RoundResult, key: SigningKey, sourceFolder: URL, to out: URL, linkFrom: URL? = nil,
-                             streamed: ConsolidatedWorkbookWriter? = nil) throws -> [String] {
+                             streamed: ConsolidatedWorkbookWriter? = nil, history: RoundHistory? = nil) throws -> [String] {
         let fm = FileManager.default
         try FileSystem.makeFolder(out.path)
         let round = result.round
@@ -26,10 +27,12 @@ public enum MergeOutputs {
         // (the same writes either way). Finishing it takes longest; briefing, feedback and
         // report are written meanwhile on another thread.
         let writer = try streamed ?? {
-            let w = try startWorkbook(plan: result.plan, round: round, sourceFolder: sourceFolder, out: out, linkFrom: linkFrom)
+            let w = try startWorkbook(plan: result.plan, round: round, sourceFolder: sourceFolder, out: out, linkFrom: linkFrom,
+                                      trendSheet: history != nil)
             try w.addAll(result)
             return w
         }()
+        writer.history = history
         let figures = writer.figures.finished(result)
         Timings.mark("figures")
         let workbookError = ErrorBox()
@@ -45,7 +48,7 @@ public enum MergeOutputs {
         }
         defer { group.wait() }
 
-        let briefing = Briefing(result: result, figures: figures)
+        let briefing = Briefing(result: result, figures: figures, history: history)
         let md = out.appendingPathComponent("简报-\(round.id).md").path
         try writeText(briefing.markdown, to: md)
         let html = out.appendingPathComponent("简报-\(round.id).html").path
@@ -96,9 +99,11 @@ public enum MergeOutputs {
     /// Starts the consolidated workbook of a round in `out`, linking back to `sourceFolder`
     /// (for `merge` to stream units into, and for `write` when nothing was streamed).
     /// `linkFrom`: the folder the workbook will finally be in, when not `out`.
-    public static func startWorkbook(plan: Plan, round: Round, sourceFolder: URL, out: URL, linkFrom: URL? = nil) throws -> ConsolidatedWorkbookWriter {
+    /// `trendSheet`: with a 进度趋势 sheet (a merge with an archive).
+    public static func startWorkbook(plan: Plan, round: Round, sourceFolder: URL, out: URL, linkFrom: URL? = nil,
+                                     trendSheet: Bool = false) throws -> ConsolidatedWorkbookWriter {
         try ConsolidatedWorkbookWriter(path: workbookPath(round: round, out: out), plan: plan, round: round,
-                                       sourceFolder: relativePath(from: linkFrom ?? out, to: sourceFolder))
+                                       sourceFolder: relativePath(from: linkFrom ?? out, to: sourceFolder), trendSheet: trendSheet)
     }
 
     /// Writes text through a temporary file, flushed and renamed, so readers never see half a file.
