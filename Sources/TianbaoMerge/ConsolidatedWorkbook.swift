@@ -773,7 +773,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
 
     private func writeStatus(_ ws: SheetWriter) throws {
         let headers: [(String, Double)] = [("序号", 6), ("单位", 30), ("类型", 9), ("状态", 9), ("报送文件", 32), ("保存时间", 17),
-                                           ("错误", 6), ("提示", 6), ("本期无的表", 14), ("联络员", 10), ("职务", 14),
+                                           ("错误", 6), ("提示", 6), ("本期无的表", 14), ("联络员", 16), ("职务", 14),
                                            ("办公电话", 15), ("手机", 14), ("领导小组成员", 22), ("说明", 40)]
         try table(ws, headers: headers, rows: result.units.count)
         for (i, u) in result.units.enumerated() {
@@ -814,7 +814,7 @@ public final class ConsolidatedWorkbookWriter: @unchecked Sendable {
             }
             let text = notes.joined(separator: "\u{FF1B}")
             try ws.write(r, 14, text, CW.wrapped)
-            if let h = CW.rowHeight([(text, 40), (u.unit.name, 30), (contactName, 10)]) { try ws.row(r, height: h) }
+            if let h = CW.rowHeight([(text, 40), (u.unit.name, 30), (contactName, 16)]) { try ws.row(r, height: h) }
         }
     }
 

@@ -88,7 +88,6 @@ struct ProgressTrendSheet {
                   values: "='\(Self.name)'!$G$\(first):$G$\(last)", color: 0xC00000, dashed: true),
         ])
         spec.categoryAxisName = "轮次"
-        spec.valueAxisName = l.counter
         let chart = try book.addChart(spec)
         r += 2
         try ws.insertChart(r, 0, chart, widthScale: 1.6, heightScale: 1.1)
@@ -122,7 +121,7 @@ struct ProgressTrendSheet {
                 let word = u.perRound.last?.status ?? ""
                 try ws.write(r, c, u.items > 0 ? Double(u.items) : 0, CW.integer)
                 try ws.write(r, c + 1, "—", CW.cell.with { $0.horizontal = .center })
-                try ws.write(r, c + 2, word.isEmpty ? "本期未列\(l.label)" : "本期\(word)，无从判断", CW.wrapped)
+                try ws.write(r, c + 2, word.isEmpty ? "本期未列\(l.label)" : "本期\(word)", CW.wrapped)
             }
             if let h = CW.rowHeight([(u.unit.name, 26)]) { try ws.row(r, height: h) }
         }
