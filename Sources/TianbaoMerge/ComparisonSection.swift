@@ -151,10 +151,10 @@ struct ComparisonSection {
             for (i, h) in ["单位", "任务", "上期 → 本期"].enumerated() { try ws.write(r, i, h, CW.header) }
             r += 1
             for m in c.statusMoves {
-                try ws.write(r, 0, name(m.unit), CW.wrapped)
+                // Short texts: one line each, at the default height.
+                try ws.write(r, 0, name(m.unit), CW.cell)
                 try ws.write(r, 1, m.task, CW.cell)
-                try ws.write(r, 2, "\(m.before) → \(m.after)", CW.wrapped)
-                if let h = CW.rowHeight([(name(m.unit), 22), ("\(m.before) → \(m.after)", 14)]) { try ws.row(r, height: h) }
+                try ws.write(r, 2, "\(m.before) → \(m.after)", CW.cell)
                 r += 1
             }
             r += 1
