@@ -122,7 +122,7 @@ struct ArchiveOptions: ParsableArguments {
     /// call when a unit sent nothing this round); empty without an archive.
     func lastLiaisons(_ result: RoundResult) throws -> [String: LastLiaison] {
         guard let archive = try openForComparing(plan: result.plan) else { return [:] }
-        return try Self.run { try archive.lastLiaisons(before: result.round, plan: result.plan) }
+        return try Self.run { try archive.lastLiaisons(before: result.round, plan: result.plan, fields: CrossRoundFields(plan: result.plan)) }
     }
 
     /// Checked files with the problems found against the rounds before theirs (`check`).

@@ -26,6 +26,13 @@ struct MergeArchiving {
         return try CrossRoundPass.apply(checker, to: result)
     }
 
+    /// What the outputs show of the rounds recorded before this one (环比, 进度趋势, last
+    /// liaisons); `RoundHistory.firstRound` when none is.
+    func history(_ result: RoundResult) throws -> RoundHistory {
+        defer { Timings.mark("history read") }
+        return try ArchiveOptions.run { try archive.history(for: result) }
+    }
+
     /// Records the round (replacing an earlier record of it) in one transaction; `switchOutputs`
     /// runs inside it, just before the commit, so the outputs and the archive change together
     /// (a switch that throws rolls the record back).

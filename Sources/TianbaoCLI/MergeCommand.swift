@@ -89,7 +89,7 @@ struct MergeCommand: ParsableCommand {
             let stagingURL = URL(fileURLWithPath: staged.staging)
             let finalURL = URL(fileURLWithPath: target.path)
             var writer: ConsolidatedWorkbookWriter? = try MergeOutputs.startWorkbook(
-                plan: merger.plan, round: round, sourceFolder: inURL, out: stagingURL, linkFrom: finalURL)
+                plan: merger.plan, round: round, sourceFolder: inURL, out: stagingURL, linkFrom: finalURL, trendSheet: archiving != nil)
             progress.begin("正在检查文件")
             var (result, held) = try merger.merge(folder: folder, round: round) { unit, submission, rows in
                 FaultInjection.pause()
@@ -114,8 +114,9 @@ struct MergeCommand: ParsableCommand {
             if !held { writer = nil }
             progress.begin("正在写入汇总表、简报和反馈表")
             // Everything the outputs show, built once (every unit's rows read once from the row
-            // store; a damaged store stops here, exit 3).
-            let report = try RoundReport(result)
+            // store; a damaged store stops here, exit 3), with the archive's earlier rounds.
+            var report = try RoundReport(result)
+            report.history = try archiving?.history(result)
             let written = try MergeOutputs.write(report, key: merger.checker.key, sourceFolder: inURL, to: stagingURL,
                                                  linkFrom: finalURL, streamed: writer)
             writer = nil
@@ -314,14 +315,16 @@ struct StatusCommand: ParsableCommand {
         }
         progress.finish()
         let liaisons = try RoundReport(result).liaisons
-        let earlier = try archive.lastLiaisons(result)  // whom to call when a unit sent nothing this round
+        // Whom to call: this round's liaison, else the one a unit named last time, else the plan's contact.
+        let history = RoundHistory(comparison: nil, earlier: [], lastLiaisons: try archive.lastLiaisons(result).mapValues {
+            .init(round: $0.round, name: $0.name, title: $0.title, officePhone: $0.officePhone, mobile: $0.mobile)
+        })
         switch format {
         case .text:
             print(Summary.text(result))
             let rows = result.units.map { u -> [String] in
-                let l = liaisons[u.unit.id]
-                let contact = l.map { [$0.name, $0.mobile.isEmpty ? $0.phone : $0.mobile] }
-                    ?? earlier[u.unit.id].map { ["\($0.name)（\($0.round) 轮所报）", $0.phone] }
+                let contact = ContactToCall.find(u, liaison: liaisons[u.unit.id], plan: result.plan, history: history)
+                    .map { [$0.name + $0.sourceNote, $0.phone] }
                     ?? [u.unit.members.first.map { "\($0.name)（领导小组成员）" } ?? "", ""]
                 return [u.unit.name, ConsolidatedWorkbook.statusWord(u), u.submission?.file ?? "",
                         u.submission.map { "\($0.errorCount)/\($0.warningCount)" } ?? "", contact[0], contact[1]]
@@ -342,14 +345,21 @@ struct StatusCommand: ParsableCommand {
                         o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }
                         o.key("errors"); o.int(u.submission?.errorCount ?? 0)
                         o.key("warnings"); o.int(u.submission?.warningCount ?? 0)
-                        let l = liaisons[u.unit.id]
+                        let c = ContactToCall.find(u, liaison: liaisons[u.unit.id], plan: result.plan, history: history)
+                        let l = c?.source == .thisRound ? c : nil
                         o.key("liaison"); if let l { o.string(l.name) } else { o.null() }
-                        o.key("phone"); if let l { o.string(l.mobile.isEmpty ? l.phone : l.mobile) } else { o.null() }
-                        if l == nil, let e = earlier[u.unit.id] {
+                        o.key("phone"); if let l { o.string(l.phone) } else { o.null() }
+                        if let c, case .earlierRound(let round) = c.source {
                             o.key("last_liaison"); o.object {
-                                o.key("round"); o.string(e.round)
-                                o.key("name"); o.string(e.name)
-                                o.key("phone"); o.string(e.phone)
+                                o.key("round"); o.string(round)
+                                o.key("name"); o.string(c.name)
+                                o.key("phone"); o.string(c.phone)
+                            }
+                        }
+                        if let c, c.source == .plan {
+                            o.key("plan_contact"); o.object {
+                                o.key("name"); o.string(c.name)
+                                o.key("phone"); o.string(c.phone)
                             }
                         }
                     }

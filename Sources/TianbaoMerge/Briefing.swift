@@ -31,6 +31,10 @@ public struct Briefing {
     public private(set) var sendTo = ""
     public private(set) var copyTo = ""
 
+    /// Earlier rounds from the archive, for the section comparing with last round; nil: no
+    /// archive, no such section.
+    public var history: RoundHistory? { report.history }
+
     public init(report: RoundReport) {
         self.report = report
         build()
@@ -281,6 +285,12 @@ public struct Briefing {
             blocks.append(heading("\(name)摘录"))
             blocks.append(.paragraph("\(practices.count) 个单位报送了\(name)，各摘首句如下："))
             blocks.append(.bullets(practices.map { "\($0.0.name):\(Self.excerpt($0.1, limit: 140))" }))
+        }
+
+        // 与上期比较: the 环比 and the trend against the time elapsed (with an archive).
+        if let history {
+            blocks.append(heading("与上期比较及进度趋势"))
+            blocks += ComparisonSection(result: r, figures: f, history: history).briefingBlocks()
         }
 
         // 下步建议

@@ -135,6 +135,12 @@ public final class ConsolidatedWorkbookWriter {
     private var report: RoundReport!
     private var result: RoundResult!
     private var finalFigures: Figures!
+    /// The 进度趋势 sheet, when the workbook was started with one.
+    private var trend: SheetWriter?
+    /// Earlier rounds (from the archive), for the 环比 in 总览, 进度趋势 and 报送情况's
+    /// contacts: the report's (`RoundReport.history`), taken by `finish`. Nil: no archive,
+    /// nothing compared.
+    public var history: RoundHistory?
 
     /// The formats of the detail rows, registered once (a national merge writes millions of
     /// cells with them).
@@ -158,13 +164,21 @@ public final class ConsolidatedWorkbookWriter {
     /// file and place as text (the same information, filterable).
     public static let maxLinkedRows = 10_000
 
-    private static let sourceHeaders: [(String, Double)] = [("来源文件", 28), ("来源位置", 14)]
+    private static let sourceHeaders: [(String, Double)] = [("来源文件", 28), ("来源位置", 40)]
+
+    /// A detail row's place in its source: file, sheet and cell (`硚口区人民政府-2021-06.xlsx 任务进展!A7`),
+    /// so the place names its source also where the link cannot be followed (printed, filtered,
+    /// past the linked rows).
+    public static func placeText(file: String, sheet: String, row: Int) -> String {
+        "\(file) \(sheet)!A\(row)"
+    }
     /// The column that says whether a row counts (通过) or not (有误:…).
     private static let checkHeader: [(String, Double)] = [("校验结果", 26)]
 
     /// Starts the workbook (written to a temporary file, moved to `path` by `finish`): every
     /// sheet the round has, detail sheets with their headers.
-    public init(path: String, plan: Plan, round: Round, sourceFolder: String) throws {
+    /// `trendSheet`: add a 进度趋势 sheet after 总览 (when an archive gives earlier rounds).
+    public init(path: String, plan: Plan, round: Round, sourceFolder: String, trendSheet: Bool = false) throws {
         self.plan = plan
         self.round = round
         self.sourceFolder = sourceFolder
@@ -174,6 +188,7 @@ public final class ConsolidatedWorkbookWriter {
                                author: plan.office.name, company: plan.office.name)
         statusColors = CW.statusColors(plan)
         overview = try book.addSheet("总览")
+        if trendSheet { trend = try book.addSheet(ProgressTrendSheet.name) }
         status = try book.addSheet("报送情况")
         // A detail sheet for every row sheet this round asks for (named as in the plan), in the
         // round's order; the declared progress sheet is followed by the task matrix.
@@ -238,7 +253,9 @@ public final class ConsolidatedWorkbookWriter {
         self.report = report
         self.result = report.result
         self.finalFigures = report.figures
+        if let h = report.history { history = h }
         try writeOverview(overview, book: book)
+        if let trend { try ProgressTrendSheet(result: result, figures: finalFigures, history: history).write(trend, book: book) }
         try writeStatus(status)
         for (spec, ws, kind) in details {
             switch kind {
@@ -355,7 +372,7 @@ public final class ConsolidatedWorkbookWriter {
     /// link on the first `maxLinkedRows` rows of a sheet.
     private func source(_ ws: SheetWriter, _ r: Int, _ c: Int, _ s: Submission, sheet: String, row: Int) throws {
         try ws.write(r, c, s.file, formats.cell)
-        let place = "\(sheet)!A\(row)"
+        let place = Self.placeText(file: s.file, sheet: sheet, row: row)
         if r <= Self.maxLinkedRows {
             let url = "external:\(sourceFolder)/\(s.file)#'\(sheet)'!A\(row)"
             if url.utf8.count < 2000 { return try ws.link(r, c + 1, url: url, text: place, CW.link) }
@@ -658,7 +675,14 @@ public final class ConsolidatedWorkbookWriter {
             }
             try ws.write(r + n, 0, "合计", CW.cell.with { $0.bold = true })
             try ws.formula(r + n, 1, "SUM(B\(r + 1):B\(r + n))", result: .number(Double(finalFigures.taskRows)), CW.integer)
-            if let taskNote = Self.taskErrorNote(finalFigures) { try note(ws, r + n + 1, taskNote) }
+            let taskNote = Self.taskErrorNote(finalFigures)
+            if let taskNote { try note(ws, r + n + 1, taskNote) }
+            r += n + (taskNote == nil ? 2 : 3)
+        }
+        // 环比, from the archive's previous round.
+        if let history {
+            r = try ComparisonSection(result: result, figures: finalFigures, history: history)
+                .writeOverview(ws, at: r, note: { try self.note(ws, $0, $1) })
         }
 
         // Charts on the right.
@@ -714,7 +738,7 @@ public final class ConsolidatedWorkbookWriter {
 
     private func writeStatus(_ ws: SheetWriter) throws {
         let headers: [(String, Double)] = [("序号", 6), ("单位", 30), ("类型", 9), ("状态", 9), ("报送文件", 32), ("保存时间", 17),
-                                           ("错误", 6), ("提示", 6), ("本期无的表", 14), ("联络员", 10), ("职务", 14),
+                                           ("错误", 6), ("提示", 6), ("本期无的表", 14), ("联络员", 16), ("职务", 14),
                                            ("办公电话", 15), ("手机", 14), ("领导小组成员", 22), ("说明", 40)]
         try table(ws, headers: headers, rows: result.units.count)
         for (i, u) in result.units.enumerated() {
@@ -736,10 +760,13 @@ public final class ConsolidatedWorkbookWriter {
             try ws.write(r, 7, Double(u.submission?.warningCount ?? 0), CW.integer)
             let nilNames = (u.submission?.nilSheets ?? []).compactMap { result.plan.sheet($0)?.name }
             try ws.write(r, 8, nilNames.joined(separator: "、"), CW.cell)
-            let l = report.liaison(u.unit)
-            try ws.write(r, 9, l?.name ?? "", CW.cell)
+            // Whom to call: this round's liaison; for a unit that named none, the one it named
+            // last time, else the plan's contact, each saying where it comes from.
+            let l = ContactToCall.find(u, liaison: report.liaison(u.unit), plan: result.plan, history: history)
+            let contactName = l.map { $0.name + ChineseTypography.apply($0.sourceNote) } ?? ""
+            try ws.write(r, 9, contactName, contactName.count > 5 ? CW.wrapped : CW.cell)
             try ws.write(r, 10, l?.title ?? "", CW.cell)
-            try ws.write(r, 11, l?.phone ?? "", CW.cell)
+            try ws.write(r, 11, l?.officePhone ?? "", CW.cell)
             try ws.write(r, 12, l?.mobile ?? "", CW.cell)
             try ws.write(r, 13, u.unit.members.map { "\($0.name)(\($0.title))" }.joined(separator: "、"), CW.cell)
             var notes: [String] = []
@@ -752,7 +779,7 @@ public final class ConsolidatedWorkbookWriter {
             }
             let text = notes.joined(separator: "\u{FF1B}")
             try ws.write(r, 14, text, CW.wrapped)
-            if let h = CW.rowHeight([(text, 40), (u.unit.name, 30)]) { try ws.row(r, height: h) }
+            if let h = CW.rowHeight([(text, 40), (u.unit.name, 30), (contactName, 16)]) { try ws.row(r, height: h) }
         }
     }
 

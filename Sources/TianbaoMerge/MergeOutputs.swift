@@ -28,7 +28,8 @@ public enum MergeOutputs {
         // The consolidated workbook: streamed during the merge, or written now from the report
         // (the same writes either way).
         let writer = try streamed ?? {
-            let w = try startWorkbook(plan: report.plan, round: round, sourceFolder: sourceFolder, out: out, linkFrom: linkFrom)
+            let w = try startWorkbook(plan: report.plan, round: round, sourceFolder: sourceFolder, out: out, linkFrom: linkFrom,
+                                      trendSheet: report.history != nil)
             try w.addAll(report)
             return w
         }()
@@ -106,9 +107,11 @@ public enum MergeOutputs {
     /// Starts the consolidated workbook of a round in `out`, linking back to `sourceFolder`
     /// (for `merge` to stream units into, and for `write` when nothing was streamed).
     /// `linkFrom`: the folder the workbook will finally be in, when not `out`.
-    public static func startWorkbook(plan: Plan, round: Round, sourceFolder: URL, out: URL, linkFrom: URL? = nil) throws -> ConsolidatedWorkbookWriter {
+    /// `trendSheet`: with a 进度趋势 sheet (a merge with an archive).
+    public static func startWorkbook(plan: Plan, round: Round, sourceFolder: URL, out: URL, linkFrom: URL? = nil,
+                                     trendSheet: Bool = false) throws -> ConsolidatedWorkbookWriter {
         try ConsolidatedWorkbookWriter(path: workbookPath(round: round, out: out), plan: plan, round: round,
-                                       sourceFolder: relativePath(from: linkFrom ?? out, to: sourceFolder))
+                                       sourceFolder: relativePath(from: linkFrom ?? out, to: sourceFolder), trendSheet: trendSheet)
     }
 
     /// Writes text through a temporary file, flushed and renamed, so readers never see half a file.

@@ -35,6 +35,9 @@ public struct RoundReport: Sendable {
 
     public let result: RoundResult
     public let figures: Figures
+    /// Earlier rounds from the archive (环比, 进度趋势, the liaisons units named before), set
+    /// by `merge` when it has an archive; nil: nothing to compare with, no such sections.
+    public var history: RoundHistory?
     /// The liaison named in each unit's file that counts, by unit id (absent when none).
     public let liaisons: [String: Liaison]
     /// Every problem of the files that count and of rejected files, in unit and file order.

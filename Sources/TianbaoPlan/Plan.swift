@@ -68,6 +68,19 @@ public struct ReportingUnit: Hashable, Sendable {
     public var name: String
     public var kind: UnitKind
     public var members: [Member]
+    /// Whom the office calls about the unit when it has named no liaison (`contact:` in the
+    /// plan; optional): 催报's last resort after the liaison of its last accepted round.
+    public var contact: UnitContact? = nil
+}
+
+/// A person the office calls at a unit, as the plan names them.
+public struct UnitContact: Hashable, Sendable {
+    public var name: String
+    public var phone: String
+    public init(name: String, phone: String) {
+        self.name = name
+        self.phone = phone
+    }
 }
 
 /// A named set of units, such as 各区人民政府.

@@ -267,6 +267,20 @@ private struct Reader {
         return Member(role: withRole ? string(m, "role", "成员", required: false) : nil, name: name, title: title)
     }
 
+    /// A unit's `contact: {name, phone}`: a name and a phone number of digits, spaces and
+    /// `-`, `+`, `(`, `)` (an office line with its area code, or a mobile).
+    mutating func readContact(_ n: Node, unit: String) -> UnitContact? {
+        let what = "单位 \(unit) 的联系人"
+        guard let m = mapping(n, what, allowed: ["name", "phone"]),
+              let name = string(m, "name", what), let phone = string(m, "phone", what) else { return nil }
+        let digits = phone.filter(\.isNumber)
+        if digits.isEmpty || !phone.allSatisfy({ $0.isASCII && ($0.isNumber || " -+()".contains($0)) }) || digits.count < 7 {
+            fail(m["phone"], "\(what)电话“\(phone)”无效（应为电话或手机号码，如 027-85551234 或 13912345678）")
+            return nil
+        }
+        return UnitContact(name: name, phone: phone)
+    }
+
     mutating func readOffice(_ node: Node?, unitIds: Set<String>) -> Office {
         var office = Office(name: "领导小组办公室", hostUnit: "", director: "", contact: "", phone: "", email: "")
         guard let node, let m = mapping(node, "办公室", allowed: ["name", "host_unit", "director", "contact", "phone", "email"])
@@ -287,7 +301,7 @@ private struct Reader {
         var items: [(id: String, node: Node, value: ReportingUnit)] = []
         var names: Set<String> = []
         for n in sequence(node, "单位列表") {
-            guard let m = mapping(n, "单位", allowed: ["id", "name", "kind", "members"]),
+            guard let m = mapping(n, "单位", allowed: ["id", "name", "kind", "members", "contact"]),
                   let id = string(m, "id", "单位"), let name = string(m, "name", "单位 \(id) ") else { continue }
             if !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
                 fail(m["id"], "单位编号“\(id)”只能包含英文字母、数字、_ 和 -")
@@ -304,7 +318,9 @@ private struct Reader {
             for mn in sequence(m["members"], "单位 \(id) 的成员") {
                 if let member = readMember(mn, withRole: false) { members.append(member) }
             }
-            items.append((id, m["id"]!, ReportingUnit(id: id, name: name, kind: kind, members: members)))
+            var unit = ReportingUnit(id: id, name: name, kind: kind, members: members)
+            if let cn = m["contact"] { unit.contact = readContact(cn, unit: id) }
+            items.append((id, m["id"]!, unit))
         }
         return uniqueIds(items, "单位")
     }
@@ -430,7 +446,7 @@ private struct Reader {
             let what = "表单 \(id) "
             if !names.insert(name).inserted { fail(m["name"], "表单名称“\(name)”重复") }
             // The 汇总 names its own sheets so; a plan's sheet of the same name would collide there.
-            if ["总览", "报送情况", "任务矩阵", "校验问题", "填报说明", "字典"].contains(name) {
+            if ["总览", "报送情况", "任务矩阵", "进度趋势", "校验问题", "填报说明", "字典"].contains(name) {
                 fail(m["name"], "表单名称“\(name)”是汇总表或模板自用的名称，请换一个")
             }
             if name.count > 31 || name.contains(where: { "[]:*?/\\".contains($0) }) {

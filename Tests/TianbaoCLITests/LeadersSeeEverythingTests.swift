@@ -153,7 +153,7 @@ final class LeadersSeeEverythingTests: XCTestCase {
         let (_, text) = try runCommand("pdftotext", [pdf, "-"])
         let flat = text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: " ", with: "")
         for expected in ["老旧小区改造工作简报", "第4期", "2号建议案办理工作领导小组办公室", "2021年6月17日", "一、报送情况",
-                         "二、改造目标进度", "三、任务推进情况", "四、各单位反映的主要问题", "六、下步工作建议", "附\u{FF1A}数据说明",
+                         "二、改造目标进度", "三、任务推进情况", "四、各单位反映的主要问题", "六、与上期比较及进度趋势", "七、下步工作建议", "附\u{FF1A}数据说明",
                          zh("被退回的洪山区人民政府(12个小区"), "报送\u{FF1A}", "抄送\u{FF1A}", "—1—", "—2—"] {
             XCTAssertTrue(flat.contains(expected), "\(expected) in \(flat.prefix(400))")
         }

@@ -99,7 +99,7 @@ final class SecondCampaignTests: XCTestCase {
             """, [Self.samples, workbook])
         let j = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
         let inputs = j["inputs"] as! [String: Any], overview = j["overview"] as! [String: Any]
-        XCTAssertEqual(j["sheets"] as? [String], ["总览", "报送情况", "重点任务", "任务矩阵", "管道改造清单", "信息员", "校验问题"])
+        XCTAssertEqual(j["sheets"] as? [String], ["总览", "进度趋势", "报送情况", "重点任务", "任务矩阵", "管道改造清单", "信息员", "校验问题"])
         XCTAssertEqual((j["header"] as? [Any?])?.first as? String, "责任单位")
         XCTAssertEqual(inputs["error_rows"] as? Int, 1)
         XCTAssertEqual(overview["年度目标（个）"] as? Double, 30)

@@ -189,6 +189,7 @@ public final class WorkbookWriter {
         case .bar: type = LXW_CHART_BAR
         case .pie: type = LXW_CHART_PIE
         case .doughnut: type = LXW_CHART_DOUGHNUT
+        case .line: type = LXW_CHART_LINE
         }
         guard let chart = workbook_add_chart(workbook, UInt8(type.rawValue)) else {
             throw XLSXWriteError(file: path, detail: "无法添加图表")
@@ -202,9 +203,21 @@ public final class WorkbookWriter {
                 fill.color = lxw_color_t(color)
                 chart_series_set_fill(s, &fill)
             }
-            if spec.showValues { chart_series_set_labels(s) }
+            if spec.kind == .line {
+                // A line series: its colour on the line, dashed for a reference line, a
+                // round marker on every point.
+                var line = lxw_chart_line()
+                line.color = lxw_color_t(series.color ?? 0x4472C4)
+                line.width = 2.25
+                line.dash_type = UInt8((series.dashed ? LXW_CHART_LINE_DASH_DASH : LXW_CHART_LINE_DASH_SOLID).rawValue)
+                chart_series_set_line(s, &line)
+                chart_series_set_marker_type(s, UInt8(LXW_CHART_MARKER_CIRCLE.rawValue))
+            }
+            if spec.showValues && series.labels { chart_series_set_labels(s) }
         }
-        if spec.kind == .column || spec.kind == .bar {
+        if let name = spec.categoryAxisName { chart_axis_set_name(chart.pointee.x_axis, strings.keep(name)) }
+        if let name = spec.valueAxisName { chart_axis_set_name(chart.pointee.y_axis, strings.keep(name)) }
+        if spec.kind == .column || spec.kind == .bar || spec.kind == .line {
             chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
         }
         return OpaquePointer(chart)
@@ -240,24 +253,34 @@ public struct PreparedFormat {
 
 /// A chart to add to a workbook.
 public struct ChartSpec: Sendable {
-    public enum Kind: Sendable { case column, bar, pie, doughnut }
+    public enum Kind: Sendable { case column, bar, pie, doughnut, line }
     public struct Series: Sendable {
         public var name: String?
         /// A range formula such as `=总览!$A$2:$A$5`.
         public var categories: String
         public var values: String
         public var color: UInt32?
-        public init(name: String? = nil, categories: String, values: String, color: UInt32? = nil) {
+        /// A line chart's series drawn dashed (a reference line such as a target).
+        public var dashed = false
+        /// Whether its values are labelled (when the chart shows values).
+        public var labels = true
+        public init(name: String? = nil, categories: String, values: String, color: UInt32? = nil,
+                    dashed: Bool = false, labels: Bool = true) {
             self.name = name
             self.categories = categories
             self.values = values
             self.color = color
+            self.dashed = dashed
+            self.labels = labels
         }
     }
     public var kind: Kind
     public var title: String
     public var series: [Series]
     public var showValues = true
+    /// Axis titles (column, bar and line charts).
+    public var categoryAxisName: String?
+    public var valueAxisName: String?
     public init(kind: Kind, title: String, series: [Series]) {
         self.kind = kind
         self.title = title
