@@ -24,7 +24,7 @@ public enum ReviewBriefing {
         let last = rounds.count - 1
         let lastDue = rounds.last?.due ?? Day(year: review.year, month: 12, day: 31)
         blocks.append(.paragraph("\(review.year) 年共汇总 \(rounds.count) 轮报送（\(ids.joined(separator: "、"))），"
-            + "本简报据汇总档案逐轮回头看：各单位报送是否及时、各项任务进展、目标完成情况、\(plan.outputs.ledgers.map { "\($0.called)状态变化、" }.joined())"
+            + "本简报据汇总档案逐轮回头看：各单位报送是否及时、各项任务推进和目标完成情况、\(plan.outputs.ledgers.map { "\($0.called)状态变化、" }.joined())"
             + "反映的问题是否解决。各项数字只计通过校验的数据；工作簿“\(ReviewWorkbook.fileName(year: review.year))”逐项列出明细。"))
 
         // 报送情况
