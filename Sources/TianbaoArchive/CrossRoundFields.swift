@@ -55,8 +55,9 @@ public struct CrossRoundFields: Sendable {
     public var liaisonOfficePhone = ""
     public var liaisonMobile = ""
 
-    /// The sheets and fields `plan` declares (see the type's description).
-    public init(plan: Plan) {
+    /// The sheets and fields `plan` declares (see the type's description); `ledger`: the ledger
+    /// to read, when not the first declared (the outputs compare each declared ledger).
+    public init(plan: Plan, ledger: LedgerOutput? = nil) {
         let outputs = plan.outputs
         if let p = outputs.progress {
             progressSheet = p.sheet
@@ -69,9 +70,10 @@ public struct CrossRoundFields: Sendable {
             progressTexts = free + [p.problems].compactMap { $0 }.filter { !free.contains($0) }
             if let percent = p.percent { cumulative.append((p.sheet, p.task, [percent])) }
         }
-        if let l = outputs.ledgers.first {
+        if let l = ledger ?? outputs.ledgers.first {
             ledgerSheet = l.sheet
-            ledgerName = l.name ?? ""
+            // The field naming an item: the declared one, else the sheet's first text field.
+            ledgerName = l.name ?? plan.sheet(l.sheet)?.fields.first { $0.type == .text }?.id ?? ""
             ledgerStatus = l.status
             ledgerStatusOrder = l.statuses
             ledgerCompleted = l.done

@@ -3,40 +3,6 @@ import TianbaoCheck
 import TianbaoMerge
 import TianbaoPlan
 
-extension CrossRoundFields {
-    /// The sheets and fields the plan's `outputs:` declares: the progress sheet and its
-    /// status words, one ledger (the first declared, or `ledger`), the liaison. What the plan
-    /// does not declare is left empty, so nothing is read for it.
-    public init(plan: Plan, ledger: LedgerOutput? = nil) {
-        self.init()
-        let o = plan.outputs
-        progressSheet = o.progress?.sheet ?? ""
-        progressTask = o.progress?.task ?? ""
-        progressStatus = o.progress?.status ?? ""
-        progressPercent = o.progress?.percent ?? ""
-        progressDone = o.progress?.done ?? ""
-        progressLagging = o.progress?.lagging ?? "\u{0}"
-        if let l = ledger ?? o.ledgers.first {
-            ledgerSheet = l.sheet
-            ledgerStatus = l.status
-            ledgerCompleted = l.done
-            // The field naming an item: the declared one, else the sheet's first text field.
-            ledgerName = l.name ?? plan.sheet(l.sheet)?.fields.first { $0.type == .text }?.id ?? ""
-        } else {
-            ledgerSheet = ""
-        }
-        if let l = o.liaison {
-            liaisonSheet = l.sheet
-            liaisonName = l.name
-            liaisonTitle = l.title ?? ""
-            liaisonOfficePhone = l.phone ?? ""
-            liaisonMobile = l.mobile ?? ""
-        } else {
-            liaisonSheet = ""
-        }
-    }
-}
-
 extension RoundArchive {
     /// What the outputs of `result` show of the rounds recorded before it: the 环比 with the
     /// previous one (`RoundComparison`, per declared ledger), each earlier round's ledger
@@ -47,10 +13,10 @@ extension RoundArchive {
         let fields = CrossRoundFields(plan: plan)
         var comparison: RoundHistory.Comparison?
         if let previous = try previousRound(before: round, plan: plan) {
-            let base = RoundComparison(result, previous: previous, fields: fields)
+            let base = try RoundComparison(result, previous: previous, fields: fields)
             var newlyDone: [String: [RoundHistory.Completion]] = [:]
             for l in plan.outputs.ledgers {
-                let c = l.sheet == fields.ledgerSheet ? base : RoundComparison(result, previous: previous, fields: CrossRoundFields(plan: plan, ledger: l))
+                let c = l.sheet == fields.ledgerSheet ? base : try RoundComparison(result, previous: previous, fields: CrossRoundFields(plan: plan, ledger: l))
                 newlyDone[l.sheet] = c.newlyCompleted.map { .init(unit: $0.unit, item: $0.community, before: $0.before) }
             }
             let p = base.punctuality

@@ -41,7 +41,7 @@ final class CrossRoundRenamedIdsTests: XCTestCase {
         }
 
         let current = ArchiveFixture.merged.units.filter { $0.status == .accepted }
-            .map { CrossRoundChecker.UnitRows(unit: $0.unit, submission: $0.submission!, rows: $0.submission!.rows) }
+            .map { CrossRoundChecker.UnitRows(unit: $0.unit, submission: $0.submission!, rows: try! ArchiveFixture.merged.rows(of: $0.submission!)) }
         let plan = ArchiveFixture.plan
         let before = CrossRoundChecker(previous: last, plan: plan, round: ArchiveFixture.round).check(current)
 
@@ -68,7 +68,7 @@ final class CrossRoundRenamedIdsTests: XCTestCase {
             all.flatMap { unit, found in
                 found.map { f in
                     let p = f.problem
-                    return [String(unit.dropFirst(prefix.count)), p.severity.rawValue, p.file, p.sheet ?? "", p.cell ?? "", p.rule, p.value,
+                    return [String(unit.dropFirst(prefix.count)), p.severity.rawValue, p.file, p.sheet ?? "", p.cell ?? "", p.rule.rawValue, p.value,
                             p.message, "\(p.explained)", f.rejects.map { "\(String($0.sheet.dropFirst(prefix.count)))#\($0.row)" } ?? ""]
                         .joined(separator: "|")
                 }

@@ -28,7 +28,7 @@ final class RoundStepsTests: XCTestCase {
         let midnight = Date(timeIntervalSince1970: TimeInterval(CivilCalendarSeconds.days(due) * 86_400 - 8 * 3600))
         s.savedAt = midnight.addingTimeInterval(TimeInterval(minutes * 60))
         if rejected {
-            s.problems = [Problem(severity: .error, file: file, unit: unit?.id, sheet: nil, cell: nil, rule: FileRule.badSignature,
+            s.problems = [Problem(severity: .error, file: file, unit: unit?.id, sheet: nil, cell: nil, rule: .badSignature,
                                   value: "", message: "签名不符。")]
         }
         s.setRows((0..<rows).map { i in
