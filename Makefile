@@ -70,9 +70,11 @@ demo: build
 	  $(BIN) merge samples/submissions/$$r --round $$r --out out/$$r --key keys/demo-signing.key; \
 	  s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || exit $$s; echo; \
 	done
+	@$(BIN) review --year 2021 --out out/review-2021
+	@echo
 	@$(BIN) status samples/submissions/2021-06 --round 2021-06 --key keys/demo-signing.key | head -1
 	@echo
-	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）"
+	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）；年度回头看 out/review-2021/"
 
 # Regenerates samples/submissions/2021-06 from templates/2021-06, then the months before it
 # from June (needs openpyxl and LibreOffice).

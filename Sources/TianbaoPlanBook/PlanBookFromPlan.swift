@@ -53,7 +53,7 @@ extension PlanBookContent {
         for s in plan.sheets {
             append(L.sheets, [.text(s.id), .text(s.name), .text(Vocabulary.sheetKind.label(s.kind.rawValue)),
                               s.title == s.name ? nil : .text(s.title), s.units.flatMap { names.compressed($0).nonEmpty },
-                              s.kind == .rows ? .number(Double(s.rows)) : nil])
+                              s.kind == .rows ? .number(Double(s.rows)) : nil, s.carry ? .text("是") : nil])
             for f in s.fields {
                 var min: BookValue? = f.min.map { .number($0) }
                 var max: BookValue? = f.max.map { .number($0) }
@@ -64,7 +64,8 @@ extension PlanBookContent {
                 append(L.fields, [.text(s.id), .text(f.id), .text(f.name), .text(Vocabulary.fieldType.label(f.type.rawValue)),
                                   .text(f.required ? "是" : "否"), min, max, f.maxLength.map { .number(Double($0)) },
                                   f.choicesId.map { .text($0) }, f.prefilled.map { .text(Vocabulary.prefill.label($0.rawValue)) },
-                                  f.pattern.map { .text($0) }, f.width.map { .number($0) }, f.maxChangePercent.map { .number($0) }])
+                                  f.pattern.map { .text($0) }, f.width.map { .number($0) }, f.maxChangePercent.map { .number($0) },
+                                  f.cumulative ? .text("是") : nil])
             }
             for r in s.rules { append(L.rules, RuleCells(sheet: s.id, rule: r).cells) }
         }

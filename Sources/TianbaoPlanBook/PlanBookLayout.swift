@@ -182,6 +182,7 @@ enum PlanBookLayout {
             PlanColumn("标题", width: 36, "表头上方的标题；留空则用名称。"),
             PlanColumn("适用单位", .longText, width: 30, "只发给哪些单位；留空则发给全部单位。" + unitListHint),
             PlanColumn("行数", .number, width: 8, "多行明细表提供的空行数（1 到 10000）。"),
+            PlanColumn("带入上期", .choice(.yesNo), width: 8, "是：下一轮的模板预先填入各单位上一轮通过校验的行（可修改），只适用于多行明细表和单行表；留空为否。"),
         ]),
         PlanSheetLayout(name: fields, purpose: "各表的列（字段），按表和顺序排列，每行一个", columns: [
             PlanColumn("表单", .reference(sheet: sheets), width: 14, required: true, "字段属于哪张表（“表单”表中的编号）；同一张表的字段按行的先后排列。"),
@@ -197,6 +198,7 @@ enum PlanBookLayout {
             PlanColumn("格式", width: 14, "文字须符合的正则表达式（高级用法，一般留空）。"),
             PlanColumn("列宽", .number, width: 6, "模板中的列宽（字符数）。"),
             PlanColumn("最大变幅(%)", .number, width: 10, "数字与本单位上期相比的最大变化幅度（百分比，如 30），超过时提示。"),
+            PlanColumn("累计数", .choice(.yesNo), width: 6, "是：累计数，只增不减，比本单位上期减少时提示；留空为否。"),
         ]),
         PlanSheetLayout(name: rules, purpose: "审核规则（表内、表间审核），每行一条", columns: [
             PlanColumn("表单", .reference(sheet: sheets), width: 12, required: true, "规则属于哪张表（“表单”表中的编号）。"),

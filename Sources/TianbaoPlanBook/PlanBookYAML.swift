@@ -305,6 +305,7 @@ struct PlanBookYAML {
             cell(4, "title", L.sheets, r, 3)
             if !r.text(4).isEmpty { list(4, "units", unitRefs(r.text(4)), L.sheets, r, 4) }
             cell(4, "rows", L.sheets, r, 5, numeric: true)
+            yesNo(4, "carry", L.sheets, r, 6)
             if let fs = fields[id] {
                 emit(4, "fields:", origin(L.fields, fs[0], 0))
                 for f in fs { field(f) }
@@ -321,10 +322,7 @@ struct PlanBookYAML {
         cell(8, "id", S, r, 1, required: true, first: true)
         cell(8, "name", S, r, 2, required: true)
         cell(8, "type", S, r, 3, required: true, code: true)
-        if !r.text(4).isEmpty {
-            let v = Vocabulary.yesNo.code(r.text(4)) ?? r.text(4)
-            emit(8, "required: \(v == "true" || v == "false" ? v : Self.quoted(v))", origin(S, r, 4))
-        }
+        yesNo(8, "required", S, r, 4)
         for (key, column) in [("min", 5), ("max", 6)] {
             guard let v = r.value(column) else { continue }
             if case .date(let d) = v { emit(8, "\(key): \(Self.quoted(d.description))", origin(S, r, column)) } else {
@@ -337,6 +335,15 @@ struct PlanBookYAML {
         cell(8, "pattern", S, r, 10)
         cell(8, "width", S, r, 11, numeric: true)
         cell(8, "max_change", S, r, 12, numeric: true)
+        yesNo(8, "cumulative", S, r, 13)
+    }
+
+    /// A 是/否 cell as a YAML boolean (anything else is passed on quoted, for the loader to report
+    /// at its cell); nothing when the cell is empty.
+    private mutating func yesNo(_ indent: Int, _ key: String, _ sheet: String, _ r: BookRow, _ column: Int) {
+        guard !r.text(column).isEmpty else { return }
+        let v = Vocabulary.yesNo.code(r.text(column)) ?? r.text(column)
+        emit(indent, "\(key): \(v == "true" || v == "false" ? v : Self.quoted(v))", origin(sheet, r, column))
     }
 
     private mutating func rule(_ r: BookRow, sheet: String) {
