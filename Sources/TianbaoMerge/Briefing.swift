@@ -332,15 +332,7 @@ public struct Briefing {
     private mutating func typeset() {
         let t = ChineseTypography.apply
         title = t(title)
-        blocks = blocks.map { block in
-            switch block {
-            case .heading(let h): return .heading(t(h))
-            case .paragraph(let p): return .paragraph(t(p))
-            case .bullets(let items): return .bullets(items.map(t))
-            case .quote(let q, let source): return .quote(t(q), source: t(source))
-            case .table(let header, let rows): return .table(header.map(t), rows.map { $0.map(t) })
-            }
-        }
+        blocks = blocks.map(\.typeset)
         sendTo = t(sendTo)
         copyTo = t(copyTo)
     }

@@ -22,6 +22,20 @@ public protocol BriefingDocument {
 
 extension Briefing: BriefingDocument {}
 
+extension Briefing.Block {
+    /// The block in Chinese typography (`ChineseTypography`).
+    var typeset: Briefing.Block {
+        let t = ChineseTypography.apply
+        switch self {
+        case .heading(let h): return .heading(t(h))
+        case .paragraph(let p): return .paragraph(t(p))
+        case .bullets(let items): return .bullets(items.map(t))
+        case .quote(let q, let source): return .quote(t(q), source: t(source))
+        case .table(let header, let rows): return .table(header.map(t), rows.map { $0.map(t) })
+        }
+    }
+}
+
 /// A briefing assembled by its caller from blocks (the 回头看 review): set in Chinese
 /// typography when made.
 public struct BriefingPage: BriefingDocument {
@@ -37,15 +51,7 @@ public struct BriefingPage: BriefingDocument {
         self.office = office
         self.date = date
         self.title = t(title)
-        self.blocks = blocks.map { block in
-            switch block {
-            case .heading(let h): return .heading(t(h))
-            case .paragraph(let p): return .paragraph(t(p))
-            case .bullets(let items): return .bullets(items.map(t))
-            case .quote(let q, let source): return .quote(t(q), source: t(source))
-            case .table(let header, let rows): return .table(header.map(t), rows.map { $0.map(t) })
-            }
-        }
+        self.blocks = blocks.map(\.typeset)
         self.sendTo = t(sendTo)
         self.copyTo = t(copyTo)
     }

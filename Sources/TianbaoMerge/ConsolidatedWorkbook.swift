@@ -17,32 +17,32 @@ public struct ConsolidatedWorkbook {
         self.sourceFolder = sourceFolder
     }
 
-    // Formats.
-    static let base = CellFormat()
-    static let title = base.with { $0.bold = true; $0.fontSize = 16 }
-    static let subtitle = base.with { $0.fontColor = 0x595959 }
-    static let section = base.with { $0.bold = true; $0.fontSize = 12; $0.fontColor = 0x1F4E79 }
-    static let header = base.with { $0.bold = true; $0.fill = 0xDDEBF7; $0.border = true; $0.wrap = true; $0.horizontal = .center }
-    static let cell = base.with { $0.border = true; $0.vertical = .top }
-    static let wrapped = cell.with { $0.wrap = true }
+    // Formats (the review's workbook, TianbaoReview, uses the same).
+    public static let base = CellFormat()
+    public static let title = base.with { $0.bold = true; $0.fontSize = 16 }
+    public static let subtitle = base.with { $0.fontColor = 0x595959 }
+    public static let section = base.with { $0.bold = true; $0.fontSize = 12; $0.fontColor = 0x1F4E79 }
+    public static let header = base.with { $0.bold = true; $0.fill = 0xDDEBF7; $0.border = true; $0.wrap = true; $0.horizontal = .center }
+    public static let cell = base.with { $0.border = true; $0.vertical = .top }
+    public static let wrapped = cell.with { $0.wrap = true }
     /// Decimals as a clerk writes them (80, 80.5, 10926.1): Excel's General, not `#,##0.##`
     /// (which prints "80.").
     static let number = cell
-    static let integer = cell.with { $0.numberFormat = "#,##0" }
+    public static let integer = cell.with { $0.numberFormat = "#,##0" }
     /// Years and other integers that are not quantities (建成年份 1999, not "1,999").
     static let plainInteger = cell.with { $0.numberFormat = "0" }
     static let dateTime = cell.with { $0.numberFormat = "yyyy-mm-dd hh:mm" }
     /// A row with an error: its 校验结果 cell, and values the check refused.
     static let flagged = cell.with { $0.fill = red; $0.fontColor = 0x9C0006; $0.wrap = true }
-    static let note = base.with { $0.fontColor = 0x7F3F00; $0.wrap = true; $0.vertical = .top }
-    static let percent = cell.with { $0.numberFormat = "0.0%" }
-    static let date = cell.with { $0.numberFormat = "yyyy-mm-dd" }
+    public static let note = base.with { $0.fontColor = 0x7F3F00; $0.wrap = true; $0.vertical = .top }
+    public static let percent = cell.with { $0.numberFormat = "0.0%" }
+    public static let date = cell.with { $0.numberFormat = "yyyy-mm-dd" }
     static let link = cell.with { $0.fontColor = 0x0563C1; $0.underline = true }
     static let subtotal = cell.with { $0.bold = true; $0.fill = 0xF2F2F2; $0.numberFormat = "#,##0.0" }
     static let big = cell.with { $0.bold = true; $0.fontSize = 14; $0.numberFormat = "#,##0" }
 
-    static let green: UInt32 = 0xC6EFCE, yellow: UInt32 = 0xFFEB9C, red: UInt32 = 0xFFC7CE, orange: UInt32 = 0xF8CBAD
-    static let grey: UInt32 = 0xE7E6E6
+    public static let green: UInt32 = 0xC6EFCE, yellow: UInt32 = 0xFFEB9C, red: UInt32 = 0xFFC7CE, orange: UInt32 = 0xF8CBAD
+    public static let grey: UInt32 = 0xE7E6E6
 
     /// Status words and their fill colours, used by every coloured status column: the
     /// report's own words, then the status values the plan declares (done green, not started

@@ -14,21 +14,10 @@ public struct ReviewWorkbook {
 
     public init(_ review: YearReview) { self.review = review }
 
-    // Formats (the 汇总's look).
-    static let base = CellFormat()
-    static let title = base.with { $0.bold = true; $0.fontSize = 16 }
-    static let subtitle = base.with { $0.fontColor = 0x595959 }
-    static let section = base.with { $0.bold = true; $0.fontSize = 12; $0.fontColor = 0x1F4E79 }
-    static let header = base.with { $0.bold = true; $0.fill = 0xDDEBF7; $0.border = true; $0.wrap = true; $0.horizontal = .center }
-    static let cell = base.with { $0.border = true; $0.vertical = .top }
-    static let wrapped = cell.with { $0.wrap = true }
-    static let centred = cell.with { $0.horizontal = .center }
-    static let integer = cell.with { $0.numberFormat = "#,##0" }
-    static let percent = cell.with { $0.numberFormat = "0.0%" }
-    static let date = cell.with { $0.numberFormat = "yyyy-mm-dd" }
-    static let total = cell.with { $0.bold = true; $0.fill = 0xF2F2F2 }
-    static let note = base.with { $0.fontColor = 0x7F3F00; $0.wrap = true; $0.vertical = .top }
-    static let red: UInt32 = 0xFFC7CE, yellow: UInt32 = 0xFFEB9C, green: UInt32 = 0xC6EFCE, orange: UInt32 = 0xF8CBAD, grey: UInt32 = 0xE7E6E6
+    // Formats: the 汇总's (ConsolidatedWorkbook), and two of the review's own.
+    private typealias CW = ConsolidatedWorkbook
+    static let centred = CW.cell.with { $0.horizontal = .center }
+    static let total = CW.cell.with { $0.bold = true; $0.fill = 0xF2F2F2 }
 
     /// The sheet names, as written (tests and the briefing refer to them).
     public static let overviewName = "总览", punctualityName = "报送情况", targetsName = "目标完成", problemsName = "问题跟踪"
@@ -63,30 +52,30 @@ public struct ReviewWorkbook {
         try ws.columns(0, 0, width: 12)
         try ws.columns(1, 1, width: 22)
         try ws.columns(2, 9, width: 11)
-        try ws.write(0, 0, ChineseTypography.apply("\(plan.title)\(review.year)年回头看"), Self.title)
+        try ws.write(0, 0, ChineseTypography.apply("\(plan.title)\(review.year)年回头看"), CW.title)
         try ws.write(1, 0, ChineseTypography.apply("\(plan.office.name)根据汇总档案中 \(review.year) 年已汇总的 \(review.rounds.count) 轮报送整理；各项数字只计通过校验的数据。"),
-                     Self.subtitle)
+                     CW.subtitle)
         let headers = ["轮次", "名称", "截止日期", "应报送", "按时", "迟报", "被退回", "未报送", "报送率", "按时率"]
-        for (c, h) in headers.enumerated() { try ws.write(3, c, h, Self.header) }
+        for (c, h) in headers.enumerated() { try ws.write(3, c, h, CW.header) }
         for (i, round) in review.rounds.enumerated() {
             let r = 4 + i
             let states = review.units.map { $0.states[i] }
             let expected = states.filter { $0 != .notExpected }.count
             let onTime = states.filter { $0 == .onTime }.count, late = states.filter { $0 == .late }.count
-            try ws.write(r, 0, round.id, Self.cell)
-            try ws.write(r, 1, round.title, Self.cell)
-            try ws.write(r, 2, ExcelDateTime(kind: .date, year: round.due.year, month: round.due.month, day: round.due.day).serial(date1904: false), Self.date)
+            try ws.write(r, 0, round.id, CW.cell)
+            try ws.write(r, 1, round.title, CW.cell)
+            try ws.write(r, 2, ExcelDateTime(kind: .date, year: round.due.year, month: round.due.month, day: round.due.day).serial(date1904: false), CW.date)
             for (c, n) in [expected, onTime, late, states.filter { $0 == .rejected }.count, states.filter { $0 == .missing }.count].enumerated() {
-                try ws.write(r, 3 + c, Double(n), Self.integer)
+                try ws.write(r, 3 + c, Double(n), CW.integer)
             }
-            try ws.write(r, 8, expected == 0 ? 0 : Double(onTime + late) / Double(expected), Self.percent)
-            try ws.write(r, 9, expected == 0 ? 0 : Double(onTime) / Double(expected), Self.percent)
+            try ws.write(r, 8, expected == 0 ? 0 : Double(onTime + late) / Double(expected), CW.percent)
+            try ws.write(r, 9, expected == 0 ? 0 : Double(onTime) / Double(expected), CW.percent)
         }
         var r = 5 + review.rounds.count
-        try ws.write(r, 0, "本表各工作表：", Self.section)
+        try ws.write(r, 0, "本表各工作表：", CW.section)
         r += 1
         for line in contents() {
-            try ws.merge(r, 0, r, 9, line, Self.note)
+            try ws.merge(r, 0, r, 9, line, CW.note)
             r += 1
         }
         ws.freeze(rows: 4)
@@ -125,13 +114,13 @@ public struct ReviewWorkbook {
         }.map(\.element)
         for (i, u) in ordered.enumerated() {
             let r = 3 + i
-            if u.rank > 0 { try ws.write(r, 0, Double(u.rank), Self.integer) } else { try ws.write(r, 0, "—", Self.centred) }
-            try ws.write(r, 1, u.unit.name, Self.cell)
+            if u.rank > 0 { try ws.write(r, 0, Double(u.rank), CW.integer) } else { try ws.write(r, 0, "—", Self.centred) }
+            try ws.write(r, 1, u.unit.name, CW.cell)
             for (k, s) in u.states.enumerated() { try ws.write(r, 2 + k, s.rawValue, Self.centred) }
             let counts = [u.expected, u.count(.onTime), u.count(.late), u.count(.rejected), u.count(.missing)]
-            for (k, c) in counts.enumerated() { try ws.write(r, 2 + n + k, Double(c), Self.integer) }
-            try ws.write(r, 7 + n, u.onTimeRate, Self.percent)
-            try ws.write(r, 8 + n, u.acceptedRate, Self.percent)
+            for (k, c) in counts.enumerated() { try ws.write(r, 2 + n + k, Double(c), CW.integer) }
+            try ws.write(r, 7 + n, u.onTimeRate, CW.percent)
+            try ws.write(r, 8 + n, u.acceptedRate, CW.percent)
         }
         try colour(ws, rows: 3...(2 + max(ordered.count, 1)), columns: 2...(1 + max(n, 1)))
         try ws.autofilter(2, 0, 2 + max(ordered.count, 1), headers.count - 1)
@@ -147,13 +136,13 @@ public struct ReviewWorkbook {
         try table(ws, title: "\(p.sheetName)历程：每项任务每个单位每轮的状态（\(review.year)年）", headers: headers, widths: widths)
         var r = 3
         for c in review.taskCourses {
-            try ws.write(r, 0, c.task.id, Self.cell)
-            try ws.write(r, 1, c.task.title, Self.wrapped)
+            try ws.write(r, 0, c.task.id, CW.cell)
+            try ws.write(r, 1, c.task.title, CW.wrapped)
             if let h = WrappedText.rowHeight([(c.task.title, 30)]) { try ws.row(r, height: h) }
-            try ws.write(r, 2, c.unit.name, Self.cell)
+            try ws.write(r, 2, c.unit.name, CW.cell)
             for (k, s) in c.cells.enumerated() { try ws.write(r, 3 + k, s, Self.centred) }
             if percentHead != nil {
-                if let v = c.lastPercent { try ws.write(r, 3 + n, v, Self.cell) } else { try ws.blank(r, 3 + n, Self.cell) }
+                if let v = c.lastPercent { try ws.write(r, 3 + n, v, CW.cell) } else { try ws.blank(r, 3 + n, CW.cell) }
             }
             r += 1
         }
@@ -162,11 +151,11 @@ public struct ReviewWorkbook {
         try ws.autofilter(2, 0, last, headers.count - 1)
         // Rows that counted, per status and round.
         r += 1
-        try ws.write(r, 0, "通过校验的进展记录条数", Self.section)
+        try ws.write(r, 0, "通过校验的进展记录条数", CW.section)
         r += 1
         for status in p.statuses {
             try ws.merge(r, 0, r, 2, status, Self.total)
-            for k in 0..<n { try ws.write(r, 3 + k, Double(review.statusCounts[k][status] ?? 0), Self.integer) }
+            for k in 0..<n { try ws.write(r, 3 + k, Double(review.statusCounts[k][status] ?? 0), CW.integer) }
             r += 1
         }
         ws.freeze(rows: 3, columns: 3)
@@ -179,45 +168,45 @@ public struct ReviewWorkbook {
         try ws.columns(1, 5, width: 11)
         try ws.columns(6, 6, width: 40)  // 未计入的单位
         if n > 6 { try ws.columns(7, n, width: 11) }
-        try ws.write(0, 0, ChineseTypography.apply("目标完成情况（\(review.year)年）"), Self.title)
+        try ws.write(0, 0, ChineseTypography.apply("目标完成情况（\(review.year)年）"), CW.title)
         var r = 2
         for t in review.targets {
             let target = t.target
-            try ws.write(r, 0, ChineseTypography.apply("\(target.name)：目标 \(Self.number(target.value)) \(target.unit)，\(target.due.chinese)前完成"), Self.section)
+            try ws.write(r, 0, ChineseTypography.apply("\(target.name)：目标 \(Self.number(target.value)) \(target.unit)，\(target.due.chinese)前完成"), CW.section)
             r += 1
             let headers = ["轮次", "截止日期", "已完成", "目标", "完成率", "时间进度", "未计入的单位"]
-            for (c, h) in headers.enumerated() { try ws.write(r, c, h, Self.header) }
+            for (c, h) in headers.enumerated() { try ws.write(r, c, h, CW.header) }
             r += 1
             for (k, round) in review.rounds.enumerated() {
-                try ws.write(r, 0, "\(round.id) \(round.title)", Self.cell)
-                try ws.write(r, 1, ExcelDateTime(kind: .date, year: round.due.year, month: round.due.month, day: round.due.day).serial(date1904: false), Self.date)
+                try ws.write(r, 0, "\(round.id) \(round.title)", CW.cell)
+                try ws.write(r, 1, ExcelDateTime(kind: .date, year: round.due.year, month: round.due.month, day: round.due.day).serial(date1904: false), CW.date)
                 if let done = t.done[k] {
-                    try ws.write(r, 2, Double(done), Self.integer)
-                    try ws.write(r, 3, target.value, Self.integer)
-                    try ws.write(r, 4, target.value > 0 ? Double(done) / target.value : 0, Self.percent)
+                    try ws.write(r, 2, Double(done), CW.integer)
+                    try ws.write(r, 3, target.value, CW.integer)
+                    try ws.write(r, 4, target.value > 0 ? Double(done) / target.value : 0, CW.percent)
                 } else {
                     try ws.merge(r, 2, r, 4, "本轮未报此表", Self.centred)
                 }
-                try ws.write(r, 5, Self.elapsed(round.due, of: target, year: review.year), Self.percent)
-                try ws.write(r, 6, t.leftOut[k].joined(separator: "、"), Self.wrapped)
+                try ws.write(r, 5, Self.elapsed(round.due, of: target, year: review.year), CW.percent)
+                try ws.write(r, 6, t.leftOut[k].joined(separator: "、"), CW.wrapped)
                 if let h = WrappedText.rowHeight([(t.leftOut[k].joined(separator: "、"), 40)]) { try ws.row(r, height: h) }
                 r += 1
             }
             r += 1
-            try ws.write(r, 0, "各单位每轮完成数", Self.section)
+            try ws.write(r, 0, "各单位每轮完成数", CW.section)
             r += 1
-            for (c, h) in (["单位"] + roundIds).enumerated() { try ws.write(r, c, h, Self.header) }
+            for (c, h) in (["单位"] + roundIds).enumerated() { try ws.write(r, c, h, CW.header) }
             r += 1
             for u in t.byUnit {
-                try ws.write(r, 0, u.unit.name, Self.cell)
+                try ws.write(r, 0, u.unit.name, CW.cell)
                 for (k, v) in u.done.enumerated() {
-                    if let v { try ws.write(r, 1 + k, Double(v), Self.integer) } else { try ws.write(r, 1 + k, u.unit.name.isEmpty ? "" : stateWord(u.unit, k), Self.centred) }
+                    if let v { try ws.write(r, 1 + k, Double(v), CW.integer) } else { try ws.write(r, 1 + k, u.unit.name.isEmpty ? "" : stateWord(u.unit, k), Self.centred) }
                 }
                 r += 1
             }
             r += 1
         }
-        try ws.merge(r, 0, r, 6, ChineseTypography.apply("时间进度：该轮截止日期时，自 \(review.year) 年 1 月 1 日起已过时间占目标期限的比例（“时间过半、任务过半”的对照）。已完成数只计通过校验的单位；被退回或未报送单位的数不计入，列在“未计入的单位”中。"), Self.note)
+        try ws.merge(r, 0, r, 6, ChineseTypography.apply("时间进度：该轮截止日期时，自 \(review.year) 年 1 月 1 日起已过时间占目标期限的比例（“时间过半、任务过半”的对照）。已完成数只计通过校验的单位；被退回或未报送单位的数不计入，列在“未计入的单位”中。"), CW.note)
         try ws.row(r, height: 45)
         try printLayout(ws, widths: [36] + Array(repeating: 11, count: 6))
     }
@@ -245,10 +234,10 @@ public struct ReviewWorkbook {
                   headers: headers, widths: widths)
         var r = 3
         for item in ledger.changed {
-            try ws.write(r, 0, item.unit.name, Self.cell)
-            try ws.write(r, 1, item.name, Self.cell)
+            try ws.write(r, 0, item.unit.name, CW.cell)
+            try ws.write(r, 1, item.name, CW.cell)
             for (k, s) in item.statuses.enumerated() { try ws.write(r, 2 + k, s ?? "—", Self.centred) }
-            try ws.write(r, 2 + n, item.path.map { "\($0.status)（\($0.round)）" }.joined(separator: " → "), Self.wrapped)
+            try ws.write(r, 2 + n, item.path.map { "\($0.status)（\($0.round)）" }.joined(separator: " → "), CW.wrapped)
             try ws.write(r, 3 + n, item.wentBack ? "倒退" : "前进", Self.centred)
             if let h = WrappedText.rowHeight([(item.path.map { "\($0.status)（\($0.round)）" }.joined(separator: " → "), 40)]) {
                 try ws.row(r, height: h)
@@ -257,10 +246,10 @@ public struct ReviewWorkbook {
         }
         let last = max(r - 1, 3)
         try colour(ws, rows: 3...last, columns: 2...(1 + max(n, 1)))
-        try ws.highlight(3, 3 + n, last, 3 + n, equalTo: "倒退", Self.centred.with { $0.fill = Self.red })
+        try ws.highlight(3, 3 + n, last, 3 + n, equalTo: "倒退", Self.centred.with { $0.fill = CW.red })
         try ws.autofilter(2, 0, last, headers.count - 1)
         r += 1
-        try ws.merge(r, 0, r, 2 + n, ChineseTypography.apply("只列状态有变化的\(l.label)；“—”表示该轮该单位的文件未通过校验或台账中没有该\(l.label)。全年台账共出现 \(ledger.itemsSeen) \(l.counter)\(l.label)，年内新\(l.done) \(ledger.newlyDone) \(l.counter)。\(l.label)名称比较时不计空格和全角、半角之别。"), Self.note)
+        try ws.merge(r, 0, r, 2 + n, ChineseTypography.apply("只列状态有变化的\(l.label)；“—”表示该轮该单位的文件未通过校验或台账中没有该\(l.label)。全年台账共出现 \(ledger.itemsSeen) \(l.counter)\(l.label)，年内新\(l.done) \(ledger.newlyDone) \(l.counter)。\(l.label)名称比较时不计空格和全角、半角之别。"), CW.note)
         try ws.row(r, height: 45)
     }
 
@@ -271,20 +260,20 @@ public struct ReviewWorkbook {
         try table(ws, title: "各单位反映的问题及此后是否再次反映（\(review.year)年）", headers: headers, widths: widths)
         var r = 3
         for p in review.problems {
-            try ws.write(r, 0, p.unit.name, Self.cell)
-            try ws.write(r, 1, plan.task(p.subject).map { "\($0.id) \($0.title)" } ?? p.subject, Self.wrapped)
+            try ws.write(r, 0, p.unit.name, CW.cell)
+            try ws.write(r, 1, plan.task(p.subject).map { "\($0.id) \($0.title)" } ?? p.subject, CW.wrapped)
             try ws.write(r, 2, p.firstRound, Self.centred)
-            try ws.write(r, 3, p.text, Self.wrapped)
-            try ws.write(r, 4, p.rounds.joined(separator: "、"), Self.wrapped)
+            try ws.write(r, 3, p.text, CW.wrapped)
+            try ws.write(r, 4, p.rounds.joined(separator: "、"), CW.wrapped)
             try ws.write(r, 5, p.recurred ? (p.sameText ? "是（原文重复）" : "是") : "否", Self.centred)
-            try ws.write(r, 6, p.latest ?? "", Self.wrapped)
+            try ws.write(r, 6, p.latest ?? "", CW.wrapped)
             let subject = plan.task(p.subject).map { "\($0.id) \($0.title)" } ?? p.subject
             if let h = WrappedText.rowHeight([(subject, widths[1]), (p.text, widths[3]), (p.rounds.joined(separator: "、"), widths[4]),
                                               (p.latest ?? "", widths[6])]) { try ws.row(r, height: h) }
             r += 1
         }
         let last = max(r - 1, 3)
-        try ws.highlight(3, 5, last, 5, formula: "LEFT($F4,1)=\"是\"", Self.centred.with { $0.fill = Self.yellow })
+        try ws.highlight(3, 5, last, 5, formula: "LEFT($F4,1)=\"是\"", Self.centred.with { $0.fill = CW.yellow })
         try ws.autofilter(2, 0, last, headers.count - 1)
     }
 
@@ -296,14 +285,14 @@ public struct ReviewWorkbook {
         var r = 3
         var totals = Array(repeating: 0, count: p.months.count)
         for c in p.counts {
-            try ws.write(r, 0, c.unit.name, Self.cell)
+            try ws.write(r, 0, c.unit.name, CW.cell)
             for (k, v) in c.perMonth.enumerated() {
-                try ws.write(r, 1 + k, Double(v), Self.integer)
+                try ws.write(r, 1 + k, Double(v), CW.integer)
                 totals[k] += v
             }
-            try ws.write(r, 1 + p.months.count, Double(c.perMonth.reduce(0, +)), Self.integer)
+            try ws.write(r, 1 + p.months.count, Double(c.perMonth.reduce(0, +)), CW.integer)
             let short = zip(p.months, c.perMonth).filter { $0.0 >= p.judgedFrom && $0.1 < p.decl.perMonthMin }.map { "\($0.0)月" }
-            try ws.write(r, 2 + p.months.count, short.joined(separator: "、"), Self.wrapped)
+            try ws.write(r, 2 + p.months.count, short.joined(separator: "、"), CW.wrapped)
             r += 1
         }
         try ws.write(r, 0, "合计", Self.total)
@@ -314,20 +303,20 @@ public struct ReviewWorkbook {
             let first = p.months.firstIndex { $0 >= p.judgedFrom } ?? 0
             let column = String(UnicodeScalar(UInt8(66 + first)))  // B, C, … (at most 12 months)
             try ws.highlight(3, 1 + first, 2 + p.counts.count, p.months.count, formula: "\(column)4<\(p.decl.perMonthMin)",
-                             Self.integer.with { $0.fill = Self.red })
+                             CW.integer.with { $0.fill = CW.red })
         }
         try ws.merge(r + 2, 0, r + 2, min(p.months.count + 2, 12),
                      ChineseTypography.apply("按每条的日期计入月份；同一单位在几轮中重复列出的同一条只计一次。只计通过校验的文件中通过校验的行。"
-                        + (p.judgedFrom > (p.months.first ?? 1) ? "\(p.judgedFrom)月以前没有要求报送\(p.sheetName)的轮次，不计不足。" : "")), Self.note)
+                        + (p.judgedFrom > (p.months.first ?? 1) ? "\(p.judgedFrom)月以前没有要求报送\(p.sheetName)的轮次，不计不足。" : "")), CW.note)
     }
 
     // MARK: Helpers
 
     /// Title in row 0, header in row 2, widths, frozen header, print layout.
     private func table(_ ws: SheetWriter, title: String, headers: [String], widths: [Double]) throws {
-        try ws.write(0, 0, ChineseTypography.apply(title), Self.title)
+        try ws.write(0, 0, ChineseTypography.apply(title), CW.title)
         for (c, w) in widths.enumerated() { try ws.columns(c, c, width: w) }
-        for (c, h) in headers.enumerated() { try ws.write(2, c, h, Self.header) }
+        for (c, h) in headers.enumerated() { try ws.write(2, c, h, CW.header) }
         try ws.row(2, height: 30)
         ws.freeze(rows: 3)
         try printLayout(ws, widths: widths, repeatRows: 2...2)
@@ -336,8 +325,8 @@ public struct ReviewWorkbook {
     /// The status colours of the 汇总 (the plan's statuses, the report's words) over a range,
     /// plus this workbook's own words.
     private func colour(_ ws: SheetWriter, rows: ClosedRange<Int>, columns: ClosedRange<Int>) throws {
-        let own: [(String, UInt32)] = [("按时", Self.green), (YearReview.UnitState.late.rawValue, Self.yellow),
-                                       (YearReview.UnitState.notExpected.rawValue, Self.grey), (YearReview.rowWithError, Self.red)]
+        let own: [(String, UInt32)] = [("按时", CW.green), (YearReview.UnitState.late.rawValue, CW.yellow),
+                                       (YearReview.UnitState.notExpected.rawValue, CW.grey), (YearReview.rowWithError, CW.red)]
         var seen: Set<String> = []
         for (word, color) in own + ConsolidatedWorkbook.statusColors(plan) where seen.insert(word).inserted {
             try ws.highlight(rows.lowerBound, columns.lowerBound, rows.upperBound, columns.upperBound, equalTo: word,
