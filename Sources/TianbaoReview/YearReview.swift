@@ -169,7 +169,7 @@ public struct YearReview {
     /// The review of `year` over every round of it recorded in `archive`.
     public static func build(archive: RoundArchive, plan: Plan, year: Int) throws -> YearReview {
         var review = YearReview(plan: plan, year: year)
-        try archive.forEachRound(ofYear: year, plan: plan) { try review.add($0) }
+        try archive.forEachRound(ofYear: year, plan: plan) { review.add($0) }
         review.finish()
         return review
     }
