@@ -13,7 +13,13 @@ work, rows, files, have_review = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 times = os.path.join(work, "times")
 data = {}
 for line in open(times, encoding="utf-8", errors="replace"):
-    name, wall, cpu, rss, checksum = (line.split(" ", 4) + [""])[:5]
+    # A run's line is `name wall cpu rss checksum`; a checksum that ran over several lines (the
+    # first lines of a converted file) leaves continuation lines, which are not runs.
+    name, wall, cpu, rss, checksum = (line.split(" ", 4) + ["", "", "", ""])[:5]
+    try:
+        float(wall); float(cpu); int(rss)
+    except ValueError:
+        continue
     d = data.setdefault(name, {"wall": [], "cpu": [], "rss": [], "sum": checksum.strip()})
     d["wall"].append(float(wall)); d["cpu"].append(float(cpu)); d["rss"].append(int(rss))
 med = {k: {"wall": min(v["wall"]), "cpu": min(v["cpu"]), "rss": statistics.median(v["rss"]), "sum": v["sum"]}
