@@ -1,7 +1,9 @@
 #!/bin/sh
-# Renders what leaders receive into docs/, for the README: every sheet of the sample round's
-# 汇总 (LibreOffice -> PDF -> PNG, the first page of each sheet), the .docx briefing (every
-# page) and the HTML briefing (headless Chromium; skipped with a note when not installed).
+# Renders what leaders receive into docs/, for the README, as `make demo` makes it: the sample
+# year merged in order into a fresh archive, then every sheet of June's 汇总 (LibreOffice -> PDF
+# -> PNG, the first page of each sheet; 总览 and 进度趋势 compare with May), June's .docx
+# briefing (every page), the HTML briefing (headless Chromium; skipped with a note when not
+# installed), and the year's review (回头看: every sheet, and its .docx).
 # Needs: LibreOffice (calc + writer), poppler-utils, fonts-noto-cjk; chromium for the HTML.
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,8 +14,14 @@ export FONTCONFIG_FILE="$PWD/scripts/render/fonts.conf"
 LO="soffice --headless -env:UserInstallation=file://$OUT/lo"
 
 swift build --product tianbao >/dev/null
-.build/debug/tianbao merge "samples/submissions/$ROUND" --round "$ROUND" --out "$OUT/merged" \
-    --key keys/demo-signing.key >/dev/null || true   # exit 1: some units did not report
+for r in 2021-03 2021-04 2021-05 $ROUND; do
+    dir="$OUT/year/$r"
+    [ "$r" = "$ROUND" ] && dir="$OUT/year/merged"
+    .build/debug/tianbao merge "samples/submissions/$r" --round "$r" --out "$dir" --archive "$OUT/year/archive.sqlite" \
+        --key keys/demo-signing.key >/dev/null || true   # exit 1: some units did not report
+done
+ln -s "$OUT/year/merged" "$OUT/merged"
+.build/debug/tianbao review --year 2021 --out "$OUT/year/review" --archive "$OUT/year/archive.sqlite" >/dev/null
 mkdir -p docs "$OUT/pdf"
 
 # 汇总: one PDF; each page's header names its sheet (&A), so the first page of each sheet
@@ -23,7 +31,7 @@ $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/workbook.xlsx" >/dev/null 2>&
 rm -f docs/汇总-*.png
 pages=$(pdfinfo "$OUT/pdf/workbook.pdf" | awk '/^Pages:/ {print $2}')
 seen=""
-for sheet in 总览 报送情况 任务进展 任务矩阵 量化指标 小区台账 宣传信息 联络员 校验问题; do
+for sheet in 总览 进度趋势 报送情况 任务进展 任务矩阵 量化指标 小区台账 宣传信息 联络员 校验问题; do
     p=1
     while [ "$p" -le "$pages" ]; do
         first=$(pdftotext -layout -f "$p" -l "$p" "$OUT/pdf/workbook.pdf" - | head -1)
@@ -52,3 +60,27 @@ if command -v chromium >/dev/null 2>&1; then
 else
     echo "chromium not installed: docs/briefing.png not refreshed (apt-get install chromium)"
 fi
+
+# The year's review (回头看): the first page of each sheet, and every page of its .docx.
+cp "$OUT/year/review/回头看-2021.xlsx" "$OUT/pdf/review.xlsx"
+$LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/review.xlsx" >/dev/null 2>&1
+rm -f docs/review-*.png
+pages=$(pdfinfo "$OUT/pdf/review.pdf" | awk '/^Pages:/ {print $2}')
+seen=""
+for sheet in 总览 报送情况 任务进展历程 目标完成 小区台账状态变化 问题跟踪 宣传信息月度统计; do
+    p=1
+    while [ "$p" -le "$pages" ]; do
+        first=$(pdftotext -layout -f "$p" -l "$p" "$OUT/pdf/review.pdf" - | head -1)
+        if [ "$sheet" = 总览 ] && [ "$p" = 1 ] || echo "$first" | grep -q " $sheet "; then
+            pdftoppm -r 60 -png -f "$p" -l "$p" -singlefile "$OUT/pdf/review.pdf" "docs/review-$sheet"
+            seen="$seen $sheet"
+            break
+        fi
+        p=$((p + 1))
+    done
+done
+echo "回头看: $pages pages; rendered:$seen"
+cp "$OUT/year/review/回头看简报-2021.docx" "$OUT/pdf/review-briefing.docx"
+$LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/review-briefing.docx" >/dev/null 2>&1
+pdftoppm -r 60 -png "$OUT/pdf/review-briefing.pdf" "docs/review-docx"
+echo "回头看简报.docx: $(pdfinfo "$OUT/pdf/review-briefing.pdf" | awk '/^Pages:/ {print $2}') pages"
