@@ -13,6 +13,30 @@ trap 'rm -rf "$OUT"' EXIT
 export FONTCONFIG_FILE="$PWD/scripts/render/fonts.conf"
 LO="soffice --headless -env:UserInstallation=file://$OUT/lo"
 
+# Renders the first page of each named sheet of PDF into docs/PREFIX-<sheet>.png at RES dpi; each
+# page's header names its sheet (&A), so a sheet's first page is found by its text (the first
+# sheet is page 1). Prints the sheets found.
+first_pages() {
+    pdf=$1 prefix=$2 res=$3
+    shift 3
+    pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+    seen=""
+    first_sheet=$1
+    for sheet in "$@"; do
+        p=1
+        while [ "$p" -le "$pages" ]; do
+            first=$(pdftotext -layout -f "$p" -l "$p" "$pdf" - | head -1)
+            if [ "$sheet" = "$first_sheet" ] && [ "$p" = 1 ] || echo "$first" | grep -q " $sheet "; then
+                pdftoppm -r "$res" -png -f "$p" -l "$p" -singlefile "$pdf" "docs/$prefix-$sheet"
+                seen="$seen $sheet"
+                break
+            fi
+            p=$((p + 1))
+        done
+    done
+    echo "$pages pages; rendered:$seen"
+}
+
 swift build --product tianbao >/dev/null
 for r in 2021-03 2021-04 2021-05 $ROUND; do
     dir="$OUT/year/$r"
@@ -24,26 +48,11 @@ ln -s "$OUT/year/merged" "$OUT/merged"
 .build/debug/tianbao review --year 2021 --out "$OUT/year/review" --archive "$OUT/year/archive.sqlite" >/dev/null
 mkdir -p docs "$OUT/pdf"
 
-# 汇总: one PDF; each page's header names its sheet (&A), so the first page of each sheet
-# is found by its text.
+# 汇总: one PDF, the first page of each sheet.
 cp "$OUT/merged/汇总-$ROUND.xlsx" "$OUT/pdf/workbook.xlsx"
 $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/workbook.xlsx" >/dev/null 2>&1
 rm -f docs/汇总-*.png
-pages=$(pdfinfo "$OUT/pdf/workbook.pdf" | awk '/^Pages:/ {print $2}')
-seen=""
-for sheet in 总览 进度趋势 报送情况 任务进展 任务矩阵 量化指标 小区台账 宣传信息 联络员 校验问题; do
-    p=1
-    while [ "$p" -le "$pages" ]; do
-        first=$(pdftotext -layout -f "$p" -l "$p" "$OUT/pdf/workbook.pdf" - | head -1)
-        if [ "$sheet" = 总览 ] && [ "$p" = 1 ] || echo "$first" | grep -q " $sheet "; then
-            pdftoppm -r 70 -png -f "$p" -l "$p" -singlefile "$OUT/pdf/workbook.pdf" "docs/汇总-$sheet"
-            seen="$seen $sheet"
-            break
-        fi
-        p=$((p + 1))
-    done
-done
-echo "汇总: $pages pages; rendered:$seen"
+echo "汇总: $(first_pages "$OUT/pdf/workbook.pdf" 汇总 70 总览 进度趋势 报送情况 任务进展 任务矩阵 量化指标 小区台账 宣传信息 联络员 校验问题)"
 
 # The .docx briefing: every page.
 cp "$OUT/merged/简报-$ROUND.docx" "$OUT/pdf/briefing.docx"
@@ -65,21 +74,7 @@ fi
 cp "$OUT/year/review/回头看-2021.xlsx" "$OUT/pdf/review.xlsx"
 $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/review.xlsx" >/dev/null 2>&1
 rm -f docs/review-*.png
-pages=$(pdfinfo "$OUT/pdf/review.pdf" | awk '/^Pages:/ {print $2}')
-seen=""
-for sheet in 总览 报送情况 任务进展历程 目标完成 小区台账状态变化 问题跟踪 宣传信息月度统计; do
-    p=1
-    while [ "$p" -le "$pages" ]; do
-        first=$(pdftotext -layout -f "$p" -l "$p" "$OUT/pdf/review.pdf" - | head -1)
-        if [ "$sheet" = 总览 ] && [ "$p" = 1 ] || echo "$first" | grep -q " $sheet "; then
-            pdftoppm -r 60 -png -f "$p" -l "$p" -singlefile "$OUT/pdf/review.pdf" "docs/review-$sheet"
-            seen="$seen $sheet"
-            break
-        fi
-        p=$((p + 1))
-    done
-done
-echo "回头看: $pages pages; rendered:$seen"
+echo "回头看: $(first_pages "$OUT/pdf/review.pdf" review 60 总览 报送情况 任务进展历程 目标完成 小区台账状态变化 问题跟踪 宣传信息月度统计)"
 cp "$OUT/year/review/回头看简报-2021.docx" "$OUT/pdf/review-briefing.docx"
 $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/review-briefing.docx" >/dev/null 2>&1
 pdftoppm -r 60 -png "$OUT/pdf/review-briefing.pdf" "docs/review-docx"
