@@ -55,7 +55,7 @@ let package = Package(
 
         // Plans written in a workbook (计划工作簿): the writer, and the reader that turns a
         // workbook into the YAML plan it stands for and reports the loader's findings at cells.
-        .target(name: "TianbaoPlanBook", dependencies: ["TianbaoPlan", "XLSX"]),
+        .target(name: "TianbaoPlanBook", dependencies: ["TianbaoPlan", "TianbaoSupport", "XLSX"]),
 
         // Per-unit templates written with the XLSX writer, and their signatures.
         .target(name: "TianbaoTemplates", dependencies: ["TianbaoPlan", "TianbaoSupport", "XLSX"]),

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoSupport
 import XLSX
 
 /// The cell a line of the generated YAML came from, so the YAML loader's findings (line and
@@ -66,22 +67,9 @@ struct PlanBookYAML {
         issues.append(PlanIssue(place: origin(sheet, row, column).place, message: message))
     }
 
-    /// A double-quoted YAML scalar.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 { out += String(format: "\\x%02X", ch.value) } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out + "\""
-    }
+    /// A double-quoted YAML scalar: a JSON string literal is one (YAML's double-quoted escapes
+    /// include JSON's), so the project's one string quoter writes it.
+    static func quoted(_ s: String) -> String { JSONWriter.quote(s) }
 
     /// A number as a plain scalar when it is one; anything else quoted (the loader then says it
     /// is not a number).
