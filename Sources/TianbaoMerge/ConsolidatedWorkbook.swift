@@ -138,9 +138,8 @@ public final class ConsolidatedWorkbookWriter {
     /// The 进度趋势 sheet, when the workbook was started with one.
     private var trend: SheetWriter?
     /// Earlier rounds (from the archive), for the 环比 in 总览, 进度趋势 and 报送情况's
-    /// contacts: the report's (`RoundReport.history`), taken by `finish`. Nil: no archive,
-    /// nothing compared.
-    public var history: RoundHistory?
+    /// contacts: the report's (`RoundReport.history`). Nil: no archive, nothing compared.
+    private var history: RoundHistory? { report?.history }
 
     /// The formats of the detail rows, registered once (a national merge writes millions of
     /// cells with them).
@@ -253,7 +252,6 @@ public final class ConsolidatedWorkbookWriter {
         self.report = report
         self.result = report.result
         self.finalFigures = report.figures
-        if let h = report.history { history = h }
         try writeOverview(overview, book: book)
         if let trend { try ProgressTrendSheet(result: result, figures: finalFigures, history: history).write(trend, book: book) }
         try writeStatus(status)
