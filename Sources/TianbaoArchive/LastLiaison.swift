@@ -1,18 +1,12 @@
 import GRDB
 import TianbaoCheck
+import TianbaoMerge
 import TianbaoPlan
 
 /// The liaison a unit named in its latest file of an earlier round: whom 催报 calls when the
-/// unit has sent nothing this round (issue 15 §4).
-public struct LastLiaison: Sendable, Equatable {
-    public var round: String
-    public var name: String
-    public var title: String
-    public var officePhone: String
-    public var mobile: String
-    /// The number to call: the mobile, else the office phone.
-    public var phone: String { mobile.isEmpty ? officePhone : mobile }
-}
+/// unit has sent nothing this round (issue 15 §4). The outputs' own type, so the archive's
+/// answer goes to them as it is.
+public typealias LastLiaison = RoundHistory.EarlierLiaison
 
 extension RoundArchive {
     /// Each unit's liaison from the latest round recorded before `round` in which the unit's

@@ -29,9 +29,7 @@ extension RoundArchive {
         }
         let liaisons = fields.liaisonSheet.isEmpty ? [:] : try lastLiaisons(before: round, plan: plan, fields: fields)
         return RoundHistory(comparison: comparison, earlier: try trendPoints(before: round, plan: plan),
-                            lastLiaisons: liaisons.mapValues {
-                                .init(round: $0.round, name: $0.name, title: $0.title, officePhone: $0.officePhone, mobile: $0.mobile)
-                            })
+                            lastLiaisons: liaisons)
     }
 
     /// Each recorded round before `round`: its units' states and, for every declared ledger the

@@ -316,9 +316,7 @@ struct StatusCommand: ParsableCommand {
         progress.finish()
         let liaisons = try RoundReport(result).liaisons
         // Whom to call: this round's liaison, else the one a unit named last time, else the plan's contact.
-        let history = RoundHistory(comparison: nil, earlier: [], lastLiaisons: try archive.lastLiaisons(result).mapValues {
-            .init(round: $0.round, name: $0.name, title: $0.title, officePhone: $0.officePhone, mobile: $0.mobile)
-        })
+        let history = RoundHistory(comparison: nil, earlier: [], lastLiaisons: try archive.lastLiaisons(result))
         switch format {
         case .text:
             print(Summary.text(result))

@@ -94,6 +94,8 @@ public struct RoundHistory: Sendable {
             self.officePhone = officePhone
             self.mobile = mobile
         }
+        /// The number to call: the mobile, else the office phone.
+        public var phone: String { mobile.isEmpty ? officePhone : mobile }
     }
 
     /// The comparison with the previous recorded round; nil when none is recorded.
