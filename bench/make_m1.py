@@ -96,14 +96,17 @@ ROW = re.compile(r'<row r="(\d+)"([^>]*)>(.*?)</row>', re.S)
 
 
 def fill(templates, out, n, round_id="2021-06"):
-    """Fills the first n templates of `templates` (made for `round_id`). Round k of the year
-    (2021-01 is 0) moves communities on: a status never goes back from one round to the next."""
-    k = int(round_id[5:7]) - 1
+    """Fills the first n templates of `templates` (made for `round_id`). Later rounds move
+    communities on, as a real month does: from 2021-10 every community not yet completed is one
+    status further than in 2021-06 (the rounds of the ten-round archive are copies of 2021-06),
+    so the eleventh round differs from the tenth in a third of its rows and its completion
+    dates; a status never goes back."""
     month = int(round_id[5:7])
+    step = (month - 6) // 4  # 2021-06 … 2021-09: 0; 2021-10 on: one status further
     os.makedirs(out, exist_ok=True)
     names = sorted(f for f in os.listdir(templates) if f.endswith(".xlsx"))[:n]
     rnd = random.Random(1)
-    for k, name in enumerate(names):
+    for u, name in enumerate(names):
         src = os.path.join(templates, name)
         with zipfile.ZipFile(src) as z:
             parts = {i.filename: z.read(i) for i in z.infolist()}
@@ -113,11 +116,11 @@ def fill(templates, out, n, round_id="2021-06"):
             styles[m.group(1)] = m.group(2)
 
         def row_xml(r):
-            i = k * 60 + r
+            i = u * 60 + r
             invest = round(100 + (i % 900) * 1.5, 1)
             central, city = round(invest * 0.4, 1), round(invest * 0.3, 1)
             district = round(invest - central - city, 1)
-            status = ["未开工", "在建", "已完工"][min(2, max(0, i % 3 + (k - 5) // 4))]
+            status = ["未开工", "在建", "已完工"][min(2, i % 3 + step)]
             values = [f"幸福小区{i}号", f"第{i % 20}街道", 1980 + i % 20, 1 + i % 30, 100 + i % 900,
                       round(5000 + (i % 3000) * 10.5, 1), ["基础类", "完善类", "提升类"][i % 3], "雨污分流、外立面整治",
                       invest, central, city, district, 44197 + i % 90, 44300 + i % 60 if status == "已完工" else None,

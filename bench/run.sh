@@ -34,6 +34,12 @@ ROWS=${ROWS:-100000}
 # compares with (openpyxl, pandas reading R1, the writers of W1, one-thread reading, the
 # 300-file merge) and callgrind; M1_FILES below 3,000 also shrinks M1's plan to that many units.
 QUICK=${QUICK:-0}
+# PARTS=reader runs the rows of #6 and #11 only (R1, F, W1, C, H, M1); PARTS=archive the rows
+# of #15 only (A, V, with M1:tianbao as review's yardstick); both by default. A machine that
+# cannot stay quiet for the whole run can run the two parts at two quiet times.
+PARTS=${PARTS:-all}
+reader() { [ "$PARTS" != archive ]; }
+archive() { [ "$PARTS" != reader ]; }
 M1_UNITS=$(( M1_FILES < 3000 ? M1_FILES : 3000 ))
 W=bench/work
 mkdir -p $W
@@ -57,21 +63,23 @@ echo "== making workloads" >&2
 stamp=$( (cat bench/make_m1.py Sources/TianbaoTemplates/*.swift; echo $M1_UNITS) | sha256sum | cut -c1-16)
 if [ "$(cat $W/m1.stamp 2>/dev/null)" != "$stamp" ]; then rm -rf $W/m1-*; echo "$stamp" > $W/m1.stamp; fi
 $PY bench/make_m1.py $W/m1.yaml $M1_UNITS
-for r in 2021-06 2021-11; do
+for r in 2021-06 $(archive && echo 2021-11); do
   if [ ! -d $W/m1-templates-$r ] || [ "$(ls $W/m1-templates-$r | wc -l)" -lt "$M1_FILES" ]; then
     rm -rf $W/m1-templates-$r && $TB templates --plan $W/m1.yaml --round $r --out $W/m1-templates-$r --key keys/demo-signing.key >&2
   fi
 done
 if [ ! -d $W/m1-$M1_FILES ]; then $PY bench/make_m1.py fill $W/m1-templates-2021-06 $W/m1-$M1_FILES $M1_FILES; fi
-if [ "$QUICK" = 0 ] && [ ! -d $W/m1-300 ]; then $PY bench/make_m1.py fill $W/m1-templates-2021-06 $W/m1-300 300; fi
-if [ ! -d $W/m1-2021-11-$M1_FILES ]; then
+if reader && [ "$QUICK" = 0 ] && [ ! -d $W/m1-300 ]; then $PY bench/make_m1.py fill $W/m1-templates-2021-06 $W/m1-300 300; fi
+if archive && [ ! -d $W/m1-2021-11-$M1_FILES ]; then
   $PY bench/make_m1.py fill $W/m1-templates-2021-11 $W/m1-2021-11-$M1_FILES $M1_FILES 2021-11
 fi
 MERGE="$TB merge --plan $W/m1.yaml --key keys/demo-signing.key --quiet"
 # The archive of ten M1 rounds: 2021-06 recorded by a merge, copied under nine more round ids.
 rm -rf $W/a10-out $W/a10.sqlite
+if archive; then
 $MERGE $W/m1-$M1_FILES --round 2021-06 --out $W/a10-out --archive $W/a10.sqlite > /dev/null || [ $? -eq 1 ]
 $PY bench/make_m1.py clone-rounds $W/a10.sqlite 2021-06 2021-01 2021-02 2021-03 2021-04 2021-05 2021-07 2021-08 2021-09 2021-10
+fi
 # review is another engineer's command: its rows run when this build has it.
 HAVE_REVIEW=0; $TB review --help > /dev/null 2>&1 && HAVE_REVIEW=1
 
@@ -95,6 +103,7 @@ measure() {
 echo "start $(uptime)" > $W/load
 echo "== running R1, F, W1 ($SMALL_RUNS runs each) and M1 ($RUNS runs each), alternating" >&2
 for run in $(seq "$SMALL_RUNS"); do
+  reader || break
   # The floor right after Tianbao, so the two compared most closely see the same machine.
   measure R1:tianbao $TBB read $W/r1.xlsx
   measure F:floor $W/floor $W/r1.xlsx
@@ -113,6 +122,7 @@ for run in $(seq "$SMALL_RUNS"); do
   measure C:calamine-to_python $PY bench/peers.py calamine-to-python $W/r1.xlsx
 done
 for run in $(seq "$RUNS"); do
+  if reader; then
   measure H:swift-crypto $TBB hash $W/m1-$M1_FILES
   measure H:hand-written $TBB hash-before $W/m1-$M1_FILES
   measure H:sha256sum sh -c "sha256sum $W/m1-$M1_FILES/* | wc -l"
@@ -122,11 +132,13 @@ for run in $(seq "$RUNS"); do
   # The same without the 自查 columns (A–T: the 19 fields and 说明), as the checker reads.
   measure M1:read-fields $TBB read-folder $W/m1-$M1_FILES 20
   measure M1:read+check $TB status $W/m1-$M1_FILES --round 2021-06 --plan $W/m1.yaml --key keys/demo-signing.key --format json --quiet
+  fi
   # Recording: the same merge without the archive and into a fresh one, one after the other.
   measure A:no-archive $MERGE $W/m1-$M1_FILES --round 2021-06 --out $W/m1-out --no-archive
   rm -rf $W/m1-out
   measure M1:tianbao $MERGE $W/m1-$M1_FILES --round 2021-06 --out $W/m1-out --archive $W/m1.sqlite
-  measure M1:pandas $PY bench/peers.py merge-pandas $W/m1-$M1_FILES $W/m1-pandas.xlsx
+  reader && measure M1:pandas $PY bench/peers.py merge-pandas $W/m1-$M1_FILES $W/m1-pandas.xlsx
+  archive || continue
   # The eleventh round: into an empty archive, then into a copy of the ten-round archive.
   rm -rf $W/x-out $W/x1.sqlite $W/x11.sqlite; cp $W/a10.sqlite $W/x11.sqlite
   measure A:eleventh-empty-archive $MERGE $W/m1-2021-11-$M1_FILES --round 2021-11 --out $W/x-out --archive $W/x1.sqlite
@@ -140,6 +152,7 @@ for run in $(seq "$RUNS"); do
   fi
 done
 echo "end $(uptime)" >> $W/load
+if archive; then
 # The archive of ten rounds: its size and the rows it stores.
 $PY - $W/a10.sqlite > $W/archive-size <<'PYEOF'
 import os, sqlite3, sys
@@ -148,11 +161,14 @@ rows = db.execute("SELECT count(*) FROM rows").fetchone()[0]
 rounds = db.execute("SELECT count(*) FROM rounds").fetchone()[0]
 print(rounds, rows, os.path.getsize(sys.argv[1]))
 PYEOF
+else
+  : > $W/archive-size
+fi
 
 # M1's checksums: the merged ledger read back from what each program wrote (the measured runs
 # print only their own first line, which checks nothing).
 sed -i "s|^\(M1:tianbao \S* \S* \S*\) .*|\1 $($PY bench/peers.py ledger-checksum "$W/m1-out/汇总-2021-06.xlsx" | tr -d ' ')|; \
-        s|^\(M1:pandas \S* \S* \S*\) .*|\1 $($PY bench/peers.py ledger-checksum $W/m1-pandas.xlsx | tr -d ' ')|" $W/times
+        s|^\(M1:pandas \S* \S* \S*\) .*|\1 $( (reader && $PY bench/peers.py ledger-checksum $W/m1-pandas.xlsx || echo -) | tr -d ' ')|" $W/times
 $PY bench/summarize.py "$W" "$ROWS" "$M1_FILES" "$HAVE_REVIEW"
 echo
 echo "Phases of one more tianbao merge of the $M1_FILES files (TIANBAO_TIMINGS=1; seconds since the start):"
@@ -162,13 +178,15 @@ rm -f $W/m1.sqlite
 TIANBAO_TIMINGS=1 $MERGE $W/m1-$M1_FILES --round 2021-06 --out $W/m1-out --archive $W/m1.sqlite \
   2>&1 >/dev/null | sed -n 's/^timing \(.*\)/- \1/p' || true
 echo
-echo "Phases of one more merge of the eleventh round with the ten-round archive:"
-echo
-rm -rf $W/x-out; cp $W/a10.sqlite $W/x11.sqlite
-TIANBAO_TIMINGS=1 $MERGE $W/m1-2021-11-$M1_FILES --round 2021-11 --out $W/x-out --archive $W/x11.sqlite \
-  2>&1 >/dev/null | sed -n 's/^timing \(.*\)/- \1/p' || true
-echo
-if [ "$QUICK" = 0 ]; then
+if archive; then
+  echo "Phases of one more merge of the eleventh round with the ten-round archive:"
+  echo
+  rm -rf $W/x-out; cp $W/a10.sqlite $W/x11.sqlite
+  TIANBAO_TIMINGS=1 $MERGE $W/m1-2021-11-$M1_FILES --round 2021-11 --out $W/x-out --archive $W/x11.sqlite \
+    2>&1 >/dev/null | sed -n 's/^timing \(.*\)/- \1/p' || true
+  echo
+fi
+if reader && [ "$QUICK" = 0 ]; then
   echo "Checksums of what each writer wrote (read back by tianbao-bench; equal means the same cells):"
   echo
   for f in w1-tianbao w1-lxw w1-py; do echo "- $f.xlsx: \`$($TBB read $W/$f.xlsx)\`"; done
@@ -176,7 +194,7 @@ fi
 
 # Instruction counts (callgrind counts the same on a noisy machine): Tianbao's threads against
 # the floor's one. valgrind cannot read Swift 6's debug information, so a stripped copy runs.
-if [ "$QUICK" = 0 ] && command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+if reader && [ "$QUICK" = 0 ] && command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
   objcopy --strip-debug $TBB $W/tianbao-bench-stripped
   rm -f $W/cg.tianbao* $W/cg.floor
   valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=$W/cg.tianbao \

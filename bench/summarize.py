@@ -103,7 +103,7 @@ target("#15: recording the M1 round adds ≤ 15 % (merge into a fresh archive ÷
        "M1:tianbao", "A:no-archive", 1.15)
 archive_note = None
 size_file = os.path.join(work, "archive-size")
-if os.path.exists(size_file):
+if os.path.exists(size_file) and open(size_file).read().strip():
     n_rounds, n_rows, size = map(int, open(size_file).read().split())
     targets.append((f"#15: the archive of {n_rounds} M1 rounds < 1 KB per stored row (bytes ÷ 1,024 per row)",
                     size / n_rows / 1024, 1.0, None))

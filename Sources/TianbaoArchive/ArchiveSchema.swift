@@ -9,12 +9,13 @@ import GRDB
 /// `sqlite3` shell) can tell the version too.
 enum ArchiveSchema {
     /// The schema version this Tianbao writes (the number of migration steps).
-    static let version = 1
+    static let version = 2
 
     /// The migration steps, oldest first.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try createV1(db) }
+        migrator.registerMigration("v2") { db in try upgradeToV2(db) }
         return migrator
     }
 
@@ -95,6 +96,32 @@ enum ArchiveSchema {
                 PRIMARY KEY (round_id, name)
             );
             PRAGMA user_version = 1;
+            """)
+    }
+
+    /// Version 2: what the outputs read of every earlier round, stored when a round is recorded
+    /// instead of counted again from its rows by every later merge and review.
+    /// - `unit_figures`: per round, declared ledger and unit, its accepted rows and those whose
+    ///   status is the ledger's done value (the 进度趋势 and the review read these). A round
+    ///   recorded by version 1 has none (`rounds.unit_figures` = 0) until the next merge into
+    ///   the archive fills them in (`UnitFigures.backfill`, which needs the plan); until then
+    ///   readers count them from the round's rows, as version 1 did.
+    /// - rows indexed by round, sheet and unit (was: round and unit), so a unit's rows of the
+    ///   sheets a check reads, or one sheet of a round, are found without reading the others.
+    static func upgradeToV2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE unit_figures (
+                round_id TEXT NOT NULL REFERENCES rounds(round_id) ON DELETE CASCADE,
+                sheet_id TEXT NOT NULL,             -- a ledger the plan declares (outputs: ledgers)
+                unit_id TEXT NOT NULL,
+                items INTEGER NOT NULL,             -- accepted rows of the unit's accepted file
+                done INTEGER NOT NULL,              -- of which the status is the ledger's done value
+                PRIMARY KEY (round_id, sheet_id, unit_id)
+            ) WITHOUT ROWID;
+            ALTER TABLE rounds ADD COLUMN unit_figures INTEGER NOT NULL DEFAULT 0;  -- 1: unit_figures holds the round's
+            DROP INDEX rows_by_round;
+            CREATE INDEX rows_by_sheet ON rows (round_id, sheet_id, unit_id);
+            PRAGMA user_version = 2;
             """)
     }
 }

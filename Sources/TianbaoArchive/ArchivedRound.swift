@@ -9,7 +9,11 @@ public struct ArchivedRound: Sendable {
     public var position: Int
     /// Every unit expected in the round, in plan order. Read with `unit(_:)` to get a unit's
     /// rows: a round read lazily leaves them in the archive until a unit is asked for.
-    public var units: [ArchivedUnit]
+    public var units: [ArchivedUnit] {
+        didSet { unitIndex = Self.index(units) }
+    }
+    /// Each unit's position in `units`, by id.
+    private var unitIndex: [String: Int]
     /// Reads one unit's rows, for a round read lazily (nil: the rows are in `units`).
     var rowLoader: (@Sendable (String) throws -> [ArchivedRow])?
 
@@ -18,13 +22,19 @@ public struct ArchivedRound: Sendable {
         self.planVersion = planVersion
         self.position = position
         self.units = units
+        self.unitIndex = Self.index(units)
+    }
+
+    private static func index(_ units: [ArchivedUnit]) -> [String: Int] {
+        Dictionary(units.enumerated().map { ($1.unitId, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// A unit with its rows (read from the archive now when the round was read lazily; a
     /// read that fails after the archive was opened and checked is a programming or disk
     /// error, and stops the program rather than compare with nothing).
     public func unit(_ id: String) -> ArchivedUnit? {
-        guard var u = units.first(where: { $0.unitId == id }) else { return nil }
+        guard let i = unitIndex[id] else { return nil }
+        var u = units[i]
         if let rowLoader {
             do { u.rows = try rowLoader(id) } catch { fatalError("汇总档案读取失败：\(error)") }
         }

@@ -118,4 +118,10 @@ public struct CrossRoundFields: Sendable {
             liaisonMobile = c.mobile ?? ""
         }
     }
+
+    /// The sheets the checks and comparisons read of an earlier round: the others stay in the
+    /// archive (`RoundArchive.previousRound(before:plan:sheets:)`).
+    public var sheetsRead: Set<String> {
+        Set([progressSheet, ledgerSheet, monthlySheet] + cumulative.map(\.sheet)).subtracting([""])
+    }
 }

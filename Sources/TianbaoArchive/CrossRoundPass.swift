@@ -50,8 +50,9 @@ public enum CrossRoundPass {
     /// The checks of a round against the archive's previous round, if the archive holds one;
     /// nil when there is nothing to compare with.
     public static func checker(archive: RoundArchive, plan: Plan, round: Round) throws -> CrossRoundChecker? {
-        guard let previous = try archive.previousRound(before: round, plan: plan) else { return nil }
-        return CrossRoundChecker(previous: previous, plan: plan, round: round)
+        let fields = CrossRoundFields(plan: plan)
+        guard let previous = try archive.previousRound(before: round, plan: plan, sheets: fields.sheetsRead) else { return nil }
+        return CrossRoundChecker(previous: previous, plan: plan, round: round, fields: fields)
     }
 }
 

@@ -16,21 +16,27 @@ extension RoundArchive {
         guard let position = plan.rounds.firstIndex(where: { $0.id == round.id }), try !rounds().isEmpty else { return [:] }
         return try readRows { db in
             var out: [String: LastLiaison] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT r.round_id, r.unit_id, r.values_json, s.fields_json FROM rows r
-                JOIN sheets s ON s.round_id = r.round_id AND s.sheet_id = r.sheet_id
-                JOIN rounds d ON d.round_id = r.round_id
-                WHERE r.sheet_id = ? AND d.position < ? ORDER BY d.position DESC, r.unit_id, r.row
-                """, arguments: [fields.liaisonSheet, position])
-            while let r = try rows.next() {
-                let unit: String = r["unit_id"]
-                guard out[unit] == nil else { continue }
-                let fieldIds = RowValuesCoding.fieldList(r["fields_json"])
-                let v = RowValuesCoding.decode(r["values_json"], fields: fieldIds)
-                let liaison = LastLiaison(round: r["round_id"], name: v[fields.liaisonName]?.text ?? "",
-                                          title: v[fields.liaisonTitle]?.text ?? "",
-                                          officePhone: v[fields.liaisonOfficePhone]?.text ?? "", mobile: v[fields.liaisonMobile]?.text ?? "")
-                if !liaison.name.isEmpty || !liaison.phone.isEmpty { out[unit] = liaison }
+            let ids = try String.fetchAll(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position DESC", arguments: [position])
+            // Newest round first, one round's liaison rows at a time (the `rows_by_sheet` index);
+            // done once every unit of the plan has one.
+            for id in ids where out.count < plan.units.count {
+                guard let fieldsJSON = try String.fetchOne(db, sql: "SELECT fields_json FROM sheets WHERE round_id = ? AND sheet_id = ?",
+                                                           arguments: [id, fields.liaisonSheet]) else { continue }
+                let fieldIds = RowValuesCoding.fieldList(fieldsJSON)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT unit_id, values_json FROM rows WHERE round_id = ? AND sheet_id = ? ORDER BY unit_id, row
+                    """, arguments: [id, fields.liaisonSheet])
+                var found: [String: LastLiaison] = [:]
+                while let r = try rows.next() {
+                    let unit: String = r["unit_id"]
+                    guard out[unit] == nil, found[unit] == nil else { continue }
+                    let v = RowValuesCoding.decode(r["values_json"], fields: fieldIds)
+                    let liaison = LastLiaison(round: id, name: v[fields.liaisonName]?.text ?? "",
+                                              title: v[fields.liaisonTitle]?.text ?? "",
+                                              officePhone: v[fields.liaisonOfficePhone]?.text ?? "", mobile: v[fields.liaisonMobile]?.text ?? "")
+                    if !liaison.name.isEmpty || !liaison.phone.isEmpty { found[unit] = liaison }
+                }
+                out.merge(found) { old, _ in old }
             }
             return out
         }

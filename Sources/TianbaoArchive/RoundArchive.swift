@@ -99,86 +99,96 @@ public final class RoundArchive: @unchecked Sendable {
         }
     }
 
-    /// A recorded round with its units and every row read from the files that counted.
-    /// `lazily`: the rows stay in the archive until `ArchivedRound.unit(_:)` asks for a unit's
-    /// (memory then holds one unit's rows at a time, not the round's).
-    public func round(_ id: String, lazily: Bool = false) throws -> ArchivedRound? {
+    /// A recorded round with its units and every row read from the files that counted (of
+    /// `sheets` only, when given: a reader names the sheets it reads, and the others stay in
+    /// the archive). `lazily`: the rows stay in the archive until `ArchivedRound.unit(_:)` asks
+    /// for a unit's (memory then holds one unit's rows at a time, not the round's).
+    public func round(_ id: String, lazily: Bool = false, sheets: Set<String>? = nil) throws -> ArchivedRound? {
         guard reader != nil else { return nil }
-        if lazily {
-            guard var round = try read({ db in try Self.readRound(db, id: id, rowsOf: .some(nil)) }) else { return nil }
-            round.rowLoader = { [self] unit in
-                try self.read { db in try Self.readRound(db, id: id, rowsOf: unit)?.units.first { $0.unitId == unit }?.rows ?? [] }
+        return try read { db in
+            guard var round = try Self.readRoundHead(db, id: id) else { return nil }
+            let layout = try Self.sheetLayout(db, round: id)
+            let wanted = (sheets.map { Array($0) } ?? Array(layout.keys)).sorted()
+            let files = Dictionary(round.units.map { ($0.unitId, $0.file ?? "") }, uniquingKeysWith: { a, _ in a })
+            if lazily {
+                round.rowLoader = { [self] unit in
+                    try self.read { db in
+                        var rows: [ArchivedRow] = []
+                        try Self.readRows(db, round: id, unit: unit, sheets: wanted, layout: layout, files: files) { rows.append($1) }
+                        return rows
+                    }
+                }
+            } else {
+                var byUnit: [String: [ArchivedRow]] = [:]
+                try Self.readRows(db, round: id, unit: nil, sheets: wanted, layout: layout, files: files) { byUnit[$0, default: []].append($1) }
+                round.units = round.units.map { u in
+                    var u = u
+                    u.rows = byUnit[u.unitId] ?? []
+                    return u
+                }
             }
             return round
         }
-        return try read { db in try Self.readRound(db, id: id, rowsOf: nil) }
     }
 
-    /// A round from the tables: every unit's rows (`rowsOf` nil), one unit's (`rowsOf` a
-    /// unit id), or none (`rowsOf` .some(nil)).
-    private static func readRound(_ db: Database, id: String, rowsOf: String??) throws -> ArchivedRound? {
+    /// A round's head and units (no rows), in the units' plan order.
+    private static func readRoundHead(_ db: Database, id: String) throws -> ArchivedRound? {
         guard let head = try Row.fetchOne(db, sql: "SELECT round_id, plan_version, position FROM rounds WHERE round_id = ?",
                                           arguments: [id]) else { return nil }
-        var units: [String: ArchivedUnit] = [:]
-        var order: [String] = []
-        for r in try Row.fetchAll(db, sql: "SELECT unit_id, unit_name, status, late, file, sha256 FROM units WHERE round_id = ? ORDER BY position",
-                                  arguments: [id]) {
-            let unitId: String = r["unit_id"]
-            order.append(unitId)
-            units[unitId] = ArchivedUnit(unitId: unitId, unitName: r["unit_name"], status: r["status"], late: r["late"],
-                                         file: r["file"], sha256: r["sha256"], rows: [])
+        let units = try Row.fetchAll(db, sql: "SELECT unit_id, unit_name, status, late, file, sha256 FROM units WHERE round_id = ? ORDER BY position",
+                                     arguments: [id]).map { r in
+            ArchivedUnit(unitId: r["unit_id"], unitName: r["unit_name"], status: r["status"], late: r["late"],
+                         file: r["file"], sha256: r["sha256"], rows: [])
         }
-        var sheets: [String: (name: String, fields: [String])] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT sheet_id, sheet_name, fields_json FROM sheets WHERE round_id = ?", arguments: [id]) {
-            let fields = RowValuesCoding.fieldList(r["fields_json"])
-            sheets[r["sheet_id"]] = (r["sheet_name"], fields)
+        return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"], units: units)
+    }
+
+    /// Each recorded sheet of a round: its name and the field ids of its rows' values.
+    private static func sheetLayout(_ db: Database, round: String) throws -> [String: SheetLayout] {
+        var out: [String: SheetLayout] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT sheet_id, sheet_name, fields_json FROM sheets WHERE round_id = ?", arguments: [round]) {
+            out[r["sheet_id"]] = SheetLayout(name: r["sheet_name"], fields: RowValuesCoding.fieldList(r["fields_json"]))
         }
-        if case .some(.none) = rowsOf {
-            return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"],
-                                 units: order.compactMap { units[$0] })
+        return out
+    }
+
+    struct SheetLayout: Sendable {
+        var name: String
+        var fields: [String]
+    }
+
+    /// Calls `body` with the unit id and each stored row of the round's `sheets`, of one unit or
+    /// of all, sheet by sheet (through the `rows_by_sheet` index), each unit's rows in row order.
+    private static func readRows(_ db: Database, round: String, unit: String?, sheets: [String], layout: [String: SheetLayout],
+                                 files: [String: String], _ body: (String, ArchivedRow) throws -> Void) throws {
+        let sql = """
+            SELECT unit_id, row, accepted, explanation, values_json FROM rows
+            WHERE round_id = ? AND sheet_id = ?\(unit == nil ? "" : " AND unit_id = ?") ORDER BY unit_id, row
+            """
+        let statement = try db.cachedStatement(sql: sql)
+        for sheet in sheets {
+            let l = layout[sheet] ?? SheetLayout(name: sheet, fields: [])
+            let arguments: StatementArguments = unit.map { [round, sheet, $0] } ?? [round, sheet]
+            let cursor = try Row.fetchCursor(statement, arguments: arguments)
+            while let r = try cursor.next() {
+                let unitId: String = r["unit_id"]
+                try body(unitId, ArchivedRow(file: files[unitId] ?? "", sheet: sheet, sheetName: l.name, row: r["row"],
+                                             accepted: r["accepted"], explanation: r["explanation"],
+                                             values: RowValuesCoding.decode(r["values_json"], fields: l.fields)))
+            }
         }
-        let cursor: RowCursor
-        if case .some(.some(let unit)) = rowsOf {
-            cursor = try Row.fetchCursor(db, sql: """
-                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
-                WHERE round_id = ? AND unit_id = ? ORDER BY sheet_id, row
-                """, arguments: [id, unit])
-        } else {
-            cursor = try Row.fetchCursor(db, sql: """
-                SELECT unit_id, sheet_id, row, accepted, explanation, values_json FROM rows
-                WHERE round_id = ? ORDER BY unit_id, sheet_id, row
-                """, arguments: [id])
-        }
-        while let r = try cursor.next() {
-            let unitId: String = r["unit_id"], sheetId: String = r["sheet_id"]
-            let sheet = sheets[sheetId] ?? (sheetId, [])
-            let row = ArchivedRow(file: units[unitId]?.file ?? "", sheet: sheetId, sheetName: sheet.name, row: r["row"],
-                                  accepted: r["accepted"], explanation: r["explanation"],
-                                  values: RowValuesCoding.decode(r["values_json"], fields: sheet.fields))
-            units[unitId]?.rows.append(row)
-        }
-        return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"],
-                             units: order.compactMap { units[$0] })
     }
 
     /// The latest round recorded before `round` in the plan's order (the round cross-round
     /// checks compare with), if any.
-    public func previousRound(before round: Round, plan: Plan) throws -> ArchivedRound? {
+    /// The round is read lazily, of `sheets` only when given.
+    public func previousRound(before round: Round, plan: Plan, sheets: Set<String>? = nil) throws -> ArchivedRound? {
         guard reader != nil, let position = plan.rounds.firstIndex(where: { $0.id == round.id }) else { return nil }
         let id = try read { db in
             try String.fetchOne(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position DESC LIMIT 1",
                                 arguments: [position])
         }
-        return try id.flatMap { try self.round($0, lazily: true) }
-    }
-
-    /// Every recorded round before `round` in the plan's order, oldest first.
-    public func earlierRounds(before round: Round, plan: Plan) throws -> [ArchivedRound] {
-        guard reader != nil, let position = plan.rounds.firstIndex(where: { $0.id == round.id }) else { return [] }
-        let ids = try read { db in
-            try String.fetchAll(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position", arguments: [position])
-        }
-        return try ids.compactMap { try self.round($0) }
+        return try id.flatMap { try self.round($0, lazily: true, sheets: sheets) }
     }
 
     // MARK: Recording
@@ -203,6 +213,9 @@ public final class RoundArchive: @unchecked Sendable {
                 try db.inTransaction(.immediate) {
                     try Self.checkPlan(db, plan: result.plan, path: path)
                     try RoundWriter(db: db, result: result).write(reportJSON: reportJSON)
+                    // Rounds recorded by schema version 1 get their stored figures now, under the plan
+                    // they were just found to share.
+                    try UnitFigures.backfill(db, plan: result.plan)
                     try beforeCommit()
                     return .commit
                 }

@@ -12,11 +12,13 @@ extension RoundArchive {
         let plan = result.plan, round = result.round
         let fields = CrossRoundFields(plan: plan)
         var comparison: RoundHistory.Comparison?
-        if let previous = try previousRound(before: round, plan: plan) {
+        let ledgerFields = plan.outputs.ledgers.map { CrossRoundFields(plan: plan, ledger: $0) }
+        let sheets = ledgerFields.reduce(fields.sheetsRead) { $0.union($1.sheetsRead) }
+        if let previous = try previousRound(before: round, plan: plan, sheets: sheets) {
             let base = try RoundComparison(result, previous: previous, fields: fields)
             var newlyDone: [String: [RoundHistory.Completion]] = [:]
-            for l in plan.outputs.ledgers {
-                let c = l.sheet == fields.ledgerSheet ? base : try RoundComparison(result, previous: previous, fields: CrossRoundFields(plan: plan, ledger: l))
+            for (l, lf) in zip(plan.outputs.ledgers, ledgerFields) {
+                let c = l.sheet == fields.ledgerSheet ? base : try RoundComparison(result, previous: previous, fields: lf)
                 newlyDone[l.sheet] = c.newlyCompleted.map { .init(unit: $0.unit, item: $0.community, before: $0.before) }
             }
             let p = base.punctuality
@@ -33,8 +35,8 @@ extension RoundArchive {
     }
 
     /// Each recorded round before `round`: its units' states and, for every declared ledger the
-    /// round asked for, each accepted unit's accepted rows and those whose status is done,
-    /// counted in the database (the rows stay there).
+    /// round asked for, each accepted unit's accepted rows and those whose status is done (the
+    /// figures stored with the round, `UnitFigures`).
     func trendPoints(before round: Round, plan: Plan) throws -> [RoundHistory.TrendPoint] {
         guard let position = plan.rounds.firstIndex(where: { $0.id == round.id }), try !rounds().isEmpty else { return [] }
         return try readRows { db in
@@ -44,27 +46,10 @@ extension RoundArchive {
                 for r in try Row.fetchAll(db, sql: "SELECT unit_id, status FROM units WHERE round_id = ?", arguments: [id]) {
                     status[r["unit_id"]] = r["status"]
                 }
+                let counts = try UnitFigures.read(db, round: id, plan: plan)
                 var ledgers: [String: [String: (items: Int, done: Int)]] = [:]
                 for l in plan.outputs.ledgers where plan.round(id)?.sheets.contains(l.sheet) ?? true {
-                    guard let fieldsJSON = try String.fetchOne(db, sql: "SELECT fields_json FROM sheets WHERE round_id = ? AND sheet_id = ?",
-                                                               arguments: [id, l.sheet]),
-                          let index = RowValuesCoding.fieldList(fieldsJSON).firstIndex(of: l.status) else { continue }
-                    var byUnit: [String: (items: Int, done: Int)] = [:]
-                    // Every accepted unit asked for the ledger counts, with zero rows too.
-                    for (unit, s) in status where s == "accepted" {
-                        guard let u = plan.unit(unit), let r = plan.round(id),
-                              plan.sheets(for: u, in: r).contains(where: { $0.id == l.sheet }) else { continue }
-                        byUnit[unit] = (0, 0)
-                    }
-                    let rows = try Row.fetchAll(db, sql: """
-                        SELECT r.unit_id, COUNT(*) AS items,
-                               SUM(CASE WHEN json_extract(r.values_json, '$[\(index)]') = ? THEN 1 ELSE 0 END) AS done
-                        FROM rows r JOIN units u ON u.round_id = r.round_id AND u.unit_id = r.unit_id
-                        WHERE r.round_id = ? AND r.sheet_id = ? AND r.accepted = 1 AND u.status = 'accepted'
-                        GROUP BY r.unit_id
-                        """, arguments: [l.done, id, l.sheet])
-                    for r in rows { byUnit[r["unit_id"]] = (r["items"], r["done"]) }
-                    ledgers[l.sheet] = byUnit
+                    ledgers[l.sheet] = counts[l.sheet] ?? [:]
                 }
                 return RoundHistory.TrendPoint(round: id, unitStatus: status, ledgers: ledgers)
             }

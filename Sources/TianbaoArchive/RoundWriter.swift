@@ -71,6 +71,10 @@ struct RoundWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var figures = FigureCounter(plan: r.plan)
+        // Every accepted unit asked for a declared ledger counts in its figures, with no rows too.
+        for u in r.units where u.status == .accepted && u.submission?.fileAccepted == true {
+            figures.expect(unit: u.unit, round: r.round)
+        }
         let planText = Self.planTextFields(r.plan)
         for u in r.units {
             guard let s = u.submission else { continue }
@@ -86,6 +90,7 @@ struct RoundWriter {
         for (name, value) in figures.values.sorted(by: { $0.key < $1.key }) {
             try figureStatement.execute(arguments: [roundId, name, value])
         }
+        try UnitFigures.store(db, round: roundId, counts: figures.ledgers)
     }
 
     /// Pre-filled columns that copy the plan's own text (a task's title and text, its group,
@@ -110,11 +115,13 @@ struct RoundWriter {
 
 /// The round's figures, by name: accepted rows per sheet (`rows:ledger`, `rows:ledger:jiangan`),
 /// the plan's targets (`target:communities`, `target:communities:jiangan`) and task rows by
-/// status (`task_status:已完成`).
+/// status (`task_status:已完成`); and per declared ledger and unit, its items and done items
+/// (`UnitFigures`).
 struct FigureCounter {
     let plan: Plan
     let fields: CrossRoundFields
     var values: [String: Double] = [:]
+    var ledgers: UnitFigures.Counts = [:]
 
     init(plan: Plan) {
         self.plan = plan
@@ -122,7 +129,18 @@ struct FigureCounter {
         for target in plan.targets { values["target:\(target.id)"] = 0 }
     }
 
+    /// An accepted unit: every declared ledger the round asks of it starts at zero.
+    mutating func expect(unit: ReportingUnit, round: Round) {
+        for l in plan.outputs.ledgers where plan.sheets(for: unit, in: round).contains(where: { $0.id == l.sheet }) {
+            ledgers[l.sheet, default: [:]][unit.id] = (0, 0)
+        }
+    }
+
     mutating func add(unit: String, row: CheckedRow) {
+        if let l = plan.outputs.ledger(row.sheet), ledgers[row.sheet]?[unit] != nil {
+            ledgers[row.sheet]![unit]!.items += 1
+            if row.values[l.status]?.text == l.done { ledgers[row.sheet]![unit]!.done += 1 }
+        }
         values["rows:\(row.sheet)", default: 0] += 1
         values["rows:\(row.sheet):\(unit)", default: 0] += 1
         for target in plan.targets where target.sheet == row.sheet && row.values[target.field]?.text == target.equals {

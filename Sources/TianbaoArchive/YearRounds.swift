@@ -20,11 +20,12 @@ extension RoundArchive {
         return plan.rounds.filter { $0.due.year == year && recorded.contains($0.id) }.map(\.id)
     }
 
-    /// Calls `body` with each recorded round of `year`, oldest first, every unit's rows read:
-    /// one round in memory at a time, however many rounds the year has.
-    public func forEachRound(ofYear year: Int, plan: Plan, _ body: (ArchivedRound) throws -> Void) throws {
+    /// Calls `body` with each recorded round of `year`, oldest first, every unit's rows of
+    /// `sheets` read (of every sheet when nil): one round in memory at a time, however many
+    /// rounds the year has.
+    public func forEachRound(ofYear year: Int, plan: Plan, sheets: Set<String>? = nil, _ body: (ArchivedRound) throws -> Void) throws {
         for id in try roundIds(ofYear: year, plan: plan) {
-            if let round = try round(id) { try body(round) }
+            if let round = try round(id, sheets: sheets) { try body(round) }
         }
     }
 }

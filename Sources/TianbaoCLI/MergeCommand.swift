@@ -314,7 +314,7 @@ struct StatusCommand: ParsableCommand {
             throw CommandExit(.usage)
         }
         progress.finish()
-        let liaisons = try RoundReport(result).liaisons
+        let liaisons = try RoundReport.Liaison.named(in: result)
         // Whom to call: this round's liaison, else the one a unit named last time, else the plan's contact.
         let history = RoundHistory(comparison: nil, earlier: [], lastLiaisons: try archive.lastLiaisons(result))
         switch format {

@@ -24,6 +24,26 @@ public struct RoundReport: Sendable {
     /// Whom a unit names as its liaison, and how to reach them.
     public struct Liaison: Sendable, Equatable {
         public var name: String, title: String, phone: String, mobile: String
+
+        /// The liaison named in a unit's rows: the first row of the plan's liaison sheet, with
+        /// or without errors (a 10-digit mobile still tells whom to call); nil without one.
+        public static func named(in rows: [CheckedRow], plan: Plan) -> Liaison? {
+            guard let l = plan.outputs.liaison, let row = rows.first(where: { $0.sheet == l.sheet }) else { return nil }
+            func text(_ id: String?) -> String { id.flatMap { row.values[$0]?.text } ?? "" }
+            return Liaison(name: text(l.name), title: text(l.title), phone: text(l.phone), mobile: text(l.mobile))
+        }
+
+        /// The liaison each unit of `result` named in its file that counts (accepted or rejected).
+        /// Throws `RowStoreError` when the row store is damaged.
+        public static func named(in result: RoundResult) throws -> [String: Liaison] {
+            guard result.plan.outputs.liaison != nil else { return [:] }
+            var out: [String: Liaison] = [:]
+            for outcome in result.units {
+                guard let s = outcome.submission, outcome.status != .missing else { continue }
+                out[outcome.unit.id] = named(in: try result.rows(of: s), plan: result.plan)
+            }
+            return out
+        }
     }
 
     /// A row of an accepted unit's file that counts.
@@ -69,11 +89,7 @@ public struct RoundReport: Sendable {
         for outcome in result.units {
             guard let s = outcome.submission, outcome.status != .missing else { continue }
             let rows = try result.rows(of: s)
-            if let l = plan.outputs.liaison, let row = rows.first(where: { $0.sheet == l.sheet }) {
-                // A liaison row with a mistake (a 10-digit mobile) still tells whom to call.
-                func text(_ id: String?) -> String { id.flatMap { row.values[$0]?.text } ?? "" }
-                liaisons[outcome.unit.id] = Liaison(name: text(l.name), title: text(l.title), phone: text(l.phone), mobile: text(l.mobile))
-            }
+            liaisons[outcome.unit.id] = Liaison.named(in: rows, plan: plan)
             switch outcome.status {
             case .accepted:
                 figures.add(outcome.unit, rows: rows, errors: RowErrors(s, plan: plan))

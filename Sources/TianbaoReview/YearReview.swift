@@ -169,9 +169,17 @@ public struct YearReview {
     /// The review of `year` over every round of it recorded in `archive`.
     public static func build(archive: RoundArchive, plan: Plan, year: Int) throws -> YearReview {
         var review = YearReview(plan: plan, year: year)
-        try archive.forEachRound(ofYear: year, plan: plan) { review.add($0) }
+        try archive.forEachRound(ofYear: year, plan: plan, sheets: sheetsRead(plan)) { review.add($0) }
         review.finish()
         return review
+    }
+
+    /// The sheets the review reads of each round, by the plan's declarations: the progress,
+    /// summary and publicity sheets, the ledgers and the targets' sheets.
+    static func sheetsRead(_ plan: Plan) -> Set<String> {
+        let o = plan.outputs
+        return Set([o.progress?.sheet, o.summary?.sheet, o.publicity?.sheet].compactMap { $0 }
+                   + o.ledgers.map(\.sheet) + plan.targets.map(\.sheet))
     }
 
     /// Adds the next round (rounds must come in plan order).

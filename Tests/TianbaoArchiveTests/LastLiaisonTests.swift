@@ -17,7 +17,7 @@ final class LastLiaisonTests: XCTestCase {
         // The samples' round as May's.
         try DatabaseQueue(path: path).writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures"] {
+            for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures", "unit_figures"] {
                 try db.execute(sql: "UPDATE \(table) SET round_id = '2021-05'")
             }
             try db.execute(sql: "UPDATE rounds SET position = 2")

@@ -87,8 +87,8 @@ final class ArchiveEndToEndTests: XCTestCase {
         let dir = temporaryDirectory("newer")
         let archive = dir.appendingPathComponent("a.sqlite").path
         XCTAssertEqual(try merge(dir.appendingPathComponent("first"), archive: archive).status, 1)
-        try DatabaseQueue(path: archive).write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v2')") }
-        try assertRefused(archive, "错误：汇总档案“\(archive)”由更新版本的填报程序写入（含本程序不认识的结构版本：v2）。请升级填报程序后再使用该档案；本次未写入任何内容。")
+        try DatabaseQueue(path: archive).write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v3')") }
+        try assertRefused(archive, "错误：汇总档案“\(archive)”由更新版本的填报程序写入（含本程序不认识的结构版本：v3）。请升级填报程序后再使用该档案；本次未写入任何内容。")
     }
 
     func testALockedArchiveEndsTheMergeWithNothingWritten() throws {
@@ -115,7 +115,7 @@ final class ArchiveEndToEndTests: XCTestCase {
         let baseline = try report(first)
         try DatabaseQueue(path: archive).writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures"] {
+            for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures", "unit_figures"] {
                 try db.execute(sql: "UPDATE \(table) SET round_id = '2021-05'")
             }
             try db.execute(sql: "UPDATE rounds SET position = 2")

@@ -72,7 +72,7 @@ final class ReviewEndToEndTests: XCTestCase {
             guard round != "2021-06" else { continue }
             try! DatabaseQueue(path: archive).writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
-                for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures"] {
+                for table in ["rounds", "units", "files", "sheets", "rows", "problems", "figures", "unit_figures"] {
                     try db.execute(sql: "UPDATE \(table) SET round_id = ? WHERE round_id = '2021-06'", arguments: [round])
                 }
                 try db.execute(sql: "UPDATE rounds SET position = ? WHERE round_id = ?", arguments: [position, round])
