@@ -27,8 +27,9 @@ med = {k: {"wall": min(v["wall"]), "cpu": min(v["cpu"]), "rss": statistics.media
 cells = rows * 12 + 12
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
 out = [f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
-       f"{platform.system()} {platform.release()}. Best of {len(data['R1:tianbao']['wall'])} runs for R1, F, W1 and C and "
-       f"of {len(data['M1:tianbao']['wall'])} for H, M1, A and V, programs alternated (peak RSS: the median)."]
+       f"{platform.system()} {platform.release()}. Best of {len(data.get('R1:tianbao', {'wall': []})['wall'])} runs for R1, F, "
+       f"W1 and C and of {len(data.get('M1:tianbao', {'wall': []})['wall'])} for H, M1, A and V, programs alternated "
+       f"(peak RSS: the median)."]
 load = open(os.path.join(work, "load"), encoding="utf-8").read().split("\n") if os.path.exists(os.path.join(work, "load")) else []
 if load:
     out.append("Load on the machine (other engineers' builds and tests share its two cores), `uptime` at the "

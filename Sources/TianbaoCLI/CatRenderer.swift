@@ -334,15 +334,19 @@ enum ByteText {
 
 /// Bytes held in memory up to a bound, then in an unlinked temporary file, so that rendering a
 /// huge sheet (whose merged ranges or width are known only at its end) never holds the whole
-/// sheet in memory.
+/// sheet in memory. In memory the bytes stay in the pieces they came in (no copying as they
+/// grow); the bound is large enough that a sheet of a hundred thousand rows never goes through
+/// the disk, whose round trip comes after the sheet is read and so adds to the time.
 final class SpillBuffer {
-    private var memory: [UInt8] = []
+    private var pieces: [[UInt8]] = []
+    private var held = 0
     private var file: FileHandle?
-    static let memoryLimit = 8 << 20
+    static let memoryLimit = 64 << 20
 
     func append(_ bytes: [UInt8]) throws {
-        if file == nil && memory.count + bytes.count <= Self.memoryLimit {
-            memory.append(contentsOf: bytes)
+        if file == nil && held + bytes.count <= Self.memoryLimit {
+            pieces.append(bytes)
+            held += bytes.count
             return
         }
         if file == nil {
@@ -351,8 +355,9 @@ final class SpillBuffer {
                   let h = FileHandle(forUpdatingAtPath: p) else { throw CocoaError(.fileWriteUnknown) }
             unlink(p)  // gone from the folder; the open handle keeps the data until closed
             file = h
-            try h.write(contentsOf: memory)
-            memory = []
+            for piece in pieces { try h.write(contentsOf: piece) }
+            pieces = []
+            held = 0
         }
         try file!.write(contentsOf: bytes)
     }
@@ -368,20 +373,27 @@ final class SpillBuffer {
     /// Hands the bytes back in pieces, in order; `body` returns how many bytes at the end of
     /// the piece it did not use, which come again at the start of the next piece.
     func drainBytes(_ body: ([UInt8]) throws -> Int) throws {
-        if let file {
-            try file.seek(toOffset: 0)
-            var pending: [UInt8] = []
-            while let data = try file.read(upToCount: 1 << 20), !data.isEmpty {
-                pending += data
+        var pending: [UInt8] = []
+        func hand(_ piece: [UInt8]) throws {
+            if pending.isEmpty {
+                let left = try body(piece)
+                if left > 0 { pending = Array(piece[(piece.count - left)...]) }
+            } else {
+                pending += piece
                 let left = try body(pending)
                 pending.removeFirst(pending.count - left)
             }
-            if !pending.isEmpty { _ = try body(pending) }
+        }
+        if let file {
+            try file.seek(toOffset: 0)
+            while let data = try file.read(upToCount: 1 << 20), !data.isEmpty { try hand([UInt8](data)) }
             try? file.close()
             self.file = nil
         } else {
-            _ = try body(memory)
-            memory = []
+            for piece in pieces { try hand(piece) }
+            pieces = []
+            held = 0
         }
+        if !pending.isEmpty { _ = try body(pending) }
     }
 }

@@ -346,6 +346,8 @@ public struct Plan: Sendable {
 
     public func unit(_ id: String) -> ReportingUnit? { index.unitPosition[id].map { units[$0] } }
     public func unit(named name: String) -> ReportingUnit? { units.first { $0.name == name } }
+    /// A unit's place in `units` (plan order), in constant time.
+    public func position(ofUnit id: String) -> Int? { index.unitPosition[id] }
     public func round(_ id: String) -> Round? { rounds.first { $0.id == id } }
     public func sheet(_ id: String) -> SheetSpec? { sheets.first { $0.id == id } }
     public func task(_ id: String) -> PlanTask? { index.taskPosition[id].map { tasks[$0] } }

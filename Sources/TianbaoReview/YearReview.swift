@@ -256,7 +256,7 @@ public struct YearReview {
                 guard let value = perUnit[unit.id] else { continue }
                 targets[t].byUnit.append((unit, Array(repeating: nil, count: r) + [value]))
             }
-            targets[t].byUnit.sort { plan.units.firstIndex(of: $0.unit)! < plan.units.firstIndex(of: $1.unit)! }
+            targets[t].byUnit.sort { (plan.position(ofUnit: $0.unit.id) ?? 0) < (plan.position(ofUnit: $1.unit.id) ?? 0) }
         }
 
         // Ledger items.

@@ -1,0 +1,42 @@
+import Foundation
+@testable import TianbaoArchive
+import TianbaoCheck
+import TianbaoPlan
+import XCTest
+
+/// A stored row's values read back as they were written, by the direct parser and by
+/// JSONSerialization alike; text the parser does not expect falls back to JSONSerialization.
+final class RowValuesCodingTests: XCTestCase {
+    let keys = ["a", "b", "c", "d", "e", "f", "g", "h"]
+
+    func testEveryKindOfValueComesBackAsWritten() {
+        let samples: [[FieldValue?]] = [
+            [.text("永清红旗社区"), .number(120), .number(-3.25), .date(Day("2021-06-15")!), nil, .text(""), .number(0), nil],
+            [.text("引号\"反斜杠\\换行\n回车\r制表\t退格\u{08}换页\u{0C}控制\u{01}\u{1F}"), .text("a,b]c{\"d\":1}"), nil, nil],
+            [.number(1e14), .number(123456789012.5), .number(0.1), .number(-0.0001), .text("null"), .text("1e3")],
+            [nil, nil, .text("最后"), nil, nil],
+            [],
+        ]
+        for values in samples {
+            var row = FieldValues(keys: keys)
+            for (i, v) in values.enumerated() { row.set(i, v) }
+            let text = RowValuesCoding.encode(row)
+            var expected: [String: FieldValue] = [:]
+            for (i, v) in values.enumerated() { if let v { expected[keys[i]] = v } }
+            XCTAssertEqual(RowValuesCoding.decode(text, fields: keys), expected, text)
+            XCTAssertEqual(RowValuesCoding.decodeWithFoundation(text, fields: keys), expected, text)
+            var copy = text
+            XCTAssertNotNil(copy.withUTF8 { StoredRowParser.parse($0, fields: keys) }, "the direct parser gave up on \(text)")
+        }
+    }
+
+    func testTextThisParserDoesNotExpectIsReadTheGeneralWay() {
+        for text in [#"[ "a" , 1 ]"#, #"["\u4e2d", 2]"#, #"[true,"x"]"#, #"[{"d":"2021-06-15","x":1}]"#] {
+            var copy = text
+            XCTAssertNil(copy.withUTF8 { StoredRowParser.parse($0, fields: keys) }, text)
+            XCTAssertEqual(RowValuesCoding.decode(text, fields: keys), RowValuesCoding.decodeWithFoundation(text, fields: keys), text)
+        }
+        XCTAssertEqual(RowValuesCoding.decode(#"["\u4e2d", 2]"#, fields: keys), ["a": .text("中"), "b": .number(2)])
+        XCTAssertEqual(RowValuesCoding.decode("not json", fields: keys), [:])
+    }
+}
