@@ -159,19 +159,38 @@ struct FigureCounter {
 /// left out).
 enum RowValuesCoding {
     static func encode(_ values: FieldValues, skipping: Set<String> = []) -> String {
-        var parts: [String] = []
-        parts.reserveCapacity(values.keys.count)
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(256)
+        var nulls = 0  // written only when a value follows: trailing nulls are left out
         for (i, key) in values.keys.enumerated() {
-            guard !skipping.contains(key), let value = values.value(at: i) else { parts.append("null"); continue }
+            guard !skipping.contains(key), let value = values.value(at: i) else { nulls += 1; continue }
+            if case .number(let n) = value, !n.isFinite { nulls += 1; continue }
+            for _ in 0..<nulls {
+                if out.count > 1 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: "null".utf8)
+            }
+            nulls = 0
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
             switch value {
-            case .text(let s): parts.append(JSONWriter.quote(s))
+            case .text(let s): JSONWriter.appendQuoted(s, to: &out)
             case .number(let n):
-                if n == n.rounded() && abs(n) < 1e15 { parts.append(String(Int64(n))) } else { parts.append(n.isFinite ? "\(n)" : "null") }
-            case .date(let d): parts.append("{\"d\":\"\(d.description)\"}")
+                if n == n.rounded() && abs(n) < 1e15 { out.append(contentsOf: String(Int64(n)).utf8) } else { out.append(contentsOf: "\(n)".utf8) }
+            case .date(let d):
+                out.append(contentsOf: #"{"d":""#.utf8)
+                if (0...9999).contains(d.year) {  // Day.description, without String(format:)
+                    for v in [d.year / 100, d.year % 100, -1, d.month, -1, d.day] {
+                        if v < 0 { out.append(UInt8(ascii: "-")); continue }
+                        out.append(UInt8(ascii: "0") + UInt8(v / 10))
+                        out.append(UInt8(ascii: "0") + UInt8(v % 10))
+                    }
+                } else {
+                    out.append(contentsOf: d.description.utf8)
+                }
+                out.append(contentsOf: #""}"#.utf8)
             }
         }
-        while parts.last == "null" { parts.removeLast() }
-        return "[" + parts.joined(separator: ",") + "]"
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A sheet's field ids from its `fields_json`.

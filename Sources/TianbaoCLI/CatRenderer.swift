@@ -255,36 +255,9 @@ enum ByteText {
         }
     }
 
-    /// A JSON string literal (as `JSONWriter.quote`).
+    /// A JSON string literal (`JSONWriter.appendQuoted`).
     static func appendJSONString(_ text: String, to s: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            s.append(34)
-            var plain = true
-            for b in bytes where b < 0x20 || b == 34 || b == 92 { plain = false; break }
-            if plain {
-                s.append(contentsOf: bytes)
-            } else {
-                let hex = Array("0123456789abcdef".utf8)
-                for b in bytes {
-                    switch b {
-                    case 34: s.append(contentsOf: [92, 34])
-                    case 92: s.append(contentsOf: [92, 92])
-                    case 10: s.append(contentsOf: [92, UInt8(ascii: "n")])
-                    case 13: s.append(contentsOf: [92, UInt8(ascii: "r")])
-                    case 9: s.append(contentsOf: [92, UInt8(ascii: "t")])
-                    case 8: s.append(contentsOf: [92, UInt8(ascii: "b")])
-                    case 12: s.append(contentsOf: [92, UInt8(ascii: "f")])
-                    case 0..<0x20:
-                        s.append(contentsOf: Array("\\u00".utf8))
-                        s.append(hex[Int(b >> 4)])
-                        s.append(hex[Int(b & 0x0F)])
-                    default: s.append(b)
-                    }
-                }
-            }
-            s.append(34)
-        }
+        JSONWriter.appendQuoted(text, to: &s)
     }
 
     /// A number as `NumberText.format` writes it; whole numbers without a String.
@@ -341,10 +314,13 @@ final class SpillBuffer {
     private var pieces: [[UInt8]] = []
     private var held = 0
     private var file: FileHandle?
-    static let memoryLimit = 64 << 20
+    /// Bytes held in memory before the rest goes to the temporary file.
+    let memoryLimit: Int
+
+    init(memoryLimit: Int = 64 << 20) { self.memoryLimit = memoryLimit }
 
     func append(_ bytes: [UInt8]) throws {
-        if file == nil && held + bytes.count <= Self.memoryLimit {
+        if file == nil && held + bytes.count <= memoryLimit {
             pieces.append(bytes)
             held += bytes.count
             return

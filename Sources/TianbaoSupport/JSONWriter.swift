@@ -40,25 +40,42 @@ public final class JSONWriter {
 
     /// A JSON string literal.
     public static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 2)
+        appendQuoted(s, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `s` as a JSON string literal to UTF-8 bytes: `"` and `\\` escaped, control
+    /// characters as `\n` `\r` `\t` `\b` `\f` or `\u00xx`, everything else as it is (for the
+    /// writers that build bytes: `cat`, the archive's rows).
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { bytes in
+            out.append(34)
+            var plain = true
+            for b in bytes where b < 0x20 || b == 34 || b == 92 { plain = false; break }
+            if plain {
+                out.append(contentsOf: bytes)
+            } else {
+                for b in bytes {
+                    switch b {
+                    case 34: out.append(contentsOf: [92, 34])
+                    case 92: out.append(contentsOf: [92, 92])
+                    case 10: out.append(contentsOf: [92, UInt8(ascii: "n")])
+                    case 13: out.append(contentsOf: [92, UInt8(ascii: "r")])
+                    case 9: out.append(contentsOf: [92, UInt8(ascii: "t")])
+                    case 8: out.append(contentsOf: [92, UInt8(ascii: "b")])
+                    case 12: out.append(contentsOf: [92, UInt8(ascii: "f")])
+                    case 0..<0x20:
+                        out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hexDigits[Int(b >> 4)], hexDigits[Int(b & 0x0F)]])
+                    default: out.append(b)
+                    }
                 }
             }
+            out.append(34)
         }
-        return out + "\""
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

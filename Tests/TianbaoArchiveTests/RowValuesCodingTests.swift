@@ -30,6 +30,17 @@ final class RowValuesCodingTests: XCTestCase {
         }
     }
 
+    /// The bytes stored for a row (the archive's content must not change with the writer).
+    func testTheStoredTextOfARow() {
+        var row = FieldValues(keys: keys)
+        let values: [FieldValue?] = [nil, .text("引号\"\\\n\u{01}"), .number(12), .number(-0.5), .date(Day("2021-06-05")!),
+                                     .date(Day("0987-12-31")!), .number(.nan), nil]
+        for (i, v) in values.enumerated() { row.set(i, v) }
+        XCTAssertEqual(RowValuesCoding.encode(row), #"[null,"引号\"\\\n\u0001",12,-0.5,{"d":"2021-06-05"},{"d":"0987-12-31"}]"#)
+        XCTAssertEqual(RowValuesCoding.encode(row, skipping: ["b", "c"]), #"[null,null,null,-0.5,{"d":"2021-06-05"},{"d":"0987-12-31"}]"#)
+        XCTAssertEqual(RowValuesCoding.encode(FieldValues(keys: keys)), "[]")
+    }
+
     func testTextThisParserDoesNotExpectIsReadTheGeneralWay() {
         for text in [#"[ "a" , 1 ]"#, #"["\u4e2d", 2]"#, #"[true,"x"]"#, #"[{"d":"2021-06-15","x":1}]"#] {
             var copy = text
