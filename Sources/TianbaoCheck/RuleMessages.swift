@@ -70,7 +70,7 @@ public enum RuleMessages {
     }
     /// `Rule.minRowsPerMonth`: the plan's message and the month that falls short.
     public static func minRowsPerMonth(_ message: String, year: Int, month: Int, found: Int) -> String {
-        "\(message):\(year)年\(month)月报送 \(found) 篇。"
+        "\(message)：\(year)年\(month)月报送 \(found) 篇。"
     }
 
     // MARK: A cell

@@ -181,7 +181,7 @@ final class LeadersSeeEverythingTests: XCTestCase {
             ws = wb['小区台账']
             head = [c.value for c in ws[1]]
             built = ws.cell(row=2, column=head.index('建成年份') + 1)
-            invest = ws.cell(row=2, column=head.index('计划投资(万元)') + 1)
+            invest = ws.cell(row=2, column=head.index('计划投资（万元）') + 1)
             p = wb['任务进展']
             heights = [p.row_dimensions[r].height or 0 for r in range(2, 12)]
             out = {'built': built.number_format, 'invest': invest.number_format, 'filter': ws.auto_filter.ref,

@@ -470,7 +470,7 @@ final class RuleTests: XCTestCase {
     func testMinRowsPerMonth() throws {
         var book = Self.validBook()
         book["宣传信息", "A4"] = Self.date(2020, 11, 30)
-        try assertOnly(book, .minRowsPerMonth, .warning, "宣传信息", nil, "每月报送宣传信息不少于 1 篇:2020年12月报送 0 篇。")
+        try assertOnly(book, .minRowsPerMonth, .warning, "宣传信息", nil, "每月报送宣传信息不少于 1 篇：2020年12月报送 0 篇。")
     }
 
     func testCompare() throws {
