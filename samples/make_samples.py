@@ -222,6 +222,33 @@ def strip_self_check(wb):
                 break
 
 
+def keep_custom_properties(path, template):
+    """Puts the template's custom document properties (docProps/custom.xml: the template's
+    identity) back into a file openpyxl saved: Debian's openpyxl 3.0.9 drops them, while Excel,
+    WPS and LibreOffice keep them when a unit saves its file."""
+    with zipfile.ZipFile(template) as t:
+        if "docProps/custom.xml" not in t.namelist():
+            return
+        custom = t.read("docProps/custom.xml")
+    with zipfile.ZipFile(path) as src:
+        if "docProps/custom.xml" in src.namelist():
+            return
+    tmp = path + ".tmp"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>')
+            elif info.filename == "_rels/.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdCustomProperties" '
+                                    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
+                                    b'Target="docProps/custom.xml"/></Relationships>')
+            dst.writestr(info, data)
+        dst.writestr(zipfile.ZipInfo("docProps/custom.xml", date_time=(2021, 1, 1, 0, 0, 0)), custom, zipfile.ZIP_DEFLATED)
+    os.replace(tmp, path)
+
+
 def set_saved_time(path, when):
     """Writes `when` (China time) into docProps/core.xml dcterms:modified, as an office
     program does when it saves."""
@@ -269,6 +296,7 @@ def fill(template, unit, saved, out_name=None, mutate=None, ledger_rows=None):
     strip_self_check(wb)
     path = os.path.join(OUT, out_name or os.path.basename(template))
     wb.save(path)
+    keep_custom_properties(path, template)
     if unit in LIBREOFFICE:
         libreoffice_resave(path)
     set_saved_time(path, saved)
@@ -350,6 +378,7 @@ def main():
             strip_self_check(wb)
             path = os.path.join(OUT, "市教育局-2021-06.xlsx")   # renamed, but still May's template
             wb.save(path)
+            keep_custom_properties(path, old)
             set_saved_time(path, saved)
             shutil.rmtree(tmp)
         elif unit == "市水务局":

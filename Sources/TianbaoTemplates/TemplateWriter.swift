@@ -178,7 +178,7 @@ public struct TemplateWriter {
         let taskRows = sheet.kind == .tasks ? TemplateContent.taskRows(plan: plan, unit: unit, sheet: sheet) : []
         let rows = TemplateLayout.dataRows(sheet, tasks: taskRows.count)
 
-        try ws.merge(top, 0, top, columns - 1, "\(sheet.title)(\(unit.name) · \(round.title))", Self.title)
+        try ws.merge(top, 0, top, columns - 1, "\(sheet.title)（\(unit.name) · \(round.title)）", Self.title)
         try ws.row(top, height: 30)
 
         if sheet.kind == .text {

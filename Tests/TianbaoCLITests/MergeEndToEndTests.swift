@@ -341,7 +341,8 @@ final class HostileMergeTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir.path + "/子文件夹", withIntermediateDirectories: true)
 
         let out = MergeEndToEndTests.tempDir("mixed-out")
-        let r = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", MergeEndToEndTests.key])
+        // No archive: the default one would be the temporary folder's, shared with every other run.
+        let r = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", MergeEndToEndTests.key, "--no-archive"])
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         for name in ["汇总-2021-06.xlsx", "简报-2021-06.md", "简报-2021-06.html", "简报-2021-06.docx", "report.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
@@ -383,7 +384,7 @@ final class HostileMergeTests: XCTestCase {
         let source = MergeEndToEndTests.samples + "/江岸区人民政府-2021-06.xlsx"
         _ = try runPython(script, [source, file])
         let out = MergeEndToEndTests.tempDir("inject-out")
-        _ = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", MergeEndToEndTests.key])
+        _ = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", out.path, "--key", MergeEndToEndTests.key, "--no-archive"])
         let wb = try Workbook(path: out.appendingPathComponent("汇总-2021-06.xlsx").path)
         let ws = try wb.read(wb.sheet(named: "任务进展")!)
         let all = ws.rows.flatMap(\.cells)

@@ -445,7 +445,7 @@ final class RuleTests: XCTestCase {
     func testSum() throws {
         var book = Self.validBook()
         book["项目台账", "I5"] = .number(30)
-        try assertOnly(book, .sum, .warning, "项目台账", "H5", "各资金来源之和与计划投资不一致（合计 90,计划投资 100）")
+        try assertOnly(book, .sum, .warning, "项目台账", "H5", "各资金来源之和与计划投资不一致（合计 90，计划投资 100）")
     }
 
     func testRange() throws {
