@@ -34,7 +34,6 @@ import sys
 import tempfile
 
 import openpyxl
-from openpyxl.formatting.formatting import ConditionalFormattingList
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_samples as ms  # noqa: E402  (shares the clerks' filling code and the save helpers)
@@ -59,9 +58,9 @@ TEXT_RESENT = "市城乡建设局"          # May's text of one open task = Apri
 MISSES_APRIL = "市民政局"            # nothing in April
 
 MONTH_WORK = {
-    "2021-03": "制定本单位实施方案,明确分管领导、责任处室和联络员,",
-    "2021-04": "召开专题推进会,细化任务清单和时间节点,",
-    "2021-05": "对照任务清单逐项推进,开展中期自查,",
+    "2021-03": "制定本单位实施方案，明确分管领导、责任处室和联络员，",
+    "2021-04": "召开专题推进会，细化任务清单和时间节点，",
+    "2021-05": "对照任务清单逐项推进，开展中期自查，",
 }
 R = random.Random(202103)
 
@@ -224,30 +223,12 @@ def write_month(template, unit, month, state, saved, mutate=None):
         ws.cell(4, c).value = v
     if mutate:
         mutate(wb)
-    strip_self_check(wb)
+    ms.strip_self_check(wb)
     path = os.path.join(SUBMISSIONS, month, os.path.basename(template))
     wb.save(path)
     if unit in LIBREOFFICE:
         ms.libreoffice_resave(path)
     ms.set_saved_time(path, saved)
-
-
-def strip_self_check(wb):
-    """Removes the 自查 column, its hidden working columns, their conditional formats and the
-    summary formulas on 填报说明 (the checker reads none of them)."""
-    for ws in wb.worksheets:
-        if ws.title == "填报说明":
-            for row in ws.iter_rows():
-                for cell in row:
-                    if isinstance(cell.value, str) and cell.value.startswith("="):
-                        cell.value = None
-            ws.conditional_formatting = ConditionalFormattingList()
-            continue
-        for c in range(1, ws.max_column + 1):
-            if ws.cell(3, c).value == "自查":
-                ws.delete_cols(c, ws.max_column - c + 1)
-                ws.conditional_formatting = ConditionalFormattingList()
-                break
 
 
 def main():

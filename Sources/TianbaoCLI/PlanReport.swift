@@ -17,7 +17,7 @@ enum PlanReport {
 
         out += "\n【任务】\(plan.tasks.count) 项\n"
         out += TextTable.render(["编号", "类别", "任务", "牵头单位", "责任单位数", "责任单位"], plan.tasks.map { task in
-            let group = plan.taskGroup(task.group).map { "(\($0.id))\($0.title)" } ?? task.group
+            let group = plan.taskGroup(task.group).map { "（\($0.id)）\($0.title)" } ?? task.group
             return [task.id, group, task.title, names(plan, task.lead, label: task.leadLabel),
                     String(task.responsible.count), names(plan, task.responsible, label: task.responsibleLabel)]
         })

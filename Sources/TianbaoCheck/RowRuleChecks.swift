@@ -50,8 +50,8 @@ extension SubmissionChecker {
             guard !parts.isEmpty, let t = values[total]?.number else { return nil }
             let sum = parts.reduce(0, +)
             guard abs(sum - t) > 0.005 else { return nil }
-            // The total named as the plan names it, without its unit (`计划投资`, not `计划投资(万元)`).
-            let totalName = (sheet.field(total)?.name ?? total).split(separator: "(").first.map(String.init) ?? total
+            // The total named as the plan names it, without its unit (`计划投资`, not `计划投资（万元）`).
+            let totalName = (sheet.field(total)?.name ?? total).split(whereSeparator: { $0 == "（" || $0 == "(" }).first.map(String.init) ?? total
             let found = FieldReader.rounded(sum)
             return (severity, fields[0], RuleMessages.sum(message, sum: found, totalName: totalName, total: t), NumberText.format(found))
         case .range(let field, let lo, let hi, let severity, let message):

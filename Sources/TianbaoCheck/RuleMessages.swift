@@ -70,7 +70,7 @@ public enum RuleMessages {
     }
     /// `Rule.minRowsPerMonth`: the plan's message and the month that falls short.
     public static func minRowsPerMonth(_ message: String, year: Int, month: Int, found: Int) -> String {
-        "\(message):\(year)年\(month)月报送 \(found) 篇。"
+        "\(message)：\(year)年\(month)月报送 \(found) 篇。"
     }
 
     // MARK: A cell
@@ -108,7 +108,7 @@ public enum RuleMessages {
 
     /// `Rule.sum`: the plan's message, the sum found and the total (named without its unit).
     public static func sum(_ message: String, sum: Double, totalName: String, total: Double) -> String {
-        message + "（合计 \(NumberText.format(sum)),\(totalName) \(NumberText.format(total))）"
+        message + "（合计 \(NumberText.format(sum))，\(totalName) \(NumberText.format(total))）"
     }
     /// `Rule.unique`: the plan's message, the value repeated and the row it first appeared in.
     public static func unique(_ message: String, value: String, firstRow: Int) -> String {

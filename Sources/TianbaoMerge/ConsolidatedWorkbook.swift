@@ -92,7 +92,7 @@ public struct ConsolidatedWorkbook {
     static func shortName(_ u: ReportingUnit) -> String {
         var s = u.name
         for suffix in ["人民政府", "管委会"] where s.hasSuffix(suffix) { s.removeLast(suffix.count) }
-        if let open = s.firstIndex(of: "(") { s = String(s[..<open]) }
+        if let open = s.firstIndex(where: { $0 == "（" || $0 == "(" }) { s = String(s[..<open]) }
         if s.hasPrefix("市") && s.count > 2 { s.removeFirst() }
         if s.hasPrefix("武汉") && s.count > 4 { s.removeFirst(2) }
         return s
@@ -299,7 +299,7 @@ public final class ConsolidatedWorkbookWriter {
         // A4 landscape: about 277 mm of printable width, about 1.9 mm per width unit at 100 %.
         let total = widths.reduce(0, +) * 1.9
         let scale = min(100, max(60, Int(277 / max(total, 1) * 100)))
-        let header = "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))(\(round.id))"
+        let header = "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))（\(round.id)）"
         try ws.printPages(landscape: true, scale: scale, repeatRows: repeatRows,
                           repeatColumns: total * Double(scale) / 100 > 277 ? repeatColumns : nil,
                           header: header, footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
@@ -695,7 +695,7 @@ public final class ConsolidatedWorkbookWriter {
             try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
         }
         try ws.printSetup(landscape: true)
-        try ws.headerFooter(header: "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))(\(round.id))",
+        try ws.headerFooter(header: "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))（\(round.id)）",
                             footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
     }
 

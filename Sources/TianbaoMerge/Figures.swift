@@ -84,13 +84,13 @@ public struct Figures: Sendable {
         /// The money total's name without its unit (`计划投资`).
         public var moneyName: String {
             guard let money = decl.money, let f = spec.field(money.total) else { return "" }
-            return f.name.replacingOccurrences(of: "(\(money.unit))", with: "").replacingOccurrences(of: "(\(money.unit))", with: "")
+            return f.name.replacingOccurrences(of: "（\(money.unit)）", with: "").replacingOccurrences(of: "(\(money.unit))", with: "")
         }
 
-        /// The money total's name with its unit (`计划投资(万元)`).
+        /// The money total's name with its unit (`计划投资（万元）`).
         public var moneyHeading: String {
             guard let money = decl.money else { return "" }
-            return "\(moneyName)(\(money.unit))"
+            return "\(moneyName)（\(money.unit)）"
         }
 
         /// Rejected and missing units (what the totals leave out).
@@ -233,7 +233,7 @@ extension Figures.LedgerFigures {
         if let money = decl.money {
             investmentBySource = money.parts.compactMap { id in
                 guard let f = spec.field(id) else { return nil }
-                let name = f.name.replacingOccurrences(of: "(\(money.unit))", with: "").replacingOccurrences(of: "(\(money.unit))", with: "")
+                let name = f.name.replacingOccurrences(of: "（\(money.unit)）", with: "").replacingOccurrences(of: "(\(money.unit))", with: "")
                 return (id, name, FieldReader.rounded(sums[id] ?? 0))
             }
         }

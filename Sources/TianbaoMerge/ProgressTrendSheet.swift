@@ -35,7 +35,7 @@ struct ProgressTrendSheet {
             try ws.write(r + 1, 0, "本期没有台账类表单，无进度趋势。", CW.subtitle)
         }
         try ws.printSetup(landscape: true)
-        try ws.headerFooter(header: "&L&9\(ConsolidatedWorkbookWriter.headerText(plan.title))&C&9&A&R&9\(ConsolidatedWorkbookWriter.headerText(round.title))(\(round.id))",
+        try ws.headerFooter(header: "&L&9\(ConsolidatedWorkbookWriter.headerText(plan.title))&C&9&A&R&9\(ConsolidatedWorkbookWriter.headerText(round.title))（\(round.id)）",
                             footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
     }
 

@@ -69,11 +69,14 @@ public enum RoundListing {
     }
 
     /// The unit whose full name, or short name (江汉区, 财政局), a file name contains; the
-    /// longest match wins, and an ambiguous short name matches nothing.
+    /// longest match wins, and an ambiguous short name matches nothing. Full-width and
+    /// half-width parentheses match each other (`UnitNameMatching`).
     public static func unitNamed(in fileName: String, units: [ReportingUnit]) -> ReportingUnit? {
+        let fileName = UnitNameMatching.comparable(fileName)
         func short(_ u: ReportingUnit) -> [String] {
-            var names = [u.name]
-            var s = u.name
+            let full = UnitNameMatching.comparable(u.name)
+            var names = [full]
+            var s = full
             for suffix in ["人民政府", "管委会"] where s.hasSuffix(suffix) { s.removeLast(suffix.count) }
             names.append(s)
             if let open = s.firstIndex(of: "(") {

@@ -108,8 +108,8 @@ public enum TemplateContent {
                 switch field.prefilled {
                 case .taskId: return entry.task.id
                 case .taskGroup:
-                    return plan.taskGroup(entry.task.group).map { "(\($0.id))\($0.title)" } ?? entry.task.group
-                case .taskTitleAndText: return entry.task.title + ":" + entry.task.text
+                    return plan.taskGroup(entry.task.group).map { "（\($0.id)）\($0.title)" } ?? entry.task.group
+                case .taskTitleAndText: return entry.task.title + "：" + entry.task.text
                 case .role: return entry.role.rawValue
                 case .taskLead: return leadNames(plan: plan, task: entry.task)
                 case nil: return ""

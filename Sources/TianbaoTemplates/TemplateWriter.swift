@@ -178,7 +178,7 @@ public struct TemplateWriter {
         let taskRows = sheet.kind == .tasks ? TemplateContent.taskRows(plan: plan, unit: unit, sheet: sheet) : []
         let rows = TemplateLayout.dataRows(sheet, tasks: taskRows.count)
 
-        try ws.merge(top, 0, top, columns - 1, "\(sheet.title)(\(unit.name) · \(round.title))", Self.title)
+        try ws.merge(top, 0, top, columns - 1, "\(sheet.title)（\(unit.name) · \(round.title)）", Self.title)
         try ws.row(top, height: 30)
 
         if sheet.kind == .text {
@@ -328,10 +328,10 @@ public struct TemplateWriter {
         let office = plan.office
         let facts: [(String, String)] = [
             ("填报单位", unit.name),
-            ("报送轮次", "\(round.id) \(round.kind.rawValue):\(round.title)"),
+            ("报送轮次", "\(round.id) \(round.kind.rawValue)：\(round.title)"),
             ("截止日期", "\(round.due.chinese)（逾期报送将在汇总中标注为迟报）"),
-            ("本单位牵头任务", lead.isEmpty ? "无" : lead.joined(separator: ";")),
-            ("本单位责任任务", shared.isEmpty ? "无" : shared.joined(separator: ";")),
+            ("本单位牵头任务", lead.isEmpty ? "无" : lead.joined(separator: "；")),
+            ("本单位责任任务", shared.isEmpty ? "无" : shared.joined(separator: "；")),
             ("本期需填表单", sheets.map(\.name).joined(separator: "、")),
             ("报送至", [office.name, office.contact, office.phone, office.email].filter { !$0.isEmpty }.joined(separator: " ")),
         ]

@@ -90,7 +90,7 @@ final class CrossRoundCheckerTests: XCTestCase {
         let all = findings(last)
         XCTAssertEqual(found(all, "jiangan", "figure-fell"), [["任务进展", "G4", "warning", "70 → 60"], ["量化指标", "D5", "warning", "9 → 8"]])
         XCTAssertEqual(message(all, "jiangan", "figure-fell"),
-                       "“1.1”的“完成进度(%)”由上期（2021-05）的 70 降为 60。累计数只增不减，请核实；如确需调减请在“说明”中写明原因。")
+                       "“1.1”的“完成进度（%）”由上期（2021-05）的 70 降为 60。累计数只增不减，请核实；如确需调减请在“说明”中写明原因。")
     }
 
     func testACompletionDateMovedIsAWarning() {
@@ -107,7 +107,7 @@ final class CrossRoundCheckerTests: XCTestCase {
         let all = findings(last)
         XCTAssertEqual(found(all, "jiangan", "jump"), [["小区台账", "I7", "warning", "500 → 789.4"]])
         XCTAssertEqual(message(all, "jiangan", "jump"),
-                       "小区“大智友谊社区”的“计划投资(万元)”由上期（2021-05）的 500 变为 789.4，变化 57.9%，超过计划规定的 30%。请核实；如属实请在“说明”中写明原因。")
+                       "小区“大智友谊社区”的“计划投资（万元）”由上期（2021-05）的 500 变为 789.4，变化 57.9%，超过计划规定的 30%。请核实；如属实请在“说明”中写明原因。")
     }
 
     func testTheSameCommunityReportedByTwoUnitsIsAWarning() {

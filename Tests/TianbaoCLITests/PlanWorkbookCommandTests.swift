@@ -103,6 +103,6 @@ final class PlanWorkbookCommandTests: XCTestCase {
         }
         XCTAssertEqual(reports[0], reports[1])
         XCTAssertEqual(briefings[0], briefings[1])
-        XCTAssertTrue(String(decoding: reports[1], as: UTF8.self).contains("\"plan_version\":\"2021.1\""))
+        XCTAssertTrue(String(decoding: reports[1], as: UTF8.self).contains("\"plan_version\":\"2021.2\""))
     }
 }

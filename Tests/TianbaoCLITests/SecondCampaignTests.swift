@@ -113,8 +113,8 @@ final class SecondCampaignTests: XCTestCase {
         XCTAssertEqual(j["subtotal_units"] as? [String], ["临江燃气集团有限公司", "临江高新区管委会", "江北区人民政府", "江南区人民政府"])
         // The ledger's 合计 row sums the subtotals (formulas), over the declared columns.
         let totals = j["totals_formula"] as! [String: Any]
-        XCTAssertTrue((totals["总投资(万元)"] as? String ?? "").hasPrefix("=SUM("), "\(totals)")
-        XCTAssertTrue((totals["改造长度(公里)"] as? String ?? "").hasPrefix("=SUM("), "\(totals)")
+        XCTAssertTrue((totals["总投资（万元）"] as? String ?? "").hasPrefix("=SUM("), "\(totals)")
+        XCTAssertTrue((totals["改造长度（公里）"] as? String ?? "").hasPrefix("=SUM("), "\(totals)")
         XCTAssertTrue(totals["敷设年份"] is NSNull, "a year is not summed: \(totals)")
 
         // The plan's compare rule (改造长度 <= 3 公里, a warning) finds every longer section, at its cell.

@@ -445,7 +445,7 @@ final class RuleTests: XCTestCase {
     func testSum() throws {
         var book = Self.validBook()
         book["项目台账", "I5"] = .number(30)
-        try assertOnly(book, .sum, .warning, "项目台账", "H5", "各资金来源之和与计划投资不一致（合计 90,计划投资 100）")
+        try assertOnly(book, .sum, .warning, "项目台账", "H5", "各资金来源之和与计划投资不一致（合计 90，计划投资 100）")
     }
 
     func testRange() throws {
@@ -470,7 +470,7 @@ final class RuleTests: XCTestCase {
     func testMinRowsPerMonth() throws {
         var book = Self.validBook()
         book["宣传信息", "A4"] = Self.date(2020, 11, 30)
-        try assertOnly(book, .minRowsPerMonth, .warning, "宣传信息", nil, "每月报送宣传信息不少于 1 篇:2020年12月报送 0 篇。")
+        try assertOnly(book, .minRowsPerMonth, .warning, "宣传信息", nil, "每月报送宣传信息不少于 1 篇：2020年12月报送 0 篇。")
     }
 
     func testCompare() throws {

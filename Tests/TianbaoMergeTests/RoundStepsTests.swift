@@ -69,6 +69,17 @@ final class RoundStepsTests: XCTestCase {
         XCTAssertNil(RoundListing.unitNamed(in: "报送表.xlsx", units: Self.units))
     }
 
+    /// The plan's names take full-width parentheses; a file named with half-width ones (an old
+    /// template's name, a name typed without a Chinese input method) still names its unit.
+    func testAFileNamedWithEitherParenthesesNamesItsUnit() {
+        XCTAssertEqual(Self.plan.unit("jkq")?.name, "武汉经济技术开发区管委会（汉南区人民政府）")
+        for name in ["武汉经济技术开发区管委会（汉南区人民政府）-2021-06.xlsx", "武汉经济技术开发区管委会(汉南区人民政府)-2021-06.xlsx",
+                     "武汉经济技术开发区管委会(汉南区人民政府）.xls", "汉南区6月报表.xlsx"] {
+            XCTAssertEqual(RoundListing.unitNamed(in: name, units: Self.units)?.id, "jkq", name)
+        }
+        XCTAssertEqual(RoundListing.unitNamed(in: "武汉临空港经济技术开发区管委会(东西湖区人民政府)-2021-06.xlsx", units: Self.units)?.id, "lkg")
+    }
+
     // MARK: Scheduling
 
     func testTheScheduleChecksFilesInUnitOrderUnnamedFirst() {

@@ -40,7 +40,7 @@ final class PlanWorkbookTests: XCTestCase {
         // The pipes sheet goes to 临江燃气集团 and the owners group: written as one name and the group's.
         let content = PlanBookContent(plan: plan)
         let pipes = content[PlanBookLayout.sheets].first { $0.text(0) == "pipes" }!
-        XCTAssertEqual(pipes.text(4), "临江燃气集团有限公司、各辖区政府(管委会)")
+        XCTAssertEqual(pipes.text(4), "临江燃气集团有限公司、各辖区政府（管委会）")
     }
 
     func testWhatTheWorkbookSays() throws {

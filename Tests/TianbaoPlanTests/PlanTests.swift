@@ -21,7 +21,7 @@ final class DefaultPlanTests: XCTestCase {
         XCTAssertEqual(plan.units.filter { $0.kind == .enterprise }.map(\.name), ["武汉供电公司"])
         XCTAssertEqual(plan.unit("fgj")?.members.map(\.name), ["汪普查", "邓绪海"])
         XCTAssertEqual(plan.unit("qingshan")?.members.first?.title, "区委常委、统战部部长")
-        XCTAssertEqual(plan.unit(named: "武汉经济技术开发区管委会(汉南区人民政府)")?.kind, .zone)
+        XCTAssertEqual(plan.unit(named: "武汉经济技术开发区管委会（汉南区人民政府）")?.kind, .zone)
         XCTAssertEqual(plan.unit("zfw")?.members, [], "市委政法委 has no member on the roster")
         XCTAssertEqual(plan.unitGroups.first?.units.count, 15)
         XCTAssertEqual(plan.leadingGroup.map(\.name), ["张文彤", "张卫国", "汪普查"])

@@ -233,12 +233,12 @@ final class SelfCheckTests: XCTestCase {
         let shown = try SelfCheckReading(path: recalculated[bad]!, plan: plan, unit: unit, round: Self.round)
         let expected: [String: [Int: String]] = [
             "任务进展": [
-                4: "G4：进展状态为“已完成”时,完成进度应为 100。",
-                5: "F5：完成进度为 100 时,进展状态应为“已完成”。",
-                6: "J6：进展状态为“滞后”时,请在“存在问题”中说明原因。",
+                4: "G4：进展状态为“已完成”时，完成进度应为 100。",
+                5: "F5：完成进度为 100 时，进展状态应为“已完成”。",
+                6: "J6：进展状态为“滞后”时，请在“存在问题”中说明原因。",
                 7: "F7：“进展状态”应从下拉列表中选择：未启动、推进中、已完成、滞后。",
-                8: "G8：“完成进度(%)”不能大于 100。",
-                9: "G9：“完成进度(%)”应填写数字。",
+                8: "G8：“完成进度（%）”不能大于 100。",
+                9: "G9：“完成进度（%）”应填写数字。",
                 10: "H10：“本期工作进展”为必填项，请填写。",
                 11: "L11：“预计完成时间”不能晚于 2025-12-31。",
                 12: "H12：“本期工作进展”最多 2000 字。",
@@ -254,7 +254,7 @@ final class SelfCheckTests: XCTestCase {
                 5: "S5：完工日期不能早于开工日期。",
                 6: "S6：完工日期不能晚于本期截止日期（截止日期 2021-06-15）。",
                 7: "J7：各资金来源之和与计划投资不一致。",
-                8: "C8：建成年份晚于 2000 年,不属于本轮改造范围(2000 年前建成),如属特殊情况请在“说明”中注明。",
+                8: "C8：建成年份晚于 2000 年，不属于本轮改造范围（2000 年前建成），如属特殊情况请在“说明”中注明。",
                 9: "✓",
                 10: "D10：“楼栋数”应填写整数。",
             ],
@@ -504,10 +504,10 @@ extension SelfCheckTests {
         lists.add("是否", ["是", "否"])
         for id in plan.choiceOrder { lists.add(id, plan.choices[id] ?? []) }
         let check = SheetSelfCheck(sheet: sheet, rows: 3, lists: lists, unitTasks: ["1.1", "2.2", "3.2"], round: Self.round)
-        XCTAssertEqual(check.checks.map(\.label), ["进展状态", "完成进度(%)", "本期工作进展", "量化成效", "存在问题", "下步计划",
+        XCTAssertEqual(check.checks.map(\.label), ["进展状态", "完成进度（%）", "本期工作进展", "量化成效", "存在问题", "下步计划",
                                                    "预计完成时间", "若…则", "若…则", "若…则", "若…则必填", "范围"])
         let g4 = try XCTUnwrap(check.cells.first { $0.row == 4 && $0.column == check.firstCheckColumn + 1 }).formula
-        XCTAssertTrue(g4.contains("ROUND(G4,9)>90,\"G4：“完成进度(%)”不能大于 90。|\""), g4)
+        XCTAssertTrue(g4.contains("ROUND(G4,9)>90,\"G4：“完成进度（%）”不能大于 90。|\""), g4)
         let range = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == check.firstCheckColumn + 11 }).formula
         XCTAssertTrue(range.contains("ROUND(G5,9)<10") && range.contains("G5：进度低于 10。|") && range.contains("M5"), range)
         XCTAssertEqual(check.marks.map(\.target), [6, 7, 8, 9, 10, 11, 12])

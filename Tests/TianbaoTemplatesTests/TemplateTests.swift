@@ -37,7 +37,7 @@ final class TemplateTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).sorted()
         XCTAssertEqual(files.count, 41)
         XCTAssertTrue(files.contains("江岸区人民政府-2021-06.xlsx"))
-        XCTAssertTrue(files.contains("武汉经济技术开发区管委会(汉南区人民政府)-2021-06.xlsx"))
+        XCTAssertTrue(files.contains("武汉经济技术开发区管委会（汉南区人民政府）-2021-06.xlsx"))
     }
 
     func testSheetsPerUnitKind() throws {
@@ -63,8 +63,8 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(ws["D6"]?.value, .string("牵头"), "1.3 is led by the districts")
         XCTAssertEqual(ws["E4"]?.value, .string("市住房保障房管局"))
         XCTAssertEqual(ws["E6"]?.value, .string("各区人民政府"))
-        XCTAssertEqual(ws["B4"]?.value, .string("(一)形成共识统筹推动"))
-        XCTAssertTrue(ws["C4"]?.value?.text.hasPrefix("优化顶层设计:充分发挥市、区老旧小区改造指挥部") ?? false)
+        XCTAssertEqual(ws["B4"]?.value, .string("（一）形成共识统筹推动"))
+        XCTAssertTrue(ws["C4"]?.value?.text.hasPrefix("优化顶层设计：充分发挥市、区老旧小区改造指挥部的统筹协调作用，") ?? false)
         XCTAssertNil(ws["F4"], "input cells are empty")
 
         let dept = try Workbook(path: path("jyj"))
@@ -77,7 +77,7 @@ final class TemplateTests: XCTestCase {
         let wb = try Workbook(path: path("jiangan"))
         let props = wb.properties.custom
         XCTAssertEqual(props["tianbao.plan"], "cppcc-13-5-proposal-2")
-        XCTAssertEqual(props["tianbao.plan_version"], "2021.1")
+        XCTAssertEqual(props["tianbao.plan_version"], "2021.2")
         XCTAssertEqual(props["tianbao.unit"], "jiangan")
         XCTAssertEqual(props["tianbao.round"], "2021-06")
         let expected = TemplateContent.identity(plan: Self.plan, unit: Self.plan.unit("jiangan")!, round: Self.round, key: Self.key)
