@@ -229,7 +229,7 @@ sheets:
       - {id: role, name: 本单位角色, type: text, prefilled: role, width: 10}
       - {id: lead, name: 牵头单位, type: text, prefilled: task.lead, width: 16}
       - {id: status, name: 进展状态, type: choice, choices: progress_status, required: true, width: 10}
-      - {id: percent, name: 完成进度（%）, type: percent, min: 0, max: 100, required: true, width: 10}
+      - {id: percent, name: 完成进度（%）, type: percent, min: 0, max: 100, required: true, width: 12}
       - {id: work, name: 本期工作进展, type: text, required: true, max_length: 2000, width: 40}
       - {id: results, name: 量化成效, type: text, max_length: 1000, width: 24}
       - {id: problems, name: 存在问题, type: text, max_length: 1000, width: 24}
@@ -273,25 +273,25 @@ sheets:
       - {id: built, name: 建成年份, type: integer, min: 1949, max: 2021, required: true, width: 10}
       - {id: buildings, name: 楼栋数, type: integer, min: 1, max: 1000, required: true, width: 8}
       - {id: households, name: 户数, type: integer, min: 1, max: 100000, required: true, width: 8}
-      - {id: area, name: 建筑面积（㎡）, type: decimal, min: 1, max: 10000000, required: true, width: 12}
+      - {id: area, name: 建筑面积（㎡）, type: decimal, min: 1, max: 10000000, required: true, width: 13}
       - {id: type, name: 改造类型, type: choice, choices: renovation_type, required: true, width: 10}
       - {id: content, name: 改造内容, type: text, max_length: 500, width: 30}
-      - {id: invest, name: 计划投资（万元）, type: decimal, min: 0, max: 1000000, required: true, width: 12, max_change: 30}
-      - {id: src_central, name: 中央补助（万元）, type: decimal, min: 0, max: 1000000, width: 11}
+      - {id: invest, name: 计划投资（万元）, type: decimal, min: 0, max: 1000000, required: true, width: 14, max_change: 30}
+      - {id: src_central, name: 中央补助（万元）, type: decimal, min: 0, max: 1000000, width: 14}
       - {id: src_province, name: 省级（万元）, type: decimal, min: 0, max: 1000000, width: 10}
       - {id: src_city, name: 市级（万元）, type: decimal, min: 0, max: 1000000, width: 10}
       - {id: src_district, name: 区级（万元）, type: decimal, min: 0, max: 1000000, width: 10}
-      - {id: src_bond, name: 专项债（万元）, type: decimal, min: 0, max: 1000000, width: 10}
-      - {id: src_social, name: 社会资本（万元）, type: decimal, min: 0, max: 1000000, width: 11}
-      - {id: src_residents, name: 居民出资（万元）, type: decimal, min: 0, max: 1000000, width: 11}
-      - {id: src_utilities, name: 专营单位（万元）, type: decimal, min: 0, max: 1000000, width: 11}
+      - {id: src_bond, name: 专项债（万元）, type: decimal, min: 0, max: 1000000, width: 12}
+      - {id: src_social, name: 社会资本（万元）, type: decimal, min: 0, max: 1000000, width: 14}
+      - {id: src_residents, name: 居民出资（万元）, type: decimal, min: 0, max: 1000000, width: 14}
+      - {id: src_utilities, name: 专营单位（万元）, type: decimal, min: 0, max: 1000000, width: 14}
       - {id: start, name: 开工日期, type: date, min: 2019-01-01, max: 2025-12-31, width: 12}
       - {id: finish, name: 完工日期, type: date, min: 2019-01-01, max: 2025-12-31, width: 12}
       - {id: status, name: 状态, type: choice, choices: ledger_status, required: true, width: 9}
-      - {id: elevators, name: 加装电梯（部）, type: integer, min: 0, max: 500, width: 10}
-      - {id: parking, name: 新增停车位（个）, type: integer, min: 0, max: 10000, width: 11}
+      - {id: elevators, name: 加装电梯（部）, type: integer, min: 0, max: 500, width: 12}
+      - {id: parking, name: 新增停车位（个）, type: integer, min: 0, max: 10000, width: 14}
       - {id: property, name: 物业服务模式, type: choice, choices: property_mode, width: 12}
-      - {id: satisfaction, name: 居民满意度（%）, type: percent, min: 0, max: 100, width: 11}
+      - {id: satisfaction, name: 居民满意度（%）, type: percent, min: 0, max: 100, width: 13}
     rules:
       - {kind: implies, if: {field: status, equals: 已完工}, then: {field: finish, required: true}, message: "状态为“已完工”时须填写完工日期"}
       - {kind: not_after_round_end, field: finish, message: "完工日期不能晚于本期截止日期"}

@@ -166,15 +166,15 @@ struct RuleCells {
     }
 }
 
-/// The micro-syntax of a compare rule's side: `字段`, a number, `求和(表单.字段)`,
-/// `求和(表单.字段，字段=值)`, `计数(表单)`, `计数(表单，字段=值)`.
+/// The micro-syntax of a compare rule's side: `字段`, a number, `求和（表单.字段）`,
+/// `求和（表单.字段，字段=值）`, `计数（表单）`, `计数（表单，字段=值）` (the reader also takes half-width parentheses).
 enum OperandText {
     static func write(_ operand: CompareRule.Operand, ownSheet: String) -> String {
         switch operand {
         case .field(let f): return f
         case .constant(let v): return NumberText.format(v)
-        case .sum(let s, let f, let w): return "求和(\(s).\(f)\(w.map { "，\($0.field)=\($0.equals)" } ?? ""))"
-        case .count(let s, let w): return "计数(\(s)\(w.map { "，\($0.field)=\($0.equals)" } ?? ""))"
+        case .sum(let s, let f, let w): return "求和（\(s).\(f)\(w.map { "，\($0.field)=\($0.equals)" } ?? "")）"
+        case .count(let s, let w): return "计数（\(s)\(w.map { "，\($0.field)=\($0.equals)" } ?? "")）"
         }
     }
 }

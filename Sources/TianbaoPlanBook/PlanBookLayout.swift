@@ -197,7 +197,7 @@ enum PlanBookLayout {
             PlanColumn("预填", .choice(.prefill), width: 14, "按任务逐行的表中，由模板预先填好的内容。"),
             PlanColumn("格式", width: 14, "文字须符合的正则表达式（高级用法，一般留空）。"),
             PlanColumn("列宽", .number, width: 6, "模板中的列宽（字符数）。"),
-            PlanColumn("最大变幅(%)", .number, width: 10, "数字与本单位上期相比的最大变化幅度（百分比，如 30），超过时提示。"),
+            PlanColumn("最大变幅（%）", .number, width: 10, "数字与本单位上期相比的最大变化幅度（百分比，如 30），超过时提示。"),
             PlanColumn("累计数", .choice(.yesNo), width: 6, "是：累计数，只增不减，比本单位上期减少时提示；留空为否。"),
         ]),
         PlanSheetLayout(name: rules, purpose: "审核规则（表内、表间审核），每行一条", columns: [
@@ -206,7 +206,7 @@ enum PlanBookLayout {
                        "条件要求：条件成立时“左边”字段须等于“右边”或必填；不晚于本期截止日：左边日期字段；不早于另一日期：左边不早于右边；分项之和：左边各字段之和等于右边字段；数值范围：左边在最小值与最大值之间；不得重复：左边字段不重复；每月最少行数：左边日期字段每月至少“最小值”行；比较：左边与右边按比较符比较。"),
             PlanColumn("级别", .choice(.severity), width: 6, "错误（退回修改）或警告（可在“说明”中解释）；留空为错误。"),
             PlanColumn("条件", .longText, width: 18, "写成“字段=值”：条件要求的前提，或比较规则只检查的行；留空为全部行。"),
-            PlanColumn("左边", .longText, width: 28, required: true, "字段编号；比较规则还可写数字、求和(表单.字段)、求和(表单.字段，字段=值)、计数(表单)、计数(表单，字段=值)。分项之和写多个字段，用“、”分隔。"),
+            PlanColumn("左边", .longText, width: 28, required: true, "字段编号；比较规则还可写数字、求和（表单.字段）、求和（表单.字段，字段=值）、计数（表单）、计数（表单，字段=值）。分项之和写多个字段，用“、”分隔。"),
             PlanColumn("比较符", .choice(.ruleOperator), width: 8, "比较规则：= != < <= > >=；条件要求：= 或 必填。"),
             PlanColumn("右边", .longText, width: 28, "与左边写法相同；条件要求写应等于的值；不早于另一日期写另一日期字段；分项之和写合计字段。"),
             PlanColumn("最小值", .number, width: 8, "数值范围的下限；每月最少行数的行数。"),

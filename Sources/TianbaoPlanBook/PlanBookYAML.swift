@@ -352,7 +352,7 @@ struct PlanBookYAML {
                 let text = r.text(column)
                 if text.isEmpty { problem(S, r, column, "比较规则的\(i == 0 ? "左边" : "右边")不能为空"); return }
                 guard let operand = operand(text, sheet: sheet) else {
-                    problem(S, r, column, "“\(text)”的写法无法识别（可写：字段编号、数字、求和(表单.字段)、求和(表单.字段，字段=值)、计数(表单)、计数(表单，字段=值)）")
+                    problem(S, r, column, "“\(text)”的写法无法识别（可写：字段编号、数字、求和（表单.字段）、求和（表单.字段，字段=值）、计数（表单）、计数（表单，字段=值））")
                     return
                 }
                 sides[i] = operand

@@ -69,7 +69,7 @@ final class PlanWorkbookTests: XCTestCase {
         let rules = try sheet("规则")
         let compare = rules.rows.first { $0.cells.first { $0.reference.column == 4 }?.value?.text == "name=完成改造小区" }!
         XCTAssertEqual(compare.cells.map { $0.value?.text ?? "" }.prefix(7),
-                       ["indicators", "比较", "警告", "name=完成改造小区", "done", "=", "计数(ledger，status=已完工)"])
+                       ["indicators", "比较", "警告", "name=完成改造小区", "done", "=", "计数（ledger，status=已完工）"])
         let rounds = try sheet("轮次")
         XCTAssertEqual(rounds["F5"]?.value?.text, "progress、indicators、ledger、publicity、liaison、summary")
         let outputs = try sheet("输出声明")
@@ -173,7 +173,7 @@ final class PlanWorkbookTests: XCTestCase {
             "missing-sheet": ["阶段：缺少工作表“阶段”（工作阶段）；没有内容时请保留工作表和表头"],
             "header-changed": ["单位!B1：表头应为“单位全称”，而不是“名称”（第 1 行的表头不要修改、删除或移动）"],
             "bound-not-number": ["字段!\(builtMax)：表单 ledger 的字段 built 的最大值应为数字，而不是“二〇二一”"],
-            "operand-syntax": ["规则!\(countRight)：“计数(ledger，status=已完工”的写法无法识别（可写：字段编号、数字、求和(表单.字段)、求和(表单.字段，字段=值)、计数(表单)、计数(表单，字段=值)）"],
+            "operand-syntax": ["规则!\(countRight)：“计数(ledger，status=已完工”的写法无法识别（可写：字段编号、数字、求和（表单.字段）、求和（表单.字段，字段=值）、计数（表单）、计数（表单，字段=值））"],
             "unknown-rule-kind": ["规则!B2：表单 progress 的规则类型“包含”无效（可用：条件要求、不晚于本期截止日、不早于另一日期、分项之和、数值范围、不得重复、每月最少行数、比较）"],
         ]
         XCTAssertEqual(Self.breakages.count, 14)
