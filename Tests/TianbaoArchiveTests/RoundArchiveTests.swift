@@ -196,13 +196,13 @@ final class RoundArchiveTests: XCTestCase {
     func testAnArchiveOfAnotherPlanVersionIsRefused() throws {
         let (_, path) = try recorded("version")
         var revised = plan
-        revised.version = "2021.2"
+        revised.version = "2099.9"
         do {
             _ = try RoundArchive.openForRecording(path: path, plan: revised)
             XCTFail("no error")
         } catch let error as ArchiveError {
             XCTAssertEqual(error.description,
-                           "错误：汇总档案“\(path)”中的 2021-06 轮次是按计划版本 \(plan.version) 汇总的，现行计划版本为 2021.2，"
+                           "错误：汇总档案“\(path)”中的 2021-06 轮次是按计划版本 \(plan.version) 汇总的，现行计划版本为 2099.9，"
                                + "两轮数据不能直接比对。请使用与档案相同版本的计划，或用 --archive 为新版本计划另建档案；本次未写入任何内容。")
         }
         let before = ArchiveFixture.bytes(path)
