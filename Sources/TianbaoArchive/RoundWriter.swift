@@ -177,15 +177,7 @@ enum RowValuesCoding {
                 if n == n.rounded() && abs(n) < 1e15 { out.append(contentsOf: String(Int64(n)).utf8) } else { out.append(contentsOf: "\(n)".utf8) }
             case .date(let d):
                 out.append(contentsOf: #"{"d":""#.utf8)
-                if (0...9999).contains(d.year) {  // Day.description, without String(format:)
-                    for v in [d.year / 100, d.year % 100, -1, d.month, -1, d.day] {
-                        if v < 0 { out.append(UInt8(ascii: "-")); continue }
-                        out.append(UInt8(ascii: "0") + UInt8(v / 10))
-                        out.append(UInt8(ascii: "0") + UInt8(v % 10))
-                    }
-                } else {
-                    out.append(contentsOf: d.description.utf8)
-                }
+                out.append(contentsOf: d.description.utf8)
                 out.append(contentsOf: #""}"#.utf8)
             }
         }

@@ -47,9 +47,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01.
     public var unixDays: Int64 { CivilCalendar.unixDays(year: year, month: month, day: day) }
 
-    /// `2021-06-15`.
+    /// `2021-06-15` (the archive writes one in every stored ledger row: no String(format:)
+    /// for the years 0–9999).
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        guard (0...9999).contains(year) else { return String(format: "%04d-%02d-%02d", year, month, day) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        for v in [year / 100, year % 100, -1, month, -1, day] {
+            if v < 0 { bytes.append(UInt8(ascii: "-")); continue }
+            bytes.append(UInt8(ascii: "0") + UInt8(v / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(v % 10))
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `2021年6月15日`.

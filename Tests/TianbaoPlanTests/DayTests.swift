@@ -7,6 +7,9 @@ final class DayTests: XCTestCase {
         XCTAssertEqual(Day("2021-06-15"), Day(year: 2021, month: 6, day: 15))
         XCTAssertEqual(Day("2024-02-29")?.description, "2024-02-29")
         XCTAssertEqual(Day("0001-01-01"), Day(year: 1, month: 1, day: 1))
+        XCTAssertEqual(Day(year: 1, month: 1, day: 1).description, "0001-01-01")
+        XCTAssertEqual(Day(year: 2021, month: 12, day: 31).description, "2021-12-31")
+        XCTAssertEqual(Day(year: 12345, month: 1, day: 2).description, "12345-01-02")
     }
 
     func testAnythingElseIsNoDay() {
