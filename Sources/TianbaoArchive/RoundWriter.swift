@@ -131,7 +131,7 @@ struct FigureCounter {
 
     /// An accepted unit: every declared ledger the round asks of it starts at zero.
     mutating func expect(unit: ReportingUnit, round: Round) {
-        for l in plan.outputs.ledgers where plan.sheets(for: unit, in: round).contains(where: { $0.id == l.sheet }) {
+        for l in plan.outputs.ledgers where plan.asks(unit, for: l.sheet, in: round) {
             ledgers[l.sheet, default: [:]][unit.id] = (0, 0)
         }
     }

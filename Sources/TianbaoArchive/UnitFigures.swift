@@ -42,8 +42,7 @@ enum UnitFigures {
             var byUnit: [String: (items: Int, done: Int)] = [:]
             // Every accepted unit asked for the ledger counts, with zero rows too.
             for id in accepted {
-                guard let u = plan.unit(id), let r = plan.round(round), plan.sheets(for: u, in: r).contains(where: { $0.id == l.sheet })
-                else { continue }
+                guard let u = plan.unit(id), let r = plan.round(round), plan.asks(u, for: l.sheet, in: r) else { continue }
                 byUnit[id] = (0, 0)
             }
             for r in rows { byUnit[r["unit_id"]] = (r["items"], r["done"]) }

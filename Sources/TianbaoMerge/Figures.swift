@@ -243,7 +243,7 @@ extension Figures.LedgerFigures {
         plannedInvestment = FieldReader.rounded(plannedInvestment)
         errorLedger.investment = FieldReader.rounded(errorLedger.investment)
         districts = r.units.compactMap { outcome -> Figures.DistrictLedger? in
-            let asked = r.plan.sheets(for: outcome.unit, in: r.round).contains { $0.id == decl.sheet }
+            let asked = r.plan.asks(outcome.unit, for: decl.sheet, in: r.round)
             guard asked || byUnit[outcome.unit.id] != nil else { return nil }
             var d = byUnit[outcome.unit.id] ?? Figures.DistrictLedger(unit: outcome.unit)
             d.status = ConsolidatedWorkbook.statusWord(outcome)

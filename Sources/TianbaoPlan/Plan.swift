@@ -395,6 +395,12 @@ public struct Plan: Sendable {
     public func sheets(for unit: ReportingUnit, in round: Round) -> [SheetSpec] {
         round.sheets.compactMap { sheet($0) }.filter { $0.units?.contains(unit.id) ?? true }
     }
+
+    /// Whether `unit` fills sheet `sheetId` in `round` (one of `sheets(for:in:)`), without
+    /// building the list: asked once per unit and sheet by the archive and the review.
+    public func asks(_ unit: ReportingUnit, for sheetId: String, in round: Round) -> Bool {
+        round.sheets.contains(sheetId) && (sheet(sheetId).map { $0.units?.contains(unit.id) ?? true } ?? false)
+    }
 }
 
 /// Positions of units and tasks by id, and each unit's tasks: built once per plan, so a look-up

@@ -235,7 +235,7 @@ public struct YearReview {
             var perUnit: [String: Int?] = [:]
             var leftOut: [String] = []
             for u in archived.units {
-                guard let unit = plan.unit(u.unitId), plan.sheets(for: unit, in: round).contains(where: { $0.id == target.sheet }) else { continue }
+                guard let unit = plan.unit(u.unitId), plan.asks(unit, for: target.sheet, in: round) else { continue }
                 guard u.accepted else {
                     perUnit[u.unitId] = .some(nil)
                     leftOut.append(unit.name)
@@ -316,7 +316,7 @@ public struct YearReview {
         // Publicity: each item once (a unit listing the same item in two rounds counts it once).
         if let p = publicity?.decl, round.sheets.contains(p.sheet) {
             for u in archived.units {
-                guard let unit = plan.unit(u.unitId), plan.sheets(for: unit, in: round).contains(where: { $0.id == p.sheet }) else { continue }
+                guard let unit = plan.unit(u.unitId), plan.asks(unit, for: p.sheet, in: round) else { continue }
                 publicityUnits.insert(u.unitId)
                 publicityFirstMonth = min(publicityFirstMonth, round.start.year == year ? round.start.month : 1)
                 publicityJudgedFrom = min(publicityJudgedFrom, round.start.year == year ? round.start.month : 1)
