@@ -26,17 +26,15 @@ extension RoundArchive {
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT unit_id, values_json FROM rows WHERE round_id = ? AND sheet_id = ? ORDER BY unit_id, row
                     """, arguments: [id, fields.liaisonSheet])
-                var found: [String: LastLiaison] = [:]
                 while let r = try rows.next() {
                     let unit: String = r["unit_id"]
-                    guard out[unit] == nil, found[unit] == nil else { continue }
+                    guard out[unit] == nil else { continue }  // a newer round's, or this round's first
                     let v = RowValuesCoding.decode(r["values_json"], fields: fieldIds)
                     let liaison = LastLiaison(round: id, name: v[fields.liaisonName]?.text ?? "",
                                               title: v[fields.liaisonTitle]?.text ?? "",
                                               officePhone: v[fields.liaisonOfficePhone]?.text ?? "", mobile: v[fields.liaisonMobile]?.text ?? "")
-                    if !liaison.name.isEmpty || !liaison.phone.isEmpty { found[unit] = liaison }
+                    if !liaison.name.isEmpty || !liaison.phone.isEmpty { out[unit] = liaison }
                 }
-                out.merge(found) { old, _ in old }
             }
             return out
         }

@@ -77,7 +77,7 @@ public enum CatRenderer {
             switch value {
             case .string(let text):
                 s.append(contentsOf: #","t":"s","v":"#.utf8)
-                ByteText.appendJSONString(text, to: &s)
+                JSONWriter.appendQuoted(text, to: &s)
             case .number(let n):
                 s.append(contentsOf: #","t":"n","v":"#.utf8)
                 ByteText.appendNumber(n, to: &s)
@@ -90,13 +90,13 @@ public enum CatRenderer {
                 s.append(UInt8(ascii: "\""))
             case .error(let e):
                 s.append(contentsOf: #","t":"e","v":"#.utf8)
-                ByteText.appendJSONString(e, to: &s)
+                JSONWriter.appendQuoted(e, to: &s)
             }
         }
         // A formula without a cached value has neither "t" nor "v": its type is unknown.
         if let f = cell.formula {
             s.append(contentsOf: #","f":"#.utf8)
-            ByteText.appendJSONString(f, to: &s)
+            JSONWriter.appendQuoted(f, to: &s)
         }
         s.append(UInt8(ascii: "}"))
     }
@@ -253,11 +253,6 @@ enum ByteText {
                 s.append(34)
             }
         }
-    }
-
-    /// A JSON string literal (`JSONWriter.appendQuoted`).
-    static func appendJSONString(_ text: String, to s: inout [UInt8]) {
-        JSONWriter.appendQuoted(text, to: &s)
     }
 
     /// A number as `NumberText.format` writes it; whole numbers without a String.

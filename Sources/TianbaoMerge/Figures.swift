@@ -84,7 +84,12 @@ public struct Figures: Sendable {
         /// The money total's name without its unit (`计划投资`).
         public var moneyName: String {
             guard let money = decl.money, let f = spec.field(money.total) else { return "" }
-            return f.name.replacingOccurrences(of: "（\(money.unit)）", with: "").replacingOccurrences(of: "(\(money.unit))", with: "")
+            return Self.withoutUnit(f.name, money.unit)
+        }
+
+        /// A money field's name without its unit in either parentheses (`计划投资（万元）` → `计划投资`).
+        static func withoutUnit(_ name: String, _ unit: String) -> String {
+            name.replacingOccurrences(of: "（\(unit)）", with: "").replacingOccurrences(of: "(\(unit))", with: "")
         }
 
         /// The money total's name with its unit (`计划投资（万元）`).
@@ -233,8 +238,7 @@ extension Figures.LedgerFigures {
         if let money = decl.money {
             investmentBySource = money.parts.compactMap { id in
                 guard let f = spec.field(id) else { return nil }
-                let name = f.name.replacingOccurrences(of: "（\(money.unit)）", with: "").replacingOccurrences(of: "(\(money.unit))", with: "")
-                return (id, name, FieldReader.rounded(sums[id] ?? 0))
+                return (id, Self.withoutUnit(f.name, money.unit), FieldReader.rounded(sums[id] ?? 0))
             }
         }
         extras = decl.extras.map { e in
