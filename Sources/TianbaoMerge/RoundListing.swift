@@ -70,11 +70,11 @@ public enum RoundListing {
 
     /// The unit whose full name, or short name (江汉区, 财政局), a file name contains; the
     /// longest match wins, and an ambiguous short name matches nothing. Full-width and
-    /// half-width parentheses match each other (`UnitNameMatching`).
+    /// half-width parentheses match each other (`NameMatching`).
     public static func unitNamed(in fileName: String, units: [ReportingUnit]) -> ReportingUnit? {
-        let fileName = UnitNameMatching.comparable(fileName)
+        let fileName = NameMatching.comparable(fileName)
         func short(_ u: ReportingUnit) -> [String] {
-            let full = UnitNameMatching.comparable(u.name)
+            let full = NameMatching.comparable(u.name)
             var names = [full]
             var s = full
             for suffix in ["人民政府", "管委会"] where s.hasSuffix(suffix) { s.removeLast(suffix.count) }

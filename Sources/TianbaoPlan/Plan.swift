@@ -370,8 +370,8 @@ public struct Plan: Sendable {
 
     public func unit(_ id: String) -> ReportingUnit? { index.unitPosition[id].map { units[$0] } }
     /// The unit of this full name, with either full-width or half-width parentheses
-    /// (`UnitNameMatching`).
-    public func unit(named name: String) -> ReportingUnit? { units.first { UnitNameMatching.same($0.name, name) } }
+    /// (`NameMatching`).
+    public func unit(named name: String) -> ReportingUnit? { units.first { NameMatching.same($0.name, name) } }
     /// A unit's place in `units` (plan order), in constant time.
     public func position(ofUnit id: String) -> Int? { index.unitPosition[id] }
     public func round(_ id: String) -> Round? { rounds.first { $0.id == id } }

@@ -95,13 +95,13 @@ final class PlanTypographyTests: XCTestCase {
         XCTAssertEqual(Self.halfWidthMarks("完成进度（%），请核对；如：（EPC）"), [])
     }
 
-    /// Unit names compare equal whichever parentheses they use (`UnitNameMatching`), so a name
+    /// Unit names compare equal whichever parentheses they use (`NameMatching`), so a name
     /// typed or a file named with half-width parentheses still finds its unit.
     func testUnitNamesMatchWithEitherParentheses() {
-        XCTAssertEqual(UnitNameMatching.comparable("武汉经济技术开发区管委会（汉南区人民政府）"), "武汉经济技术开发区管委会(汉南区人民政府)")
-        XCTAssertEqual(UnitNameMatching.comparable("市教育局"), "市教育局")
-        XCTAssertTrue(UnitNameMatching.same("甲(乙)", "甲（乙）"))
-        XCTAssertFalse(UnitNameMatching.same("甲(乙)", "甲乙"))
+        XCTAssertEqual(NameMatching.comparable("武汉经济技术开发区管委会（汉南区人民政府）"), "武汉经济技术开发区管委会(汉南区人民政府)")
+        XCTAssertEqual(NameMatching.comparable("市教育局"), "市教育局")
+        XCTAssertTrue(NameMatching.same("甲(乙)", "甲（乙）"))
+        XCTAssertFalse(NameMatching.same("甲(乙)", "甲乙"))
         let plan = PlanLoader.defaultPlan()
         XCTAssertEqual(plan.unit(named: "武汉经济技术开发区管委会(汉南区人民政府)")?.id, "jkq")
         XCTAssertEqual(plan.unit(named: "武汉经济技术开发区管委会（汉南区人民政府）")?.id, "jkq")
