@@ -1,4 +1,5 @@
 #include "tb_xml.h"
+#include "tb_cell_skip.h"
 #include "tb_handoff.h"
 
 #include <libxml/parser.h>
@@ -66,6 +67,7 @@ struct tb_xml_parser {
     xmlParserCtxtPtr ctxt;
     int cell_mode;
     int in_sheet_data;
+    tb_cell_skip skip;
     tb_open_cell cell;
     uint32_t max_depth;
     uint32_t max_text;
@@ -313,38 +315,6 @@ static void keep_attribute(tb_xml_parser *p, int nb_attributes, const xmlChar **
     slot_append(p, offset, length, (const char *)value, n);
 }
 
-/* An A1-style reference (`D7`, `$D$7`, lower-case letters allowed) inside Excel's grid
- * (1..1048576 rows, 1..16384 columns): the same rule as the reader's CellReference.parse. */
-static int parse_reference(const xmlChar *v, size_t n, int32_t *row_out, int32_t *column_out) {
-    size_t i = 0;
-    if (i < n && v[i] == '$') i++;
-    int32_t column = 0;
-    size_t start = i;
-    while (i < n) {
-        xmlChar b = v[i];
-        if (b >= 'a' && b <= 'z') b -= 32;
-        if (b < 'A' || b > 'Z') break;
-        column = column * 26 + (b - 'A' + 1);
-        if (column > 16384) return 0;
-        i++;
-    }
-    if (i == start) return 0;
-    if (i < n && v[i] == '$') i++;
-    int32_t row = 0;
-    start = i;
-    while (i < n) {
-        xmlChar b = v[i];
-        if (b < '0' || b > '9') return 0;
-        row = row * 10 + (b - '0');
-        if (row > 1048576) return 0;
-        i++;
-    }
-    if (i == start || row < 1) return 0;
-    *row_out = row;
-    *column_out = column;
-    return 1;
-}
-
 static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attributes) {
     tb_open_cell *c = &p->cell;
     c->depth = p->depth;
@@ -368,7 +338,7 @@ static void open_cell(tb_xml_parser *p, int nb_attributes, const xmlChar **attri
         switch (a[0][0]) {
         case 'r':
             if (n == 0) break;  /* an empty r: the position follows the previous cell */
-            if (!parse_reference(v, n, &r->row, &r->column)) {
+            if (!tb_parse_reference(v, n, &r->row, &r->column)) {
                 r->row = r->column = -1;
                 slot_append(p, &r->r_offset, &r->r_length, (const char *)v, n);  /* for the message */
             }
@@ -659,6 +629,7 @@ tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes) {
     p->max_depth = max_depth;
     p->max_text = max_text_bytes;
     p->out = p->view = &p->ring[0];
+    tb_cell_skip_init(&p->skip, 0);
 
     xmlSAXHandler handler;
     memset(&handler, 0, sizeof handler);
@@ -704,11 +675,20 @@ void tb_xml_parser_free(tb_xml_parser *p) {
         free(b->arena);
     }
     free(p->cell.carry.bytes);
+    tb_cell_skip_free(&p->skip);
     free(p);
 }
 
 int tb_xml_feed(tb_xml_parser *p, const char *bytes, size_t length, int terminate) {
     if (p->error_code) return p->error_code;
+    if (!tb_cell_skip_passes_all(&p->skip)) {
+        if (tb_cell_skip_run(&p->skip, bytes, length, terminate) != 0) {
+            fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
+            return p->error_code;
+        }
+        bytes = p->skip.out.bytes;
+        length = p->skip.out.length;
+    }
     if (p->cell.depth) {
         carry_in(p);
         if (p->error_code) return p->error_code;
@@ -742,6 +722,11 @@ const char *tb_xml_arena(const tb_xml_parser *p) { return p->view->arena ? p->vi
 const tb_xml_cell *tb_xml_cells(const tb_xml_parser *p) { return p->view->cells; }
 
 void tb_xml_set_cell_mode(tb_xml_parser *p, int on) { p->cell_mode = on; }
+
+void tb_xml_set_column_limit(tb_xml_parser *p, int32_t columns) {
+    tb_cell_skip_free(&p->skip);
+    tb_cell_skip_init(&p->skip, p->cell_mode ? columns : 0);
+}
 
 static void clear_batch(tb_xml_batch *b) {
     b->event_count = 0;

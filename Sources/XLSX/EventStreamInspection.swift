@@ -8,12 +8,14 @@ public enum EventStreamInspection {
     /// The XML shim's events for `xml` read as a worksheet in cell mode, fed `chunk` bytes at a
     /// time, spelled out: every value of every cell record, adjacent texts joined (a chunk
     /// boundary may split one), a value not followed by its NUL marked, and the error that
-    /// ends the part, if any.
-    public static func cellModeEvents(_ xml: [UInt8], chunk: Int) -> [String] {
+    /// ends the part, if any. With `columns`, cells right of it arrive without content (see
+    /// `tb_xml_set_column_limit`).
+    public static func cellModeEvents(_ xml: [UInt8], chunk: Int, columns: Int? = nil) -> [String] {
         var offset = 0
         var out: [String] = []
         do {
-            let stream = try XMLEventStream(part: "sheet.xml", file: "fuzz.xlsx", limits: .standard, cellMode: true) {
+            let stream = try XMLEventStream(part: "sheet.xml", file: "fuzz.xlsx", limits: .standard, cellMode: true,
+                                           columns: columns) {
                 guard offset < xml.count else { return nil }
                 let end = min(offset + chunk, xml.count)
                 defer { offset = end }

@@ -47,7 +47,7 @@ public final class WorksheetReader {
         self.styles = workbook.styles
         self.date1904 = workbook.date1904
         self.columnLimit = columns ?? CellReference.maxColumn
-        self.xml = try XMLEventStream(archive: workbook.archive, entry: entry, cellMode: true)
+        self.xml = try XMLEventStream(archive: workbook.archive, entry: entry, cellMode: true, columns: columns)
     }
 
     /// The next row that has at least one non-empty cell, or nil at the end of the sheet.
@@ -128,6 +128,20 @@ public final class WorksheetReader {
         return cells
     }
 
+    /// Keeps a shared formula's text as the master of its `si`: the one with a `ref`, or the
+    /// first met.
+    private func rememberSharedFormula(_ si: Int, _ text: String, isMaster: Bool, at reference: CellReference) {
+        if isMaster || sharedFormulas[si] == nil { sharedFormulas[si] = (text, reference) }
+    }
+
+    /// The same for a cell that is otherwise not read.
+    private func rememberSharedFormula(_ xml: XMLEventStream, at reference: CellReference) {
+        let record = xml.cell
+        guard record.data_table == 0, let si = xml.bytes(record.si_offset, record.si_length).map({ Self.parseInt($0) }),
+              let bytes = xml.bytes(record.formula_offset, record.formula_length), !bytes.isEmpty else { return }
+        rememberSharedFormula(si, String(decoding: bytes, as: UTF8.self), isMaster: record.shared_master != 0, at: reference)
+    }
+
     private enum CellType { case number, sharedString, formulaString, inlineString, boolean, error, isoDate }
 
     /// Reads the cell of the current cell event (decoded by the XML shim: attributes, the
@@ -147,7 +161,12 @@ public final class WorksheetReader {
             reference = CellReference(row: row, column: previousColumn + 1)
         }
         previousColumn = reference.column
-        if reference.column > columnLimit { return nil }
+        if reference.column > columnLimit {
+            // A shared formula's text is kept even here: cells left of the limit may share it
+            // (Excel can put the master right of cells that use it).
+            if record.shared != 0 && record.has_formula != 0 { rememberSharedFormula(xml, at: reference) }
+            return nil
+        }
         let type = Self.decodeType(xml.bytes(record.t_offset, record.t_length))
         let style = Int(record.style)
 
@@ -159,7 +178,7 @@ public final class WorksheetReader {
                 let text = String(decoding: formulaBytes, as: UTF8.self)
                 if let si = sharedIndex {
                     if !text.isEmpty {
-                        if record.shared_master != 0 || sharedFormulas[si] == nil { sharedFormulas[si] = (text, reference) }
+                        rememberSharedFormula(si, text, isMaster: record.shared_master != 0, at: reference)
                         formula = text
                     } else if let (master, anchor) = sharedFormulas[si] {
                         formula = FormulaTranslator.translate(master, rows: reference.row - anchor.row,

@@ -39,22 +39,28 @@ final class XMLEventStream {
     /// at least `limits.readAheadBytes` (declared size) is inflated and parsed on two threads of
     /// its own, a few chunks ahead of the reader, so that inflating, parsing and what the caller
     /// does with the events overlap.
-    /// In cell mode (worksheets), each `<c>` inside `<sheetData>` arrives as one cell event.
-    convenience init(archive: ZipArchive, entry: ZipArchive.Entry, cellMode: Bool = false) throws {
+    /// In cell mode (worksheets), each `<c>` inside `<sheetData>` arrives as one cell event;
+    /// with `columns`, cells right of that column arrive without their content, which is never
+    /// parsed (see `tb_xml_set_column_limit`).
+    convenience init(archive: ZipArchive, entry: ZipArchive.Entry, cellMode: Bool = false, columns: Int? = nil) throws {
         let file = try ZipEntryFile(archive: archive, entry: entry)
-        try self.init(part: entry.name, file: archive.file, limits: archive.limits, cellMode: cellMode, pull: file.read)
+        try self.init(part: entry.name, file: archive.file, limits: archive.limits, cellMode: cellMode,
+                      columns: columns, pull: file.read)
         if entry.size >= archive.limits.readAheadBytes {
             startReadingAhead(file)
         }
     }
 
-    init(part: String, file: String, limits: ReadLimits, cellMode: Bool = false,
+    init(part: String, file: String, limits: ReadLimits, cellMode: Bool = false, columns: Int? = nil,
          pull: @escaping () throws -> [UInt8]?) throws {
         guard let parser = tb_xml_parser_new(UInt32(clamping: limits.maxXMLDepth),
                                              UInt32(clamping: limits.maxTextBytes)) else {
             throw XLSXError(.limitExceeded(limit: "内存不足", part: part), file: file)
         }
         tb_xml_set_cell_mode(parser, cellMode ? 1 : 0)
+        if cellMode, let columns, columns < CellReference.maxColumn {
+            tb_xml_set_column_limit(parser, Int32(max(columns, 1)))
+        }
         self.parser = parser
         self.part = part
         self.file = file

@@ -11,6 +11,9 @@
 /// difference: with every part read ahead on threads (against one thread), and, when it parses
 /// cleanly, through the cell decoder in small chunks (against the whole part at once), so that
 /// a cell split by a chunk boundary or a batch handed between threads is checked on every input.
+/// It is also read keeping only its first few columns (the content of the cells right of them
+/// dropped before parsing, as the checker reads): when the whole sheet reads cleanly, that must
+/// give exactly its cells left of the limit, and the same events in chunks as whole.
 public enum ReaderFuzzing {
     /// Reads `input` as the fuzzer does; never throws, returns the number of cells read.
     @discardableResult
@@ -29,6 +32,12 @@ public enum ReaderFuzzing {
             if whole.last?.hasPrefix("error ") != true && chunked.last?.hasPrefix("error ") != true {
                 precondition(whole == chunked, "cell events differ when the part is fed in chunks")
             }
+            let columns = 1 + Int(bytes.count % 4)
+            let narrow = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1), columns: columns)
+            let narrowChunked = EventStreamInspection.cellModeEvents(bytes, chunk: 1 + Int(bytes.count % 5), columns: columns)
+            if narrow.last?.hasPrefix("error ") != true && narrowChunked.last?.hasPrefix("error ") != true {
+                precondition(narrow == narrowChunked, "cell events right of a column limit differ when fed in chunks")
+            }
         case 2: file = FuzzPackage.build(sharedStrings: bytes)
         case 3: file = FuzzPackage.build(styles: bytes)
         case 4: file = FuzzPackage.build(workbook: bytes)
@@ -41,12 +50,30 @@ public enum ReaderFuzzing {
             limits.readAheadBytes = 0
             let (aheadRows, aheadOutcome) = readAll(file, limits: limits)
             precondition(aheadRows == rows && aheadOutcome == outcome, "reading ahead reads differently")
+            if outcome == nil {
+                let columns = 1 + Int(bytes.count % 4)
+                let (narrowRows, narrowOutcome) = readAll(file, limits: limits, columns: columns)
+                precondition(narrowOutcome == nil && narrowRows == leftOf(columns, rows),
+                             "reading the first columns differs from reading every column")
+            }
         }
         return rows.reduce(0) { $0 + $1.cells.count }
     }
 
-    /// Every row of every sheet, and how reading ended (nil, or the first error's message).
-    static func readAll(_ file: [UInt8], limits: ReadLimits) -> ([Row], String?) {
+    /// The rows' cells in the first `columns` columns, rows left empty dropped (as the reader does).
+    static func leftOf(_ columns: Int, _ rows: [Row]) -> [Row] {
+        rows.compactMap { row in
+            var kept = row
+            kept.cells = row.cells.filter { $0.reference.column <= columns }
+            guard let first = kept.cells.first else { return nil }
+            kept.index = first.reference.row
+            return kept
+        }
+    }
+
+    /// Every row of every sheet (of its first `columns` columns), and how reading ended (nil,
+    /// or the first error's message).
+    static func readAll(_ file: [UInt8], limits: ReadLimits, columns: Int? = nil) -> ([Row], String?) {
         let wb: Workbook
         do { wb = try Workbook(bytes: file, fileName: "fuzz.xlsx", limits: limits) } catch {
             return ([], "\(error)")
@@ -54,7 +81,7 @@ public enum ReaderFuzzing {
         var rows: [Row] = []
         for sheet in wb.sheets {
             do {
-                let reader = try wb.rows(of: sheet)
+                let reader = try wb.rows(of: sheet, columns: columns)
                 while let row = try reader.next() {
                     for cell in row.cells { _ = cell.value?.text }
                     rows.append(row)

@@ -104,6 +104,15 @@ tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes);
  * for its tags and text). Set before the first feed.
  */
 void tb_xml_set_cell_mode(tb_xml_parser *parser, int on);
+/**
+ * Cell mode, for a reader that keeps only the first `columns` columns: a cell right of them
+ * still arrives as a cell event with its attributes, but its content (values, formulas,
+ * inline text) is dropped from the bytes before libxml2 parses them, so it is never tokenized
+ * nor checked beyond being balanced markup. Positions follow the same rules as without the
+ * limit; anything unusual in the sheet's structure makes the rest of it pass whole. 0 (the
+ * default) keeps every cell's content. Set after tb_xml_set_cell_mode and before the first feed.
+ */
+void tb_xml_set_column_limit(tb_xml_parser *parser, int32_t columns);
 /** Frees the parser and everything it holds. */
 void tb_xml_parser_free(tb_xml_parser *parser);
 
