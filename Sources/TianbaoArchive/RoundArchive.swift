@@ -197,7 +197,8 @@ public final class RoundArchive: @unchecked Sendable {
     /// before. `reportJSON` is the report.json the merge wrote. `beforeCommit` runs inside the
     /// transaction once everything is inserted, just before the commit: the place for the
     /// merge to switch its staged outputs in, so that outputs and archive change together (if
-    /// it throws, nothing is recorded).
+    /// it throws, nothing is recorded). An archive file this call created is removed again
+    /// when nothing could be recorded in it, so a failed merge leaves no empty archive behind.
     public func record(_ result: RoundResult, reportJSON: String, beforeCommit: () throws -> Void = {}) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -205,6 +206,18 @@ public final class RoundArchive: @unchecked Sendable {
         } catch {
             throw ArchiveError.io(path: path, detail: "无法创建所在文件夹")
         }
+        let existed = FileManager.default.fileExists(atPath: path)
+        do {
+            try write(result, reportJSON: reportJSON, beforeCommit: beforeCommit)
+        } catch {
+            if !existed { Self.removeIfEmpty(path) }
+            throw error
+        }
+        if reader == nil { reader = try Self.connectForReading(path) }
+    }
+
+    /// The transaction of `record`, on a connection closed when it returns.
+    private func write(_ result: RoundResult, reportJSON: String, beforeCommit: () throws -> Void) throws {
         let writer = try Self.connect(path, readonly: false)
         try mapErrors {
             try writer.read { db in try Self.validate(db, path: path) }
@@ -221,7 +234,23 @@ public final class RoundArchive: @unchecked Sendable {
                 }
             }
         }
-        if reader == nil { reader = try Self.connectForReading(path) }
+    }
+
+    /// Removes an archive file that records no round (with its journal), as `record` leaves
+    /// one it created when its transaction rolled back.
+    private static func removeIfEmpty(_ path: String) {
+        let empty: Bool
+        do {
+            let queue = try DatabaseQueue(path: path)
+            empty = try queue.read { db in
+                try !db.tableExists("rounds") || Int.fetchOne(db, sql: "SELECT count(*) FROM rounds") == 0
+            }
+            try queue.close()
+        } catch {
+            return
+        }
+        guard empty else { return }
+        for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
     }
 
     // MARK: Connections and checks

@@ -1,11 +1,12 @@
+import Dispatch
 import Foundation
 import TianbaoArchive
 import TianbaoMerge
 import TianbaoPlan
 
-/// What `tianbao merge` does with the archive, in three calls: `prepare` before anything is
-/// written (a bad archive ends the merge with status 2 and nothing written), `checkAcrossRounds`
-/// on the merged round before its outputs are written, `record` once they are.
+/// What `tianbao merge` does with the archive: `prepare` before anything is written (a bad
+/// archive ends the merge with status 2 and nothing written), `checkAcrossRounds` on the merged
+/// round and `history` before its outputs are written, `startRecording` while they are.
 struct MergeArchiving {
     let archive: RoundArchive
     let plan: Plan
@@ -33,25 +34,94 @@ struct MergeArchiving {
         return try ArchiveOptions.run { try archive.history(for: result) }
     }
 
-    /// Records the round (replacing an earlier record of it) in one transaction; `switchOutputs`
-    /// runs inside it, just before the commit, so the outputs and the archive change together
-    /// (a switch that throws rolls the record back).
-    func record(_ report: RoundReport, switchOutputs: () throws -> Void) throws {
-        var switched = false
-        do {
-            try archive.record(report.result, reportJSON: ReportJSON.render(report)) {
-                try switchOutputs()
-                switched = true
+    /// Starts recording the round (replacing an earlier record of it) on a thread of its own,
+    /// so that storing its rows overlaps with writing the outputs. The rows go into one
+    /// transaction, which then waits: `PendingRecord.finish` runs `switchOutputs` inside it, just
+    /// before the commit, so the outputs and the archive change together (a switch that throws
+    /// rolls the record back); `PendingRecord.cancel` rolls it back. Until one of them is called
+    /// nothing is committed, so a process that dies meanwhile leaves the archive as it was.
+    func startRecording(_ report: RoundReport, switchOutputs: @escaping @Sendable () throws -> Void) -> PendingRecord {
+        let pending = PendingRecord()
+        let work = UncheckedBox((archive, report))
+        DispatchQueue.global().async {
+            let (archive, report) = work.value
+            var switched = false
+            do {
+                try archive.record(report.result, reportJSON: ReportJSON.render(report)) {
+                    guard pending.awaitDecision() else { throw PendingRecord.Cancelled() }
+                    try switchOutputs()
+                    switched = true
+                }
+                Timings.mark("archive recorded")
+                pending.end(nil, switched: true)
+            } catch {
+                pending.end(error, switched: switched)
             }
-        } catch let error as ArchiveError {
-            // Before the switch nothing has changed; after it (the commit failed), the outputs
-            // are in place but the round is not recorded: say which.
-            printError(switched
-                ? error.description.replacingOccurrences(
-                    of: "本次未写入任何内容", with: "汇总输出已经写入，但本轮未能记入汇总档案，请排除问题后重新运行 merge")
-                : error.description)
-            throw CommandExit(.usage)
         }
-        Timings.mark("archive recorded")
+        return pending
     }
+}
+
+/// A round being recorded while the outputs are written (see `MergeArchiving.startRecording`):
+/// its transaction waits for one decision, `finish` or `cancel`, and each waits for the
+/// recording to end.
+final class PendingRecord: @unchecked Sendable {
+    struct Cancelled: Error {}
+    private enum Decision { case waiting, proceed, cancel }
+    private let condition = NSCondition()
+    private var decision = Decision.waiting
+    private var finished = false
+    private var error: Error?
+    private var switched = false
+
+    /// On the recording thread, inside the transaction: whether to switch the outputs in and commit.
+    fileprivate func awaitDecision() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while decision == .waiting { condition.wait() }
+        return decision == .proceed
+    }
+
+    /// On the recording thread: the recording has ended (committed, rolled back or failed).
+    fileprivate func end(_ error: Error?, switched: Bool) {
+        condition.lock()
+        self.error = error
+        self.switched = switched
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Makes the first decision (later ones change nothing) and waits for the recording to end.
+    private func decide(_ wanted: Decision) -> (error: Error?, switched: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        if decision == .waiting { decision = wanted }
+        condition.broadcast()
+        while !finished { condition.wait() }
+        return (error, switched)
+    }
+
+    /// Rolls the record back (the outputs failed, or the merge is interrupted); waits for it.
+    func cancel() { _ = decide(.cancel) }
+
+    /// Switches the outputs in and commits. An archive that fails says why (before the switch
+    /// nothing has changed; after it, the outputs are in place but the round is not recorded)
+    /// and ends the merge with status 2.
+    func finish() throws {
+        let (error, switched) = decide(.proceed)
+        guard let error else { return }
+        guard let archiveError = error as? ArchiveError else { throw error }
+        printError(switched
+            ? archiveError.description.replacingOccurrences(
+                of: "本次未写入任何内容", with: "汇总输出已经写入，但本轮未能记入汇总档案，请排除问题后重新运行 merge")
+            : archiveError.description)
+        throw CommandExit(.usage)
+    }
+}
+
+/// Hands values that are not Sendable to the one thread that uses them from then on.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

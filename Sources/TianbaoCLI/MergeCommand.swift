@@ -117,22 +117,31 @@ struct MergeCommand: ParsableCommand {
             // store; a damaged store stops here, exit 3), with the archive's earlier rounds.
             var report = try RoundReport(result)
             report.history = try archiving?.history(result)
-            let written = try MergeOutputs.write(report, key: merger.checker.key, sourceFolder: inURL, to: stagingURL,
+            // The round is recorded while the outputs are written (its transaction then waits
+            // for step 7); an interruption or a failure meanwhile rolls it back.
+            let recording = archiving?.startRecording(report) { [staged] in
+                try staged.commit(syncing: [staged.path("反馈")])
+            }
+            owned.set(recording: recording)
+            let written: [String]
+            do {
+                written = try MergeOutputs.write(report, key: merger.checker.key, sourceFolder: inURL, to: stagingURL,
                                                  linkFrom: finalURL, streamed: writer)
+            } catch {
+                recording?.cancel()
+                throw error
+            }
             writer = nil
 
-            // 7. The switch: the round is recorded in the archive in one transaction, OUT becomes
-            // the new outputs in one step just before that transaction commits, and a switch
-            // that throws rolls the transaction back; a signal waits until both are done. A crash
-            // between the switch and the commit leaves the new outputs and the archive as it was
-            // (merging again records the round).
+            // 7. The switch: OUT becomes the new outputs in one step just before the round's
+            // transaction commits, and a switch that throws rolls the transaction back; a signal
+            // waits until both are done. A crash between the switch and the commit leaves the
+            // new outputs and the archive as it was (merging again records the round).
             FaultInjection.pause()  // tests: a kill between the last output and the switch
             do {
                 try interruption.commit {
-                    if let archiving {
-                        try archiving.record(report) {
-                            try staged.commit(syncing: [staged.path("反馈")])
-                        }
+                    if let recording {
+                        try recording.finish()
                     } else {
                         try staged.commit(syncing: [staged.path("反馈")])
                     }
@@ -170,20 +179,24 @@ struct MergeCommand: ParsableCommand {
     }
 }
 
-/// What a merge holds that an interruption or a failure must give back: the staging folder (to
-/// remove) and OUT's lock (to release).
+/// What a merge holds that an interruption or a failure must give back: the round's record in
+/// progress (to roll back), the staging folder (to remove) and OUT's lock (to release).
 final class OwnedState: @unchecked Sendable {
     private let lock = NSLock()
+    private var recording: PendingRecord?
     private var staged: StagedFolder?
     private var folderLock: FolderLock?
 
+    func set(recording: PendingRecord?) { lock.lock(); self.recording = recording; lock.unlock() }
     func set(lock: FolderLock) { self.lock.lock(); folderLock = lock; self.lock.unlock() }
     func set(staged: StagedFolder) { lock.lock(); self.staged = staged; lock.unlock() }
 
-    /// Removes the staging folder (a no-op once switched in) and releases the lock.
+    /// Rolls back the round's record (a no-op once it has ended), removes the staging folder
+    /// (a no-op once switched in) and releases the lock.
     func cleanUp() {
         lock.lock()
         defer { lock.unlock() }
+        recording?.cancel()
         staged?.discard()
         folderLock?.release()
     }
