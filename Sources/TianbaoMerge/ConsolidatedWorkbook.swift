@@ -132,6 +132,8 @@ public final class ConsolidatedWorkbookWriter {
     private var lastRow: [String: Int] = [:]
     /// Each ledger's summed fields (numbers that are not years), by ledger sheet id.
     private var summed: [String: Set<String>] = [:]
+    /// Number formats of each sheet's fields (`numberFormats(_:)`), by sheet id.
+    private var numberFormatsBySheet: [String: [PreparedFormat]] = [:]
     private var report: RoundReport!
     private var result: RoundResult!
     private var finalFigures: Figures!
@@ -325,17 +327,27 @@ public final class ConsolidatedWorkbookWriter {
         try ranges(ws, columns: headers.count, rows: rows, headerRow: headerRow)
     }
 
-    private func write(_ ws: SheetWriter, _ r: Int, _ c: Int, _ value: FieldValue?, _ field: FieldSpec?) throws {
+    /// Writes a value, numbers in `numberFormat` (see `numberFormats(_:)`).
+    private func write(_ ws: SheetWriter, _ r: Int, _ c: Int, _ value: FieldValue?, numberFormat: PreparedFormat) throws {
         switch value {
         case .none: try ws.blank(r, c, formats.cell)
         case .text(let s)?: try ws.write(r, c, s, (s.utf8.count > 8 && s.unicodeScalars.count > 8) ? formats.wrapped : formats.cell)
-        case .number(let n)?:
-            let format = field?.type != .integer ? formats.number : (Self.isYear(field) ? formats.plainInteger : formats.integer)
-            try ws.write(r, c, n, format)
+        case .number(let n)?: try ws.write(r, c, n, numberFormat)
         case .date(let d)?:
             try ws.write(r, c, ExcelDateTime(kind: .date, year: d.year, month: d.month, day: d.day).serial(date1904: false),
                          formats.date)
         }
+    }
+
+    /// The number format of each field of a sheet, by position: integers with a thousands
+    /// separator, years without, decimals with two places. Worked out once per sheet.
+    private func numberFormats(_ spec: SheetSpec) -> [PreparedFormat] {
+        if let known = numberFormatsBySheet[spec.id] { return known }
+        let made = spec.fields.map { f in
+            f.type != .integer ? formats.number : (Self.isYear(f) ? formats.plainInteger : formats.integer)
+        }
+        numberFormatsBySheet[spec.id] = made
+        return made
     }
 
     /// A field that holds a year (建成年份): printed without a thousands separator.
@@ -344,26 +356,37 @@ public final class ConsolidatedWorkbookWriter {
         return field.name.contains("年份") || field.name.hasSuffix("年度") || (field.max ?? 10000) <= 2100 && (field.min ?? 0) >= 1900
     }
 
-    /// The 校验结果 cell, the value cells the check refused (what the unit wrote, marked), and
-    /// the row's height from its wrapped texts.
-    private func finishRow(_ ws: SheetWriter, _ r: Int, sheetId: String, row: CheckedRow, errors: RowErrors, checkColumn: Int,
-                           texts: [(String, Int)], refused: [(column: Int, templateColumn: Int)]) throws {
-        let w = widths[sheetId] ?? []
-        var texts = texts
+    /// The 校验结果 cell and the value cells the check refused (what the unit wrote, marked);
+    /// their lines count in `lines`.
+    private func finishRow(_ ws: SheetWriter, _ r: Int, row: CheckedRow, errors: RowErrors, checkColumn: Int,
+                           refused: [(column: Int, templateColumn: Int)], lines: inout RowLines) throws {
         if errors.hasError(row) {
             let text = ChineseTypography.apply("有误：" + errors.text(row))
             try ws.write(r, checkColumn, text, formats.flagged)
-            texts.append((text, checkColumn))
+            lines.add(text, column: checkColumn)
             for (c, tc) in refused {
                 if let found = errors.foundValue(row, column: tc) {
                     try ws.write(r, c, found, formats.flagged)
-                    texts.append((found, c))
+                    lines.add(found, column: c)
                 }
             }
         } else {
             try ws.write(r, checkColumn, CW.passed, formats.cell)
         }
-        if let h = CW.rowHeight(texts.map { ($0.0, $0.1 < w.count ? w[$0.1] : 12) }) { try ws.row(r, height: h) }
+    }
+
+    /// The tallest wrapped text of a row being written, for its height (see `WrappedText`).
+    private struct RowLines {
+        let widths: [Double]
+        private(set) var most = 1
+        init(_ widths: [Double]) { self.widths = widths }
+        mutating func add(_ text: String, column: Int) {
+            most = max(most, WrappedText.lines(text, width: column < widths.count ? widths[column] : 12))
+        }
+        /// Sets the row's height when a text takes more than one line.
+        func apply(_ ws: SheetWriter, _ r: Int) throws {
+            if let h = WrappedText.rowHeight(lines: most) { try ws.row(r, height: h) }
+        }
     }
 
     /// The source columns: file name and the place of the row's first cell in that file, as a
@@ -407,13 +430,15 @@ public final class ConsolidatedWorkbookWriter {
         guard let spec = plan.sheet(sheetId), var r = lastRow[sheetId] else { return }
         let ids = spec.fields.map(\.id)
         let positions = detailPositions(spec)
+        let numberFormats = numberFormats(spec)
+        let w = widths[sheetId] ?? []
         for row in rows where row.sheet == sheetId {
             r += 1
             var c = 0
-            var texts: [(String, Int)] = []
+            var lines = RowLines(w)
             for v in leadingValues(row) {
                 try ws.write(r, c, v, v.count > 6 ? formats.wrapped : formats.cell)
-                texts.append((v, c))
+                lines.add(v, column: c)
                 c += 1
             }
             // Values by position when the row has the sheet's fields in order (always, for
@@ -421,17 +446,17 @@ public final class ConsolidatedWorkbookWriter {
             let inOrder = row.values.keys == ids
             var refused: [(column: Int, templateColumn: Int)] = []
             for position in positions {
-                let f = spec.fields[position]
-                let value = inOrder ? row.values.value(at: position) : row.values[f.id]
-                try write(ws, r, c, value, f)
-                if case .text(let t)? = value { texts.append((t, c)) }
+                let value = inOrder ? row.values.value(at: position) : row.values[spec.fields[position].id]
+                try write(ws, r, c, value, numberFormat: numberFormats[position])
+                if case .text(let t)? = value { lines.add(t, column: c) }
                 if value == nil { refused.append((c, position + 1)) }
                 c += 1
             }
-            try finishRow(ws, r, sheetId: sheetId, row: row, errors: errors, checkColumn: c, texts: texts, refused: refused)
+            try finishRow(ws, r, row: row, errors: errors, checkColumn: c, refused: refused, lines: &lines)
             try ws.write(r, c + 1, row.explanation ?? "", formats.wrapped)
-            if let e = row.explanation { texts.append((e, c + 1)) }
+            if let e = row.explanation { lines.add(e, column: c + 1) }
             try source(ws, r, c + 2, s, sheet: spec.name, row: row.row)
+            try lines.apply(ws, r)
         }
         lastRow[sheetId] = r
     }
@@ -443,22 +468,27 @@ public final class ConsolidatedWorkbookWriter {
                             _ s: Submission, _ errors: RowErrors) throws {
         var r = lastRow[spec.id]!
         let ids = spec.fields.map(\.id)
+        let numberFormats = numberFormats(spec)
+        let w = widths[spec.id] ?? []
         for row in rows where row.sheet == spec.id {
             r += 1
             try ws.write(r, 0, unit.name, formats.wrapped)
-            var texts: [(String, Int)] = [(unit.name, 0)]
+            var lines = RowLines(w)
+            lines.add(unit.name, column: 0)
             var refused: [(column: Int, templateColumn: Int)] = []
             let inOrder = row.values.keys == ids
             for (i, f) in spec.fields.enumerated() {
                 let value = inOrder ? row.values.value(at: i) : row.values[f.id]
-                try write(ws, r, i + 1, value, f)
-                if case .text(let t)? = value { texts.append((t, i + 1)) }
+                try write(ws, r, i + 1, value, numberFormat: numberFormats[i])
+                if case .text(let t)? = value { lines.add(t, column: i + 1) }
                 if value == nil { refused.append((i + 1, i + 1)) }
             }
             let checkColumn = spec.fields.count + 1
-            try finishRow(ws, r, sheetId: spec.id, row: row, errors: errors, checkColumn: checkColumn, texts: texts, refused: refused)
+            try finishRow(ws, r, row: row, errors: errors, checkColumn: checkColumn, refused: refused, lines: &lines)
             try ws.write(r, checkColumn + 1, row.explanation ?? "", formats.wrapped)
+            if let e = row.explanation { lines.add(e, column: checkColumn + 1) }
             try source(ws, r, checkColumn + 2, s, sheet: spec.name, row: row.row)
+            try lines.apply(ws, r)
         }
         lastRow[spec.id] = r
     }

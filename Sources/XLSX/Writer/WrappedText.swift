@@ -3,24 +3,37 @@
 /// at the height the file gives: so the height is computed from the text's length, the font size
 /// and the column width, in one place for every workbook Tianbao writes.
 public enum WrappedText {
-    /// The width of a text in column-width units (a CJK or other wide character counts two).
-    public static func displayWidth(_ s: Substring) -> Double {
-        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2.0 : 1.0) }
-    }
-
-    /// Lines a wrapped text takes in a column `width` characters wide.
+    /// Lines a wrapped text takes in a column `width` characters wide (a CJK or other wide
+    /// character counts two columns, a line feed starts a line).
     public static func lines(_ text: String, width: Double) -> Int {
         let usable = max(width - 1.5, 2)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { n, line in
-            n + max(1, Int((displayWidth(line) / usable).rounded(.up)))
+        // A text takes no more columns than it has UTF-8 bytes (a wide character has three or
+        // four): most cells fit on one line, known without looking at their characters.
+        let bytes = text.utf8.count
+        if Double(bytes) <= usable && !text.utf8.contains(10) { return 1 }
+        var lines = 0
+        var line = 0.0
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                lines += max(1, Int((line / usable).rounded(.up)))
+                line = 0
+            } else {
+                line += scalar.value >= 0x1100 ? 2 : 1
+            }
         }
+        return lines + max(1, Int((line / usable).rounded(.up)))
+    }
+
+    /// Row height in points for a row whose tallest wrapped text takes `lines` lines; nil for
+    /// one line. Capped at Excel's 409 points.
+    public static func rowHeight(lines: Int, fontSize: Double = 11) -> Double? {
+        guard lines > 1 else { return nil }
+        return min(409, Double(lines) * (fontSize * 1.3 + 0.6) + 3)
     }
 
     /// Row height in points for wrapped texts in columns of the given widths (the tallest wins);
     /// nil when every text fits one line. Capped at Excel's 409 points.
     public static func rowHeight(_ texts: [(String, Double)], fontSize: Double = 11) -> Double? {
-        let n = texts.map { lines($0.0, width: $0.1) }.max() ?? 1
-        guard n > 1 else { return nil }
-        return min(409, Double(n) * (fontSize * 1.3 + 0.6) + 3)
+        rowHeight(lines: texts.map { lines($0.0, width: $0.1) }.max() ?? 1, fontSize: fontSize)
     }
 }
