@@ -305,19 +305,20 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
             }
             break;
         case SKIP_NAME: {
-            char c = *p;
-            if (is_space(c) || c == '>' || c == '/') {
-                if (s->sink == SINK_HOLD && !s->dropping && !name_is(s, "c")) RELEASE();
-                s->state = SKIP_TAG;
-            } else {
-                if (c == ':') {
-                    s->name_length = 0;
+            uint32_t n = s->name_length;
+            while (p < end && !is_space(*p) && *p != '>' && *p != '/') {
+                if (*p == ':') {
+                    n = 0;
                 } else {
-                    if (s->name_length < sizeof s->name) s->name[s->name_length] = c;
-                    s->name_length++;
+                    if (n < sizeof s->name) s->name[n] = *p;
+                    n++;
                 }
                 p++;
             }
+            s->name_length = n;
+            if (p == end) break;
+            if (s->sink == SINK_HOLD && !s->dropping && !name_is(s, "c")) RELEASE();
+            s->state = SKIP_TAG;
             break;
         }
         case SKIP_TAG:
