@@ -269,9 +269,13 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
         if (sink(s, mark, p) != 0 || release(s) != 0) return -1; \
         mark = p;                                      \
     } while (0)
+    /* The common path (text, '<', a name, a tag with quoted attributes, '>', text ...) falls
+     * through from state to state without going back to the switch; the switch resumes a
+     * state a chunk boundary interrupted. */
     while (p < end && !s->off) {
         switch (s->state) {
-        case SKIP_TEXT: {
+        case SKIP_TEXT:
+        text: {
             const char *lt = memchr(p, '<', (size_t)(end - p));
             if (!lt) {
                 p = end;
@@ -287,8 +291,9 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
             }
             s->state = SKIP_OPEN;
             p++;
-            break;
+            if (p == end) break;
         }
+            /* fall through */
         case SKIP_OPEN:
             s->slash = 0;
             s->name_length = 0;
@@ -299,11 +304,12 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
                 s->bang_length = 0;
                 s->run = 0;
                 p++;
+                if (s->state != SKIP_NAME || p == end) break;
             } else {
                 s->end_tag = 0;
                 s->state = SKIP_NAME;
             }
-            break;
+            /* fall through */
         case SKIP_NAME: {
             uint32_t n = s->name_length;
             while (p < end && !is_space(*p) && *p != '>' && *p != '/') {
@@ -319,9 +325,10 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
             if (p == end) break;
             if (s->sink == SINK_HOLD && !s->dropping && !name_is(s, "c")) RELEASE();
             s->state = SKIP_TAG;
-            break;
         }
+            /* fall through */
         case SKIP_TAG:
+        tag:
             while (p < end && *p != '>' && *p != '"' && *p != '\'') {
                 s->slash = *p == '/';
                 p++;
@@ -333,12 +340,13 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
                 if (sink(s, mark, p) != 0 || tag_end(s) != 0) return -1;
                 mark = p;
                 s->state = SKIP_TEXT;
-            } else {
-                s->quote = *p++;
-                s->slash = 0;
-                s->state = SKIP_QUOTE;
+                if (p == end || s->off) break;
+                goto text;
             }
-            break;
+            s->quote = *p++;
+            s->slash = 0;
+            s->state = SKIP_QUOTE;
+            /* fall through */
         case SKIP_QUOTE: {
             const char *q = memchr(p, s->quote, (size_t)(end - p));
             if (!q) {
@@ -347,7 +355,7 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
             }
             p = q + 1;
             s->state = SKIP_TAG;
-            break;
+            goto tag;
         }
         case SKIP_BANG: {
             char c = *p++;
