@@ -57,36 +57,6 @@ void tb_cell_skip_free(tb_cell_skip *s) {
 
 int tb_cell_skip_passes_all(const tb_cell_skip *s) { return s->off; }
 
-int tb_parse_reference(const unsigned char *v, size_t n, int32_t *row_out, int32_t *column_out) {
-    size_t i = 0;
-    if (i < n && v[i] == '$') i++;
-    int32_t column = 0;
-    size_t start = i;
-    while (i < n) {
-        unsigned char b = v[i];
-        if (b >= 'a' && b <= 'z') b -= 32;
-        if (b < 'A' || b > 'Z') break;
-        column = column * 26 + (b - 'A' + 1);
-        if (column > 16384) return 0;
-        i++;
-    }
-    if (i == start) return 0;
-    if (i < n && v[i] == '$') i++;
-    int32_t row = 0;
-    start = i;
-    while (i < n) {
-        unsigned char b = v[i];
-        if (b < '0' || b > '9') return 0;
-        row = row * 10 + (b - '0');
-        if (row > 1048576) return 0;
-        i++;
-    }
-    if (i == start || row < 1) return 0;
-    *row_out = row;
-    *column_out = column;
-    return 1;
-}
-
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 static int name_is(const tb_cell_skip *s, const char *want) {

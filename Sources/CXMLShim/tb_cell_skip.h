@@ -83,8 +83,36 @@ int tb_cell_skip_run(tb_cell_skip *skip, const char *bytes, size_t length, int l
 /**
  * An A1-style reference (`D7`, `$D$7`, lower-case letters allowed) inside Excel's grid
  * (1..1048576 rows, 1..16384 columns): the same rule as the reader's CellReference.parse.
- * Returns 1 with the row and column, or 0.
+ * Returns 1 with the row and column, or 0. Inline: the XML shim calls it for every cell.
  */
-int tb_parse_reference(const unsigned char *v, size_t n, int32_t *row_out, int32_t *column_out);
+static inline int tb_parse_reference(const unsigned char *v, size_t n, int32_t *row_out, int32_t *column_out) {
+    size_t i = 0;
+    if (i < n && v[i] == '$') i++;
+    int32_t column = 0;
+    size_t start = i;
+    while (i < n) {
+        unsigned char b = v[i];
+        if (b >= 'a' && b <= 'z') b -= 32;
+        if (b < 'A' || b > 'Z') break;
+        column = column * 26 + (b - 'A' + 1);
+        if (column > 16384) return 0;
+        i++;
+    }
+    if (i == start) return 0;
+    if (i < n && v[i] == '$') i++;
+    int32_t row = 0;
+    start = i;
+    while (i < n) {
+        unsigned char b = v[i];
+        if (b < '0' || b > '9') return 0;
+        row = row * 10 + (b - '0');
+        if (row > 1048576) return 0;
+        i++;
+    }
+    if (i == start || row < 1) return 0;
+    *row_out = row;
+    *column_out = column;
+    return 1;
+}
 
 #endif
