@@ -145,7 +145,11 @@ def ledger_checksum(path):
     def label(v):
         return str(v).replace("*", "").replace("＊", "").strip()
     head = next(i for i, r in enumerate(rows) if any(label(v) == "小区名称" for v in r))
-    cols = {label(v): j for j, v in enumerate(rows[head])}
+    # The first column of each name: a naive merge keeps the templates' hidden working
+    # columns, which repeat the field names (without the required mark) right of 自查.
+    cols = {}
+    for j, v in enumerate(rows[head]):
+        cols.setdefault(label(v), j)
     def col(prefix):
         return next(j for k, j in cols.items() if k.startswith(prefix))
     c_name, c_households, c_money = col("小区名称"), col("户数"), col("计划投资")

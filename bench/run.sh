@@ -170,6 +170,17 @@ fi
 sed -i "s|^\(M1:tianbao \S* \S* \S*\) .*|\1 $($PY bench/peers.py ledger-checksum "$W/m1-out/汇总-2021-06.xlsx" | tr -d ' ')|; \
         s|^\(M1:pandas \S* \S* \S*\) .*|\1 $( (reader && $PY bench/peers.py ledger-checksum $W/m1-pandas.xlsx || echo -) | tr -d ' ')|" $W/times
 $PY bench/summarize.py "$W" "$ROWS" "$M1_FILES" "$HAVE_REVIEW"
+if reader; then
+  # The two merges must hold the same ledger: say so, or say that they do not.
+  sum_tb=$(sed -n 's/^M1:tianbao \S* \S* \S* //p' $W/times | head -1)
+  sum_pd=$(sed -n 's/^M1:pandas \S* \S* \S* //p' $W/times | head -1)
+  echo
+  if [ -n "$sum_tb" ] && [ "$sum_tb" = "$sum_pd" ]; then
+    echo "M1's checksums are equal: Tianbao's 汇总 and the pandas script's workbook hold the same ledger rows."
+  else
+    echo "**M1's checksums differ** (Tianbao \`$sum_tb\`, pandas \`$sum_pd\`): the comparison does not hold."
+  fi
+fi
 echo
 echo "Phases of one more tianbao merge of the $M1_FILES files (TIANBAO_TIMINGS=1; seconds since the start):"
 echo

@@ -38,7 +38,7 @@ final class ConsolidatedWorkbookTests: XCTestCase {
           - {id: "2021-06", kind: 半年小结, start: 2021-06-01, due: 2021-06-15, sheets: [ledger]}
         """
 
-    func result(rows: Int) throws -> RoundResult {
+    func result(rows: Int, explanation: (Int) -> String? = { _ in nil }) throws -> RoundResult {
         let plan = try PlanLoader.load(yaml: Self.ledgerPlan, file: "t.yaml")
         let round = plan.round("2021-06")!
         var s = Submission(file: "甲.xlsx", path: "/nonexistent/甲.xlsx", sha256: "")
@@ -49,7 +49,7 @@ final class ConsolidatedWorkbookTests: XCTestCase {
             var values = FieldValues(keys: keys)
             values["name"] = .text("小区\(i)")
             values["status"] = .text(i % 2 == 0 ? "已完工" : "在建")
-            return CheckedRow(sheet: "ledger", row: 4 + i, values: values, explanation: nil, accepted: true)
+            return CheckedRow(sheet: "ledger", row: 4 + i, values: values, explanation: explanation(i), accepted: true)
         })
         let units = plan.units.map { u in
             UnitOutcome(unit: u, status: u.id == "a" ? .accepted : .missing, late: false,
@@ -78,6 +78,29 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         let briefing = Briefing(report: try RoundReport(try result(rows: 3)))
         XCTAssertTrue(briefing.markdown.contains(ChineseTypography.apply("本期应报送单位 2 个,已报送并通过校验 1 个")), briefing.markdown)
         XCTAssertFalse(briefing.markdown.contains("300"), "no target in this plan, none invented")
+    }
+
+    /// A row is as tall as its longest wrapped text, its 说明 included; a row whose texts fit
+    /// one line keeps the default height.
+    func testRowsGrowWithTheirLongestText() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("heights-\(UUID().uuidString).xlsx").path
+        let note = String(repeating: "小区已完成改造验收，", count: 6)
+        try ConsolidatedWorkbook(report: try RoundReport(try result(rows: 2) { $0 == 0 ? note : nil }), sourceFolder: "../in")
+            .write(to: path)
+        let wb = try Workbook(path: path)
+        let archive = try ZipArchive(path: path, displayName: "heights.xlsx", limits: .standard)
+        let xml = String(decoding: try archive.readAll(archive.entry(named: wb.sheet(named: "小区台账")!.part!)!), as: UTF8.self)
+        func rowTag(_ r: Int) -> String {
+            guard let start = xml.range(of: "<row r=\"\(r)\"") else { return "" }
+            return String(xml[start.lowerBound...].prefix { $0 != ">" })
+        }
+        func height(_ r: Int) -> Double? {
+            guard let at = rowTag(r).range(of: "ht=\"") else { return nil }
+            return Double(rowTag(r)[at.upperBound...].prefix { $0 != "\"" })
+        }
+        // 60 wide characters in the 说明 column (24 wide): 120 columns over 22.5, 6 lines.
+        XCTAssertEqual(height(2) ?? 0, WrappedText.rowHeight(lines: 6)!, accuracy: 0.01, rowTag(2))
+        XCTAssertNil(height(3), rowTag(3))
     }
 
     func testMoreRowsThanExcelAllowsLinks() throws {
