@@ -50,8 +50,10 @@ echo "== setting up peers" >&2
 PY=${BENCH_PYTHON:-bench/.venv/bin/python}
 $PY -c "import python_calamine, openpyxl, pandas, xlsxwriter" \
   || { echo "bench/run.sh: the peers are missing from $PY; run make bench (it makes bench/.venv)" >&2; exit 2; }
-swift build -c release --product tianbao >&2
-swift build -c release --package-path bench --product tianbao-bench >&2
+# The builds `make release` makes: the Swift runtime and Foundation linked in (as the office
+# gets it), for Tianbao and for the reader's own bench binary alike.
+swift build -c release --static-swift-stdlib --product tianbao >&2
+swift build -c release --static-swift-stdlib --package-path bench --product tianbao-bench >&2
 gcc -O2 -o $W/floor bench/c/floor.c $(pkg-config --cflags --libs libzip libxml-2.0)
 gcc -O2 -o $W/lxw_write bench/c/lxw_write.c $(pkg-config --cflags --libs xlsxwriter)
 TB=.build/release/tianbao
