@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The tokenizer's states. */
 enum {
@@ -87,8 +88,10 @@ static int switch_off(tb_cell_skip *s) {
 }
 
 /* The value of the attribute with local name `want` (any prefix but xmlns) of the start tag
- * `tag` (from its '<' to its '>'), or NULL; `malformed` is set when the tag cannot be read
- * as a name, attributes and an end. The last of several wins, as in the XML shim. */
+ * `tag` (from its '<' to its '>'), or NULL. `malformed` is set when the tag cannot be read as a
+ * name, attributes and an end, and also when the filter cannot be sure it reads the value as
+ * libxml2 and the XML shim will: two attributes of that local name (different prefixes), or a
+ * reference (`&...;`) in its value. */
 static const char *find_attribute(const char *tag, size_t n, const char *want, size_t *length, int *malformed) {
     const char *p = tag + 1, *end = tag + n;
     const char *found = NULL;
@@ -117,6 +120,7 @@ static const char *find_attribute(const char *tag, size_t n, const char *want, s
         int xmlns = name_end - name >= 5 && memcmp(name, "xmlns", 5) == 0
             && (name_end - name == 5 || name[5] == ':');
         if (!xmlns && (size_t)(name_end - local) == want_length && memcmp(local, want, want_length) == 0) {
+            if (found || memchr(value, '&', (size_t)(p - value))) break;
             found = value;
             *length = (size_t)(p - value);
         }
@@ -124,6 +128,24 @@ static const char *find_attribute(const char *tag, size_t n, const char *want, s
     }
     *malformed = 1;
     return NULL;
+}
+
+/* The XML declaration read (its bytes after "<?") names no encoding, or UTF-8. */
+static int declares_utf8(const tb_cell_skip *s) {
+    if (s->declaration_length >= sizeof s->declaration_text) return 0;  /* too long to be sure */
+    const char *text = s->declaration_text, *end = text + s->declaration_length;
+    for (const char *p = text; p + 8 <= end; p++) {
+        if (memcmp(p, "encoding", 8) != 0) continue;
+        p += 8;
+        while (p < end && (is_space(*p) || *p == '=')) p++;
+        if (p >= end || (*p != '"' && *p != '\'')) return 0;
+        char quote = *p++;
+        const char *value = p;
+        while (p < end && *p != quote) p++;
+        size_t n = (size_t)(p - value);
+        return (n == 5 && strncasecmp(value, "utf-8", 5) == 0) || (n == 4 && strncasecmp(value, "utf8", 4) == 0);
+    }
+    return 1;
 }
 
 /* The held start tag of a cell in a row is complete: pass it on, or go on holding the cell
@@ -271,6 +293,12 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
                 if (!s->dropping) RELEASE();  /* not a cell's start tag */
                 s->end_tag = *p == '/';
                 s->state = *p == '/' ? SKIP_NAME : *p == '!' ? SKIP_BANG : SKIP_PI;
+                if (s->state == SKIP_PI) {
+                    /* At the start (after a UTF-8 byte order mark, if any): the XML declaration. */
+                    uint64_t at = s->position + (uint64_t)(p - bytes);
+                    s->in_declaration = at == 1 || at == 4;
+                    s->declaration_length = 0;
+                }
                 s->bang_length = 0;
                 s->run = 0;
                 p++;
@@ -357,9 +385,13 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
                 if (c == '>' && s->run >= needed) {
                     s->state = SKIP_TEXT;
                     s->run = 0;
+                    if (s->in_declaration && !declares_utf8(s) && switch_off(s) != 0) return -1;
+                    s->in_declaration = 0;
                     break;
                 }
                 s->run = c == closing ? s->run + 1 : 0;
+                if (s->in_declaration && s->declaration_length < sizeof s->declaration_text)
+                    s->declaration_text[s->declaration_length++] = c;
             }
             break;
         }
@@ -367,6 +399,7 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
     }
     /* The rest of the input: where the sink says (everything, once switched off). */
     p = end;
+    s->position += length;
     if (sink(s, mark, p) != 0) return -1;
     if (s->sink == SINK_HOLD && (s->hold.length > HOLD_MAX || last) && switch_off(s) != 0) return -1;
     return 0;

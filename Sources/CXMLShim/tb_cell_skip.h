@@ -26,6 +26,8 @@
  *   A1 reference) switches the filter off for the rest of the part: from then on every byte
  *   passes, and the reader sees exactly what the file holds. Cells already emptied stay
  *   empty, which is safe because the reader would have discarded them.
+ * - A part whose XML declaration names an encoding other than UTF-8 passes whole (in such an
+ *   encoding a byte of a multibyte character may look like markup).
  * - Where chunks end changes nothing in the bytes passed on.
  */
 #ifndef TB_CELL_SKIP_H
@@ -63,6 +65,10 @@ typedef struct {
     size_t tag_start;           /* where the tag being read starts in `hold` (in such a cell) */
     int keep_cell;              /* that cell holds a shared formula's text: it passes whole */
     int32_t previous_column;    /* of the previous cell in the row */
+    uint64_t position;          /* bytes of the part read before this call */
+    int in_declaration;         /* the PI being read is the XML declaration (at the start) */
+    char declaration_text[128]; /* its bytes, to read its encoding */
+    uint32_t declaration_length;
     tb_cell_skip_buffer hold;   /* a cell's start tag until its r is known; a cell to drop */
     tb_cell_skip_buffer out;    /* the filtered bytes of the last call */
 } tb_cell_skip;
