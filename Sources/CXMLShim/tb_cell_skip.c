@@ -9,7 +9,7 @@ enum {
     SKIP_TEXT,     /* character data: looking for '<' */
     SKIP_OPEN,     /* after '<' */
     SKIP_NAME,     /* a start or end tag's name */
-    SKIP_TAG,      /* inside a tag after its name (or a declaration being dropped) */
+    SKIP_TAG,      /* inside a tag after its name (or a declaration inside a held cell) */
     SKIP_QUOTE,    /* inside an attribute value */
     SKIP_BANG,     /* after "<!": a comment, a CDATA section or a declaration */
     SKIP_COMMENT,  /* until "-->" */
@@ -58,8 +58,6 @@ void tb_cell_skip_free(tb_cell_skip *s) {
 
 int tb_cell_skip_passes_all(const tb_cell_skip *s) { return s->off; }
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 static int name_is(const tb_cell_skip *s, const char *want) {
     size_t n = strlen(want);
     return s->name_length == n && memcmp(s->name, want, n) == 0;
@@ -97,18 +95,18 @@ static const char *find_attribute(const char *tag, size_t n, const char *want, s
     const char *found = NULL;
     size_t want_length = strlen(want);
     *malformed = 0;
-    while (p < end && !is_space(*p) && *p != '/' && *p != '>') p++;
+    while (p < end && !tb_is_xml_space(*p) && *p != '/' && *p != '>') p++;
     for (;;) {
-        while (p < end && is_space(*p)) p++;
+        while (p < end && tb_is_xml_space(*p)) p++;
         if (p >= end) break;
         if (*p == '/' || *p == '>') return found;
         const char *name = p;
-        while (p < end && !is_space(*p) && *p != '=' && *p != '/' && *p != '>') p++;
+        while (p < end && !tb_is_xml_space(*p) && *p != '=' && *p != '/' && *p != '>') p++;
         const char *name_end = p;
-        while (p < end && is_space(*p)) p++;
+        while (p < end && tb_is_xml_space(*p)) p++;
         if (p >= end || *p != '=') break;
         p++;
-        while (p < end && is_space(*p)) p++;
+        while (p < end && tb_is_xml_space(*p)) p++;
         if (p >= end || (*p != '"' && *p != '\'')) break;
         char quote = *p++;
         const char *value = p;
@@ -137,7 +135,7 @@ static int declares_utf8(const tb_cell_skip *s) {
     for (const char *p = text; p + 8 <= end; p++) {
         if (memcmp(p, "encoding", 8) != 0) continue;
         p += 8;
-        while (p < end && (is_space(*p) || *p == '=')) p++;
+        while (p < end && (tb_is_xml_space(*p) || *p == '=')) p++;
         if (p >= end || (*p != '"' && *p != '\'')) return 0;
         char quote = *p++;
         const char *value = p;
@@ -310,7 +308,7 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
             /* fall through */
         case SKIP_NAME: {
             uint32_t n = s->name_length;
-            while (p < end && !is_space(*p) && *p != '>' && *p != '/') {
+            while (p < end && !tb_is_xml_space(*p) && *p != '>' && *p != '/') {
                 if (*p == ':') {
                     n = 0;
                 } else {

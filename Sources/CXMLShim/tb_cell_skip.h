@@ -46,10 +46,10 @@ typedef struct {
     int32_t limit;              /* cells right of this column lose their content; 0: never */
     int off;                    /* switched off: every byte passes */
     int state;                  /* the tokenizer's state: SKIP_* in tb_cell_skip.c */
-    int sink;                   /* where the current bytes go: pass, hold or drop */
+    int sink;                   /* where the current bytes go: passed on, or held */
     int end_tag;                /* the tag being read is an end tag */
     int slash;                  /* the tag's last byte so far (outside quotes) is '/' */
-    int declaration;            /* the tag is a <!...> declaration being dropped */
+    int declaration;            /* the tag is a <!...> declaration inside a held cell */
     char quote;                 /* the quote of the attribute value being read */
     uint32_t run;               /* trailing '-' (comments), ']' (CDATA) or '?' (PIs) */
     char name[16];              /* the tag's local name (after any prefix), NUL-terminated */
@@ -85,6 +85,9 @@ int tb_cell_skip_passes_all(const tb_cell_skip *skip);
  * or -1 when memory is short.
  */
 int tb_cell_skip_run(tb_cell_skip *skip, const char *bytes, size_t length, int last);
+
+/** XML white space (the four characters the XML spec calls S). Inline: the shim's hot paths use it. */
+static inline int tb_is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /**
  * An A1-style reference (`D7`, `$D$7`, lower-case letters allowed) inside Excel's grid

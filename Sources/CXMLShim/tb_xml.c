@@ -188,8 +188,6 @@ static inline int bytes_append(tb_xml_parser *p, tb_bytes *b, const char *bytes,
     return 1;
 }
 
-static int is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 /* The element names cell mode looks for, interned in the parser's dictionary at creation:
  * libxml2 hands SAX2 callbacks names from that dictionary, so a match is one pointer compare
  * (a string compare remains as the fallback). */
@@ -441,8 +439,8 @@ static void cell_end(tb_xml_parser *p, const xmlChar *localname) {
             char *value = b->arena + r->inline_offset;
             size_t start = c->t_start, end = r->inline_length, first = start;
             int at_end = (size_t)r->inline_offset + r->inline_length + 1 == b->arena_length;
-            while (first < end && is_xml_space(value[first])) first++;
-            while (end > first && is_xml_space(value[end - 1])) end--;
+            while (first < end && tb_is_xml_space(value[first])) first++;
+            while (end > first && tb_is_xml_space(value[end - 1])) end--;
             memmove(value + start, value + first, end - first);
             r->inline_length = (uint32_t)(start + (end - first));
             value[r->inline_length] = 0;
