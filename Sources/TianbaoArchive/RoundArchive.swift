@@ -241,7 +241,7 @@ public final class RoundArchive: @unchecked Sendable {
     private static func removeIfEmpty(_ path: String) {
         let empty: Bool
         do {
-            let queue = try DatabaseQueue(path: path)
+            let queue = try connect(path, readonly: false)
             empty = try queue.read { db in
                 try !db.tableExists("rounds") || Int.fetchOne(db, sql: "SELECT count(*) FROM rounds") == 0
             }

@@ -356,10 +356,13 @@ public final class ConsolidatedWorkbookWriter {
         return field.name.contains("年份") || field.name.hasSuffix("年度") || (field.max ?? 10000) <= 2100 && (field.min ?? 0) >= 1900
     }
 
-    /// The 校验结果 cell and the value cells the check refused (what the unit wrote, marked);
-    /// their lines count in `lines`.
+    /// The end of a detail or ledger row: the 校验结果 cell, the value cells the check refused
+    /// (what the unit wrote, marked), the 说明, the source columns, and the row's height from
+    /// its tallest wrapped text (`lines`, with what these add).
     private func finishRow(_ ws: SheetWriter, _ r: Int, row: CheckedRow, errors: RowErrors, checkColumn: Int,
-                           refused: [(column: Int, templateColumn: Int)], lines: inout RowLines) throws {
+                           refused: [(column: Int, templateColumn: Int)], lines: RowLines,
+                           source s: Submission, sheet: SheetSpec) throws {
+        var lines = lines
         if errors.hasError(row) {
             let text = ChineseTypography.apply("有误：" + errors.text(row))
             try ws.write(r, checkColumn, text, formats.flagged)
@@ -373,6 +376,10 @@ public final class ConsolidatedWorkbookWriter {
         } else {
             try ws.write(r, checkColumn, CW.passed, formats.cell)
         }
+        try ws.write(r, checkColumn + 1, row.explanation ?? "", formats.wrapped)
+        if let e = row.explanation { lines.add(e, column: checkColumn + 1) }
+        try source(ws, r, checkColumn + 2, s, sheet: sheet.name, row: row.row)
+        try lines.apply(ws, r)
     }
 
     /// The tallest wrapped text of a row being written, for its height (see `WrappedText`).
@@ -452,11 +459,7 @@ public final class ConsolidatedWorkbookWriter {
                 if value == nil { refused.append((c, position + 1)) }
                 c += 1
             }
-            try finishRow(ws, r, row: row, errors: errors, checkColumn: c, refused: refused, lines: &lines)
-            try ws.write(r, c + 1, row.explanation ?? "", formats.wrapped)
-            if let e = row.explanation { lines.add(e, column: c + 1) }
-            try source(ws, r, c + 2, s, sheet: spec.name, row: row.row)
-            try lines.apply(ws, r)
+            try finishRow(ws, r, row: row, errors: errors, checkColumn: c, refused: refused, lines: lines, source: s, sheet: spec)
         }
         lastRow[sheetId] = r
     }
@@ -484,11 +487,8 @@ public final class ConsolidatedWorkbookWriter {
                 if value == nil { refused.append((i + 1, i + 1)) }
             }
             let checkColumn = spec.fields.count + 1
-            try finishRow(ws, r, row: row, errors: errors, checkColumn: checkColumn, refused: refused, lines: &lines)
-            try ws.write(r, checkColumn + 1, row.explanation ?? "", formats.wrapped)
-            if let e = row.explanation { lines.add(e, column: checkColumn + 1) }
-            try source(ws, r, checkColumn + 2, s, sheet: spec.name, row: row.row)
-            try lines.apply(ws, r)
+            try finishRow(ws, r, row: row, errors: errors, checkColumn: checkColumn, refused: refused, lines: lines,
+                          source: s, sheet: spec)
         }
         lastRow[spec.id] = r
     }
