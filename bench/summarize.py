@@ -77,7 +77,7 @@ if "M1:read-only" in med and "M1:read+check" in med and "M1:tianbao" in med:
         out.append(f"Reading only the cells the checker reads (the 19 fields and 说明, not the templates' 自查 column and its "
                    f"25 hidden working columns, all formulas): {med['M1:read-fields']['wall']:.2f} s against {read:.2f} s for every cell "
                    f"({med['M1:read-fields']['cpu']:.2f} s of CPU against {med['M1:read-only']['cpu']:.2f} s): the content of the "
-                   f"cells right of the fields is dropped before libxml2 parses it (tb_cell_skip.c), as the checker reads.")
+                   f"cells right of the fields is dropped before libxml2 parses it (tb_cell_filter.c), as the checker reads.")
 if all(k in med for k in ("M1:tianbao", "M1:tianbao-300", "M1:pandas")):
     out.append(f"M1 memory growth, 300 → {files} files: {med['M1:tianbao']['rss'] / med['M1:tianbao-300']['rss']:.2f}×; "
                f"Tianbao's peak RSS ÷ pandas': {med['M1:tianbao']['rss'] / med['M1:pandas']['rss']:.2f}.")

@@ -1,5 +1,5 @@
 #include "tb_xml.h"
-#include "tb_cell_skip.h"
+#include "tb_cell_filter.h"
 #include "tb_handoff.h"
 
 #include <libxml/parser.h>
@@ -67,7 +67,10 @@ struct tb_xml_parser {
     xmlParserCtxtPtr ctxt;
     int cell_mode;
     int in_sheet_data;
-    tb_cell_skip skip;
+    int32_t column_limit;    /* cell mode: the columns kept (0: all) */
+    int lift_cells;          /* cell mode: plain cells are lifted past libxml2 (the default) */
+    uint64_t lifted_cells;   /* how many were */
+    tb_cell_filter filter;
     tb_open_cell cell;
     uint32_t max_depth;
     uint32_t max_text;
@@ -627,7 +630,8 @@ tb_xml_parser *tb_xml_parser_new(uint32_t max_depth, uint32_t max_text_bytes) {
     p->max_depth = max_depth;
     p->max_text = max_text_bytes;
     p->out = p->view = &p->ring[0];
-    tb_cell_skip_init(&p->skip, 0);
+    p->lift_cells = 1;
+    tb_cell_filter_init(&p->filter, 0, 0);
 
     xmlSAXHandler handler;
     memset(&handler, 0, sizeof handler);
@@ -673,24 +677,12 @@ void tb_xml_parser_free(tb_xml_parser *p) {
         free(b->arena);
     }
     free(p->cell.carry.bytes);
-    tb_cell_skip_free(&p->skip);
+    tb_cell_filter_free(&p->filter);
     free(p);
 }
 
-int tb_xml_feed(tb_xml_parser *p, const char *bytes, size_t length, int terminate) {
-    if (p->error_code) return p->error_code;
-    if (!tb_cell_skip_passes_all(&p->skip)) {
-        if (tb_cell_skip_run(&p->skip, bytes, length, terminate) != 0) {
-            fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
-            return p->error_code;
-        }
-        bytes = p->skip.out.bytes;
-        length = p->skip.out.length;
-    }
-    if (p->cell.depth) {
-        carry_in(p);
-        if (p->error_code) return p->error_code;
-    }
+/* Parses `length` bytes (the last ones of the part with `terminate`). */
+static int parse(tb_xml_parser *p, const char *bytes, size_t length, int terminate) {
     while (length > 0 || terminate) {
         int piece = length > (1u << 30) ? (1 << 30) : (int)length;
         int last = terminate && (size_t)piece == length;
@@ -706,6 +698,93 @@ int tb_xml_feed(tb_xml_parser *p, const char *bytes, size_t length, int terminat
         length -= (size_t)piece;
         if (last) break;
     }
+    return TB_XML_OK;
+}
+
+/* libxml2 has parsed every byte before a lifted cell and stands in its row's content, where
+ * the cell's event belongs: the cell's own bytes may then be skipped. (libxml2's push parser
+ * parses all complete markup it is given; should a version hold some back, the cell is parsed
+ * as any other.) */
+static int caught_up(const tb_xml_parser *p, const tb_lifted_cell *c) {
+    const xmlParserCtxtPtr ctxt = p->ctxt;
+    return !p->error_code && p->cell_mode && p->in_sheet_data && p->cell.depth == 0 && p->depth == c->depth &&
+        ctxt->instate == XML_PARSER_CONTENT && ctxt->inputNr == 1 && ctxt->input &&
+        ctxt->input->cur == ctxt->input->end;
+}
+
+/* Emits a lifted cell's event and record, as on_start, on_text and on_end would have for its
+ * bytes (`cell`). Returns 1, 0 when libxml2 must parse it after all (it would pass a limit:
+ * then libxml2 reports it), or -1 on failure. */
+static int emit_lifted_cell(tb_xml_parser *p, const char *cell, const tb_lifted_cell *c) {
+    uint32_t children = (c->has_formula || c->has_value) ? 1 : 0;
+    if (p->depth + 1 + children > p->max_depth || c->t_length > p->max_text || c->f_length > p->max_text ||
+        c->v_length > p->max_text)
+        return 0;
+    tb_xml_batch *b = p->out;
+    if (!grow((void **)&b->arena, &b->arena_capacity,
+              b->arena_length + c->t_length + c->f_length + c->v_length + 3, 1) ||
+        !grow((void **)&b->cells, &b->cell_capacity, b->cell_count + 1, sizeof(tb_xml_cell))) {
+        fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
+        return -1;
+    }
+    tb_xml_cell *r = &b->cells[b->cell_count];
+    memset(r, 0, sizeof *r);
+    r->r_length = r->t_length = r->si_length = TB_XML_ABSENT;
+    r->row = c->row;
+    r->column = c->column;
+    r->style = c->style;
+    if (c->has_t) slot_append(p, &r->t_offset, &r->t_length, cell + c->t_at, c->t_length);
+    if (c->has_formula) {
+        r->has_formula = 1;
+        if (c->f_length > 0) slot_append(p, &r->formula_offset, &r->formula_length, cell + c->f_at, c->f_length);
+    }
+    if (c->has_value) {
+        r->has_value = 1;
+        if (c->v_length > 0) slot_append(p, &r->value_offset, &r->value_length, cell + c->v_at, c->v_length);
+    }
+    tb_xml_event *e = push_event(p);
+    if (!e) return -1;
+    e->kind = TB_XML_CELL;
+    e->depth = (int32_t)p->depth + 1;
+    e->attr_first = (uint32_t)b->cell_count++;
+    p->open_text_length = 0;
+    p->lifted_cells++;
+    return 1;
+}
+
+int tb_xml_feed(tb_xml_parser *p, const char *bytes, size_t length, int terminate) {
+    if (p->error_code) return p->error_code;
+    const tb_lifted_cell *lifted = NULL;
+    size_t lifted_count = 0;
+    if (!tb_cell_filter_passes_all(&p->filter)) {
+        if (tb_cell_filter_run(&p->filter, bytes, length, terminate) != 0) {
+            fail(p, TB_XML_ERR_MEMORY, "out of memory", current_line(p));
+            return p->error_code;
+        }
+        bytes = p->filter.out.bytes;
+        length = p->filter.out.length;
+        lifted = p->filter.lifted;
+        lifted_count = p->filter.lifted_count;
+    }
+    if (p->cell.depth) {
+        carry_in(p);
+        if (p->error_code) return p->error_code;
+    }
+    /* The bytes between lifted cells go to libxml2; each lifted cell is emitted in its place. */
+    size_t at = 0;
+    for (size_t i = 0; i < lifted_count; i++) {
+        const tb_lifted_cell *c = &lifted[i];
+        if (c->at > at) {
+            int rc = parse(p, bytes + at, c->at - at, 0);
+            if (rc != TB_XML_OK) return rc;
+            at = c->at;
+        }
+        int emitted = caught_up(p, c) ? emit_lifted_cell(p, bytes + c->at, c) : 0;
+        if (emitted < 0) return p->error_code;
+        if (emitted) at = c->at + c->length;
+    }
+    int rc = parse(p, bytes + at, length - at, terminate);
+    if (rc != TB_XML_OK) return rc;
     if (p->cell.depth) {
         carry_out(p);
         if (p->error_code) return p->error_code;
@@ -719,12 +798,28 @@ const tb_xml_attr *tb_xml_attrs(const tb_xml_parser *p) { return p->view->attrs;
 const char *tb_xml_arena(const tb_xml_parser *p) { return p->view->arena ? p->view->arena : ""; }
 const tb_xml_cell *tb_xml_cells(const tb_xml_parser *p) { return p->view->cells; }
 
-void tb_xml_set_cell_mode(tb_xml_parser *p, int on) { p->cell_mode = on; }
+/* The filter as the cell-mode settings say (they are made before the first feed). */
+static void configure_filter(tb_xml_parser *p) {
+    tb_cell_filter_free(&p->filter);
+    tb_cell_filter_init(&p->filter, p->cell_mode ? p->column_limit : 0, p->cell_mode && p->lift_cells);
+}
+
+void tb_xml_set_cell_mode(tb_xml_parser *p, int on) {
+    p->cell_mode = on;
+    configure_filter(p);
+}
 
 void tb_xml_set_column_limit(tb_xml_parser *p, int32_t columns) {
-    tb_cell_skip_free(&p->skip);
-    tb_cell_skip_init(&p->skip, p->cell_mode ? columns : 0);
+    p->column_limit = columns;
+    configure_filter(p);
 }
+
+void tb_xml_set_cell_lifting(tb_xml_parser *p, int on) {
+    p->lift_cells = on;
+    configure_filter(p);
+}
+
+uint64_t tb_xml_lifted_cell_count(const tb_xml_parser *p) { return p->lifted_cells; }
 
 static void clear_batch(tb_xml_batch *b) {
     b->event_count = 0;

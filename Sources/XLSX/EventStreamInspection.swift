@@ -10,12 +10,25 @@ public enum EventStreamInspection {
     /// boundary may split one), a value not followed by its NUL marked, and the error that
     /// ends the part, if any. With `columns`, cells right of it arrive without content (see
     /// `tb_xml_set_column_limit`).
-    public static func cellModeEvents(_ xml: [UInt8], chunk: Int, columns: Int? = nil) -> [String] {
+    /// With `liftCells: false`, libxml2 parses every cell (see `tb_xml_set_cell_lifting`).
+    public static func cellModeEvents(_ xml: [UInt8], chunk: Int, columns: Int? = nil, liftCells: Bool = true,
+                                      limits: ReadLimits = .standard) -> [String] {
+        cellModeRead(xml, chunk: chunk, columns: columns, liftCells: liftCells, limits: limits).events
+    }
+
+    /// How many of the cells of `xml` (read as `cellModeEvents` reads it) were lifted past libxml2.
+    public static func liftedCellCount(_ xml: [UInt8], chunk: Int, columns: Int? = nil) -> Int {
+        cellModeRead(xml, chunk: chunk, columns: columns, liftCells: true, limits: .standard).lifted
+    }
+
+    private static func cellModeRead(_ xml: [UInt8], chunk: Int, columns: Int?, liftCells: Bool,
+                                     limits: ReadLimits) -> (events: [String], lifted: Int) {
         var offset = 0
         var out: [String] = []
+        var lifted = 0
         do {
-            let stream = try XMLEventStream(part: "sheet.xml", file: "fuzz.xlsx", limits: .standard, cellMode: true,
-                                           columns: columns) {
+            let stream = try XMLEventStream(part: "sheet.xml", file: "fuzz.xlsx", limits: limits, cellMode: true,
+                                           columns: columns, liftCells: liftCells) {
                 guard offset < xml.count else { return nil }
                 let end = min(offset + chunk, xml.count)
                 defer { offset = end }
@@ -33,7 +46,8 @@ public enum EventStreamInspection {
                         + "t=\(value(c.t_offset, c.t_length)) v=\(value(c.value_offset, c.value_length)) "
                         + "f=\(value(c.formula_offset, c.formula_length)) is=\(value(c.inline_offset, c.inline_length)) "
                         + "si=\(value(c.si_offset, c.si_length)) "
-                        + "flags=\(c.has_value)\(c.has_inline)\(c.has_formula)\(c.shared)\(c.shared_master)\(c.data_table)")
+                        + "flags=\(c.has_value)\(c.has_inline)\(c.has_formula)\(c.shared)\(c.shared_master)\(c.data_table) "
+                        + "depth=\(stream.depth)")
                 } else if stream.isStart {
                     out.append("<" + stream.localName)
                 } else if stream.isEnd {
@@ -44,9 +58,10 @@ public enum EventStreamInspection {
                     out.append("text " + stream.text)
                 }
             }
+            lifted = stream.liftedCellCount
         } catch {
             out.append("error \(error)")
         }
-        return out
+        return (out, lifted)
     }
 }

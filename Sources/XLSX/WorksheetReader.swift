@@ -137,9 +137,16 @@ public final class WorksheetReader {
     /// The same for a cell that is otherwise not read.
     private func rememberSharedFormula(_ xml: XMLEventStream, at reference: CellReference) {
         let record = xml.cell
-        guard record.data_table == 0, let si = xml.bytes(record.si_offset, record.si_length).map({ Self.parseInt($0) }),
+        guard record.data_table == 0, let si = sharedFormulaIndex(xml),
               let bytes = xml.bytes(record.formula_offset, record.formula_length), !bytes.isEmpty else { return }
         rememberSharedFormula(si, String(decoding: bytes, as: UTF8.self), isMaster: record.shared_master != 0, at: reference)
+    }
+
+    /// The `si` of the current cell's shared formula; nil when its formula is not shared.
+    private func sharedFormulaIndex(_ xml: XMLEventStream) -> Int? {
+        let record = xml.cell
+        guard record.shared != 0 else { return nil }
+        return xml.bytes(record.si_offset, record.si_length).map { Self.parseInt($0) }
     }
 
     private enum CellType { case number, sharedString, formulaString, inlineString, boolean, error, isoDate }
@@ -172,7 +179,7 @@ public final class WorksheetReader {
 
         var formula: String?
         if record.has_formula != 0 {
-            let sharedIndex = record.shared != 0 ? xml.bytes(record.si_offset, record.si_length).map { Self.parseInt($0) } : nil
+            let sharedIndex = sharedFormulaIndex(xml)
             let formulaBytes = xml.bytes(record.formula_offset, record.formula_length)!
             if record.data_table == 0 && (!formulaBytes.isEmpty || sharedIndex != nil) {
                 let text = String(decoding: formulaBytes, as: UTF8.self)

@@ -51,8 +51,10 @@ final class XMLEventStream {
         }
     }
 
+    /// `liftCells: false` has libxml2 parse every cell, plain ones too (see
+    /// `tb_xml_set_cell_lifting`): only for comparing the two.
     init(part: String, file: String, limits: ReadLimits, cellMode: Bool = false, columns: Int? = nil,
-         pull: @escaping () throws -> [UInt8]?) throws {
+         liftCells: Bool = true, pull: @escaping () throws -> [UInt8]?) throws {
         guard let parser = tb_xml_parser_new(UInt32(clamping: limits.maxXMLDepth),
                                              UInt32(clamping: limits.maxTextBytes)) else {
             throw XLSXError(.limitExceeded(limit: "内存不足", part: part), file: file)
@@ -61,6 +63,7 @@ final class XMLEventStream {
         if cellMode, let columns, columns < CellReference.maxColumn {
             tb_xml_set_column_limit(parser, Int32(max(columns, 1)))
         }
+        if !liftCells { tb_xml_set_cell_lifting(parser, 0) }
         self.parser = parser
         self.part = part
         self.file = file
@@ -167,6 +170,9 @@ final class XMLEventStream {
         default: return .text
         }
     }
+
+    /// How many cells the shim lifted past libxml2 so far (see `tb_xml_set_cell_lifting`).
+    var liftedCellCount: Int { Int(tb_xml_lifted_cell_count(parser)) }
 
     /// Depth of the current element (1 for the root); for text, the enclosing element's depth.
     var depth: Int { Int(event.depth) }

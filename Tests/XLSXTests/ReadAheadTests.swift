@@ -72,13 +72,13 @@ final class ReadAheadTests: XCTestCase {
         let whole = EventStreamInspection.cellModeEvents(Self.quirkySheet, chunk: Self.quirkySheet.count)
         XCTAssertEqual(whole.filter { $0.hasPrefix("cell ") }.count, 15, whole.joined(separator: "\n"))
         XCTAssertFalse(whole.contains { $0.contains("(no NUL)") || $0.hasPrefix("error ") })
-        XCTAssert(whole.contains("cell 1,9 s=0 r=∅ t=∅ v=«12» f=«A1» is=«» si=∅ flags=101000"),
+        XCTAssert(whole.contains("cell 1,9 s=0 r=∅ t=∅ v=«12» f=«A1» is=«» si=∅ flags=101000 depth=4"),
                   "a <v> after an <f> continues the first <v>: \(whole)")
-        XCTAssert(whole.contains("cell 1,7 s=0 r=∅ t=«inlineStr» v=«» f=«» is=«trimmed kept » si=∅ flags=010000"))
-        XCTAssert(whole.contains("cell -1,-1 s=0 r=«ZZZZ1» t=∅ v=«5» f=«» is=«» si=∅ flags=100000"), whole.joined(separator: "\n"))
-        XCTAssert(whole.contains("cell 1,10 s=0 r=∅ t=«» v=«老旧小区改造,第一批 300 个小区全部完工» f=«» is=«» si=∅ flags=100000"))
-        XCTAssert(whole.contains("cell 1,8 s=0 r=∅ t=∅ v=«2» f=«A1*2» is=«» si=«0» flags=101110"))
-        XCTAssert(whole.contains("cell 2,11 s=-1 r=∅ t=∅ v=«  7  » f=«» is=«» si=∅ flags=100000"))
+        XCTAssert(whole.contains("cell 1,7 s=0 r=∅ t=«inlineStr» v=«» f=«» is=«trimmed kept » si=∅ flags=010000 depth=4"))
+        XCTAssert(whole.contains("cell -1,-1 s=0 r=«ZZZZ1» t=∅ v=«5» f=«» is=«» si=∅ flags=100000 depth=4"), whole.joined(separator: "\n"))
+        XCTAssert(whole.contains("cell 1,10 s=0 r=∅ t=«» v=«老旧小区改造,第一批 300 个小区全部完工» f=«» is=«» si=∅ flags=100000 depth=4"))
+        XCTAssert(whole.contains("cell 1,8 s=0 r=∅ t=∅ v=«2» f=«A1*2» is=«» si=«0» flags=101110 depth=4"))
+        XCTAssert(whole.contains("cell 2,11 s=-1 r=∅ t=∅ v=«  7  » f=«» is=«» si=∅ flags=100000 depth=4"))
         for chunk in [1, 2, 3, 5, 8, 13, 64, 100] {
             XCTAssertEqual(EventStreamInspection.cellModeEvents(Self.quirkySheet, chunk: chunk), whole, "chunks of \(chunk) bytes")
         }

@@ -5,6 +5,9 @@
  * own headers (and the ICU headers they include) stay inside tb_xml.c, so Swift modules that
  * import this one may also import Foundation.
  *
+ * In cell mode, plain cells (tb_xml_set_cell_lifting) are decoded by a byte-level filter and
+ * never reach libxml2; their events are the ones libxml2's would have been.
+ *
  * Usage, on one thread: feed the parser chunks of bytes; after each feed, the events it produced
  * are readable through tb_xml_events() until tb_xml_clear() is called. Or, reading ahead: hand
  * the parser a source (tb_xml_start_pipeline) and take batches of events with
@@ -113,6 +116,16 @@ void tb_xml_set_cell_mode(tb_xml_parser *parser, int on);
  * default) keeps every cell's content. Set after tb_xml_set_cell_mode and before the first feed.
  */
 void tb_xml_set_column_limit(tb_xml_parser *parser, int32_t columns);
+/**
+ * Cell mode: cells of the plain shape nearly every writer uses for numbers, shared strings and
+ * booleans (`<c r="B7" s="3" t="s"><v>12</v></c>`) are decoded by a byte-level filter and
+ * never reach libxml2, which parses everything else (on by default; see tb_cell_filter.h for
+ * the shape). Their events are exactly those libxml2's would have been; turning it off is for
+ * comparing the two. Set after tb_xml_set_cell_mode and before the first feed.
+ */
+void tb_xml_set_cell_lifting(tb_xml_parser *parser, int on);
+/** How many cells were lifted so far (for tests and measurements). */
+uint64_t tb_xml_lifted_cell_count(const tb_xml_parser *parser);
 /** Frees the parser and everything it holds. */
 void tb_xml_parser_free(tb_xml_parser *parser);
 

@@ -1,4 +1,4 @@
-#include "tb_cell_skip.h"
+#include "tb_cell_filter.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +25,11 @@ enum { SINK_PASS, SINK_HOLD };
  * change the bytes passed on. */
 #define HOLD_MAX (64 * 1024)
 
-static int append(tb_cell_skip_buffer *b, const char *bytes, size_t n) {
+/* A cell held to be lifted that grows longer than this is passed on instead: a plain cell is
+ * short (a reference, a style, a type and a number). */
+#define LIFT_MAX 256
+
+static int append(tb_cell_filter_buffer *b, const char *bytes, size_t n) {
     if (n == 0) return 0;
     if (b->length + n > b->capacity) {
         size_t next = b->capacity ? b->capacity : 4096;
@@ -43,34 +47,38 @@ static int append(tb_cell_skip_buffer *b, const char *bytes, size_t n) {
     return 0;
 }
 
-void tb_cell_skip_init(tb_cell_skip *s, int32_t limit) {
+void tb_cell_filter_init(tb_cell_filter *s, int32_t limit, int lift) {
     memset(s, 0, sizeof *s);
-    s->limit = limit;
-    s->off = limit <= 0;
+    s->limit = limit > 0 ? limit : INT32_MAX;
+    s->lift = lift != 0;
+    s->off = limit <= 0 && !lift;
 }
 
-void tb_cell_skip_free(tb_cell_skip *s) {
+void tb_cell_filter_free(tb_cell_filter *s) {
     free(s->hold.bytes);
     free(s->out.bytes);
+    free(s->lifted);
     s->hold.bytes = s->out.bytes = NULL;
+    s->lifted = NULL;
     s->hold.capacity = s->out.capacity = 0;
+    s->lifted_capacity = s->lifted_count = 0;
 }
 
-int tb_cell_skip_passes_all(const tb_cell_skip *s) { return s->off; }
+int tb_cell_filter_passes_all(const tb_cell_filter *s) { return s->off; }
 
-static int name_is(const tb_cell_skip *s, const char *want) {
+static int name_is(const tb_cell_filter *s, const char *want) {
     size_t n = strlen(want);
     return s->name_length == n && memcmp(s->name, want, n) == 0;
 }
 
 /* Sends the bytes [from, to) where the current sink says. */
-static int sink(tb_cell_skip *s, const char *from, const char *to) {
+static int sink(tb_cell_filter *s, const char *from, const char *to) {
     if (to <= from) return 0;
     return append(s->sink == SINK_PASS ? &s->out : &s->hold, from, (size_t)(to - from));
 }
 
 /* Passes on what is held, whole, and goes on passing. */
-static int release(tb_cell_skip *s) {
+static int release(tb_cell_filter *s) {
     if (s->sink != SINK_HOLD) return 0;
     int rc = append(&s->out, s->hold.bytes, s->hold.length);
     s->hold.length = 0;
@@ -79,10 +87,135 @@ static int release(tb_cell_skip *s) {
 }
 
 /* Every byte passes from now on, what is held first. */
-static int switch_off(tb_cell_skip *s) {
+static int switch_off(tb_cell_filter *s) {
     s->off = 1;
     s->dropping = 0;
+    s->lifting = 0;
     return release(s);
+}
+
+/* The cell held to be lifted will not be: what is held passes on, and the rest of the cell
+ * passes as it comes, its open elements (itself included) counted as passed ones. */
+static int stop_lifting(tb_cell_filter *s) {
+    s->depth += s->dropping;
+    s->dropping = 0;
+    s->lifting = 0;
+    return release(s);
+}
+
+/* Text of a plain cell's <f> or <v>: printable ASCII but '<', '&' and '>' (no reference, no
+ * line feed, nothing libxml2 would check or change). Returns the length of the text at `p`
+ * up to the next '<', or -1 when a byte is not allowed or no '<' follows before `end`. */
+static ptrdiff_t plain_text(const char *p, const char *end) {
+    for (const char *q = p; q < end; q++) {
+        unsigned char b = (unsigned char)*q;
+        if (b == '<') return q - p;
+        if (b < 0x20 || b > 0x7E || b == '&' || b == '>') return -1;
+    }
+    return -1;
+}
+
+/* Reads a plain cell (see the header comment) at the start of `cell`'s `n` bytes: attributes
+ * r, s and t, each at most once (in any order), double-quoted, one space before each; r a
+ * reference inside the grid, s one to nine digits, t one to sixteen ASCII letters; then "/>",
+ * or ">", at most one <f> without attributes, at most one <v> (or <v/>), and "</c>". Returns
+ * its length with `c` filled in (but for its place), or 0 when the bytes there are not a
+ * plain cell or it does not end within them. */
+static size_t plain_cell_length(const char *cell, size_t n, tb_lifted_cell *c) {
+    const char *p = cell, *end = cell + (n < LIFT_MAX ? n : LIFT_MAX);
+    if (end - p < 4 || p[0] != '<' || p[1] != 'c') return 0;
+    p += 2;
+    c->row = c->column = c->style = 0;
+    c->has_r = c->has_t = c->has_formula = c->has_value = 0;
+    c->t_at = c->t_length = c->f_at = c->f_length = c->v_at = c->v_length = 0;
+    int seen = 0;  /* the attributes read: 1 r, 2 s, 4 t */
+    while (p < end && *p == ' ') {
+        p++;
+        if (end - p < 4 || p[1] != '=' || p[2] != '"') return 0;
+        int which = p[0] == 'r' ? 1 : p[0] == 's' ? 2 : p[0] == 't' ? 4 : 0;
+        if (which == 0 || (seen & which)) return 0;
+        seen |= which;
+        p += 3;
+        const char *value = p;
+        p = memchr(p, '"', (size_t)(end - p));
+        if (!p) return 0;
+        size_t length = (size_t)(p - value);
+        p++;
+        if (which == 1) {
+            if (!tb_parse_reference((const unsigned char *)value, length, &c->row, &c->column)) return 0;
+            c->has_r = 1;
+        } else if (which == 2) {
+            if (length == 0 || length > 9) return 0;
+            for (size_t k = 0; k < length; k++) {
+                if (value[k] < '0' || value[k] > '9') return 0;
+                c->style = c->style * 10 + (value[k] - '0');
+            }
+        } else {
+            if (length == 0 || length > 16) return 0;
+            for (size_t k = 0; k < length; k++) {
+                char b = value[k];
+                if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z'))) return 0;
+            }
+            c->has_t = 1;
+            c->t_at = (uint32_t)(value - cell);
+            c->t_length = (uint32_t)length;
+        }
+    }
+    if (end - p >= 2 && p[0] == '/' && p[1] == '>') return (size_t)(p + 2 - cell);
+    if (p >= end || *p != '>') return 0;
+    p++;
+    if (end - p >= 4 && memcmp(p, "<f/>", 4) == 0) {
+        c->has_formula = 1;
+        p += 4;
+    } else if (end - p >= 3 && memcmp(p, "<f>", 3) == 0) {
+        ptrdiff_t length = plain_text(p + 3, end);
+        if (length < 0 || end - (p + 3 + length) < 4 || memcmp(p + 3 + length, "</f>", 4) != 0) return 0;
+        c->has_formula = 1;
+        c->f_at = (uint32_t)(p + 3 - cell);
+        c->f_length = (uint32_t)length;
+        p += 3 + length + 4;
+    }
+    if (end - p >= 4 && memcmp(p, "<v/>", 4) == 0) {
+        c->has_value = 1;
+        p += 4;
+    } else if (end - p >= 3 && memcmp(p, "<v>", 3) == 0) {
+        ptrdiff_t length = plain_text(p + 3, end);
+        if (length < 0 || end - (p + 3 + length) < 4 || memcmp(p + 3 + length, "</v>", 4) != 0) return 0;
+        c->has_value = 1;
+        c->v_at = (uint32_t)(p + 3 - cell);
+        c->v_length = (uint32_t)length;
+        p += 3 + length + 4;
+    }
+    if (end - p < 4 || memcmp(p, "</c>", 4) != 0) return 0;
+    return (size_t)(p + 4 - cell);
+}
+
+/* Records a plain cell `c` of `length` bytes as lifted, its bytes appended to `out`. */
+static int lift(tb_cell_filter *s, tb_lifted_cell *c, const char *bytes, size_t length) {
+    if (s->lifted_count == s->lifted_capacity) {
+        size_t next = s->lifted_capacity ? s->lifted_capacity * 2 : 256;
+        tb_lifted_cell *grown = realloc(s->lifted, next * sizeof *grown);
+        if (!grown) return -1;
+        s->lifted = grown;
+        s->lifted_capacity = next;
+    }
+    c->at = s->out.length;
+    c->length = length;
+    c->depth = s->depth;
+    s->lifted[s->lifted_count++] = *c;
+    return append(&s->out, bytes, length);
+}
+
+/* The held cell (all of `hold`) has ended and is to be lifted: lifted when it is plain, else
+ * passed on whole. */
+static int lift_held_cell(tb_cell_filter *s) {
+    s->lifting = 0;
+    tb_lifted_cell c;
+    if (plain_cell_length(s->hold.bytes, s->hold.length, &c) != s->hold.length) return release(s);
+    int rc = lift(s, &c, s->hold.bytes, s->hold.length);
+    s->hold.length = 0;
+    s->sink = SINK_PASS;
+    return rc;
 }
 
 /* The value of the attribute with local name `want` (any prefix but xmlns) of the start tag
@@ -129,7 +262,7 @@ static const char *find_attribute(const char *tag, size_t n, const char *want, s
 }
 
 /* The XML declaration read (its bytes after "<?") names no encoding, or UTF-8. */
-static int declares_utf8(const tb_cell_skip *s) {
+static int declares_utf8(const tb_cell_filter *s) {
     if (s->declaration_length >= sizeof s->declaration_text) return 0;  /* too long to be sure */
     const char *text = s->declaration_text, *end = text + s->declaration_length;
     for (const char *p = text; p + 8 <= end; p++) {
@@ -148,7 +281,7 @@ static int declares_utf8(const tb_cell_skip *s) {
 
 /* The held start tag of a cell in a row is complete: pass it on, or go on holding the cell
  * to drop its content. */
-static int decide(tb_cell_skip *s) {
+static int decide(tb_cell_filter *s) {
     if (s->hold.length > HOLD_MAX) return switch_off(s);
     size_t n = 0;
     int malformed;
@@ -161,6 +294,13 @@ static int decide(tb_cell_skip *s) {
         return switch_off(s);
     }
     s->previous_column = column;
+    if (s->lift && column <= s->limit) {
+        if (s->slash) return lift_held_cell(s);
+        /* Held to its end, as a cell to drop is, then lifted or passed on whole. */
+        s->lifting = 1;
+        s->dropping = 1;
+        return 0;
+    }
     if (column <= s->limit || s->slash) {
         if (!s->slash) s->depth++;
         return release(s);
@@ -173,7 +313,8 @@ static int decide(tb_cell_skip *s) {
 
 /* The cell being held has ended: passed on empty, its line feeds after it (so that libxml2's
  * line numbers stay the file's), or whole when it holds a shared formula's text. */
-static int end_held_cell(tb_cell_skip *s) {
+static int end_held_cell(tb_cell_filter *s) {
+    if (s->lifting) return lift_held_cell(s);
     if (s->hold.length > HOLD_MAX) return switch_off(s);
     if (s->keep_cell) return release(s);
     /* "<c ...>" becomes "<c .../>" */
@@ -195,7 +336,7 @@ static int end_held_cell(tb_cell_skip *s) {
 }
 
 /* A tag has ended (its '>' has been read and sent to the sink). */
-static int tag_end(tb_cell_skip *s) {
+static int tag_end(tb_cell_filter *s) {
     if (s->declaration) {
         s->declaration = 0;
         return 0;
@@ -204,6 +345,12 @@ static int tag_end(tb_cell_skip *s) {
     if (s->dropping) {
         if (s->end_tag) {
             if (--s->dropping == 0) return end_held_cell(s);
+            if (s->lifting && s->hold.length > LIFT_MAX) return stop_lifting(s);
+        } else if (s->lifting) {
+            /* A plain cell's children are an <f> and a <v>. */
+            if (!empty) s->dropping++;
+            if (s->dropping > 2 || !(name_is(s, "v") || name_is(s, "f")) || s->hold.length > LIFT_MAX)
+                return stop_lifting(s);
         } else {
             /* The reader keeps a shared formula's text even from a cell it discards (a formula
              * left of it may refer to it), so such a cell passes whole. */
@@ -244,9 +391,26 @@ static int tag_end(tb_cell_skip *s) {
     return 0;
 }
 
-int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last) {
+/* The part begins with '<' and a byte other than NUL, after a UTF-8 byte order mark if any:
+ * it is in an ASCII-compatible encoding (libxml2 reads "<\0" as UTF-16). Called with the
+ * part's first bytes, as many as there are up to five. */
+static int begins_ascii_compatible(const uint8_t *head, uint32_t n) {
+    if (n >= 1 && head[0] == 0xEF) return n >= 5 && head[1] == 0xBB && head[2] == 0xBF && head[3] == '<' && head[4] != 0;
+    return n >= 2 && head[0] == '<' && head[1] != 0;
+}
+
+int tb_cell_filter_run(tb_cell_filter *s, const char *bytes, size_t length, int last) {
     s->out.length = 0;
+    s->lifted_count = 0;
     const char *p = bytes, *end = bytes + length, *mark = bytes;
+    if (!s->off && !s->head_checked) {
+        for (size_t i = 0; i < length && s->head_length < sizeof s->head; i++) s->head[s->head_length++] = (uint8_t)bytes[i];
+        if (s->head_length == sizeof s->head || last) {
+            s->head_checked = 1;
+            /* Nothing can be held or lifted yet: the bytes pass as they are. */
+            if (!begins_ascii_compatible(s->head, s->head_length)) s->off = 1;
+        }
+    }
     if (s->off) return append(&s->out, bytes, length);
 #define MOVE_SINK(to)                                  \
     do {                                               \
@@ -272,6 +436,22 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
                 break;
             }
             p = lt;
+            if (s->lift && !s->dropping && s->sink == SINK_PASS && s->row_depth && s->depth == s->row_depth) {
+                /* A row's child: when it is a whole plain cell within these bytes, it is lifted
+                 * at once (the tokenizer below would come to the same end, held cell by held
+                 * cell, as it does for a plain cell across the end of the bytes). */
+                tb_lifted_cell c;
+                size_t n = plain_cell_length(p, (size_t)(end - p), &c);
+                int32_t column = c.has_r ? c.column : s->previous_column + 1;
+                if (n > 0 && column <= s->limit) {
+                    if (sink(s, mark, p) != 0 || lift(s, &c, p, n) != 0) return -1;
+                    s->previous_column = column;
+                    p += n;
+                    mark = p;
+                    if (p == end) break;
+                    goto text;
+                }
+            }
             if (s->dropping) {
                 /* Where this tag starts in the held cell, to read its attributes at its end. */
                 s->tag_start = s->hold.length + (size_t)(p - mark);
@@ -399,6 +579,7 @@ int tb_cell_skip_run(tb_cell_skip *s, const char *bytes, size_t length, int last
     p = end;
     s->position += length;
     if (sink(s, mark, p) != 0) return -1;
+    if (s->lifting && s->hold.length > LIFT_MAX && stop_lifting(s) != 0) return -1;
     if (s->sink == SINK_HOLD && (s->hold.length > HOLD_MAX || last) && switch_off(s) != 0) return -1;
     return 0;
 #undef MOVE_SINK
