@@ -66,6 +66,13 @@ void tb_cell_filter_free(tb_cell_filter *s) {
 
 int tb_cell_filter_passes_all(const tb_cell_filter *s) { return s->off; }
 
+/* A byte of an element name as this tokenizer knows them (ASCII letters, '_', any byte of a
+ * multibyte character; digits, '-', '.' and the prefix's ':' after the first). */
+static int name_byte(unsigned char b, int first) {
+    if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_' || b >= 0x80) return 1;
+    return !first && ((b >= '0' && b <= '9') || b == '-' || b == '.' || b == ':');
+}
+
 static int name_is(const tb_cell_filter *s, const char *want) {
     size_t n = strlen(want);
     return s->name_length == n && memcmp(s->name, want, n) == 0;
@@ -127,7 +134,7 @@ static size_t plain_cell_length(const char *cell, size_t n, tb_lifted_cell *c) {
     p += 2;
     c->row = c->column = c->style = 0;
     c->has_r = c->has_t = c->has_formula = c->has_value = 0;
-    c->t_at = c->t_length = c->f_at = c->f_length = c->v_at = c->v_length = 0;
+    c->t_at = c->t_length = c->f_at = c->f_length = c->v_at = c->v_length = c->longest_attribute = 0;
     int seen = 0;  /* the attributes read: 1 r, 2 s, 4 t */
     while (p < end && *p == ' ') {
         p++;
@@ -141,6 +148,7 @@ static size_t plain_cell_length(const char *cell, size_t n, tb_lifted_cell *c) {
         if (!p) return 0;
         size_t length = (size_t)(p - value);
         p++;
+        if (length > c->longest_attribute) c->longest_attribute = (uint32_t)length;
         if (which == 1) {
             if (!tb_parse_reference((const unsigned char *)value, length, &c->row, &c->column)) return 0;
             c->has_r = 1;
@@ -347,10 +355,14 @@ static int tag_end(tb_cell_filter *s) {
             if (--s->dropping == 0) return end_held_cell(s);
             if (s->lifting && s->hold.length > LIFT_MAX) return stop_lifting(s);
         } else if (s->lifting) {
-            /* A plain cell's children are an <f> and a <v>. */
-            if (!empty) s->dropping++;
-            if (s->dropping > 2 || !(name_is(s, "v") || name_is(s, "f")) || s->hold.length > LIFT_MAX)
-                return stop_lifting(s);
+            /* A plain cell's children are an <f> and a <v>. Any other start tag ends the
+             * lifting, and is then read as any tag passed on (below). */
+            if (s->dropping == 1 && (name_is(s, "v") || name_is(s, "f")) && s->hold.length <= LIFT_MAX) {
+                if (!empty) s->dropping++;
+                return 0;
+            }
+            if (stop_lifting(s) != 0) return -1;
+            goto passed;
         } else {
             /* The reader keeps a shared formula's text even from a cell it discards (a formula
              * left of it may refer to it), so such a cell passes whole. */
@@ -366,6 +378,7 @@ static int tag_end(tb_cell_filter *s) {
         return 0;
     }
     if (s->sink == SINK_HOLD) return decide(s);
+passed:
     if (s->end_tag) {
         if (s->depth > 0) s->depth--;
         if (s->row_depth && s->depth < s->row_depth) s->row_depth = 0;
@@ -442,7 +455,7 @@ int tb_cell_filter_run(tb_cell_filter *s, const char *bytes, size_t length, int 
                  * cell, as it does for a plain cell across the end of the bytes). */
                 tb_lifted_cell c;
                 size_t n = plain_cell_length(p, (size_t)(end - p), &c);
-                int32_t column = c.has_r ? c.column : s->previous_column + 1;
+                int32_t column = n == 0 ? 0 : c.has_r ? c.column : s->previous_column + 1;
                 if (n > 0 && column <= s->limit) {
                     if (sink(s, mark, p) != 0 || lift(s, &c, p, n) != 0) return -1;
                     s->previous_column = column;
@@ -488,7 +501,12 @@ int tb_cell_filter_run(tb_cell_filter *s, const char *bytes, size_t length, int 
             /* fall through */
         case SKIP_NAME: {
             uint32_t n = s->name_length;
+            int odd = 0;
             while (p < end && !tb_is_xml_space(*p) && *p != '>' && *p != '/') {
+                if (!name_byte((unsigned char)*p, n == 0)) {
+                    odd = 1;
+                    break;
+                }
                 if (*p == ':') {
                     n = 0;
                 } else {
@@ -498,6 +516,12 @@ int tb_cell_filter_run(tb_cell_filter *s, const char *bytes, size_t length, int 
                 p++;
             }
             s->name_length = n;
+            /* A name libxml2 would refuse: it is left to libxml2 to say so (this tokenizer's
+             * idea of the markup that follows may be wrong). */
+            if (odd || (p < end && n == 0)) {
+                if (switch_off(s) != 0) return -1;
+                break;
+            }
             if (p == end) break;
             if (s->sink == SINK_HOLD && !s->dropping && !name_is(s, "c")) RELEASE();
             s->state = SKIP_TAG;
@@ -505,11 +529,16 @@ int tb_cell_filter_run(tb_cell_filter *s, const char *bytes, size_t length, int 
             /* fall through */
         case SKIP_TAG:
         tag:
-            while (p < end && *p != '>' && *p != '"' && *p != '\'') {
+            while (p < end && *p != '>' && *p != '"' && *p != '\'' && *p != '<') {
                 s->slash = *p == '/';
                 p++;
             }
             if (p == end) break;
+            if (*p == '<') {
+                /* Not well-formed: libxml2 says so. */
+                if (switch_off(s) != 0) return -1;
+                break;
+            }
             if (*p == '>') {
                 p++;
                 /* The tag, whole, goes where its bytes were going before tag_end decides. */

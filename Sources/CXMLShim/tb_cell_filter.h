@@ -68,6 +68,7 @@ typedef struct {
     uint32_t t_at, t_length;    /* its t's value, within the cell's bytes (has_t) */
     uint32_t f_at, f_length;    /* the text of its <f>, within the cell's bytes (has_formula) */
     uint32_t v_at, v_length;    /* the text of its <v>, within the cell's bytes (has_value) */
+    uint32_t longest_attribute; /* the length of its longest attribute value */
     uint8_t has_r, has_t, has_formula, has_value;
 } tb_lifted_cell;
 

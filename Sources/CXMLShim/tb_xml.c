@@ -717,7 +717,7 @@ static int caught_up(const tb_xml_parser *p, const tb_lifted_cell *c) {
  * then libxml2 reports it), or -1 on failure. */
 static int emit_lifted_cell(tb_xml_parser *p, const char *cell, const tb_lifted_cell *c) {
     uint32_t children = (c->has_formula || c->has_value) ? 1 : 0;
-    if (p->depth + 1 + children > p->max_depth || c->t_length > p->max_text || c->f_length > p->max_text ||
+    if (p->depth + 1 + children > p->max_depth || c->longest_attribute > p->max_text || c->f_length > p->max_text ||
         c->v_length > p->max_text)
         return 0;
     tb_xml_batch *b = p->out;

@@ -102,8 +102,11 @@ public final class RoundArchive: @unchecked Sendable {
     /// A recorded round with its units and every row read from the files that counted (of
     /// `sheets` only, when given: a reader names the sheets it reads, and the others stay in
     /// the archive). `lazily`: the rows stay in the archive until `ArchivedRound.unit(_:)` asks
-    /// for a unit's (memory then holds one unit's rows at a time, not the round's).
-    public func round(_ id: String, lazily: Bool = false, sheets: Set<String>? = nil) throws -> ArchivedRound? {
+    /// for a unit's (memory then holds one unit's rows at a time, not the round's). `fields`:
+    /// of a sheet it names, only those fields' values are read into the rows (the others are
+    /// left out of `ArchivedRow.values`).
+    public func round(_ id: String, lazily: Bool = false, sheets: Set<String>? = nil,
+                      fields: [String: Set<String>] = [:]) throws -> ArchivedRound? {
         guard reader != nil else { return nil }
         return try read { db in
             guard var round = try Self.readRoundHead(db, id: id) else { return nil }
@@ -114,13 +117,17 @@ public final class RoundArchive: @unchecked Sendable {
                 round.rowLoader = { [self] unit in
                     try self.read { db in
                         var rows: [ArchivedRow] = []
-                        try Self.readRows(db, round: id, unit: unit, sheets: wanted, layout: layout, files: files) { rows.append($1) }
+                        try Self.readRows(db, round: id, unit: unit, sheets: wanted, layout: layout, fields: fields, files: files) {
+                            rows.append($1)
+                        }
                         return rows
                     }
                 }
             } else {
                 var byUnit: [String: [ArchivedRow]] = [:]
-                try Self.readRows(db, round: id, unit: nil, sheets: wanted, layout: layout, files: files) { byUnit[$0, default: []].append($1) }
+                try Self.readRows(db, round: id, unit: nil, sheets: wanted, layout: layout, fields: fields, files: files) {
+                    byUnit[$0, default: []].append($1)
+                }
                 round.units = round.units.map { u in
                     var u = u
                     u.rows = byUnit[u.unitId] ?? []
@@ -158,9 +165,11 @@ public final class RoundArchive: @unchecked Sendable {
     }
 
     /// Calls `body` with the unit id and each stored row of the round's `sheets`, of one unit or
-    /// of all, sheet by sheet (through the `rows_by_sheet` index), each unit's rows in row order.
+    /// of all, sheet by sheet (through the `rows_by_sheet` index), each unit's rows in row order;
+    /// of a sheet `fields` names, only those fields' values.
     private static func readRows(_ db: Database, round: String, unit: String?, sheets: [String], layout: [String: SheetLayout],
-                                 files: [String: String], _ body: (String, ArchivedRow) throws -> Void) throws {
+                                 fields: [String: Set<String>], files: [String: String],
+                                 _ body: (String, ArchivedRow) throws -> Void) throws {
         let sql = """
             SELECT unit_id, row, accepted, explanation, values_json FROM rows
             WHERE round_id = ? AND sheet_id = ?\(unit == nil ? "" : " AND unit_id = ?") ORDER BY unit_id, row
@@ -168,13 +177,14 @@ public final class RoundArchive: @unchecked Sendable {
         let statement = try db.cachedStatement(sql: sql)
         for sheet in sheets {
             let l = layout[sheet] ?? SheetLayout(name: sheet, fields: [])
+            let keeping = fields[sheet].map { kept in l.fields.map { kept.contains($0) } }
             let arguments: StatementArguments = unit.map { [round, sheet, $0] } ?? [round, sheet]
             let cursor = try Row.fetchCursor(statement, arguments: arguments)
             while let r = try cursor.next() {
                 let unitId: String = r["unit_id"]
                 try body(unitId, ArchivedRow(file: files[unitId] ?? "", sheet: sheet, sheetName: l.name, row: r["row"],
                                              accepted: r["accepted"], explanation: r["explanation"],
-                                             values: RowValuesCoding.decode(r["values_json"], fields: l.fields)))
+                                             values: RowValuesCoding.decode(r["values_json"], fields: l.fields, keeping: keeping)))
             }
         }
     }

@@ -194,16 +194,18 @@ enum RowValuesCoding {
     /// (`StoredRowParser`): a year's review reads every stored row of every round, and
     /// JSONSerialization, which turns every value into an NSString or NSNumber first, took two
     /// thirds of its time. Text the parser does not expect goes to JSONSerialization.
-    static func decode(_ text: String, fields: [String]) -> [String: FieldValue] {
+    /// The values of `fields` stored in `text`; with `keeping`, only those of the fields whose
+    /// position it marks (the others are skipped, not decoded).
+    static func decode(_ text: String, fields: [String], keeping: [Bool]? = nil) -> [String: FieldValue] {
         var text = text
-        if let values = text.withUTF8({ StoredRowParser.parse($0, fields: fields) }) { return values }
-        return decodeWithFoundation(text, fields: fields)
+        if let values = text.withUTF8({ StoredRowParser.parse($0, fields: fields, keeping: keeping) }) { return values }
+        return decodeWithFoundation(text, fields: fields, keeping: keeping)
     }
 
-    static func decodeWithFoundation(_ text: String, fields: [String]) -> [String: FieldValue] {
+    static func decodeWithFoundation(_ text: String, fields: [String], keeping: [Bool]? = nil) -> [String: FieldValue] {
         guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { return [:] }
         var out: [String: FieldValue] = [:]
-        for (key, value) in zip(fields, array) {
+        for (k, (key, value)) in zip(fields, array).enumerated() where keeping.map({ k < $0.count && $0[k] }) ?? true {
             if let s = value as? String {
                 out[key] = .text(s)
             } else if let n = value as? NSNumber {
@@ -224,18 +226,23 @@ enum StoredRowParser {
     private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), comma = UInt8(ascii: ","),
                        close = UInt8(ascii: "]"), dateHead = Array(#"{"d":""#.utf8)
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>, fields: [String]) -> [String: FieldValue]? {
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, fields: [String], keeping: [Bool]? = nil) -> [String: FieldValue]? {
         let n = b.count
         guard n >= 2, b[0] == UInt8(ascii: "["), b[n - 1] == close else { return nil }
-        var out: [String: FieldValue] = Dictionary(minimumCapacity: fields.count)
+        var out: [String: FieldValue] = Dictionary(minimumCapacity: keeping.map { $0.count(where: { $0 }) } ?? fields.count)
         if n == 2 { return out }
         var i = 1, k = 0
         while true {
             let value: FieldValue?
+            let wanted = keeping.map { k < $0.count && $0[k] } ?? true
             switch b[i] {
             case UInt8(ascii: "n"):
                 guard i + 4 <= n, b[i + 1] == UInt8(ascii: "u"), b[i + 2] == UInt8(ascii: "l"), b[i + 3] == UInt8(ascii: "l") else { return nil }
                 i += 4
+                value = nil
+            case quote where !wanted:
+                guard let next = stringEnd(b, from: i) else { return nil }
+                i = next
                 value = nil
             case quote:
                 guard let (text, next) = string(b, from: i) else { return nil }
@@ -247,10 +254,15 @@ enum StoredRowParser {
                       b[i + 17] == UInt8(ascii: "}"),
                       let day = Day(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 6)..<(i + 16)]), as: UTF8.self)) else { return nil }
                 i += 18
-                value = .date(day)
+                value = wanted ? .date(day) : nil
             default:
                 let start = i
                 while i < n, b[i] != comma, b[i] != close { i += 1 }
+                guard wanted else {
+                    guard i > start else { return nil }
+                    value = nil
+                    break
+                }
                 guard let number = Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) else { return nil }
                 value = .number(number)
             }
@@ -260,6 +272,16 @@ enum StoredRowParser {
             if b[i] == comma { i += 1; continue }
             return b[i] == close && i == n - 1 ? out : nil
         }
+    }
+
+    /// The index after the closing quote of the string starting at the quote at `start`.
+    private static func stringEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var i = start + 1
+        while i < b.count {
+            if b[i] == quote { return i + 1 }
+            i += b[i] == backslash ? 2 : 1
+        }
+        return nil
     }
 
     /// The string starting at the quote at `start`, and the index after its closing quote.

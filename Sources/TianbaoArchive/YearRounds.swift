@@ -21,11 +21,12 @@ extension RoundArchive {
     }
 
     /// Calls `body` with each recorded round of `year`, oldest first, every unit's rows of
-    /// `sheets` read (of every sheet when nil): one round in memory at a time, however many
-    /// rounds the year has.
-    public func forEachRound(ofYear year: Int, plan: Plan, sheets: Set<String>? = nil, _ body: (ArchivedRound) throws -> Void) throws {
+    /// `sheets` read (of every sheet when nil; of a sheet `fields` names, only those fields):
+    /// one round in memory at a time, however many rounds the year has.
+    public func forEachRound(ofYear year: Int, plan: Plan, sheets: Set<String>? = nil, fields: [String: Set<String>] = [:],
+                             _ body: (ArchivedRound) throws -> Void) throws {
         for id in try roundIds(ofYear: year, plan: plan) {
-            if let round = try round(id, sheets: sheets) { try body(round) }
+            if let round = try round(id, sheets: sheets, fields: fields) { try body(round) }
         }
     }
 }

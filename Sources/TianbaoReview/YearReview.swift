@@ -169,7 +169,7 @@ public struct YearReview {
     /// The review of `year` over every round of it recorded in `archive`.
     public static func build(archive: RoundArchive, plan: Plan, year: Int) throws -> YearReview {
         var review = YearReview(plan: plan, year: year)
-        try archive.forEachRound(ofYear: year, plan: plan, sheets: sheetsRead(plan)) { review.add($0) }
+        try archive.forEachRound(ofYear: year, plan: plan, sheets: sheetsRead(plan), fields: fieldsRead(plan)) { review.add($0) }
         review.finish()
         return review
     }
@@ -180,6 +180,20 @@ public struct YearReview {
         let o = plan.outputs
         return Set([o.progress?.sheet, o.summary?.sheet, o.publicity?.sheet].compactMap { $0 }
                    + o.ledgers.map(\.sheet) + plan.targets.map(\.sheet))
+    }
+
+    /// The fields the review reads of each sheet, where it reads only some (every field of the
+    /// publicity sheet: an item is known by all its values). A sheet two declarations read
+    /// gets the fields of both.
+    static func fieldsRead(_ plan: Plan) -> [String: Set<String>] {
+        let o = plan.outputs
+        var out: [String: Set<String>] = [:]
+        if let p = o.progress { out[p.sheet, default: []].formUnion([p.task, p.status, p.percent, p.problems].compactMap { $0 }) }
+        if let s = o.summary { out[s.sheet, default: []].formUnion([s.problems].compactMap { $0 }) }
+        for l in o.ledgers { out[l.sheet, default: []].formUnion([l.name, l.status].compactMap { $0 }) }
+        for t in plan.targets { out[t.sheet, default: []].insert(t.field) }
+        if let p = o.publicity { out[p.sheet] = nil }
+        return out
     }
 
     /// Adds the next round (rounds must come in plan order).

@@ -48,6 +48,13 @@ public enum ReaderFuzzing {
             if narrow.last?.hasPrefix("error ") != true && narrowChunked.last?.hasPrefix("error ") != true {
                 precondition(narrow == narrowChunked, "cell events right of a column limit differ when fed in chunks")
             }
+            let narrowParsed = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1), columns: columns,
+                                                                     liftCells: false)
+            precondition(narrow.last?.hasPrefix("error ") == narrowParsed.last?.hasPrefix("error "),
+                         "lifting plain cells changes whether the part parses, right of a column limit")
+            if narrowParsed.last?.hasPrefix("error ") != true {
+                precondition(narrow == narrowParsed, "lifted cells differ from parsed ones, with a column limit")
+            }
         case 2: file = FuzzPackage.build(sharedStrings: bytes)
         case 3: file = FuzzPackage.build(styles: bytes)
         case 4: file = FuzzPackage.build(workbook: bytes)

@@ -30,6 +30,25 @@ final class RowValuesCodingTests: XCTestCase {
         }
     }
 
+    /// Reading only some fields (as the year's review does) gives exactly those of the whole
+    /// decode, whatever the values skipped hold (escaped quotes, dates, numbers, nulls).
+    func testKeepingSomeFieldsGivesThoseOfTheWholeDecode() {
+        var row = FieldValues(keys: keys)
+        let values: [FieldValue?] = [.text("引号\"反斜杠\\\""), .number(-3.25), nil, .date(Day("2021-06-15")!), .text("a,b]c"),
+                                     .number(1e14), .text(""), .text("末")]
+        for (i, v) in values.enumerated() { row.set(i, v) }
+        let text = RowValuesCoding.encode(row)
+        let whole = RowValuesCoding.decode(text, fields: keys)
+        for mask in 0..<(1 << keys.count) {
+            let keeping = keys.indices.map { mask & (1 << $0) != 0 }
+            let expected = whole.filter { keeping[keys.firstIndex(of: $0.key)!] }
+            XCTAssertEqual(RowValuesCoding.decode(text, fields: keys, keeping: keeping), expected, "mask \(mask)")
+            XCTAssertEqual(RowValuesCoding.decodeWithFoundation(text, fields: keys, keeping: keeping), expected, "mask \(mask)")
+        }
+        var copy = text
+        XCTAssertNotNil(copy.withUTF8 { StoredRowParser.parse($0, fields: keys, keeping: Array(repeating: false, count: 8)) })
+    }
+
     /// The bytes stored for a row (the archive's content must not change with the writer).
     func testTheStoredTextOfARow() {
         var row = FieldValues(keys: keys)

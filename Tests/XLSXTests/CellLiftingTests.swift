@@ -5,8 +5,8 @@ import XCTest
 
 /// Plain cells (`<c r="B7" s="3" t="s"><v>12</v></c>`) are decoded by the shim's byte-level
 /// filter and never reach libxml2 (tb_cell_filter.c, "lifting"). That must be invisible: the
-/// same events, records and depths as when libxml2 parses them, the same errors on the same
-/// lines, whatever the chunk boundaries; and cells of any other shape go to libxml2.
+/// same events, records and depths as when libxml2 parses them, errors on the same lines,
+/// whatever the chunk boundaries; and cells of any other shape go to libxml2.
 final class CellLiftingTests: XCTestCase {
     private static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -168,6 +168,32 @@ final class CellLiftingTests: XCTestCase {
             let parsed = EventStreamInspection.cellModeEvents(xml, chunk: xml.count, liftCells: false, limits: limits)
             XCTAssertEqual(EventStreamInspection.cellModeEvents(xml, chunk: xml.count, limits: limits), parsed, "depth \(depth)")
             XCTAssertEqual(parsed.last?.hasPrefix("error "), depth < 5, "depth \(depth): \(parsed)")
+        }
+    }
+
+    /// A cell held to be lifted that turns out not to be plain is read as any other: markup
+    /// that does not belong in a cell (a row) still switches the filter off, so the cells right
+    /// of a column limit after it keep their content, and libxml2 still sees what it refuses.
+    func testACellThatIsNotPlainAfterAllIsReadAsAnyOther() throws {
+        let rowInCell = worksheet(#"<row r="1"><c r="A1"><row/><v>1</v></c><c r="B1"><v>2</v></c></row>"#)
+        let (events, _) = assertLiftingIsInvisible(rowInCell, columns: 1, maxChunk: 20)
+        XCTAssert(events.contains { $0.hasPrefix("cell 1,2 ") && $0.contains("v=«2»") }, events.joined(separator: "\n"))
+        let broken = worksheet(#"<row r="1"><c r="A1"><row/><v>1</v></c><c r="B1"><f>A1</v></c></row>"#)
+        for lift in [true, false] {
+            let events = EventStreamInspection.cellModeEvents(broken, chunk: broken.count, columns: 1, liftCells: lift)
+            XCTAssert(events.last?.contains("Opening and ending tag mismatch") == true, "lifting \(lift): \(events)")
+        }
+    }
+
+    /// The text limit applies to a lifted cell's attributes as to a parsed cell's.
+    func testTheTextLimitHoldsForAttributes() throws {
+        var limits = ReadLimits.standard
+        for n in 1...4 {
+            limits.maxTextBytes = n
+            let xml = worksheet(#"<row r="1"><c r="A10" s="12"/></row>"#)
+            let parsed = EventStreamInspection.cellModeEvents(xml, chunk: xml.count, liftCells: false, limits: limits)
+            XCTAssertEqual(EventStreamInspection.cellModeEvents(xml, chunk: xml.count, limits: limits), parsed, "limit \(n)")
+            XCTAssertEqual(parsed.last?.hasPrefix("error "), n < 3, "limit \(n): \(parsed)")
         }
     }
 

@@ -220,6 +220,18 @@ final class CellSkipTests: XCTestCase {
         }
     }
 
+    /// Markup libxml2 refuses inside a cell right of the limit (`<<`, a name that is none)
+    /// switches the filter off, so libxml2 refuses the sheet as it does when reading every
+    /// column; the filter never swallows the rows after it.
+    func testMarkupLibxml2RefusesIsLeftToLibxml2() throws {
+        for odd in ["<</c>", "<1/></c>", "< x/></c>", "<v <x/></c>"] {
+            let xml = worksheet(#"<row r="1"><c r="A1"><v>1</v></c><c r="Z1">"# + odd
+                                + #"</row><row r="2"><c r="A2"><v>2</v></c></row>"#)
+            XCTAssertThrowsError(try read(xml), odd)
+            XCTAssertThrowsError(try read(xml, columns: 1), "\(odd): the filter kept it from libxml2")
+        }
+    }
+
     /// Every sheet of every readable corpus file (from Excel, WPS, LibreOffice, openpyxl and
     /// others) reads the same in its first columns either way.
     func testCorpusSheetsReadTheSameInTheirFirstColumns() throws {
