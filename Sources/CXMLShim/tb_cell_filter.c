@@ -122,6 +122,26 @@ static ptrdiff_t plain_text(const char *p, const char *end) {
     return -1;
 }
 
+/* Reads a plain cell's optional child `name` (one letter) at *at, `<f/>` or `<f>text</f>`:
+ * returns 1 when there is one (its text's place in `cell` set, *at past it), 0 when there is
+ * none, -1 when there is one that is not plain. */
+static int plain_child(const char **at, const char *end, char name, const char *cell, uint32_t *text_at,
+                       uint32_t *text_length) {
+    const char *p = *at;
+    const char empty[4] = {'<', name, '/', '>'}, open[3] = {'<', name, '>'}, close[4] = {'<', '/', name, '>'};
+    if (end - p >= 4 && memcmp(p, empty, 4) == 0) {
+        *at = p + 4;
+        return 1;
+    }
+    if (end - p < 3 || memcmp(p, open, 3) != 0) return 0;
+    ptrdiff_t length = plain_text(p + 3, end);
+    if (length < 0 || end - (p + 3 + length) < 4 || memcmp(p + 3 + length, close, 4) != 0) return -1;
+    *text_at = (uint32_t)(p + 3 - cell);
+    *text_length = (uint32_t)length;
+    *at = p + 3 + length + 4;
+    return 1;
+}
+
 /* Reads a plain cell (see the header comment) at the start of `cell`'s `n` bytes: attributes
  * r, s and t, each at most once (in any order), double-quoted, one space before each; r a
  * reference inside the grid, s one to nine digits, t one to sixteen ASCII letters; then "/>",
@@ -172,28 +192,11 @@ static size_t plain_cell_length(const char *cell, size_t n, tb_lifted_cell *c) {
     if (end - p >= 2 && p[0] == '/' && p[1] == '>') return (size_t)(p + 2 - cell);
     if (p >= end || *p != '>') return 0;
     p++;
-    if (end - p >= 4 && memcmp(p, "<f/>", 4) == 0) {
-        c->has_formula = 1;
-        p += 4;
-    } else if (end - p >= 3 && memcmp(p, "<f>", 3) == 0) {
-        ptrdiff_t length = plain_text(p + 3, end);
-        if (length < 0 || end - (p + 3 + length) < 4 || memcmp(p + 3 + length, "</f>", 4) != 0) return 0;
-        c->has_formula = 1;
-        c->f_at = (uint32_t)(p + 3 - cell);
-        c->f_length = (uint32_t)length;
-        p += 3 + length + 4;
-    }
-    if (end - p >= 4 && memcmp(p, "<v/>", 4) == 0) {
-        c->has_value = 1;
-        p += 4;
-    } else if (end - p >= 3 && memcmp(p, "<v>", 3) == 0) {
-        ptrdiff_t length = plain_text(p + 3, end);
-        if (length < 0 || end - (p + 3 + length) < 4 || memcmp(p + 3 + length, "</v>", 4) != 0) return 0;
-        c->has_value = 1;
-        c->v_at = (uint32_t)(p + 3 - cell);
-        c->v_length = (uint32_t)length;
-        p += 3 + length + 4;
-    }
+    int formula = plain_child(&p, end, 'f', cell, &c->f_at, &c->f_length);
+    int value = formula < 0 ? -1 : plain_child(&p, end, 'v', cell, &c->v_at, &c->v_length);
+    if (value < 0) return 0;
+    c->has_formula = (uint8_t)formula;
+    c->has_value = (uint8_t)value;
     if (end - p < 4 || memcmp(p, "</c>", 4) != 0) return 0;
     return (size_t)(p + 4 - cell);
 }
