@@ -201,8 +201,9 @@ static size_t plain_cell_length(const char *cell, size_t n, tb_lifted_cell *c) {
     return (size_t)(p + 4 - cell);
 }
 
-/* Records a plain cell `c` of `length` bytes as lifted, its bytes appended to `out`. */
-static int lift(tb_cell_filter *s, tb_lifted_cell *c, const char *bytes, size_t length) {
+/* Records a plain cell `c` as lifted: its `length` bytes are the next to reach `out` (the
+ * caller passes them on as any others). */
+static int record_lifted(tb_cell_filter *s, tb_lifted_cell *c, size_t length) {
     if (s->lifted_count == s->lifted_capacity) {
         size_t next = s->lifted_capacity ? s->lifted_capacity * 2 : 256;
         tb_lifted_cell *grown = realloc(s->lifted, next * sizeof *grown);
@@ -214,7 +215,7 @@ static int lift(tb_cell_filter *s, tb_lifted_cell *c, const char *bytes, size_t 
     c->length = length;
     c->depth = s->depth;
     s->lifted[s->lifted_count++] = *c;
-    return append(&s->out, bytes, length);
+    return 0;
 }
 
 /* The held cell (all of `hold`) has ended and is to be lifted: lifted when it is plain, else
@@ -222,11 +223,10 @@ static int lift(tb_cell_filter *s, tb_lifted_cell *c, const char *bytes, size_t 
 static int lift_held_cell(tb_cell_filter *s) {
     s->lifting = 0;
     tb_lifted_cell c;
-    if (plain_cell_length(s->hold.bytes, s->hold.length, &c) != s->hold.length) return release(s);
-    int rc = lift(s, &c, s->hold.bytes, s->hold.length);
-    s->hold.length = 0;
-    s->sink = SINK_PASS;
-    return rc;
+    if (plain_cell_length(s->hold.bytes, s->hold.length, &c) == s->hold.length &&
+        record_lifted(s, &c, s->hold.length) != 0)
+        return -1;
+    return release(s);
 }
 
 /* The value of the attribute with local name `want` (any prefix but xmlns) of the start tag
@@ -460,10 +460,11 @@ int tb_cell_filter_run(tb_cell_filter *s, const char *bytes, size_t length, int 
                 size_t n = plain_cell_length(p, (size_t)(end - p), &c);
                 int32_t column = n == 0 ? 0 : c.has_r ? c.column : s->previous_column + 1;
                 if (n > 0 && column <= s->limit) {
-                    if (sink(s, mark, p) != 0 || lift(s, &c, p, n) != 0) return -1;
+                    /* The bytes up to the cell pass on; the cell's own pass on with what follows. */
+                    if (sink(s, mark, p) != 0 || record_lifted(s, &c, n) != 0) return -1;
                     s->previous_column = column;
-                    p += n;
                     mark = p;
+                    p += n;
                     if (p == end) break;
                     goto text;
                 }

@@ -27,34 +27,8 @@ public enum ReaderFuzzing {
         case 0: file = bytes
         case 1:
             file = FuzzPackage.build(sheet: bytes)
-            let whole = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1))
-            let chunked = EventStreamInspection.cellModeEvents(bytes, chunk: 1 + Int(bytes.count % 7))
-            // libxml2 may find a syntax error at another point when fed in pieces, and events
-            // before it are delivered or not depending on the chunk: only clean parts compare.
-            if whole.last?.hasPrefix("error ") != true && chunked.last?.hasPrefix("error ") != true {
-                precondition(whole == chunked, "cell events differ when the part is fed in chunks")
-            }
-            // Plain cells lifted past libxml2 give the very events libxml2 gives for them, and
-            // an error (or none) just as libxml2 alone finds it.
-            let parsed = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1), liftCells: false)
-            precondition(whole.last?.hasPrefix("error ") == parsed.last?.hasPrefix("error "),
-                         "lifting plain cells changes whether the part parses")
-            if parsed.last?.hasPrefix("error ") != true {
-                precondition(whole == parsed, "lifted cells differ from the cells libxml2 parses")
-            }
-            let columns = 1 + Int(bytes.count % 4)
-            let narrow = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1), columns: columns)
-            let narrowChunked = EventStreamInspection.cellModeEvents(bytes, chunk: 1 + Int(bytes.count % 5), columns: columns)
-            if narrow.last?.hasPrefix("error ") != true && narrowChunked.last?.hasPrefix("error ") != true {
-                precondition(narrow == narrowChunked, "cell events right of a column limit differ when fed in chunks")
-            }
-            let narrowParsed = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1), columns: columns,
-                                                                     liftCells: false)
-            precondition(narrow.last?.hasPrefix("error ") == narrowParsed.last?.hasPrefix("error "),
-                         "lifting plain cells changes whether the part parses, right of a column limit")
-            if narrowParsed.last?.hasPrefix("error ") != true {
-                precondition(narrow == narrowParsed, "lifted cells differ from parsed ones, with a column limit")
-            }
+            compareCellEvents(bytes, columns: nil, chunk: 1 + Int(bytes.count % 7))
+            compareCellEvents(bytes, columns: 1 + Int(bytes.count % 4), chunk: 1 + Int(bytes.count % 5))
         case 2: file = FuzzPackage.build(sharedStrings: bytes)
         case 3: file = FuzzPackage.build(styles: bytes)
         case 4: file = FuzzPackage.build(workbook: bytes)
@@ -75,6 +49,25 @@ public enum ReaderFuzzing {
             }
         }
         return rows.reduce(0) { $0 + $1.cells.count }
+    }
+
+    /// The cell events of a worksheet part (its first `columns` columns, or all), compared two
+    /// ways. Fed whole and in `chunk`-byte pieces: the same events, when both parse cleanly
+    /// (libxml2 may find a syntax error at another point when fed in pieces, and events before
+    /// it are delivered or not depending on the chunk). With plain cells lifted past libxml2 and
+    /// without: an error (or none) just as libxml2 alone finds it, and the very events libxml2
+    /// gives when it parses cleanly.
+    static func compareCellEvents(_ bytes: [UInt8], columns: Int?, chunk: Int) {
+        func failed(_ events: [String]) -> Bool { events.last?.hasPrefix("error ") == true }
+        let limit = columns.map { " (first \($0) columns)" } ?? ""
+        let whole = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1), columns: columns)
+        let chunked = EventStreamInspection.cellModeEvents(bytes, chunk: chunk, columns: columns)
+        if !failed(whole) && !failed(chunked) {
+            precondition(whole == chunked, "cell events differ when the part is fed in chunks" + limit)
+        }
+        let parsed = EventStreamInspection.cellModeEvents(bytes, chunk: max(bytes.count, 1), columns: columns, liftCells: false)
+        precondition(failed(whole) == failed(parsed), "lifting plain cells changes whether the part parses" + limit)
+        if !failed(parsed) { precondition(whole == parsed, "lifted cells differ from the cells libxml2 parses" + limit) }
     }
 
     /// The rows' cells in the first `columns` columns, rows left empty dropped (as the reader does).
