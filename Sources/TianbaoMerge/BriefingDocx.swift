@@ -247,7 +247,8 @@ public struct BriefingDocx {
         """
 
     static let styles = header + "<w:styles \(ns)><w:docDefaults><w:rPrDefault>"
-        + rPr(font: bodyFont, size: 16).replacingOccurrences(of: "<w:rPr>", with: "<w:rPr><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>")
+        // w:lang comes last of these run properties (CT_RPr's order: rFonts … sz, szCs … lang).
+        + rPr(font: bodyFont, size: 16).replacingOccurrences(of: "</w:rPr>", with: "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr>")
         + "</w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line=\"\(linePitch)\" w:lineRule=\"exact\"/></w:pPr></w:pPrDefault>"
         + "</w:docDefaults><w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>"
         + "<w:pPr><w:widowControl/><w:jc w:val=\"both\"/></w:pPr></w:style></w:styles>"
