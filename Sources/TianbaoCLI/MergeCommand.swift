@@ -30,7 +30,10 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .customLong("no-archive"), help: "本次不与汇总档案比较，也不记入汇总档案（试汇总）。")
     var noArchive = false
 
+    @OptionGroup var issue: IssueDateOption
+
     func run() throws {
+        let issueDate = try issue.day()
         let (round, prepared) = try options.prepare()
         let progress = ProgressLine(quiet: options.quiet)
         var merger = prepared
@@ -117,6 +120,7 @@ struct MergeCommand: ParsableCommand {
             // store; a damaged store stops here, exit 3), with the archive's earlier rounds.
             var report = try RoundReport(result)
             report.history = try archiving?.history(result)
+            report.issueDate = issueDate
             // The round is recorded while the outputs are written (its transaction then waits
             // for step 7); an interruption or a failure meanwhile rolls it back.
             let recording = archiving?.startRecording(report) { [staged] in

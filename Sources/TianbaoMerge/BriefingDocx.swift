@@ -177,17 +177,47 @@ public struct BriefingDocx {
                 + Self.paragraph(Self.run("——" + source, kai), indentChars: 2)
         case .table(let header, let rows):
             return table(header, rows)
+        case .keyPoints(let title, let items):
+            return keyPoints(title, items)
+        case .annex(let label, let title):
+            // 附件 label in 黑体 at the top left of a new page, the title centred in 小标宋.
+            return Self.paragraph("<w:r><w:br w:type=\"page\"/></w:r>" + Self.run(label, Self.rPr(font: Self.headingFont, size: 16)),
+                                  align: "left", keepNext: true)
+                + Self.paragraph(Self.run(title, Self.rPr(font: Self.titleFont, size: 18)), align: "center", spacing: 560, keepNext: true,
+                                 before: 120, after: 240)
+        case .pageBreak:
+            return "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"exact\"/></w:pPr><w:r><w:br w:type=\"page\"/></w:r></w:p>"
         }
     }
+
+    /// 要情: the title in 黑体 and the numbered points in 四号 (14 pt) 仿宋 at a 24 pt pitch, in a
+    /// ruled box, so that they fit the first page under the masthead.
+    private func keyPoints(_ title: String, _ items: [String]) -> String {
+        let box = ["top", "left", "bottom", "right"].map { Self.border($0, size: 8) }.joined()
+        var x = Self.paragraph(Self.run(title, Self.rPr(font: Self.headingFont, size: 16)), align: "center", spacing: Self.keyPitch + 60,
+                               borders: box, keepNext: true, before: 60, after: 0)
+        let body = Self.rPr(font: Self.bodyFont, size: 14)
+        for (i, item) in items.enumerated() {
+            x += Self.paragraph(Self.run("\(i + 1). " + item, body), indentChars: 2, spacing: Self.keyPitch, borders: box,
+                                keepNext: i < items.count - 1, after: i == items.count - 1 ? 60 : 0, fontSize: 14)
+        }
+        return x
+    }
+
+    /// The line pitch of the 要情 points: 24 pt.
+    static let keyPitch = 480
 
     /// A bordered table in 10.5 pt (五号), header row in 黑体, repeated on each page.
     private func table(_ header: [String], _ rows: [[String]]) -> String {
         let cellFont = Self.rPr(font: Self.bodyFont, size: 10.5)
         let headFont = Self.rPr(font: Self.headingFont, size: 10.5)
-        // Column widths: the first and last (names, notes) wide, figures narrow.
+        // Column widths by what they hold: the longest text of each column (a long list wraps
+        // within at most 30 characters' weight), the header counting half.
         let n = header.count
-        // Names and notes wide, 报送情况 and money a little wider than counts.
-        let weights = (0..<n).map { i -> Double in i == 0 ? 2.6 : (i == n - 1 ? 3.0 : (i == 1 || i == n - 2 ? 1.6 : 1.0)) }
+        let weights = (0..<n).map { i -> Double in
+            let longest = rows.map { i < $0.count ? Double(min($0[i].count, 30)) : 0 }.max() ?? 0
+            return max(2.5, longest, Double(header[i].count) / 2)
+        }
         let total = weights.reduce(0, +)
         let widths = weights.map { Int(Double(Self.textWidth) * $0 / total) }
         var x = "<w:tbl><w:tblPr><w:tblW w:w=\"\(Self.textWidth)\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>"
@@ -198,7 +228,7 @@ public struct BriefingDocx {
         func row(_ cells: [String], head: Bool) -> String {
             var r = "<w:tr>" + (head ? "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" : "<w:trPr><w:cantSplit/></w:trPr>")
             for (i, c) in cells.enumerated() {
-                let align = head ? "center" : (i == 0 || i == n - 1 || i == 1 ? "left" : "right")
+                let align = head ? "center" : (Self.isFigure(c) ? "right" : "left")
                 r += "<w:tc><w:tcPr><w:tcW w:w=\"\(widths[min(i, n - 1)])\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
                 r += Self.paragraph(Self.run(c, head ? headFont : cellFont), align: align, spacing: 300, fontSize: 10.5) + "</w:tc>"
             }
@@ -207,6 +237,11 @@ public struct BriefingDocx {
         x += row(header, head: true)
         for cells in rows { x += row(cells, head: false) }
         return x + "</w:tbl>" + Self.paragraph("", spacing: 300)
+    }
+
+    /// A figure in a table cell (right-aligned): digits with separators, a percent, a dash.
+    static func isFigure(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isNumber || ",.%—-".contains($0) }
     }
 
     var core: String {

@@ -85,8 +85,16 @@ public struct Pace: Sendable, Equatable {
         return pace + (Double(done) * 2 >= target ? "（时间过半、任务过半）" : "（时间过半、任务未过半）")
     }
 
+    /// Whether a share done (of a value that need not be a count) is behind time progress, as
+    /// the two percents print: 45.45 % and 45.48 % both print as 45.5 % and are not behind.
+    public static func behind(doneShare: Double, timeShare: Double) -> Bool {
+        (doneShare * 1000).rounded(.toNearestOrAwayFromZero) < (timeShare * 1000).rounded(.toNearestOrAwayFromZero)
+    }
+
     /// A share as a percent with one decimal: `45.5%` (the one rounding every output uses).
-    public static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+    public static func percent(_ share: Double) -> String {
+        String(format: "%.1f%%", (share * 1000).rounded(.toNearestOrAwayFromZero) / 10)
+    }
 
     /// How expected and shortfall are computed, in words.
     public static let convention = "按时间进度应完成数＝目标×时间进度，四舍五入取整；尚差＝应完成数－已完成数"
