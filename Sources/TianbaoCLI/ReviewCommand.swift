@@ -29,7 +29,17 @@ struct ReviewCommand: ParsableCommand {
             help: "汇总档案文件（SQLite）。不指定时为输出文件夹的上一级文件夹中的 tianbao-archive.sqlite（与 merge 相同）。")
     var archivePath: String?
 
+    @OptionGroup var issueDate: IssueDateOption
+
+    @Option(help: "回头看简报的期号（回头看自成一个系列），默认 1。")
+    var issue: Int?
+
     func run() throws {
+        let date = try issueDate.day()
+        if let issue, issue < 1 {
+            printError("错误：--issue 应为正整数，而不是 \(issue)。未作任何改动。")
+            throw CommandExit(.usage)
+        }
         let plan = try self.plan.load()
         let archivePath = self.archivePath ?? RoundArchive.defaultPath(outputFolder: out)
         let target = FileSystem.resolvedPath(out)
@@ -119,7 +129,7 @@ struct ReviewCommand: ParsableCommand {
         // 4. Write, then switch in one step.
         let written: [String]
         do {
-            written = try ReviewOutputs.write(review, to: staged.staging)
+            written = try ReviewOutputs.write(review, to: staged.staging, date: date, issue: issue)
             FaultInjection.pause()  // tests: a kill between the last output and the switch
             try interruption.commit { try staged.commit(syncing: []) }
         } catch {

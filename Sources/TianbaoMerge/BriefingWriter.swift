@@ -87,32 +87,8 @@ struct BriefingWriter {
         accepted.filter { u in u.submission.map { $0.rowsRead > $0.rowsAccepted } ?? false }
     }
 
-    /// Why a unit's file was returned, in words a leader reads: the first file-level error.
-    func returnReason(_ u: UnitOutcome) -> String {
-        guard let p = u.submission?.problems.first(where: { $0.severity == .error && $0.rule.isFileLevel })
-            ?? u.submission?.problems.first(where: { $0.severity == .error }) else { return "文件不符合要求" }
-        switch p.rule {
-        case .wrongRound:
-            return "报送的是\(plan.round(p.value)?.title ?? p.value)的模板，不是本期模板"
-        case .fileUnreadable where p.value == "xls":
-            return "文件为旧版 Excel（.xls）格式，无法读取"
-        case .prefilledAltered:
-            if let task = rewrittenTask(p) {
-                let text = p.value.components(separatedBy: "：").dropFirst().joined(separator: "：")
-                return "擅自改写了任务 \(task.id)“\(task.title)”的内容" + (text.isEmpty ? "" : "（改为“\(Briefing.excerpt(text, limit: 40))”）")
-            }
-            return "改动了模板中预填的内容"
-        default:
-            return p.rule.entry.name
-        }
-    }
-
-    /// The task whose pre-filled text a problem says was rewritten (its title before `：`).
-    func rewrittenTask(_ p: Problem) -> PlanTask? {
-        guard let progress = plan.outputs.progress, p.sheet == plan.sheet(progress.sheet)?.name else { return nil }
-        let title = p.value.components(separatedBy: "：").first ?? ""
-        return plan.tasks.first { $0.title == title }
-    }
+    /// Why a unit's file was returned, in words a leader reads.
+    func returnReason(_ u: UnitOutcome) -> String { ReturnReason.text(u.submission?.problems ?? [], plan: plan) }
 
     // MARK: 要情
 
@@ -179,15 +155,7 @@ struct BriefingWriter {
     }
 
     /// A returned file's reason, shortened for 要情.
-    func shortReason(_ u: UnitOutcome) -> String {
-        guard let p = u.submission?.problems.first(where: { $0.severity == .error && $0.rule.isFileLevel }) else { return "文件不符合要求" }
-        switch p.rule {
-        case .wrongRound: return "用错模板"
-        case .fileUnreadable where p.value == "xls": return ".xls 格式"
-        case .prefilledAltered: return rewrittenTask(p).map { "改写任务 \($0.id)" } ?? "改动预填内容"
-        default: return p.rule.entry.name
-        }
-    }
+    func shortReason(_ u: UnitOutcome) -> String { ReturnReason.text(u.submission?.problems ?? [], plan: plan, short: true) }
 
     /// What the leading group should look at: money sources at zero, items whose status went
     /// back, units newly lagging, rows kept out for their errors.
