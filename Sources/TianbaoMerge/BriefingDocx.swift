@@ -211,15 +211,8 @@ public struct BriefingDocx {
     private func table(_ header: [String], _ rows: [[String]]) -> String {
         let cellFont = Self.rPr(font: Self.bodyFont, size: 10.5)
         let headFont = Self.rPr(font: Self.headingFont, size: 10.5)
-        // Column widths by what they hold: the longest text of each column (a long list wraps
-        // within at most 30 characters' weight), the header counting half.
         let n = header.count
-        let weights = (0..<n).map { i -> Double in
-            let longest = rows.map { i < $0.count ? Double(min($0[i].count, 30)) : 0 }.max() ?? 0
-            return max(2.5, longest, Double(header[i].count) / 2)
-        }
-        let total = weights.reduce(0, +)
-        let widths = weights.map { Int(Double(Self.textWidth) * $0 / total) }
+        let widths = Self.columnWidths(header, rows)
         var x = "<w:tbl><w:tblPr><w:tblW w:w=\"\(Self.textWidth)\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>"
         for side in ["top", "left", "bottom", "right", "insideH", "insideV"] { x += Self.border(side, size: 4) }
         x += "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"60\" w:type=\"dxa\"/><w:right w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>"
@@ -237,6 +230,30 @@ public struct BriefingDocx {
         x += row(header, head: true)
         for cells in rows { x += row(cells, head: false) }
         return x + "</w:tbl>" + Self.paragraph("", spacing: 300)
+    }
+
+    /// Column widths in twips for a table at 10.5 pt: each column as wide as its longest cell
+    /// (a Chinese character one em, an ASCII one about half) and at least half its header; when
+    /// that is wider than the page, the narrow columns (figures, short words) keep their width
+    /// and the wide ones (names, lists, notes) share the rest in proportion, wrapping.
+    static func columnWidths(_ header: [String], _ rows: [[String]]) -> [Int] {
+        func ems(_ s: String) -> Double { s.reduce(0) { $0 + ($1.isASCII ? 0.55 : 1) } }
+        let n = header.count
+        let natural = (0..<n).map { i -> Double in
+            let longest = rows.map { i < $0.count ? ems($0[i]) : 0 }.max() ?? 0
+            return max(2.2, longest, ems(header[i]) / 2) + 0.8
+        }
+        let page = Double(textWidth) / 20 / 10.5
+        var em = natural
+        if natural.reduce(0, +) > page {
+            let narrow = natural.map { $0 <= 7 }
+            let fixed = zip(natural, narrow).filter { $0.1 }.map(\.0).reduce(0, +)
+            let wide = zip(natural, narrow).filter { !$0.1 }.map(\.0).reduce(0, +)
+            let room = max(page - fixed, page * 0.3)
+            em = zip(natural, narrow).map { $0.1 ? $0.0 : $0.0 / max(wide, 1) * room }
+        }
+        let total = em.reduce(0, +)
+        return em.map { Int(Double(textWidth) * $0 / total) }
     }
 
     /// A figure in a table cell (right-aligned): digits with separators, a percent, a dash.

@@ -203,7 +203,7 @@ struct BriefingWriter {
             let rows = lf.districts.map { d -> [String] in
                 let figures = d.counted ? ["\(d.items)"] + l.shownStatuses.map { "\(d.byStatus[$0] ?? 0)" } + (l.money != nil ? [Briefing.wan(d.investment, unit: false)] : [])
                     : Array(repeating: "—", count: 1 + l.shownStatuses.count + (l.money != nil ? 1 : 0))
-                return [d.unit.name, d.status] + figures + [ConsolidatedWorkbookWriter.districtNote(d, lf)]
+                return [d.unit.name, d.status] + figures + [Self.note(d, lf)]
             }
             let header = [l.unitLabel, "报送情况", l.countLabel] + l.shownStatuses + (l.money != nil ? [lf.moneyHeading] : []) + ["说明"]
             s += "各\(l.unitLabel)情况见" + annex("ledger:" + l.sheet, "各\(l.unitLabel)\(lf.spec.name)汇总", header, rows) + "。"
@@ -211,6 +211,18 @@ struct BriefingWriter {
             if let money = money(lf) { blocks.append(.paragraph(money)) }
         }
         return blocks
+    }
+
+    /// A unit's line in the ledger attachment: what its figures leave out, in a reader's words.
+    static func note(_ d: Figures.DistrictLedger, _ lf: Figures.LedgerFigures) -> String {
+        let l = lf.decl
+        switch d.status {
+        case "被退回":
+            return "文件被退回，未计入" + (d.items > 0 ? "（文件中报 \(d.items) \(l.counter)\(l.label)、\(l.done) \(d.byStatus[l.done] ?? 0) \(l.counter)）" : "")
+        case "未报送": return "未报送"
+        case "未处理": return "文件待办公室处理"
+        default: return d.errorRows > 0 ? "另有 \(d.errorRows) \(l.counter)\(l.label)填报有误，未计入" : ""
+        }
     }
 
     /// What a ledger's figures leave out: returned and missing units, rows with errors.
@@ -286,7 +298,7 @@ struct BriefingWriter {
             func n(_ status: String?) -> String { status.map { s in "\(counted.filter { $0.row.values[p.status]?.text == s }.count)" } ?? "—" }
             return ["\(task.id) \(task.title)", lead(task), "\(counted.count)", avg, n(p.done), n(p.lagging), "\(mine.count - counted.count)"]
         }
-        text += "各项任务进展见" + annex("tasks", "各项任务进展情况",
+        text += "各项任务推进情况见" + annex("tasks", "各项任务推进情况",
                                         ["任务", "牵头单位", "报告单位", "平均进度", p.done ?? "完成", p.lagging ?? "滞后", "有误未计入"], tableRows) + "。"
         blocks.append(.paragraph(text))
         if let lagging = p.lagging, !f.lagging.isEmpty {
@@ -324,7 +336,7 @@ struct BriefingWriter {
         }
         let moves = comparison.statusMoveRows()
         if !moves.isEmpty {
-            labels["status"] = annex("status", "\(figures.progress?.sheetName ?? "任务进展")状态较上期变化的事项", ["单位", "任务", "上期", "本期"], moves)
+            labels["status"] = annex("status", "\(figures.progress?.sheetName ?? "")状态较上期变化的事项", ["单位", "任务", "上期", "本期"], moves)
         }
         blocks += comparison.briefingBlocks { labels[$0] ?? "附件" }
         return blocks
@@ -403,7 +415,7 @@ struct BriefingWriter {
         let units = Set((summaryProblems + raised).map(\.source)).count
         blocks.append(.paragraph("\(units) 个单位反映问题 \(summaryProblems.count + raised.count) 条，归并为 \(groups.count) 类："))
         for (text, sources) in groups.sorted(by: { $0.1.count > $1.1.count }) {
-            blocks.append(.quote(text, source: sources.count > 6 ? Self.names(sources, limit: 6) + "单位" : "\(Briefing.list(sources))（\(sources.count) 个单位）"))
+            blocks.append(.quote(text, source: "\(Briefing.list(sources))（\(sources.count) 个单位）"))
         }
         return blocks
     }
@@ -423,7 +435,7 @@ struct BriefingWriter {
         let shared = general.filter { $0.sources.count > 1 }
         for g in shared {
             let who = g.sources.count == items.count ? "" : "（\(Briefing.list(g.sources))）"
-            s += "\(g.sources.count == items.count ? "各" : "")\(g.sources.count) 个单位均报告\(who)：“\(g.text)”"
+            s += (g.sources.count == items.count ? "各单位均报告" : "\(g.sources.count) 个单位均报告\(who)") + "：“\(g.text)”"
         }
         // Each unit's own words: a few in the text, more as an attachment.
         let own = general.filter { $0.sources.count == 1 }

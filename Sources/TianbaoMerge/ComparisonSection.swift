@@ -120,7 +120,7 @@ struct ComparisonSection {
             parts.append("另有 \(abs(change.unmatched)) \(k)因台账中名称重复或相近，无法逐一对应")
             sum += change.unmatched > 0 ? " + \(change.unmatched)" : " − \(-change.unmatched)"
         }
-        return s + parts.joined(separator: "；") + "（\(sum) = \(change.now)）。"
+        return s + parts.joined(separator: "；") + "。核算：\(sum) = \(change.now)。"
     }
 
     /// The attachments' rows: each ledger's first completions (unit, item, last round's status),
@@ -169,7 +169,7 @@ struct ComparisonSection {
             rows.append(("  减：本期未计入单位的上期\(l.done)", nil, change.leftCount.map(\.done).reduce(0, +)))
             rows.append(("  加：本期新计入单位的\(l.done)", nil, change.joinedCount.map(\.done).reduce(0, +)))
             rows.append(("  加：首次报\(l.done)", nil, change.first.count))
-            rows.append(("  加：此前已\(l.done)、再次报\(l.done)", nil, change.again.count))
+            rows.append(("  加：此前报过\(l.done)、本期再次报\(l.done)", nil, change.again.count))
             rows.append(("  减：上期\(l.done)、本期不再计入", nil, change.undone.count))
             if change.unmatched != 0 { rows.append(("  名称无法对应", nil, change.unmatched)) }
         }

@@ -99,9 +99,9 @@ public struct ProgressTrend: Sendable {
     }
     public var unitsOnPace: [UnitRow] { units.filter { $0.pace.map { !$0.behind } ?? false } }
 
-    /// The city-wide headline: `全市已完工小区 67 个，占年度目标 300 个的 22.3%；时间进度 45.5%，
-    /// 按时间进度应完成 136 个，尚差 69 个。`
-    public func headline(words: ScopeWords) -> String {
+    /// The city-wide figures against target and time: `全市已完工小区 67 个，占年度目标 300 个的
+    /// 22.3%；时间进度 45.5%，按时间进度应完成 136 个，尚差 69 个`.
+    func core(words: ScopeWords) -> String {
         let l = ledger.decl, c = current
         var s = "\(words.whole)\(l.done)\(l.label) \(c.done) \(l.counter)，"
         if let target = ledger.target {
@@ -110,17 +110,21 @@ public struct ProgressTrend: Sendable {
         } else {
             s += "占所列 \(c.items) \(l.counter)的 \(Pace.percent(c.pace.doneShare))；"
         }
-        s += "时间进度 \(Pace.percent(c.timeShare))，按时间进度应完成 \(c.pace.expected) \(l.counter)，"
-        s += c.pace.behind ? "尚差 \(c.pace.shortfall) \(l.counter)。" : "已达到时间进度。"
-        return s
+        s += "时间进度 \(Pace.percent(c.timeShare))，按时间进度应完成 \(c.pace.expected) \(l.counter)"
+        return s + (c.pace.behind ? "，尚差 \(c.pace.shortfall) \(l.counter)" : "")
     }
 
-    /// The briefing's paragraph on pace: the headline with its verdict, how time progress is
+    /// The headline 要情 opens with: the figures, and 不慢于时间进度 when not behind.
+    public func headline(words: ScopeWords) -> String {
+        core(words: words) + (current.pace.behind ? "。" : "，不慢于时间进度。")
+    }
+
+    /// The briefing's paragraph on pace: the figures with their verdict, how time progress is
     /// counted, the per-unit judgement against declared shares (or that there are none), and
     /// the done items of every round so far.
     public func sentence(words: ScopeWords) -> String {
         let l = ledger.decl, c = current
-        var s = "截至\(c.due.chinese)，" + headline(words: words).dropLast() + "，\(c.pace.verdict)。"
+        var s = "截至\(c.due.chinese)，" + core(words: words) + "，\(c.pace.verdict)。"
         s += period.explained(at: c.due) + "；" + Pace.convention + "。"
         s += unitSentence(words: words)
         if points.count > 1 {

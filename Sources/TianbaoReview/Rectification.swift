@@ -14,6 +14,8 @@ public struct RectificationItem: Sendable {
     }
 
     public var kind: Kind
+    /// The kind as the outputs name it, in the plan's words (`任务进度落后`, `改造清单状态倒退`).
+    public var kindLabel: String
     public var unit: ReportingUnit
     /// What it is about: a task (`1.1 优化顶层设计`), an item of a ledger, a rule.
     public var subject: String
@@ -45,8 +47,8 @@ struct RectificationBook {
 
     /// The item is open in `round` (opened now, or kept open); its problem and measure take
     /// the latest words. An item closed earlier opens again as it was (its first round kept).
-    mutating func see(_ kind: RectificationItem.Kind, unit: ReportingUnit, subject: String, problem: String, measure: String,
-                      round: String) {
+    mutating func see(_ kind: RectificationItem.Kind, label: String? = nil, unit: ReportingUnit, subject: String, problem: String,
+                      measure: String, round: String) {
         let k = Self.key(kind, unit.id, subject)
         if let i = index[k] {
             items[i].problem = problem
@@ -55,8 +57,8 @@ struct RectificationBook {
             items[i].closed = nil
         } else {
             index[k] = items.count
-            items.append(RectificationItem(kind: kind, unit: unit, subject: subject, problem: problem, measure: measure,
-                                           opened: round, seen: [round], closed: nil))
+            items.append(RectificationItem(kind: kind, kindLabel: label ?? kind.rawValue, unit: unit, subject: subject, problem: problem,
+                                           measure: measure, opened: round, seen: [round], closed: nil))
         }
     }
 

@@ -242,13 +242,12 @@ struct ReviewBriefingWriter {
         }
         let open = items.filter(\.isOpen), closed = items.filter { !$0.isOpen }
         var s = "据各轮报送情况，年内共列整改事项 \(items.count) 项，已销号 \(closed.count) 项、未销号 \(open.count) 项。"
-        let byKind = RectificationItem.Kind.allCases.compactMap { k -> String? in
-            let n = open.filter { $0.kind == k }.count
-            return n == 0 ? nil : "\(k.rawValue) \(n) 项"
-        }
+        var labels: [String] = []
+        for item in open where !labels.contains(item.kindLabel) { labels.append(item.kindLabel) }
+        let byKind = labels.map { label in "\(label) \(open.filter { $0.kindLabel == label }.count) 项" }
         if !byKind.isEmpty { s += "未销号的：" + byKind.joined(separator: "、") + "。" }
         if !closed.isEmpty {
-            s += "已销号的：" + closed.prefix(6).map { "\($0.unit.name)\($0.kind.rawValue)（\(title($0.opened))列入，\(title($0.closed!))销号）" }.joined(separator: "、")
+            s += "已销号的：" + closed.prefix(6).map { "\($0.unit.name)\($0.kindLabel)（\(title($0.opened))列入，\(title($0.closed!))销号）" }.joined(separator: "、")
             s += closed.count > 6 ? "等 \(closed.count) 项。" : "。"
         }
         s += "事项一轮一核，下轮报送显示已解决的即销号。清单见"

@@ -410,7 +410,7 @@ public struct ReviewWorkbook {
         func title(_ id: String) -> String { review.rounds.first { $0.id == id }?.title ?? id }
         for (k, item) in items.enumerated() {
             try ws.write(r, 0, Double(k + 1), CW.integer)
-            try ws.write(r, 1, item.kind.rawValue, CW.wrapped)
+            try ws.write(r, 1, item.kindLabel, CW.wrapped)
             let problem = ChineseTypography.apply(item.problem)
             try ws.write(r, 2, problem, CW.wrapped)
             try ws.write(r, 3, item.unit.name, CW.wrapped)
@@ -427,7 +427,7 @@ public struct ReviewWorkbook {
         if items.isEmpty { try ws.write(r, 0, "年内各轮没有需要整改的事项。", CW.cell); r += 1 }
         try ws.autofilter(2, 0, max(r - 1, 3), headers.count - 1)
         try ws.merge(r + 1, 0, r + 1, 9, ChineseTypography.apply(
-            "整改事项逐轮核实：任务滞后在该任务不再报滞后时销号；台账状态倒退在该项目重新报到倒退前的状态时销号；跨轮次问题和报送材料有误在该单位下一份报送不再有同一问题时销号；"
+            "整改事项逐轮核实：任务进度问题在该任务不再报此状态时销号；状态倒退在该项目重新报到倒退前的状态时销号；跨轮次问题和报送材料有误在该单位下一份报送不再有同一问题时销号；"
             + "问题反复反映在该单位不再反映时销号；低于分解目标进度在赶上时间进度时销号。措施取自各单位报送的下步计划、下步打算，未填写的由办公室提出。"), CW.note)
         try ws.row(r + 1, height: 45)
     }

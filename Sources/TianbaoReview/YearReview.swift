@@ -486,7 +486,7 @@ public struct YearReview {
                     let subject = plan.task(taskId).map { "\($0.id) \($0.title)" } ?? taskId
                     if row.values[p.status]?.text == lagging {
                         let why = p.problems.flatMap { row.values[$0]?.text }.map { "：" + Briefing.excerpt($0, limit: 80) } ?? ""
-                        book.see(.lagging, unit: unit, subject: subject, problem: "任务 \(taskId) 报\(lagging)\(why)",
+                        book.see(.lagging, label: "任务\(lagging)", unit: unit, subject: subject, problem: "任务 \(taskId) 报\(lagging)\(why)",
                                  measure: p.next.flatMap { row.values[$0]?.text } ?? "", round: round.id)
                     } else {
                         book.resolve(.lagging, unit: u.unitId, subject: subject, round: round.id)
@@ -552,7 +552,7 @@ public struct YearReview {
                     let rank = progress(s)
                     if let b = best, rank < b.rank {
                         let how = item.uncounted[i] ? "（该行有误未计入）" : ""
-                        book.see(.regression, unit: item.unit, subject: "\(ledgers[l].sheetName)：\(item.name)",
+                        book.see(.regression, label: "\(decl.called)状态倒退", unit: item.unit, subject: "\(ledgers[l].sheetName)：\(item.name)",
                                  problem: "\(ledgers[l].sheetName)中“\(item.name)”\(rounds.first { $0.id == b.round }?.title ?? b.round)报“\(b.status)”，"
                                     + "\(rounds[i].title)报“\(s)”\(how)，状态倒退",
                                  measure: "核实\(decl.label)实际状态，更正\(ledgers[l].sheetName)或说明原因", round: rounds[i].id)
