@@ -235,7 +235,7 @@ public struct BriefingDocx {
     /// Column widths in twips for a table at 10.5 pt: each column as wide as its longest cell
     /// (a Chinese character one em, an ASCII one about half) and at least half its header; when
     /// that is wider than the page, the narrow columns (figures, short words) keep their width
-    /// and the wide ones (names, lists, notes) share the rest in proportion, wrapping.
+    /// and the wide ones (names, lists, notes) share the rest, wrapping.
     static func columnWidths(_ header: [String], _ rows: [[String]]) -> [Int] {
         func ems(_ s: String) -> Double { s.reduce(0) { $0 + ($1.isASCII ? 0.55 : 1) } }
         let n = header.count
@@ -247,10 +247,13 @@ public struct BriefingDocx {
         var em = natural
         if natural.reduce(0, +) > page {
             let narrow = natural.map { $0 <= 7 }
+            // A wide column's share grows with the square root of its text's length: the longest
+            // text gets the most room, yet a long paragraph wraps rather than crowding the
+            // other columns into a few characters a line.
             let fixed = zip(natural, narrow).filter { $0.1 }.map(\.0).reduce(0, +)
-            let wide = zip(natural, narrow).filter { !$0.1 }.map(\.0).reduce(0, +)
+            let wide = zip(natural, narrow).filter { !$0.1 }.map { $0.0.squareRoot() }.reduce(0, +)
             let room = max(page - fixed, page * 0.3)
-            em = zip(natural, narrow).map { $0.1 ? $0.0 : $0.0 / max(wide, 1) * room }
+            em = zip(natural, narrow).map { $0.1 ? $0.0 : $0.0.squareRoot() / max(wide, 1) * room }
         }
         let total = em.reduce(0, +)
         return em.map { Int(Double(textWidth) * $0 / total) }

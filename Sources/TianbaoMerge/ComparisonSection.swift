@@ -112,7 +112,7 @@ struct ComparisonSection {
         }
         if !change.undone.isEmpty {
             parts.append("上期已\(l.done)、本期不再计为\(l.done)的 \(change.undone.count) \(k)（" + change.undone.map { u in
-                "\(name(u.unit))\(u.item)" + (u.now.map { "，本期报“\($0)”" } ?? "，本期未列或该行有误")
+                "\(name(u.unit))\(u.item)" + (u.now.map { "，本期报“\($0)”" } ?? "，本期未列或填报有误")
             }.joined(separator: "；") + "）")
             sum += " − \(change.undone.count)"
         }

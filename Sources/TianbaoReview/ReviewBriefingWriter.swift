@@ -252,7 +252,7 @@ struct ReviewBriefingWriter {
         }
         s += "事项一轮一核，下轮报送显示已解决的即销号。清单见"
         s += annex("整改清单", ["问题", "责任单位", "措施", "时限", "状态"], (open + closed).map { item in
-            [item.problem, item.unit.name, item.measure, item.deadline, item.isOpen ? "未销号（\(title(item.opened))列入）" : "已销号（\(title(item.closed!))）"]
+            [item.problem, item.unit.name, item.measure, item.deadline, item.isOpen ? "未销号" : "已销号（\(title(item.closed!))）"]
         }) + "。"
         blocks.append(.paragraph(s))
         return blocks

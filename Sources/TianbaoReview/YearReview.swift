@@ -551,7 +551,7 @@ public struct YearReview {
                 for (i, s) in known {
                     let rank = progress(s)
                     if let b = best, rank < b.rank {
-                        let how = item.uncounted[i] ? "（该行有误未计入）" : ""
+                        let how = item.uncounted[i] ? "（填报有误，未计入统计）" : ""
                         book.see(.regression, label: "\(decl.called)状态倒退", unit: item.unit, subject: "\(ledgers[l].sheetName)：\(item.name)",
                                  problem: "\(ledgers[l].sheetName)中“\(item.name)”\(rounds.first { $0.id == b.round }?.title ?? b.round)报“\(b.status)”，"
                                     + "\(rounds[i].title)报“\(s)”\(how)，状态倒退",

@@ -189,7 +189,7 @@ final class FiguresAgreeTests: XCTestCase {
         XCTAssertEqual(may[5], "2021年6月15日前（半年工作小结报送时）")
         XCTAssertEqual([june[3], june[6], june[7], june[9]], ["汉阳区人民政府", "已销号", "5月工作调度", "半年工作小结"])
         XCTAssertTrue(Self.text(Self.year.reviewJune.appendingPathComponent("回头看简报-2021.md"))
-            .contains("| 小区台账中“五里墩幸福社区”4月工作调度报“已完工”，5月工作调度报“在建”（该行有误未计入），状态倒退 | 汉阳区人民政府 |"))
+            .contains("| 小区台账中“五里墩幸福社区”4月工作调度报“已完工”，5月工作调度报“在建”（填报有误，未计入统计），状态倒退 | 汉阳区人民政府 |"))
         // The 5月 row with the error is the unit's 报送材料有误 item, closed by June's clean file.
         let list = try rows(Self.year.reviewJune.appendingPathComponent("回头看-2021.xlsx"), "整改清单")
         let quality = try XCTUnwrap(list.first { $0.count > 9 && $0[1] == "报送材料有误" && $0[3] == "汉阳区人民政府" })
