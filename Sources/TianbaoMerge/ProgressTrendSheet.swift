@@ -48,8 +48,7 @@ struct ProgressTrendSheet {
         try ws.write(r, 0, ChineseTypography.apply("\(t.ledger.spec.name)：\(l.done)\(l.label)逐轮累计"), CW.section)
         r += 1
         let base = t.ledger.target.map { "年度目标 \(Briefing.number($0.value)) \($0.unit)（\($0.due.chinese)前）" } ?? "各\(l.unitLabel)所列\(l.label)总数"
-        let explain = "时间进度：各轮截止日在 \(t.period.start.chinese)至\(t.period.end.chinese)中已过的天数（含当日）÷总天数，"
-            + "如\(t.period.explained(at: t.current.due))；按时间进度应完成＝\(base)×时间进度，四舍五入取整；"
+        let explain = "\(t.period.explained(at: t.current.due))（各轮按其截止日计）；按时间进度应完成＝\(base)×时间进度，四舍五入取整；"
             + "完成率＝\(l.done)数÷\(t.ledger.target == nil ? "所列总数" : "年度目标")。各轮只计当轮通过校验的单位。"
         try ws.merge(r, 0, r, 9, ChineseTypography.apply(explain), CW.note)
         try ws.row(r, height: CW.rowHeight([(explain, 180)]) ?? 30)

@@ -181,7 +181,7 @@ public struct ReviewWorkbook {
         try ws.columns(0, 0, width: 36)
         try ws.columns(1, 5, width: 11)
         try ws.columns(6, 6, width: 40)  // 未计入的单位
-        if n > 6 { try ws.columns(7, n, width: 11) }
+        try ws.columns(7, max(n, 8), width: 11)  // 按时间进度应完成, 尚差; the rounds of the per-unit table
         try ws.write(0, 0, ChineseTypography.apply("目标完成情况（\(review.year)年）"), CW.title)
         var r = 2
         for t in review.targets {
@@ -190,6 +190,7 @@ public struct ReviewWorkbook {
             r += 1
             let headers = ["轮次", "截止日期", "已完成", "目标", "完成率", "时间进度", "未计入的单位", "按时间进度应完成", "尚差"]
             for (c, h) in headers.enumerated() { try ws.write(r, c, h, CW.header) }
+            try ws.row(r, height: 30)
             r += 1
             for (k, round) in review.rounds.enumerated() {
                 try ws.write(r, 0, "\(round.id) \(round.title)", CW.cell)
@@ -245,7 +246,7 @@ public struct ReviewWorkbook {
             r += 1
         }
         let explained = review.targets.first.flatMap { t in review.rounds.last.map { TimeProgress(target: t.target, year: review.year).explained(at: $0.due) } } ?? ""
-        try ws.merge(r, 0, r, 8, ChineseTypography.apply("时间进度：该轮截止日在目标期限中已过的天数（含当日）÷总天数，如\(explained)。\(Pace.convention)。"
+        try ws.merge(r, 0, r, 8, ChineseTypography.apply("\(explained)（各轮按其截止日计）。\(Pace.convention)。"
             + "已完成数只计报送且填报无误的单位；被退回或未报送单位的数不计入，列在“未计入的单位”中。“—”：该轮不要求该单位报送此表。"), CW.note)
         try ws.row(r, height: 45)
         try printLayout(ws, widths: [36] + Array(repeating: 11, count: 6))
