@@ -83,7 +83,7 @@ demo: build
 	@echo
 	@$(BIN) status samples/submissions/2021-06 --round 2021-06 --key keys/demo-signing.key | head -1
 	@echo
-	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）；年度回头看 out/review-2021/"
+	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、工作提示-2021-06.md（办公室工作提示）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）；年度回头看 out/review-2021/"
 
 # Regenerates samples/submissions/2021-06 from templates/2021-06, then the months before it
 # from June (needs openpyxl and LibreOffice).

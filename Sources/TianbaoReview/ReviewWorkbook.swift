@@ -403,7 +403,7 @@ public struct ReviewWorkbook {
 
     private func rectification(_ book: WorkbookWriter) throws {
         let ws = try book.addSheet(Self.rectificationName)
-        let headers = ["序号", "类型", "问题", "责任单位", "措施", "时限", "状态", "列入", "各轮情况", "销号"]
+        let headers = ["序号", "类型", "问题", "责任单位", "措施", "时限", "状态", "列入", "出现的轮次", "销号"]
         let widths = [6.0, 14, 46, 24, 36, 20, 12, 12, 24, 12]
         try table(ws, title: "整改清单（\(review.year)年，逐轮核实、销号）", headers: headers, widths: widths)
         var r = 3
@@ -419,7 +419,7 @@ public struct ReviewWorkbook {
             try ws.write(r, 5, item.deadline, CW.wrapped)
             try ws.write(r, 6, item.isOpen ? "未销号" : "已销号", Self.centred.with { $0.fill = item.isOpen ? CW.yellow : CW.green })
             try ws.write(r, 7, title(item.opened), CW.cell)
-            let seen = "列入后仍未解决：" + item.seen.map(title).joined(separator: "、")
+            let seen = item.seen.map(title).joined(separator: "、")
             try ws.write(r, 8, seen, CW.wrapped)
             try ws.write(r, 9, item.closed.map(title) ?? "", CW.cell)
             if let h = WrappedText.rowHeight([(problem, 46), (item.measure, 36), (item.unit.name, 24), (seen, 24)]) { try ws.row(r, height: h) }
