@@ -11,8 +11,9 @@ RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-d
 # What the tests add: LibreOffice Calc and Writer as real clients (open, recalculate and save
 # templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
 # openpyxl (never pip into the system Python: PEP 668), unzip, poppler-utils (pdftotext, pdfinfo),
-# the Noto CJK fonts LibreOffice renders Chinese with, and time.
-TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl unzip time poppler-utils fonts-noto-cjk
+# the Noto CJK fonts LibreOffice renders Chinese with, time, and python3-lxml for the strict OOXML
+# validator (../shared/tools/ooxml, when present) the briefing tests run.
+TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl python3-lxml unzip time poppler-utils fonts-noto-cjk
 # The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
 # not whatever python3 comes first on PATH.
 TEST_PYTHON ?= /usr/bin/python3
@@ -85,7 +86,7 @@ demo: build
 	@echo
 	@$(BIN) status samples/submissions/2021-06 --round 2021-06 --key keys/demo-signing.key | head -1
 	@echo
-	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）；年度回头看 out/review-2021/"
+	@echo "输出在 $(DEMO_OUT)/：汇总-2021-06.xlsx（汇总表）、简报-2021-06.md / .html / .docx（简报）、工作提示-2021-06.md（办公室工作提示）、反馈/（各单位反馈表）、report.json；汇总档案 out/tianbao-archive.sqlite（tianbao history）；年度回头看 out/review-2021/"
 
 # Regenerates samples/submissions/2021-06 from templates/2021-06, then the months before it
 # from June (needs openpyxl and LibreOffice).

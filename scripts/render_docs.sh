@@ -41,11 +41,13 @@ swift build --product tianbao >/dev/null
 for r in 2021-03 2021-04 2021-05 $ROUND; do
     dir="$OUT/year/$r"
     [ "$r" = "$ROUND" ] && dir="$OUT/year/merged"
+    # Issue dates as the office would give them (the renderings do not change with the day they are made).
+    date=$([ "$r" = "$ROUND" ] && echo 2021-06-17 || echo "$r-28")
     .build/debug/tianbao merge "samples/submissions/$r" --round "$r" --out "$dir" --archive "$OUT/year/archive.sqlite" \
-        --key keys/demo-signing.key >/dev/null || true   # exit 1: some units did not report
+        --key keys/demo-signing.key --date "$date" >/dev/null || true   # exit 1: some units did not report
 done
 ln -s "$OUT/year/merged" "$OUT/merged"
-.build/debug/tianbao review --year 2021 --out "$OUT/year/review" --archive "$OUT/year/archive.sqlite" >/dev/null
+.build/debug/tianbao review --year 2021 --out "$OUT/year/review" --archive "$OUT/year/archive.sqlite" --date 2021-06-18 >/dev/null
 mkdir -p docs "$OUT/pdf"
 
 # 汇总: one PDF, the first page of each sheet.
@@ -74,8 +76,9 @@ fi
 cp "$OUT/year/review/回头看-2021.xlsx" "$OUT/pdf/review.xlsx"
 $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/review.xlsx" >/dev/null 2>&1
 rm -f docs/review-*.png
-echo "回头看: $(first_pages "$OUT/pdf/review.pdf" review 60 总览 报送情况 任务进展历程 目标完成 小区台账状态变化 问题跟踪 宣传信息月度统计)"
+echo "回头看: $(first_pages "$OUT/pdf/review.pdf" review 60 总览 报送情况 任务进展历程 目标完成 小区台账状态变化 问题跟踪 宣传信息月度统计 量化指标完成 整改清单)"
 cp "$OUT/year/review/回头看简报-2021.docx" "$OUT/pdf/review-briefing.docx"
 $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/review-briefing.docx" >/dev/null 2>&1
+rm -f docs/review-docx-*.png
 pdftoppm -r 60 -png "$OUT/pdf/review-briefing.pdf" "docs/review-docx"
 echo "回头看简报.docx: $(pdfinfo "$OUT/pdf/review-briefing.pdf" | awk '/^Pages:/ {print $2}') pages"

@@ -11,8 +11,19 @@ public struct RoundComparison: Sendable {
     public struct Completion: Sendable, Equatable {
         public var unit: String
         public var community: String
-        /// Its status last round; nil when the unit's ledger did not list it.
+        /// Its status last round; nil when the unit's ledger did not list it in a row that counted.
         public var before: String?
+        /// The status last round's row gave when that row had an error (and so did not count).
+        public var beforeUncounted: String? = nil
+    }
+
+    /// A community completed last round that is not completed this round, in a unit accepted
+    /// both times: its status went back, its row now has an error, or it left the ledger.
+    public struct Undone: Sendable, Equatable {
+        public var unit: String
+        public var community: String
+        /// Its status this round in a row that counts; nil when it has no such row.
+        public var now: String?
     }
 
     /// A task row whose status differs from the unit's row for the task last round.
@@ -35,6 +46,8 @@ public struct RoundComparison: Sendable {
 
     public var previousRound: String
     public var newlyCompleted: [Completion] = []
+    /// Communities completed last round and not now (units accepted both times).
+    public var noLongerCompleted: [Undone] = []
     /// Newly completed communities by unit id, in plan order of the units that have any.
     public var newlyCompletedByUnit: [(unit: String, count: Int)] = []
     public var statusMoves: [StatusMove] = []
@@ -69,15 +82,32 @@ public struct RoundComparison: Sendable {
                 lagging.append(unit)
             }
             guard beforeAccepted, let before else { continue }
-            let oldLedger = CommunityIndex(before.acceptedRows(fields.ledgerSheet).compactMap { row in
-                row.values[fields.ledgerName].map { ($0.text, row.values[fields.ledgerStatus]?.text ?? "") }
-            })
-            for row in rows where row.sheet == fields.ledgerSheet && row.values[fields.ledgerStatus]?.text == fields.ledgerCompleted {
+            let oldRows = before.rows.filter { $0.sheet == fields.ledgerSheet }.sorted { $0.row < $1.row }
+            func index(_ rows: [ArchivedRow]) -> CommunityIndex<String> {
+                CommunityIndex(rows.compactMap { row in
+                    row.values[fields.ledgerName].map { ($0.text, row.values[fields.ledgerStatus]?.text ?? "") }
+                })
+            }
+            let oldLedger = index(oldRows.filter(\.accepted))
+            let oldUncounted = index(oldRows.filter { !$0.accepted })
+            let ledgerRows = rows.filter { $0.sheet == fields.ledgerSheet }
+            for row in ledgerRows where row.values[fields.ledgerStatus]?.text == fields.ledgerCompleted {
                 guard let name = row.values[fields.ledgerName]?.text else { continue }
                 let was = oldLedger.find(name)
                 if was != fields.ledgerCompleted {
-                    newlyCompleted.append(Completion(unit: unit, community: name, before: was))
+                    newlyCompleted.append(Completion(unit: unit, community: name, before: was,
+                                                     beforeUncounted: was == nil ? oldUncounted.find(name) : nil))
                     byUnit[unit, default: 0] += 1
+                }
+            }
+            let newLedger = CommunityIndex(ledgerRows.compactMap { row in
+                row.values[fields.ledgerName].map { ($0.text, row.values[fields.ledgerStatus]?.text ?? "") }
+            })
+            for row in oldRows where row.accepted && row.values[fields.ledgerStatus]?.text == fields.ledgerCompleted {
+                guard let name = row.values[fields.ledgerName]?.text else { continue }
+                let now = newLedger.find(name)
+                if now != fields.ledgerCompleted {
+                    noLongerCompleted.append(Undone(unit: unit, community: name, now: now))
                 }
             }
             var oldTasks: [String: String] = [:]

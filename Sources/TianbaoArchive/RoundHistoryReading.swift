@@ -17,9 +17,15 @@ extension RoundArchive {
         if let previous = try previousRound(before: round, plan: plan, sheets: sheets) {
             let base = try RoundComparison(result, previous: previous, fields: fields)
             var newlyDone: [String: [RoundHistory.Completion]] = [:]
+            var noLongerDone: [String: [RoundHistory.Undone]] = [:]
             for (l, lf) in zip(plan.outputs.ledgers, ledgerFields) {
                 let c = l.sheet == fields.ledgerSheet ? base : try RoundComparison(result, previous: previous, fields: lf)
-                newlyDone[l.sheet] = c.newlyCompleted.map { .init(unit: $0.unit, item: $0.community, before: $0.before) }
+                let earlier = try doneEarlier(c.newlyCompleted, before: previous, plan: plan, fields: lf)
+                newlyDone[l.sheet] = c.newlyCompleted.map {
+                    .init(unit: $0.unit, item: $0.community, before: $0.before, beforeUncounted: $0.beforeUncounted,
+                          doneIn: earlier[$0.unit + "\u{1}" + CommunityName.normalised($0.community)])
+                }
+                noLongerDone[l.sheet] = c.noLongerCompleted.map { .init(unit: $0.unit, item: $0.community, now: $0.now) }
             }
             let p = base.punctuality
             comparison = RoundHistory.Comparison(
@@ -28,10 +34,39 @@ extension RoundArchive {
                 newlyLagging: base.newlyLagging, recovered: base.recovered,
                 punctualityBefore: .init(onTime: p.before.onTime, late: p.before.late, notAccepted: p.before.notAccepted),
                 punctualityNow: .init(onTime: p.now.onTime, late: p.now.late, notAccepted: p.now.notAccepted))
+            comparison?.noLongerDone = noLongerDone
         }
         let liaisons = fields.liaisonSheet.isEmpty ? [:] : try lastLiaisons(before: round, plan: plan, fields: fields)
         return RoundHistory(comparison: comparison, earlier: try trendPoints(before: round, plan: plan),
                             lastLiaisons: liaisons)
+    }
+
+    /// For items newly done this round, the first recorded round before `previous` in which each
+    /// was already done (a counted row of its unit with the done status), by unit id and
+    /// normalised name: those are done again, not newly. Reads only the units that have such
+    /// items, and of them only the ledger's name and status.
+    func doneEarlier(_ completions: [RoundComparison.Completion], before previous: ArchivedRound, plan: Plan,
+                     fields: CrossRoundFields) throws -> [String: String] {
+        guard !completions.isEmpty, !fields.ledgerSheet.isEmpty else { return [:] }
+        var wanted: [String: Set<String>] = [:]
+        for c in completions { wanted[c.unit, default: []].insert(CommunityName.normalised(c.community)) }
+        let ids = try readRows { db in
+            try String.fetchAll(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position", arguments: [previous.position])
+        }
+        var found: [String: String] = [:]
+        for id in ids {
+            guard let round = try round(id, lazily: true, sheets: [fields.ledgerSheet],
+                                        fields: [fields.ledgerSheet: [fields.ledgerName, fields.ledgerStatus]]) else { continue }
+            for (unit, names) in wanted.sorted(by: { $0.key < $1.key }) {
+                guard let u = round.unit(unit), u.accepted else { continue }
+                for row in u.acceptedRows(fields.ledgerSheet) where row.values[fields.ledgerStatus]?.text == fields.ledgerCompleted {
+                    guard let name = row.values[fields.ledgerName]?.text else { continue }
+                    let key = CommunityName.normalised(name)
+                    if names.contains(key), found[unit + "\u{1}" + key] == nil { found[unit + "\u{1}" + key] = id }
+                }
+            }
+        }
+        return found
     }
 
     /// Each recorded round before `round`: its units' states and, for every declared ledger the

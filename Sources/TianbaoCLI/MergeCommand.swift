@@ -30,13 +30,16 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .customLong("no-archive"), help: "本次不与汇总档案比较，也不记入汇总档案（试汇总）。")
     var noArchive = false
 
+    @OptionGroup var issue: IssueDateOption
+
     func run() throws {
+        let issueDate = try issue.day()
         let (round, merger) = try options.prepare()
         let progress = ProgressLine(quiet: options.quiet)
         let request = MergeRequest(
             submissions: options.folder, round: round.id, out: out, plan: merger.plan, key: merger.checker.key,
             archive: noArchive ? .none : archive.path.map { .file($0) } ?? .besideOutput,
-            keyDescription: options.key.description, progress: { progress.show($0) })
+            keyDescription: options.key.description, issueDate: issueDate, progress: { progress.show($0) })
         let merge = MergeRun(request)
         try RunOnTerminal.perform(progress: progress, cancel: { merge.cancel(signal: $0) }, { () throws(RunFailure) in try merge.run() }) { outcome in
             for note in outcome.notes { printError(note.message(for: .merge(out: out))) }

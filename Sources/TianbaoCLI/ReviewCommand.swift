@@ -25,9 +25,19 @@ struct ReviewCommand: ParsableCommand {
             help: "汇总档案文件（SQLite）。不指定时为输出文件夹的上一级文件夹中的 tianbao-archive.sqlite（与 merge 相同）。")
     var archivePath: String?
 
+    @OptionGroup var issueDate: IssueDateOption
+
+    @Option(help: "回头看简报的期号（回头看自成一个系列），默认 1。")
+    var issue: Int?
+
     func run() throws {
+        let date = try issueDate.day()
+        if let issue, issue < 1 {
+            printError("错误：--issue 应为正整数，而不是 \(issue)。未作任何改动。")
+            throw CommandExit(.usage)
+        }
         let plan = try self.plan.load()
-        let review = ReviewRun(ReviewRequest(year: year, out: out, archive: archivePath, plan: plan))
+        let review = ReviewRun(ReviewRequest(year: year, out: out, archive: archivePath, plan: plan, date: date, issue: issue))
         try RunOnTerminal.perform(progress: nil, cancel: { review.cancel(signal: $0) }, { () throws(RunFailure) in try review.run() }) { outcome in
             for note in outcome.notes { printError(note.message(for: .review(out: out))) }
             print("\(year) 年回头看：\(outcome.rounds.count) 轮（\(outcome.rounds.joined(separator: "、"))）。")

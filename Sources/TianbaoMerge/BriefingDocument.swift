@@ -32,6 +32,9 @@ extension Briefing.Block {
         case .bullets(let items): return .bullets(items.map(t))
         case .quote(let q, let source): return .quote(t(q), source: t(source))
         case .table(let header, let rows): return .table(header.map(t), rows.map { $0.map(t) })
+        case .keyPoints(let title, let items): return .keyPoints(t(title), items.map(t))
+        case .annex(let label, let title): return .annex(t(label), t(title))
+        case .pageBreak: return .pageBreak
         }
     }
 }
@@ -71,6 +74,12 @@ extension BriefingDocument {
                 out += "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in " --- |" }.joined() + "\n"
                 for row in rows { out += "| " + row.map { Briefing.mdEscape($0).replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
                 out += "\n"
+            case .keyPoints(let title, let items):
+                out += "> **\(Briefing.mdEscape(title))**\n>\n" + items.enumerated().map { "> \($0 + 1). " + Briefing.mdEscape($1) }.joined(separator: "\n>\n") + "\n\n"
+            case .annex(let label, let title):
+                out += "---\n\n## \(Briefing.mdEscape(label))　\(Briefing.mdEscape(title))\n\n"
+            case .pageBreak:
+                out += "---\n\n"
             }
         }
         out += "---\n\n报送\u{FF1A}\(Briefing.mdEscape(sendTo))\n\n抄送\u{FF1A}\(Briefing.mdEscape(copyTo))\n"
@@ -96,7 +105,13 @@ extension BriefingDocument {
             table{border-collapse:collapse;margin:.8em auto;font-size:.72em;line-height:1.4}
             td,th{border:1px solid #555;padding:.2em .5em;text-align:right}
             th{background:#f2f2f2;white-space:nowrap}td:first-child,th:first-child,td:last-child{text-align:left}
-            td:nth-child(2){white-space:nowrap}
+            .key{border:1px solid #555;padding:.2em 1em;margin:1em 0}
+            .key h2{text-align:center;margin:.3em 0}
+            .key ol{margin:.2em 0;padding-left:1.6em}
+            h2.annex{margin-top:2em}
+            h3{font-family:"方正小标宋简体","Noto Serif CJK SC","SimSun",serif;text-align:center;font-size:1.1em}
+            hr.page{border:0;border-top:1px dashed #999;margin:1.5em 0}
+            @media print{hr.page{break-after:page;border:0}h2.annex{break-before:page}}
             </style></head><body>
             <p class="masthead">\(Briefing.escape(masthead))</p>
             <p class="issue">\(Briefing.escape(issue))</p>
@@ -114,6 +129,13 @@ extension BriefingDocument {
                 out += "<table><tr>" + header.map { "<th>\(Briefing.escape($0))</th>" }.joined() + "</tr>\n"
                 for row in rows { out += "<tr>" + row.map { "<td>\(Briefing.escape($0))</td>" }.joined() + "</tr>\n" }
                 out += "</table>\n"
+            case .keyPoints(let title, let items):
+                out += "<section class=\"key\"><h2>\(Briefing.escape(title))</h2><ol>\n"
+                    + items.map { "<li>\(Briefing.escape($0))</li>\n" }.joined() + "</ol></section>\n"
+            case .annex(let label, let title):
+                out += "<h2 class=\"annex\">\(Briefing.escape(label))</h2><h3>\(Briefing.escape(title))</h3>\n"
+            case .pageBreak:
+                out += "<hr class=\"page\">\n"
             }
         }
         out += "<div class=\"send\"><p>报送\u{FF1A}\(Briefing.escape(sendTo))</p><p>抄送\u{FF1A}\(Briefing.escape(copyTo))</p></div>\n"

@@ -177,19 +177,42 @@ public struct BriefingDocx {
                 + Self.paragraph(Self.run("——" + source, kai), indentChars: 2)
         case .table(let header, let rows):
             return table(header, rows)
+        case .keyPoints(let title, let items):
+            return keyPoints(title, items)
+        case .annex(let label, let title):
+            // 附件 label in 黑体 at the top left of a new page, the title centred in 小标宋.
+            return Self.paragraph("<w:r><w:br w:type=\"page\"/></w:r>" + Self.run(label, Self.rPr(font: Self.headingFont, size: 16)),
+                                  align: "left", keepNext: true)
+                + Self.paragraph(Self.run(title, Self.rPr(font: Self.titleFont, size: 18)), align: "center", spacing: 560, keepNext: true,
+                                 before: 120, after: 240)
+        case .pageBreak:
+            return "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"exact\"/></w:pPr><w:r><w:br w:type=\"page\"/></w:r></w:p>"
         }
     }
+
+    /// 要情: the title in 黑体 and the numbered points in 四号 (14 pt) 仿宋 at a 24 pt pitch, in a
+    /// ruled box, so that they fit the first page under the masthead.
+    private func keyPoints(_ title: String, _ items: [String]) -> String {
+        let box = ["top", "left", "bottom", "right"].map { Self.border($0, size: 8) }.joined()
+        var x = Self.paragraph(Self.run(title, Self.rPr(font: Self.headingFont, size: 16)), align: "center", spacing: Self.keyPitch + 60,
+                               borders: box, keepNext: true, before: 60, after: 0)
+        let body = Self.rPr(font: Self.bodyFont, size: 14)
+        for (i, item) in items.enumerated() {
+            x += Self.paragraph(Self.run("\(i + 1). " + item, body), indentChars: 2, spacing: Self.keyPitch, borders: box,
+                                keepNext: i < items.count - 1, after: i == items.count - 1 ? 60 : 0, fontSize: 14)
+        }
+        return x
+    }
+
+    /// The line pitch of the 要情 points: 24 pt.
+    static let keyPitch = 480
 
     /// A bordered table in 10.5 pt (五号), header row in 黑体, repeated on each page.
     private func table(_ header: [String], _ rows: [[String]]) -> String {
         let cellFont = Self.rPr(font: Self.bodyFont, size: 10.5)
         let headFont = Self.rPr(font: Self.headingFont, size: 10.5)
-        // Column widths: the first and last (names, notes) wide, figures narrow.
         let n = header.count
-        // Names and notes wide, 报送情况 and money a little wider than counts.
-        let weights = (0..<n).map { i -> Double in i == 0 ? 2.6 : (i == n - 1 ? 3.0 : (i == 1 || i == n - 2 ? 1.6 : 1.0)) }
-        let total = weights.reduce(0, +)
-        let widths = weights.map { Int(Double(Self.textWidth) * $0 / total) }
+        let widths = Self.columnWidths(header, rows)
         var x = "<w:tbl><w:tblPr><w:tblW w:w=\"\(Self.textWidth)\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>"
         for side in ["top", "left", "bottom", "right", "insideH", "insideV"] { x += Self.border(side, size: 4) }
         x += "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"60\" w:type=\"dxa\"/><w:right w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>"
@@ -198,7 +221,7 @@ public struct BriefingDocx {
         func row(_ cells: [String], head: Bool) -> String {
             var r = "<w:tr>" + (head ? "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" : "<w:trPr><w:cantSplit/></w:trPr>")
             for (i, c) in cells.enumerated() {
-                let align = head ? "center" : (i == 0 || i == n - 1 || i == 1 ? "left" : "right")
+                let align = head ? "center" : (Self.isFigure(c) ? "right" : "left")
                 r += "<w:tc><w:tcPr><w:tcW w:w=\"\(widths[min(i, n - 1)])\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
                 r += Self.paragraph(Self.run(c, head ? headFont : cellFont), align: align, spacing: 300, fontSize: 10.5) + "</w:tc>"
             }
@@ -207,6 +230,38 @@ public struct BriefingDocx {
         x += row(header, head: true)
         for cells in rows { x += row(cells, head: false) }
         return x + "</w:tbl>" + Self.paragraph("", spacing: 300)
+    }
+
+    /// Column widths in twips for a table at 10.5 pt: each column as wide as its longest cell
+    /// (a Chinese character one em, an ASCII one about half) and at least half its header; when
+    /// that is wider than the page, the narrow columns (figures, short words) keep their width
+    /// and the wide ones (names, lists, notes) share the rest, wrapping.
+    static func columnWidths(_ header: [String], _ rows: [[String]]) -> [Int] {
+        func ems(_ s: String) -> Double { s.reduce(0) { $0 + ($1.isASCII ? 0.55 : 1) } }
+        let n = header.count
+        let natural = (0..<n).map { i -> Double in
+            let longest = rows.map { i < $0.count ? ems($0[i]) : 0 }.max() ?? 0
+            return max(2.2, longest, ems(header[i]) / 2) + 0.8
+        }
+        let page = Double(textWidth) / 20 / 10.5
+        var em = natural
+        if natural.reduce(0, +) > page {
+            let narrow = natural.map { $0 <= 7 }
+            // A wide column's share grows with the square root of its text's length: the longest
+            // text gets the most room, yet a long paragraph wraps rather than crowding the
+            // other columns into a few characters a line.
+            let fixed = zip(natural, narrow).filter { $0.1 }.map(\.0).reduce(0, +)
+            let wide = zip(natural, narrow).filter { !$0.1 }.map { $0.0.squareRoot() }.reduce(0, +)
+            let room = max(page - fixed, page * 0.3)
+            em = zip(natural, narrow).map { $0.1 ? $0.0 : $0.0.squareRoot() / max(wide, 1) * room }
+        }
+        let total = em.reduce(0, +)
+        return em.map { Int(Double(textWidth) * $0 / total) }
+    }
+
+    /// A figure in a table cell (right-aligned): digits with separators, a percent, a dash.
+    static func isFigure(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isNumber || ",.%—-".contains($0) }
     }
 
     var core: String {
@@ -247,7 +302,8 @@ public struct BriefingDocx {
         """
 
     static let styles = header + "<w:styles \(ns)><w:docDefaults><w:rPrDefault>"
-        + rPr(font: bodyFont, size: 16).replacingOccurrences(of: "<w:rPr>", with: "<w:rPr><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>")
+        // w:lang comes last of these run properties (CT_RPr's order: rFonts … sz, szCs … lang).
+        + rPr(font: bodyFont, size: 16).replacingOccurrences(of: "</w:rPr>", with: "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr>")
         + "</w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line=\"\(linePitch)\" w:lineRule=\"exact\"/></w:pPr></w:pPrDefault>"
         + "</w:docDefaults><w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>"
         + "<w:pPr><w:widowControl/><w:jc w:val=\"both\"/></w:pPr></w:style></w:styles>"

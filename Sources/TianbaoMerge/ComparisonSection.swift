@@ -32,43 +32,42 @@ struct ComparisonSection {
 
     // MARK: Briefing
 
-    /// The briefing's blocks: one line without an earlier round; else a paragraph each for
-    /// punctuality, every ledger, the task statuses; then the trend sentence of every ledger.
-    func briefingBlocks() -> [Briefing.Block] {
+    /// The previous round's title (`5月工作调度`), or its id when the plan no longer has it.
+    var previousTitle: String {
+        guard let c = history.comparison else { return "" }
+        return plan.round(c.previousRound)?.title ?? c.previousRound
+    }
+
+    /// The reconciled change of each ledger since the previous round.
+    var changes: [LedgerChange] {
+        figures.ledgers.compactMap { LedgerChange(ledger: $0, result: result, history: history) }
+    }
+
+    /// The briefing's paragraphs: without an earlier round one line; else punctuality, each
+    /// ledger's done items reconciled (上期 + 新增 − 移出 = 本期, naming the units out of
+    /// either count), the task statuses in numbers. The lists they summarise are attachments
+    /// (`annexes`).
+    func briefingBlocks(annexOf: (String) -> String) -> [Briefing.Block] {
         var blocks: [Briefing.Block] = []
         guard let c = history.comparison else {
             blocks.append(.paragraph(RoundHistory.noPreviousRound))
-            blocks += trendBlocks()
             return blocks
         }
         let b = c.punctualityBefore, n = c.punctualityNow
-        blocks.append(.paragraph("与上期（轮次 \(c.previousRound)）相比：按时报送 \(n.onTime) 个单位（上期 \(b.onTime) 个），"
+        blocks.append(.paragraph("与上期（\(previousTitle)）相比：按时报送 \(n.onTime) 个单位（上期 \(b.onTime) 个），"
             + "迟报 \(n.late) 个（上期 \(b.late) 个），未报送或被退回 \(n.notAccepted) 个（上期 \(b.notAccepted) 个）。"))
-        for lf in figures.ledgers {
-            let l = lf.decl
-            let byUnit = newlyDoneByUnit(l.sheet)
-            let total = byUnit.map(\.items.count).reduce(0, +)
-            var s = ""
-            if let before = previousDone(l.sheet) {
-                s += "\(figures.ledgers.count > 1 ? lf.spec.name : "")\(l.done)\(l.label)由上期的 \(before) \(l.counter)变为本期的 \(lf.done) \(l.counter)。"
-            }
-            if total == 0 {
-                s += "与上期均已报送的单位中，本期没有新增\(l.done)的\(l.label)。"
-            } else {
-                s += "本期新增\(l.done)\(l.label) \(total) \(l.counter)（只计上期、本期均通过校验的单位）："
-                s += byUnit.map { u in
-                    "\(name(u.unit)) \(u.items.count) \(l.counter)（\(u.items.map(\.item).joined(separator: "、"))）"
-                }.joined(separator: "；") + "。"
-            }
-            blocks.append(.paragraph(s))
+        for change in changes {
+            guard let lf = figures.ledgers.first(where: { $0.decl.sheet == change.ledgerSheet }) else { continue }
+            blocks.append(.paragraph(reconciliation(change, lf, annexOf: annexOf)))
         }
         if let p = plan.outputs.progress {
             var s: String
             if c.statusMoves.isEmpty {
                 s = "\(p.sheetName)中，没有任务的状态较上期变化。"
             } else {
-                s = "\(p.sheetName)中，状态较上期变化的 \(c.statusMoves.count) 条："
-                s += c.statusMoves.map { m in "\(name(m.unit)) \(m.task) 由“\(m.before)”变为“\(m.after)”" }.joined(separator: "；") + "。"
+                let byAfter = Dictionary(grouping: c.statusMoves, by: \.after)
+                let parts = p.colouredOrder.compactMap { st in byAfter[st].map { "转为“\(st)”\($0.count) 条" } }
+                s = "\(p.sheetName)中，状态较上期变化的 \(c.statusMoves.count) 条：\(parts.joined(separator: "、"))（逐条见\(annexOf("status"))）。"
             }
             if let lagging = p.lagging {
                 s += c.newlyLagging.isEmpty ? "没有新出现\(lagging)事项的单位" : "新出现\(lagging)事项的单位 \(c.newlyLagging.count) 个（\(Briefing.list(c.newlyLagging.map(name)))）"
@@ -76,12 +75,67 @@ struct ComparisonSection {
             }
             blocks.append(.paragraph(s))
         }
-        blocks += trendBlocks()
         return blocks
     }
 
-    private func trendBlocks() -> [Briefing.Block] {
-        figures.ledgers.map { .paragraph(ProgressTrend(ledger: $0, result: result, history: history).sentence(words: plan.outputs.words)) }
+    /// `已完工小区由上期的 34 个变为本期的 67 个：…（34 − 3 + 35 + 1 = 67）。`
+    func reconciliation(_ change: LedgerChange, _ lf: Figures.LedgerFigures, annexOf: (String) -> String) -> String {
+        let l = lf.decl, k = l.counter
+        let label = (figures.ledgers.count > 1 ? lf.spec.name : "") + l.done + l.label
+        var s = "\(label)由上期的 \(change.previous) \(k)变为本期的 \(change.now) \(k)"
+        s += change.net >= 0 ? "，净增 \(change.net) \(k)：" : "，净减 \(-change.net) \(k)："
+        var parts: [String] = []
+        var sum = "\(change.previous)"
+        if !change.leftCount.isEmpty {
+            let n = change.leftCount.map(\.done).reduce(0, +)
+            parts.append("上期计入、本期未计入的" + change.leftCount.map { "\($0.unit.name)（本期\($0.status)）" }.joined(separator: "、")
+                         + "上期\(l.done) \(n) \(k)，不在本期数内")
+            sum += " − \(n)"
+        }
+        if !change.joinedCount.isEmpty {
+            let n = change.joinedCount.map(\.done).reduce(0, +)
+            parts.append("本期新计入的" + change.joinedCount.map { "\($0.unit.name)（上期\($0.status)）" }.joined(separator: "、")
+                         + "\(l.done) \(n) \(k)")
+            sum += " + \(n)"
+        }
+        parts.append("两期均计入的单位中，首次报\(l.done)的\(l.label) \(change.first.count) \(k)"
+                     + (change.first.isEmpty ? "" : "（名单见\(annexOf(l.sheet))）"))
+        sum += " + \(change.first.count)"
+        if !change.again.isEmpty {
+            parts.append("此前已报\(l.done)、本期再次报\(l.done)的 \(change.again.count) \(k)（" + change.again.map { item in
+                var t = "\(name(item.unit))\(item.item)，\(plan.round(item.doneIn ?? "")?.title ?? item.doneIn ?? "")已报\(l.done)"
+                if let before = item.before { t += "，上期报“\(before)”" } else if let u = item.beforeUncounted { t += "，上期报“\(u)”有误未计入" }
+                else { t += "，上期未列" }
+                return t
+            }.joined(separator: "；") + "），不计为新增")
+            sum += " + \(change.again.count)"
+        }
+        if !change.undone.isEmpty {
+            parts.append("上期已\(l.done)、本期不再计为\(l.done)的 \(change.undone.count) \(k)（" + change.undone.map { u in
+                "\(name(u.unit))\(u.item)" + (u.now.map { "，本期报“\($0)”" } ?? "，本期未列或填报有误")
+            }.joined(separator: "；") + "）")
+            sum += " − \(change.undone.count)"
+        }
+        if change.unmatched != 0 {
+            parts.append("另有 \(abs(change.unmatched)) \(k)因台账中名称重复或相近，无法逐一对应")
+            sum += change.unmatched > 0 ? " + \(change.unmatched)" : " − \(-change.unmatched)"
+        }
+        return s + parts.joined(separator: "；") + "。核算：\(sum) = \(change.now)。"
+    }
+
+    /// The attachments' rows: each ledger's first completions (unit, item, last round's status),
+    /// and the task rows whose status moved.
+    func firstCompletionRows(_ sheet: String) -> [[String]] {
+        guard let change = changes.first(where: { $0.ledgerSheet == sheet }) else { return [] }
+        return change.first.map { c in
+            [name(c.unit), c.item, c.before ?? c.beforeUncounted.map { "\($0)（有误未计入）" } ?? "未列"]
+        }
+    }
+
+    func statusMoveRows() -> [[String]] {
+        (history.comparison?.statusMoves ?? []).map { m in
+            [name(m.unit), m.task + (plan.task(m.task).map { " " + $0.title } ?? ""), m.before, m.after]
+        }
     }
 
     // MARK: 总览
@@ -106,8 +160,18 @@ struct ComparisonSection {
         ]
         for lf in figures.ledgers {
             let l = lf.decl
-            rows.append(("\(l.done)\(l.label)（\(l.counter)）", previousDone(l.sheet), lf.done))
-            rows.append(("其中本期新增\(l.done)", nil, newlyDoneByUnit(l.sheet).map(\.items.count).reduce(0, +)))
+            guard let change = changes.first(where: { $0.ledgerSheet == l.sheet }) else {
+                rows.append(("\(l.done)\(l.label)（\(l.counter)）", previousDone(l.sheet), lf.done))
+                continue
+            }
+            // The reconciliation, row by row: last round's count, what entered and left it, this round's.
+            rows.append(("\(l.done)\(l.label)（\(l.counter)）", change.previous, change.now))
+            rows.append(("  减：本期未计入单位的上期\(l.done)", nil, change.leftCount.map(\.done).reduce(0, +)))
+            rows.append(("  加：本期新计入单位的\(l.done)", nil, change.joinedCount.map(\.done).reduce(0, +)))
+            rows.append(("  加：首次报\(l.done)", nil, change.first.count))
+            rows.append(("  加：此前报过\(l.done)、本期再次报\(l.done)", nil, change.again.count))
+            rows.append(("  减：上期\(l.done)、本期不再计入", nil, change.undone.count))
+            if change.unmatched != 0 { rows.append(("  名称无法对应", nil, change.unmatched)) }
         }
         if let p = plan.outputs.progress {
             rows.append(("\(p.sheetName)状态变化（条）", nil, c.statusMoves.count))
@@ -122,7 +186,12 @@ struct ComparisonSection {
             try ws.write(r, 2, Double(now), CW.integer.with { $0.bold = true })
             r += 1
         }
-        try note(r, "上期、本期的数字各只计当期通过校验的单位；“新增”“变化”只比较上期、本期均通过校验的单位。")
+        var notes = "上期、本期的数字各只计当期通过校验的单位；“首次”“再次”“不再计入”和状态变化只比较上期、本期均通过校验的单位。"
+        for change in changes where !change.leftCount.isEmpty || !change.joinedCount.isEmpty {
+            if !change.leftCount.isEmpty { notes += "本期未计入：" + change.leftCount.map { "\(name($0.unit.id))（\($0.status)，上期 \($0.done)）" }.joined(separator: "、") + "。" }
+            if !change.joinedCount.isEmpty { notes += "本期新计入：" + change.joinedCount.map { "\(name($0.unit.id))（上期\($0.status)，本期 \($0.done)）" }.joined(separator: "、") + "。" }
+        }
+        try note(r, notes)
         r += 2
 
         for lf in figures.ledgers {
@@ -135,7 +204,10 @@ struct ComparisonSection {
             try ws.merge(r, 2, r, 6, l.label, CW.header)
             r += 1
             for u in byUnit {
-                let names = u.items.map { $0.item + ($0.before.map { "（上期\($0)）" } ?? "（上期未列）") }.joined(separator: "、")
+                let names = u.items.map { c in
+                    c.item + (c.doneIn.map { "（\($0)已\(l.done)，再次报\(l.done)）" }
+                              ?? c.before.map { "（上期\($0)）" } ?? c.beforeUncounted.map { "（上期\($0)，有误未计入）" } ?? "（上期未列）")
+                }.joined(separator: "、")
                 let text = ChineseTypography.apply(names)
                 try ws.write(r, 0, name(u.unit), CW.wrapped)
                 try ws.write(r, 1, Double(u.items.count), CW.integer)

@@ -643,11 +643,23 @@ public final class ConsolidatedWorkbookWriter {
                 try ws.write(r + i, 1, n, CW.big.with { $0.fontSize = 11 })
             }
             r += targetRows.count
-            if lf.target != nil {
+            if let target = lf.target {
                 // Rows: target, items, done.
                 try ws.write(r, 0, ChineseTypography.apply("完成率（\(l.done)/目标）"), CW.cell.with { $0.bold = true })
                 try ws.formula(r, 1, "IF(B\(targetTop + 1)=0,0,B\(targetTop + 3)/B\(targetTop + 1))",
                                result: .number((lf.targetPercent ?? 0) / 100), CW.percent.with { $0.bold = true; $0.fontSize = 14 })
+                r += 1
+                // Against time: the same `TimeProgress` and `Pace` as the briefing and the review.
+                let period = TimeProgress(target: target, year: round.due.year)
+                let pace = Pace(target: target.value, done: lf.done, timeShare: period.share(at: round.due))
+                try ws.write(r, 0, "时间进度", CW.cell)
+                try ws.write(r, 1, pace.timeShare, CW.percent)
+                try ws.write(r + 1, 0, "按时间进度应完成", CW.cell)
+                try ws.write(r + 1, 1, Double(pace.expected), CW.integer)
+                try ws.write(r + 2, 0, "尚差", CW.cell)
+                try ws.write(r + 2, 1, Double(pace.shortfall), CW.integer.with { $0.fill = pace.behind ? CW.red : nil })
+                r += 3
+                try note(ws, r, period.explained(at: round.due) + "；" + Pace.convention + "。")
                 r += 1
             }
             let exclusion = Self.exclusionNote(lf)

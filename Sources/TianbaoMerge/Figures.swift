@@ -103,12 +103,50 @@ public struct Figures: Sendable {
         public var missingDistricts: [DistrictLedger] { districts.filter { $0.status == "未报送" } }
     }
 
+    /// A progress row with an error: what its status cell says (the unit's own text, also when
+    /// the check refused it; nil when the cell is empty) and why it does not count.
+    public struct TaskErrorRow: Sendable {
+        public var unit: ReportingUnit
+        public var task: String
+        public var status: String?
+        public var error: String
+    }
+
+    /// One indicator (量化指标) of an accepted row: its annual target, the value reached, and
+    /// how that stands against the time to its deadline.
+    public struct Indicator: Sendable {
+        public var unit: ReportingUnit
+        public var name: String
+        public var measure: String
+        public var target: Double
+        public var done: Double
+        public var task: String
+        public var due: Day?
+        /// Time progress to its deadline (the year's end without one) at the round's due date.
+        public var timeShare: Double
+
+        /// Done against the target (nil for a zero target).
+        public var doneShare: Double? { target > 0 ? done / target : nil }
+        public var reached: Bool { target > 0 && done >= target }
+        /// Behind its time line, compared at the printed precision.
+        public var behind: Bool { doneShare.map { Pace.behind(doneShare: $0, timeShare: timeShare) } ?? false }
+    }
+
     /// Task rows by status (in the status choices' order), over accepted rows of accepted units.
     public var taskStatus: [String: Int] = [:]
     public var taskRows = 0
     /// The declared ledgers' figures, in plan order.
     public var ledgers: [LedgerFigures] = []
     public var publicityItems = 0
+    /// Publicity items per unit (accepted rows of accepted units), by unit id.
+    public var publicityByUnit: [String: Int] = [:]
+    /// Progress rows with errors, in unit order.
+    public var taskErrorRows: [TaskErrorRow] = []
+    /// The indicators of accepted rows of accepted units, in unit and row order (empty without
+    /// an indicators declaration the round asks for).
+    public var indicators: [Indicator] = []
+    /// Indicator rows with errors (not counted).
+    public var indicatorErrorRows = 0
     /// Units that declared a nil return for at least one sheet.
     public var nilUnits: [ReportingUnit] = []
     /// Progress rows reported lagging, counted ones and those with errors, in unit order.
@@ -120,12 +158,24 @@ public struct Figures: Sendable {
 
     /// The progress declaration the figures follow.
     public let progress: ProgressOutput?
+    /// The indicators declaration, when the round asks for its sheet.
+    public let indicatorsDecl: IndicatorsOutput?
+    /// The round's due date (indicators are judged at it).
+    let due: Day
+    /// The publicity sheet, when the round asks for it.
+    let publicitySheet: String?
+    /// The progress sheet's status column in the template (1-based), for the cell's own text.
+    private let statusColumn: Int?
 
     /// Empty figures for a round of a plan, to which units are added one by one (`add`, then
     /// `finish`): the declared progress sheet and ledgers that the round asks for.
     public init(plan: Plan, round: Round) {
         let asked = Set(round.sheets)
         progress = plan.outputs.progress.flatMap { asked.contains($0.sheet) ? $0 : nil }
+        indicatorsDecl = plan.outputs.indicators.flatMap { asked.contains($0.sheet) ? $0 : nil }
+        publicitySheet = plan.outputs.publicity.flatMap { asked.contains($0.sheet) ? $0.sheet : nil }
+        due = round.due
+        statusColumn = progress.flatMap { p in plan.sheet(p.sheet)?.fields.firstIndex { $0.id == p.status }.map { $0 + 1 } }
         ledgers = plan.outputs.ledgers.compactMap { decl in
             asked.contains(decl.sheet) ? plan.sheet(decl.sheet).map { LedgerFigures(decl: decl, spec: $0) } : nil
         }
@@ -145,7 +195,10 @@ public struct Figures: Sendable {
                 let problems = p.problems.flatMap { row.values[$0]?.text } ?? ""
                 if !row.accepted {
                     errorRows[p.sheet, default: 0] += 1
-                    if let status { errorTaskStatus[status, default: 0] += 1 }
+                    let shown = status ?? statusColumn.flatMap { errors?.foundValue(row, column: $0) }
+                    if let shown { errorTaskStatus[shown, default: 0] += 1 }
+                    taskErrorRows.append(TaskErrorRow(unit: unit, task: row.values[p.task]?.text ?? "", status: shown,
+                                                      error: errors?.text(row) ?? "该行有错误"))
                     if isLagging {
                         lagging.append(Lagging(unit: unit, task: row.values[p.task]?.text ?? "", problems: problems,
                                                error: errors?.text(row) ?? "该行有错误"))
@@ -160,6 +213,21 @@ public struct Figures: Sendable {
             }
         }
         for row in rows where !row.accepted && row.sheet != progress?.sheet { errorRows[row.sheet, default: 0] += 1 }
+        if let sheet = publicitySheet {
+            publicityByUnit[unit.id] = rows.filter { $0.sheet == sheet && $0.accepted }.count
+        }
+        if let i = indicatorsDecl {
+            for row in rows where row.sheet == i.sheet {
+                guard row.accepted else { indicatorErrorRows += 1; continue }
+                let deadline = i.due.flatMap { row.values[$0]?.day }
+                let period = TimeProgress(start: Day(year: (deadline ?? due).year, month: 1, day: 1),
+                                          end: deadline ?? Day(year: due.year, month: 12, day: 31))
+                indicators.append(Indicator(unit: unit, name: row.values[i.name]?.text ?? "", measure: i.unit.flatMap { row.values[$0]?.text } ?? "",
+                                            target: row.values[i.target]?.number ?? 0, done: row.values[i.done]?.number ?? 0,
+                                            task: i.task.flatMap { row.values[$0]?.text } ?? "", due: deadline,
+                                            timeShare: period.share(at: due)))
+            }
+        }
         for i in ledgers.indices { ledgers[i].add(unit, rows: rows) }
     }
 

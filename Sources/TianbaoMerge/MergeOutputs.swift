@@ -63,9 +63,12 @@ public enum MergeOutputs {
         try writeText(briefing.markdown, to: md)
         let html = out.appendingPathComponent("简报-\(round.id).html").path
         try writeText(briefing.html, to: html)
-        // The briefing as a Word document (issue 14): written atomically by BriefingDocx.
+        // The briefing as a Word document: written atomically by BriefingDocx.
         let docx = out.appendingPathComponent("简报-\(round.id).docx").path
         try BriefingDocx(briefing).write(to: docx)
+        // The office's own notes (files, rows, 反馈), kept out of the briefing for leaders.
+        let notes = out.appendingPathComponent(OfficeNotes.fileName(round: round.id)).path
+        try writeText(OfficeNotes(report: report).markdown, to: notes)
 
         let feedbackDir = out.appendingPathComponent("反馈")
         try FileSystem.makeFolder(feedbackDir.path)
@@ -88,15 +91,16 @@ public enum MergeOutputs {
         let reportPath = out.appendingPathComponent("report.json").path
         try writeText(ReportJSON.render(report), to: reportPath)
         Timings.mark("briefing, feedback, report")
-        return [md, html, docx] + feedbackPaths + [reportPath]
+        return [md, html, docx, notes] + feedbackPaths + [reportPath]
     }
 
     /// The briefing's files: `简报-<round>` with each of these extensions.
     static let briefingExtensions = [".md", ".html", ".docx"]
 
-    /// Whether a file name is one of a briefing's files (of any round).
+    /// Whether a file name is one of a briefing's files, or the office's notes (of any round).
     static func isBriefingName(_ name: String) -> Bool {
-        name.hasPrefix("简报-") && briefingExtensions.contains { name.hasSuffix($0) }
+        (name.hasPrefix("简报-") && briefingExtensions.contains { name.hasSuffix($0) })
+            || (name.hasPrefix("工作提示-") && name.hasSuffix(".md"))
     }
 
     /// `汇总-<round>.xlsx` in the output folder.
@@ -157,7 +161,8 @@ public enum MergeOutputs {
                 }
                 continue
             }
-            let thisRound = ["汇总-\(round.id).xlsx", "report.json"] + briefingExtensions.map { "简报-\(round.id)\($0)" }
+            let thisRound = ["汇总-\(round.id).xlsx", "report.json", OfficeNotes.fileName(round: round.id)]
+                + briefingExtensions.map { "简报-\(round.id)\($0)" }
             if thisRound.contains(name) || isLeftover(name) {
                 result.replaced.append(name)
             } else if kind == .file, (name.hasPrefix("汇总-") && name.hasSuffix(".xlsx"))

@@ -2,29 +2,28 @@ import TianbaoPlan
 
 /// The course of one declared ledger's done items through the rounds recorded so far and this
 /// one, against the target and the time elapsed (进度趋势, "时间过半、任务过半"): the 进度趋势
-/// sheet and the briefing's sentence are written from it.
+/// sheet, the briefing's sentences and the 要情 are written from it.
 ///
-/// The time elapsed at a round is the share of the year, from 1 January of the target's year
-/// (the round's year without a target) to the target's date (31 December without one), that
-/// has passed on the round's due date. The share done is the done items against the target
-/// city-wide (against the items listed, without a target), and against the unit's own listed
-/// items for each unit (a unit's ledger is its part of the year's work).
+/// Time progress and pace come from `TimeProgress` and `Pace` (the one place they are
+/// computed). City-wide, done items are measured against the target (against the items listed,
+/// without a target). A unit is judged only against its own share of the target, when the plan
+/// declares one (`shares:`); a plan that splits the target among no unit gets no per-unit
+/// judgement, and the outputs say so (a unit's own list is no measure of its part of the work).
 public struct ProgressTrend: Sendable {
     /// One round's figures, city-wide.
     public struct Point: Sendable {
         public var round: String
         public var title: String
         public var due: Day
-        public var timeShare: Double
-        /// Done items of the units whose file counted in that round.
-        public var done: Int
+        /// Done items of the units whose file counted in that round, against the target (or the
+        /// items listed) at the round's due date.
+        public var pace: Pace
         public var items: Int
         /// Units asked for the ledger whose file did not count in that round.
         public var notCounted: [ReportingUnit]
-        /// The target line: the target (or items listed) times the time elapsed.
-        public var expected: Double
-        /// Done against the target (or the items listed).
-        public var doneShare: Double
+
+        public var done: Int { pace.done }
+        public var timeShare: Double { pace.timeShare }
     }
 
     /// One unit of the ledger: its done items per round (nil: its file did not count, with the
@@ -34,17 +33,22 @@ public struct ProgressTrend: Sendable {
         public var perRound: [(done: Int?, status: String)]
         public var items: Int
         public var done: Int
-        /// Done against its own listed items; nil when it listed none or its file did not count.
-        public var doneShare: Double?
+        /// Whether its file counts this round.
+        public var counted: Bool
+        /// Its share of the target, when the plan declares one.
+        public var share: Double?
+        /// Its pace against its share (nil without a share, or when its file does not count).
+        public var pace: Pace?
     }
 
     public var ledger: Figures.LedgerFigures
     /// The rounds asking for this ledger, oldest first, this round last.
     public var points: [Point]
     public var units: [UnitRow]
-    /// What the share done is measured against, city-wide.
-    public var whole: Double
-    public var start: Day, end: Day
+    /// The target's period (the year without a target).
+    public var period: TimeProgress
+    /// The target splits among units (`shares:`): per-unit judgements are made.
+    public var hasShares: Bool { !(ledger.target?.shares.isEmpty ?? true) }
 
     public var current: Point { points[points.count - 1] }
 
@@ -52,54 +56,32 @@ public struct ProgressTrend: Sendable {
     public init(ledger lf: Figures.LedgerFigures, result: RoundResult, history: RoundHistory?) {
         ledger = lf
         let plan = result.plan, round = result.round
-        let year = lf.target?.due.year ?? round.due.year
-        start = Day(year: year, month: 1, day: 1)
-        end = lf.target?.due ?? Day(year: year, month: 12, day: 31)
-        whole = lf.target?.value ?? Double(lf.items)
+        period = TimeProgress(target: lf.target, year: round.due.year)
         let ledgerUnits = lf.districts.map(\.unit)
         var points: [Point] = []
         var perUnit: [String: [(done: Int?, status: String)]] = [:]
         for e in history?.earlier ?? [] {
             guard let byUnit = e.ledgers[lf.decl.sheet], let r = plan.rounds.first(where: { $0.id == e.round }) else { continue }
             let done = byUnit.values.map(\.done).reduce(0, +), items = byUnit.values.map(\.items).reduce(0, +)
-            let missed = ledgerUnits.filter { byUnit[$0.id] == nil }
-            let share = Self.timeShare(r.due, start: start, end: end)
-            let base = lf.target?.value ?? Double(items)
-            points.append(Point(round: r.id, title: r.title, due: r.due, timeShare: share, done: done, items: items, notCounted: missed,
-                                expected: base * share, doneShare: base > 0 ? Double(done) / base : 0))
+            let pace = Pace(target: lf.target?.value ?? Double(items), done: done, timeShare: period.share(at: r.due))
+            points.append(Point(round: r.id, title: r.title, due: r.due, pace: pace, items: items,
+                                notCounted: ledgerUnits.filter { byUnit[$0.id] == nil }))
             for u in ledgerUnits {
-                let word = Self.statusWord(e.unitStatus[u.id])
-                perUnit[u.id, default: []].append((byUnit[u.id]?.done, byUnit[u.id] == nil ? word : ""))
+                perUnit[u.id, default: []].append((byUnit[u.id]?.done, byUnit[u.id] == nil ? Self.statusWord(e.unitStatus[u.id]) : ""))
             }
         }
-        let share = Self.timeShare(round.due, start: start, end: end)
-        let counted = lf.districts.filter { $0.status != "被退回" && $0.status != "未报送" }
-        points.append(Point(round: round.id, title: round.title, due: round.due, timeShare: share, done: lf.done, items: lf.items,
-                            notCounted: lf.districts.filter { !counted.map(\.unit.id).contains($0.unit.id) }.map(\.unit),
-                            expected: whole * share, doneShare: whole > 0 ? Double(lf.done) / whole : 0))
+        let time = period.share(at: round.due)
+        points.append(Point(round: round.id, title: round.title, due: round.due,
+                            pace: Pace(target: lf.target?.value ?? Double(lf.items), done: lf.done, timeShare: time),
+                            items: lf.items, notCounted: lf.districts.filter { !$0.counted }.map(\.unit)))
         self.points = points
         units = lf.districts.map { d in
-            let isCounted = d.status != "被退回" && d.status != "未报送"
             let done = d.byStatus[lf.decl.done] ?? 0
-            let row = (done: isCounted ? Optional(done) : nil, status: isCounted ? "" : d.status)
-            return UnitRow(unit: d.unit, perRound: (perUnit[d.unit.id] ?? []) + [row], items: d.items, done: done,
-                           doneShare: isCounted && d.items > 0 ? Double(done) / Double(d.items) : nil)
+            let share = lf.target?.share(of: d.unit.id)
+            return UnitRow(unit: d.unit, perRound: (perUnit[d.unit.id] ?? []) + [(d.counted ? done : nil, d.counted ? "" : d.status)],
+                           items: d.items, done: done, counted: d.counted, share: share,
+                           pace: share.flatMap { d.counted ? Pace(target: $0, done: done, timeShare: time) : nil })
         }
-    }
-
-    /// The share of [start, end] passed on `day` (both ends counted), between 0 and 1.
-    public static func timeShare(_ day: Day, start: Day, end: Day) -> Double {
-        let total = Double(end.unixDays - start.unixDays + 1)
-        guard total > 0 else { return 1 }
-        return min(1, max(0, Double(day.unixDays - start.unixDays + 1) / total))
-    }
-
-    /// The judgement of a share done against the time elapsed: ahead of, or behind, the time,
-    /// with "时间过半、任务过半" once half the time has passed.
-    public static func judgement(done: Double, time: Double) -> String {
-        let pace = done + 0.0005 >= time ? "不慢于时间进度" : "落后于时间进度"
-        guard time >= 0.5 else { return pace }
-        return pace + (done >= 0.5 ? "（时间过半、任务过半）" : "（时间过半、任务未过半）")
     }
 
     /// The word for an archived unit's status.
@@ -111,29 +93,66 @@ public struct ProgressTrend: Sendable {
         }
     }
 
-    /// The briefing's sentence on the trend: the time elapsed, the share done city-wide and
-    /// its judgement, and which units are ahead or behind the time.
+    /// Units behind their share's time line, most behind first; and those not behind.
+    public var unitsBehind: [UnitRow] {
+        units.filter { $0.pace?.behind ?? false }.sorted { ($0.pace!.shortfall, -$0.pace!.done) > ($1.pace!.shortfall, -$1.pace!.done) }
+    }
+    public var unitsOnPace: [UnitRow] { units.filter { $0.pace.map { !$0.behind } ?? false } }
+
+    /// The city-wide figures against target and time: `全市已完工小区 67 个，占年度目标 300 个的
+    /// 22.3%；时间进度 45.5%，按时间进度应完成 136 个，尚差 69 个`.
+    func core(words: ScopeWords) -> String {
+        let l = ledger.decl, c = current
+        var s = "\(words.whole)\(l.done)\(l.label) \(c.done) \(l.counter)，"
+        if let target = ledger.target {
+            let which = target.due.month == 12 && target.due.day == 31 ? "年度目标" : "目标（\(target.due.chinese)前）"
+            s += "占\(which) \(Briefing.number(target.value)) \(target.unit.isEmpty ? l.counter : target.unit)的 \(Pace.percent(c.pace.doneShare))；"
+        } else {
+            s += "占所列 \(c.items) \(l.counter)的 \(Pace.percent(c.pace.doneShare))；"
+        }
+        s += "时间进度 \(Pace.percent(c.timeShare))，按时间进度应完成 \(c.pace.expected) \(l.counter)"
+        return s + (c.pace.behind ? "，尚差 \(c.pace.shortfall) \(l.counter)" : "")
+    }
+
+    /// The headline 要情 opens with: the figures, and 不慢于时间进度 when not behind.
+    public func headline(words: ScopeWords) -> String {
+        core(words: words) + (current.pace.behind ? "。" : "，不慢于时间进度。")
+    }
+
+    /// The briefing's paragraph on pace: the figures with their verdict, how time progress is
+    /// counted, the per-unit judgement against declared shares (or that there are none), and
+    /// the done items of every round so far.
     public func sentence(words: ScopeWords) -> String {
         let l = ledger.decl, c = current
-        var s = "按时间进度，截至\(c.due.chinese)全年时间已过 \(Briefing.pct(c.timeShare * 100))；"
-        if let target = ledger.target {
-            s += "\(words.whole)\(l.done)\(l.label) \(c.done) \(l.counter)，占年度目标 \(Briefing.number(target.value)) \(target.unit)的 \(Briefing.pct(c.doneShare * 100))，"
-        } else {
-            s += "\(words.whole)\(l.done)\(l.label) \(c.done) \(l.counter)，占所列 \(c.items) \(l.counter)的 \(Briefing.pct(c.doneShare * 100))，"
-        }
-        s += Self.judgement(done: c.doneShare, time: c.timeShare)
-        let gap = Int((c.expected - Double(c.done)).rounded(.up))
-        s += gap > 0 ? "，按时间进度应完成约 \(Int(c.expected.rounded())) \(l.counter)，尚差 \(gap) \(l.counter)。" : "。"
-        let judged = units.filter { $0.doneShare != nil }
-        let behind = judged.filter { $0.doneShare! + 0.0005 < c.timeShare }.map(\.unit.name)
-        let ahead = judged.filter { $0.doneShare! + 0.0005 >= c.timeShare }.map(\.unit.name)
-        if !judged.isEmpty {
-            s += "按各\(l.unitLabel)\(l.called)所列\(l.label)计，不慢于时间进度的 \(ahead.count) 个" + (ahead.isEmpty ? "" : "（\(Briefing.list(ahead))）")
-            s += "，落后于时间进度的 \(behind.count) 个" + (behind.isEmpty ? "" : "（\(Briefing.list(behind))）") + "。"
-        }
+        var s = "截至\(c.due.chinese)，" + core(words: words) + "，\(c.pace.verdict)。"
+        s += period.explained(at: c.due) + "；" + Pace.convention + "。"
+        s += unitSentence(words: words)
         if points.count > 1 {
-            s += "各轮\(l.done)数：" + points.map { "\($0.round) \($0.done) \(l.counter)" }.joined(separator: "、") + "（见汇总表“进度趋势”）。"
+            s += "各轮\(l.done)数：" + points.map { "\($0.title) \($0.done) \(l.counter)" }.joined(separator: "、") + "。"
         }
         return s
+    }
+
+    /// The per-unit judgement: against each unit's declared share, or a statement that the
+    /// plan declares none.
+    public func unitSentence(words: ScopeWords) -> String {
+        let l = ledger.decl
+        guard hasShares else {
+            return "工作方案未将年度目标分解到\(words.units.isEmpty ? "各单位" : words.units)，不判断各\(l.unitLabel)进度快慢。"
+        }
+        let behind = unitsBehind, ahead = unitsOnPace
+        var s = "按各\(l.unitLabel)分解目标计，落后于时间进度的 \(behind.count) 个"
+        if !behind.isEmpty {
+            s += "：" + behind.map { u in
+                "\(u.unit.name)（分解目标 \(Briefing.number(u.share ?? 0)) \(l.counter)，应完成 \(u.pace!.expected) \(l.counter)，\(l.done) \(u.done) \(l.counter)，差 \(u.pace!.shortfall) \(l.counter)）"
+            }.joined(separator: "、")
+        }
+        s += "；不慢于时间进度的 \(ahead.count) 个"
+        s += ahead.isEmpty ? "" : "（\(Briefing.list(ahead.map(\.unit.name)))）"
+        let unjudged = units.filter { $0.share == nil }.map(\.unit.name)
+        let notCounted = units.filter { $0.share != nil && !$0.counted }.map(\.unit.name)
+        if !notCounted.isEmpty { s += "；\(Briefing.list(notCounted))本期未计入，不作判断" }
+        if !unjudged.isEmpty { s += "；\(Briefing.list(unjudged))未分解目标，不作判断" }
+        return s + "。"
     }
 }

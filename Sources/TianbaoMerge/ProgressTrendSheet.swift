@@ -18,6 +18,8 @@ struct ProgressTrendSheet {
         ("完成率", 10), ("判断", 34), ("未计入的单位", 40),
     ]
 
+    private static let centred = CW.cell.with { $0.horizontal = .center }
+
     func write(_ ws: SheetWriter, book: WorkbookWriter) throws {
         let plan = result.plan, round = result.round
         for (c, (_, w)) in Self.cityHeaders.enumerated() { try ws.columns(c, c, width: w) }
@@ -46,7 +48,7 @@ struct ProgressTrendSheet {
         try ws.write(r, 0, ChineseTypography.apply("\(t.ledger.spec.name)：\(l.done)\(l.label)逐轮累计"), CW.section)
         r += 1
         let base = t.ledger.target.map { "年度目标 \(Briefing.number($0.value)) \($0.unit)（\($0.due.chinese)前）" } ?? "各\(l.unitLabel)所列\(l.label)总数"
-        let explain = "时间进度：各轮截止日在 \(t.start.chinese)至\(t.end.chinese)中已过的比例；按时间进度应完成＝\(base)×时间进度；"
+        let explain = "\(t.period.explained(at: t.current.due))（各轮按其截止日计）；按时间进度应完成＝\(base)×时间进度，四舍五入取整；"
             + "完成率＝\(l.done)数÷\(t.ledger.target == nil ? "所列总数" : "年度目标")。各轮只计当轮通过校验的单位。"
         try ws.merge(r, 0, r, 9, ChineseTypography.apply(explain), CW.note)
         try ws.row(r, height: CW.rowHeight([(explain, 180)]) ?? 30)
@@ -66,13 +68,13 @@ struct ProgressTrendSheet {
             try ws.write(r, 2, ExcelDateTime(kind: .date, year: p.due.year, month: p.due.month, day: p.due.day).serial(date1904: false), bold(CW.date))
             try ws.write(r, 3, p.timeShare, bold(CW.percent))
             try ws.write(r, 4, Double(p.done), bold(CW.integer))
-            let whole = t.ledger.target?.value ?? Double(p.items)
-            try ws.write(r, 5, whole, bold(CW.integer))
-            // The target line and the share done, as formulas over the row (with their results).
-            try ws.formula(r, 6, "ROUND(F\(r + 1)*D\(r + 1),0)", result: .number(p.expected.rounded()), bold(CW.integer))
-            try ws.formula(r, 7, "IF(F\(r + 1)=0,0,E\(r + 1)/F\(r + 1))", result: .number(p.doneShare), bold(CW.percent))
-            let verdict = ProgressTrend.judgement(done: p.doneShare, time: p.timeShare)
-            let behind = p.doneShare + 0.0005 < p.timeShare
+            try ws.write(r, 5, p.pace.target, bold(CW.integer))
+            // The target line and the share done, as formulas over the row (with their results;
+            // ROUND rounds halves away from zero, as `Pace.expected` does).
+            try ws.formula(r, 6, "ROUND(F\(r + 1)*D\(r + 1),0)", result: .number(Double(p.pace.expected)), bold(CW.integer))
+            try ws.formula(r, 7, "IF(F\(r + 1)=0,0,E\(r + 1)/F\(r + 1))", result: .number(p.pace.doneShare), bold(CW.percent))
+            let verdict = p.pace.verdict + (p.pace.behind ? "，尚差 \(p.pace.shortfall) \(l.counter)" : "")
+            let behind = p.pace.behind
             try ws.write(r, 8, ChineseTypography.apply(verdict), bold(CW.wrapped.with { $0.fill = behind ? CW.red : CW.green }))
             let missed = p.notCounted.map { CW.shortName($0) }
             let note = missed.isEmpty ? "" : "未计入 \(missed.count) 个：" + missed.joined(separator: "、")
@@ -94,12 +96,15 @@ struct ProgressTrendSheet {
         // About 16 default rows of 20 px for a chart 1.1 × 288 px tall.
         r += 17
 
-        // Per unit of the ledger.
-        try ws.write(r, 0, ChineseTypography.apply("各\(l.unitLabel)\(l.done)\(l.label)逐轮（\(l.counter)）及本期时间进度判断"), CW.section)
+        // Per unit of the ledger: judged against its share of the target where the plan
+        // declares one, otherwise not judged (and the sheet says so).
+        let heading = t.hasShares ? "各\(l.unitLabel)\(l.done)\(l.label)逐轮（\(l.counter)）及对照分解目标的时间进度判断"
+            : "各\(l.unitLabel)\(l.done)\(l.label)逐轮（\(l.counter)）"
+        try ws.write(r, 0, ChineseTypography.apply(heading), CW.section)
         r += 1
         let rounds = t.points.map(\.round)
-        let unitHeaders = [l.unitLabel] + rounds.map { $0 == result.round.id ? "\($0)（本期）" : $0 }
-            + ["本期所列\(l.label)", "本期完成率", "判断"]
+        let unitHeaders = [l.unitLabel] + rounds.map { $0 == result.round.id ? "\($0)（本期）" : $0 } + ["本期所列\(l.label)"]
+            + (t.hasShares ? ["分解目标", "按时间进度应完成", "尚差", "判断"] : [])
         for (c, h) in unitHeaders.enumerated() { try ws.write(r, c, ChineseTypography.apply(h), CW.header) }
         try ws.row(r, height: 30)
         let colourOf = { (word: String) in ConsolidatedWorkbook.statusColors(result.plan).first { $0.0 == word }?.1 }
@@ -111,19 +116,25 @@ struct ProgressTrendSheet {
                 else { try ws.write(r, 1 + j, cell.status, CW.cell.with { $0.fill = colourOf(cell.status); $0.horizontal = .center }) }
             }
             let c = 1 + rounds.count
-            if let share = u.doneShare {
-                try ws.write(r, c, Double(u.items), CW.integer)
-                try ws.write(r, c + 1, share, CW.percent)
-                let behind = share + 0.0005 < t.current.timeShare
-                try ws.write(r, c + 2, ChineseTypography.apply(ProgressTrend.judgement(done: share, time: t.current.timeShare)),
-                             CW.wrapped.with { $0.fill = behind ? CW.red : CW.green })
-            } else {
-                let word = u.perRound.last?.status ?? ""
-                try ws.write(r, c, u.items > 0 ? Double(u.items) : 0, CW.integer)
-                try ws.write(r, c + 1, "—", CW.cell.with { $0.horizontal = .center })
-                try ws.write(r, c + 2, word.isEmpty ? "本期未列\(l.label)" : "本期\(word)", CW.wrapped)
+            if u.counted { try ws.write(r, c, Double(u.items), CW.integer) } else { try ws.write(r, c, "—", Self.centred) }
+            if t.hasShares {
+                if let share = u.share { try ws.write(r, c + 1, share, CW.integer) } else { try ws.write(r, c + 1, "未分解", Self.centred) }
+                if let pace = u.pace {
+                    try ws.write(r, c + 2, Double(pace.expected), CW.integer)
+                    try ws.write(r, c + 3, Double(pace.shortfall), CW.integer)
+                    try ws.write(r, c + 4, ChineseTypography.apply(pace.verdict), CW.wrapped.with { $0.fill = pace.behind ? CW.red : CW.green })
+                } else {
+                    try ws.write(r, c + 2, "—", Self.centred)
+                    try ws.write(r, c + 3, "—", Self.centred)
+                    try ws.write(r, c + 4, u.share == nil ? "未分解目标，不作判断" : "本期\(u.perRound.last?.status ?? "")，不作判断", CW.wrapped)
+                }
             }
             if let h = CW.rowHeight([(u.unit.name, 26)]) { try ws.row(r, height: h) }
+        }
+        if !t.hasShares {
+            r += 1
+            let text = ChineseTypography.apply(t.unitSentence(words: result.plan.outputs.words))
+            try ws.merge(r, 0, r, 9, text, CW.note)
         }
         return r + 2
     }

@@ -9,12 +9,35 @@ public struct RoundHistory: Sendable {
     public struct Completion: Sendable, Equatable {
         public var unit: String
         public var item: String
-        /// Its status last round; nil when the unit's ledger did not list it.
+        /// Its status last round; nil when the unit's ledger did not list it in a row that counted.
         public var before: String?
-        public init(unit: String, item: String, before: String?) {
+        /// The status last round's row gave when that row had an error (and did not count).
+        public var beforeUncounted: String?
+        /// The first earlier round in which the item was already done (a re-completion, not a
+        /// new one); nil when this is its first completion on record.
+        public var doneIn: String?
+        public init(unit: String, item: String, before: String?, beforeUncounted: String? = nil, doneIn: String? = nil) {
             self.unit = unit
             self.item = item
             self.before = before
+            self.beforeUncounted = beforeUncounted
+            self.doneIn = doneIn
+        }
+        /// Done for the first time on record.
+        public var isFirst: Bool { doneIn == nil }
+    }
+
+    /// An item done in the previous round that is not done this round (its unit counted both
+    /// times): its status went back, its row now has an error, or it left the ledger.
+    public struct Undone: Sendable, Equatable {
+        public var unit: String
+        public var item: String
+        /// Its status now in a row that counts; nil when it has none.
+        public var now: String?
+        public init(unit: String, item: String, now: String?) {
+            self.unit = unit
+            self.item = item
+            self.now = now
         }
     }
 
@@ -47,6 +70,8 @@ public struct RoundHistory: Sendable {
         public var previousRound: String
         /// Items newly done, by ledger sheet id (units that were accepted in both rounds).
         public var newlyDone: [String: [Completion]]
+        /// Items done last round and not now, by ledger sheet id (units accepted in both rounds).
+        public var noLongerDone: [String: [Undone]] = [:]
         public var statusMoves: [StatusMove]
         /// Units with a lagging task now and none last round (accepted in both), and the reverse.
         public var newlyLagging: [String]

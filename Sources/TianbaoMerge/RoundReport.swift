@@ -58,6 +58,9 @@ public struct RoundReport: Sendable {
     /// Earlier rounds from the archive (环比, 进度趋势, the liaisons units named before), set
     /// by `merge` when it has an archive; nil: nothing to compare with, no such sections.
     public var history: RoundHistory?
+    /// The day the briefing is issued (`merge --date`); nil: the day it is written, in China
+    /// Standard Time.
+    public var issueDate: Day?
     /// The liaison named in each unit's file that counts, by unit id (absent when none).
     public let liaisons: [String: Liaison]
     /// Every problem of the files that count and of rejected files, in unit and file order.
@@ -69,11 +72,11 @@ public struct RoundReport: Sendable {
     public var plan: Plan { result.plan }
     public var round: Round { result.round }
 
-    /// The sheets the summaries read row by row: the declared progress, summary, publicity and
-    /// liaison sheets.
+    /// The sheets the summaries read row by row: the declared progress, summary, publicity,
+    /// liaison and indicators sheets.
     public static func summarySheets(_ plan: Plan) -> Set<String> {
         let o = plan.outputs
-        return Set([o.progress?.sheet, o.summary?.sheet, o.publicity?.sheet, o.liaison?.sheet].compactMap { $0 })
+        return Set([o.progress?.sheet, o.summary?.sheet, o.publicity?.sheet, o.liaison?.sheet, o.indicators?.sheet].compactMap { $0 })
     }
 
     /// Builds the report of a resolved round, reading every unit's rows once. Throws

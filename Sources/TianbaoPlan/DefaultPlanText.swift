@@ -30,10 +30,11 @@ briefing:
 
 # What the outputs treat specially (optional): the progress sheet and its status words, the
 # ledgers counted against targets (with money and its sources), the liaison, the publicity
-# items counted by month, the summary quoted, and how the briefing speaks of the whole.
+# items counted by month, the summary quoted, the indicators units set themselves, and how the
+# briefing speaks of the whole.
 outputs:
   words: {whole: 全市, units: 各区, targets_heading: 改造目标进度}
-  progress: {sheet: progress, task: task, status: status, percent: percent, problems: problems, done: 已完成, lagging: 滞后, not_started: 未启动}
+  progress: {sheet: progress, task: task, status: status, percent: percent, problems: problems, next: next, done: 已完成, lagging: 滞后, not_started: 未启动}
   ledgers:
     - sheet: ledger
       label: 小区
@@ -56,7 +57,8 @@ outputs:
       urge: "年度改造目标完成率 {percent}，请各区加快在建项目进度、尽快开工未开工项目。"
   liaison: {sheet: liaison, name: name, title: title, phone: office_phone, mobile: mobile}
   publicity: {sheet: publicity, date: date, per_month_min: 1}
-  summary: {sheet: summary, problems: problems, practice: practice}
+  summary: {sheet: summary, problems: problems, practice: practice, plans: plans}
+  indicators: {sheet: indicators, name: name, unit: unit, target: target, done: done, task: task, due: deadline}
 
 leading_group:
   - {role: 组长, name: 张文彤, title: 市人民政府副市长}
@@ -208,6 +210,11 @@ targets:
     sheet: ledger
     field: status
     equals: 已完工
+    # No split among the districts (shares: {district id: count, …}) is declared: the work
+    # plan sets the city's 300 and names no district's part, and a split made up here would
+    # put figures in a leader's briefing that no one decided. Without one, the outputs show
+    # each district's completions and judge only the city's pace, and say so. An office that
+    # has its districts' parts (分解目标) declares them here or in the plan workbook.
 
 # Dropdown lists, kept on a hidden sheet of each template.
 choices:

@@ -13,6 +13,9 @@ public struct OutputDeclarations: Hashable, Sendable {
     public var publicity: PublicityOutput?
     /// The text sheet whose problems and practices the briefing quotes.
     public var summary: SummaryOutput?
+    /// The sheet of each unit's own measurable indicators (量化指标: name, annual target,
+    /// cumulative value), tracked against their targets by the briefing and the review.
+    public var indicators: IndicatorsOutput?
     /// How the outputs speak of the whole and of the units.
     public var words = ScopeWords()
 
@@ -33,6 +36,9 @@ public struct ProgressOutput: Hashable, Sendable {
     public var percent: String?
     /// The free-text field quoted for lagging rows and raised problems.
     public var problems: String?
+    /// The free-text field with the unit's next steps (下步计划): the measure of a
+    /// rectification item.
+    public var next: String?
     public var done: String?
     public var lagging: String?
     public var notStarted: String?
@@ -144,6 +150,29 @@ public struct SummaryOutput: Hashable, Sendable {
     public var sheet: String
     public var problems: String?
     public var practice: String?
+    /// The unit's plans (下步打算): the measure of a rectification item on the summary's problems.
+    public var plans: String?
+}
+
+/// The indicators sheet (量化指标): one row per indicator a unit set itself, with its annual
+/// target and the value reached so far.
+public struct IndicatorsOutput: Hashable, Sendable {
+    public var sheet: String
+    /// The indicator's name, its measure (计量单位), annual target and cumulative value.
+    public var name: String
+    public var unit: String?
+    public var target: String
+    public var done: String
+    /// The task it serves and its deadline, when declared.
+    public var task: String?
+    public var due: String?
+
+    public init(sheet: String, name: String, target: String, done: String) {
+        self.sheet = sheet
+        self.name = name
+        self.target = target
+        self.done = done
+    }
 }
 
 /// Words the outputs use for the whole and for its units.

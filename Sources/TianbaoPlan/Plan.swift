@@ -158,6 +158,24 @@ public struct Target: Hashable, Sendable {
     public var sheet: String
     public var field: String
     public var equals: String
+    /// The target split among units (分解目标: each district's share of the 300), in plan
+    /// order of the units; empty when the plan declares no split (then no unit's pace is
+    /// judged).
+    public var shares: [TargetShare] = []
+
+    /// A unit's share, if the plan declares one.
+    public func share(of unit: String) -> Double? { shares.first { $0.unit == unit }?.value }
+}
+
+/// One unit's part of a target (`shares:` of a target in the plan).
+public struct TargetShare: Hashable, Sendable {
+    /// The unit's id.
+    public var unit: String
+    public var value: Double
+    public init(unit: String, value: Double) {
+        self.unit = unit
+        self.value = value
+    }
 }
 
 /// The type of a template column.

@@ -231,7 +231,7 @@ private struct Reader {
         let sheets = readSheets(m["sheets"], unitIds: unitIds, groups: groups, choices: choices)
         checkRuleReferences(sheets)
         let rounds = readRounds(m["rounds"], sheets: sheets, unitIds: unitIds, groups: groups)
-        let targets = readTargets(m["targets"], sheets: sheets)
+        let targets = readTargets(m["targets"], sheets: sheets, units: units, rounds: rounds)
         let office = readOffice(m["office"], unitIds: unitIds)
         var leading: [Member] = []
         for n in sequence(m["leading_group"], "领导小组") {
@@ -645,10 +645,10 @@ private struct Reader {
         return uniqueIds(items, "轮次")
     }
 
-    mutating func readTargets(_ node: Node?, sheets: [SheetSpec]) -> [Target] {
+    mutating func readTargets(_ node: Node?, sheets: [SheetSpec], units: [ReportingUnit], rounds: [Round]) -> [Target] {
         var items: [(id: String, node: Node, value: Target)] = []
         for n in sequence(node, "目标列表") {
-            guard let m = mapping(n, "目标", allowed: ["id", "name", "value", "unit", "due", "sheet", "field", "equals"]),
+            guard let m = mapping(n, "目标", allowed: ["id", "name", "value", "unit", "due", "sheet", "field", "equals", "shares"]),
                   let id = string(m, "id", "目标") else { continue }
             let what = "目标 \(id) "
             guard let name = string(m, "name", what), let value = number(require(m, "value", at: n, what), "\(what)的目标值"),
@@ -664,10 +664,39 @@ private struct Reader {
             if field.type == .choice && !field.choices.contains(equals) {
                 fail(m["equals"], "\(what)统计的值“\(equals)”不是字段 \(fieldId) 的选项")
             }
-            items.append((id, m["id"]!, Target(id: id, name: name, value: value, unit: string(m, "unit", what, required: false) ?? "",
-                                                due: due, sheet: sheetId, field: fieldId, equals: equals)))
+            var target = Target(id: id, name: name, value: value, unit: string(m, "unit", what, required: false) ?? "",
+                                due: due, sheet: sheetId, field: fieldId, equals: equals)
+            target.shares = readShares(m["shares"], what, sheet: sheet, units: units, rounds: rounds)
+            items.append((id, m["id"]!, target))
         }
         return uniqueIds(items, "目标")
+    }
+
+    /// A target's `shares:` (分解目标): unit id → its part, for units that fill the target's
+    /// sheet in some round; in plan order of the units.
+    mutating func readShares(_ node: Node?, _ what: String, sheet: SheetSpec, units: [ReportingUnit], rounds: [Round]) -> [TargetShare] {
+        guard let node else { return [] }
+        guard let pairs = node.mapping else {
+            fail(node, "\(what)的分解目标“shares”应为“单位编号: 数值”的映射")
+            return []
+        }
+        var values: [String: Double] = [:]
+        for (k, v) in pairs {
+            guard let unitId = k.string else { fail(k, "\(what)分解目标的单位编号应为文字"); continue }
+            guard let unit = units.first(where: { $0.id == unitId }) else {
+                fail(k, "\(what)分解目标中的单位“\(unitId)”不在单位列表中")
+                continue
+            }
+            guard let value = number(v, "\(what)分解给\(unit.name)的目标值") else { continue }
+            if value < 0 { fail(v, "\(what)分解给\(unit.name)的目标值不能为负数"); continue }
+            if !rounds.contains(where: { $0.sheets.contains(sheet.id) && (sheet.units?.contains(unitId) ?? true)
+                                         && ($0.units?.contains(unitId) ?? true) }) {
+                fail(k, "\(what)分解给了\(unit.name)，但该单位在任何轮次都不填报表单 \(sheet.id)，无法统计其完成数")
+                continue
+            }
+            values[unitId] = value
+        }
+        return units.compactMap { u in values[u.id].map { TargetShare(unit: u.id, value: $0) } }
     }
 }
 
@@ -678,7 +707,7 @@ private struct Reader {
 extension Reader {
     mutating func readOutputs(_ node: Node?, sheets: [SheetSpec], targets: [Target]) -> OutputDeclarations {
         var out = OutputDeclarations()
-        guard let node, let m = mapping(node, "输出声明", allowed: ["words", "progress", "ledgers", "liaison", "publicity", "summary"])
+        guard let node, let m = mapping(node, "输出声明", allowed: ["words", "progress", "ledgers", "liaison", "publicity", "summary", "indicators"])
         else { return out }
         if let w = mapping(m["words"], "输出声明的“words”", allowed: ["whole", "units", "targets_heading"]) {
             out.words.whole = string(w, "whole", "输出声明的“words”", required: false) ?? out.words.whole
@@ -687,7 +716,7 @@ extension Reader {
         }
         if let n = m["progress"] {
             let what = "输出声明的“progress”"
-            if let p = mapping(n, what, allowed: ["sheet", "task", "status", "percent", "problems", "done", "lagging", "not_started"]),
+            if let p = mapping(n, what, allowed: ["sheet", "task", "status", "percent", "problems", "next", "done", "lagging", "not_started"]),
                let sheet = outputSheet(p, n, what, sheets) {
                 let task = outputField(p, "task", what, sheet, types: [.taskRef, .text])
                 let status = outputField(p, "status", what, sheet, types: [.choice])
@@ -697,6 +726,7 @@ extension Reader {
                     decl.sheetName = sheet.name
                     decl.percent = outputField(p, "percent", what, sheet, types: [.percent, .decimal, .integer], required: false)?.id
                     decl.problems = outputField(p, "problems", what, sheet, types: [.text], required: false)?.id
+                    decl.next = outputField(p, "next", what, sheet, types: [.text], required: false)?.id
                     decl.done = outputChoice(p, "done", what, status)
                     decl.lagging = outputChoice(p, "lagging", what, status)
                     decl.notStarted = outputChoice(p, "not_started", what, status)
@@ -780,10 +810,27 @@ extension Reader {
         }
         if let n = m["summary"] {
             let what = "输出声明的“summary”"
-            if let s = mapping(n, what, allowed: ["sheet", "problems", "practice"]), let sheet = outputSheet(s, n, what, sheets) {
+            if let s = mapping(n, what, allowed: ["sheet", "problems", "practice", "plans"]), let sheet = outputSheet(s, n, what, sheets) {
                 out.summary = SummaryOutput(sheet: sheet.id,
                                             problems: outputField(s, "problems", what, sheet, types: [.text], required: false)?.id,
-                                            practice: outputField(s, "practice", what, sheet, types: [.text], required: false)?.id)
+                                            practice: outputField(s, "practice", what, sheet, types: [.text], required: false)?.id,
+                                            plans: outputField(s, "plans", what, sheet, types: [.text], required: false)?.id)
+            }
+        }
+        if let n = m["indicators"] {
+            let what = "输出声明的“indicators”"
+            if let i = mapping(n, what, allowed: ["sheet", "name", "unit", "target", "done", "task", "due"]),
+               let sheet = outputSheet(i, n, what, sheets) {
+                let name = outputField(i, "name", what, sheet, types: [.text])
+                let target = outputField(i, "target", what, sheet, types: [.decimal, .integer])
+                let done = outputField(i, "done", what, sheet, types: [.decimal, .integer])
+                if let name, let target, let done {
+                    var decl = IndicatorsOutput(sheet: sheet.id, name: name.id, target: target.id, done: done.id)
+                    decl.unit = outputField(i, "unit", what, sheet, types: [.text], required: false)?.id
+                    decl.task = outputField(i, "task", what, sheet, types: [.taskRef, .text], required: false)?.id
+                    decl.due = outputField(i, "due", what, sheet, types: [.date], required: false)?.id
+                    out.indicators = decl
+                }
             }
         }
         return out

@@ -45,8 +45,9 @@ extension PlanBookContent {
         }
         for p in plan.phases { append(L.phases, [.text(p.id), .text(p.name), .date(p.start), .date(p.end)]) }
         for t in plan.targets {
+            let shares = t.shares.map { "\(names.name($0.unit))：\(NumberText.format($0.value))" }.joined(separator: "\n")
             append(L.targets, [.text(t.id), .text(t.name), .number(t.value), t.unit.isEmpty ? nil : .text(t.unit), .date(t.due),
-                               .text(t.sheet), .text(t.field), .text(t.equals)])
+                               .text(t.sheet), .text(t.field), .text(t.equals), shares.nonEmpty])
         }
         for id in plan.choiceOrder { append(L.choices, [.text(id), .text(CellList.join(plan.choices[id] ?? []))]) }
 
@@ -89,7 +90,7 @@ extension PlanBookContent {
         row("称呼", "targets_heading", w.targetsHeading, group: "words")
         if let p = o.progress {
             for (k, v) in [("sheet", p.sheet), ("task", p.task), ("status", p.status)] { row("进展表", k, v, group: "progress") }
-            for (k, v) in [("percent", p.percent), ("problems", p.problems), ("done", p.done), ("lagging", p.lagging),
+            for (k, v) in [("percent", p.percent), ("problems", p.problems), ("next", p.next), ("done", p.done), ("lagging", p.lagging),
                            ("not_started", p.notStarted)] { row("进展表", k, v, group: "progress") }
         }
         for (i, l) in o.ledgers.enumerated() {
@@ -121,7 +122,15 @@ extension PlanBookContent {
             for (k, v) in [("sheet", p.sheet), ("date", p.date), ("per_month_min", String(p.perMonthMin))] { row("宣传表", k, v, group: "publicity") }
         }
         if let s = o.summary {
-            for (k, v) in [("sheet", s.sheet), ("problems", s.problems), ("practice", s.practice)] { row("小结表", k, v, group: "summary") }
+            for (k, v) in [("sheet", s.sheet), ("problems", s.problems), ("practice", s.practice), ("plans", s.plans)] {
+                row("小结表", k, v, group: "summary")
+            }
+        }
+        if let i = o.indicators {
+            for (k, v) in [("sheet", i.sheet), ("name", i.name), ("unit", i.unit), ("target", i.target), ("done", i.done),
+                           ("task", i.task), ("due", i.due)] {
+                row("指标表", k, v, group: "indicators")
+            }
         }
     }
 }

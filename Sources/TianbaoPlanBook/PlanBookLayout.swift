@@ -69,12 +69,17 @@ struct PlanColumn: Sendable {
     let required: Bool
     /// The header's comment: what to write and how.
     let hint: String
+    /// A last column added after plan workbooks were first written: a workbook without it
+    /// (header cell empty) reads as if the column were empty.
+    let added: Bool
 
-    init(_ header: String, _ kind: ColumnKind = .text, width: Double = 12, required: Bool = false, _ hint: String) {
+    init(_ header: String, _ kind: ColumnKind = .text, width: Double = 12, required: Bool = false, added: Bool = false,
+         _ hint: String) {
         self.header = header
         self.kind = kind
         self.width = width
         self.required = required
+        self.added = added
         self.hint = hint
     }
 
@@ -170,6 +175,9 @@ enum PlanBookLayout {
             PlanColumn("统计表单", .reference(sheet: sheets), width: 12, required: true, "统计哪张表（填“表单”表中的编号）。"),
             PlanColumn("统计字段", width: 12, required: true, "统计该表的哪个字段（字段编号）。"),
             PlanColumn("统计值", width: 12, required: true, "该字段等于哪个值的行计入完成数，如“已完工”。"),
+            PlanColumn("分解目标", .longText, width: 30, added: true,
+                       "各单位分担的目标值（分解目标），每行一个，写成“单位全称：数值”，如“江岸区人民政府：25”。"
+                       + "只能分给填报统计表单的单位；不分解则留空，简报和回头看就不判断各单位的进度快慢。"),
         ]),
         PlanSheetLayout(name: choices, purpose: "下拉选项：字段的可选值", columns: [
             PlanColumn("编号", width: 18, required: true, "选项表的英文编号，在“字段”表的“下拉选项”列中引用。"),
@@ -265,6 +273,7 @@ enum PlanBookLayout {
             ("状态字段", "status", "进展状态字段，须为下拉选择（progress.status）。"),
             ("进度字段", "percent", "完成进度字段（progress.percent）。"),
             ("问题字段", "problems", "存在问题字段（progress.problems）。"),
+            ("计划字段", "next", "下步计划字段，整改清单的措施取自这里（progress.next）。"),
             ("完成状态", "done", "表示已完成的状态值（progress.done）。"),
             ("滞后状态", "lagging", "表示滞后的状态值（progress.lagging）。"),
             ("未启动状态", "not_started", "表示未启动的状态值（progress.not_started）。"),
@@ -306,6 +315,16 @@ enum PlanBookLayout {
             ("表单", "sheet", "工作小结表的编号（summary.sheet）。"),
             ("问题字段", "problems", "存在问题字段（summary.problems）。"),
             ("做法字段", "practice", "主要做法字段（summary.practice）。"),
+            ("打算字段", "plans", "下步打算字段，整改清单的措施取自这里（summary.plans）。"),
+        ]),
+        ("指标表", "indicators", [
+            ("表单", "sheet", "量化指标表的编号（indicators.sheet）。"),
+            ("名称字段", "name", "指标名称字段（indicators.name）。"),
+            ("单位字段", "unit", "计量单位字段（indicators.unit）。"),
+            ("目标字段", "target", "年度目标值字段，须为数字（indicators.target）。"),
+            ("完成字段", "done", "累计完成值字段，须为数字（indicators.done）。"),
+            ("任务字段", "task", "关联任务编号字段（indicators.task）。"),
+            ("时限字段", "due", "完成时限字段，须为日期（indicators.due）。"),
         ]),
     ]
 }

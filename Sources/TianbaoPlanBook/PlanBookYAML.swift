@@ -105,6 +105,29 @@ struct PlanBookYAML {
 
     private func sheetRef(_ text: String) -> String { sheetIds[text] ?? text }
 
+    /// A target's 分解目标 cell (`单位全称：数值`, one a line) as its `shares:` mapping, each
+    /// pair at the cell (a unit the plan does not know is reported by the loader there).
+    private mutating func shares(_ sheet: String, _ r: BookRow, _ column: Int) {
+        let lines = CellList.split(r.text(column))
+        var pairs: [String] = []
+        for line in lines {
+            guard let colon = line.lastIndex(where: { $0 == "：" || $0 == ":" }) else {
+                problem(sheet, r, column, "分解目标“\(line)”应写成“单位全称：数值”")
+                continue
+            }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, !value.isEmpty else {
+                problem(sheet, r, column, "分解目标“\(line)”应写成“单位全称：数值”")
+                continue
+            }
+            pairs.append("\(Self.quoted(unitIds[name] ?? name)): \(Self.numeric(value))")
+        }
+        guard !pairs.isEmpty else { return }
+        emit(4, "shares:", origin(sheet, r, column))
+        for pair in pairs { emit(6, pair, origin(sheet, r, column)) }
+    }
+
     // MARK: The plan
 
     private mutating func build() {
@@ -255,6 +278,7 @@ struct PlanBookYAML {
                 emit(4, "sheet: \(Self.quoted(sheetRef(r.text(5))))", origin(L.targets, r, 5))
                 cell(4, "field", L.targets, r, 6, required: true)
                 cell(4, "equals", L.targets, r, 7, required: true)
+                shares(L.targets, r, 8)
             }
         }
         let choices = content[L.choices]
@@ -498,7 +522,7 @@ struct PlanBookYAML {
             }
             if d == "台账" { name = "台账1" }
             guard let group else {
-                problem(S, r, 0, "声明“\(d)”无效（可用：称呼、进展表、台账1、台账2……、联络表、宣传表、小结表）")
+                problem(S, r, 0, "声明“\(d)”无效（可用：称呼、进展表、台账1、台账2……、联络表、宣传表、小结表、指标表）")
                 continue
             }
             guard let item = group.items.first(where: { $0.label == r.text(1) }) else {
@@ -515,7 +539,7 @@ struct PlanBookYAML {
         if order.isEmpty { return }
         emit(0, "outputs:", CellOrigin(sheet: S, row: 2, column: 0))
         let simple: [(String, String)] = [("称呼", "words"), ("进展表", "progress"), ("联络表", "liaison"), ("宣传表", "publicity"),
-                                          ("小结表", "summary")]
+                                          ("小结表", "summary"), ("指标表", "indicators")]
         for (d, key) in simple {
             guard let its = items[d] else { continue }
             emit(2, "\(key):", origin(S, its[0].row, 0))

@@ -1,5 +1,6 @@
 import Foundation
 import TianbaoMerge
+import TianbaoSupport
 import TianbaoPlan
 import XLSX
 
@@ -20,7 +21,9 @@ public struct ReviewWorkbook {
     static let total = CW.cell.with { $0.bold = true; $0.fill = 0xF2F2F2 }
 
     /// The sheet names, as written (tests and the briefing refer to them).
-    public static let overviewName = "总览", punctualityName = "报送情况", targetsName = "目标完成", problemsName = "问题跟踪"
+    public static let overviewName = "总览", punctualityName = "报送情况", targetsName = "目标完成", problemsName = "问题跟踪",
+                      rectificationName = "整改清单"
+    public static func indicatorsName(_ indicatorsSheet: String) -> String { "\(indicatorsSheet)完成" }
     public static func courseName(_ progressSheet: String) -> String { "\(progressSheet)历程" }
     public static func ledgerName(_ ledgerSheet: String) -> String { "\(ledgerSheet)状态变化" }
     public static func publicityName(_ publicitySheet: String) -> String { "\(publicitySheet)月度统计" }
@@ -42,6 +45,8 @@ public struct ReviewWorkbook {
         for ledger in review.ledgers where ledger.decl.name != nil { try ledgerChanges(book, ledger) }
         if plan.outputs.progress?.problems != nil || plan.outputs.summary?.problems != nil { try problems(book) }
         if let p = review.publicity { try publicity(book, p) }
+        if let i = plan.outputs.indicators { try indicators(book, i) }
+        try rectification(book)
         try book.close()
     }
 
@@ -85,7 +90,7 @@ public struct ReviewWorkbook {
 
     /// One line per sheet of the workbook, saying what it holds.
     func contents() -> [String] {
-        var out = ["\(Self.punctualityName)：各单位每轮报送状态（按时、迟报、被退回、未报送），次数与排名（按按时率、再按报送率排序）。"]
+        var out = ["\(Self.punctualityName)：各单位每轮报送状态（按时、迟报、被退回、未报送），次数与排名（先比按时率，再比报送率），数据有误的轮次和与此前各轮对照发现的问题。"]
         if let p = plan.outputs.progress {
             out.append("\(Self.courseName(p.sheetName))：每项任务每个单位每轮的进展状态。")
         }
@@ -99,14 +104,19 @@ public struct ReviewWorkbook {
         if let p = review.publicity {
             out.append("\(Self.publicityName(p.sheetName))：各单位每月\(p.sheetName)篇数（同一条只计一次），少于每月 \(p.decl.perMonthMin) 篇的月份标红。")
         }
+        if let i = plan.outputs.indicators {
+            let name = plan.sheet(i.sheet)?.name ?? i.sheet
+            out.append("\(Self.indicatorsName(name))：各单位\(name)的年度目标、逐轮累计完成值、完成率和时间进度。")
+        }
+        out.append("\(Self.rectificationName)：逐轮列入、核实和销号的整改事项：问题、责任单位、措施、时限、状态。")
         return out.map(ChineseTypography.apply)
     }
 
     private func punctuality(_ book: WorkbookWriter) throws {
         let ws = try book.addSheet(Self.punctualityName)
         let n = review.rounds.count
-        let headers = ["排名", "单位"] + roundIds + ["应报送", "按时", "迟报", "被退回", "未报送", "按时率", "报送率"]
-        let widths = [6.0, 30] + Array(repeating: 9.0, count: n) + Array(repeating: 8.0, count: 7)
+        let headers = ["排名", "单位"] + roundIds + ["应报送", "按时", "迟报", "被退回", "未报送", "按时率", "报送率", "数据有误的轮次", "与此前各轮对照发现的问题"]
+        let widths = [6.0, 30] + Array(repeating: 9.0, count: n) + Array(repeating: 8.0, count: 7) + [16, 40]
         try table(ws, title: "各单位报送情况（\(review.year)年）", headers: headers, widths: widths)
         let ordered = review.units.enumerated().sorted { a, b in
             let ra = a.element.rank == 0 ? Int.max : a.element.rank, rb = b.element.rank == 0 ? Int.max : b.element.rank
@@ -121,6 +131,10 @@ public struct ReviewWorkbook {
             for (k, c) in counts.enumerated() { try ws.write(r, 2 + n + k, Double(c), CW.integer) }
             try ws.write(r, 7 + n, u.onTimeRate, CW.percent)
             try ws.write(r, 8 + n, u.acceptedRate, CW.percent)
+            try ws.write(r, 9 + n, u.errorRounds.joined(separator: "、"), CW.wrapped)
+            let across = u.acrossRounds.map { "\($0.round) \($0.rule.name)" }.joined(separator: "、")
+            try ws.write(r, 10 + n, across, CW.wrapped)
+            if let h = WrappedText.rowHeight([(across, 40), (u.errorRounds.joined(separator: "、"), 16)]) { try ws.row(r, height: h) }
         }
         try colour(ws, rows: 3...(2 + max(ordered.count, 1)), columns: 2...(1 + max(n, 1)))
         try ws.autofilter(2, 0, 2 + max(ordered.count, 1), headers.count - 1)
@@ -167,19 +181,21 @@ public struct ReviewWorkbook {
         try ws.columns(0, 0, width: 36)
         try ws.columns(1, 5, width: 11)
         try ws.columns(6, 6, width: 40)  // 未计入的单位
-        if n > 6 { try ws.columns(7, n, width: 11) }
+        try ws.columns(7, max(n, 8), width: 11)  // 按时间进度应完成, 尚差; the rounds of the per-unit table
         try ws.write(0, 0, ChineseTypography.apply("目标完成情况（\(review.year)年）"), CW.title)
         var r = 2
         for t in review.targets {
             let target = t.target
             try ws.write(r, 0, ChineseTypography.apply("\(target.name)：目标 \(Self.number(target.value)) \(target.unit)，\(target.due.chinese)前完成"), CW.section)
             r += 1
-            let headers = ["轮次", "截止日期", "已完成", "目标", "完成率", "时间进度", "未计入的单位"]
+            let headers = ["轮次", "截止日期", "已完成", "目标", "完成率", "时间进度", "未计入的单位", "按时间进度应完成", "尚差"]
             for (c, h) in headers.enumerated() { try ws.write(r, c, h, CW.header) }
+            try ws.row(r, height: 30)
             r += 1
             for (k, round) in review.rounds.enumerated() {
                 try ws.write(r, 0, "\(round.id) \(round.title)", CW.cell)
                 try ws.write(r, 1, ExcelDateTime(kind: .date, year: round.due.year, month: round.due.month, day: round.due.day).serial(date1904: false), CW.date)
+                let time = TimeProgress(target: target, year: review.year).share(at: round.due)
                 if let done = t.done[k] {
                     try ws.write(r, 2, Double(done), CW.integer)
                     try ws.write(r, 3, target.value, CW.integer)
@@ -187,41 +203,72 @@ public struct ReviewWorkbook {
                 } else {
                     try ws.merge(r, 2, r, 4, "本轮未报此表", Self.centred)
                 }
-                try ws.write(r, 5, Self.elapsed(round.due, of: target, year: review.year), CW.percent)
+                try ws.write(r, 5, time, CW.percent)
                 try ws.write(r, 6, t.leftOut[k].joined(separator: "、"), CW.wrapped)
+                if let done = t.done[k] {
+                    let pace = Pace(target: target.value, done: done, timeShare: time)
+                    try ws.write(r, 7, Double(pace.expected), CW.integer)
+                    try ws.write(r, 8, Double(pace.shortfall), CW.integer)
+                }
                 if let h = WrappedText.rowHeight([(t.leftOut[k].joined(separator: "、"), 40)]) { try ws.row(r, height: h) }
                 r += 1
             }
             r += 1
-            try ws.write(r, 0, "各单位每轮完成数", CW.section)
+            try ws.write(r, 0, target.shares.isEmpty ? "各单位每轮完成数（工作方案未分解目标，不判断各单位进度）" : "各单位每轮完成数及对照分解目标的进度", CW.section)
             r += 1
-            for (c, h) in (["单位"] + roundIds).enumerated() { try ws.write(r, c, h, CW.header) }
+            let shareHeads = target.shares.isEmpty ? [] : ["分解目标", "按时间进度应完成", "尚差", "判断"]
+            for (c, h) in (["单位"] + roundIds + shareHeads).enumerated() { try ws.write(r, c, h, CW.header) }
             r += 1
+            let lastTime = review.rounds.last.map { TimeProgress(target: target, year: review.year).share(at: $0.due) } ?? 0
             for u in t.byUnit {
                 try ws.write(r, 0, u.unit.name, CW.cell)
                 for (k, v) in u.done.enumerated() {
-                    if let v { try ws.write(r, 1 + k, Double(v), CW.integer) } else { try ws.write(r, 1 + k, u.unit.name.isEmpty ? "" : stateWord(u.unit, k), Self.centred) }
+                    if let v { try ws.write(r, 1 + k, Double(v), CW.integer) } else { try ws.write(r, 1 + k, cellWord(u.unit, k, sheet: target.sheet), Self.centred) }
+                }
+                if !target.shares.isEmpty {
+                    let c = 1 + u.done.count
+                    if let share = target.share(of: u.unit.id) {
+                        try ws.write(r, c, share, CW.integer)
+                        if let done = u.done.last ?? nil {
+                            let pace = Pace(target: share, done: done, timeShare: lastTime)
+                            try ws.write(r, c + 1, Double(pace.expected), CW.integer)
+                            try ws.write(r, c + 2, Double(pace.shortfall), CW.integer)
+                            try ws.write(r, c + 3, ChineseTypography.apply(pace.verdict), CW.wrapped.with { $0.fill = pace.behind ? CW.red : CW.green })
+                        } else {
+                            try ws.write(r, c + 3, "本轮未计入，不作判断", CW.wrapped)
+                        }
+                    } else {
+                        try ws.write(r, c, "未分解", Self.centred)
+                    }
                 }
                 r += 1
             }
             r += 1
         }
-        try ws.merge(r, 0, r, 6, ChineseTypography.apply("时间进度：该轮截止日期时，自 \(review.year) 年 1 月 1 日起已过时间占目标期限的比例（“时间过半、任务过半”的对照）。已完成数只计通过校验的单位；被退回或未报送单位的数不计入，列在“未计入的单位”中。"), CW.note)
+        let explained = review.targets.first.flatMap { t in review.rounds.last.map { TimeProgress(target: t.target, year: review.year).explained(at: $0.due) } } ?? ""
+        try ws.merge(r, 0, r, 8, ChineseTypography.apply("\(explained)（各轮按其截止日计）。\(Pace.convention)。"
+            + "已完成数只计报送且填报无误的单位；被退回或未报送单位的数不计入，列在“未计入的单位”中。“—”：该轮不要求该单位报送此表。"), CW.note)
         try ws.row(r, height: 45)
         try printLayout(ws, widths: [36] + Array(repeating: 11, count: 6))
     }
 
-    /// A unit's state word in round `k` (for cells with no count).
-    private func stateWord(_ unit: ReportingUnit, _ k: Int) -> String {
-        review.units.first { $0.unit.id == unit.id }.map { $0.states[k] == .notExpected ? "—" : $0.states[k].rawValue } ?? "—"
+    /// What a count cell says where a unit has no count in round `k`: why (被退回, 未报送), or
+    /// "—" where that round did not ask the unit for the sheet (never 按时: a count column
+    /// holds counts or the reason there is none).
+    private func cellWord(_ unit: ReportingUnit, _ k: Int, sheet: String) -> String {
+        guard k < review.rounds.count, plan.asks(unit, for: sheet, in: review.rounds[k]),
+              let state = review.units.first(where: { $0.unit.id == unit.id })?.states[k] else { return "—" }
+        switch state {
+        case .rejected, .missing: return state.rawValue
+        default: return "—"
+        }
     }
 
-    /// The share of the target's time elapsed at `day`: from 1 January of the year to the target's due date.
-    public static func elapsed(_ day: Day, of target: Target, year: Int) -> Double {
-        let start = Day(year: year, month: 1, day: 1).unixDays
-        let span = Double(target.due.unixDays - start)
-        guard span > 0 else { return 1 }
-        return min(1, max(0, Double(day.unixDays - start) / span))
+    /// An indicator's time progress at `day`: 1 January of its deadline's year to its deadline
+    /// (the year's end without one).
+    public static func indicatorTime(_ i: YearReview.IndicatorYear, at day: Day, year: Int) -> Double {
+        let end = i.due ?? Day(year: year, month: 12, day: 31)
+        return TimeProgress(start: Day(year: end.year, month: 1, day: 1), end: end).share(at: day)
     }
 
     private func ledgerChanges(_ book: WorkbookWriter, _ ledger: YearReview.LedgerYear) throws {
@@ -236,10 +283,13 @@ public struct ReviewWorkbook {
         for item in ledger.changed {
             try ws.write(r, 0, item.unit.name, CW.cell)
             try ws.write(r, 1, item.name, CW.cell)
-            for (k, s) in item.statuses.enumerated() { try ws.write(r, 2 + k, s ?? "—", Self.centred) }
-            try ws.write(r, 2 + n, item.path.map { "\($0.status)（\($0.round)）" }.joined(separator: " → "), CW.wrapped)
+            for (k, s) in item.statuses.enumerated() {
+                try ws.write(r, 2 + k, s.map { item.uncounted[k] ? "\($0)（有误）" : $0 } ?? "—", Self.centred)
+            }
+            let path = item.path.map { "\($0.status)（\($0.round)\($0.uncounted ? "，有误未计入" : "")）" }.joined(separator: " → ")
+            try ws.write(r, 2 + n, path, CW.wrapped)
             try ws.write(r, 3 + n, item.wentBack ? "倒退" : "前进", Self.centred)
-            if let h = WrappedText.rowHeight([(item.path.map { "\($0.status)（\($0.round)）" }.joined(separator: " → "), 40)]) {
+            if let h = WrappedText.rowHeight([(path, 40)]) {
                 try ws.row(r, height: h)
             }
             r += 1
@@ -249,7 +299,7 @@ public struct ReviewWorkbook {
         try ws.highlight(3, 3 + n, last, 3 + n, equalTo: "倒退", Self.centred.with { $0.fill = CW.red })
         try ws.autofilter(2, 0, last, headers.count - 1)
         r += 1
-        try ws.merge(r, 0, r, 2 + n, ChineseTypography.apply("只列状态有变化的\(l.label)；“—”表示该轮该单位的文件未通过校验或台账中没有该\(l.label)。全年台账共出现 \(ledger.itemsSeen) \(l.counter)\(l.label)，年内新\(l.done) \(ledger.newlyDone) \(l.counter)。\(l.label)名称比较时不计空格和全角、半角之别。"), CW.note)
+        try ws.merge(r, 0, r, 2 + n, ChineseTypography.apply("只列状态有变化的\(l.label)；“（有误）”表示该行填报有误、未计入统计，但仍据以判断是否倒退；“—”表示该轮该单位的文件未通过校验或台账中没有该\(l.label)。全年台账共出现 \(ledger.itemsSeen) \(l.counter)\(l.label)，年内新\(l.done) \(ledger.newlyDone) \(l.counter)。\(l.label)名称比较时不计空格和全角、半角之别。"), CW.note)
         try ws.row(r, height: 45)
     }
 
@@ -308,6 +358,79 @@ public struct ReviewWorkbook {
         try ws.merge(r + 2, 0, r + 2, min(p.months.count + 2, 12),
                      ChineseTypography.apply("按每条的日期计入月份；同一单位在几轮中重复列出的同一条只计一次。只计通过校验的文件中通过校验的行。"
                         + (p.judgedFrom > (p.months.first ?? 1) ? "\(p.judgedFrom)月以前没有要求报送\(p.sheetName)的轮次，不计不足。" : "")), CW.note)
+    }
+
+    private func indicators(_ book: WorkbookWriter, _ decl: IndicatorsOutput) throws {
+        let name = plan.sheet(decl.sheet)?.name ?? decl.sheet
+        let ws = try book.addSheet(Self.indicatorsName(name))
+        let n = review.rounds.count
+        let headers = ["单位", "指标", "计量单位", "年度目标"] + roundIds + ["完成率", "时间进度", "判断", "完成时限"]
+        let widths = [26.0, 24, 9, 10] + Array(repeating: 9.0, count: n) + [9, 9, 18, 12]
+        try table(ws, title: "\(name)：年度目标与逐轮累计完成值（\(review.year)年）", headers: headers, widths: widths)
+        var r = 3
+        let last = review.rounds.last?.due ?? Day(year: review.year, month: 12, day: 31)
+        for i in review.indicators {
+            try ws.write(r, 0, i.unit.name, CW.wrapped)
+            try ws.write(r, 1, i.name, CW.wrapped)
+            try ws.write(r, 2, i.measure, CW.cell)
+            try ws.write(r, 3, i.target, CW.cell.with { $0.numberFormat = "#,##0.##" })
+            for (k, v) in i.values.enumerated() {
+                if let v { try ws.write(r, 4 + k, v, CW.cell.with { $0.numberFormat = "#,##0.##" }) } else { try ws.write(r, 4 + k, "—", Self.centred) }
+            }
+            let time = Self.indicatorTime(i, at: last, year: review.year)
+            try ws.write(r, 5 + n, time, CW.percent)
+            if let latest = i.latest, i.target > 0 {
+                let share = latest.value / i.target
+                try ws.write(r, 4 + n, share, CW.percent)
+                let reached = latest.value >= i.target
+                let behind = !reached && Pace.behind(doneShare: share, timeShare: time)
+                try ws.write(r, 6 + n, reached ? "已完成" : behind ? "落后于时间进度" : "不慢于时间进度",
+                             CW.wrapped.with { $0.fill = behind ? CW.red : CW.green })
+            } else {
+                try ws.write(r, 4 + n, "—", Self.centred)
+                try ws.write(r, 6 + n, i.target > 0 ? "未报完成值" : "未填年度目标", CW.wrapped)
+            }
+            if let due = i.due {
+                try ws.write(r, 7 + n, ExcelDateTime(kind: .date, year: due.year, month: due.month, day: due.day).serial(date1904: false), CW.date)
+            }
+            if let h = WrappedText.rowHeight([(i.unit.name, 26), (i.name, 24)]) { try ws.row(r, height: h) }
+            r += 1
+        }
+        try ws.autofilter(2, 0, max(r - 1, 3), headers.count - 1)
+        try ws.merge(r + 1, 0, r + 1, 7 + n, ChineseTypography.apply("累计完成值取各轮报送且填报无误的数值；时间进度按各指标的完成时限计（自该年 1 月 1 日起，含当日）；完成率与时间进度按显示的一位小数比较。"), CW.note)
+        try ws.row(r + 1, height: 30)
+    }
+
+    private func rectification(_ book: WorkbookWriter) throws {
+        let ws = try book.addSheet(Self.rectificationName)
+        let headers = ["序号", "类型", "问题", "责任单位", "措施", "时限", "状态", "列入", "出现的轮次", "销号"]
+        let widths = [6.0, 14, 46, 24, 36, 20, 12, 12, 24, 12]
+        try table(ws, title: "整改清单（\(review.year)年，逐轮核实、销号）", headers: headers, widths: widths)
+        var r = 3
+        let items = review.rectification.filter(\.isOpen) + review.rectification.filter { !$0.isOpen }
+        func title(_ id: String) -> String { review.rounds.first { $0.id == id }?.title ?? id }
+        for (k, item) in items.enumerated() {
+            try ws.write(r, 0, Double(k + 1), CW.integer)
+            try ws.write(r, 1, item.kindLabel, CW.wrapped)
+            let problem = ChineseTypography.apply(item.problem)
+            try ws.write(r, 2, problem, CW.wrapped)
+            try ws.write(r, 3, item.unit.name, CW.wrapped)
+            try ws.write(r, 4, item.measure, CW.wrapped)
+            try ws.write(r, 5, item.deadline, CW.wrapped)
+            try ws.write(r, 6, item.isOpen ? "未销号" : "已销号", Self.centred.with { $0.fill = item.isOpen ? CW.yellow : CW.green })
+            try ws.write(r, 7, title(item.opened), CW.cell)
+            let seen = item.seen.map(title).joined(separator: "、")
+            try ws.write(r, 8, seen, CW.wrapped)
+            try ws.write(r, 9, item.closed.map(title) ?? "", CW.cell)
+            if let h = WrappedText.rowHeight([(problem, 46), (item.measure, 36), (item.unit.name, 24), (seen, 24)]) { try ws.row(r, height: h) }
+            r += 1
+        }
+        if items.isEmpty { try ws.write(r, 0, "年内各轮没有需要整改的事项。", CW.cell); r += 1 }
+        try ws.autofilter(2, 0, max(r - 1, 3), headers.count - 1)
+        try ws.merge(r + 1, 0, r + 1, 9, ChineseTypography.apply(
+            "整改事项逐轮核实：任务进度问题在该任务不再报此状态时销号；状态倒退在该项目重新报到倒退前的状态时销号；跨轮次问题和报送材料有误在该单位下一份报送不再有同一问题时销号；"
+            + "问题反复反映在该单位不再反映时销号；低于分解目标进度在赶上时间进度时销号。措施取自各单位报送的下步计划、下步打算，未填写的由办公室提出。"), CW.note)
+        try ws.row(r + 1, height: 45)
     }
 
     // MARK: Helpers

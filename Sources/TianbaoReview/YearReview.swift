@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoArchive
 import TianbaoCheck
+import TianbaoMerge
 import TianbaoPlan
 
 /// The year's review (回头看) computed from the archive: every figure the review workbook and
@@ -35,6 +36,11 @@ public struct YearReview {
         public var acceptedRate: Double { expected == 0 ? 0 : Double(count(.onTime) + count(.late)) / Double(expected) }
         /// 1 for the best; units with the same rates share a rank (1, 1, 3).
         public var rank = 0
+        /// Rounds in which its file counted but had errors (rows kept out).
+        public var errorRounds: [String] = []
+        /// Problems the checks across rounds found in its files (status gone back, a community
+        /// reported twice or vanished, text copied…), with their round.
+        public var acrossRounds: [(round: String, rule: Rule, message: String)] = []
     }
     public private(set) var units: [UnitYear] = []
 
@@ -78,10 +84,13 @@ public struct YearReview {
         public var name: String
         /// Status per round; nil where the unit's file did not count or did not list the item.
         public var statuses: [String?] = []
+        /// Per round: the status comes from a row with an error (reported, not counted).
+        public var uncounted: [Bool] = []
         /// Whether the status ever went back (by the ledger's order of statuses).
         public var wentBack = false
-        /// The distinct statuses in the order met, with the round each first appeared in.
-        public var path: [(status: String, round: String)] = []
+        /// The distinct statuses in the order met, with the round each first appeared in and
+        /// whether it came from a row with an error.
+        public var path: [(status: String, round: String, uncounted: Bool)] = []
     }
     public struct LedgerYear: Sendable {
         public var decl: LedgerOutput
@@ -132,6 +141,33 @@ public struct YearReview {
     }
     public private(set) var publicity: PublicityYear?
 
+    // MARK: Indicators
+
+    /// One unit's indicator (量化指标) over the year: its annual target and the value reached in
+    /// each round (nil where no counted row gave it).
+    public struct IndicatorYear: Sendable {
+        public var unit: ReportingUnit
+        public var name: String
+        public var measure: String
+        public var target: Double
+        public var values: [Double?]
+        public var task: String
+        public var due: Day?
+
+        /// The latest value reached, and the round index it was reported in.
+        public var latest: (value: Double, round: Int)? {
+            values.enumerated().last { $0.element != nil }.map { ($0.element!, $0.offset) }
+        }
+    }
+    public private(set) var indicators: [IndicatorYear] = []
+    private var indicatorIndex: [String: Int] = [:]
+
+    // MARK: Rectification
+
+    private var book = RectificationBook()
+    /// The 整改清单: every item opened during the year, in the order first seen, open or closed.
+    public var rectification: [RectificationItem] { book.items }
+
     // MARK: Building
 
     private var courseIndex: [String: Int] = [:]
@@ -169,7 +205,9 @@ public struct YearReview {
     /// The review of `year` over every round of it recorded in `archive`.
     public static func build(archive: RoundArchive, plan: Plan, year: Int) throws -> YearReview {
         var review = YearReview(plan: plan, year: year)
-        try archive.forEachRound(ofYear: year, plan: plan, sheets: sheetsRead(plan), fields: fieldsRead(plan)) { review.add($0) }
+        try archive.forEachRound(ofYear: year, plan: plan, sheets: sheetsRead(plan), fields: fieldsRead(plan)) {
+            review.add($0, problems: try archive.problems(round: $0.round))
+        }
         review.finish()
         return review
     }
@@ -178,7 +216,7 @@ public struct YearReview {
     /// summary and publicity sheets, the ledgers and the targets' sheets.
     static func sheetsRead(_ plan: Plan) -> Set<String> {
         let o = plan.outputs
-        return Set([o.progress?.sheet, o.summary?.sheet, o.publicity?.sheet].compactMap { $0 }
+        return Set([o.progress?.sheet, o.summary?.sheet, o.publicity?.sheet, o.indicators?.sheet].compactMap { $0 }
                    + o.ledgers.map(\.sheet) + plan.targets.map(\.sheet))
     }
 
@@ -188,16 +226,17 @@ public struct YearReview {
     static func fieldsRead(_ plan: Plan) -> [String: Set<String>] {
         let o = plan.outputs
         var out: [String: Set<String>] = [:]
-        if let p = o.progress { out[p.sheet, default: []].formUnion([p.task, p.status, p.percent, p.problems].compactMap { $0 }) }
-        if let s = o.summary { out[s.sheet, default: []].formUnion([s.problems].compactMap { $0 }) }
+        if let p = o.progress { out[p.sheet, default: []].formUnion([p.task, p.status, p.percent, p.problems, p.next].compactMap { $0 }) }
+        if let s = o.summary { out[s.sheet, default: []].formUnion([s.problems, s.plans].compactMap { $0 }) }
+        if let i = o.indicators { out[i.sheet, default: []].formUnion([i.name, i.unit, i.target, i.done, i.task, i.due].compactMap { $0 }) }
         for l in o.ledgers { out[l.sheet, default: []].formUnion([l.name, l.status].compactMap { $0 }) }
         for t in plan.targets { out[t.sheet, default: []].insert(t.field) }
         if let p = o.publicity { out[p.sheet] = nil }
         return out
     }
 
-    /// Adds the next round (rounds must come in plan order).
-    public mutating func add(_ archived: ArchivedRound) {
+    /// Adds the next round (rounds must come in plan order), with the problems recorded with it.
+    public mutating func add(_ archived: ArchivedRound, problems found: [ArchivedProblem] = []) {
         guard let round = plan.round(archived.round) else { return }
         let r = rounds.count
         rounds.append(round)
@@ -277,11 +316,15 @@ public struct YearReview {
         for l in ledgers.indices {
             let decl = ledgers[l].decl
             guard let nameField = decl.name else { continue }
-            for i in allItems[l].indices { allItems[l][i].statuses.append(nil) }
+            for i in allItems[l].indices {
+                allItems[l][i].statuses.append(nil)
+                allItems[l][i].uncounted.append(false)
+            }
             guard round.sheets.contains(decl.sheet) else { continue }
+            // Rows with errors too: a status reported but kept out still shows a regression.
             for u in archived.units where u.accepted {
                 guard let unit = plan.unit(u.unitId) else { continue }
-                for row in u.acceptedRows(decl.sheet) {
+                for row in u.rows.filter({ $0.sheet == decl.sheet }).sorted(by: { ($0.accepted ? 0 : 1, $0.row) < ($1.accepted ? 0 : 1, $1.row) }) {
                     guard let name = row.values[nameField]?.text, !name.isEmpty, let status = row.values[decl.status]?.text else { continue }
                     let key = u.unitId + "\u{1}" + CommunityName.normalised(name)
                     let i: Int
@@ -290,29 +333,33 @@ public struct YearReview {
                     } else {
                         i = allItems[l].count
                         itemIndex[l][key] = i
-                        allItems[l].append(ItemCourse(unit: unit, name: name, statuses: Array(repeating: nil, count: r + 1)))
+                        allItems[l].append(ItemCourse(unit: unit, name: name, statuses: Array(repeating: nil, count: r + 1),
+                                                      uncounted: Array(repeating: false, count: r + 1)))
                     }
-                    if allItems[l][i].statuses[r] == nil { allItems[l][i].statuses[r] = status }
+                    if allItems[l][i].statuses[r] == nil {
+                        allItems[l][i].statuses[r] = status
+                        allItems[l][i].uncounted[r] = !row.accepted
+                    }
                 }
             }
         }
 
         // Problems raised: per unit and subject (a task, or the summary sheet).
-        var raised: [(unit: ReportingUnit, subject: String, text: String)] = []
+        var raised: [(unit: ReportingUnit, subject: String, text: String, next: String)] = []
         for u in archived.units where u.accepted {
             guard let unit = plan.unit(u.unitId) else { continue }
             if let p = plan.outputs.progress, let field = p.problems {
                 for row in u.acceptedRows(p.sheet) {
                     guard let text = row.values[field]?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
                           let task = row.values[p.task]?.text else { continue }
-                    raised.append((unit, task, text))
+                    raised.append((unit, task, text, p.next.flatMap { row.values[$0]?.text } ?? ""))
                 }
             }
             if let s = plan.outputs.summary, let field = s.problems {
                 let name = plan.sheet(s.sheet)?.name ?? s.sheet
                 for row in u.acceptedRows(s.sheet) {
                     guard let text = row.values[field]?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
-                    raised.append((unit, name, text))
+                    raised.append((unit, name, text, s.plans.flatMap { row.values[$0]?.text } ?? ""))
                 }
             }
         }
@@ -326,6 +373,10 @@ public struct YearReview {
                 problems.append(RaisedProblem(unit: item.unit, subject: item.subject, firstRound: round.id, text: item.text, rounds: [round.id]))
             }
         }
+
+        quality(archived, round: round, problems: found)
+        indicatorValues(archived, r: r)
+        carryRectification(archived, round: round, raised: raised)
 
         // Publicity: each item once (a unit listing the same item in two rounds counts it once).
         if let p = publicity?.decl, round.sheets.contains(p.sheet) {
@@ -342,6 +393,122 @@ public struct YearReview {
                     publicityCounts[u.unitId, default: [:]][day.month, default: 0] += 1
                     publicityFirstMonth = min(publicityFirstMonth, day.month)
                 }
+            }
+        }
+    }
+
+    /// Rules of the checks across rounds (a unit's files compared with its earlier ones).
+    static let acrossRoundRules: Set<Rule> = [.copiedWorkbook, .statusWentBack, .finishDateMoved, .figureFell, .textCopied, .jump,
+                                              .communityVanished, .communityDuplicate]
+
+    /// Each unit's rounds with errors and its problems across rounds; the 整改清单's items on
+    /// the quality of what it sent (opened by a returned file or errors, closed by a clean
+    /// file) and on each problem across rounds (closed when a later file of the unit no longer
+    /// has it).
+    private mutating func quality(_ archived: ArchivedRound, round: Round, problems: [ArchivedProblem]) {
+        let byUnit = Dictionary(grouping: problems.filter { $0.unitId != nil }, by: { $0.unitId! })
+        for u in archived.units {
+            guard let i = units.firstIndex(where: { $0.unit.id == u.unitId }) else { continue }
+            let unit = units[i].unit
+            let mine = byUnit[u.unitId] ?? []
+            if u.status == "rejected" {
+                let first = mine.first { $0.severity == "error" && (Rule(rawValue: $0.rule)?.isFileLevel ?? false) } ?? mine.first { $0.severity == "error" }
+                let reason = first.flatMap { p in Rule(rawValue: p.rule).map { ReturnReason.text(rule: $0, value: p.value, sheet: p.sheet, plan: plan) } }
+                    ?? "文件不符合要求"
+                book.see(.dataQuality, unit: unit, subject: "报送材料", problem: "\(round.title)报送的文件被退回：\(reason)",
+                         measure: "按反馈表修改后重新报送", round: round.id)
+                continue
+            }
+            guard u.accepted else { continue }
+            let errors = mine.filter { $0.severity == "error" }
+            if !errors.isEmpty {
+                units[i].errorRounds.append(round.id)
+                let first = errors.prefix(2).map { p in (p.sheet.map { "\($0) \(p.cell ?? "")：" } ?? "") + p.message }
+                book.see(.dataQuality, unit: unit, subject: "报送材料",
+                         problem: "\(round.title)报送的数据有误 \(errors.count) 处（\(first.joined(separator: "；"))\(errors.count > 2 ? "……" : "")）",
+                         measure: "按反馈表更正后重新报送", round: round.id)
+            } else {
+                book.resolve(.dataQuality, unit: u.unitId, subject: "报送材料", round: round.id)
+            }
+            var present: Set<String> = []
+            for p in mine where !p.explained {
+                guard let rule = Rule(rawValue: p.rule), Self.acrossRoundRules.contains(rule), rule != .statusWentBack else { continue }
+                units[i].acrossRounds.append((round.id, rule, p.message))
+                let subject = "\(rule.name)：\(p.sheet ?? "")\(p.value.isEmpty ? "" : "“\(p.value)”")"
+                present.insert(subject)
+                book.see(.acrossRounds, unit: unit, subject: subject, problem: p.message, measure: "核实后更正，或在“说明”中写明原因",
+                         round: round.id)
+            }
+            for p in mine where !p.explained && p.rule == Rule.statusWentBack.rawValue {
+                units[i].acrossRounds.append((round.id, .statusWentBack, p.message))
+            }
+            for subject in book.open(.acrossRounds, unit: u.unitId) where !present.contains(subject) {
+                book.resolve(.acrossRounds, unit: u.unitId, subject: subject, round: round.id)
+            }
+        }
+    }
+
+    /// The indicators (量化指标) of the round's counted rows.
+    private mutating func indicatorValues(_ archived: ArchivedRound, r: Int) {
+        for i in indicators.indices { indicators[i].values.append(nil) }
+        guard let decl = plan.outputs.indicators, plan.round(archived.round)?.sheets.contains(decl.sheet) ?? false else { return }
+        for u in archived.units where u.accepted {
+            guard let unit = plan.unit(u.unitId) else { continue }
+            for row in u.acceptedRows(decl.sheet) {
+                guard let name = row.values[decl.name]?.text, !name.isEmpty else { continue }
+                let key = u.unitId + "\u{1}" + name.trimmingCharacters(in: .whitespaces)
+                let i: Int
+                if let known = indicatorIndex[key] { i = known } else {
+                    i = indicators.count
+                    indicatorIndex[key] = i
+                    indicators.append(IndicatorYear(unit: unit, name: name, measure: "", target: 0,
+                                                    values: Array(repeating: nil, count: r + 1), task: "", due: nil))
+                }
+                indicators[i].measure = decl.unit.flatMap { row.values[$0]?.text } ?? indicators[i].measure
+                indicators[i].target = row.values[decl.target]?.number ?? indicators[i].target
+                indicators[i].task = decl.task.flatMap { row.values[$0]?.text } ?? indicators[i].task
+                indicators[i].due = decl.due.flatMap { row.values[$0]?.day } ?? indicators[i].due
+                if indicators[i].values[r] == nil { indicators[i].values[r] = row.values[decl.done]?.number }
+            }
+        }
+    }
+
+    /// The 整改清单's items on lagging tasks (closed when the task's row no longer says
+    /// lagging) and on problems raised again (closed when a later round no longer raises them),
+    /// from the units whose file counted this round.
+    private mutating func carryRectification(_ archived: ArchivedRound, round: Round,
+                                             raised: [(unit: ReportingUnit, subject: String, text: String, next: String)]) {
+        if let p = plan.outputs.progress, let lagging = p.lagging, round.sheets.contains(p.sheet) {
+            for u in archived.units where u.accepted {
+                guard let unit = plan.unit(u.unitId) else { continue }
+                for row in u.acceptedRows(p.sheet) {
+                    guard let taskId = row.values[p.task]?.text else { continue }
+                    let subject = plan.task(taskId).map { "\($0.id) \($0.title)" } ?? taskId
+                    if row.values[p.status]?.text == lagging {
+                        let why = p.problems.flatMap { row.values[$0]?.text }.map { "：" + Briefing.excerpt($0, limit: 80) } ?? ""
+                        book.see(.lagging, label: "任务\(lagging)", unit: unit, subject: subject, problem: "任务 \(taskId) 报\(lagging)\(why)",
+                                 measure: p.next.flatMap { row.values[$0]?.text } ?? "", round: round.id)
+                    } else {
+                        book.resolve(.lagging, unit: u.unitId, subject: subject, round: round.id)
+                    }
+                }
+            }
+        }
+        // A problem raised on a subject in an earlier round and again now is open; one raised
+        // before and not now (the unit's file counting) is resolved.
+        let now = Set(raised.map { $0.unit.id + "\u{1}" + $0.subject })
+        for item in raised {
+            let key = item.unit.id + "\u{1}" + item.subject
+            guard let i = problemIndex[key], problems[i].rounds.count > 1 else { continue }
+            let subject = plan.task(item.subject).map { "任务 \($0.id) \($0.title)" } ?? item.subject
+            book.see(.recurringProblem, unit: item.unit, subject: subject,
+                     problem: "自\(plan.round(problems[i].firstRound)?.title ?? problems[i].firstRound)起反复反映：" + Briefing.excerpt(item.text, limit: 80),
+                     measure: item.next, round: round.id)
+        }
+        for u in archived.units where u.accepted {
+            for p in problems where p.unit.id == u.unitId && p.recurred && !now.contains(u.unitId + "\u{1}" + p.subject) {
+                let subject = plan.task(p.subject).map { "任务 \($0.id) \($0.title)" } ?? p.subject
+                book.resolve(.recurringProblem, unit: u.unitId, subject: subject, round: round.id)
             }
         }
     }
@@ -367,16 +534,39 @@ public struct YearReview {
             ledgers[l].itemsSeen = allItems[l].count
             for var item in allItems[l] {
                 let known = item.statuses.enumerated().compactMap { i, s in s.map { (i, $0) } }
-                guard let first = known.first, let last = known.last else { continue }
+                let counted = known.filter { !item.uncounted[$0.0] }
+                guard let first = counted.first, let last = counted.last else { continue }
                 if last.1 == decl.done && first.1 != decl.done { ledgers[l].newlyDone += 1 }
-                var path: [(String, String)] = []
-                for (i, s) in known where path.last?.0 != s { path.append((s, rounds[i].id)) }
+                var path: [(status: String, round: String, uncounted: Bool)] = []
+                for (i, s) in known where path.last.map({ $0.status != s || $0.uncounted != item.uncounted[i] }) ?? true {
+                    path.append((s, rounds[i].id, item.uncounted[i]))
+                }
                 guard path.count > 1 else { continue }
-                item.path = path.map { (status: $0.0, round: $0.1) }
+                item.path = path
                 item.wentBack = zip(known, known.dropFirst()).contains { progress($1.1) < progress($0.1) }
                 ledgers[l].changed.append(item)
+                // The 整改清单: a status gone back (in a counted row or one with an error) is
+                // open until a counted row shows the item as far as it had come.
+                var best: (rank: Int, status: String, round: String)?
+                for (i, s) in known {
+                    let rank = progress(s)
+                    if let b = best, rank < b.rank {
+                        let how = item.uncounted[i] ? "（填报有误，未计入统计）" : ""
+                        book.see(.regression, label: "\(decl.called)状态倒退", unit: item.unit, subject: "\(ledgers[l].sheetName)：\(item.name)",
+                                 problem: "\(ledgers[l].sheetName)中“\(item.name)”\(rounds.first { $0.id == b.round }?.title ?? b.round)报“\(b.status)”，"
+                                    + "\(rounds[i].title)报“\(s)”\(how)，状态倒退",
+                                 measure: "核实\(decl.label)实际状态，更正\(ledgers[l].sheetName)或说明原因", round: rounds[i].id)
+                    } else if let b = best, rank >= b.rank, !item.uncounted[i] {
+                        book.resolve(.regression, unit: item.unit.id, subject: "\(ledgers[l].sheetName)：\(item.name)", round: rounds[i].id)
+                    }
+                    if !item.uncounted[i], rank > (best?.rank ?? Int.min) { best = (rank, s, rounds[i].id) }
+                    if best == nil { best = (rank, s, rounds[i].id) }
+                }
             }
         }
+
+        belowShares()
+        setDeadlines()
 
         if var p = publicity {
             let lastMonth = rounds.last.map { $0.due.year == year ? $0.due.month : 12 } ?? 12
@@ -386,6 +576,55 @@ public struct YearReview {
                 (unit, p.months.map { publicityCounts[unit.id]?[$0] ?? 0 })
             }
             publicity = p
+        }
+    }
+
+    /// The 整改清单's items on units behind their share of a target (only where the plan splits
+    /// it): open in a round whose figures are behind the time line, closed when they catch up.
+    private mutating func belowShares() {
+        for t in targets where !t.target.shares.isEmpty {
+            let period = TimeProgress(target: t.target, year: year)
+            for u in t.byUnit {
+                guard let share = t.target.share(of: u.unit.id) else { continue }
+                for (k, done) in u.done.enumerated() {
+                    guard let done else { continue }
+                    let pace = Pace(target: share, done: done, timeShare: period.share(at: rounds[k].due))
+                    if pace.behind {
+                        book.see(.belowShare, unit: u.unit, subject: t.target.name,
+                                 problem: "\(t.target.name)分解目标 \(ReviewWorkbook.number(share)) \(t.target.unit)，至\(rounds[k].title)完成 \(done) \(t.target.unit)，"
+                                    + "按时间进度应完成 \(pace.expected) \(t.target.unit)，尚差 \(pace.shortfall) \(t.target.unit)",
+                                 measure: "", round: rounds[k].id)
+                    } else {
+                        book.resolve(.belowShare, unit: u.unit.id, subject: t.target.name, round: rounds[k].id)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each item's time limit: a lagging task's deadline in the plan, else the due date of the
+    /// round after the last reviewed one (the next chance to show it resolved), else the year's
+    /// end. Items without the unit's own measure get the office's.
+    private mutating func setDeadlines() {
+        let last = rounds.last.flatMap { r in plan.rounds.firstIndex { $0.id == r.id } }
+        let next = last.flatMap { $0 + 1 < plan.rounds.count ? plan.rounds[$0 + 1] : nil }
+        let fallback = next.map { "\($0.due.chinese)前（\($0.title)报送时）" } ?? "\(year)年12月31日前"
+        let tasks = plan.tasks
+        book.setDeadlines { item in
+            if item.kind == .lagging, let id = item.subject.split(separator: " ").first,
+               let d = tasks.first(where: { $0.id == String(id) })?.deadline,
+               d >= (next?.due ?? d) {
+                return "\(d.chinese)前（任务完成时限）"
+            }
+            return fallback
+        }
+        book.fillMeasures { item in
+            switch item.kind {
+            case .lagging: return "请牵头单位会同责任单位提出解决措施"
+            case .recurringProblem: return "请明确解决措施和时限，下轮报告进展"
+            case .belowShare: return "加快在建项目进度，尽快开工未开工项目"
+            default: return "核实后更正"
+            }
         }
     }
 

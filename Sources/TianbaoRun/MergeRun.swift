@@ -31,11 +31,14 @@ public struct MergeRequest: Sendable {
     /// Which key was used and where it was looked for, for the message when it signed none
     /// of the round's templates (`--key 指定的“…”`).
     public var keyDescription: String
+    /// The day the briefing is issued; nil for the day the merge runs (China Standard Time).
+    public var issueDate: Day?
     /// Told what the merge is doing (on the merge's threads; keep it short).
     public var progress: (@Sendable (RunProgress) -> Void)?
 
     public init(submissions: String, round: String, out: String, plan: Plan, key: SigningKey, archive: Archive = .besideOutput,
-                keyDescription: String = "办公室签名密钥", progress: (@Sendable (RunProgress) -> Void)? = nil) {
+                keyDescription: String = "办公室签名密钥", issueDate: Day? = nil,
+                progress: (@Sendable (RunProgress) -> Void)? = nil) {
         self.submissions = submissions
         self.round = round
         self.out = out
@@ -43,6 +46,7 @@ public struct MergeRequest: Sendable {
         self.key = key
         self.archive = archive
         self.keyDescription = keyDescription
+        self.issueDate = issueDate
         self.progress = progress
     }
 
@@ -197,6 +201,7 @@ public final class MergeRun: Sendable {
         // store; a damaged store stops here, status 3), with the archive's earlier rounds.
         var report = try RoundReport(result)
         report.history = try archiving?.history(result)
+        report.issueDate = request.issueDate
         // The round is recorded while the outputs are written (its transaction then waits
         // for step 5); a stop or a failure meanwhile rolls it back.
         let recording = archiving?.startRecording(report) { [staging] in

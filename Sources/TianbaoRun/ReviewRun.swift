@@ -13,12 +13,18 @@ public struct ReviewRequest: Sendable {
     /// The archive; nil for `tianbao-archive.sqlite` in the folder that holds `out`.
     public var archive: String?
     public var plan: Plan
+    /// The day the 回头看 is issued; nil for the day it runs (China Standard Time).
+    public var date: Day?
+    /// Its issue number in the 回头看 series; nil for 1.
+    public var issue: Int?
 
-    public init(year: Int, out: String, archive: String? = nil, plan: Plan) {
+    public init(year: Int, out: String, archive: String? = nil, plan: Plan, date: Day? = nil, issue: Int? = nil) {
         self.year = year
         self.out = out
         self.archive = archive
         self.plan = plan
+        self.date = date
+        self.issue = issue
     }
 
     /// The archive file.
@@ -92,7 +98,7 @@ public final class ReviewRun: Sendable {
                 if !foreign.isEmpty { throw staged.failure(.foreignFiles(foreign)) }
             }
             let staging = staged.staging
-            let written = try ReviewOutputs.write(review, to: staging.staging)
+            let written = try ReviewOutputs.write(review, to: staging.staging, date: request.date, issue: request.issue)
             FaultInjection.pause()  // tests: a kill between the last output and the switch
             try staged.commit { try staging.commit(syncing: []) }
             return ReviewOutcome(rounds: review.rounds.map(\.id), written: written.map { staging.finalPath(ofStaged: $0) },

@@ -64,13 +64,15 @@ public let renameEveryPlanIdScript = #"""
             rd["units"] = units(rd["units"])
     for t in p["targets"]:
         t["id"], t["sheet"], t["field"] = "t_" + t["id"], S(t["sheet"]), F(t["field"])
+        if "shares" in t:
+            t["shares"] = {U(k): v for k, v in t["shares"].items()}
     o = p["outputs"]
     def fields(d, keys):
         for k in keys:
             if k in d:
                 d[k] = F(d[k])
     o["progress"]["sheet"] = S(o["progress"]["sheet"])
-    fields(o["progress"], ["task", "status", "percent", "problems"])
+    fields(o["progress"], ["task", "status", "percent", "problems", "next"])
     for l in o["ledgers"]:
         l["sheet"], l["target"] = S(l["sheet"]), "t_" + l["target"]
         fields(l, ["status", "name"])
@@ -80,7 +82,8 @@ public let renameEveryPlanIdScript = #"""
         for e in l["extras"]:
             e["field"] = F(e["field"])
     for k, keys in (("liaison", ["name", "title", "phone", "mobile"]), ("publicity", ["date"]),
-                    ("summary", ["problems", "practice"])):
+                    ("summary", ["problems", "practice", "plans"]),
+                    ("indicators", ["name", "unit", "target", "done", "task", "due"])):
         o[k]["sheet"] = S(o[k]["sheet"])
         fields(o[k], keys)
     yaml.safe_dump(p, open(dst, "w", encoding="utf-8"), allow_unicode=True, sort_keys=False, width=1000)

@@ -81,17 +81,24 @@ final class ComparisonOutputsTests: XCTestCase {
         let rows = try self.rows("总览", from: "与上期比较")
         XCTAssertEqual(rows[0][0] as? String, "与上期比较（环比；上期：轮次 2021-05）")
         var table: [String: [String]] = [:]
-        for row in rows.dropFirst(2).prefix(9) {
+        for row in rows.dropFirst(2).prefix(13) {
             table[row[0] as? String ?? ""] = [row[1], row[2]].map { v in (v as? NSNumber).map { "\($0.intValue)" } ?? (v as? String ?? "") }
         }
         XCTAssertEqual(table["按时报送单位"], ["33", "32"])
         XCTAssertEqual(table["迟报单位"], ["0", "1"])
         XCTAssertEqual(table["未报送或被退回单位"], ["8", "8"])
+        // The done count reconciled row by row: 60 − 0 + 3 + 4 + 0 − 0 = 67 (江汉区 missing in May).
         XCTAssertEqual(table["已完工小区（个）"], ["60", "67"])
-        XCTAssertEqual(table["其中本期新增已完工"], ["—", "4"])
+        XCTAssertEqual(table["  减：本期未计入单位的上期已完工"], ["—", "0"])
+        XCTAssertEqual(table["  加：本期新计入单位的已完工"], ["—", "3"])
+        XCTAssertEqual(table["  加：首次报已完工"], ["—", "4"])
+        XCTAssertEqual(table["  加：此前报过已完工、本期再次报已完工"], ["—", "0"])
+        XCTAssertEqual(table["  减：上期已完工、本期不再计入"], ["—", "0"])
         XCTAssertEqual(table["任务进展状态变化（条）"], ["—", "3"])
         XCTAssertEqual(table["新出现滞后的单位"], ["—", "2"])
         XCTAssertEqual(table["滞后全部消除的单位"], ["—", "1"])
+        let notes = rows.compactMap { $0[0] as? String }
+        XCTAssertTrue(notes.contains { $0.hasSuffix("本期新计入：江汉区人民政府（上期未报送，本期 3）。") }, "\(notes)")
         // Newly completed per district, with last round's status.
         let byDistrict = rows.filter { ($0[0] as? String)?.hasSuffix("区人民政府") ?? false }
         XCTAssertEqual(byDistrict.map { $0[0] as? String }, ["江岸区人民政府", "硚口区人民政府"])
@@ -101,7 +108,6 @@ final class ComparisonOutputsTests: XCTestCase {
         // The tasks whose status moved.
         let moves = rows.filter { ($0[2] as? String)?.contains(" → ") ?? false && $0[0] as? String != "单位" }.map { "\($0[0] as? String ?? "") \($0[1] as? String ?? "") \($0[2] as? String ?? "")" }
         XCTAssertEqual(moves, ["市经济和信息化局 2.2 滞后 → 推进中", "市国资委 1.1 推进中 → 滞后", "市市场监管局 1.1 推进中 → 滞后"])
-        let notes = rows.compactMap { $0[0] as? String }
         XCTAssertTrue(notes.contains("新出现滞后事项的单位：市国资委、市市场监管局。"), "\(notes)")
         XCTAssertTrue(notes.contains("滞后事项全部消除的单位：市经济和信息化局。"), "\(notes)")
     }
@@ -112,18 +118,21 @@ final class ComparisonOutputsTests: XCTestCase {
         XCTAssertEqual(city[1].prefix(2).map { $0 as? String }, ["2021-05", "5月工作调度"])
         XCTAssertEqual((city[1][3] as? NSNumber)?.doubleValue ?? 0, 145.0 / 365, accuracy: 1e-9)
         XCTAssertEqual(city[1][4...6].map { ($0 as? NSNumber)?.intValue }, [60, 300, 119])
-        XCTAssertEqual(city[1][8] as? String, "落后于时间进度")
+        XCTAssertEqual(city[1][8] as? String, "落后于时间进度，尚差 59 个")
         XCTAssertEqual(city[1][9] as? String, "未计入 3 个：江汉区、洪山区、蔡甸区")
         XCTAssertEqual(city[2][0] as? String, "2021-06（本期）")
         XCTAssertEqual((city[2][3] as? NSNumber)?.doubleValue ?? 0, 166.0 / 365, accuracy: 1e-9)
         XCTAssertEqual(city[2][4...6].map { ($0 as? NSNumber)?.intValue }, [67, 300, 136])
         XCTAssertEqual((city[2][7] as? NSNumber)?.doubleValue ?? 0, 67.0 / 300, accuracy: 1e-9)
+        // 136 − 67: the same shortfall as the briefing's.
+        XCTAssertEqual(city[2][8] as? String, "落后于时间进度，尚差 69 个")
         let units = try rows("进度趋势", from: "区")
-        XCTAssertEqual(units[0].prefix(3).map { $0 as? String }, ["区", "2021-05", "2021-06（本期）"])
+        XCTAssertEqual(units[0].prefix(4).map { $0 as? String }, ["区", "2021-05", "2021-06（本期）", "本期所列小区"])
         let jiangan = try XCTUnwrap(units.first { $0[0] as? String == "江岸区人民政府" })
         XCTAssertEqual(jiangan[1...3].map { ($0 as? NSNumber)?.intValue }, [2, 4, 10])
-        XCTAssertEqual((jiangan[4] as? NSNumber)?.doubleValue ?? 0, 0.4, accuracy: 1e-9)
-        XCTAssertEqual(jiangan[5] as? String, "落后于时间进度")
+        // The plan splits the 300 among no district: no district is judged, and the sheet says so.
+        XCTAssertNil(jiangan[4] as? String)
+        XCTAssertTrue(units.contains { $0[0] as? String == "工作方案未将年度目标分解到各区，不判断各区进度快慢。" }, "\(units)")
         let jianghan = try XCTUnwrap(units.first { $0[0] as? String == "江汉区人民政府" })
         XCTAssertEqual(jianghan[1] as? String, "未报送")
         // The line chart over the table.
@@ -144,27 +153,32 @@ final class ComparisonOutputsTests: XCTestCase {
     func testBriefingComparesWithLastRound() throws {
         let md = try String(contentsOf: Self.out.appendingPathComponent("简报-2021-06.md"), encoding: .utf8)
         for paragraph in [
-            "## 六、与上期比较及进度趋势",
-            "与上期（轮次 2021-05）相比：按时报送 32 个单位（上期 33 个），迟报 1 个（上期 0 个），未报送或被退回 8 个（上期 8 个）。",
-            "已完工小区由上期的 60 个变为本期的 67 个。本期新增已完工小区 4 个（只计上期、本期均通过校验的单位）："
-                + "江岸区人民政府 2 个（永清红旗社区、车站东风新村）；硚口区人民政府 2 个（汉水桥商业小区、汉水桥东风新村）。",
-            "任务进展中，状态较上期变化的 3 条：市经济和信息化局 2.2 由“滞后”变为“推进中”；市国资委 1.1 由“推进中”变为“滞后”；"
-                + "市市场监管局 1.1 由“推进中”变为“滞后”。新出现滞后事项的单位 2 个（市国资委、市市场监管局），滞后事项全部消除的单位 1 个（市经济和信息化局）。",
-            "按时间进度，截至2021年6月15日全年时间已过 45.5%；全市已完工小区 67 个，占年度目标 300 个的 22.3%，落后于时间进度，按时间进度应完成约 136 个，尚差 70 个。",
-            "各轮已完工数：2021-05 60 个、2021-06 67 个（见汇总表“进度趋势”）。",
+            "## 三、与上期比较",
+            "与上期（5月工作调度）相比：按时报送 32 个单位（上期 33 个），迟报 1 个（上期 0 个），未报送或被退回 8 个（上期 8 个）。",
+            // 上期 + 新增 − 移出 = 本期, with the unit new to the count named.
+            "已完工小区由上期的 60 个变为本期的 67 个，净增 7 个：本期新计入的江汉区人民政府（上期未报送）已完工 3 个；"
+                + "两期均计入的单位中，首次报已完工的小区 4 个（名单见附件3）。核算：60 + 3 + 4 = 67。",
+            "任务进展中，状态较上期变化的 3 条：转为“推进中”1 条、转为“滞后”2 条（逐条见附件4）。"
+                + "新出现滞后事项的单位 2 个（市国资委、市市场监管局），滞后事项全部消除的单位 1 个（市经济和信息化局）。",
+            "截至2021年6月15日，全市已完工小区 67 个，占年度目标 300 个的 22.3%；时间进度 45.5%，按时间进度应完成 136 个，尚差 69 个，落后于时间进度。",
+            "各轮已完工数：5月工作调度 60 个、半年工作小结 67 个。",
+            "## 附件3　本期首次报已完工的小区",
+            "| 江岸区人民政府 | 永清红旗社区 | 在建 |",
+            "| 硚口区人民政府 | 汉水桥商业小区 | 未列 |",
+            "| 市经济和信息化局 | 2.2 完善技术导则 | 滞后 | 推进中 |",
         ] {
             XCTAssertTrue(md.contains(paragraph), "\(paragraph)\n in \(md)")
         }
         let html = try String(contentsOf: Self.out.appendingPathComponent("简报-2021-06.html"), encoding: .utf8)
-        XCTAssertTrue(html.contains("<h2>六、与上期比较及进度趋势</h2>") && html.contains("本期新增已完工小区 4 个"))
+        XCTAssertTrue(html.contains("<h2>三、与上期比较</h2>") && html.contains("首次报已完工的小区 4 个"))
         let (_, document) = try runCommand("unzip", ["-p", Self.out.appendingPathComponent("简报-2021-06.docx").path, "word/document.xml"])
-        XCTAssertTrue(document.contains("与上期比较及进度趋势") && document.contains("本期新增已完工小区 4 个"))
+        XCTAssertTrue(document.contains("与上期比较") && document.contains("首次报已完工的小区 4 个"))
     }
 
     func testFirstRoundSaysSoInOneLine() throws {
         let first = Self.dir.appendingPathComponent("first")
         let md = try String(contentsOf: first.appendingPathComponent("简报-2021-06.md"), encoding: .utf8)
-        XCTAssertTrue(md.contains("## 六、与上期比较及进度趋势\n\n本期为首次汇总，汇总档案中没有更早的轮次，无上期数据可比。\n\n按时间进度"), md)
+        XCTAssertTrue(md.contains("## 三、与上期比较\n\n本期为首次汇总，汇总档案中没有更早的轮次，无上期数据可比。\n\n"), md)
         let rows = try python("""
             ws = wb['总览']
             out = [r[0] for r in ws.iter_rows(values_only=True) if r[0] and ('上期' in str(r[0]) or '首次' in str(r[0]))]

@@ -109,7 +109,7 @@ final class RenamedIdsTests: XCTestCase {
         for name in ["简报-2021-06.md", "简报-2021-06.html"] {
             let x = try String(contentsOf: a.appendingPathComponent(name), encoding: .utf8)
             let y = try String(contentsOf: b.appendingPathComponent(name), encoding: .utf8)
-            XCTAssertTrue(x.contains("各区台账共报"), name)
+            XCTAssertTrue(x.contains("各区台账共列小区"), name)
             XCTAssertEqual(x, y, name)
         }
     }

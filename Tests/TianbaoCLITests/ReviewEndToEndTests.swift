@@ -82,7 +82,7 @@ final class ReviewEndToEndTests: XCTestCase {
     }()
 
     func review(_ out: String, archive: String? = nil, extra: [String] = [], environment: [String: String] = [:]) throws -> Binary.Result {
-        try Binary.run(["review", "--year", "2021", "--out", out] + (archive.map { ["--archive", $0] } ?? []) + extra,
+        try Binary.run(["review", "--year", "2021", "--out", out, "--date", "2021-06-28"] + (archive.map { ["--archive", $0] } ?? []) + extra,
                        environment: environment)
     }
 
@@ -161,12 +161,14 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("2021 年回头看：3 轮（2021-04、2021-05、2021-06）。"), r.stdout)
         _ = archive
         let book = try readBack(out + "/回头看-2021.xlsx")
-        XCTAssertEqual(Set(book.keys), ["总览", "报送情况", "任务进展历程", "目标完成", "小区台账状态变化", "问题跟踪", "宣传信息月度统计"])
+        XCTAssertEqual(Set(book.keys), ["总览", "报送情况", "任务进展历程", "目标完成", "小区台账状态变化", "问题跟踪", "宣传信息月度统计",
+                                        "量化指标完成", "整改清单"])
         let expected = try expectedFromInputs()
 
         // Punctuality: each unit's state per round, its counts, and the ranking order.
         let punctuality = book["报送情况"]!
-        XCTAssertEqual(punctuality[2], ["排名", "单位", "2021-04", "2021-05", "2021-06", "应报送", "按时", "迟报", "被退回", "未报送", "按时率", "报送率"])
+        XCTAssertEqual(punctuality[2], ["排名", "单位", "2021-04", "2021-05", "2021-06", "应报送", "按时", "迟报", "被退回", "未报送", "按时率", "报送率",
+                                        "数据有误的轮次", "与此前各轮对照发现的问题"])
         var ranks: [Int] = []
         for row in punctuality.dropFirst(3) where !row[1].isEmpty {
             let states = try XCTUnwrap(expected.states[row[1]], row[1])
@@ -195,6 +197,12 @@ final class ReviewEndToEndTests: XCTestCase {
         }
         let perRound = targets.filter { $0.first?.hasPrefix("2021-0") == true }
         XCTAssertEqual(perRound.map { $0[2] }, total.map(String.init))
+        // A count column holds counts, or why there is none: never a punctuality word.
+        for row in targets[(unitHeader + 1)...] where !row[0].isEmpty && expected.done[row[0]] != nil {
+            for cell in row[1...3] { XCTAssertTrue(Int(cell) != nil || ["被退回", "未报送", "—"].contains(cell), "\(row[0]): \(cell)") }
+        }
+        // Time progress at each due date, from the one source (days counted with both ends).
+        XCTAssertEqual(perRound.map { $0[5] }.last.flatMap(Double.init) ?? 0, 166.0 / 365, accuracy: 1e-9)
         // June over April: 球场化工小区, and 黄陂区 (which sent nothing in April).
         XCTAssertEqual(total[2] - total[0], 1 + Int(expected.done["黄陂区人民政府"]![2])!)
 
@@ -238,13 +246,34 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(checked, 10)
         XCTAssertEqual(expected.publicity["江岸区人民政府"]?[4], expected.publicity["江岸区人民政府"]?[6], "April's items are June's, moved")
 
+        // The 整改清单: 江岸区's lagging task 1.1 (April, May) closed by June's 推进中, its
+        // community gone back in May closed by June's 已完工; each with its unit and measure.
+        let list = book["整改清单"]!
+        XCTAssertEqual(list[2], ["序号", "类型", "问题", "责任单位", "措施", "时限", "状态", "列入", "出现的轮次", "销号"])
+        let lagging = try XCTUnwrap(list.first { $0.count > 9 && $0[1] == "任务滞后" && $0[3] == "江岸区人民政府" && $0[2].hasPrefix("任务 1.1 ") })
+        XCTAssertEqual(lagging[2], "任务 1.1 报滞后：部分小区资金不到位，开工推迟。")
+        XCTAssertEqual([lagging[6], lagging[7], lagging[9]], ["已销号", "4月工作调度", "半年工作小结"])
+        XCTAssertEqual(lagging[8], "4月工作调度、5月工作调度")
+        let back = try XCTUnwrap(list.first { $0.count > 9 && $0[1] == "台账状态倒退" && $0[2].contains("永清红旗社区") })
+        XCTAssertEqual([back[3], back[6], back[7], back[9]], ["江岸区人民政府", "已销号", "5月工作调度", "半年工作小结"])
+        XCTAssertEqual(back[4], "核实小区实际状态，更正小区台账或说明原因")
+        // Items still open come first, and have a time limit: the next round's due date.
+        let open = list.dropFirst(3).filter { $0.count > 9 && $0[6] == "未销号" }
+        XCTAssertFalse(open.isEmpty)
+        XCTAssertTrue(open.allSatisfy { $0[5] == "2021年7月25日前（7月工作调度报送时）" || $0[5].hasSuffix("（任务完成时限）") }, "\(open)")
+
         // The briefing's sections, in every format; the same archive gives the same bytes.
         let md = try String(contentsOfFile: out + "/回头看简报-2021.md", encoding: .utf8)
         for heading in ["## 一、报送情况", "## 二、改造目标进度", "## 三、任务推进情况", "## 四、小区台账状态变化",
-                        "## 五、反映问题的跟踪", "## 六、宣传信息报送", "## 七、下步工作建议"] {
+                        "## 五、量化指标", "## 六、反映问题的跟踪", "## 七、宣传信息报送", "## 八、整改清单", "## 九、下步工作建议"] {
             XCTAssertTrue(md.contains(heading + "\n"), heading)
         }
-        XCTAssertTrue(md.contains("江岸区人民政府 永清红旗社区：已完工（2021-04） → 在建（2021-05） → 已完工（2021-06）"), md)
+        // Dated the day it is made (--date), titled with the period it covers, its own 期号.
+        XCTAssertTrue(md.hasPrefix("**老旧小区改造工作简报**\n\n回头看第 1 期\n\n2号建议案办理工作领导小组办公室  2021年6月28日"), String(md.prefix(200)))
+        XCTAssertTrue(md.contains("# 市政协第十三届五次会议2号建议案办理工作方案2021年4月至6月回头看情况"), md)
+        XCTAssertTrue(md.contains("江岸区人民政府 永清红旗社区：已完工（4月工作调度） → 在建（5月工作调度） → 已完工（半年工作小结）"), md)
+        XCTAssertTrue(md.contains("| 问题 | 责任单位 | 措施 | 时限 | 状态 |"), md)
+        XCTAssertTrue(md.contains("| 任务 1.1 报滞后：部分小区资金不到位，开工推迟。 | 江岸区人民政府 |"), md)
         let html = try String(contentsOfFile: out + "/回头看简报-2021.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<h2>四、小区台账状态变化</h2>"))
         let files = ["回头看-2021.xlsx", "回头看简报-2021.md", "回头看简报-2021.html", "回头看简报-2021.docx"]

@@ -125,10 +125,11 @@ final class DeclaredOutputsTests: XCTestCase {
         XCTAssertEqual(pipes["B5"]?.value, .number(1))
 
         let md = Briefing(report: try RoundReport(r)).markdown
-        XCTAssertTrue(md.contains("## 二、整治进度"), md)
-        XCTAssertTrue(md.contains(ChineseTypography.apply("本区完成背街小巷整治目标为 4 条(2024年12月31日前)。各街道街巷清单共报 3 条街巷,其中已验收 2 条,完成年度目标的 50.0%;整治中 1 条,待整治 0 条。")), md)
+        XCTAssertTrue(md.contains("## 一、整治进度"), md)
+        XCTAssertTrue(md.contains(ChineseTypography.apply("截至2024年5月28日,本区已验收街巷 2 条,占年度目标 4 条的 50.0%;时间进度 40.7%,按时间进度应完成 2 条,不慢于时间进度。")), md)
+        XCTAssertTrue(md.contains(ChineseTypography.apply("各街道街巷清单共列街巷 3 条:已验收 2 条、整治中 1 条、待整治 0 条;距年度目标 4 条尚缺 1 条未列入街巷清单")), md)
         XCTAssertTrue(md.contains(ChineseTypography.apply("已计划整治街巷 260.5 米。")), md)
-        XCTAssertTrue(md.contains(ChineseTypography.apply("各街道管网清单共报 1 段管段,其中已通水 1 段;施工中 0 段,未开工 0 段。")), md)
+        XCTAssertTrue(md.contains(ChineseTypography.apply("各街道管网清单共列管段 1 段:已通水 1 段、施工中 0 段、未开工 0 段。")), md)
         XCTAssertTrue(md.contains(ChineseTypography.apply("投资合计 35.5 万元。")), md)
         XCTAssertTrue(md.contains("| 街道 | 报送情况 | 管段 | 已通水 | 施工中 | 未开工 | 投资（万元） | 说明 |"), md)
         XCTAssertFalse(md.contains("任务推进情况"), "no progress sheet declared")
@@ -149,7 +150,7 @@ final class DeclaredOutputsTests: XCTestCase {
         XCTAssertNil(streets["A6"]?.value, "no subtotals under a plain sheet")
         let md = Briefing(report: try RoundReport(r)).markdown
         XCTAssertFalse(md.contains("目标"), md)
-        XCTAssertFalse(md.contains("共报"), "no ledger figures, not even zeros: \(md)")
+        XCTAssertFalse(md.contains("共列"), "no ledger figures, not even zeros: \(md)")
         XCTAssertTrue(md.contains("## 二、下步工作建议"), md)
     }
 }

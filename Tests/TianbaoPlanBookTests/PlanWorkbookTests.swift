@@ -34,6 +34,26 @@ final class PlanWorkbookTests: XCTestCase {
         try assertRoundTrip(PlanLoader.defaultPlan())
     }
 
+    /// A target split among the districts (分解目标) goes through the workbook's 目标 sheet, one
+    /// `单位全称：数值` a line; a workbook written before the column existed still reads.
+    func testTargetSharesRoundTrip() throws {
+        var plan = PlanLoader.defaultPlan()
+        plan.targets[0].shares = [TargetShare(unit: "lkg", value: 22.5), TargetShare(unit: "jiangan", value: 25)]  // plan order
+        try assertRoundTrip(plan)
+        let content = PlanBookContent(plan: plan)
+        XCTAssertEqual(content[PlanBookLayout.targets].first?.text(8), "武汉临空港经济技术开发区管委会（东西湖区人民政府）：22.5\n江岸区人民政府：25")
+
+        let dir = temporaryDirectory("planbook-old")
+        let path = dir.appendingPathComponent("计划.xlsx").path
+        try PlanBook.write(PlanLoader.defaultPlan(), to: path)
+        let script = "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nwb['目标']['I1'] = None\nwb.save(sys.argv[1])\n"
+        let py = dir.appendingPathComponent("old.py")
+        try script.write(to: py, atomically: true, encoding: .utf8)
+        let (status, log) = try runProcess(testPython, [py.path, path])
+        XCTAssertEqual(status, 0, log)
+        XCTAssertTrue(try PlanFile.load(path: path) == PlanLoader.defaultPlan())
+    }
+
     func testGasPipesPlanRoundTrip() throws {
         let plan = try PlanLoader.load(path: Self.gasPlan)
         try assertRoundTrip(plan)
@@ -120,6 +140,8 @@ final class PlanWorkbookTests: XCTestCase {
     /// The default plan's workbook with one change each, made with openpyxl: (name, Python statements on `wb`).
     static let breakages: [(String, String)] = [
         ("unknown-unit", "wb['任务']['F3'] = '市财政厅、各区人民政府'"),
+        ("share-unknown-unit", "wb['目标']['I2'] = '江岸区人民政府：25\\n市财政厅：10'"),
+        ("share-syntax", "wb['目标']['I2'] = '江岸区人民政府 25'"),
         ("duplicate-id", "wb['单位']['A4'] = 'fgw'"),
         ("bad-date", "wb['轮次']['E5'] = '2021-06-31'"),
         ("unknown-type", "wb['字段'][FIELD_TYPE] = '金额'"),
@@ -161,6 +183,8 @@ final class PlanWorkbookTests: XCTestCase {
 
         let expected: [String: [String]] = [
             "unknown-unit": ["任务!F3：任务 1.2 的责任单位中的单位“市财政厅”不在单位列表中"],
+            "share-unknown-unit": ["目标!I2：目标 communities 分解目标中的单位“市财政厅”不在单位列表中"],
+            "share-syntax": ["目标!I2：分解目标“江岸区人民政府 25”应写成“单位全称：数值”"],
             "duplicate-id": ["单位!A4：单位编号“fgw”重复"],
             "bad-date": ["轮次!E5：轮次 2021-06 的截止日期“2021-06-31”不是有效日期（格式 2021-06-15）"],
             "unknown-type": ["字段!\(fieldType)：表单 ledger 的字段 street 的类型“金额”无效（可用：文字、整数、小数、百分比、日期、下拉选择、是否、电话、手机、电子邮箱、任务编号）"],
@@ -168,7 +192,7 @@ final class PlanWorkbookTests: XCTestCase {
             "rule-missing-field": ["规则!E2：表单 progress 的规则 implies 引用了不存在的字段“pct”"],
             "round-missing-sheet": ["轮次!F2：轮次 2021-03 要求的表单“contacts”未定义"],
             // The ledger declared against the target is reported too: the target it names is gone.
-            "target-missing-sheet": ["目标!F2：目标 communities 统计的表单“taizhang”未定义", "输出声明!C22：输出声明的台账的目标“communities”未定义"],
+            "target-missing-sheet": ["目标!F2：目标 communities 统计的表单“taizhang”未定义", "输出声明!C23：输出声明的台账的目标“communities”未定义"],
             "outputs-missing-field": ["输出声明!\(outStatus)：输出声明的“progress”的“status”字段“state”不在表单 progress 中"],
             "missing-sheet": ["阶段：缺少工作表“阶段”（工作阶段）；没有内容时请保留工作表和表头"],
             "header-changed": ["单位!B1：表头应为“单位全称”，而不是“名称”（第 1 行的表头不要修改、删除或移动）"],
@@ -176,7 +200,7 @@ final class PlanWorkbookTests: XCTestCase {
             "operand-syntax": ["规则!\(countRight)：“计数(ledger，status=已完工”的写法无法识别（可写：字段编号、数字、求和（表单.字段）、求和（表单.字段，字段=值）、计数（表单）、计数（表单，字段=值））"],
             "unknown-rule-kind": ["规则!B2：表单 progress 的规则类型“包含”无效（可用：条件要求、不晚于本期截止日、不早于另一日期、分项之和、数值范围、不得重复、每月最少行数、比较）"],
         ]
-        XCTAssertEqual(Self.breakages.count, 14)
+        XCTAssertEqual(Self.breakages.count, 16)
         for (name, _) in Self.breakages {
             let path = dir.appendingPathComponent("\(name).xlsx").path
             do {

@@ -74,6 +74,24 @@ final class OutputDeclarationTests: XCTestCase {
         XCTAssertNil(plan.outputs.publicity)
     }
 
+    /// The indicators declaration (量化指标) and the next-steps fields: read, and checked like any.
+    func testIndicatorsAndNextStepsDeclarations() throws {
+        let plan = PlanLoader.defaultPlan()
+        XCTAssertEqual(plan.outputs.indicators?.sheet, "indicators")
+        XCTAssertEqual([plan.outputs.indicators?.name, plan.outputs.indicators?.target, plan.outputs.indicators?.done,
+                        plan.outputs.indicators?.due], ["name", "target", "done", "deadline"])
+        XCTAssertEqual(plan.outputs.progress?.next, "next")
+        XCTAssertEqual(plan.outputs.summary?.plans, "plans")
+        let yaml = DefaultPlanText.yaml.replacingOccurrences(of: "indicators: {sheet: indicators, name: name, unit: unit, target: target,",
+                                                             with: "indicators: {sheet: indicators, name: name, unit: unit, target: task,")
+        do {
+            _ = try PlanLoader.load(yaml: yaml, file: "t.yaml")
+            XCTFail("loaded")
+        } catch let e as PlanErrors {
+            XCTAssertEqual(e.issues.map(\.message), ["输出声明的“indicators”的“target”字段“task”类型为 task-ref，应为 decimal 或 integer"])
+        }
+    }
+
     func testMissingSheet() {
         assertIssue("{sheet: pipes, label", "{sheet: pipez, label", token: "pipez",
                     message: "输出声明的台账的表单“pipez”未定义")
