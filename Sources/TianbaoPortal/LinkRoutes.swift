@@ -45,6 +45,7 @@ struct LinkRoutes {
             let uploads = try portal.log.uploads(round: round.id, unit: unit.id)
             if request.wantsJSON { return .json(unitJSON(unit, round, uploads, visitor)) }
             let page = UnitPage(plan: portal.settings.plan, unit: unit, round: round, uploads: uploads,
+                                maxFileBytes: portal.settings.maxFileBytes,
                                 formToken: portal.formToken(visitor), justUploaded: query.get("upload").flatMap { Int64($0) },
                                 waitedForMerge: query.get("merge") == "1")
             return .html(page.html)
@@ -108,7 +109,8 @@ struct LinkRoutes {
         let headerToken = request.headers[HTTPField.Name("X-Tianbao-CSRF")!]
         if let headerToken, !formTokenValid(headerToken, visitor) { throw Self.forged }
         let received = try await MultipartUpload.receive(request, into: portal.settings.data.incoming,
-                                                         maxFileBytes: UploadLimits.maxFileBytes, maxBodyBytes: UploadLimits.maxBodyBytes)
+                                                         maxFileBytes: portal.settings.maxFileBytes,
+                                                         maxBodyBytes: portal.settings.maxFileBytes + UploadLimits.formBytes)
         let receivedAt = Date()
         guard headerToken != nil || formTokenValid(received.fields["csrf"] ?? "", visitor) else {
             unlink(received.path)

@@ -23,6 +23,7 @@ struct MultipartUpload {
             throw PortalRefusal(.badRequest, "请求格式不对：上传须为 multipart/form-data 表单，文件放在名为 file 的字段中。")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            try await drain(request.body, upTo: 4 * maxBodyBytes)
             throw PortalRefusal(.contentTooLarge, Self.tooLarge(maxFileBytes))
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -40,15 +41,24 @@ struct MultipartUpload {
         parser.onBody = { buffer in sink.body(&buffer) }
         parser.onPartComplete = { sink.partComplete() }
         var total = 0
-        for try await buffer in request.body {
+        var iterator = request.body.makeAsyncIterator()
+        while let buffer = try await iterator.next() {
             total += buffer.readableBytes
-            if total > maxBodyBytes { throw PortalRefusal(.contentTooLarge, Self.tooLarge(maxFileBytes)) }
-            do {
-                try parser.execute(buffer)
-            } catch {
-                throw PortalRefusal(.badRequest, "上传的表单数据不完整或格式不对，请重新上传。")
+            if total > maxBodyBytes { sink.failure = PortalRefusal(.contentTooLarge, Self.tooLarge(maxFileBytes)) }
+            if sink.failure == nil {
+                do {
+                    try parser.execute(buffer)
+                } catch {
+                    sink.failure = PortalRefusal(.badRequest, "上传的表单数据不完整或格式不对，请重新上传。")
+                }
             }
-            if let failure = sink.failure { throw failure }
+            if let failure = sink.failure {
+                // The rest of the body is read and dropped (a client that sends its whole body
+                // before it reads the answer would otherwise never see it), up to a bound.
+                var more = 0
+                while more < 4 * maxBodyBytes, let rest = try await iterator.next() { more += rest.readableBytes }
+                throw failure
+            }
         }
         if let failure = sink.failure { throw failure }
         guard sink.sawFile else {
@@ -59,8 +69,17 @@ struct MultipartUpload {
         return MultipartUpload(path: path, size: sink.fileBytes, clientName: sink.clientName, fields: sink.fields)
     }
 
+    /// Reads and drops a body, up to `limit` bytes.
+    static func drain(_ body: RequestBody, upTo limit: Int) async throws {
+        var total = 0
+        for try await buffer in body {
+            total += buffer.readableBytes
+            if total > limit { return }
+        }
+    }
+
     static func tooLarge(_ max: Int) -> String {
-        "文件太大：每次上传不超过 \(max >> 20) MB。填报模板填好后通常不到 1 MB；请确认上传的是本单位的填报模板，而不是其他文件。"
+        "文件太大：每次上传不超过 \(UploadLimits.words(max))。填报模板填好后通常不到 1 MB；请确认上传的是本单位的填报模板，而不是其他文件。"
     }
 
     /// The boundary parameter of a multipart content type.

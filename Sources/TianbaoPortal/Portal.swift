@@ -27,6 +27,8 @@ public struct PortalSettings: Sendable {
     public var accessLog: Bool = false
     /// The board's refresh interval on the office page, in seconds.
     public var boardRefreshSeconds: Int = 10
+    /// The largest file a unit may upload (`UploadLimits.maxFileBytes`; smaller in tests).
+    public var maxFileBytes: Int = UploadLimits.maxFileBytes
 
     public init(data: DataFolder, plan: Plan, key: SigningKey, rounds: [Round]) {
         self.data = data

@@ -62,5 +62,12 @@ public enum UploadLimits {
     /// entries, XML depth) then apply to what arrived, before anything is stored.
     public static let maxFileBytes = 20 << 20
     /// The largest request body: the file and the form's few other fields.
-    public static let maxBodyBytes = maxFileBytes + (64 << 10)
+    public static let maxBodyBytes = maxFileBytes + formBytes
+    /// Room for the form's other fields and the multipart framing.
+    static let formBytes = 64 << 10
+
+    /// `20 MB`, `256 KB`: a limit as the pages say it.
+    static func words(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes >> 10) KB"
+    }
 }

@@ -12,6 +12,7 @@ struct UnitPage {
     var round: Round
     /// Newest first.
     var uploads: [UploadRecord]
+    var maxFileBytes: Int
     var formToken: String
     /// The upload the page was opened after (`?upload=`), and whether it waited for a merge.
     var justUploaded: Int64?
@@ -64,7 +65,7 @@ struct UnitPage {
         <progress id="progress" class="hidden" max="1" value="0"></progress>
         <span id="upload-status" class="note"></span>
         </form>
-        <p class="note">只接受本单位本轮的填报模板（.xlsx），每次不超过 \(UploadLimits.maxFileBytes >> 20) MB。上传后一两秒内给出校验结果；重新上传会替换原来的文件，以最后一次接收的文件为准。</p>
+        <p class="note">只接受本单位本轮的填报模板（.xlsx），每次不超过 \(UploadLimits.words(maxFileBytes))。上传后一两秒内给出校验结果；重新上传会替换原来的文件，以最后一次接收的文件为准。</p>
         </section>
 
         """

@@ -49,9 +49,9 @@ struct PortalFixture {
         data.appendingPathComponent("submissions/2021-06/\(unitName)-2021-06.xlsx").path
     }
 
-    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: portal.router())
-        try await app.test(.router, body)
+    func test(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: portal.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(setup, body)
     }
 
     /// A multipart body with the form token (unless nil) and the file.
