@@ -12,6 +12,8 @@ struct Board {
         /// Its newest upload, stored or refused.
         var newest: UploadRecord?
         var uploads: Int
+        /// The liaison the unit named in its latest earlier round in the archive.
+        var earlier: LastLiaison?
 
         /// 未报送, 通过, 通过（有提示）, 已接收（有错误）, 退回.
         var state: String { stored?.verdict.word ?? "未报送" }
@@ -28,6 +30,7 @@ struct Board {
         var refusedSince: Bool { newest?.verdict == .refused && newest?.id != stored?.id }
         var contact: (name: String, phone: String)? {
             if let s = stored, let name = s.liaison, !name.isEmpty { return (name, s.phone ?? "") }
+            if let e = earlier { return (e.name + "（\(e.round) 轮所报）", e.mobile.isEmpty ? e.officePhone : e.mobile) }
             if let c = unit.contact { return (c.name + "（方案所列联系人）", c.phone) }
             return nil
         }
@@ -37,13 +40,17 @@ struct Board {
     var rows: [Row]
     var merging: Bool
 
+    /// The board from the upload record; whom to call about a unit that has not sent its file
+    /// this round comes from the archive's earlier rounds (as `tianbao status` finds it).
     init(round: Round, plan: Plan, log: UploadLog, merging: Bool) throws {
         self.round = round
         self.merging = merging
         let latest = try log.latest(round: round.id)
         let counts = try log.uploadCounts(round: round.id)
+        let earlier = try RoundArchive.openForRecording(path: log.path, plan: plan)
+            .lastLiaisons(before: round, plan: plan, fields: CrossRoundFields(plan: plan))
         rows = plan.units(in: round).map { u in
-            Row(unit: u, stored: latest.stored[u.id], newest: latest.any[u.id], uploads: counts[u.id] ?? 0)
+            Row(unit: u, stored: latest.stored[u.id], newest: latest.any[u.id], uploads: counts[u.id] ?? 0, earlier: earlier[u.id])
         }
     }
 

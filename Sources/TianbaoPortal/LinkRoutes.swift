@@ -23,8 +23,10 @@ struct LinkRoutes {
         group.get("board.json") { _, context in try await board(context) }
         group.post("merge") { request, context in try await merge(request, context) }
         group.get("merge") { _, _ -> Response in throw Self.postOnly }
-        group.get("out/:file") { _, context in try output(context, feedback: false) }
-        group.get("out/反馈/:file") { _, context in try output(context, feedback: true) }
+        group.get("out/:name") { _, context in try output(context, folder: nil, file: context.parameters.get("name")) }
+        group.get("out/:name/:file") { _, context in
+            try output(context, folder: context.parameters.get("name"), file: context.parameters.get("file"))
+        }
         group.get("uploads.csv") { _, context in try uploadsCSV(context) }
     }
 
@@ -186,8 +188,12 @@ struct LinkRoutes {
         return .redirect("./?merge=\(result.mergeId)")
     }
 
-    func output(_ context: PortalContext, feedback: Bool) throws -> Response {
-        guard case .office(let round)? = context.visitor, let name = context.parameters.get("file") else { throw Self.notHere }
+    /// A file of the round's output folder (or of its 反馈 folder), by a name the folder's listing
+    /// holds (the path's segments arrive percent-encoded: `%E6%B1%87…` for 汇总).
+    func output(_ context: PortalContext, folder: String?, file: String?) throws -> Response {
+        guard case .office(let round)? = context.visitor, let name = file?.removingPercentEncoding else { throw Self.notHere }
+        let feedback = folder != nil
+        if let folder, folder.removingPercentEncoding != "反馈" { throw Self.notHere }
         guard let path = Outputs(folder: portal.settings.data.out(round.id)).path(of: name, feedback: feedback) else {
             throw PortalRefusal(.notFound, "没有这个汇总结果文件。请刷新页面，从列表中下载。")
         }

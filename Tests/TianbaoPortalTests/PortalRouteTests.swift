@@ -306,6 +306,36 @@ final class PortalRouteTests: XCTestCase {
         }
     }
 
+    func testTheOutputsDownloadByTheirListedNamesOnly() async throws {
+        let f = try PortalFixture("outputs")
+        let out = f.data.appendingPathComponent("out/2021-06")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("反馈"), withIntermediateDirectories: true)
+        try Data("workbook".utf8).write(to: out.appendingPathComponent("汇总-2021-06.xlsx"))
+        try Data("feedback".utf8).write(to: out.appendingPathComponent("反馈/武昌区人民政府-2021-06-反馈.xlsx"))
+        try Data("secret".utf8).write(to: f.data.appendingPathComponent("out/secret.txt"))
+        try await f.test { client in
+            let page = try await client.execute(uri: f.link(nil), method: .get).text
+            let workbookHref = "out/\(OfficePage.percentEncoded("汇总-2021-06.xlsx"))"
+            let feedbackHref = "out/反馈/\(OfficePage.percentEncoded("武昌区人民政府-2021-06-反馈.xlsx"))"
+            XCTAssertTrue(page.contains("href=\"\(workbookHref)\""), page)
+            XCTAssertTrue(page.contains("href=\"\(feedbackHref)\""), page)
+            let workbook = try await client.execute(uri: f.link(nil) + workbookHref, method: .get)
+            XCTAssertEqual(workbook.status, .ok)
+            XCTAssertEqual(workbook.text, "workbook")
+            XCTAssertEqual(workbook.header("Content-Disposition"),
+                           "attachment; filename=\"__-2021-06.xlsx\"; filename*=UTF-8''%E6%B1%87%E6%80%BB-2021-06.xlsx")
+            // The browser sends the folder's name percent-encoded too.
+            let encoded = f.link(nil) + "out/%E5%8F%8D%E9%A6%88/" + OfficePage.percentEncoded("武昌区人民政府-2021-06-反馈.xlsx")
+            let feedback = try await client.execute(uri: encoded, method: .get)
+            XCTAssertEqual(feedback.status, .ok)
+            XCTAssertEqual(feedback.text, "feedback")
+            for path in ["out/..%2Fsecret.txt", "out/%2E%2E/secret.txt", "out/other/汇总-2021-06.xlsx", "out/反馈/..%2F汇总-2021-06.xlsx"] {
+                let r = try await client.execute(uri: f.link(nil) + path, method: .get)
+                XCTAssertEqual(r.status, .notFound, path)
+            }
+        }
+    }
+
     func testTheTemplateIsTheUnitsOwnWithAChineseFileName() async throws {
         let f = try PortalFixture("template")
         try await f.test { client in

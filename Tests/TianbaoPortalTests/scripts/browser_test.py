@@ -71,6 +71,7 @@ for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-sh
 options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 driver.set_page_load_timeout(120)
+driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
 wait = WebDriverWait(driver, 60)
 
 
@@ -121,10 +122,12 @@ try:
     office = links["办公室"]
     driver.get(server.base + office)
     def state(name):
-        for r in driver.find_elements(By.CSS_SELECTOR, "#board tbody tr"):
-            tds = r.find_elements(By.TAG_NAME, "td")
-            if tds and tds[0].text == name:
-                return tds[1].text
+        # Read in one go: the page replaces the board's rows when it refreshes.
+        rows = driver.execute_script(
+            "return Array.from(document.querySelectorAll('#board tbody tr')).map(r => Array.from(r.cells).map(c => c.textContent))")
+        for tds in rows:
+            if tds and tds[0] == name:
+                return tds[1]
     assert state("市民政局") == "通过", state("市民政局")
     assert state("武昌区人民政府") == "已接收（有错误）", state("武昌区人民政府")
     assert state("江岸区人民政府") == "未报送"

@@ -59,7 +59,7 @@ def links(binary, key, base, round_id="2021-06"):
     """{unit name: link path} and the office's, from `tianbao links --format csv`."""
     out = subprocess.run([binary, "links", "--round", round_id, "--base-url", base, "--key", key, "--format", "csv"],
                          check=True, capture_output=True, text=True).stdout
-    rows = [line.split(",", 1) for line in out.strip().split("\r\n")[1:]]
+    rows = [line.split(",", 1) for line in out.strip().splitlines()[1:]]
     return {name: urllib.parse.urlparse(url).path for name, url in rows}
 
 
