@@ -21,6 +21,7 @@ struct MergeArchiving {
     /// The round with the problems found against the archive's previous round; `rowsRejected`
     /// when rows left the merge (the streamed workbook must be written again).
     func checkAcrossRounds(_ result: RoundResult) throws -> (result: RoundResult, rowsRejected: Bool) {
+        let result = try ArchiveOptions.run { try ReceivedLateness.apply(archive: archive, to: result) }
         guard let checker = try ArchiveOptions.run({ try CrossRoundPass.checker(archive: archive, plan: plan, round: result.round) })
         else { return (result, false) }
         defer { Timings.mark("checks across rounds") }

@@ -136,6 +136,17 @@ try:
     assert "自动刷新" in driver.find_element(By.ID, "board-updated").text
     shot("portal-office-board.png")
 
+    # The archive as it is before the portal's merge (the uploads recorded, no round yet), for
+    # the CLI's merge below: SQLite's online backup, as the server keeps it open in WAL mode.
+    import sqlite3
+    cli = os.path.join(scratch, "cli")
+    os.makedirs(cli)
+    source = sqlite3.connect(os.path.join(data, "tianbao-archive.sqlite"))
+    copy = sqlite3.connect(os.path.join(cli, "tianbao-archive.sqlite"))
+    source.backup(copy)
+    copy.close()
+    source.close()
+
     # 4. 汇总, then the consolidated workbook downloaded.
     driver.find_element(By.CSS_SELECTOR, "form[action=merge] button").click()
     wait.until(lambda d: "merge=" in d.current_url)
@@ -153,8 +164,9 @@ try:
     portal_report = pc.request(server.port, "GET", office + "out/report.json")[2]
 
     # The CLI's merge of the same folder (laid out the same way, with the archive as it was
-    # before the portal's merge: no round yet) gives the same report.json.
-    cli = os.path.join(scratch, "cli")
+    # before the portal's merge) gives the same report.json and the same consolidated workbook;
+    # lateness is judged by the time received, from the upload records.
+    assert json.loads(portal_report)["totals"]["late"] == 3, portal_report
     shutil.copytree(os.path.join(data, "submissions"), os.path.join(cli, "submissions"))
     r = subprocess.run([binary, "merge", os.path.join(cli, "submissions", "2021-06"), "--round", "2021-06",
                         "--out", os.path.join(cli, "out", "2021-06"), "--archive", os.path.join(cli, "tianbao-archive.sqlite"),
