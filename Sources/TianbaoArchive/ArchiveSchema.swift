@@ -136,7 +136,7 @@ enum ArchiveSchema {
     static func addUploads(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE uploads (
-                upload_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                upload_id INTEGER PRIMARY KEY,             -- never reused: uploads are never deleted
                 round_id TEXT NOT NULL,
                 unit_id TEXT NOT NULL,
                 received_at TEXT NOT NULL,          -- 2021-06-14T10:30:05+08:00
@@ -153,7 +153,7 @@ enum ArchiveSchema {
             );
             CREATE INDEX uploads_by_unit ON uploads (round_id, unit_id, upload_id);
             CREATE TABLE merges (
-                merge_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                merge_id INTEGER PRIMARY KEY,
                 round_id TEXT NOT NULL,
                 started_at TEXT NOT NULL,
                 finished_at TEXT,

@@ -82,10 +82,14 @@ final class ArchiveMigrationTests: XCTestCase {
 
     // MARK: Helpers
 
-    /// Undoes the v2 step on a version-2 archive.
+    /// Undoes the steps after v1 on a current archive (v2, and the portal's v4-uploads).
     static func undoVersionTwo(_ path: String) throws {
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: """
+                DROP TABLE merge_uploads;
+                DROP TABLE merges;
+                DROP TABLE uploads;
+                DELETE FROM grdb_migrations WHERE identifier = 'v4-uploads';
                 DROP TABLE unit_figures;
                 ALTER TABLE rounds DROP COLUMN unit_figures;
                 DROP INDEX rows_by_sheet;
