@@ -60,8 +60,11 @@ build: deps
 # so it runs on a machine without Swift (it needs only the runtime packages' C libraries) and
 # starts in about 40 ms less than a dynamically linked one. `make bench` measures this build.
 RELEASE_FLAGS := -c release --static-swift-stdlib
+# It has no test switches: fault injection is compiled into debug builds only (checked here).
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product tianbao
+	@! grep -q TIANBAO_FAULT_INJECT "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/tianbao" \
+		|| { echo "release binary reads TIANBAO_FAULT_INJECT" >&2; exit 1; }
 	@echo "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/tianbao"
 
 test: test-deps

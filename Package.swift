@@ -37,10 +37,13 @@ let package = Package(
         .target(name: "CXMLShim", dependencies: ["CLibXML2"]),
         // Allocator tuning for reading many parts on several threads (glibc's mallopt).
         .target(name: "CAllocator"),
+        // stdio's stderr routed so that a C library's chatter is dropped on the calling thread
+        // only, per call (descriptor 2 is never redirected).
+        .target(name: "CStandardError"),
 
         // Reading and writing XLSX packages. The only Swift module that touches C. No unsafe
         // flags: the product is usable as a dependency.
-        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
+        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator", "CStandardError"]),
 
         // What the fuzz target runs on each input (fuzz/, and the tests that replay its findings).
         .target(name: "XLSXFuzzing", dependencies: ["XLSX"]),
@@ -49,10 +52,12 @@ let package = Package(
         .target(name: "CFileSystem"),
         // What every Tianbao module may use: the file-system boundary (atomic writes, listings, a
         // staged folder switched in whole, a folder lock, one error type with Chinese messages,
-        // injected faults for tests), digests (swift-crypto), the JSON writer.
+        // injected faults for tests), digests (swift-crypto), the JSON writer, phase timings.
+        // Fault injection is compiled into debug builds only (the tests'); a release build has none.
         .target(
             name: "TianbaoSupport",
-            dependencies: ["CFileSystem", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CFileSystem", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.define("TIANBAO_FAULTS", .when(configuration: .debug))]),
 
         // The plan: units, tasks, rounds, sheets and fields, read from YAML; the default plan
         // is embedded.
@@ -89,6 +94,7 @@ let package = Package(
             name: "TianbaoPortal",
             dependencies: [
                 "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview",
+                "TianbaoRun",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,11 +102,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // One run of merge or review as a library: request in, outcome or typed failure out.
+        // Lock, staging, the archive's transaction and the switch of the output folder, with a
+        // cancel entry point; no printing, no signal handlers, no exit (the CLI and the portal
+        // call it alike).
+        .target(
+            name: "TianbaoRun",
+            dependencies: ["TianbaoArchive", "TianbaoReview", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport",
+                           "TianbaoTemplates", "XLSX"]),
+
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview",
+                "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview", "TianbaoRun",
                 "TianbaoPortal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -126,6 +141,7 @@ let package = Package(
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TianbaoRunTests", dependencies: ["TianbaoRun", "TianbaoPlan", "TianbaoTemplates", "TestSupport"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoPlanBookTests", dependencies: ["TianbaoPlanBook", "TianbaoPlan", "XLSX", "TestSupport"]),

@@ -143,7 +143,7 @@ enum ArchiveSchema {
                 client TEXT NOT NULL,               -- the client's address as the server saw it
                 size INTEGER NOT NULL,              -- bytes
                 sha256 TEXT NOT NULL,
-                verdict TEXT NOT NULL,              -- accepted | warnings | rejected | refused
+                verdict TEXT NOT NULL,              -- accepted | warnings | errors | rejected | refused
                 late INTEGER NOT NULL,              -- received after the round's due day (UTC+8)
                 stored INTEGER NOT NULL,            -- 1: became the unit's file in submissions/<round>/
                 file TEXT NOT NULL,                 -- <单位全称>-<round>.xlsx

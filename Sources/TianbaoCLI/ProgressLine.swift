@@ -1,4 +1,5 @@
 import Foundation
+import TianbaoRun
 import TianbaoSupport
 
 /// A progress line on standard error for long runs (`已检查 1,234/3,000 个文件`, the phase, the
@@ -29,6 +30,15 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         draw("\(phase)：已检查 \(Thousands.grouped(checked))/\(Thousands.grouped(total)) 个文件", force: checked == total)
+    }
+
+    /// Shows what a run tells.
+    func show(_ progress: RunProgress) {
+        switch progress {
+        case .checking: begin("正在检查文件")
+        case .checked(let done, let total): files(checked: done, of: total)
+        case .writing: begin("正在写入汇总表、简报和反馈表")
+        }
     }
 
     /// Clears the line, so that what the command prints next starts on a clean line.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TianbaoRun
 import Foundation
 import TianbaoArchive
 import TianbaoCheck
@@ -20,14 +21,16 @@ struct KeyOptions: ParsableArguments {
         return "默认位置“\(SigningKey.defaultPath)”"
     }
 
+    /// Which key was used and where one is looked for, as the message says when the key
+    /// verified none (or few) of a round's templates.
+    var description: String {
+        "\(source)（未用 --key 时依次查找环境变量 TIANBAO_KEY_FILE、$XDG_CONFIG_HOME/tianbao/signing.key、"
+            + "~/.config/tianbao/signing.key）"
+    }
+
     /// The message when the key verified none (or few) of a round's templates.
     func mismatchMessage(_ signatures: (verified: Int, failed: Int)) -> String {
-        let total = signatures.verified + signatures.failed
-        let share = signatures.verified == 0 ? "没有一个" : "只有 \(signatures.verified) 个"
-        return "错误：签名密钥与本轮模板不匹配：本轮可识别的 \(total) 个模板文件中，\(share)的签名能用所给的密钥验证。"
-            + "所用密钥：\(source)（未用 --key 时依次查找环境变量 TIANBAO_KEY_FILE、$XDG_CONFIG_HOME/tianbao/signing.key、"
-            + "~/.config/tianbao/signing.key）。请改用生成本轮模板时的密钥（用 --key 指定）。这是办公室一侧的问题，"
-            + "不是各单位的错误：未写入任何文件，也没有给各单位生成反馈表。"
+        RunFailure.keyMismatchMessage(verified: signatures.verified, failed: signatures.failed, keyDescription: description)
     }
 
     /// Why the key file at `path` cannot be used, said precisely (nil when it looks usable).

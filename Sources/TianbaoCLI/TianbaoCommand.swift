@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TianbaoCheck
+import TianbaoRun
 import TianbaoSupport
 import XLSX
 
@@ -13,24 +14,8 @@ public struct TianbaoCommand: ParsableCommand {
 
     public init() {}
 
-    /// Exit statuses shared by every command (SPEC section 7).
-    public enum ExitStatus: Int32, Sendable {
-        /// Everything accepted.
-        case success = 0
-        /// Done, but some input was rejected or is missing.
-        case partial = 1
-        /// Usage or plan error (or the wrong signing key, or a submissions folder that cannot be
-        /// read); nothing written.
-        case usage = 2
-        /// The outputs could not be written (full disk, read-only, no permission, another merge
-        /// writing to the same folder); the output folder is left as it was.
-        case outputFailed = 3
-        /// Stopped by Ctrl-C (SIGINT, 128 + 2, as shells report it); the output folder is left as
-        /// it was.
-        case interrupted = 130
-        /// Stopped by SIGTERM (128 + 15); the output folder is left as it was.
-        case terminated = 143
-    }
+    /// Exit statuses shared by every command (`TianbaoRun.ExitStatus`).
+    public typealias ExitStatus = TianbaoRun.ExitStatus
 
     /// Parses the arguments, runs the command and exits. Usage errors exit with status 2 (not
     /// ArgumentParser's 64) so that scripts see the statuses the spec promises.

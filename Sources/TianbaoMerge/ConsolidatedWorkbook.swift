@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoSupport
 import TianbaoTemplates
 import XLSX
 

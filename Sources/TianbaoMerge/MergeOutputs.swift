@@ -196,32 +196,3 @@ private final class OtherOutputs: @unchecked Sendable {
     var paths: [String] = []
     var error: Error?
 }
-
-/// Phase times on standard error when `TIANBAO_TIMINGS` is set (for bench/: how a merge
-/// splits between reading and checking, and writing).
-public enum Timings {
-    nonisolated(unsafe) private static var start = Date()
-    private static let enabled = ProcessInfo.processInfo.environment["TIANBAO_TIMINGS"] != nil
-    private static let lock = NSLock()
-
-    /// A copy of standard error: the XLSX writer points descriptor 2 at /dev/null while
-    /// libxlsxwriter saves a workbook, and the marks made meanwhile must still be seen.
-    nonisolated(unsafe) private static var output: Int32 = 2
-
-    /// Starts the clock.
-    public static func reset() {
-        lock.lock()
-        start = Date()
-        if enabled && output == 2 { output = dup(2) }
-        lock.unlock()
-    }
-
-    /// Prints the seconds since `reset()` with a label.
-    public static func mark(_ label: String) {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let line = Array(String(format: "timing %.2f s %@\n", Date().timeIntervalSince(start), label).utf8)
-        _ = Foundation.write(output, line, line.count)
-    }
-}

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Faults injected through `FileSystem` for tests, from the environment variable
-/// `TIANBAO_FAULT_INJECT` (comma-separated; unset in normal use):
+/// `TIANBAO_FAULT_INJECT` (comma-separated). Compiled in only where `TIANBAO_FAULTS` is defined
+/// (debug builds, which the tests use): in a release build every entry point below does nothing
+/// and the variable is never read, so the binary given to an office has no test switches.
 ///
 /// - `write-after:N` — the output files after the first N written through `FileSystem` fail
 ///   with ENOSPC (磁盘空间不足), as a disk that fills up while a merge writes.
@@ -22,8 +24,6 @@ public enum FaultInjection {
         var rowsDamaged = false
     }
 
-    static let plan: Plan = parse(ProcessInfo.processInfo.environment["TIANBAO_FAULT_INJECT"] ?? "")
-
     static func parse(_ text: String) -> Plan {
         var plan = Plan()
         for item in text.split(separator: ",") {
@@ -40,11 +40,24 @@ public enum FaultInjection {
         return plan
     }
 
+    /// Whether this build can inject faults at all (debug builds only).
+    public static var isCompiledIn: Bool {
+        #if TIANBAO_FAULTS
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    #if TIANBAO_FAULTS
+    static let plan: Plan = parse(ProcessInfo.processInfo.environment["TIANBAO_FAULT_INJECT"] ?? "")
     nonisolated(unsafe) private static var writes = 0
     private static let lock = NSLock()
+    #endif
 
     /// Called once an output file is complete; throws ENOSPC past the `write-after` budget.
     static func outputWritten(_ path: String) throws {
+        #if TIANBAO_FAULTS
         pause()
         guard let budget = plan.writeAfter else { return }
         lock.lock()
@@ -52,25 +65,38 @@ public enum FaultInjection {
         let count = writes
         lock.unlock()
         if count > budget { throw FileSystemError(.write, path: path, code: ENOSPC) }
+        #endif
     }
 
     /// Throws EACCES when reading the file named `name` is to fail.
     static func reading(_ path: String) throws {
+        #if TIANBAO_FAULTS
         if !plan.readFail.isEmpty, plan.readFail.contains((path as NSString).lastPathComponent) {
             throw FileSystemError(.read, path: path, code: EACCES)
         }
+        #endif
     }
 
     /// Throws EACCES when listing is to fail.
     static func listing(_ path: String) throws {
+        #if TIANBAO_FAULTS
         if plan.listFail { throw FileSystemError(.list, path: path, code: EACCES) }
+        #endif
     }
 
     /// True when the row store is to damage what it stores (`rows-damaged`).
-    public static var damagesStoredRows: Bool { plan.rowsDamaged }
+    public static var damagesStoredRows: Bool {
+        #if TIANBAO_FAULTS
+        return plan.rowsDamaged
+        #else
+        return false
+        #endif
+    }
 
     /// Waits `delay-ms` milliseconds (no wait unless injected).
     public static func pause() {
+        #if TIANBAO_FAULTS
         if plan.delayMilliseconds > 0 { usleep(useconds_t(plan.delayMilliseconds * 1000)) }
+        #endif
     }
 }

@@ -3,26 +3,26 @@ import Foundation
 import TianbaoArchive
 import TianbaoMerge
 import TianbaoPlan
+import TianbaoSupport
 
-/// What `tianbao merge` does with the archive: `prepare` before anything is written (a bad
-/// archive ends the merge with status 2 and nothing written), `checkAcrossRounds` on the merged
-/// round and `history` before its outputs are written, `startRecording` while they are.
+/// What a merge does with the archive: `prepare` before anything is written (a bad archive ends
+/// the merge with status 2 and nothing written), `checkAcrossRounds` on the merged round and
+/// `history` before its outputs are written, `startRecording` while they are.
 struct MergeArchiving {
     let archive: RoundArchive
     let plan: Plan
 
-    /// Opens and checks the archive: `--archive`, else `tianbao-archive.sqlite` next to the
-    /// output folder.
-    static func prepare(_ options: ArchiveOptions, out: String, plan: Plan) throws -> MergeArchiving {
-        let path = options.path ?? RoundArchive.defaultPath(outputFolder: out)
-        return MergeArchiving(archive: try ArchiveOptions.run { try RoundArchive.openForRecording(path: path, plan: plan) }, plan: plan)
+    /// Opens and checks the archive at `path`.
+    static func prepare(path: String, plan: Plan) throws -> MergeArchiving {
+        MergeArchiving(archive: try RoundArchive.openForRecording(path: path, plan: plan), plan: plan)
     }
 
     /// The round with the problems found against the archive's previous round; `rowsRejected`
     /// when rows left the merge (the streamed workbook must be written again).
     func checkAcrossRounds(_ result: RoundResult) throws -> (result: RoundResult, rowsRejected: Bool) {
-        let result = try ArchiveOptions.run { try ReceivedLateness.apply(archive: archive, to: result) }
-        guard let checker = try ArchiveOptions.run({ try CrossRoundPass.checker(archive: archive, plan: plan, round: result.round) })
+        // Files handed in through the portal are late or on time by when they were received.
+        let result = try ReceivedLateness.apply(archive: archive, to: result)
+        guard let checker = try CrossRoundPass.checker(archive: archive, plan: plan, round: result.round)
         else { return (result, false) }
         defer { Timings.mark("checks across rounds") }
         return try CrossRoundPass.apply(checker, to: result)
@@ -32,7 +32,7 @@ struct MergeArchiving {
     /// liaisons); `RoundHistory.firstRound` when none is.
     func history(_ result: RoundResult) throws -> RoundHistory {
         defer { Timings.mark("history read") }
-        return try ArchiveOptions.run { try archive.history(for: result) }
+        return try archive.history(for: result)
     }
 
     /// Starts recording the round (replacing an earlier record of it) on a thread of its own,
@@ -106,19 +106,19 @@ final class PendingRecord: @unchecked Sendable {
     /// Rolls the record back (the outputs failed, or the merge is interrupted); waits for it.
     func cancel() { _ = decide(.cancel) }
 
-    /// Switches the outputs in and commits. An archive that fails says why (before the switch
-    /// nothing has changed; after it, the outputs are in place but the round is not recorded)
-    /// and ends the merge with status 2.
+    /// Switches the outputs in and commits; throws what the recording met. An archive that
+    /// fails after the switch is said as such.
     func finish() throws {
         let (error, switched) = decide(.proceed)
         guard let error else { return }
         guard let archiveError = error as? ArchiveError else { throw error }
-        printError(switched
-            ? archiveError.description.replacingOccurrences(
-                of: "本次未写入任何内容", with: "汇总输出已经写入，但本轮未能记入汇总档案，请排除问题后重新运行 merge")
-            : archiveError.description)
-        throw CommandExit(.usage)
+        throw switched ? NotRecordedAfterSwitch(error: archiveError) : archiveError
     }
+}
+
+/// The outputs were switched in, then the archive failed to commit the round.
+struct NotRecordedAfterSwitch: Error {
+    let error: ArchiveError
 }
 
 /// Hands values that are not Sendable to the one thread that uses them from then on.
