@@ -47,10 +47,9 @@ struct ServeCommand: ParsableCommand {
         if let checkers { settings.checkers = max(1, checkers) }
         settings.ratePerMinute = max(0, rateLimit)
         settings.accessLog = accessLog
-        let merging = SubprocessMerge(plan: self.plan.path, key: self.key.path)
         let portal: Portal
         do {
-            portal = try Portal(settings: settings, merging: merging)
+            portal = try Portal(settings: settings, merging: EngineMerge(key: key))
         } catch let error as ArchiveError {
             printError(error.description)
             throw CommandExit(.usage)

@@ -170,7 +170,7 @@ struct LinkRoutes {
             token = Self.formField("csrf", in: String(buffer: body))
         }
         guard let token, formTokenValid(token, visitor) else { throw Self.forged }
-        let result: (outcome: MergeOutcome, mergeId: Int64)
+        let result: (outcome: MergeSummary, mergeId: Int64)
         do {
             result = try await portal.merges.run(round)
         } catch is MergeDesk.Busy {

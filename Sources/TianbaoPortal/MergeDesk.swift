@@ -3,17 +3,17 @@ import TianbaoArchive
 import TianbaoPlan
 import TianbaoSupport
 
-/// What a 汇总 runs: the very merge `tianbao merge SUBMISSIONS --round R --out OUT --archive
-/// ARCHIVE` runs. The CLI provides it (the portal does not know how a merge is made).
+/// What a 汇总 runs: `EngineMerge`, the very merge `tianbao merge SUBMISSIONS --round R --out
+/// OUT --archive ARCHIVE` runs (tests put a stand-in here).
 public protocol RoundMerging: Sendable {
-    /// Merges `round` from `submissions` into `out`, recording into `archive`.
-    func merge(_ request: MergeRequest) async -> MergeOutcome
+    /// Merges `job.round` from `job.submissions` into `job.out`, recording into `job.archive`.
+    func merge(_ job: MergeJob) async -> MergeSummary
     /// Stops a merge in progress (it then leaves `out` and the archive as they were).
     func cancel() async
 }
 
 /// One 汇总 to run.
-public struct MergeRequest: Sendable {
+public struct MergeJob: Sendable {
     public var round: Round
     public var submissions: String
     public var out: String
@@ -23,7 +23,7 @@ public struct MergeRequest: Sendable {
 
 /// How a 汇总 ended: the merge's exit status (0 all accepted, 1 done with rejected or missing
 /// units, 2, 3, 130, 143 nothing changed) and what it said, in Chinese.
-public struct MergeOutcome: Sendable, Equatable {
+public struct MergeSummary: Sendable, Equatable {
     public var status: Int32
     public var message: String
 
@@ -61,7 +61,7 @@ actor MergeDesk {
     struct Busy: Error {}
 
     /// Runs the round's merge; throws `Busy` when one already runs.
-    func run(_ round: Round) async throws -> (outcome: MergeOutcome, mergeId: Int64) {
+    func run(_ round: Round) async throws -> (outcome: MergeSummary, mergeId: Int64) {
         guard running == nil, let gate = gates[round.id] else { throw Busy() }
         running = round.id
         defer { running = nil }
@@ -71,7 +71,7 @@ actor MergeDesk {
                 try FileSystem.makeFolder(settings.data.submissions(round.id))
                 let stored = try log.latest(round: round.id).stored.mapValues(\.id)
                 let id = try log.beginMerge(round: round.id, at: Date(), uploads: stored)
-                let outcome = await merging.merge(MergeRequest(
+                let outcome = await merging.merge(MergeJob(
                     round: round, submissions: settings.data.submissions(round.id), out: settings.data.out(round.id),
                     archive: settings.data.archive, plan: settings.plan))
                 try log.finishMerge(id, at: Date(), outcome: outcome.word, message: outcome.message)

@@ -85,8 +85,8 @@ final class FakeMerge: RoundMerging, @unchecked Sendable {
     private let lock = NSLock()
     private var held = false
     private var release: [CheckedContinuation<Void, Never>] = []
-    private(set) var calls: [MergeRequest] = []
-    var outcome = MergeOutcome(status: 1, message: "轮次 2021-06：已汇总。")
+    private(set) var calls: [MergeJob] = []
+    var outcome = MergeSummary(status: 1, message: "轮次 2021-06：已汇总。")
 
     func hold() { lock.lock(); held = true; lock.unlock() }
 
@@ -101,7 +101,7 @@ final class FakeMerge: RoundMerging, @unchecked Sendable {
 
     var started: Int { lock.lock(); defer { lock.unlock() }; return calls.count }
 
-    func merge(_ request: MergeRequest) async -> MergeOutcome {
+    func merge(_ request: MergeJob) async -> MergeSummary {
         let mustWait = lock.withLock { () -> Bool in
             calls.append(request)
             return held
