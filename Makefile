@@ -26,7 +26,7 @@ BENCH_VENV := bench/.venv
 BENCH_PEERS := python-calamine==0.9.1 openpyxl==3.1.5 pandas==3.1.1 xlsxwriter==3.3.1
 BIN := .build/debug/tianbao
 
-.PHONY: all deps test-deps docs build release test demo clean fixtures embed-plan templates samples fuzz test-asan bench
+.PHONY: all deps test-deps docs build release test demo clean fixtures embed-plan templates samples fuzz test-asan bench bench-portal
 
 all: build
 
@@ -126,6 +126,20 @@ bench: deps
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python bash bench/run.sh > bench/work/table.md
 	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh) on $$(date -u +%Y-%m-%d). The last column but one is Tianbao's wall time divided by each program's (for A and V rows: the M1 merge's): below 1 means Tianbao took less time."; echo; cat bench/work/table.md; } > bench/RESULTS.md
 	cat bench/RESULTS.md
+
+# The portal under load (bench/portal_load.py, loopback only, bounded): 41 units of the sample
+# round at once, then the 3,000 M1 files (made as `make bench` makes them) from 50 clients and a
+# 汇总; replaces the portal's section of bench/RESULTS.md.
+bench-portal: release test-deps
+	mkdir -p bench/work
+	[ -f bench/work/m1.yaml ] || $(TEST_PYTHON) bench/make_m1.py bench/work/m1.yaml 3000
+	[ -d bench/work/m1-templates-2021-06 ] || .build/release/tianbao templates --plan bench/work/m1.yaml --round 2021-06 \
+	  --out bench/work/m1-templates-2021-06 --key keys/demo-signing.key --no-carry
+	[ -d bench/work/m1-3000 ] || $(TEST_PYTHON) bench/make_m1.py fill bench/work/m1-templates-2021-06 bench/work/m1-3000 3000
+	$(TEST_PYTHON) bench/portal_load.py .build/release/tianbao keys/demo-signing.key samples/submissions/2021-06 templates/2021-06 \
+	  bench/work/m1.yaml bench/work/m1-3000 bench/work/portal > bench/work/portal.md
+	$(TEST_PYTHON) bench/portal_section.py bench/RESULTS.md bench/work/portal.md
+	cat bench/work/portal.md
 
 # The whole test suite under AddressSanitizer (its own build folder). Leak detection is off:
 # at exit LeakSanitizer reports objects XCTest and Foundation keep alive and some strings
