@@ -124,7 +124,9 @@ bench: deps
 	$(BENCH_VENV)/bin/python -m pip install -q $(BENCH_PEERS)
 	mkdir -p bench/work
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python bash bench/run.sh > bench/work/table.md
+	sed -n '/<!-- portal: begin -->/,/<!-- portal: end -->/p' bench/RESULTS.md > bench/work/portal-kept.md
 	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh) on $$(date -u +%Y-%m-%d). The last column but one is Tianbao's wall time divided by each program's (for A and V rows: the M1 merge's): below 1 means Tianbao took less time."; echo; cat bench/work/table.md; } > bench/RESULTS.md
+	[ ! -s bench/work/portal-kept.md ] || { echo; cat bench/work/portal-kept.md; } >> bench/RESULTS.md
 	cat bench/RESULTS.md
 
 # The portal under load (bench/portal_load.py, loopback only, bounded): 41 units of the sample
