@@ -21,6 +21,8 @@ public struct DataFolder: Sendable {
     public func submissions(_ round: String) -> String { join("submissions", round) }
     public func out(_ round: String) -> String { join("out", round) }
     public var archive: String { join(RoundArchive.defaultFileName) }
+    /// The year's 回头看 (`tianbao review --year Y --out DATA/out/review-Y`).
+    public func review(_ year: Int) -> String { join("out", "review-\(year)") }
     public var incoming: String { join(".incoming") }
 
     /// Where a unit's stored upload lives (the name `tianbao templates` gives its template).

@@ -28,6 +28,9 @@ struct LinkRoutes {
             try output(context, folder: context.parameters.get("name"), file: context.parameters.get("file"))
         }
         group.get("uploads.csv") { _, context in try uploadsCSV(context) }
+        group.post("review") { request, context in try await review(request, context) }
+        group.get("review") { _, _ -> Response in throw Self.postOnly }
+        group.get("review/:name") { _, context in try reviewFile(context) }
     }
 
     static let postOnly = PortalRefusal(.methodNotAllowed, "这个地址只接受表单提交（POST）。请回到本页面用按钮操作。",
@@ -55,7 +58,8 @@ struct LinkRoutes {
             let board = try Board(round: round, plan: portal.settings.plan, log: portal.log,
                                   merging: await portal.merges.running == round.id)
             let page = OfficePage(plan: portal.settings.plan, board: board, merges: try portal.log.merges(round: round.id),
-                                  outputs: Outputs(folder: portal.settings.data.out(round.id)), formToken: portal.formToken(visitor),
+                                  outputs: Outputs(folder: portal.settings.data.out(round.id)),
+                                  review: Outputs(folder: portal.settings.data.review(round.due.year)), formToken: portal.formToken(visitor),
                                   refreshSeconds: portal.settings.boardRefreshSeconds,
                                   justMerged: query.get("merge").flatMap { Int64($0) })
             return .html(page.html)
@@ -196,6 +200,34 @@ struct LinkRoutes {
         if let folder, folder.removingPercentEncoding != "反馈" { throw Self.notHere }
         guard let path = Outputs(folder: portal.settings.data.out(round.id)).path(of: name, feedback: feedback) else {
             throw PortalRefusal(.notFound, "没有这个汇总结果文件。请刷新页面，从列表中下载。")
+        }
+        return try Download.file(path, name: name)
+    }
+
+    /// The 回头看 of the round's year, written from the archive.
+    func review(_ request: Request, _ context: PortalContext) async throws -> Response {
+        guard let visitor = context.visitor, case .office(let round) = visitor else { throw Self.notHere }
+        try checkCrossSite(request)
+        var token = request.headers[HTTPField.Name("X-Tianbao-CSRF")!]
+        if token == nil {
+            token = Self.formField("csrf", in: String(buffer: try await request.body.collect(upTo: 4096)))
+        }
+        guard let token, formTokenValid(token, visitor) else { throw Self.forged }
+        let result: (ok: Bool, message: String)
+        do {
+            result = try await portal.merges.review(year: round.due.year)
+        } catch is MergeDesk.Busy {
+            throw PortalRefusal(.conflict, "回头看正在生成，请等它结束后再点。")
+        }
+        guard result.ok else { throw PortalRefusal(.internalServerError, result.message) }
+        return .redirect("./?review=\(round.due.year)")
+    }
+
+    func reviewFile(_ context: PortalContext) throws -> Response {
+        guard case .office(let round)? = context.visitor,
+              let name = context.parameters.get("name")?.removingPercentEncoding,
+              let path = Outputs(folder: portal.settings.data.review(round.due.year)).path(of: name, feedback: false) else {
+            throw Self.notHere
         }
         return try Download.file(path, name: name)
     }

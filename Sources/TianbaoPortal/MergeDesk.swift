@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoArchive
 import TianbaoPlan
+import TianbaoRun
 import TianbaoSupport
 
 /// What a 汇总 runs: `EngineMerge`, the very merge `tianbao merge SUBMISSIONS --round R --out
@@ -85,5 +86,28 @@ actor MergeDesk {
     /// Stops a merge in progress.
     func cancel() async {
         if running != nil { await merging.cancel() }
+        _ = reviewRun?.cancel(signal: SIGTERM)
+    }
+
+    /// The year's review being written, if one is.
+    private var reviewRun: ReviewRun?
+
+    /// Writes the year's 回头看 into `DATA/out/review-<year>` from the archive (the run `tianbao
+    /// review` makes); one at a time. Returns what it says, in Chinese, and whether it wrote.
+    func review(year: Int) async throws -> (ok: Bool, message: String) {
+        guard reviewRun == nil else { throw Busy() }
+        let run = ReviewRun(ReviewRequest(year: year, out: settings.data.review(year), archive: settings.data.archive, plan: settings.plan))
+        reviewRun = run
+        defer { reviewRun = nil }
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                do throws(RunFailure) {
+                    let outcome = try run.run()
+                    continuation.resume(returning: (true, "已按汇总档案中 \(year) 年的 \(outcome.rounds.count) 个轮次（\(outcome.rounds.joined(separator: "、"))）生成回头看，共 \(outcome.written.count) 个文件。"))
+                } catch {
+                    continuation.resume(returning: (false, error.message))
+                }
+            }
+        }
     }
 }

@@ -8,6 +8,8 @@ struct OfficePage {
     var board: Board
     var merges: [MergeRecord]
     var outputs: Outputs
+    /// The year's 回头看, if written.
+    var review: Outputs
     var formToken: String
     var refreshSeconds: Int
     /// The merge the page was opened after (`?merge=`).
@@ -17,7 +19,7 @@ struct OfficePage {
         let round = board.round
         return Page.layout(title: "\(round.id) 催报看板", heading: "\(plan.office.name)：\(round.title)",
                            subheading: "轮次 \(round.id)（\(round.kind.rawValue)），截止日期 \(round.due.description)",
-                           body: "\(boardSection)\(mergeSection)\(outputSection)\(recordSection)")
+                           body: "\(boardSection)\(mergeSection)\(outputSection)\(reviewSection)\(recordSection)")
     }
 
     private var boardSection: HTML {
@@ -93,6 +95,23 @@ struct OfficePage {
         <ul class="plain">
         \(files)</ul>
         \(feedback.isEmpty ? "" : "<p>各单位反馈表（\(feedback.count) 个）：</p><ul class=\"plain\">\n\(feedback)</ul>" as HTML)
+        </section>
+
+        """
+    }
+
+    private var reviewSection: HTML {
+        let year = board.round.due.year
+        let files: [HTML] = review.files.map { "<li><a href=\"review/\(Self.percentEncoded($0))\" download>\($0)</a></li>\n" }
+        return """
+        <section>
+        <h2>\(year) 年回头看</h2>
+        \(files.isEmpty ? "<p>还没有生成。</p>" as HTML : "<ul class=\"plain\">\n\(files)</ul>" as HTML)
+        <form method="post" action="review">
+        <input type="hidden" name="csrf" value="\(formToken)">
+        <button type="submit">按汇总档案生成 \(year) 年回头看</button>
+        </form>
+        <p class="note">与命令行 tianbao review 相同：按汇总档案中本年已汇总的各轮次，生成回头看工作簿和简报（md、html、docx）。</p>
         </section>
 
         """

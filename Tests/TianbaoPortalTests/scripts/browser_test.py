@@ -159,6 +159,12 @@ try:
         time.sleep(0.2)
     assert os.path.exists(target), os.listdir(downloads)
     shot("portal-office-merged.png")
+
+    # The year's 回头看 from the archive the 汇总 recorded into.
+    driver.find_element(By.CSS_SELECTOR, "form[action=review] button").click()
+    wait.until(lambda d: "review=2021" in d.current_url)
+    review_links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "a[href^='review/']")]
+    assert any(t.endswith(".xlsx") for t in review_links) and any(t.endswith(".docx") for t in review_links), review_links
     out = os.path.join(data, "out", "2021-06")
     assert filecmp.cmp(target, os.path.join(out, "汇总-2021-06.xlsx"), shallow=False)
     portal_report = pc.request(server.port, "GET", office + "out/report.json")[2]
