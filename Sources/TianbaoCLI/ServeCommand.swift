@@ -60,7 +60,7 @@ struct ServeCommand: ParsableCommand {
         for note in portal.recovery { printError("注意：" + note) }
         let base = "http://\(host == "0.0.0.0" ? ProcessInfo.processInfo.hostName : host):\(port)"
         let root = settings.data.root
-        let app = portal.application(host: host, port: port) {
+        let serving = { @Sendable in try await portal.serve(host: host, port: port) {
             var text = "填报平台已启动：\(base)/\n数据文件夹：\(root)\n"
             for r in rounds {
                 // The office's link is a secret: shown on a terminal, never written into a log.
@@ -72,11 +72,11 @@ struct ServeCommand: ParsableCommand {
             }
             text += "各单位的链接：tianbao links --round \(rounds[0].id) --base-url \(base)\n按 Ctrl-C 停止。"
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
-        }
+        } }
         let done = DispatchSemaphore(value: 0)
         let failure = Failure()
         Task {
-            do { try await app.runService() } catch { failure.error = error }
+            do { try await serving() } catch { failure.error = error }
             done.signal()
         }
         done.wait()

@@ -117,16 +117,21 @@ public struct PortalShutdown: Service {
 }
 
 extension Portal {
-    /// The server: the router on `host:port`, stopping cleanly on SIGINT and SIGTERM
-    /// (`runService()`), Hummingbird's own log lines only from warnings up.
-    public func application(host: String, port: Int, onRunning: @escaping @Sendable () -> Void) -> some ApplicationProtocol {
+    /// Serves on `host:port` until SIGINT or SIGTERM, then stops cleanly: first the portal's own
+    /// work (a running merge is cancelled and leaves the outputs as they were), then the server
+    /// (no new connections; the requests being answered finish). Hummingbird's own log lines
+    /// only from warnings up.
+    public func serve(host: String, port: Int, onRunning: @escaping @Sendable () -> Void) async throws {
         var logger = Logger(label: "tianbao-serve")
         logger.logLevel = .warning
-        return Application(
+        let app = Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port)),
-            services: [PortalShutdown(portal: self)],
             onServerRunning: { _ in onRunning() },
             logger: logger)
+        // A group shuts its services down last first: the portal's work, then the server.
+        let group = ServiceGroup(configuration: .init(
+            services: [app, PortalShutdown(portal: self)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

@@ -83,5 +83,27 @@ assert states["青山区人民政府"] != "未报送", states
 status, first_id, _, _ = pc.upload(server.port, links["青山区人民政府"], big)
 status2, second_id, _, _ = pc.upload(server.port, links["青山区人民政府"], big)
 assert status == status2 == 200 and first_id == second_id, (status, status2, first_id, second_id)
+
+# SIGTERM while a 汇总 runs: the server stops cleanly and soon; the merge leaves either no outputs
+# (stopped before its switch) or complete ones (it had switched), never a half.
+import threading
+outcome = {}
+def run_merge():
+    try:
+        outcome["merge"] = pc.merge(server.port, office)
+    except Exception as e:  # the connection closes when the server stops
+        outcome["error"] = repr(e)
+t = threading.Thread(target=run_merge)
+t.start()
+time.sleep(0.5)
+start = time.time()
 assert server.stop() == 0
+assert time.time() - start < 60, time.time() - start
+t.join(60)
+out = os.path.join(data, "out")
+leftovers = [n for n in os.listdir(out) if n != "2021-06"] if os.path.isdir(out) else []
+assert leftovers == [], leftovers
+if os.path.isdir(os.path.join(out, "2021-06")):
+    assert os.path.exists(os.path.join(out, "2021-06", "report.json")), os.listdir(os.path.join(out, "2021-06"))
+print("SIGTERM during 汇总: %s" % (outcome.get("merge", outcome.get("error")),))
 print("PASS: %d answered uploads kept, %d half-received file(s) removed, board right after restart" % (len(answered), len(half)))
