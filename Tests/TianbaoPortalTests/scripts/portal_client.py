@@ -1,6 +1,7 @@
 """A small client of the Tianbao portal for the tests and the load bench (standard library only):
 start and stop `tianbao serve`, upload a file as a unit's page does, read the board."""
 
+import atexit
 import http.client
 import json
 import os
@@ -29,6 +30,7 @@ class Server:
         self.process = subprocess.Popen(
             [binary, "serve", "--data", data, "--round", round_id, "--listen", "127.0.0.1:%d" % self.port, "--key", key, *extra],
             stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
+        atexit.register(self.kill)  # a script that fails leaves no server behind
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
