@@ -11,9 +11,12 @@ RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-d
 # What the tests add: LibreOffice Calc and Writer as real clients (open, recalculate and save
 # templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
 # openpyxl (never pip into the system Python: PEP 668), unzip, poppler-utils (pdftotext, pdfinfo),
-# the Noto CJK fonts LibreOffice renders Chinese with, time, and python3-lxml for the strict OOXML
-# validator (../shared/tools/ooxml, when present) the briefing tests run.
-TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl python3-lxml unzip time poppler-utils fonts-noto-cjk
+# the Noto CJK fonts LibreOffice renders Chinese with, time, python3-lxml for the strict OOXML
+# validator (../shared/tools/ooxml, when present) the output tests run, and Debian's chromium,
+# chromium-driver and python3-selenium for the portal's browser test (no browser is downloaded at
+# test time).
+TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl python3-lxml unzip time poppler-utils fonts-noto-cjk \
+  chromium chromium-driver python3-selenium
 # The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
 # not whatever python3 comes first on PATH.
 TEST_PYTHON ?= /usr/bin/python3
@@ -25,7 +28,7 @@ BENCH_VENV := bench/.venv
 BENCH_PEERS := python-calamine==0.9.1 openpyxl==3.1.5 pandas==3.1.1 xlsxwriter==3.3.1
 BIN := .build/debug/tianbao
 
-.PHONY: all deps test-deps docs build release test demo clean fixtures embed-plan templates samples fuzz test-asan bench
+.PHONY: all deps test-deps docs build release test demo clean fixtures embed-plan templates samples fuzz test-asan bench bench-portal
 
 all: build
 
@@ -123,8 +126,24 @@ bench: deps
 	$(BENCH_VENV)/bin/python -m pip install -q $(BENCH_PEERS)
 	mkdir -p bench/work
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python bash bench/run.sh > bench/work/table.md
+	sed -n '/<!-- portal: begin -->/,/<!-- portal: end -->/p' bench/RESULTS.md > bench/work/portal-kept.md
 	{ echo "# Benchmark results"; echo; echo "Made by \`make bench\` (bench/run.sh) on $$(date -u +%Y-%m-%d). The last column but one is Tianbao's wall time divided by each program's (for A and V rows: the M1 merge's): below 1 means Tianbao took less time."; echo; cat bench/work/table.md; } > bench/RESULTS.md
+	[ ! -s bench/work/portal-kept.md ] || { echo; cat bench/work/portal-kept.md; } >> bench/RESULTS.md
 	cat bench/RESULTS.md
+
+# The portal under load (bench/portal_load.py, loopback only, bounded): 41 units of the sample
+# round at once, then the 3,000 M1 files (made as `make bench` makes them) from 50 clients and a
+# 汇总; replaces the portal's section of bench/RESULTS.md.
+bench-portal: release test-deps
+	mkdir -p bench/work
+	[ -f bench/work/m1.yaml ] || $(TEST_PYTHON) bench/make_m1.py bench/work/m1.yaml 3000
+	[ -d bench/work/m1-templates-2021-06 ] || .build/release/tianbao templates --plan bench/work/m1.yaml --round 2021-06 \
+	  --out bench/work/m1-templates-2021-06 --key keys/demo-signing.key --no-carry
+	[ -d bench/work/m1-3000 ] || $(TEST_PYTHON) bench/make_m1.py fill bench/work/m1-templates-2021-06 bench/work/m1-3000 3000
+	$(TEST_PYTHON) bench/portal_load.py .build/release/tianbao keys/demo-signing.key samples/submissions/2021-06 templates/2021-06 \
+	  bench/work/m1.yaml bench/work/m1-3000 bench/work/portal > bench/work/portal.md
+	$(TEST_PYTHON) bench/portal_section.py bench/RESULTS.md bench/work/portal.md
+	cat bench/work/portal.md
 
 # The whole test suite under AddressSanitizer (its own build folder). Leak detection is off:
 # at exit LeakSanitizer reports objects XCTest and Foundation keep alive and some strings

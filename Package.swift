@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // C libraries, seen only by the XLSX module.
@@ -75,12 +80,27 @@ let package = Package(
         // own modules), and the checks and comparisons across rounds it makes possible.
         .target(
             name: "TianbaoArchive",
-            dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The year's review (回头看): a workbook and a briefing over every round of a year in the archive.
         .target(
             name: "TianbaoReview",
             dependencies: ["TianbaoArchive", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX"]),
+
+        // The intranet portal (`tianbao serve`): one Hummingbird server whose data folder is the
+        // CLI's (submissions, outputs, archive); units hand in through their link, the office
+        // watches the board and runs the merge. Only the CLI depends on it.
+        .target(
+            name: "TianbaoPortal",
+            dependencies: [
+                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview",
+                "TianbaoRun",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // One run of merge or review as a library: request in, outcome or typed failure out.
         // Lock, staging, the archive's transaction and the switch of the output folder, with a
@@ -96,6 +116,7 @@ let package = Package(
             name: "TianbaoCLI",
             dependencies: [
                 "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview", "TianbaoRun",
+                "TianbaoPortal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI", "XLSX"]),
@@ -112,6 +133,13 @@ let package = Package(
         .testTarget(
             name: "TianbaoArchiveTests",
             dependencies: ["TianbaoArchive", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "TianbaoPortalTests",
+            dependencies: ["TianbaoPortal", "TianbaoCLI", "TianbaoArchive", "TianbaoCheck", "TianbaoMerge", "TianbaoPlan", "TianbaoTemplates",
+                           "TianbaoSupport", "XLSX", "TestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TianbaoRunTests", dependencies: ["TianbaoRun", "TianbaoPlan", "TianbaoTemplates", "TestSupport"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),

@@ -9,13 +9,14 @@ import GRDB
 /// `sqlite3` shell) can tell the version too.
 enum ArchiveSchema {
     /// The schema version this Tianbao writes (the number of migration steps).
-    static let version = 2
+    static var version: Int { migrator.migrations.count }
 
     /// The migration steps, oldest first.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try createV1(db) }
         migrator.registerMigration("v2") { db in try upgradeToV2(db) }
+        migrator.registerMigration("v4-uploads") { db in try addUploads(db) }
         return migrator
     }
 
@@ -122,6 +123,50 @@ enum ArchiveSchema {
             DROP INDEX rows_by_round;
             CREATE INDEX rows_by_sheet ON rows (round_id, sheet_id, unit_id);
             PRAGMA user_version = 2;
+            """)
+    }
+
+    /// The portal's records (`tianbao serve`), which live beside the rounds and outlive them (a
+    /// round merged again keeps its uploads):
+    /// - `uploads`: every file a unit handed in through its link, stored or refused: when it
+    ///   was received (UTC+8), the client's address, size, SHA-256, the verdict and the JSON the
+    ///   unit was answered with (`check --format json` plus `received` and `late`).
+    /// - `merges` and `merge_uploads`: every 汇总 the office ran from the portal, and which upload
+    ///   of each unit was the unit's file in the folder it merged.
+    static func addUploads(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE uploads (
+                upload_id INTEGER PRIMARY KEY,             -- never reused: uploads are never deleted
+                round_id TEXT NOT NULL,
+                unit_id TEXT NOT NULL,
+                received_at TEXT NOT NULL,          -- 2021-06-14T10:30:05+08:00
+                client TEXT NOT NULL,               -- the client's address as the server saw it
+                size INTEGER NOT NULL,              -- bytes
+                sha256 TEXT NOT NULL,
+                verdict TEXT NOT NULL,              -- accepted | warnings | errors | rejected | refused
+                late INTEGER NOT NULL,              -- received after the round's due day (UTC+8)
+                stored INTEGER NOT NULL,            -- 1: became the unit's file in submissions/<round>/
+                file TEXT NOT NULL,                 -- <单位全称>-<round>.xlsx
+                errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
+                liaison TEXT, phone TEXT,           -- the liaison the file names, for the 催报 board
+                answer_json TEXT NOT NULL           -- what the unit was answered
+            );
+            CREATE INDEX uploads_by_unit ON uploads (round_id, unit_id, upload_id);
+            CREATE TABLE merges (
+                merge_id INTEGER PRIMARY KEY,
+                round_id TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                outcome TEXT,                       -- done | partial | failed; NULL while it runs
+                message TEXT
+            );
+            CREATE TABLE merge_uploads (
+                merge_id INTEGER NOT NULL REFERENCES merges(merge_id) ON DELETE CASCADE,
+                unit_id TEXT NOT NULL,
+                upload_id INTEGER NOT NULL REFERENCES uploads(upload_id),
+                PRIMARY KEY (merge_id, unit_id)
+            );
+            PRAGMA user_version = \(version);
             """)
     }
 }

@@ -38,19 +38,7 @@ struct CheckCommand: ParsableCommand {
             let bad = results.filter { !$0.fileAccepted || $0.errorCount > 0 }.count
             print("共 \(results.count) 个文件：\(results.count - bad) 个通过，\(bad) 个有错误。")
         case .json:
-            let o = JSONWriter()
-            o.object {
-                o.key("files"); o.array(results) { s in
-                    o.object {
-                        o.key("file"); o.string(s.file)
-                        o.key("unit_id"); if let u = s.unit { o.string(u.id) } else { o.null() }
-                        o.key("round"); if let r = s.roundId { o.string(r) } else { o.null() }
-                        o.key("status"); o.string(s.fileAccepted ? "accepted" : "rejected")
-                        o.key("problems"); ReportJSON.problems(s.problems, o)
-                    }
-                }
-            }
-            print(o.text)
+            print(CheckJSON.render(results))
         }
         if results.contains(where: { !$0.fileAccepted || $0.errorCount > 0 }) { throw CommandExit(.partial) }
     }

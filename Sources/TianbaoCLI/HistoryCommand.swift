@@ -112,8 +112,9 @@ struct ArchiveOptions: ParsableArguments {
     /// A merged round with the problems found against the round before it in the archive
     /// (`status`).
     func checkAcrossRounds(_ result: RoundResult) throws -> RoundResult {
-        guard let archive = try openForComparing(plan: result.plan),
-              let checker = try Self.run({ try CrossRoundPass.checker(archive: archive, plan: result.plan, round: result.round) })
+        guard let archive = try openForComparing(plan: result.plan) else { return result }
+        let result = try Self.run { try ReceivedLateness.apply(archive: archive, to: result) }
+        guard let checker = try Self.run({ try CrossRoundPass.checker(archive: archive, plan: result.plan, round: result.round) })
         else { return result }
         return try CrossRoundPass.apply(checker, to: result).result
     }

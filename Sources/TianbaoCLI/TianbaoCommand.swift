@@ -10,7 +10,7 @@ public struct TianbaoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tianbao",
         abstract: "填报：下发模板、校验、汇总一轮报送。",
-        subcommands: [TemplatesCommand.self, CheckCommand.self, MergeCommand.self, StatusCommand.self, HistoryCommand.self, ReviewCommand.self, CatCommand.self, PlanCommand.self])
+        subcommands: [TemplatesCommand.self, CheckCommand.self, MergeCommand.self, StatusCommand.self, HistoryCommand.self, ReviewCommand.self, CatCommand.self, PlanCommand.self, ServeCommand.self, LinksCommand.self])
 
     public init() {}
 

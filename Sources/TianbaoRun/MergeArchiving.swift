@@ -20,6 +20,8 @@ struct MergeArchiving {
     /// The round with the problems found against the archive's previous round; `rowsRejected`
     /// when rows left the merge (the streamed workbook must be written again).
     func checkAcrossRounds(_ result: RoundResult) throws -> (result: RoundResult, rowsRejected: Bool) {
+        // Files handed in through the portal are late or on time by when they were received.
+        let result = try ReceivedLateness.apply(archive: archive, to: result)
         guard let checker = try CrossRoundPass.checker(archive: archive, plan: plan, round: result.round)
         else { return (result, false) }
         defer { Timings.mark("checks across rounds") }
