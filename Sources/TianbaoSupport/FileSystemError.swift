@@ -73,3 +73,24 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
         }
     }
 }
+
+/// Something other than what Tianbao makes stands where Tianbao keeps a lock file or a staging
+/// folder beside a folder it writes (a symbolic link, a FIFO, a folder where a file goes):
+/// refused, never followed or replaced, since following a link there would write or rename
+/// outside the folder.
+public struct UnsafeSidecar: Error, Sendable, Equatable {
+    public let path: String
+    /// What stands there (`.link` for a symbolic link).
+    public let kind: FileSystem.Kind?
+
+    public init(path: String, kind: FileSystem.Kind?) {
+        self.path = path
+        self.kind = kind
+    }
+
+    /// `“…”是一个符号链接，不是 Tianbao 留下的文件或文件夹…`
+    public var message: String {
+        let what = kind == .link ? "是一个符号链接" : "不是 Tianbao 留下的文件或文件夹"
+        return "“\(path)”\(what)，而 Tianbao 要在这个位置放置锁文件或临时文件夹；为免写到别处，本次未作任何改动。请删除或移走它后重试"
+    }
+}
