@@ -309,13 +309,20 @@ public final class RoundArchive: @unchecked Sendable {
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
     }
 
-    /// Takes and gives back SQLite's write lock (`BEGIN IMMEDIATE`): another program holding
-    /// the archive is found before a merge writes anything (`.locked` after the busy timeout).
+    /// Switches the archive to WAL, then takes and gives back SQLite's write lock (`BEGIN
+    /// IMMEDIATE`): another program holding the archive is found before a merge writes anything
+    /// (`.locked` after the busy timeout). An archive in the rollback journal (written before
+    /// schema version 3) is switched once no other program reads it.
     public func probeWrite() throws {
         guard FileSystem.kind(path) != nil else { return }
-        try writing { db in
-            try db.execute(sql: "BEGIN IMMEDIATE")
-            try db.execute(sql: "ROLLBACK")
+        let writer = try Self.connect(path, readonly: false)
+        defer { try? writer.close() }
+        try mapWriteErrors {
+            try Self.useWAL(writer)
+            try writer.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
         }
     }
 

@@ -20,9 +20,9 @@ final class MergeArchiving: @unchecked Sendable {
     let backup: String?
     /// What `prepare` did with switches earlier merges left unfinished.
     let settled: [SettledSwitch]
-    private let lock: FolderLock
+    private let lock: ArchiveWriteLock
 
-    private init(archive: RoundArchive, plan: Plan, backup: String?, settled: [SettledSwitch], lock: FolderLock) {
+    private init(archive: RoundArchive, plan: Plan, backup: String?, settled: [SettledSwitch], lock: ArchiveWriteLock) {
         self.archive = archive
         self.plan = plan
         self.backup = backup
@@ -36,15 +36,7 @@ final class MergeArchiving: @unchecked Sendable {
     /// Throws `ArchiveError` (or `UnsafeSidecar` for a link at the lock's path); nothing is
     /// written then.
     static func prepare(path: String, plan: Plan, round: Round) throws -> MergeArchiving {
-        let lock: FolderLock
-        do {
-            try FileSystem.makeFolder((path as NSString).deletingLastPathComponent)
-            lock = try FolderLock(folder: path)
-        } catch let busy as FolderLock.Busy {
-            throw ArchiveError.busy(path: path, lockPath: busy.path, holder: busy.holder)
-        } catch let error as FileSystemError {
-            throw ArchiveError.io(path: path, detail: error.cause)
-        }
+        let lock = try ArchiveWriteLock(archive: path)
         do {
             var settled: [SettledSwitch] = []
             if FileSystem.kind(path) != nil { settled = try RoundArchive.open(path: path).settle() }

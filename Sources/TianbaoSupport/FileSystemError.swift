@@ -69,6 +69,8 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
         case ENOMEM: "内存不足"
         case EWOULDBLOCK: "正被另一个进程锁定"
         case ESTALE: "网络文件已失效"
+        case EILSEQ: "文件名不是 UTF-8 编码（常见于在 Windows 上打包、在这里解压的压缩文件），无法按名打开；"
+            + "请在报送文件夹中运行 convmv -f gbk -t utf-8 --notest * 把文件名改为 UTF-8，再重新汇总"
         default: "系统错误（代码 \(code)）"
         }
     }
