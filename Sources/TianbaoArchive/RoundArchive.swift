@@ -62,19 +62,19 @@ public final class RoundArchive: @unchecked Sendable {
         return RoundArchive(path: path, reader: reader)
     }
 
-    /// Opens the archive a merge will record into: an existing one is checked (every page,
-    /// with `PRAGMA quick_check`; it must hold only rounds of this plan and plan version); a
-    /// missing one is created by `record`. Nothing is written here.
+    /// Opens the archive a merge will record into (and `check`/`status` compare with): an
+    /// existing one must hold only rounds of this plan and plan version; a missing one is
+    /// created by `record`. Nothing is written here. A merge also `verify`s it.
     public static func openForRecording(path: String, plan: Plan) throws -> RoundArchive {
         guard FileManager.default.fileExists(atPath: path) else { return RoundArchive(path: path, reader: nil) }
         let archive = try open(path: path)
-        try archive.verify()
-        try archive.read { db in try checkPlan(db, plan: plan, path: path) }
+        if archive.hasRounds { try archive.read { db in try checkPlan(db, plan: plan, path: path) } }
         return archive
     }
 
-    /// Checks every page of the archive (`PRAGMA quick_check`); throws `.corrupt` naming the
-    /// newest good backup when a page is damaged.
+    /// Checks every page of the archive (`PRAGMA quick_check`: what a merge does before it
+    /// writes, and a review before it reads a year); throws `.corrupt` naming the newest good
+    /// backup when a page is damaged, also one no command happened to read.
     public func verify() throws {
         guard reader != nil else { return }
         let problems = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }

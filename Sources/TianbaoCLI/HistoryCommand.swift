@@ -209,7 +209,7 @@ struct ArchiveOptions: ParsableArguments {
         guard let archive = try openForComparing(plan: result.plan),
               let checker = try Self.run({ try CrossRoundPass.checker(archive: archive, plan: result.plan, round: result.round) })
         else { return result }
-        return try CrossRoundPass.apply(checker, to: result).result
+        return try Self.run { try CrossRoundPass.apply(checker, to: result).result }
     }
 
     /// Each unit's liaison from the latest earlier round in the archive (`status`: whom to

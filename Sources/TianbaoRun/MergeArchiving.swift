@@ -41,6 +41,7 @@ final class MergeArchiving: @unchecked Sendable {
             var settled: [SettledSwitch] = []
             if FileSystem.kind(path) != nil { settled = try RoundArchive.open(path: path).settle() }
             let archive = try RoundArchive.openForRecording(path: path, plan: plan)
+            try archive.verify()
             let backup = try archive.rounds().isEmpty ? nil : ArchiveBackups(archive: path).make(before: "before-\(round.id)")
             try archive.probeWrite()
             return MergeArchiving(archive: archive, plan: plan, backup: backup, settled: settled, lock: lock)
