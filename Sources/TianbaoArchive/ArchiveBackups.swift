@@ -2,12 +2,14 @@ import Foundation
 import GRDB
 import TianbaoSupport
 
-/// The archive's backups: before each merge writes into the archive, a copy of it (SQLite's
-/// `VACUUM INTO`: a consistent, compact snapshot, also while others read it) goes into a
+/// The archive's backups: before each merge writes into the archive, a copy of it goes into a
 /// folder beside it, `<archive>.backups/`, named by time and by what came next
-/// (`20261207-153000-before-2021-06.sqlite`); the newest `kept` are kept. A backup is a plain
-/// SQLite file (rollback journal, no -wal): copying it back over the archive, with the archive's
-/// -wal and -shm files removed, restores it; `tianbao history --restore` does that safely.
+/// (`20261207-153000-before-2021-06.sqlite`); the newest `kept` are kept. The copy is the file
+/// itself, taken while the merge holds SQLite's write lock with the WAL emptied into the file
+/// (as fast as copying a file); when a reader still needs the WAL, SQLite's backup API copies a
+/// consistent snapshot instead. A backup is a plain SQLite file (rollback journal, no -wal):
+/// copying it back over the archive, with the archive's -wal and -shm removed, restores it;
+/// `tianbao history --restore` does that safely.
 public struct ArchiveBackups: Sendable {
     /// How many backups are kept.
     public static let kept = 5
@@ -36,12 +38,20 @@ public struct ArchiveBackups: Sendable {
     public func make(before what: String) throws -> String {
         let target = try newName(what)
         let temporary = (folder as NSString).appendingPathComponent(".\((target as NSString).lastPathComponent).tianbao-tmp-\(getpid())")
-        unlink(temporary)
+        // What a backup cut off by a crash left (the caller holds the archive's lock).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.contains(".tianbao-tmp-") {
+            unlink((folder as NSString).appendingPathComponent(name))
+        }
         do {
             try FileSystem.makeFolder(folder)
             let source = try RoundArchive.connect(archive, readonly: false)
             defer { try? source.close() }
-            try source.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
+            if try !copyWhole(source, to: temporary) {
+                unlink(temporary)
+                let copy = try DatabaseQueue(path: temporary)
+                try source.backup(to: copy)
+                try copy.close()
+            }
             let copy = try DatabaseQueue(path: temporary)
             try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
@@ -54,6 +64,28 @@ public struct ArchiveBackups: Sendable {
         }
         for old in list().dropFirst(Self.kept) { unlink(old) }
         return target
+    }
+
+    /// Copies the archive file as it is to `temporary`, when that is the whole archive: while
+    /// `source` holds SQLite's write lock (nothing can be committed), a second connection
+    /// empties the WAL into the file (a passive checkpoint); when every committed frame is in
+    /// the file, the file is copied. Returns false when a reader still needs part of the WAL
+    /// (then the caller copies through the backup API).
+    private func copyWhole(_ source: DatabaseQueue, to temporary: String) throws -> Bool {
+        try source.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            let checkpointer = try RoundArchive.connect(archive, readonly: false)
+            defer { try? checkpointer.close() }
+            let whole = try checkpointer.writeWithoutTransaction { db -> Bool in
+                guard let r = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") else { return true }
+                let log: Int = r[1], done: Int = r[2]
+                return log == done
+            }
+            guard whole else { return false }
+            try FileSystem.copyAtomically(archive, to: temporary, rename: false)
+            return true
+        }
     }
 
     /// A name for a new backup: the time (UTC+8) and `what`, unique in the folder.
@@ -132,7 +164,7 @@ public struct ArchiveBackups: Sendable {
             return nil
         }
         if Self.problems(in: archive, full: false).isEmpty {
-            let kept = try make(before: "restore")
+            let kept = try make(before: "before-restore")
             try restoreInPlace(from: backup)
             return kept
         }

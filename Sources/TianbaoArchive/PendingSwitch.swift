@@ -99,14 +99,18 @@ extension RoundArchive {
     public func settle() throws -> [SettledSwitch] {
         var out: [SettledSwitch] = []
         for pending in try pendingSwitches() {
-            let lock: FolderLock
-            do {
-                lock = try FolderLock(folder: pending.target)
-            } catch is FolderLock.Busy {
-                out.append(.leftForLater(pending))
-                continue
+            // The output folder's lock, where its folder still exists (gone: nothing can be
+            // switched in there, and nothing to lock).
+            var lock: FolderLock?
+            if FileSystem.kind((pending.target as NSString).deletingLastPathComponent) == .folder {
+                do {
+                    lock = try FolderLock(folder: pending.target)
+                } catch {
+                    out.append(.leftForLater(pending))
+                    continue
+                }
             }
-            defer { lock.release() }
+            defer { lock?.release() }
             if pending.isStaging(pending.target) {
                 if FileSystem.kind(pending.staging) == .folder { try? FileSystem.removeTree(pending.staging) }
                 try clear(pending)

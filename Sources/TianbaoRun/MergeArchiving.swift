@@ -16,43 +16,83 @@ import TianbaoSupport
 final class MergeArchiving: @unchecked Sendable {
     let archive: RoundArchive
     let plan: Plan
-    /// The backup taken before this merge writes (nil: the archive held no round).
-    let backup: String?
     /// What `prepare` did with switches earlier merges left unfinished.
     let settled: [SettledSwitch]
     private let lock: ArchiveWriteLock
+    /// The check of every page and the backup, on a thread of their own (see `prepare`).
+    private let guardDone = DispatchGroup()
+    private var guardOutcome: Result<String?, Error> = .success(nil)
 
-    private init(archive: RoundArchive, plan: Plan, backup: String?, settled: [SettledSwitch], lock: ArchiveWriteLock) {
+    private init(archive: RoundArchive, plan: Plan, settled: [SettledSwitch], lock: ArchiveWriteLock) {
         self.archive = archive
         self.plan = plan
-        self.backup = backup
         self.settled = settled
         self.lock = lock
     }
 
     /// Takes the archive's lock, completes or undoes what a merge cut off in its switch left,
-    /// opens and checks the archive (every page), backs it up, and makes sure it can be
-    /// written (another program's lock is found now, not after the outputs are written).
-    /// Throws `ArchiveError` (or `UnsafeSidecar` for a link at the lock's path); nothing is
-    /// written then.
+    /// opens and checks the archive, and makes sure it can be written (another program's lock
+    /// is found now, not after the outputs are written). Throws `ArchiveError` (or
+    /// `UnsafeSidecar` for a link at the lock's path); nothing is written then.
+    ///
+    /// Then, while the merge checks the submitted files, every page is checked (`PRAGMA
+    /// quick_check`) and the archive backed up when it holds a round, on a thread of their own:
+    /// `awaitCheckAndBackup` waits for them before anything reads rows from the archive or
+    /// records into it. A damaged archive then ends the merge before any output is switched in
+    /// or anything recorded, as one found at once would.
     static func prepare(path: String, plan: Plan, round: Round) throws -> MergeArchiving {
         let lock = try ArchiveWriteLock(archive: path)
         do {
             var settled: [SettledSwitch] = []
             if FileSystem.kind(path) != nil { settled = try RoundArchive.open(path: path).settle() }
             let archive = try RoundArchive.openForRecording(path: path, plan: plan)
-            try archive.verify()
-            let backup = try archive.rounds().isEmpty ? nil : ArchiveBackups(archive: path).make(before: "before-\(round.id)")
             try archive.probeWrite()
-            return MergeArchiving(archive: archive, plan: plan, backup: backup, settled: settled, lock: lock)
+            let archiving = MergeArchiving(archive: archive, plan: plan, settled: settled, lock: lock)
+            archiving.startCheckAndBackup(before: round)
+            return archiving
         } catch {
             lock.release()
             throw error
         }
     }
 
-    /// Releases the archive's lock (once).
-    func end() { lock.release() }
+    private func startCheckAndBackup(before round: Round) {
+        let archive = self.archive
+        guardDone.enter()
+        DispatchQueue.global().async { [self] in
+            let outcome = Result<String?, Error> {
+                try archive.verify()
+                let backup = try archive.rounds().isEmpty ? nil : ArchiveBackups(archive: archive.path).make(before: "before-\(round.id)")
+                Timings.mark("archive checked and backed up")
+                return backup
+            }
+            guardOutcome = outcome
+            guardDone.leave()
+        }
+    }
+
+    /// Waits for the check of every page and the backup; throws what they met (`.corrupt`
+    /// naming the newest good backup, `.backupFailed`).
+    func awaitCheckAndBackup() throws {
+        guardDone.wait()
+        _ = try guardOutcome.get()
+    }
+
+    /// The backup taken before this merge writes (nil: the archive held no round). Call after
+    /// `awaitCheckAndBackup`.
+    var backup: String? {
+        guardDone.wait()
+        return (try? guardOutcome.get()) ?? nil
+    }
+
+    /// Releases the archive's lock (once), after the check and the backup ended.
+    func end() {
+        guardDone.wait()
+        lock.release()
+    }
+
+    /// Releases the archive's lock at once (a stopped merge: it records nothing).
+    func abandon() { lock.release() }
 
     /// The round with the problems found against the archive's previous round; `rowsRejected`
     /// when rows left the merge (the streamed workbook must be written again).

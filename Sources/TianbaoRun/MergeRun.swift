@@ -159,7 +159,7 @@ public final class MergeRun: Sendable {
         try staged.begin()
         if let archiving {
             staged.add(archiving.settled.compactMap(RunNote.settled))
-            try staged.onStop { archiving.end() }
+            try staged.onStop { archiving.abandon() }
         }
         let target = staged.target
         let staging = staged.staging
@@ -184,8 +184,10 @@ public final class MergeRun: Sendable {
             FaultInjection.pause()
             try writer?.add(unit, submission, rows: rows)
         }
-        // Checks against the archive's previous round; rows they reject leave the merge, so
-        // the streamed workbook is then written again.
+        // The archive checked page by page and backed up meanwhile; then the checks against its
+        // previous round: rows they reject leave the merge, so the streamed workbook is then
+        // written again.
+        try archiving?.awaitCheckAndBackup()
         let across = try archiving?.checkAcrossRounds(result) ?? (result: result, rowsRejected: false)
         (result, held) = (across.result, held && !across.rowsRejected)
         Timings.mark("read and checked" + (held ? "" : " (workbook to be written again)"))
@@ -206,7 +208,7 @@ public final class MergeRun: Sendable {
         // The round is recorded while the outputs are written (its transaction then waits
         // for step 5); a stop or a failure meanwhile rolls it back.
         let recording = archiving?.startRecording(report)
-        if let recording, let archiving { try staged.onStop { recording.cancel(); archiving.end() } }
+        if let recording, let archiving { try staged.onStop { recording.cancel(); archiving.abandon() } }
         let written: [String]
         do {
             written = try MergeOutputs.write(report, key: request.key, sourceFolder: inURL, to: stagingURL,

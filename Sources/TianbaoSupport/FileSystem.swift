@@ -140,14 +140,15 @@ public enum FileSystem {
     }
 
     /// Copies the file `from` to `path` as `writeAtomically` writes (a temporary file beside
-    /// `path`, flushed, renamed), 1 MiB at a time.
-    public static func copyAtomically(_ from: String, to path: String) throws {
+    /// `path`, flushed, renamed), 1 MiB at a time. `rename: false`: written to `path` itself
+    /// (a temporary name the caller renames), flushed.
+    public static func copyAtomically(_ from: String, to path: String, rename: Bool = true) throws {
         let input = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard input >= 0 else { throw FileSystemError.last(.read, from) }
         defer { close(input) }
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tianbao-tmp-\(getpid())").path
+        let temporary = rename ? url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tianbao-tmp-\(getpid())").path : path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileSystemError.last(.write, path) }
         var ok = false
@@ -174,7 +175,7 @@ public enum FileSystem {
             }
             guard fsync(fd) == 0 else { throw FileSystemError.last(.write, path) }
         }
-        guard Foundation.rename(temporary, path) == 0 else { throw FileSystemError.last(.write, path) }
+        guard !rename || Foundation.rename(temporary, path) == 0 else { throw FileSystemError.last(.write, path) }
         ok = true
     }
 

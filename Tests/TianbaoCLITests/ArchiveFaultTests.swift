@@ -120,7 +120,8 @@ final class ArchiveFaultTests: XCTestCase {
             let archive = mountPoint + "/tianbao-archive.sqlite"
             try FileManager.default.copyItem(atPath: Self.spring, toPath: archive)
             let may = try Self.history(archive, ["--round", "2021-05", "--format", "json"]).stdout
-            let out = temporaryDirectory("archive-tmpfs-out").path + "/2021-06"
+            let outParent = temporaryDirectory("archive-tmpfs-out").path
+            let out = outParent + "/2021-06"
             let r = try Self.merge("2021-06", out: out, archive: archive)
             XCTAssertEqual(r.status, 3, "\(label): \(r.stderr)")
             if label == "commit" {
@@ -132,6 +133,8 @@ final class ArchiveFaultTests: XCTestCase {
             }
             XCTAssertEqual(r.stdout, "", "nothing is reported as done")
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "OUT not made")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outParent), [], "no staging folder or lock left")
+            XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: mountPoint).contains { $0.hasSuffix("tianbao-lock") })
             XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05"])
             XCTAssertEqual(try Self.history(archive, ["--round", "2021-05", "--format", "json"]).stdout, may)
             XCTAssertEqual(try Self.integrity(archive), "ok")
