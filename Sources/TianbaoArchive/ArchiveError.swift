@@ -1,24 +1,44 @@
 import Foundation
+import TianbaoSupport
 
-/// Why an archive cannot be used. Every case carries the Chinese message a clerk reads; the
-/// command that meets one exits with status 2 and writes nothing.
+/// Why an archive cannot be used. Every case carries the Chinese message a clerk reads: what
+/// happened to which archive and what to do. A command that meets one before writing exits
+/// with status 2 and writes nothing; `isWriteFailure` cases (status 3) leave the outputs and
+/// the archive as they were too.
 public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     /// No archive at the path (for commands that only read it).
     case missing(path: String)
     /// Written by a newer Tianbao: schema steps this Tianbao does not know.
     case newer(path: String, unknown: [String])
-    /// Not an SQLite file, or a damaged one.
-    case corrupt(path: String, detail: String)
+    /// Not an SQLite file, or damaged pages (found on opening, by `PRAGMA quick_check`, or
+    /// while reading). `backup`: the newest backup beside it that passed the same check.
+    case corrupt(path: String, detail: String, backup: String?)
     /// An SQLite file, but not a Tianbao archive.
     case notArchive(path: String)
-    /// Another program holds a lock on the file.
+    /// Another program holds an SQLite lock on the file past the busy timeout.
     case locked(path: String)
+    /// Another merge records into the archive now (its lock file names it).
+    case busy(path: String, lockPath: String, holder: FolderLock.Holder?)
     /// Rounds recorded under another plan, or another version of this plan.
     case otherPlan(path: String, round: String, plan: String, version: String, currentPlan: String, currentVersion: String)
     /// The round asked for is not recorded.
     case noSuchRound(path: String, round: String)
-    /// Any other failure of the file (permissions, disk full).
+    /// The backup before writing could not be made (so nothing is written).
+    case backupFailed(path: String, backup: String, detail: String)
+    /// Recording the round failed (disk full, no permission, an I/O error): rolled back.
+    case writeFailed(path: String, detail: String)
+    /// A backup to restore that cannot be used.
+    case badBackup(path: String, detail: String)
+    /// Any other failure of the file (permissions, disk full) before anything was written.
     case io(path: String, detail: String)
+
+    /// Failures of writing (status 3); the others are refusals before anything is written (status 2).
+    public var isWriteFailure: Bool {
+        switch self {
+        case .busy, .backupFailed, .writeFailed: true
+        default: false
+        }
+    }
 
     /// The message shown to the user (Chinese, full-width punctuation).
     public var description: String {
@@ -28,13 +48,18 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
         case .newer(let path, let unknown):
             return "错误：汇总档案“\(path)”由更新版本的填报程序写入（含本程序不认识的结构版本：\(unknown.joined(separator: "、"))）。"
                 + "请升级填报程序后再使用该档案；本次未写入任何内容。"
-        case .corrupt(let path, let detail):
-            return "错误：汇总档案“\(path)”已损坏或不是 SQLite 数据库文件（\(detail)）。"
-                + "请从备份恢复该文件，或用 --archive 另行指定档案；本次未写入任何内容。"
+        case .corrupt(let path, let detail, let backup):
+            let restore = backup.map { "最近一份完好的备份是“\($0)”：可用 tianbao history --archive \(path) --restore \($0) 恢复（恢复前的档案会另存到备份文件夹），再重新汇总之后的轮次；" }
+                ?? "没有找到完好的备份：请从其他备份恢复该文件，或用 --archive 另行指定档案；"
+            return "错误：汇总档案“\(path)”已损坏或不是 SQLite 数据库文件（\(detail)）。" + restore + "本次未写入任何内容。"
         case .notArchive(let path):
             return "错误：“\(path)”是 SQLite 数据库，但不是填报程序的汇总档案。请用 --archive 指定正确的档案文件；本次未写入任何内容。"
         case .locked(let path):
             return "错误：汇总档案“\(path)”正被另一个程序使用（文件被锁定）。请等另一次汇总结束、或关闭打开该文件的程序后重试；本次未写入任何内容。"
+        case .busy(let path, let lockPath, let holder):
+            let who = holder.map { "（进程 \($0.pid)，开始于 \($0.started)）" } ?? ""
+            return "错误：另一次汇总\(who)正在记入汇总档案“\(path)”。为免两次汇总交错记入档案，本次不等待，未作任何改动，已退出；"
+                + "请等那次汇总结束后再运行。（锁文件：\(lockPath)）"
         case .otherPlan(let path, let round, let plan, let version, let currentPlan, let currentVersion):
             if plan != currentPlan {
                 return "错误：汇总档案“\(path)”中的 \(round) 轮次属于另一个计划（\(plan)），不是本计划（\(currentPlan)）。"
@@ -44,6 +69,14 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
                 + "两轮数据不能直接比对。请使用与档案相同版本的计划，或用 --archive 为新版本计划另建档案；本次未写入任何内容。"
         case .noSuchRound(let path, let round):
             return "错误：汇总档案“\(path)”中没有 \(round) 轮次的记录。可用 tianbao history 查看已记录的轮次。"
+        case .backupFailed(let path, let backup, let detail):
+            return "错误：写入汇总档案“\(path)”之前无法先备份到“\(backup)”（\(detail)）。为免在没有备份的情况下改动档案，本次未作任何改动；"
+                + "请腾出磁盘空间或排除问题后重新运行。"
+        case .writeFailed(let path, let detail):
+            return "错误：无法写入汇总档案“\(path)”（\(detail)）。本轮未记入档案，档案保持原样，输出文件夹也未作任何改动；"
+                + "请腾出磁盘空间或排除问题后重新汇总。"
+        case .badBackup(let path, let detail):
+            return "错误：“\(path)”不能用来恢复汇总档案（\(detail)）。可用 tianbao history --check 查看哪些备份完好；本次未作任何改动。"
         case .io(let path, let detail):
             return "错误：无法读写汇总档案“\(path)”（\(detail)）；本次未写入任何内容。"
         }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import TianbaoSupport
 
 /// The archive's tables, created and upgraded by GRDB's `DatabaseMigrator`: one registered
 /// step per schema version, applied in order, each in its own transaction. A new version adds
@@ -16,6 +18,7 @@ enum ArchiveSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try createV1(db) }
         migrator.registerMigration("v2") { db in try upgradeToV2(db) }
+        migrator.registerMigration("v3-recording") { db in try upgradeToV3(db) }
         migrator.registerMigration("v4-uploads") { db in try addUploads(db) }
         return migrator
     }
@@ -126,6 +129,47 @@ enum ArchiveSchema {
             """)
     }
 
+    /// Version 3: what keeps the archive and the output folders in step, and the rounds in order.
+    /// - `rounds.record_digest`: the SHA-256 of the round's report.json (changes when what was
+    ///   recorded of the round changes); `rounds.compared_with` / `compared_digest`: the round this
+    ///   one was compared with when it was merged (its previous recorded round; NULL: none) and
+    ///   that round's digest then. A round whose previous recorded round is now another one, or
+    ///   the same one recorded again with other content, needs a re-merge (`RoundOrder`).
+    ///   Rounds recorded before version 3 are taken as compared with the round before them now.
+    /// - `pending_switches`: a round committed whose outputs are not switched in yet. The merge
+    ///   commits the round with this row, switches its staging folder in for the output folder,
+    ///   then deletes the row; the next merge into the archive finds a row a crash left and
+    ///   completes the switch (the staging folder, known by its device and inode, is still
+    ///   there) or rolls the archive back to `backup` (the copy taken before the round was
+    ///   recorded; NULL: the archive held no round then).
+    static func upgradeToV3(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE rounds ADD COLUMN record_digest TEXT;
+            ALTER TABLE rounds ADD COLUMN compared_with TEXT;
+            ALTER TABLE rounds ADD COLUMN compared_digest TEXT;
+            CREATE TABLE pending_switches (
+                target TEXT PRIMARY KEY NOT NULL,   -- the output folder, links resolved
+                round_id TEXT NOT NULL,
+                staging TEXT NOT NULL,              -- the staging folder holding the round's outputs
+                staging_device INTEGER NOT NULL,
+                staging_inode INTEGER NOT NULL,
+                backup TEXT                         -- the archive before the round was recorded
+            );
+            """)
+        let reports = try Row.fetchAll(db, sql: "SELECT round_id, report_json FROM rounds")
+        for r in reports {
+            let text: String = r["report_json"]
+            try db.execute(sql: "UPDATE rounds SET record_digest = ? WHERE round_id = ?",
+                           arguments: [Digest.sha256(Array(text.utf8)).hex, r["round_id"] as String])
+        }
+        try db.execute(sql: """
+            UPDATE rounds SET
+                compared_with = (SELECT p.round_id FROM rounds p WHERE p.position < rounds.position ORDER BY p.position DESC LIMIT 1),
+                compared_digest = (SELECT p.record_digest FROM rounds p WHERE p.position < rounds.position ORDER BY p.position DESC LIMIT 1);
+            PRAGMA user_version = 3;
+            """)
+    }
+
     /// The portal's records (`tianbao serve`), which live beside the rounds and outlive them (a
     /// round merged again keeps its uploads):
     /// - `uploads`: every file a unit handed in through its link, stored or refused: when it
@@ -166,7 +210,7 @@ enum ArchiveSchema {
                 upload_id INTEGER NOT NULL REFERENCES uploads(upload_id),
                 PRIMARY KEY (merge_id, unit_id)
             );
-            PRAGMA user_version = \(version);
+            PRAGMA user_version = 4;
             """)
     }
 }

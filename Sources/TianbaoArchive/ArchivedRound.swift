@@ -29,16 +29,18 @@ public struct ArchivedRound: Sendable {
         Dictionary(units.enumerated().map { ($1.unitId, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// A unit with its rows (read from the archive now when the round was read lazily; a
-    /// read that fails after the archive was opened and checked is a programming or disk
-    /// error, and stops the program rather than compare with nothing).
-    public func unit(_ id: String) -> ArchivedUnit? {
+    /// A unit with its rows (read from the archive now when the round was read lazily; a read
+    /// that fails, damaged pages or a lock held too long, throws the `ArchiveError`).
+    public func unit(_ id: String) throws -> ArchivedUnit? {
         guard let i = unitIndex[id] else { return nil }
         var u = units[i]
-        if let rowLoader {
-            do { u.rows = try rowLoader(id) } catch { fatalError("汇总档案读取失败：\(error)") }
-        }
+        if let rowLoader { u.rows = try rowLoader(id) }
         return u
+    }
+
+    /// A unit without its rows (its state, file and hash), from what is already read.
+    public func head(_ id: String) -> ArchivedUnit? {
+        unitIndex[id].map { units[$0] }
     }
 }
 

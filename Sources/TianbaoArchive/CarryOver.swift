@@ -17,7 +17,7 @@ extension RoundArchive {
         let carried = plan.sheets.filter(\.carry).map(\.id)
         guard !carried.isEmpty, let position = plan.rounds.firstIndex(where: { $0.id == round.id }) else { return nil }
         for earlier in plan.rounds[..<position].reversed() {
-            guard let archived = try self.round(earlier.id, lazily: true), let u = archived.unit(unit), u.accepted else { continue }
+            guard let archived = try self.round(earlier.id, lazily: true), archived.head(unit)?.accepted == true, let u = try archived.unit(unit), u.accepted else { continue }
             var rows: [String: [ArchivedRow]] = [:]
             for sheet in carried {
                 let accepted = u.acceptedRows(sheet)

@@ -49,10 +49,10 @@ public struct CrossRoundChecker: Sendable {
 
     /// Every finding for the round's accepted files, unit by unit in the order given, then
     /// the findings across units (a community reported by two units).
-    public func check(_ units: [UnitRows]) -> [String: [CrossRoundFinding]] {
+    public func check(_ units: [UnitRows]) throws -> [String: [CrossRoundFinding]] {
         var out: [String: [CrossRoundFinding]] = [:]
-        for u in units { out[u.unit.id, default: []] += check(u) }
-        for (unitId, findings) in acrossUnits(units.flatMap(ledgerEntries)) { out[unitId, default: []] += findings }
+        for u in units { out[u.unit.id, default: []] += try check(u) }
+        for (unitId, findings) in try acrossUnits(units.flatMap(ledgerEntries)) { out[unitId, default: []] += findings }
         return out
     }
 
@@ -74,8 +74,8 @@ public struct CrossRoundChecker: Sendable {
     }
 
     /// The findings of one unit's file against the unit's own previous round.
-    public func check(_ u: UnitRows) -> [CrossRoundFinding] {
-        guard let before = previous.unit(u.unit.id), before.accepted else { return [] }
+    public func check(_ u: UnitRows) throws -> [CrossRoundFinding] {
+        guard previous.head(u.unit.id)?.accepted == true, let before = try previous.unit(u.unit.id) else { return [] }
         var out: [CrossRoundFinding] = []
         let file = u.submission.file
         func warn(_ sheet: String, _ row: CheckedRow?, _ field: String?, _ rule: Rule, _ value: String, _ message: String) {
@@ -210,14 +210,14 @@ public struct CrossRoundChecker: Sendable {
     /// The same community in two units' ledgers this round (or in another unit's ledger last
     /// round, when that unit is not in this merge): a warning at the later one's name. Entries
     /// come in unit order.
-    public func acrossUnits(_ entries: [LedgerEntry]) -> [String: [CrossRoundFinding]] {
+    public func acrossUnits(_ entries: [LedgerEntry]) throws -> [String: [CrossRoundFinding]] {
         var owner: [String: LedgerEntry] = [:]
         var out: [String: [CrossRoundFinding]] = [:]
         let current = Set(entries.map(\.unit.id))
         // Last round's ledgers of units not in this merge.
         var earlier: [String: (unit: String, row: Int, name: String)] = [:]
         for listed in previous.units where !current.contains(listed.unitId) && listed.accepted {
-            guard let unit = previous.unit(listed.unitId) else { continue }
+            guard let unit = try previous.unit(listed.unitId) else { continue }
             for row in unit.acceptedRows(fields.ledgerSheet) {
                 if let name = row.values[fields.ledgerName]?.text { earlier[CommunityName.normalised(name)] = (unit.unitName, row.row, name) }
             }

@@ -18,7 +18,7 @@ public enum CrossRoundPass {
             guard var s = r.units[i].submission else { continue }
             let unit = CrossRoundChecker.UnitRows(unit: r.units[i].unit, submission: s, rows: try r.rows(of: s))
             ledger += checker.ledgerEntries(unit)
-            let found = checker.check(unit)
+            let found = try checker.check(unit)
             guard !found.isEmpty else { continue }
             s.problems += found.map(\.problem)
             let rejected = Set(found.compactMap { $0.rejects.map { "\($0.sheet)#\($0.row)" } })
@@ -32,7 +32,7 @@ public enum CrossRoundPass {
             }
             set(s, unit: i, in: &r)
         }
-        for (unitId, found) in checker.acrossUnits(ledger) {
+        for (unitId, found) in try checker.acrossUnits(ledger) {
             guard let i = r.units.firstIndex(where: { $0.unit.id == unitId }), var s = r.units[i].submission else { continue }
             s.problems += found.map(\.problem)
             set(s, unit: i, in: &r)
@@ -69,7 +69,7 @@ extension CrossRoundPass {
         for (roundId, indices) in byRound.sorted(by: { $0.key < $1.key }) {
             guard let round = plan.round(roundId), let checker = try checker(archive: archive, plan: plan, round: round) else { continue }
             let units = try indices.map { CrossRoundChecker.UnitRows(unit: out[$0].unit!, submission: out[$0], rows: try out[$0].rows(in: nil)) }
-            let findings = checker.check(units)
+            let findings = try checker.check(units)
             for (k, i) in indices.enumerated() {
                 guard let found = findings[units[k].unit.id], !found.isEmpty else { continue }
                 // Two files of one unit: each gets only the findings about itself.

@@ -28,7 +28,7 @@ public enum ReceivedLateness {
 extension RoundArchive {
     /// For each stored upload of the round, by SHA-256: whether it was received late.
     func receivedLateness(round: String) throws -> [String: Bool] {
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        guard hasRounds else { return [:] }  // no file yet, or an empty one
         return try readRows { db in
             guard try db.tableExists("uploads") else { return [:] }
             var out: [String: Bool] = [:]

@@ -3,24 +3,28 @@ import GRDB
 import TianbaoCheck
 import TianbaoMerge
 import TianbaoPlan
+import TianbaoSupport
 
 /// The archive of merged rounds: one SQLite file (through GRDB) that records, for every round
 /// merged, the plan version, each unit's state, its files, every row read with its source cell,
 /// every problem, the round's figures and its report.json.
 ///
 /// Opening an archive only reads it: it is checked (an SQLite file, a Tianbao archive, not
-/// written by a newer Tianbao, not locked, recorded under this plan and plan version) before a
-/// command writes anything, so a command that meets a bad archive exits with nothing written.
-/// `record` writes one round in one transaction.
+/// written by a newer Tianbao, not locked, recorded under this plan and plan version; for
+/// recording also `PRAGMA quick_check` over every page) before a command writes anything, so a
+/// command that meets a bad archive exits with nothing written. `record` writes one round in
+/// one transaction, in WAL mode: readers (another `history`, the portal's board) never block
+/// the commit and always see a whole version. A file without tables (0 bytes: a first merge
+/// killed right after creating it) is an empty archive.
 public final class RoundArchive: @unchecked Sendable {
     /// The archive file.
     public let path: String
     /// How long to wait for another program's lock before giving up (seconds).
-    public static let busyTimeout: TimeInterval = 2
+    public static let busyTimeout: TimeInterval = 3
     /// The file name of the default archive.
     public static let defaultFileName = "tianbao-archive.sqlite"
 
-    /// The reading connection; nil while the file does not exist yet (a first merge).
+    /// The reading connection; nil while the file does not exist yet or holds no table.
     private var reader: DatabaseQueue?
 
     private init(path: String, reader: DatabaseQueue?) {
@@ -34,6 +38,9 @@ public final class RoundArchive: @unchecked Sendable {
         self.reader = try Self.connectForReading(path)
     }
 
+    /// Whether the archive holds its tables (any round recorded, or one recorded and replaced).
+    var hasRounds: Bool { reader != nil }
+
     /// The default archive of a merge writing into `out`: `tianbao-archive.sqlite` in the
     /// folder that holds the round's output folder (`out/2021-06` → `out/tianbao-archive.sqlite`),
     /// so every round merged into the office's `out/` lands in the same archive.
@@ -46,26 +53,42 @@ public final class RoundArchive: @unchecked Sendable {
     /// compare with earlier rounds).
     public static func open(path: String) throws -> RoundArchive {
         guard FileManager.default.fileExists(atPath: path) else { throw ArchiveError.missing(path: path) }
-        let archive = RoundArchive(path: path, reader: try connectForReading(path))
-        try archive.read { db in try validate(db, path: path) }
-        return archive
+        let reader = try connectForReading(path)
+        let tables = try mapErrors(path) { try reader.read { db in try validate(db, path: path) } }
+        if tables.isEmpty {
+            try? reader.close()
+            return RoundArchive(path: path, reader: nil)
+        }
+        return RoundArchive(path: path, reader: reader)
     }
 
-    /// Opens the archive a merge will record into: an existing one is checked (and must hold
-    /// only rounds of this plan and plan version); a missing one is created by `record`.
-    /// Nothing is written here.
+    /// Opens the archive a merge will record into (and `check`/`status` compare with): an
+    /// existing one must hold only rounds of this plan and plan version; a missing one is
+    /// created by `record`. Nothing is written here. A merge also `verify`s it.
     public static func openForRecording(path: String, plan: Plan) throws -> RoundArchive {
         guard FileManager.default.fileExists(atPath: path) else { return RoundArchive(path: path, reader: nil) }
         let archive = try open(path: path)
-        try archive.read { db in try checkPlan(db, plan: plan, path: path) }
+        if archive.hasRounds { try archive.read { db in try checkPlan(db, plan: plan, path: path) } }
         return archive
+    }
+
+    /// Checks every page of the archive (`PRAGMA quick_check`: what a merge does before it
+    /// writes, and a review before it reads a year); throws `.corrupt` naming the newest good
+    /// backup when a page is damaged, also one no command happened to read.
+    public func verify() throws {
+        guard reader != nil else { return }
+        let problems = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        if problems != ["ok"] {
+            throw ArchiveError.corrupt(path: path, detail: problems.prefix(3).joined(separator: "；"),
+                                       backup: ArchiveBackups(archive: path).newestGood())
+        }
     }
 
     // MARK: Reading
 
     /// The rounds recorded, in the plan's order.
     public func rounds() throws -> [ArchivedRoundSummary] {
-        guard reader != nil else { return [] }
+        guard hasRounds else { return [] }
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT round_id, plan_version, merged_at, expected, accepted, rejected, missing, late,
@@ -81,7 +104,7 @@ public final class RoundArchive: @unchecked Sendable {
 
     /// The report.json of a recorded round, exactly as the merge wrote it.
     public func reportJSON(round: String) throws -> String {
-        guard reader != nil else { throw ArchiveError.noSuchRound(path: path, round: round) }
+        guard hasRounds else { throw ArchiveError.noSuchRound(path: path, round: round) }
         guard let text = try read({ db in try String.fetchOne(db, sql: "SELECT report_json FROM rounds WHERE round_id = ?", arguments: [round]) })
         else { throw ArchiveError.noSuchRound(path: path, round: round) }
         return text
@@ -89,7 +112,7 @@ public final class RoundArchive: @unchecked Sendable {
 
     /// A recorded figure of a round (`communities_completed`, `district:jiangan:completed`…).
     public func figures(round: String) throws -> [String: Double] {
-        guard reader != nil else { return [:] }
+        guard hasRounds else { return [:] }
         return try read { db in
             var out: [String: Double] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT name, value FROM figures WHERE round_id = ?", arguments: [round]) {
@@ -107,7 +130,7 @@ public final class RoundArchive: @unchecked Sendable {
     /// left out of `ArchivedRow.values`).
     public func round(_ id: String, lazily: Bool = false, sheets: Set<String>? = nil,
                       fields: [String: Set<String>] = [:]) throws -> ArchivedRound? {
-        guard reader != nil else { return nil }
+        guard hasRounds else { return nil }
         return try read { db in
             guard var round = try Self.readRoundHead(db, id: id) else { return nil }
             let layout = try Self.sheetLayout(db, round: id)
@@ -193,7 +216,7 @@ public final class RoundArchive: @unchecked Sendable {
     /// checks compare with), if any.
     /// The round is read lazily, of `sheets` only when given.
     public func previousRound(before round: Round, plan: Plan, sheets: Set<String>? = nil) throws -> ArchivedRound? {
-        guard reader != nil, let position = plan.rounds.firstIndex(where: { $0.id == round.id }) else { return nil }
+        guard hasRounds, let position = plan.rounds.firstIndex(where: { $0.id == round.id }) else { return nil }
         let id = try read { db in
             try String.fetchOne(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position DESC LIMIT 1",
                                 arguments: [position])
@@ -204,12 +227,16 @@ public final class RoundArchive: @unchecked Sendable {
     // MARK: Recording
 
     /// Records a merged round in one transaction, replacing the round if it was recorded
-    /// before. `reportJSON` is the report.json the merge wrote. `beforeCommit` runs inside the
-    /// transaction once everything is inserted, just before the commit: the place for the
-    /// merge to switch its staged outputs in, so that outputs and archive change together (if
-    /// it throws, nothing is recorded). An archive file this call created is removed again
-    /// when nothing could be recorded in it, so a failed merge leaves no empty archive behind.
-    public func record(_ result: RoundResult, reportJSON: String, beforeCommit: () throws -> Void = {}) throws {
+    /// before; returns the later rounds that now need a re-merge (`StaleRound`). `reportJSON`
+    /// is the report.json the merge wrote. `beforeCommit` runs inside the transaction once
+    /// everything is inserted, just before the commit; the switch it returns is recorded in the
+    /// same transaction (`pending_switches`), for the merge to switch its outputs in after the
+    /// commit and then `clear` it. If it throws, nothing is recorded. An archive file this call
+    /// created is removed again when nothing could be recorded in it, so a failed merge leaves
+    /// no empty archive behind. A failure of the disk while writing is `.writeFailed`.
+    @discardableResult
+    public func record(_ result: RoundResult, reportJSON: String,
+                       beforeCommit: () throws -> PendingSwitch? = { nil }) throws -> [StaleRound] {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -217,21 +244,26 @@ public final class RoundArchive: @unchecked Sendable {
             throw ArchiveError.io(path: path, detail: "无法创建所在文件夹")
         }
         let existed = FileManager.default.fileExists(atPath: path)
+        let stale: [StaleRound]
         do {
-            try write(result, reportJSON: reportJSON, beforeCommit: beforeCommit)
+            stale = try write(result, reportJSON: reportJSON, beforeCommit: beforeCommit)
         } catch {
             if !existed { Self.removeIfEmpty(path) }
             throw error
         }
         if reader == nil { reader = try Self.connectForReading(path) }
+        return stale
     }
 
     /// The transaction of `record`, on a connection closed when it returns.
-    private func write(_ result: RoundResult, reportJSON: String, beforeCommit: () throws -> Void) throws {
+    private func write(_ result: RoundResult, reportJSON: String, beforeCommit: () throws -> PendingSwitch?) throws -> [StaleRound] {
         let writer = try Self.connect(path, readonly: false)
-        try mapErrors {
-            try writer.read { db in try Self.validate(db, path: path) }
+        defer { try? writer.close() }
+        return try mapWriteErrors {
+            try writer.read { db in _ = try Self.validate(db, path: path) }
+            try Self.useWAL(writer)
             try ArchiveSchema.migrator.migrate(writer)
+            var stale: [StaleRound] = []
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     try Self.checkPlan(db, plan: result.plan, path: path)
@@ -239,16 +271,30 @@ public final class RoundArchive: @unchecked Sendable {
                     // Rounds recorded by schema version 1 get their stored figures now, under the plan
                     // they were just found to share.
                     try UnitFigures.backfill(db, plan: result.plan)
-                    try beforeCommit()
+                    let position = result.plan.rounds.firstIndex { $0.id == result.round.id } ?? result.plan.rounds.count
+                    stale = try Self.staleRounds(db).filter { later in
+                        (result.plan.rounds.firstIndex { $0.id == later.round } ?? -1) > position
+                    }
+                    if let pending = try beforeCommit() { try pending.insert(db) }
                     return .commit
                 }
             }
+            return stale
+        }
+    }
+
+    /// Switches the archive's connections to WAL (write-ahead logging): readers keep reading
+    /// the last commit while a round is written, and never hold a commit up.
+    private static func useWAL(_ writer: DatabaseQueue) throws {
+        try writer.writeWithoutTransaction { db in
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+            if mode.lowercased() != "wal" { try db.execute(sql: "PRAGMA journal_mode = WAL") }
         }
     }
 
     /// Removes an archive file that records no round (with its journal), as `record` leaves
     /// one it created when its transaction rolled back.
-    private static func removeIfEmpty(_ path: String) {
+    static func removeIfEmpty(_ path: String) {
         let empty: Bool
         do {
             let queue = try connect(path, readonly: false)
@@ -263,9 +309,52 @@ public final class RoundArchive: @unchecked Sendable {
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
     }
 
+    /// Switches the archive to WAL, then takes and gives back SQLite's write lock (`BEGIN
+    /// IMMEDIATE`): another program holding the archive is found before a merge writes anything
+    /// (`.locked` after the busy timeout). An archive in the rollback journal (written before
+    /// schema version 3) is switched once no other program reads it.
+    public func probeWrite() throws {
+        guard FileSystem.kind(path) != nil else { return }
+        let writer = try Self.connect(path, readonly: false)
+        defer { try? writer.close() }
+        try mapWriteErrors {
+            try Self.useWAL(writer)
+            try writer.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+    }
+
+    /// Runs `body` on a connection for writing (the archive's switches and restores).
+    func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        let writer = try Self.connect(path, readonly: false)
+        defer { try? writer.close() }
+        return try mapWriteErrors { try writer.writeWithoutTransaction { db in try body(db) } }
+    }
+
+    /// Maps errors while writing: a full disk or an I/O error becomes `.writeFailed`.
+    private func mapWriteErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as DatabaseError where [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN]
+                    .contains(e.resultCode.primaryResultCode) {
+            let detail: String
+            switch e.resultCode.primaryResultCode {
+            case .SQLITE_FULL: detail = "磁盘空间不足"
+            case .SQLITE_READONLY, .SQLITE_PERM: detail = "没有写入权限"
+            case .SQLITE_CANTOPEN: detail = "无法打开文件"
+            default: detail = "磁盘读写出错"
+            }
+            throw ArchiveError.writeFailed(path: path, detail: detail)
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
     // MARK: Connections and checks
 
-    private static func connect(_ path: String, readonly: Bool) throws -> DatabaseQueue {
+    static func connect(_ path: String, readonly: Bool) throws -> DatabaseQueue {
         var config = Configuration()
         config.readonly = readonly
         config.busyMode = .timeout(busyTimeout)
@@ -300,16 +389,21 @@ public final class RoundArchive: @unchecked Sendable {
     }
 
     private func mapErrors<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw Self.translate(error, path: path) }
+        try Self.mapErrors(path, body)
+    }
+
+    private static func mapErrors<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw translate(error, path: path) }
     }
 
     /// A Chinese `ArchiveError` for any error met on the file.
     static func translate(_ error: Error, path: String) -> Error {
         if error is ArchiveError { return error }
         guard let e = error as? DatabaseError else { return error }
-        switch e.resultCode {
+        switch e.resultCode.primaryResultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return ArchiveError.locked(path: path)
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT: return ArchiveError.corrupt(path: path, detail: e.message ?? "\(e.resultCode)")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT:
+            return ArchiveError.corrupt(path: path, detail: e.message ?? "\(e.resultCode)", backup: ArchiveBackups(archive: path).newestGood())
         case .SQLITE_CANTOPEN: return ArchiveError.io(path: path, detail: "无法打开文件")
         case .SQLITE_READONLY, .SQLITE_PERM: return ArchiveError.io(path: path, detail: "没有写入权限")
         case .SQLITE_FULL: return ArchiveError.io(path: path, detail: "磁盘空间不足")
@@ -317,11 +411,13 @@ public final class RoundArchive: @unchecked Sendable {
         }
     }
 
-    /// Refuses files that are not Tianbao archives, or were written by a newer Tianbao.
-    static func validate(_ db: Database, path: String) throws {
+    /// Refuses files that are not Tianbao archives, or were written by a newer Tianbao; returns
+    /// the tables (none: an empty file, a new archive).
+    @discardableResult
+    static func validate(_ db: Database, path: String) throws -> [String] {
         // Reading the schema reads the file's header: a file that is not SQLite fails here.
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-        if tables.isEmpty { return }  // an empty file: a new archive
+        if tables.isEmpty { return tables }
         guard tables.contains("grdb_migrations") else { throw ArchiveError.notArchive(path: path) }
         let known = Set(ArchiveSchema.migrator.migrations)
         let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
@@ -331,6 +427,7 @@ public final class RoundArchive: @unchecked Sendable {
             throw ArchiveError.newer(path: path, unknown: unknown.isEmpty ? ["user_version \(userVersion)"] : unknown)
         }
         if !applied.isEmpty && !tables.contains("rounds") { throw ArchiveError.notArchive(path: path) }
+        return tables
     }
 
     /// Refuses an archive holding rounds of another plan or plan version.

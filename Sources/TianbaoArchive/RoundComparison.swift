@@ -66,7 +66,7 @@ public struct RoundComparison: Sendable {
         var lagged: Set<String> = []
         for outcome in result.units {
             let unit = outcome.unit.id
-            let before = previous.unit(unit)
+            let before = previous.head(unit)?.accepted == true ? try previous.unit(unit) : previous.head(unit)
             switch (outcome.status, outcome.late) {
             case (.accepted, false): punctuality.now.onTime += 1
             case (.accepted, true): punctuality.now.late += 1
@@ -128,7 +128,7 @@ public struct RoundComparison: Sendable {
             }
         }
         newlyCompletedByUnit = result.units.compactMap { o in byUnit[o.unit.id].map { (o.unit.id, $0) } }
-        let comparable = Set(result.units.filter { $0.status == .accepted && previous.unit($0.unit.id)?.accepted == true }.map(\.unit.id))
+        let comparable = Set(result.units.filter { $0.status == .accepted && previous.head($0.unit.id)?.accepted == true }.map(\.unit.id))
         newlyLagging = lagging.filter { comparable.contains($0) && !lagged.contains($0) }
         recovered = result.units.map(\.unit.id).filter { comparable.contains($0) && lagged.contains($0) && !lagging.contains($0) }
     }

@@ -58,7 +58,7 @@ extension RoundArchive {
             guard let round = try round(id, lazily: true, sheets: [fields.ledgerSheet],
                                         fields: [fields.ledgerSheet: [fields.ledgerName, fields.ledgerStatus]]) else { continue }
             for (unit, names) in wanted.sorted(by: { $0.key < $1.key }) {
-                guard let u = round.unit(unit), u.accepted else { continue }
+                guard let u = try round.unit(unit), u.accepted else { continue }
                 for row in u.acceptedRows(fields.ledgerSheet) where row.values[fields.ledgerStatus]?.text == fields.ledgerCompleted {
                     guard let name = row.values[fields.ledgerName]?.text else { continue }
                     let key = CommunityName.normalised(name)

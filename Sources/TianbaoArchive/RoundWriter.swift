@@ -18,13 +18,19 @@ struct RoundWriter {
         try db.execute(sql: "DELETE FROM rounds WHERE round_id = ?", arguments: [roundId])
         let position = r.plan.rounds.firstIndex { $0.id == roundId } ?? r.plan.rounds.count
         let t = r.totals
+        // The round it was compared with: the latest recorded before it (the archive's lock
+        // keeps that from changing between the checks across rounds and this transaction).
+        let previous = try Row.fetchOne(db, sql: "SELECT round_id, record_digest FROM rounds WHERE position < ? ORDER BY position DESC LIMIT 1",
+                                        arguments: [position])
         try db.execute(sql: """
             INSERT INTO rounds (round_id, position, plan_id, plan_version, due, merged_at, expected, accepted, rejected,
-                                missing, late, rows_read, rows_merged, rows_rejected, report_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                missing, late, rows_read, rows_merged, rows_rejected, report_json,
+                                record_digest, compared_with, compared_digest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [roundId, position, r.plan.id, r.plan.version, r.round.due.description, Self.mergedAt(r),
                              t.expected, t.accepted, t.rejected, t.missing, t.late, t.rowsRead, t.rowsMerged, t.rowsRejected,
-                             reportJSON])
+                             reportJSON, Digest.sha256(Array(reportJSON.utf8)).hex,
+                             previous?["round_id"] as String?, previous?["record_digest"] as String?])
 
         let unitStatement = try db.makeStatement(sql: """
             INSERT INTO units (round_id, position, unit_id, unit_name, status, late, file, sha256, saved_at)

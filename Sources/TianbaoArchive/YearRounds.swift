@@ -9,7 +9,7 @@ extension RoundArchive {
     /// plan version (otherwise the matching `ArchiveError`; nothing is written).
     public static func openForReading(path: String, plan: Plan) throws -> RoundArchive {
         let archive = try open(path: path)
-        try archive.readRows { db in try checkPlan(db, plan: plan, path: path) }
+        if archive.hasRounds { try archive.readRows { db in try checkPlan(db, plan: plan, path: path) } }
         return archive
     }
 

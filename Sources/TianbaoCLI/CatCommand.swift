@@ -23,6 +23,12 @@ struct CatCommand: ParsableCommand {
     @Flag(help: "CSV 以 UTF-8 字节序标记（BOM）开头，Excel 打开时才能正确显示中文。")
     var bom = false
 
+    /// Text starting with = + - @ (or a tab, a carriage return) is written as it is; by default
+    /// TSV and CSV give it a leading ' so that a spreadsheet opening the file shows it as text
+    /// instead of running it as a formula (`=HYPERLINK(…)`, `=cmd|…`).
+    @Flag(help: "TSV/CSV 中以 = + - @ 开头的文本照原样输出（默认在其前加 '，以免 Excel、WPS 打开时把它当作公式执行）。")
+    var raw = false
+
     func run() throws {
         let output = StandardOutput()
         do {
@@ -36,12 +42,12 @@ struct CatCommand: ParsableCommand {
             }
             switch format {
             case .json: try CatRenderer.json(workbook, sheets: sheets, to: output)
-            case .tsv: try CatRenderer.tsv(workbook, sheets: sheets, to: output)
+            case .tsv: try CatRenderer.tsv(workbook, sheets: sheets, raw: raw, to: output)
             case .csv:
                 if sheet == nil && workbook.sheets.count > 1 {
                     printError("注意：工作簿有 \(workbook.sheets.count) 个工作表，CSV 只输出第一个“\(sheets[0].name)”；用 --sheet 选择其他工作表。")
                 }
-                if let first = sheets.first { try CatRenderer.csv(workbook, sheet: first, bom: bom, to: output) }
+                if let first = sheets.first { try CatRenderer.csv(workbook, sheet: first, bom: bom, raw: raw, to: output) }
             }
             output.flush()
         } catch let error as XLSXError {

@@ -106,7 +106,9 @@ public enum CatRenderer {
     /// Values are shown as text (dates ISO 8601, booleans TRUE/FALSE); tabs, newlines and
     /// backslashes in values are escaped (`\t`, `\n`, `\\`). With more than one sheet, each
     /// block starts with a `# 工作表: name` line and blocks are separated by an empty line.
-    public static func tsv(_ workbook: Workbook, sheets: [SheetInfo], to out: TextSink) throws {
+    /// Text that a spreadsheet would run as a formula gets a leading `'` unless `raw`
+    /// (`ByteText.formulaTriggers`).
+    public static func tsv(_ workbook: Workbook, sheets: [SheetInfo], raw: Bool = false, to out: TextSink) throws {
         for (n, sheet) in sheets.enumerated() {
             if sheets.count > 1 {
                 if n > 0 { out.write("\n") }
@@ -126,7 +128,7 @@ public enum CatRenderer {
                         chunk.append(UInt8(ascii: "\t"))
                         column += 1
                     }
-                    if let value = cell.value { ByteText.appendValue(value, escape: .tsv, to: &chunk) }
+                    if let value = cell.value { ByteText.appendValue(value, escape: .tsv, neutralize: !raw, to: &chunk) }
                 }
                 chunk.append(UInt8(ascii: "\n"))
                 if chunk.count >= 1 << 16 {
@@ -150,8 +152,9 @@ public enum CatRenderer {
     /// One sheet as CSV (RFC 4180): every row from 1 to the last non-empty one, every record
     /// with as many fields as the widest row (from column A), fields with a comma, a double
     /// quote or a line break quoted (quotes doubled), lines ended by CRLF. Values as in TSV.
-    /// `bom`: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 CSV.
-    public static func csv(_ workbook: Workbook, sheet: SheetInfo, bom: Bool, to out: TextSink) throws {
+    /// `bom`: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 CSV. Text that
+    /// Excel would run as a formula gets a leading `'` unless `raw` (`ByteText.formulaTriggers`).
+    public static func csv(_ workbook: Workbook, sheet: SheetInfo, bom: Bool, raw: Bool = false, to out: TextSink) throws {
         if bom { out.write([0xEF, 0xBB, 0xBF]) }
         let reader = try workbook.rows(of: sheet)
         let body = SpillBuffer()
@@ -169,7 +172,7 @@ public enum CatRenderer {
                     chunk.append(UInt8(ascii: ","))
                     column += 1
                 }
-                if let value = cell.value { ByteText.appendValue(value, escape: .csv, to: &chunk) }
+                if let value = cell.value { ByteText.appendValue(value, escape: .csv, neutralize: !raw, to: &chunk) }
             }
             let columns = row.cells.last?.reference.column ?? 0
             width = max(width, columns)
@@ -213,10 +216,21 @@ public enum CatRenderer {
 enum ByteText {
     enum Escape { case tsv, csv }
 
-    /// A value as text (as `CellValue.text`), escaped for TSV or quoted for CSV.
-    static func appendValue(_ value: CellValue, escape: Escape, to s: inout [UInt8]) {
+    /// The first bytes that make a spreadsheet read a text field as a formula (OWASP "CSV
+    /// injection", CWE-1236): `=`, `+`, `-`, `@`, tab, carriage return.
+    static let formulaTriggers: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13]
+
+    /// A value as text (as `CellValue.text`), escaped for TSV or quoted for CSV. `neutralize`:
+    /// a text value starting with one of `formulaTriggers` gets a leading `'`, which Excel,
+    /// WPS and LibreOffice read as "this is text" (numbers, booleans and dates are never touched).
+    static func appendValue(_ value: CellValue, escape: Escape, neutralize: Bool = false, to s: inout [UInt8]) {
         switch value {
-        case .string(let text): appendText(text, escape: escape, to: &s)
+        case .string(let text):
+            if neutralize, let first = text.utf8.first, formulaTriggers.contains(first) {
+                appendText("'" + text, escape: escape, to: &s)
+            } else {
+                appendText(text, escape: escape, to: &s)
+            }
         case .number(let n): appendNumber(n, to: &s)
         case .bool(let b): s.append(contentsOf: (b ? "TRUE" : "FALSE").utf8)
         case .date(let d, _): d.appendISO8601(to: &s)

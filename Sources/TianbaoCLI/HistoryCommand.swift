@@ -7,11 +7,13 @@ import TianbaoMerge
 import TianbaoPlan
 
 /// `tianbao history [--archive FILE] [--round R] [--format text|json]`: the rounds recorded
-/// in the archive, or one round exported back as its report.json.
+/// in the archive (with those that need a re-merge), or one round exported back as its
+/// report.json; `--check` verifies the archive and its backups; `--restore BACKUP` brings a
+/// backup back.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "列出汇总档案中已记录的轮次；--round R --format json 导出该轮的 report.json。")
+        abstract: "列出汇总档案中已记录的轮次；导出某轮的 report.json；检查档案、用备份恢复档案。")
 
     @OptionGroup var archive: ArchiveOptions
 
@@ -21,7 +23,20 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: "输出格式：text 或 json（与 --round 同用时输出该轮的 report.json）。")
     var format: CheckCommand.OutputFormat = .text
 
+    @Flag(help: "逐页检查汇总档案是否完好，并列出备份文件夹中的备份及其是否完好。")
+    var check = false
+
+    @Option(help: ArgumentHelp("用这份备份恢复汇总档案（恢复前的档案会另存到备份文件夹）。", valueName: "backup"), completion: .file())
+    var restore: String?
+
+    func validate() throws {
+        if check && restore != nil { throw ValidationError("--check 与 --restore 不能同时使用。") }
+        if (check || restore != nil) && round != nil { throw ValidationError("--round 不能与 --check 或 --restore 同时使用。") }
+    }
+
     func run() throws {
+        if let restore { return try ArchiveOptions.run { try restoreArchive(from: restore) } }
+        if check { return try checkArchive() }
         let archive = try self.archive.openExisting()
         try ArchiveOptions.run {
             if let round, format == .json {
@@ -34,6 +49,8 @@ struct HistoryCommand: ParsableCommand {
                 rounds = rounds.filter { $0.round == round }
                 if rounds.isEmpty { throw ArchiveError.noSuchRound(path: archive.path, round: round) }
             }
+            let stale = Dictionary(try archive.staleRounds().map { ($0.round, $0) }, uniquingKeysWith: { a, _ in a })
+            let pending = try archive.pendingSwitches()
             switch format {
             case .json:
                 let o = JSONWriter()
@@ -49,6 +66,12 @@ struct HistoryCommand: ParsableCommand {
                                            ("rows_merged", r.rowsMerged), ("rows_rejected", r.rowsRejected)] {
                                 o.key(k); o.int(v)
                             }
+                            o.key("needs_remerge"); o.bool(stale[r.round] != nil)
+                            if let s = stale[r.round] {
+                                o.key("compared_with"); if let c = s.comparedWith { o.string(c) } else { o.null() }
+                                o.key("previous_now"); if let p = s.previousNow { o.string(p) } else { o.null() }
+                            }
+                            o.key("switch_pending"); o.bool(pending.contains { $0.round == r.round })
                         }
                     }
                 }
@@ -61,12 +84,83 @@ struct HistoryCommand: ParsableCommand {
                 print("汇总档案：\(archive.path)")
                 let rows = rounds.map { r in
                     [r.round, r.planVersion, r.mergedAt ?? "", "\(r.accepted)/\(r.expected)", "\(r.late)", "\(r.rejected)",
-                     "\(r.missing)", "\(r.rowsMerged)", "\(r.rowsRejected)"]
+                     "\(r.missing)", "\(r.rowsMerged)", "\(r.rowsRejected)", stale[r.round] != nil ? "需重新汇总" : ""]
                 }
-                print(TextTable.render(["轮次", "计划版本", "材料截至", "已报送/应报", "迟报", "被退回", "未报送", "汇总行数", "退回行数"], rows),
+                print(TextTable.render(["轮次", "计划版本", "材料截至", "已报送/应报", "迟报", "被退回", "未报送", "汇总行数", "退回行数", "备注"], rows),
                       terminator: "")
+                let shown = rounds.compactMap { stale[$0.round] }
+                if !shown.isEmpty {
+                    print("需要重新汇总：" + shown.map(\.reason).joined(separator: "；")
+                          + "。它们的环比、跨轮检查和进度趋势是按另一组上期数据得出的，请按轮次先后重新汇总。")
+                }
+                for p in pending where rounds.contains(where: { $0.round == p.round }) {
+                    print("注意：\(p.round) 轮已记入档案，但上次汇总在换入输出文件夹“\(p.target)”之前中断；下次向本档案汇总时会自动完成换入或撤回该轮。")
+                }
             }
         }
+    }
+
+    /// `--check`: every page of the archive (`PRAGMA integrity_check`) and of each backup.
+    private func checkArchive() throws {
+        let path = archive.readPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            printError(ArchiveError.missing(path: path).description)
+            throw CommandExit(.usage)
+        }
+        let problems = ArchiveBackups.problems(in: path, full: true)
+        let backups = ArchiveBackups(archive: path)
+        let listed = backups.list().map { ($0, ArchiveBackups.problems(in: $0, full: false)) }
+        let good = listed.first { $0.1.isEmpty }?.0
+        let rounds = problems.isEmpty ? ((try? RoundArchive.open(path: path).rounds().map(\.round)) ?? []) : []
+        switch format {
+        case .json:
+            let o = JSONWriter()
+            o.object {
+                o.key("archive"); o.string(path)
+                o.key("ok"); o.bool(problems.isEmpty)
+                o.key("problems"); o.array(problems) { o.string($0) }
+                o.key("rounds"); o.array(rounds) { o.string($0) }
+                o.key("backups"); o.array(listed) { b in
+                    o.object {
+                        o.key("path"); o.string(b.0)
+                        o.key("ok"); o.bool(b.1.isEmpty)
+                    }
+                }
+                o.key("newest_good_backup"); if let good { o.string(good) } else { o.null() }
+            }
+            print(o.text)
+        case .text:
+            print("汇总档案：\(path)")
+            if problems.isEmpty {
+                print("检查结果：完好（\(rounds.count) 轮" + (rounds.isEmpty ? "" : "：\(rounds.joined(separator: "、"))") + "）。")
+            } else {
+                print("检查结果：已损坏（\(problems.prefix(3).joined(separator: "；"))）。")
+            }
+            if listed.isEmpty {
+                print("备份：备份文件夹“\(backups.folder)”中还没有备份（每次汇总写入档案之前会自动备份）。")
+            } else {
+                print("备份（\(backups.folder)，保留最近 \(ArchiveBackups.kept) 份，新的在前）：")
+                for (backup, found) in listed {
+                    print("  \((backup as NSString).lastPathComponent)  " + (found.isEmpty ? "完好" : "已损坏（\(found.first!)）"))
+                }
+            }
+            if !problems.isEmpty {
+                print(good.map { "可用最近一份完好的备份恢复：tianbao history --archive \(path) --restore \($0)" }
+                      ?? "备份文件夹中没有完好的备份；请从其他备份恢复该文件。")
+            }
+        }
+        if !problems.isEmpty { throw CommandExit(.usage) }
+    }
+
+    /// `--restore BACKUP`, holding the archive's lock.
+    private func restoreArchive(from backup: String) throws {
+        let path = archive.readPath
+        let lock = try ArchiveWriteLock(archive: path)
+        defer { lock.release() }
+        let aside = try ArchiveBackups(archive: path).restore(from: backup)
+        print("已用备份“\(backup)”恢复汇总档案“\(path)”。" + (aside.map { "恢复前的档案已另存为“\($0)”。" } ?? ""))
+        let rounds = try RoundArchive.open(path: path).rounds().map(\.round)
+        print("档案中现有 \(rounds.count) 轮" + (rounds.isEmpty ? "。" : "：\(rounds.joined(separator: "、"))。此后汇总过的轮次请重新汇总。"))
     }
 }
 
@@ -116,7 +210,7 @@ struct ArchiveOptions: ParsableArguments {
         let result = try Self.run { try ReceivedLateness.apply(archive: archive, to: result) }
         guard let checker = try Self.run({ try CrossRoundPass.checker(archive: archive, plan: result.plan, round: result.round) })
         else { return result }
-        return try CrossRoundPass.apply(checker, to: result).result
+        return try Self.run { try CrossRoundPass.apply(checker, to: result).result }
     }
 
     /// Each unit's liaison from the latest earlier round in the archive (`status`: whom to
@@ -126,19 +220,29 @@ struct ArchiveOptions: ParsableArguments {
         return try Self.run { try archive.lastLiaisons(before: result.round, plan: result.plan, fields: CrossRoundFields(plan: result.plan)) }
     }
 
+    /// The recorded rounds that need a re-merge (`status`); none without an archive.
+    func staleRounds(plan: Plan) throws -> [StaleRound] {
+        guard let archive = try openForComparing(plan: plan) else { return [] }
+        return try Self.run { try archive.staleRounds() }
+    }
+
     /// Checked files with the problems found against the rounds before theirs (`check`).
     func checkAcrossRounds(_ submissions: [Submission], plan: Plan) throws -> [Submission] {
         guard let archive = try openForComparing(plan: plan) else { return submissions }
         return try Self.run { try CrossRoundPass.apply(archive: archive, plan: plan, to: submissions) }
     }
 
-    /// Runs `body`, turning archive errors into their message and exit status 2.
+    /// Runs `body`, turning archive errors into their message and exit status (2, or 3 when
+    /// writing failed).
     static func run<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as ArchiveError {
             printError(error.description)
-            throw CommandExit(.usage)
+            throw CommandExit(error.isWriteFailure ? .outputFailed : .usage)
+        } catch let error as UnsafeSidecar {
+            printError("错误：" + error.message + "。")
+            throw CommandExit(.outputFailed)
         }
     }
 }

@@ -48,7 +48,9 @@ struct MergeCommand: ParsableCommand {
             OfficeReport.print(result)
             print("输出文件：")
             for path in outcome.written { print("  " + path) }
-            if let archive = outcome.archivePath { print("已记入汇总档案：\(archive)") }
+            if let archive = outcome.archivePath {
+                print("已记入汇总档案：\(archive)" + (outcome.backupPath.map { "（记入前的档案已备份为“\($0)”）" } ?? ""))
+            }
             if !outcome.isClean { throw CommandExit(.partial) }
         }
     }
@@ -110,6 +112,9 @@ struct StatusCommand: ParsableCommand {
         let liaisons = try RoundReport.Liaison.named(in: result)
         // Whom to call: this round's liaison, else the one a unit named last time, else the plan's contact.
         let history = RoundHistory(comparison: nil, earlier: [], lastLiaisons: try archive.lastLiaisons(result))
+        // Rounds recorded out of order (or compared with a round merged again since): shown
+        // until they are merged again.
+        let stale = try archive.staleRounds(plan: result.plan)
         switch format {
         case .text:
             print(Summary.text(result))
@@ -122,10 +127,21 @@ struct StatusCommand: ParsableCommand {
             }
             print(TextTable.render(["单位", "状态", "文件", "错误/提示", "联络员", "电话"], rows), terminator: "")
             OfficeReport.print(result)
+            if !stale.isEmpty {
+                print("注意：汇总档案中以下轮次需要重新汇总（它们的环比、跨轮检查和进度趋势是按另一组上期数据得出的）："
+                      + stale.map(\.reason).joined(separator: "；") + "。")
+            }
         case .json:
             let o = JSONWriter()
             o.object {
                 o.key("round"); o.string(round.id)
+                o.key("needs_remerge"); o.array(stale) { s in
+                    o.object {
+                        o.key("round"); o.string(s.round)
+                        o.key("compared_with"); if let c = s.comparedWith { o.string(c) } else { o.null() }
+                        o.key("previous_now"); if let p = s.previousNow { o.string(p) } else { o.null() }
+                    }
+                }
                 o.key("units"); o.array(result.units) { u in
                     o.object {
                         o.key("unit_id"); o.string(u.unit.id)

@@ -112,19 +112,23 @@ struct TemplatesCommand: ParsableCommand {
             units = [u]
         }
         let key = try self.key.load(create: true)
+        // Last round's rows for the sheets the plan carries (none without an archive), read for
+        // every unit before anything is made: an archive that cannot be read ends the command
+        // with status 2 and no output folder, never with some templates written.
+        let history = noCarry || !plan.sheets.contains(where: \.carry) ? nil : try archive.openForComparing(plan: plan)
+        let carried = try units.map { unit in
+            try history.flatMap { h in try ArchiveOptions.run { try h.carryOver(unit: unit.id, before: round, plan: plan) } }
+        }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
             printError("错误：无法创建输出目录“\(out)”。")
             throw CommandExit(.usage)
         }
-        // Last round's rows for the sheets the plan carries (none without an archive).
-        let history = noCarry || !plan.sheets.contains(where: \.carry) ? nil : try archive.openForComparing(plan: plan)
         let writer = TemplateWriter(plan: plan, key: key)
         var carriedFrom: [String: Int] = [:]
-        for unit in units {
+        for (unit, carry) in zip(units, carried) {
             let path = (out as NSString).appendingPathComponent(TemplateLayout.fileName(unit: unit, round: round))
-            let carry = try history.flatMap { h in try ArchiveOptions.run { try h.carryOver(unit: unit.id, before: round, plan: plan) } }
             if let carry { carriedFrom[carry.round, default: 0] += 1 }
             try writer.write(unit: unit, round: round, to: path, carried: carry?.templateRows(plan: plan))
         }

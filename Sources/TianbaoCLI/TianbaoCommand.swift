@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TianbaoArchive
 import TianbaoCheck
 import TianbaoRun
 import TianbaoSupport
@@ -26,6 +27,10 @@ public struct TianbaoCommand: ParsableCommand {
             Foundation.exit(ExitStatus.success.rawValue)
         } catch let status as CommandExit {
             Foundation.exit(status.status.rawValue)
+        } catch let error as ArchiveError {
+            // An archive error a command did not catch itself: its message, its status.
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(error.isWriteFailure ? ExitStatus.outputFailed.rawValue : ExitStatus.usage.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -212,11 +212,13 @@ public struct RoundMerger: Sendable {
         for (i, u) in roundUnits.enumerated() { byTemplateName[TemplateLayout.fileName(unit: u, round: round)] = i }
         var files: [FileOutcome] = entries.enumerated().map { i, e in
             if e.skip == RoundListing.badNameNote {
-                // Not read, but not to be overlooked either: a rejected file with its reason.
-                var s = Submission(file: e.name, path: "", sha256: "")
-                s.problems = [Problem(severity: .error, file: e.name, unit: nil, sheet: nil, cell: nil, rule: .fileUnreadable,
-                                      value: "bad-file-name", message: "文件“\(e.name)”的" + RoundListing.badNameNote + "。")]
-                return FileOutcome(file: e.name, unitId: nil, status: .rejected, submission: s)
+                // A name that is not UTF-8 cannot be opened by its text: the office's problem
+                // (it renames the file), never the unit's; the unit its name names is 未处理.
+                var outcome = FileOutcome(file: e.name, unitId: nil, status: .unreadable, submission: nil,
+                                          note: "办公室无法读取此文件（文件名不是 UTF-8 编码），不是报送单位的问题；该单位暂列为未处理，请改名后重新汇总")
+                outcome.officeFault = FileSystemError(.read, path: e.name, code: EILSEQ)
+                outcome.unitId = byTemplateName[e.name].map { roundUnits[$0].id } ?? RoundListing.unitNamed(in: e.name, units: roundUnits)?.id
+                return outcome
             }
             if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip) }
             if let fault = faults[i] {

@@ -9,9 +9,9 @@ public enum RoundListing {
     /// One entry of the submissions folder: its name, its path, and why it is not read (nil: read it).
     public typealias Entry = (name: String, path: String, skip: String?)
 
-    /// The note of an entry whose name is not UTF-8: such a file becomes a rejected file with
-    /// this reason, not a silently skipped one.
-    public static let badNameNote = "文件名不是有效的 UTF-8 编码（常见于从其他系统拷贝的文件），未能读取；请重命名后重新放入报送文件夹"
+    /// The note of an entry whose name is not UTF-8: such a file is the office's problem (it
+    /// cannot be opened by its name), listed as unreadable, never the unit's.
+    public static let badNameNote = "文件名不是 UTF-8 编码，办公室无法按名打开"
 
     /// The files of a folder, sorted by name; sub-folders, links, lock files and Tianbao's own
     /// outputs are reported as skipped, never read. Throws `FileSystemError` when the folder
@@ -23,8 +23,7 @@ public enum RoundListing {
         let raw = try FileSystem.listNames(dir)
         return raw.sorted { $0.lexicographicallyPrecedes($1) }.map { bytes in
             guard let name = String(validating: bytes, as: UTF8.self) else {
-                let shown = String(decoding: bytes, as: UTF8.self)
-                return (shown, "", Self.badNameNote)
+                return (FileNameText.display(bytes), "", Self.badNameNote)
             }
             let path = (dir as NSString).appendingPathComponent(name)
             let kind = FileSystem.kind(path)

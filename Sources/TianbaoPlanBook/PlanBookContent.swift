@@ -40,9 +40,11 @@ struct BookRow: Sendable {
 struct PlanBookContent: Sendable {
     var rows: [String: [BookRow]] = [:]
 
+    /// A sheet's rows. Changed in place (`content[sheet].append(row)` appends to the stored
+    /// array, without copying the rows before it: a plan of 100,000 rows reads in linear time).
     subscript(_ sheet: String) -> [BookRow] {
         get { rows[sheet] ?? [] }
-        set { rows[sheet] = newValue }
+        _modify { yield &rows[sheet, default: []] }
     }
 
     /// Appends a row to a sheet (numbered after the header and the rows before it).

@@ -78,6 +78,8 @@ public struct MergeOutcome: Sendable {
     public let written: [String]
     /// The archive the round was recorded in (nil for a trial merge).
     public let archivePath: String?
+    /// The backup of the archive taken before the round was recorded (nil: none was needed).
+    public let backupPath: String?
     public let notes: [RunNote]
 
     /// Whether every expected unit's file was accepted without errors and the office has
@@ -129,16 +131,16 @@ public final class MergeRun: Sendable {
         }
         try Self.checkSubmissions(request.submissions, job: job)
         try Self.checkTarget(out: request.out, resolved: staged.target, submissions: request.submissions, job: job)
-        // A bad archive (damaged, newer, locked, another plan version) ends the merge here,
-        // before anything is written.
+        // The archive's lock; what a merge cut off in its switch left is completed or undone;
+        // a bad archive (damaged, newer, locked, another plan version) ends the merge here,
+        // before anything is written; a backup is taken.
         let archiving: MergeArchiving?
         do {
-            archiving = try request.archivePath.map { try MergeArchiving.prepare(path: $0, plan: request.plan) }
-        } catch let error as ArchiveError {
-            throw RunFailure(.archive(error), job: job)
+            archiving = try request.archivePath.map { try MergeArchiving.prepare(path: $0, plan: request.plan, round: round) }
         } catch {
             throw RunFailure.writing(error, job: job, target: staged.target, staged: nil)
         }
+        defer { archiving?.end() }
         Timings.reset()
         defer { staged.end() }
         do {
@@ -159,6 +161,10 @@ public final class MergeRun: Sendable {
         // 1. One merge at a time per output folder; what killed runs left beside OUT is
         // removed; an empty staging folder is made.
         try staged.begin()
+        if let archiving {
+            staged.add(archiving.settled.compactMap(RunNote.settled))
+            try staged.onStop { archiving.abandon() }
+        }
         let target = staged.target
         let staging = staged.staging
 
@@ -182,8 +188,10 @@ public final class MergeRun: Sendable {
             FaultInjection.pause()
             try writer?.add(unit, submission, rows: rows)
         }
-        // Checks against the archive's previous round; rows they reject leave the merge, so
-        // the streamed workbook is then written again.
+        // The archive checked page by page and backed up meanwhile; then the checks against its
+        // previous round: rows they reject leave the merge, so the streamed workbook is then
+        // written again.
+        try archiving?.awaitCheckAndBackup()
         let across = try archiving?.checkAcrossRounds(result) ?? (result: result, rowsRejected: false)
         (result, held) = (across.result, held && !across.rowsRejected)
         Timings.mark("read and checked" + (held ? "" : " (workbook to be written again)"))
@@ -204,10 +212,8 @@ public final class MergeRun: Sendable {
         report.issueDate = request.issueDate
         // The round is recorded while the outputs are written (its transaction then waits
         // for step 5); a stop or a failure meanwhile rolls it back.
-        let recording = archiving?.startRecording(report) { [staging] in
-            try staging.commit(syncing: [staging.path("反馈")])
-        }
-        if let recording { try staged.onStop { recording.cancel() } }
+        let recording = archiving?.startRecording(report)
+        if let recording, let archiving { try staged.onStop { recording.cancel(); archiving.abandon() } }
         let written: [String]
         do {
             written = try MergeOutputs.write(report, key: request.key, sourceFolder: inURL, to: stagingURL,
@@ -218,20 +224,40 @@ public final class MergeRun: Sendable {
         }
         writer = nil
 
-        // 5. The switch: OUT becomes the new outputs in one step just before the round's
-        // transaction commits, and a switch that throws rolls the transaction back; a stop
-        // waits until both are done. A crash between the switch and the commit leaves the
-        // new outputs and the archive as it was (merging again records the round).
+        // 5. Commit, then switch; a stop waits until both are done. The staging folder is
+        // flushed, then the round is committed together with a record of the switch to come
+        // (`PendingSwitch`), then OUT is exchanged with the staging folder, then that record is
+        // deleted. A failure before the commit changes nothing; a switch that fails rolls the
+        // archive back to its backup. A crash after the commit leaves the record: the next merge
+        // into the archive completes the switch (the staging folder is still there) or rolls
+        // the archive back (it is gone), so OUT and the archive always end up together.
         FaultInjection.pause()  // tests: a kill between the last output and the switch
-        try staged.commit {
-            if let recording {
-                try recording.finish()
-            } else {
-                try staging.commit(syncing: [staging.path("反馈")])
+        let stale: [StaleRound] = try staged.commit {
+            try staging.sync([staging.path("反馈")])
+            guard let recording, let archiving else {
+                try staging.switchIn()
+                return []
             }
+            guard let id = staging.identity else { throw FileSystemError(.sync, path: staging.staging, code: ENOENT) }
+            let pending = PendingSwitch(target: target, round: round.id, staging: staging.staging,
+                                        stagingDevice: id.device, stagingInode: id.inode, backup: archiving.backup)
+            let stale = try recording.commit(pending)
+            FaultInjection.crash(at: "after-commit")
+            do {
+                try staging.switchIn()
+            } catch {
+                // Undone here, or else by the next merge (the record of the switch is still there).
+                try? archiving.archive.rollBack(pending)
+                throw error
+            }
+            FaultInjection.crash(at: "after-switch")
+            try? archiving.archive.clear(pending)
+            return stale
         }
+        var notes = staged.notes
+        if !stale.isEmpty { notes.append(.laterRoundsNeedRemerge(stale)) }
         return MergeOutcome(result: result, written: written.map { staging.finalPath(ofStaged: $0) },
-                            archivePath: archiving?.archive.path, notes: staged.notes)
+                            archivePath: archiving?.archive.path, backupPath: archiving?.backup, notes: notes)
     }
 
     /// Throws unless the submissions folder exists, is a folder and can be listed (what a merge

@@ -72,6 +72,7 @@ public final class ReviewRun: Sendable {
         let review: YearReview
         do {
             let archive = try RoundArchive.openForReading(path: archivePath, plan: request.plan)
+            try archive.verify()
             guard !(try archive.roundIds(ofYear: request.year, plan: request.plan)).isEmpty else {
                 let recorded = try archive.rounds().map(\.round)
                 throw RunFailure(.noRoundsForYear(archive: archivePath, year: request.year, recorded: recorded), job: job)

@@ -36,14 +36,15 @@ public struct RunFailure: Error, Sendable {
         case keyMismatch(verified: Int, failed: Int, keyDescription: String)
         /// The archive cannot be used (damaged, newer, locked, another plan, …).
         case archive(ArchiveError)
-        /// The outputs were switched in, but the archive then failed to record the round.
-        case notRecordedAfterSwitch(ArchiveError)
         /// The archive holds no round of the review's year.
         case noRoundsForYear(archive: String, year: Int, recorded: [String])
 
         // The outputs could not be written (status 3).
         /// Another run holds the output folder's lock.
         case busy(lockPath: String, holder: FolderLock.Holder?)
+        /// A symbolic link (or anything Tianbao did not make) stands where the lock file or the
+        /// staging folder goes.
+        case unsafeSidecar(UnsafeSidecar)
         /// The output folder (or its staging folder beside it) could not be made.
         case outputFolder(cause: String)
         /// An output file could not be written.
@@ -72,9 +73,11 @@ public struct RunFailure: Error, Sendable {
         switch reason {
         case .unknownRound, .submissionsMissing, .submissionsNotFolder, .submissionsUnlistable, .submissionsUnreadable,
              .outputInsideSubmissions, .submissionsInsideOutput, .outputNotFolder, .archiveInsideOutput, .foreignFiles,
-             .keyMismatch, .archive, .notRecordedAfterSwitch, .noRoundsForYear:
+             .keyMismatch, .noRoundsForYear:
             return .usage
-        case .busy, .outputFolder, .outputFile, .writing:
+        case .archive(let error):
+            return error.isWriteFailure ? .outputFailed : .usage
+        case .busy, .unsafeSidecar, .outputFolder, .outputFile, .writing:
             return .outputFailed
         case .interrupted(let signal):
             return signal == SIGINT ? .interrupted : .terminated
@@ -118,9 +121,6 @@ public struct RunFailure: Error, Sendable {
             return Self.keyMismatchMessage(verified: verified, failed: failed, keyDescription: keyDescription)
         case .archive(let error):
             return error.description
-        case .notRecordedAfterSwitch(let error):
-            return error.description.replacingOccurrences(
-                of: "本次未写入任何内容", with: "汇总输出已经写入，但本轮未能记入汇总档案，请排除问题后重新运行 merge")
         case .noRoundsForYear(let archive, let year, let recorded):
             return "错误：汇总档案“\(archive)”中没有 \(year) 年的轮次"
                 + (recorded.isEmpty ? "（档案中还没有记录任何轮次）" : "（已记录的轮次：\(recorded.joined(separator: "、"))）")
@@ -134,6 +134,8 @@ public struct RunFailure: Error, Sendable {
             case .review:
                 return "错误：另一次运行\(who)正在写入输出文件夹“\(out)”。本次不等待，未作任何改动，已退出。（锁文件：\(lockPath)）"
             }
+        case .unsafeSidecar(let sidecar):
+            return "错误：" + sidecar.message + "。"
         case .outputFolder(let cause):
             return "错误：无法创建输出文件夹“\(out)”：\(cause)。" + unchanged
         case .outputFile(let path, let cause):
@@ -171,8 +173,8 @@ extension RunFailure {
             return failure
         case let e as ArchiveError:
             return RunFailure(.archive(e), job: job)
-        case let e as NotRecordedAfterSwitch:
-            return RunFailure(.notRecordedAfterSwitch(e.error), job: job)
+        case let e as UnsafeSidecar:
+            return RunFailure(.unsafeSidecar(e), job: job)
         case let e as FileSystemError:
             let shown = staged?.finalPath(ofStaged: e.path) ?? e.path
             if let staged, FileSystem.isInside(e.path, staged.staging) && shown != target {

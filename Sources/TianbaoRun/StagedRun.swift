@@ -15,7 +15,14 @@ final class StagedRun: @unchecked Sendable {
     let job: RunJob
     /// The output folder, resolved (links followed).
     let target: String
-    private(set) var notes: [RunNote] = []
+    /// The notes gathered so far (their own lock: read while `lock` is held, too).
+    var notes: [RunNote] {
+        noteLock.lock()
+        defer { noteLock.unlock() }
+        return gathered
+    }
+    private var gathered: [RunNote] = []
+    private let noteLock = NSLock()
 
     private let lock = NSLock()
     private var folderLock: FolderLock?
@@ -50,11 +57,18 @@ final class StagedRun: @unchecked Sendable {
         } catch {
             throw failure(for: error)
         }
-        if let dead = folderLock.takenOverFrom { notes.append(.lockTakenOver(holder: dead)) }
+        if let dead = folderLock.takenOverFrom { add([.lockTakenOver(holder: dead)]) }
         try holding { self.folderLock = folderLock }
         let staged: StagedFolder
         do { staged = try StagedFolder(target: target) } catch { throw failure(for: error) }
         try holding { self.staged = staged }
+    }
+
+    /// Adds notes to tell with the outcome or the failure.
+    func add(_ more: [RunNote]) {
+        noteLock.lock()
+        gathered += more
+        noteLock.unlock()
     }
 
     /// Adds something to undo when the run is stopped before its commit (run on the stopping

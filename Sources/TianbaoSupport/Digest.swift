@@ -16,7 +16,15 @@ public enum Digest {
 
     /// The SHA-256 of a file as lowercase hex, read 1 MiB at a time; nil when it cannot be read.
     public static func sha256Hex(ofFile path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        // Regular files only: a named pipe is not waited on.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            return nil
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         defer { try? handle.close() }
         var hasher = SHA256()
         do {

@@ -12,6 +12,9 @@ import Foundation
 /// - `delay-ms:N` — every output step waits N milliseconds (to kill a merge while it writes).
 /// - `rows-damaged` — the round's row store (the temporary file of checked rows) is damaged
 ///   after each write, as a failing disk would: reading the rows back fails.
+/// - `crash:POINT` — the process kills itself (SIGKILL, as a power cut would end it) on reaching
+///   the named point (`after-commit`: the archive has committed the round, OUT is not switched
+///   yet; `after-switch`: OUT is switched, the record of the switch not yet deleted).
 ///
 /// The injected errors take the same path as real ones: the same error type, message, clean-up
 /// and exit status.
@@ -22,6 +25,7 @@ public enum FaultInjection {
         var listFail = false
         var delayMilliseconds = 0
         var rowsDamaged = false
+        var crashAt: Set<String> = []
     }
 
     static func parse(_ text: String) -> Plan {
@@ -34,6 +38,7 @@ public enum FaultInjection {
             case ("list-fail", _): plan.listFail = true
             case ("delay-ms", let n): plan.delayMilliseconds = Int(n) ?? 0
             case ("rows-damaged", _): plan.rowsDamaged = true
+            case ("crash", let point): plan.crashAt.insert(point)
             default: break
             }
         }
@@ -90,6 +95,13 @@ public enum FaultInjection {
         return plan.rowsDamaged
         #else
         return false
+        #endif
+    }
+
+    /// Kills the process at `point` when `crash:POINT` is injected.
+    public static func crash(at point: String) {
+        #if TIANBAO_FAULTS
+        if plan.crashAt.contains(point) { kill(getpid(), SIGKILL) }
         #endif
     }
 

@@ -115,7 +115,7 @@ public enum FileSystem {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tianbao-tmp-\(getpid())").path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileSystemError.last(.write, path) }
         var ok = false
         defer { if !ok { unlink(temporary) } }
@@ -136,6 +136,46 @@ public enum FileSystem {
         }
         try FaultInjection.outputWritten(path)
         guard Foundation.rename(temporary, path) == 0 else { throw FileSystemError.last(.write, path) }
+        ok = true
+    }
+
+    /// Copies the file `from` to `path` as `writeAtomically` writes (a temporary file beside
+    /// `path`, flushed, renamed), 1 MiB at a time. `rename: false`: written to `path` itself
+    /// (a temporary name the caller renames), flushed.
+    public static func copyAtomically(_ from: String, to path: String, rename: Bool = true) throws {
+        let input = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard input >= 0 else { throw FileSystemError.last(.read, from) }
+        defer { close(input) }
+        let url = URL(fileURLWithPath: path)
+        let temporary = rename ? url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tianbao-tmp-\(getpid())").path : path
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw FileSystemError.last(.write, path) }
+        var ok = false
+        defer { if !ok { unlink(temporary) } }
+        do {
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = read(input, &buffer, buffer.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError.last(.read, from)
+                }
+                if n == 0 { break }
+                var offset = 0
+                while offset < n {
+                    let w = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, n - offset) }
+                    if w < 0 {
+                        if errno == EINTR { continue }
+                        throw FileSystemError.last(.write, path)
+                    }
+                    offset += w
+                }
+            }
+            guard fsync(fd) == 0 else { throw FileSystemError.last(.write, path) }
+        }
+        guard !rename || Foundation.rename(temporary, path) == 0 else { throw FileSystemError.last(.write, path) }
         ok = true
     }
 

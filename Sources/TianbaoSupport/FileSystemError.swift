@@ -69,7 +69,30 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
         case ENOMEM: "内存不足"
         case EWOULDBLOCK: "正被另一个进程锁定"
         case ESTALE: "网络文件已失效"
+        case EILSEQ: "文件名不是 UTF-8 编码（常见于在 Windows 上打包、在这里解压的压缩文件），无法按名打开；"
+            + "请在报送文件夹中运行 convmv -f gbk -t utf-8 --notest * 把文件名改为 UTF-8，再重新汇总"
         default: "系统错误（代码 \(code)）"
         }
+    }
+}
+
+/// Something other than what Tianbao makes stands where Tianbao keeps a lock file or a staging
+/// folder beside a folder it writes (a symbolic link, a FIFO, a folder where a file goes):
+/// refused, never followed or replaced, since following a link there would write or rename
+/// outside the folder.
+public struct UnsafeSidecar: Error, Sendable, Equatable {
+    public let path: String
+    /// What stands there (`.link` for a symbolic link).
+    public let kind: FileSystem.Kind?
+
+    public init(path: String, kind: FileSystem.Kind?) {
+        self.path = path
+        self.kind = kind
+    }
+
+    /// `“…”是一个符号链接，不是 Tianbao 留下的文件或文件夹…`
+    public var message: String {
+        let what = kind == .link ? "是一个符号链接" : "不是 Tianbao 留下的文件或文件夹"
+        return "“\(path)”\(what)，而 Tianbao 要在这个位置放置锁文件或临时文件夹；为免写到别处，本次未作任何改动。请删除或移走它后重试"
     }
 }

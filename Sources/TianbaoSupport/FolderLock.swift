@@ -43,12 +43,22 @@ public final class FolderLock: @unchecked Sendable {
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tianbao-lock").path
     }
 
-    /// Takes the lock of `folder` without waiting; throws `Busy` when another live run holds it.
+    /// Takes the lock of `folder` (a folder or a file: the lock file is named after it) without
+    /// waiting; throws `Busy` when another live run holds it, `UnsafeSidecar` when something
+    /// other than a plain file stands at the lock's path (a symbolic link is never followed).
     public init(folder: String) throws {
         path = Self.path(for: folder)
         while true {
-            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw FileSystemError.last(.lock, path) }
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
+            guard fd >= 0 else {
+                if errno == ELOOP || errno == EISDIR || errno == ENXIO { throw UnsafeSidecar(path: path, kind: FileSystem.kind(path)) }
+                throw FileSystemError.last(.lock, path)
+            }
+            var opened = stat()
+            guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == S_IFREG else {
+                close(fd)
+                throw UnsafeSidecar(path: path, kind: FileSystem.kind(path))
+            }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let code = errno
                 // The holder writes its name just after it locks: give it a moment.

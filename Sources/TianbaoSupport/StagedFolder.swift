@@ -45,9 +45,19 @@ public final class StagedFolder: @unchecked Sendable {
         let (parent, prefix) = Self.sidecarPrefix(target)
         _ = try Self.recoverLeftovers(of: target)
         staging = (parent as NSString).appendingPathComponent("\(prefix)staging-\(getpid())")
-        try FileSystem.removeTree(staging)
         try FileSystem.makeFolder(parent)
-        guard mkdir(staging, 0o755) == 0 else { throw FileSystemError.last(.create, staging) }
+        // mkdir never follows a link and fails on anything already there.
+        guard mkdir(staging, 0o755) == 0 else {
+            if errno == EEXIST { throw UnsafeSidecar(path: staging, kind: FileSystem.kind(staging)) }
+            throw FileSystemError.last(.create, staging)
+        }
+    }
+
+    /// A staging folder an earlier run left complete beside `target` (its switch was cut off
+    /// after the archive recorded the round), to switch in now.
+    public init(adopting staging: String, target: String) {
+        self.target = target
+        self.staging = staging
     }
 
     /// Removes the staging and old folders earlier runs left beside `target`, and puts the
@@ -62,6 +72,10 @@ public final class StagedFolder: @unchecked Sendable {
         for name in names.sorted() where name.hasPrefix(prefix) {
             let path = (parent as NSString).appendingPathComponent(name)
             let role = name.dropFirst(prefix.count)
+            guard role.hasPrefix("old-") || role.hasPrefix("staging-") else { continue }
+            // Only folders this type made: a link (or anything else) there is never followed,
+            // renamed into the target's place or removed.
+            if let kind = FileSystem.kind(path), kind != .folder { throw UnsafeSidecar(path: path, kind: kind) }
             if role.hasPrefix("old-") && FileSystem.kind(target) == nil {
                 try FileSystem.rename(path, to: target)
                 handled.append(name)
@@ -87,10 +101,25 @@ public final class StagedFolder: @unchecked Sendable {
     /// Switches the staging folder in for the target: flushes the staged folders, exchanges,
     /// removes the previous content. After it returns the target holds the new content.
     public func commit(syncing folders: [String]) throws {
+        try sync(folders)
+        try switchIn()
+    }
+
+    /// Flushes the staging folder and `folders` in it to disk (each file was flushed when it
+    /// was written): after this, a crash cannot lose what the staging folder holds.
+    public func sync(_ folders: [String]) throws {
+        for folder in folders + [staging] { try FileSystem.syncFolder(folder) }
+    }
+
+    /// What identifies the staging folder (device and inode): after the switch the target has it.
+    public var identity: FileSystem.Identity? { FileSystem.identity(staging) }
+
+    /// Exchanges the (flushed) staging folder with the target, or renames it into place when
+    /// there is no target yet; removes the previous content.
+    public func switchIn() throws {
         lock.lock()
         defer { lock.unlock() }
         guard !done else { throw FileSystemError(.rename, path: staging, code: ENOENT) }
-        for folder in folders + [staging] { try FileSystem.syncFolder(folder) }
         let (parent, prefix) = Self.sidecarPrefix(target)
         switch FileSystem.kind(target) {
         case nil:

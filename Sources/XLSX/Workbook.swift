@@ -53,10 +53,19 @@ public final class Workbook {
     /// workbook, with a message that names the file.
     public convenience init(path: String, limits: ReadLimits = .standard) throws {
         let name = (path as NSString).lastPathComponent
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        // Opened without waiting (a named pipe would block an open until a writer comes) and
+        // refused unless it is a regular file.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
             let reason = FileManager.default.fileExists(atPath: path) ? "没有读取权限" : "文件不存在"
             throw XLSXError(.unreadable(reason: reason), file: name)
         }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw XLSXError(.unreadable(reason: "它不是普通文件，而是命名管道、设备或文件夹"), file: name)
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let prefix: [UInt8]
         do {
             prefix = [UInt8](try handle.read(upToCount: 4096) ?? Data())

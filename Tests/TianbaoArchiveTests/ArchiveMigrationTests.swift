@@ -59,11 +59,58 @@ final class ArchiveMigrationTests: XCTestCase {
                        ["2021-05|1", "2021-06|1"])
         XCTAssertGreaterThan(try Self.dump(oldPath, figures).count, 10)
         try DatabaseQueue(path: oldPath).read { db in
-            XCTAssertEqual(try ArchiveSchema.migrator.completedMigrations(db), ArchiveSchema.migrator.migrations)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), ArchiveSchema.version)
+            XCTAssertEqual(try ArchiveSchema.migrator.completedMigrations(db), ["v1", "v2", "v3-recording", "v4-uploads"])
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 4)
         }
         // And the upgraded archive gives the figures it gave before.
         XCTAssertEqual(Self.describe(try RoundArchive.open(path: oldPath).history(for: june).earlier), expected)
+    }
+
+    /// Turns a current archive into what version 2 leaves: the portal's v4 tables and the v3
+    /// table and columns dropped, their migration records and `user_version` reset, the
+    /// rollback journal instead of WAL.
+    static func undoVersionThree(_ path: String) throws {
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in
+            try db.execute(sql: """
+                DROP TABLE merge_uploads;
+                DROP TABLE merges;
+                DROP TABLE uploads;
+                DELETE FROM grdb_migrations WHERE identifier = 'v4-uploads';
+                DROP TABLE pending_switches;
+                ALTER TABLE rounds DROP COLUMN record_digest;
+                ALTER TABLE rounds DROP COLUMN compared_with;
+                ALTER TABLE rounds DROP COLUMN compared_digest;
+                DELETE FROM grdb_migrations WHERE identifier = 'v3-recording';
+                PRAGMA user_version = 2;
+                PRAGMA journal_mode = DELETE;
+                """)
+        }
+    }
+
+    /// An archive written by version 2 (main before this step, rollback journal) is read as it
+    /// is, and the first merge into it migrates it: WAL, the v3 columns filled for its rounds
+    /// (taken as compared with the round before them), nothing flagged for a re-merge.
+    func testAVersionTwoArchiveKeepsWorkingAndIsUpgraded() throws {
+        let path = ArchiveFixture.scratchArchive("migrate-v3")
+        try RoundArchive.openForRecording(path: path, plan: plan).record(Self.may, reportJSON: ArchiveFixture.reportJSON(Self.may))
+        try Self.undoVersionThree(path)
+        let before = ArchiveFixture.bytes(path)
+        let old = try RoundArchive.open(path: path)
+        XCTAssertEqual(try old.rounds().map(\.round), ["2021-05"])
+        XCTAssertEqual(try old.staleRounds(), [])
+        XCTAssertEqual(try old.pendingSwitches(), [])
+        XCTAssertFalse(try old.history(for: june).earlier.isEmpty)
+        XCTAssertEqual(ArchiveFixture.bytes(path), before, "reading changed the file")
+
+        let stale = try RoundArchive.openForRecording(path: path, plan: plan).record(june, reportJSON: ArchiveFixture.reportJSON(june))
+        XCTAssertEqual(stale, [])
+        try DatabaseQueue(path: path).read { db in
+            XCTAssertEqual(try ArchiveSchema.migrator.completedMigrations(db), ["v1", "v2", "v3-recording", "v4-uploads"])
+            XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
+        }
+        XCTAssertEqual(try Self.dump(path, "SELECT round_id, compared_with, length(record_digest) FROM rounds ORDER BY position"),
+                       ["2021-05|NULL|64", "2021-06|2021-05|64"])
+        XCTAssertEqual(try RoundArchive.open(path: path).staleRounds(), [])
     }
 
     /// The figures stored when a round is recorded equal those counted from its rows.
@@ -82,14 +129,11 @@ final class ArchiveMigrationTests: XCTestCase {
 
     // MARK: Helpers
 
-    /// Undoes the steps after v1 on a current archive (v2, and the portal's v4-uploads).
+    /// Undoes the steps after v1 on a current archive.
     static func undoVersionTwo(_ path: String) throws {
+        try undoVersionThree(path)
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: """
-                DROP TABLE merge_uploads;
-                DROP TABLE merges;
-                DROP TABLE uploads;
-                DELETE FROM grdb_migrations WHERE identifier = 'v4-uploads';
                 DROP TABLE unit_figures;
                 ALTER TABLE rounds DROP COLUMN unit_figures;
                 DROP INDEX rows_by_sheet;

@@ -43,7 +43,7 @@ final class CrossRoundRenamedIdsTests: XCTestCase {
         let current = ArchiveFixture.merged.units.filter { $0.status == .accepted }
             .map { CrossRoundChecker.UnitRows(unit: $0.unit, submission: $0.submission!, rows: try! ArchiveFixture.merged.rows(of: $0.submission!)) }
         let plan = ArchiveFixture.plan
-        let before = CrossRoundChecker(previous: last, plan: plan, round: ArchiveFixture.round).check(current)
+        let before = try CrossRoundChecker(previous: last, plan: plan, round: ArchiveFixture.round).check(current)
 
         // The same round and rows under the renamed ids.
         let lastRenamed = ArchivedRound(round: last.round, planVersion: last.planVersion, position: last.position,
@@ -62,7 +62,7 @@ final class CrossRoundRenamedIdsTests: XCTestCase {
                 return CheckedRow(sheet: "s_" + r.sheet, row: r.row, values: values, explanation: r.explanation, accepted: r.accepted)
             })
         }
-        let after = CrossRoundChecker(previous: lastRenamed, plan: renamed, round: renamed.round("2021-06")!).check(currentRenamed)
+        let after = try CrossRoundChecker(previous: lastRenamed, plan: renamed, round: renamed.round("2021-06")!).check(currentRenamed)
 
         func listed(_ all: [String: [CrossRoundFinding]], prefix: String) -> [String] {
             all.flatMap { unit, found in

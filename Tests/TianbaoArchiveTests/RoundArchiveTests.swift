@@ -59,7 +59,7 @@ final class RoundArchiveTests: XCTestCase {
         XCTAssertEqual(copy.file, jiangan.file)
         XCTAssertEqual(copy.sheetName, "小区台账")
         for (key, value) in original.values { XCTAssertEqual(copy.values[key], value, key) }
-        XCTAssertEqual(back.unit("jiangan")?.sha256, jiangan.sha256)
+        XCTAssertEqual(try back.unit("jiangan")?.sha256, jiangan.sha256)
 
         // Figures: the plan's target counted over accepted ledger rows of accepted units.
         var completed = 0
@@ -186,8 +186,28 @@ final class RoundArchiveTests: XCTestCase {
         assertRefused(path) { if case .notArchive = $0 { return true } else { return false } }
     }
 
-    func testALockedArchiveIsRefused() throws {
+    /// In WAL mode another program's write lock does not stop readers; a merge finds it before
+    /// it writes anything (`probeWrite`), and recording is refused, the file unchanged.
+    func testAWriteLockedArchiveIsReadButNotWritten() throws {
         let (_, path) = try recorded("locked")
+        let holder = try ArchiveLock(path)
+        defer { holder.release() }
+        let before = ArchiveFixture.bytes(path)
+        XCTAssertEqual(try RoundArchive.open(path: path).rounds().map(\.round), ["2021-06"], "readers are not blocked")
+        let archive = try RoundArchive.openForRecording(path: path, plan: plan)
+        for attempt in 0..<2 {
+            XCTAssertThrowsError(try attempt == 0 ? archive.probeWrite() : { _ = try archive.record(result, reportJSON: "{}") }()) { error in
+                guard case .locked = error as? ArchiveError else { return XCTFail("\(error)") }
+            }
+        }
+        XCTAssertEqual(ArchiveFixture.bytes(path), before, "file changed")
+    }
+
+    /// An archive in the rollback journal (as version 2 wrote it) locked by another program:
+    /// reading it waits for the lock, then is refused.
+    func testALockedArchiveInTheRollbackJournalIsRefused() throws {
+        let (_, path) = try recorded("locked-delete")
+        try DatabaseQueue(path: path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
         let holder = try ArchiveLock(path)
         defer { holder.release() }
         assertRefused(path) { if case .locked = $0 { return true } else { return false } }

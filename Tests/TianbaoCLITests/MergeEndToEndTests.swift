@@ -264,10 +264,15 @@ final class MergeEndToEndTests: XCTestCase {
                                        "--key", Self.key]).status, 2)
         let inside = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", dir.path + "/out", "--key", Self.key])
         XCTAssertEqual(inside.status, 2, "output inside the submissions folder is refused")
-        let nowhere = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", "/proc/tianbao-out", "--key", Self.key])
+        let nowhere = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", "/proc/tianbao-out", "--key", Self.key, "--no-archive"])
         XCTAssertEqual(nowhere.status, 3, "an output folder that cannot be made: outputs not written")
         XCTAssertTrue(nowhere.stderr.contains("错误：无法创建输出文件夹“/proc/tianbao-out”"), nowhere.stderr)
         XCTAssertFalse(nowhere.stderr.contains("Error"), "no English from Foundation: \(nowhere.stderr)")
+        // The archive beside it cannot be written either: said first, before anything is made.
+        let noArchive = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", "/proc/tianbao-out", "--key", Self.key])
+        XCTAssertEqual(noArchive.status, 3)
+        XCTAssertEqual(noArchive.stderr, "错误：无法写入汇总档案“/proc/tianbao-archive.sqlite”（无法在它所在的文件夹中创建锁文件：不存在）。"
+                       + "本轮未记入档案，档案保持原样，输出文件夹也未作任何改动；请腾出磁盘空间或排除问题后重新汇总。\n")
     }
 }
 
@@ -358,7 +363,7 @@ final class HostileMergeTests: XCTestCase {
             XCTAssertFalse((f?["problems"] as? [[String: Any]] ?? []).isEmpty, b)
         }
         let gbk = files.first { ($0["file"] as? String ?? "").hasPrefix("gbk_") }
-        XCTAssertEqual(gbk?["status"] as? String, "rejected", "a name that is not UTF-8 is reported")
+        XCTAssertEqual(gbk?["status"] as? String, "unreadable", "a name that is not UTF-8 is the office's problem")
         XCTAssertEqual(files.first { $0["file"] as? String == "link.xlsx" }?["status"] as? String, "skipped")
         XCTAssertEqual(files.first { $0["file"] as? String == "子文件夹" }?["status"] as? String, "skipped")
         XCTAssertEqual(files.filter { $0["status"] as? String == "skipped" }.count, 4)

@@ -56,11 +56,11 @@ final class MergeFaultTests: XCTestCase {
         return (snapshot(outA), snapshot(outB), seconds)
     }()
 
-    /// Names beside OUT other than OUT itself (staging folders, lock files).
-    /// What lies beside OUT but OUT and the archive a completed merge records next to it.
+    /// What lies beside OUT but OUT and the archive a completed merge records next to it (with
+    /// its backups folder and, while another connection is open, its -wal and -shm files).
     static func leftovers(_ parent: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [])
-            .filter { $0 != "out" && $0 != "tianbao-archive.sqlite" }.sorted()
+            .filter { $0 != "out" && !["", ".backups", "-wal", "-shm"].map { "tianbao-archive.sqlite" + $0 }.contains($0) }.sorted()
     }
 
     /// The output files (not temporary ones) in the staging folder of process `pid` beside
@@ -151,9 +151,11 @@ final class MergeFaultTests: XCTestCase {
         let parent = temporaryDirectory("two").path, out = parent + "/out"
         let results = ResultBox()
         let group = DispatchGroup()
-        for _ in 0..<2 {
+        // Each with its own archive: they meet at OUT's lock.
+        for i in 0..<2 {
             DispatchQueue.global().async(group: group) {
-                let r = try? Self.merge(Self.samples, out: out, environment: ["TIANBAO_FAULT_INJECT": "delay-ms:20"])
+                let r = try? Binary.run(["merge", Self.samples, "--round", "2021-06", "--out", out, "--key", Self.key,
+                                         "--archive", parent + "/a\(i).sqlite"], environment: ["TIANBAO_FAULT_INJECT": "delay-ms:20"])
                 results.append(r)
             }
         }
@@ -164,7 +166,36 @@ final class MergeFaultTests: XCTestCase {
         XCTAssertTrue(loser.stderr.hasPrefix("错误：另一次汇总（进程 "), loser.stderr)
         XCTAssertTrue(loser.stderr.contains("正在写入输出文件夹“\(out)”。为免两次汇总的文件混在一起，本次不等待，未作任何改动，已退出"), loser.stderr)
         XCTAssertEqual(Self.snapshot(out), Self.runs.b)
-        XCTAssertEqual(Self.leftovers(parent), [])
+        XCTAssertEqual(Self.leftovers(parent).filter { !$0.hasPrefix("a") }, [])
+    }
+
+    /// Two merges into one archive at once (May and June, each into its own folder): never
+    /// interleaved. The second is refused while the first holds the archive's lock, says so,
+    /// and changes nothing; the first records its round.
+    func testTwoMergesIntoOneArchiveNeverInterleave() throws {
+        let parent = temporaryDirectory("two-archive").path
+        let archive = parent + "/tianbao-archive.sqlite"
+        let results = ResultBox()
+        let group = DispatchGroup()
+        for round in ["2021-05", "2021-06"] {
+            DispatchQueue.global().async(group: group) {
+                let r = try? Binary.run(["merge", Self.samples + "/../" + round, "--round", round, "--out", parent + "/" + round,
+                                         "--key", Self.key], environment: ["TIANBAO_FAULT_INJECT": "delay-ms:20"])
+                results.append(r)
+            }
+        }
+        group.wait()
+        let all = results.values.compactMap { $0 }
+        // The winner: 0 or 1 (May merged into an empty archive has nothing to be warned of).
+        XCTAssertEqual(all.map { $0.status == 3 ? 3 : min($0.status, 1) }.sorted(), [1, 3], all.map(\.stderr).joined())
+        let loser = try XCTUnwrap(all.first { $0.status == 3 })
+        XCTAssertTrue(loser.stderr.hasPrefix("错误：另一次汇总（进程 "), loser.stderr)
+        XCTAssertTrue(loser.stderr.contains("正在记入汇总档案“\(archive)”。为免两次汇总交错记入档案，本次不等待，未作任何改动，已退出"), loser.stderr)
+        let recorded = try Binary.run(["history", "--archive", archive, "--format", "json"])
+        let rounds = (try JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as! [String: Any])["rounds"] as! [[String: Any]]
+        XCTAssertEqual(rounds.count, 1, "only the first merge recorded")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: parent).filter { $0.hasPrefix("2021-") }
+        XCTAssertEqual(folders, [rounds[0]["round"] as! String], "the loser made no output folder")
     }
 
     /// Only Chinese, paths and numbers: no library chatter, no English.
