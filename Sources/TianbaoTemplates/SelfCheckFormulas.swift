@@ -9,7 +9,7 @@ import XLSX
 enum Formula {
     /// Functions computed alike by Excel 2010+, WPS and LibreOffice 7 (README lists the sources).
     static let allowedFunctions: Set<String> = [
-        "IF", "AND", "OR", "NOT", "ISERROR", "ISNUMBER", "ISLOGICAL", "IFERROR", "LEN", "TRIM", "CLEAN",
+        "IF", "AND", "OR", "NOT", "ISERROR", "ISNUMBER", "ISLOGICAL", "ISTEXT", "IFERROR", "LEN", "TRIM", "CLEAN",
         "SUBSTITUTE", "LEFT", "MID", "FIND", "EXACT", "INT", "ROUND", "ABS", "SUMPRODUCT", "COUNTIF",
     ]
 
@@ -217,6 +217,14 @@ struct FieldFormulas {
         default:
             return "EXACT(\(Formula.trimmed(x)),\(Formula.text(value)))"
         }
+    }
+
+    /// True (error-safe) when cell `x` of a number or date field holds text with a digit: the
+    /// checker reports it at that cell, either reading it (`Rule.repaired`) or not (`Rule.type`),
+    /// each message starting with `CheckWording.typedAsTextStem`. Nil for fields of other types.
+    func typedAsText(_ x: String) -> String? {
+        guard isNumber || field.type == .date else { return nil }
+        return "IFERROR(AND(ISTEXT(\(x)),NOT(\(Formula.noDigits(x)))),FALSE)"
     }
 
     /// The value of a valid number or date cell, as the checker rounds it.

@@ -19,15 +19,16 @@ extension TemplateWriter {
                    overlay: TemplateOverlay?, carried: [[CellValue?]] = []) -> SheetSelfCheck {
         let tasks = plan.tasks(for: unit.id)
         let carriedRows = Set(carried.indices.filter { i in carried[i].contains { $0 != nil } }.map { TemplateLayout.firstDataRow + $0 })
-        let known = carried.isEmpty ? overlay.map { overlay -> SheetSelfCheck.Known in
+        let known = carried.isEmpty ? overlay.flatMap { overlay -> SheetSelfCheck.Known? in
+            guard overlay.valuesCarried else { return nil }
             let columns = TemplateLayout.columnCount(sheet)
             let filled = (overlay.values[sheet.name] ?? [:]).filter { ref, value in
                 guard ref.row >= TemplateLayout.firstDataRow, ref.column <= columns else { return false }
                 if case .string(let s) = value { return !s.allSatisfy(\.isWhitespace) }
                 return true
             }
-            return SheetSelfCheck.Known(problems: (overlay.marks[sheet.name] ?? [:]).mapValues(\.message),
-                                        filledRows: Set(filled.keys.map(\.row)))
+            return SheetSelfCheck.Known(problems: overlay.open[sheet.name] ?? [:], filledRows: Set(filled.keys.map(\.row)),
+                                        values: overlay.values[sheet.name] ?? [:], sheetProblems: overlay.sheetProblems[sheet.name] ?? [])
         } : SheetSelfCheck.Known(problems: [:], filledRows: carriedRows)
         return SheetSelfCheck(sheet: sheet, rows: TemplateLayout.dataRows(sheet, tasks: tasks.count), lists: lists,
                               unitTasks: tasks.map(\.task.id), round: round, known: known)
@@ -94,7 +95,11 @@ extension TemplateWriter {
             let name = check.sheet.name
             try ws.link(r, 0, url: "internal:'\(name)'!\(check.letter(check.checkColumn))\(TemplateLayout.headerRow)",
                         text: "→ \(name)", Self.base.with { $0.fontColor = 0x0563C1; $0.underline = true })
-            let count = check.countCell
+            // The sheet's count, in the hidden column beside the total: a conditional format may
+            // refer only to its own sheet (MS-OI29500 §3.2.3.1.2; Excel keeps rules with 3-D
+            // references only in its extension list).
+            try ws.formula(r, 2, check.countCell, result: .number(Double(blank)))
+            let count = "$C$\(r + 1)"
             try ws.formula(r, 1, "IF(\(count)=0,\"✓\",\(count)&\(Formula.text(" 处需修改（见该表“自查”列）")))",
                            result: .string(blank == 0 ? "✓" : "\(blank) 处需修改（见该表“自查”列）"), Self.wrapped)
             try ws.highlight(r, 1, r, 1, formula: "\(count)>0", Self.base.with { $0.fontColor = Self.requiredColor })

@@ -41,8 +41,14 @@ struct SheetSelfCheck {
     /// recalculate on opening (LibreOffice by default) shows the checker's verdict; each row
     /// the unit edits is then checked again by the formulas.
     struct Known {
-        var problems: [CellReference: String]
+        /// The problems to handle, by cell, one message each.
+        var problems: [CellReference: [String]]
         var filledRows: Set<Int>
+        /// The unit's values by cell: an office finding shows while its cell holds the value
+        /// that was checked.
+        var values: [CellReference: CellValue] = [:]
+        /// Problems of the sheet at no cell of its rows: shown until the office checks again.
+        var sheetProblems: [String] = []
     }
 
     init(sheet: SheetSpec, rows: Int, lists: TemplateWriter.ListColumns, unitTasks: [String], round: Round,
@@ -53,7 +59,57 @@ struct SheetSelfCheck {
         self.unitTasks = unitTasks
         self.round = round
         checks = makeChecks()
+        if let known, let office = officeCheck(known) { checks.append(office) }
         (cells, blankCount) = makeCells(known)
+    }
+
+    /// The label of the check that shows the office's findings in a feedback workbook.
+    static let officeLabel = "办公室校验"
+    /// How a problem at no cell is shown: `办公室校验：…`.
+    static let officePlace = "办公室校验"
+
+    /// In a feedback workbook, one more working column: the checker's problems at a cell, each
+    /// shown while the cell holds the value that was checked and no formula marks it (so the
+    /// 自查 counts what the problem list counts, also where the formulas cannot see a problem:
+    /// checks across rounds, a number typed as text the formulas do not read), and on the
+    /// first row the problems at no cell of the rows. Nil when there are none.
+    private func officeCheck(_ known: Known) -> Check? {
+        let inRows = known.problems.filter { $0.key.row >= first && $0.key.row <= last && !$0.value.isEmpty }
+        let statics = sheet.kind == .rows ? [] : known.sheetProblems
+        guard !inRows.isEmpty || !statics.isEmpty else { return nil }
+        let formulaChecks = checks
+        return Check(label: Self.officeLabel, target: 0, isError: false) { r in
+            var parts: [String] = []
+            for (ref, messages) in inRows.filter({ $0.key.row == r }).sorted(by: { $0.key < $1.key }) {
+                let at = self.ref(r, ref.column)
+                let text = messages.map { at + Self.placeSeparator + CheckWording.sentence($0.replacingOccurrences(of: Self.separator, with: "/")) + Self.separator }.joined()
+                let markers = formulaChecks.indices.filter { formulaChecks[$0].target == ref.column }
+                    .map { self.ref(r, self.firstCheckColumn + $0) }
+                let unchanged = Self.unchanged(at, known.values[ref])
+                let condition = markers.isEmpty ? unchanged : "AND(\(unchanged),LEN(\(markers.joined(separator: "&")))=0)"
+                parts.append("IFERROR(IF(\(condition),\(Formula.text(text)),\"\"),\"\")")
+            }
+            if r == first, !statics.isEmpty { parts.append(Formula.text(Self.staticText(statics))) }
+            return (parts.isEmpty ? Formula.empty : parts.joined(separator: "&"), "")
+        }
+    }
+
+    /// Problems at no cell, as the 自查 shows them (`办公室校验：…|`).
+    static func staticText(_ messages: [String]) -> String {
+        messages.map { officePlace + placeSeparator + CheckWording.sentence($0.replacingOccurrences(of: separator, with: "/")) + separator }.joined()
+    }
+
+    /// True (error-safe or erring) while cell `x` holds `value`, as the feedback wrote it.
+    static func unchanged(_ x: String, _ value: CellValue?) -> String {
+        switch value {
+        case .none: return "LEN(\(x))=0"
+        case .string(let s)?: return "EXACT(\(x),\(Formula.text(s)))"
+        case .number(let n)?: return "AND(ISNUMBER(\(x)),ABS(\(x)-(\(Formula.number(n))))<0.000001)"
+        case .bool(let b)?: return "AND(ISLOGICAL(\(x)),\(x)=\(b ? "TRUE" : "FALSE"))"
+        case .date(_, let serial?)?: return "AND(ISNUMBER(\(x)),ABS(\(x)-(\(Formula.number(serial))))<0.000001)"
+        case .date?: return "ISNUMBER(\(x))"
+        case .error?: return "ISERROR(\(x))"
+        }
     }
 
     static let separator = "|"
@@ -118,6 +174,18 @@ struct SheetSelfCheck {
         }
         for rule in sheet.rules {
             if let check = ruleCheck(rule) { checks.append(check) }
+        }
+        // Numbers and dates typed as text: read by the checker, which warns (silent once the
+        // row's 说明 explains them).
+        for (i, field) in sheet.fields.enumerated() where field.prefilled == nil {
+            guard let typed = fieldFormulas(field).typedAsText("\u{1}") else { continue }
+            let text = CheckWording.typedAsTextStem(field.name, date: field.type == .date)
+            checks.append(Check(label: "文本形式", target: i + 1, isError: false) { r in
+                let at = ref(r, i + 1)
+                var formula = unexplained(r, .warning, when(typed.replacingOccurrences(of: "\u{1}", with: at), at, text))
+                if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
+                return (formula, "")
+            })
         }
         return checks
     }
@@ -242,19 +310,27 @@ struct SheetSelfCheck {
         guard rows > 0 else { return ([], 0) }
         var cells: [Cell] = []
         var total = 0
-        // A known problem is shown by the first check that marks its cell.
+        // A known problem is shown by the first check that marks its cell, else by the office's
+        // check (a feedback workbook's).
         var firstCheck: [Int: Int] = [:]
-        for (k, check) in checks.enumerated() where firstCheck[check.target] == nil { firstCheck[check.target] = k }
+        for (k, check) in checks.enumerated() where check.target > 0 && firstCheck[check.target] == nil { firstCheck[check.target] = k }
         func knownText(_ r: Int, _ c: Int) -> String {
-            guard let text = known?.problems[CellReference(row: r, column: c)] else { return "" }
-            return ref(r, c) + Self.placeSeparator + text.replacingOccurrences(of: Self.separator, with: "/") + Self.separator
+            guard let messages = known?.problems[CellReference(row: r, column: c)] else { return "" }
+            return messages.map {
+                ref(r, c) + Self.placeSeparator + CheckWording.sentence($0.replacingOccurrences(of: Self.separator, with: "/")) + Self.separator
+            }.joined()
+        }
+        func officeText(_ r: Int) -> String {
+            let columns = (known?.problems.keys.filter { $0.row == r && firstCheck[$0.column] == nil }.map(\.column) ?? []).sorted()
+            let statics = r == first && sheet.kind != .rows ? Self.staticText(known?.sheetProblems ?? []) : ""
+            return columns.map { knownText(r, $0) }.joined() + statics
         }
         for r in first...last {
             var parts: [String] = []
             var blankAll = ""
             for (k, check) in checks.enumerated() {
                 var (formula, blank) = check.cell(r)
-                if known != nil { blank = firstCheck[check.target] == k ? knownText(r, check.target) : "" }
+                if known != nil { blank = check.target == 0 ? officeText(r) : firstCheck[check.target] == k ? knownText(r, check.target) : "" }
                 cells.append(Cell(row: r, column: firstCheckColumn + k, formula: formula, blank: .string(blank)))
                 parts.append(ref(r, firstCheckColumn + k))
                 blankAll += blank
@@ -287,14 +363,18 @@ struct SheetSelfCheck {
             let nilText = message(answer, nilParts[0] + "\u{1}" + nilParts[1]).components(separatedBy: "\u{1}")
             let formula = "IFERROR(IF(AND(\(filledRows)=0,NOT(\(declared))),\(message(answer, empty)),\"\")"
                 + "&IF(AND(\(declared),\(filledRows)>0),\(nilText[0])\"&\(filledRows)&\"\(nilText[1]),\"\"),\"\")"
-            let blank = known.map { _ in knownText(TemplateLayout.nilRow, TemplateLayout.nilColumn) }
+            // The problems at no cell of the rows (a feedback workbook's), shown until the office
+            // checks the file again.
+            let statics = Self.staticText(known?.sheetProblems ?? [])
+            let blank = known.map { _ in knownText(TemplateLayout.nilRow, TemplateLayout.nilColumn) + statics }
                 ?? answer + Self.placeSeparator + empty + Self.separator
             let all = ref(TemplateLayout.nilRow, allColumn)
-            cells.append(Cell(row: TemplateLayout.nilRow, column: allColumn, formula: formula, blank: .string(blank)))
+            cells.append(Cell(row: TemplateLayout.nilRow, column: allColumn,
+                              formula: statics.isEmpty ? formula : formula + "&" + Formula.text(statics), blank: .string(blank)))
             cells.append(Cell(row: TemplateLayout.nilRow, column: checkColumn,
                               formula: "IF(\(all)=\"\",\"\",LEFT(\(all),FIND(\"\(Self.separator)\",\(all))-1))",
-                              blank: .string(String(blank.dropLast()))))
-            total += blank.isEmpty ? 0 : 1
+                              blank: .string(String(blank.prefix { String($0) != Self.separator }))))
+            total += blank.filter { String($0) == Self.separator }.count
         }
         let column = letter(allColumn)
         let range = "\(column)\(TemplateLayout.nilRow):\(column)\(last)"
@@ -307,7 +387,7 @@ struct SheetSelfCheck {
     /// Conditional formats: for each input column, the check columns that mark it (errors, warnings).
     var marks: [(target: Int, errors: [Int], warnings: [Int])] {
         var byTarget: [Int: (errors: [Int], warnings: [Int])] = [:]
-        for (k, check) in checks.enumerated() {
+        for (k, check) in checks.enumerated() where check.target > 0 {
             if check.isError { byTarget[check.target, default: ([], [])].errors.append(firstCheckColumn + k) }
             else { byTarget[check.target, default: ([], [])].warnings.append(firstCheckColumn + k) }
         }
