@@ -30,8 +30,12 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .customLong("no-archive"), help: "本次不与汇总档案比较，也不记入汇总档案（试汇总）。")
     var noArchive = false
 
+    @Option(name: .customLong("resubmit-by"), help: "反馈表中写明的重新报送截止日期，如 2021-06-22（不给出时用计划中本轮的设定）。")
+    var resubmitBy: String?
+
     func run() throws {
-        let (round, prepared) = try options.prepare()
+        var (round, prepared) = try options.prepare()
+        if let resubmitBy { round.resubmitBy = try Self.day(resubmitBy, notBefore: round.due) }
         let progress = ProgressLine(quiet: options.quiet)
         var merger = prepared
         merger.progress = { progress.files(checked: $0, of: $1) }
@@ -379,6 +383,21 @@ struct StatusCommand: ParsableCommand {
             print(o.text)
         }
         if result.totals.missing > 0 || result.totals.rejected > 0 || !result.officeProblems.isEmpty { throw CommandExit(.partial) }
+    }
+}
+
+extension MergeCommand {
+    /// `--resubmit-by`: a date not before the round's due date; else status 2, nothing written.
+    static func day(_ text: String, notBefore due: Day) throws -> Day {
+        guard let day = Day(text) else {
+            printError("错误：--resubmit-by 的日期“\(text)”无效，应写成 2021-06-22 的格式。未作任何改动。")
+            throw CommandExit(.usage)
+        }
+        guard day >= due else {
+            printError("错误：重新报送截止日期 \(day) 早于本轮截止日期 \(due)。未作任何改动。")
+            throw CommandExit(.usage)
+        }
+        return day
     }
 }
 

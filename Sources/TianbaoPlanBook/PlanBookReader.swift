@@ -40,6 +40,7 @@ enum PlanBookReader {
                 let found = header?.cells.first { $0.reference == ref }.flatMap { $0.value?.text }?
                     .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 // Either parentheses (a plan workbook written before its headers took Chinese typography).
+                if found.isEmpty && column.added { continue }
                 if !NameMatching.same(found, column.header) {
                     issues.append(PlanIssue(place: "\(layout.name)!\(ref)", message: found.isEmpty
                         ? "表头“\(column.header)”不见了（第 1 行的表头不要修改、删除或移动）"
