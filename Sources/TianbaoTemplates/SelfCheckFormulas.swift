@@ -219,13 +219,11 @@ struct FieldFormulas {
         }
     }
 
-    /// True (error-safe) when cell `x` of a number or date field holds text with a digit: the
-    /// checker reports it at that cell, either reading it (`Rule.repaired`) or not (`Rule.type`),
-    /// each message starting with `CheckWording.typedAsTextStem`. Nil for fields of other types.
-    func typedAsText(_ x: String) -> String? {
-        guard isNumber || field.type == .date else { return nil }
-        return "IFERROR(AND(ISTEXT(\(x)),NOT(\(Formula.noDigits(x)))),FALSE)"
-    }
+    /// Whether the self-check flags text in this field (a number or a date field): text its
+    /// own check lets pass holds a digit, and the checker reports it at that cell, reading it
+    /// (`Rule.repaired`) or not (`Rule.type`), each message starting with
+    /// `CheckWording.typedAsTextStem`.
+    var typedAsText: Bool { isNumber || field.type == .date }
 
     /// The value of a valid number or date cell, as the checker rounds it.
     func number(_ x: String) -> String { field.type == .date ? "INT(\(x))" : "ROUND(\(x),9)" }

@@ -45,7 +45,11 @@ extension TemplateWriter {
         let checks = check.checks
         try ws.write(headerRow, check.activeColumn - 1, "有内容")
         try ws.write(headerRow, check.allColumn - 1, "全部问题")
-        for (k, c) in checks.enumerated() { try ws.write(headerRow, check.firstCheckColumn - 1 + k, c.label) }
+        try ws.write(headerRow, check.explainedColumn - 1, "已说明")
+        for (k, c) in checks.enumerated() {
+            try ws.write(headerRow, check.firstCheckColumn - 1 + k, c.label)
+            if let words = c.words { try ws.write(SheetSelfCheck.wordsRow - 1, check.firstCheckColumn - 1 + k, words) }
+        }
         try ws.columns(check.activeColumn - 1, check.firstCheckColumn - 1 + max(checks.count - 1, 0), width: 10, hidden: true)
         for cell in check.cells {
             let format = cell.column == check.checkColumn ? Self.selfCheck : nil

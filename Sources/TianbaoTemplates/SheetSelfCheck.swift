@@ -21,6 +21,9 @@ struct SheetSelfCheck {
         /// 1-based column of the input cell the problem is reported at.
         var target: Int
         var isError: Bool
+        /// Text written once in row 2 of the check's column, which its formulas refer to
+        /// (words that would otherwise be repeated in every row's formula).
+        var words: String? = nil
         /// Formula and blank-template text for a 1-based row.
         var cell: (Int) -> (formula: String, blank: String)
     }
@@ -118,11 +121,15 @@ struct SheetSelfCheck {
 
     var first: Int { TemplateLayout.firstDataRow }
     var last: Int { first + rows - 1 }
-    /// 1-based columns: 自查, then hidden: rows with content, all problems of the row, one per check.
+    /// 1-based columns: 自查, then hidden: rows with content, all problems of the row, whether
+    /// the row's 说明 is filled (1 or 0), one per check.
     var checkColumn: Int { TemplateLayout.selfCheckColumn(sheet) }
     var activeColumn: Int { checkColumn + 1 }
     var allColumn: Int { checkColumn + 2 }
-    var firstCheckColumn: Int { checkColumn + 3 }
+    var explainedColumn: Int { checkColumn + 3 }
+    var firstCheckColumn: Int { checkColumn + 4 }
+    /// The row in which a check's `words` are written.
+    static let wordsRow = TemplateLayout.nilRow
     /// The cell holding the sheet's number of problems (row 1 of the all-problems column).
     var countCell: String { "'\(sheet.name)'!$\(letter(allColumn))$1" }
 
@@ -172,22 +179,44 @@ struct SheetSelfCheck {
                 return ("IFERROR(\(formula),\"\")", blank)
             })
         }
+        // Numbers and dates typed as text (text the field's own check lets pass: it holds a
+        // digit): the checker reports each, reading it or not, in these words. Silent once the
+        // row's 说明 explains it. The words are in row 2 of the check's column.
+        for (i, field) in sheet.fields.enumerated() where field.prefilled == nil {
+            guard let own = fieldCheckColumn(field.id), let column = typedCheckColumn(field.id) else { continue }
+            assert(column == firstCheckColumn + checks.count)
+            let words = CheckWording.sentence(CheckWording.typedAsTextStem(field.name, date: field.type == .date))
+            checks.append(Check(label: "文本形式", target: i + 1, isError: false, words: words) { r in
+                let at = ref(r, i + 1)
+                let typed = "AND(ISTEXT(\(at)),\(ref(r, own))=\"\",LEN(\(Formula.trimmed(at)))>0)"
+                let text = "\"\(at)\(Self.placeSeparator)\"&$\(letter(column))$\(Self.wordsRow)&\"\(Self.separator)\""
+                var formula = unexplained(r, .warning, "IF(\(typed),\(text),\"\")")
+                if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
+                return ("IFERROR(\(formula),\"\")", "")
+            })
+        }
         for rule in sheet.rules {
             if let check = ruleCheck(rule) { checks.append(check) }
         }
-        // Numbers and dates typed as text: read by the checker, which warns (silent once the
-        // row's 说明 explains them).
-        for (i, field) in sheet.fields.enumerated() where field.prefilled == nil {
-            guard let typed = fieldFormulas(field).typedAsText("\u{1}") else { continue }
-            let text = CheckWording.typedAsTextStem(field.name, date: field.type == .date)
-            checks.append(Check(label: "文本形式", target: i + 1, isError: false) { r in
-                let at = ref(r, i + 1)
-                var formula = unexplained(r, .warning, when(typed.replacingOccurrences(of: "\u{1}", with: at), at, text))
-                if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
-                return (formula, "")
-            })
-        }
         return checks
+    }
+
+    /// 1-based column of a field's own check (fields' checks come first, in field order, after
+    /// the `single` sheet's emptiness check); nil for a pre-filled field.
+    func fieldCheckColumn(_ id: String) -> Int? {
+        let inputs = sheet.fields.filter { $0.prefilled == nil }.map(\.id)
+        guard let k = inputs.firstIndex(of: id) else { return nil }
+        return firstCheckColumn + k + (sheet.kind == .single ? 1 : 0)
+    }
+
+    /// 1-based column of a field's check for text typed into a number or date (after the
+    /// fields' own checks, in field order); nil for other fields.
+    func typedCheckColumn(_ id: String) -> Int? {
+        guard sheet.kind != .text else { return nil }
+        let inputs = sheet.fields.filter { $0.prefilled == nil }
+        let typed = inputs.filter { fieldFormulas($0).typedAsText }.map(\.id)
+        guard let k = typed.firstIndex(of: id) else { return nil }
+        return firstCheckColumn + (sheet.kind == .single ? 1 : 0) + inputs.count + k
     }
 
     /// The answer on a `text` sheet: one field per row, in column B.
@@ -209,8 +238,13 @@ struct SheetSelfCheck {
     /// Empty when the row's 说明 holds an explanation (an explained warning needs no change).
     func unexplained(_ r: Int, _ severity: Severity, _ formula: String) -> String {
         guard severity == .warning else { return formula }
+        return "IF(\(ref(r, explainedColumn))=0,\(formula),\"\")"
+    }
+
+    /// Whether the row's 说明 holds an explanation: 1 or 0 (a number, as every viewer caches it).
+    func explainedFormula(_ r: Int) -> String {
         let explanation = ref(r, TemplateLayout.explanationColumn(sheet))
-        return "IF(\(Formula.blank(explanation)),\(formula),\"\")"
+        return "IF(\(Formula.blank(explanation)),0,1)"
     }
 
     /// "" or the message: `condition` must be error-safe.
@@ -225,11 +259,7 @@ struct SheetSelfCheck {
         }
         func valid(_ id: String, _ f: FieldFormulas, _ r: Int, _ c: Int) -> String { f.valid(ref(r, c), check: checkCell(id, r)) }
         /// The field's own check cell, when it has one (its problem means the checker holds no value).
-        func checkCell(_ id: String, _ r: Int) -> String? {
-            let inputs = sheet.fields.filter { $0.prefilled == nil }.map(\.id)
-            guard let k = inputs.firstIndex(of: id) else { return nil }
-            return ref(r, firstCheckColumn + k + (sheet.kind == .single ? 1 : 0))
-        }
+        func checkCell(_ id: String, _ r: Int) -> String? { fieldCheckColumn(id).map { ref(r, $0) } }
         func make(_ label: String, _ target: Int, _ severity: Severity, _ body: @escaping (Int) -> String) -> Check {
             Check(label: label, target: target, isError: severity == .error) { r in
                 ("IFERROR(\(unexplained(r, severity, body(r))),\"\")", "")
@@ -270,9 +300,12 @@ struct SheetSelfCheck {
             let parts = ids.compactMap { id in field(id).map { (id, $0.0, $0.1) } }
             guard let (t, tc) = field(total), !parts.isEmpty, parts.allSatisfy({ $0.1.isNumber }), t.isNumber else { return nil }
             return make("合计", parts[0].2, severity) { r in
-                // Every part certainly read (a number, empty, or refused), at least one value.
+                // Every part certainly read (a number, empty, or refused), at least one value. A
+                // warning is silent in a row its 说明 explains, so there a part is certainly read
+                // when its check for text typed into a number shows nothing.
                 let known = parts.map { id, _, c in
-                    "OR(ISNUMBER(\(ref(r, c))),\(Formula.blank(ref(r, c)))\(checkCell(id, r).map { ",\($0)<>\"\"" } ?? ""))"
+                    if severity == .warning, let typed = typedCheckColumn(id) { return "\(ref(r, typed))=\"\"" }
+                    return "OR(ISNUMBER(\(ref(r, c))),\(Formula.blank(ref(r, c)))\(checkCell(id, r).map { ",\($0)<>\"\"" } ?? ""))"
                 }
                 let any = parts.map { id, f, c in valid(id, f, r, c) }
                 let sum = parts.map { id, f, c in "IF(\(valid(id, f, r, c)),\(f.number(ref(r, c))),0)" }.joined(separator: "+")
@@ -334,6 +367,11 @@ struct SheetSelfCheck {
                 cells.append(Cell(row: r, column: firstCheckColumn + k, formula: formula, blank: .string(blank)))
                 parts.append(ref(r, firstCheckColumn + k))
                 blankAll += blank
+            }
+            if sheet.kind != .text {
+                let explanation = CellReference(row: r, column: TemplateLayout.explanationColumn(sheet))
+                let explained = known?.values[explanation].map { !$0.text.allSatisfy(\.isWhitespace) } ?? false
+                cells.append(Cell(row: r, column: explainedColumn, formula: explainedFormula(r), blank: .number(explained ? 1 : 0)))
             }
             if !checksEveryRow {
                 let range = "\(ref(r, 1)):\(ref(r, TemplateLayout.columnCount(sheet)))"
