@@ -10,9 +10,10 @@ SWIFT ?= swift
 RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev
 # What the tests add: LibreOffice Calc and Writer as real clients (open, recalculate and save
 # templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
-# openpyxl (never pip into the system Python: PEP 668), unzip, poppler-utils (pdftotext, pdfinfo),
+# openpyxl (never pip into the system Python: PEP 668), Debian's lxml (for the strict OOXML
+# validator in ../shared/tools/ooxml, when it is there), unzip, poppler-utils (pdftotext, pdfinfo),
 # the Noto CJK fonts LibreOffice renders Chinese with, and time.
-TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl unzip time poppler-utils fonts-noto-cjk
+TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl python3-lxml unzip time poppler-utils fonts-noto-cjk
 # The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
 # not whatever python3 comes first on PATH.
 TEST_PYTHON ?= /usr/bin/python3

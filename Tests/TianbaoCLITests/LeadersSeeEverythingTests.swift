@@ -168,7 +168,7 @@ final class LeadersSeeEverythingTests: XCTestCase {
         for unit in ["市税务局", "市消防救援支队"] {
             let path = Self.out.appendingPathComponent("反馈/\(unit)-2021-06-反馈.xlsx").path
             let texts = try python("print(json.dumps([c.value for r in wb.worksheets[0].iter_rows(max_row=4) for c in r if isinstance(c.value, str)], ensure_ascii=False))", path) as! [String]
-            let summary = texts.first { $0.contains("个提示") } ?? ""
+            let summary = texts.first { $0.contains("文件已接收") } ?? ""
             XCTAssertTrue(summary.contains("无需重新报送"), "\(unit): \(summary)")
             XCTAssertFalse(summary.contains("修改后将本文件"), summary)
         }
