@@ -112,7 +112,10 @@ struct FeedbackList {
             level = .explained
         } else if p.isFileLevel && p.severity == .error {
             level = carried ? .corrected : .error
-            if carried { message += "（本反馈表已按本期模板恢复。）" }
+            if carried {
+                message += p.rule == .prefilledAltered ? "（本反馈表已恢复原预填内容；任务如有调整，请在该行“说明”列写明。）"
+                    : "（本反馈表已按本期模板恢复。）"
+            }
         } else if case .outside = place {
             level = .corrected
             message += "（该单元格不在模板的填写区内，本反馈表未带入，请核对保留的内容。）"

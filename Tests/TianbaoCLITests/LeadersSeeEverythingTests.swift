@@ -53,7 +53,7 @@ final class LeadersSeeEverythingTests: XCTestCase {
         let hongshan = rows.first { $0[0] as? String == "洪山区人民政府" }![1] as? String ?? ""
         XCTAssertEqual(hongshan, zh("文件被退回,未计入(文件中报 12 个小区、已完工 6 个、计划投资 10,926.1 万元)")
             .replacingOccurrences(of: "10\u{FF0C}926", with: "10,926"))
-        XCTAssertEqual(rows.first { $0[0] as? String == "蔡甸区人民政府" }![1] as? String, "未报送")
+        XCTAssertEqual(rows.first { $0[0] as? String == "蔡甸区人民政府" }![1] as? String, zh("未报送,无台账数据"))
         let total = rows.last![1] as? String ?? ""
         XCTAssertTrue(total.contains("被退回的洪山区人民政府") && total.contains("未报送的蔡甸区人民政府") && total.contains("有误的台账行 4 行"), total)
         // The briefing's district table has the same 15 units.
@@ -188,8 +188,9 @@ final class LeadersSeeEverythingTests: XCTestCase {
                    'heights': heights}
             for name in ['小区台账', '任务矩阵', '任务进展']:
                 s = wb[name]
+                fit = bool(s.sheet_properties.pageSetUpPr and s.sheet_properties.pageSetUpPr.fitToPage)
                 out[name] = [s.page_setup.scale, s.page_setup.orientation, s.oddHeader.center.text, s.oddFooter.center.text,
-                             s.print_title_rows, s.print_title_cols]
+                             s.print_title_rows, s.print_title_cols, fit, s.page_setup.fitToWidth]
             print(json.dumps(out, ensure_ascii=False))
             """) as! [String: Any]
         XCTAssertEqual(found["built"] as? String, "0", "建成年份 prints 1999, not 1,999")
@@ -198,13 +199,20 @@ final class LeadersSeeEverythingTests: XCTestCase {
         XCTAssertTrue((found["heights"] as! [Double]).allSatisfy { $0 > 15 }, "wrapped 任务进展 texts get taller rows: \(found["heights"]!)")
         for name in ["小区台账", "任务矩阵", "任务进展"] {
             let p = found[name] as! [Any?]
-            XCTAssertGreaterThanOrEqual(p[0] as? Int ?? 0, 60, "\(name) prints at a readable size")
+            // Fitted one page wide where the text stays at 65 % or more, else at 65 % over pages across.
+            if p[6] as? Bool == true {
+                XCTAssertEqual(p[7] as? Int, 1, "\(name) fits one page wide")
+            } else {
+                XCTAssertEqual(p[0] as? Int, 65, "\(name) prints at a readable size")
+            }
             XCTAssertEqual(p[1] as? String, "landscape")
             XCTAssertEqual(p[2] as? String, "&A")
             XCTAssertEqual(p[3] as? String, "第 &P 页\u{FF0C}共 &N 页")
             XCTAssertNotNil(p[4] as? String, "\(name) repeats its header row")
         }
         XCTAssertNotNil((found["任务矩阵"] as! [Any?])[5] as? String, "the matrix repeats its task columns")
+        XCTAssertEqual((found["小区台账"] as! [Any?])[5] as? String, "$A:$B", "the ledger repeats its unit and item columns")
+        XCTAssertEqual((found["任务进展"] as! [Any?])[6] as? Bool, true, "任务进展 fits one page wide")
     }
 
     func testProblemsNameRulesInChineseAndLinkToCells() throws {
