@@ -18,8 +18,8 @@ public enum TextExcerpt {
         } else {
             func word(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
             var j = limit
-            while j > limit / 2, word(chars[j - 1]), word(chars[j]) { j -= 1 }
-            if j > limit / 2 { cut = j }
+            while j > 0, word(chars[j - 1]), word(chars[j]) { j -= 1 }
+            if j >= limit / 2 { cut = j }
         }
         var head = Array(chars[..<cut])
         // A quotation left open: cut before it.
