@@ -106,7 +106,13 @@ struct SheetSelfCheck {
     static func unchanged(_ x: String, _ value: CellValue?) -> String {
         switch value {
         case .none: return "LEN(\(x))=0"
-        case .string(let s)?: return "EXACT(\(x),\(Formula.text(s)))"
+        case .string(let s)? where s.unicodeScalars.count <= 200:
+            return "EXACT(\(x),\(Formula.text(s)))"
+        case .string(let s)?:
+            // A long text: its length and its start (a formula may not exceed 8,192 characters).
+            // Excel's LEN and LEFT count UTF-16 units.
+            let start = String(String.UnicodeScalarView(s.unicodeScalars.prefix(50)))
+            return "AND(LEN(\(x))=\(s.utf16.count),EXACT(LEFT(\(x),\(start.utf16.count)),\(Formula.text(start))))"
         case .number(let n)?: return "AND(ISNUMBER(\(x)),ABS(\(x)-(\(Formula.number(n))))<0.000001)"
         case .bool(let b)?: return "AND(ISLOGICAL(\(x)),\(x)=\(b ? "TRUE" : "FALSE"))"
         case .date(_, let serial?)?: return "AND(ISNUMBER(\(x)),ABS(\(x)-(\(Formula.number(serial))))<0.000001)"

@@ -560,3 +560,38 @@ extension SelfCheckTests {
         }
     }
 }
+
+extension SelfCheckTests {
+    /// In a feedback workbook, the checker's problems show in the 办公室校验 column while their
+    /// cell holds the value checked and no formula marks it; a problem at no cell shows on the
+    /// first row; a long text is recognised by its length and start, so the formula stays
+    /// within Excel's 8,192 characters.
+    func testOfficeFindingsShowWhileTheCellIsUnchanged() throws {
+        let plan = Self.plan
+        let sheet = plan.sheets.first { $0.id == "progress" }!
+        var lists = TemplateWriter.ListColumns()
+        lists.add("是否", ["是", "否"])
+        for id in plan.choiceOrder { lists.add(id, plan.choices[id] ?? []) }
+        let long = String(repeating: "已完成调研，", count: 1200)
+        let known = SheetSelfCheck.Known(
+            problems: [CellReference("H4")!: ["与上期相同。"], CellReference("H5")!: ["与上期相同。"]], filledRows: [4, 5],
+            values: [CellReference("H4")!: .string("已推进"), CellReference("H5")!: .string(long)],
+            sheetProblems: ["本表缺少一项。"])
+        let check = SheetSelfCheck(sheet: sheet, rows: 3, lists: lists, unitTasks: ["1.1", "2.2", "3.2"], round: Self.round, known: known)
+        XCTAssertEqual(check.checks.last?.label, "办公室校验")
+        let office = check.firstCheckColumn + check.checks.count - 1
+        let h4 = try XCTUnwrap(check.cells.first { $0.row == 4 && $0.column == office })
+        let own = CellReference.columnName(check.firstCheckColumn + 2)  // 本期工作进展's own check
+        XCTAssertTrue(h4.formula.contains("EXACT(H4,\"已推进\")") && h4.formula.contains("LEN(\(own)4"), h4.formula)
+        XCTAssertTrue(h4.formula.contains("办公室校验：本表缺少一项。|"), "a problem at no cell, on the first row")
+        let h5 = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == office })
+        XCTAssertTrue(h5.formula.contains("LEN(H5)=\(long.utf16.count)"), String(h5.formula.prefix(300)))
+        XCTAssertLessThan(h5.formula.count, 8192)
+        // As written: each problem at the first check of its cell, the one at no cell in the office's column.
+        XCTAssertEqual(check.blankCount, 3)
+        guard case .string(let written)? = check.cells.first(where: { $0.row == 4 && $0.column == check.firstCheckColumn + 2 })?.blank else {
+            return XCTFail("no cached text")
+        }
+        XCTAssertEqual(written, "H4：与上期相同。|")
+    }
+}
