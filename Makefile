@@ -12,8 +12,10 @@ RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-d
 # templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
 # openpyxl (never pip into the system Python: PEP 668), Debian's lxml (for the strict OOXML
 # validator in ../shared/tools/ooxml, when it is there), unzip, poppler-utils (pdftotext, pdfinfo),
-# the Noto CJK fonts LibreOffice renders Chinese with, and time.
-TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl python3-lxml unzip time poppler-utils fonts-noto-cjk
+# the Noto CJK fonts LibreOffice renders Chinese with, Carlito (metric-compatible with Calibri, the
+# workbooks' default font: LibreOffice then lays out columns and pages as Excel does), and time.
+TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl python3-lxml unzip time poppler-utils fonts-noto-cjk \
+  fonts-crosextra-carlito
 # The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
 # not whatever python3 comes first on PATH.
 TEST_PYTHON ?= /usr/bin/python3
