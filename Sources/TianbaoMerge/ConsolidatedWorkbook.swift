@@ -233,8 +233,13 @@ public final class ConsolidatedWorkbookWriter {
             case .plain: try detailHeader(ws, sheetId: spec.id, leading: [("单位", 20)])
             case .ledger(let l):
                 summed[spec.id] = Set(spec.fields.filter { [.integer, .decimal].contains($0.type) && !Self.isYear($0) }.map(\.id))
-                let headers = [(l.unitLabel, 18.0)] + spec.fields.map { ($0.name, Self.summaryWidth($0, in: spec)) } + Self.checkHeader
-                    + Self.sourceHeaders
+                // Columns with subtotals wide enough for the totals (`4,206,612.4`, `已完工 67 个`).
+                let doneWidth = Double(WrappedText.columns("\(l.done) 999 \(l.counter)") + 2)
+                let headers = [(l.unitLabel, 18.0)] + spec.fields.map { f -> (String, Double) in
+                    let width = Self.summaryWidth(f, in: spec)
+                    if summed[spec.id]?.contains(f.id) == true { return (f.name, max(width, 11)) }
+                    return (f.name, f.id == l.status ? max(width, doneWidth) : width)
+                } + Self.checkHeader + Self.sourceHeaders
                 // Printed: all but the source columns; the unit and the item's name repeated.
                 try header(ws, headers, printed: headers.count - Self.sourceHeaders.count, identifying: 0...1)
                 columns[spec.id] = headers.count
@@ -795,7 +800,7 @@ public final class ConsolidatedWorkbookWriter {
     // MARK: 报送情况
 
     private func writeStatus(_ ws: SheetWriter) throws {
-        let headers: [(String, Double)] = [("序号", 6), ("单位", 24), ("类型", 8), ("状态", 8), ("报送文件", 24), ("保存时间", 16),
+        let headers: [(String, Double)] = [("序号", 6), ("单位", 24), ("类型", 8), ("状态", 8), ("报送文件", 24), ("保存时间", 17),
                                            ("错误", 6), ("提示", 6), ("本期无的表", 10), ("联络员", 12), ("职务", 12),
                                            ("办公电话", 14), ("手机", 13), ("领导小组成员", 18), ("说明", 30)]
         try table(ws, headers: headers, rows: result.units.count, identifying: 0...1)

@@ -144,10 +144,14 @@ final class OfficeOutputsTests: XCTestCase {
         XCTAssertLessThanOrEqual(bySheet["任务进展"]?.count ?? 99, 14)
         XCTAssertLessThanOrEqual(bySheet["报送情况"]?.count ?? 99, 3)
         for p in bySheet["报送情况"] ?? [] {
-            // Each line with a mobile number also names its unit.
+            // Each line with a mobile number starts with its unit: 序号, then the unit's name.
             for line in texts[p]!.split(separator: "\n") where line.range(of: "1[3-9][0-9]{9}", options: .regularExpression) != nil {
-                XCTAssertNotNil(line.range(of: "(人民政府|管委会|局|委|支队|公司|办)", options: .regularExpression), "page \(p): \(line)")
+                XCTAssertNotNil(line.range(of: "^\\s*[0-9]+\\s+\\p{Han}{2,}", options: .regularExpression), "page \(p): \(line)")
             }
+            XCTAssertFalse(texts[p]!.contains("###"), "page \(p): a column too narrow for its values")
+        }
+        for p in 1...pages {
+            XCTAssertFalse(texts[p]!.contains("###"), "page \(p): a column too narrow for its values")
         }
         for p in bySheet["任务进展"] ?? [] {
             XCTAssertFalse(texts[p]!.contains("来源位置") || texts[p]!.contains(".xlsx 任务进展!"), "page \(p): no source columns printed")
