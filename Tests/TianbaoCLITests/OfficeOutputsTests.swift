@@ -123,8 +123,13 @@ final class OfficeOutputsTests: XCTestCase {
         let dir = temporaryDirectory("print")
         let copy = dir.appendingPathComponent("workbook.xlsx")
         try FileManager.default.copyItem(atPath: Self.workbook, toPath: copy.path)
-        let (status, log) = try runCommand("soffice", ["--headless", "-env:UserInstallation=file://\(dir.path)/lo",
-                                                        "--convert-to", "pdf", "--outdir", dir.path, copy.path])
+        // The fonts `make docs` renders with: Carlito for Calibri, Noto CJK for the workbook's
+        // East Asian font (宋体), as on an office's machine (without them, digits fall back to a
+        // wider font and fill columns Excel leaves room in with ###).
+        let fonts = Self.root.appendingPathComponent("scripts/render/fonts.conf").path
+        let (status, log) = try runCommand("env", ["FONTCONFIG_FILE=\(fonts)", "soffice", "--headless",
+                                                    "-env:UserInstallation=file://\(dir.path)/lo",
+                                                    "--convert-to", "pdf", "--outdir", dir.path, copy.path])
         XCTAssertEqual(status, 0, log)
         let pdf = dir.appendingPathComponent("workbook.pdf").path
         let (_, info) = try runCommand("pdfinfo", [pdf])
