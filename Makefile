@@ -11,12 +11,13 @@ RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-d
 # What the tests add: LibreOffice Calc and Writer as real clients (open, recalculate and save
 # templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
 # openpyxl (never pip into the system Python: PEP 668), unzip, poppler-utils (pdftotext, pdfinfo),
-# the Noto CJK fonts LibreOffice renders Chinese with, time, python3-lxml for the strict OOXML
-# validator (../shared/tools/ooxml, when present) the output tests run, and Debian's chromium,
-# chromium-driver and python3-selenium for the portal's browser test (no browser is downloaded at
-# test time).
+# the Noto CJK fonts LibreOffice renders Chinese with, Carlito (metric-compatible with Calibri, the
+# workbooks' default font: LibreOffice then lays out columns and pages as Excel does), time,
+# python3-lxml for the strict OOXML validator (../shared/tools/ooxml, when present) the output tests
+# run, and Debian's chromium, chromium-driver and python3-selenium for the portal's browser test (no
+# browser is downloaded at test time).
 TEST_PACKAGES := libreoffice-calc libreoffice-writer python3 python3-openpyxl python3-lxml unzip time poppler-utils fonts-noto-cjk \
-  chromium chromium-driver python3-selenium
+  fonts-crosextra-carlito chromium chromium-driver python3-selenium
 # The Python the tests and the sample scripts use: the system's, where python3-openpyxl lives,
 # not whatever python3 comes first on PATH.
 TEST_PYTHON ?= /usr/bin/python3

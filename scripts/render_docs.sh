@@ -56,6 +56,27 @@ $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/workbook.xlsx" >/dev/null 2>&
 rm -f docs/汇总-*.png
 echo "汇总: $(first_pages "$OUT/pdf/workbook.pdf" 汇总 70 总览 进度趋势 报送情况 任务进展 任务矩阵 量化指标 小区台账 宣传信息 联络员 校验问题)"
 
+# The ledger's unit subtotals (the page that starts them).
+p=1
+while [ "$p" -le "$(pdfinfo "$OUT/pdf/workbook.pdf" | awk '/^Pages:/ {print $2}')" ]; do
+    if pdftotext -layout -f "$p" -l "$p" "$OUT/pdf/workbook.pdf" - | grep -q "各单位小计与合计"; then
+        pdftoppm -r 70 -png -f "$p" -l "$p" -singlefile "$OUT/pdf/workbook.pdf" "docs/汇总-小区台账-小计"
+        break
+    fi
+    p=$((p + 1))
+done
+
+# Two units' 反馈: 武昌区 (errors, a warning, an explained warning) and 洪山区 (returned for an
+# altered task text, which the feedback restores): the problem list and 填报说明 with its 自查.
+rm -f docs/反馈-*.png
+for unit in 武昌区人民政府 洪山区人民政府; do
+    cp "$OUT/merged/反馈/$unit-$ROUND-反馈.xlsx" "$OUT/pdf/feedback.xlsx"
+    $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/feedback.xlsx" >/dev/null 2>&1
+    pdftoppm -r 70 -png -f 1 -l 1 -singlefile "$OUT/pdf/feedback.pdf" "docs/反馈-$unit-问题清单"
+    pdftoppm -r 70 -png -f 2 -l 2 -singlefile "$OUT/pdf/feedback.pdf" "docs/反馈-$unit-填报说明"
+done
+echo "反馈: docs/反馈-*.png"
+
 # The .docx briefing: every page.
 cp "$OUT/merged/简报-$ROUND.docx" "$OUT/pdf/briefing.docx"
 $LO --convert-to pdf --outdir "$OUT/pdf" "$OUT/pdf/briefing.docx" >/dev/null 2>&1

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoSupport
 import XLSX
 
 /// What a check across rounds found: a problem at its cell, and the row it keeps out of the
@@ -157,7 +158,7 @@ public struct CrossRoundChecker: Sendable {
             for f in fields.progressTexts {
                 guard let now = row.values[f]?.text, !now.isEmpty, now == old.values[f]?.text else { continue }
                 let name = plan.sheet(fields.progressSheet)?.field(f)?.name ?? f
-                warn(fields.progressSheet, row, f, .textCopied, String(now.prefix(30)),
+                warn(fields.progressSheet, row, f, .textCopied, TextExcerpt.clip(now, to: 30),
                      "任务 \(task) 的“\(name)”与\(last)填报的内容完全相同，而任务尚未完成。请填写本期的实际情况。")
             }
         }

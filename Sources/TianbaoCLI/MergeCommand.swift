@@ -32,14 +32,19 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var issue: IssueDateOption
 
+    @Option(name: .customLong("resubmit-by"), help: "反馈表中写明的重新报送截止日期，如 2021-06-22（不给出时用计划中本轮的设定）。")
+    var resubmitBy: String?
+
     func run() throws {
         let issueDate = try issue.day()
         let (round, merger) = try options.prepare()
+        let resubmitBy = try self.resubmitBy.map { try Self.day($0, notBefore: round.due) }
         let progress = ProgressLine(quiet: options.quiet)
         let request = MergeRequest(
             submissions: options.folder, round: round.id, out: out, plan: merger.plan, key: merger.checker.key,
             archive: noArchive ? .none : archive.path.map { .file($0) } ?? .besideOutput,
-            keyDescription: options.key.description, issueDate: issueDate, progress: { progress.show($0) })
+            keyDescription: options.key.description, issueDate: issueDate,
+            resubmitBy: resubmitBy, progress: { progress.show($0) })
         let merge = MergeRun(request)
         try RunOnTerminal.perform(progress: progress, cancel: { merge.cancel(signal: $0) }, { () throws(RunFailure) in try merge.run() }) { outcome in
             for note in outcome.notes { printError(note.message(for: .merge(out: out))) }
@@ -175,6 +180,21 @@ struct StatusCommand: ParsableCommand {
             print(o.text)
         }
         if result.totals.missing > 0 || result.totals.rejected > 0 || !result.officeProblems.isEmpty { throw CommandExit(.partial) }
+    }
+}
+
+extension MergeCommand {
+    /// `--resubmit-by`: a date not before the round's due date; else status 2, nothing written.
+    static func day(_ text: String, notBefore due: Day) throws -> Day {
+        guard let day = Day(text) else {
+            printError("错误：--resubmit-by 的日期“\(text)”无效，应写成 2021-06-22 的格式。未作任何改动。")
+            throw CommandExit(.usage)
+        }
+        guard day >= due else {
+            printError("错误：重新报送截止日期 \(day) 早于本轮截止日期 \(due)。未作任何改动。")
+            throw CommandExit(.usage)
+        }
+        return day
     }
 }
 

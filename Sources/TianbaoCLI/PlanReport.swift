@@ -31,8 +31,9 @@ enum PlanReport {
         })
 
         out += "\n【轮次】\(plan.rounds.count) 个\n"
-        out += TextTable.render(["轮次", "类型", "标题", "截止日期", "报送单位", "表单"], plan.rounds.map { round in
-            [round.id, round.kind.rawValue, round.title, round.due.description, String(plan.units(in: round).count),
+        out += TextTable.render(["轮次", "类型", "标题", "截止日期", "重新报送截止", "报送单位", "表单"], plan.rounds.map { round in
+            [round.id, round.kind.rawValue, round.title, round.due.description, round.resubmitBy?.description ?? "",
+             String(plan.units(in: round).count),
              round.sheets.compactMap { plan.sheet($0)?.name }.joined(separator: "、")]
         })
         return out

@@ -29,7 +29,10 @@ extension SubmissionChecker {
                 }
             case .invalid(let what):
                 let found = cell?.value?.text ?? ""
-                context.fail(sheet.name, at, .type, found, RuleMessages.type(field.name, what, found: found))
+                let typedAsText = [.integer, .decimal, .percent, .date].contains(field.type) && cell?.value.map(Self.isTextWithDigit) == true
+                context.fail(sheet.name, at, .type, found, typedAsText
+                    ? RuleMessages.unreadableText(field.name, date: field.type == .date, what, found: found)
+                    : RuleMessages.type(field.name, what, found: found))
                 accepted = false
             case .value(let value, let repair):
                 if let repair {
@@ -51,6 +54,13 @@ extension SubmissionChecker {
             }
         }
         return (values, accepted)
+    }
+
+    /// Text holding a digit (ASCII or full-width), as the templates' 自查 tells numbers and
+    /// dates typed as text.
+    static func isTextWithDigit(_ value: CellValue) -> Bool {
+        guard case .string(let s) = value else { return false }
+        return s.unicodeScalars.contains { ("0"..."9").contains($0) || (0xFF10...0xFF19).contains($0.value) }
     }
 
     /// A `text` sheet: one field per line, the answer in column B; recorded as one row.

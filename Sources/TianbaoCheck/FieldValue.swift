@@ -174,7 +174,7 @@ public enum FieldReader {
             guard let n = Double(t), n.isFinite else { return .invalid(CheckWording.expectNumber) }
             number = n
             if percent && field.type != .percent { number = n / 100 }
-            repair = "数字以文本形式填写，已按 \(NumberText.format(rounded(number))) 读取"
+            repair = "\(CheckWording.numberAsText)，已按 \(NumberText.format(rounded(number))) 读取"
         }
         number = rounded(number)
         if field.type == .integer && number != number.rounded() { return .invalid(CheckWording.expectInteger) }
@@ -199,7 +199,7 @@ public enum FieldReader {
             let t = halfWidth(s).trimmedSpace
             if t.isEmpty { return .empty }
             guard let day = parseDayText(t) else { return .invalid(CheckWording.expectDate) }
-            return .value(.date(day), repair: "日期以文本“\(s)”形式填写，已按 \(day) 读取")
+            return .value(.date(day), repair: "\(CheckWording.dateAsText)（“\(s)”），已按 \(day) 读取")
         default:
             return .invalid(CheckWording.expectDate)
         }

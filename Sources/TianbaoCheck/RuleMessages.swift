@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoSupport
 import TianbaoTemplates
 import XLSX
 
@@ -57,9 +58,9 @@ public enum RuleMessages {
     public static func taskRowsDeleted(expected: Int, found: Int) -> String {
         "任务行被删除了（应为 \(expected) 行，现有 \(found) 行）。任务行由办公室预填，请勿增删。"
     }
-    /// `Rule.prefilledAltered`: the first 40 characters of what the cell should hold.
+    /// `Rule.prefilledAltered`: what the cell should hold, up to about 40 characters.
     public static func prefilledAltered(expected: String) -> String {
-        "预填内容被修改（应为“\(expected.prefix(40))”）。预填内容已锁定，请勿修改。"
+        "预填内容被修改（应为“\(TextExcerpt.clip(expected, to: 40))”）。预填内容已锁定，请勿修改。"
     }
 
     // MARK: A sheet
@@ -78,6 +79,11 @@ public enum RuleMessages {
     /// `Rule.type`: what the field expects (`CheckWording.invalidStem`) and what was typed.
     public static func type(_ name: String, _ expectation: String, found: String) -> String {
         CheckWording.invalidStem(name, expectation) + "，填写的是“\(found)”。"
+    }
+    /// `Rule.type` for a number or date typed as text that cannot be read as one:
+    /// `“户数”数字以文本形式填写，无法读取（应填写数字），填写的是“12户左右”。`
+    public static func unreadableText(_ name: String, date: Bool, _ expectation: String, found: String) -> String {
+        CheckWording.typedAsTextStem(name, date: date) + "，无法读取（\(expectation)），填写的是“\(found)”。"
     }
     /// `Rule.repaired`: what the reader changed (`FieldReader`'s repair).
     public static func repaired(_ name: String, _ repair: String) -> String { "“\(name)”\(repair)，请核对。" }

@@ -38,7 +38,7 @@ public struct SubmissionChecker: Sendable {
             workbook = try Workbook(path: path, limits: limits)
         } catch let error as XLSXError {
             s.problems.append(Problem(severity: .error, file: file, unit: nil, sheet: nil, cell: nil,
-                                      rule: .fileUnreadable, value: error.code, message: error.message))
+                                      rule: .fileUnreadable, value: error.kindName, message: error.message))
             s.savedAt = SavedTime.modificationTime(path)
             return s
         } catch {
@@ -69,7 +69,7 @@ public struct SubmissionChecker: Sendable {
                 let ws = try workbook.read(info, columns: max(TemplateLayout.columnCount(sheet), TemplateLayout.nilColumn))
                 checkSheet(ws, sheet: sheet, workbook: workbook, context: &context)
             } catch let error as XLSXError {
-                context.fail(sheet.name, nil, .fileUnreadable, error.code, error.message)
+                context.fail(sheet.name, nil, .fileUnreadable, error.kindName, error.message)
             } catch {
                 context.fail(sheet.name, nil, .fileUnreadable, "", RuleMessages.sheetUnreadable(sheet.name))
             }

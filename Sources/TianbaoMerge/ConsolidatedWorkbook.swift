@@ -40,6 +40,8 @@ public struct ConsolidatedWorkbook {
     public static let date = cell.with { $0.numberFormat = "yyyy-mm-dd" }
     static let link = cell.with { $0.fontColor = 0x0563C1; $0.underline = true }
     static let subtotal = cell.with { $0.bold = true; $0.fill = 0xF2F2F2; $0.numberFormat = "#,##0.0" }
+    /// A subtotal of counts (households, buildings): an integer.
+    static let integerSubtotal = subtotal.with { $0.numberFormat = "#,##0" }
     static let big = cell.with { $0.bold = true; $0.fontSize = 14; $0.numberFormat = "#,##0" }
 
     public static let green: UInt32 = 0xC6EFCE, yellow: UInt32 = 0xFFEB9C, red: UInt32 = 0xFFC7CE, orange: UInt32 = 0xF8CBAD
@@ -174,8 +176,28 @@ public final class ConsolidatedWorkbookWriter {
     public static func placeText(file: String, sheet: String, row: Int) -> String {
         "\(file) \(sheet)!A\(row)"
     }
-    /// The column that says whether a row counts (通过) or not (有误:…).
-    private static let checkHeader: [(String, Double)] = [("校验结果", 26)]
+    /// The column that says whether a row counts (通过) or not (有误:…), and the unit's 说明.
+    private static let checkHeader: [(String, Double)] = [("校验结果", 18), ("说明", 16)]
+
+    /// The width of a field's column in the 汇总: narrower than the template's input columns, so
+    /// that a sheet prints one page wide where it can. Numbers 9 characters, dates 11, a choice
+    /// its longest choice (at least 8), the sheet's widest text field its plan width up to 40
+    /// and other texts up to 20.
+    static func summaryWidth(_ field: FieldSpec, in spec: SheetSpec) -> Double {
+        let planned = field.width ?? 12
+        switch field.type {
+        case .integer, .decimal, .percent: return 9
+        case .date: return 11
+        case .choice, .yesNo:
+            let longest = field.choices.map { Double(WrappedText.columns($0)) }.max() ?? 4
+            return min(max(longest + 2, 8), max(planned, 8))
+        case .taskRef: return 8
+        case .phone, .mobile: return min(max(planned, 8), 16)
+        case .email, .text:
+            let widest = spec.fields.filter { $0.type == .text && $0.prefilled == nil }.map { $0.width ?? 12 }.max() ?? planned
+            return min(max(planned, 8), planned >= widest ? 40 : 20)
+        }
+    }
 
     /// Starts the workbook (written to a temporary file, moved to `path` by `finish`): every
     /// sheet the round has, detail sheets with their headers.
@@ -208,13 +230,19 @@ public final class ConsolidatedWorkbookWriter {
 
         for (spec, ws, kind) in details {
             switch kind {
-            case .progress: try detailHeader(ws, sheetId: spec.id, leading: [("单位", 26), ("角色", 6), ("任务", 18)])
-            case .plain: try detailHeader(ws, sheetId: spec.id, leading: [("单位", 26)])
+            case .progress: try detailHeader(ws, sheetId: spec.id, leading: [("单位", 20), ("角色", 6), ("任务", 16)])
+            case .plain: try detailHeader(ws, sheetId: spec.id, leading: [("单位", 20)])
             case .ledger(let l):
                 summed[spec.id] = Set(spec.fields.filter { [.integer, .decimal].contains($0.type) && !Self.isYear($0) }.map(\.id))
-                let headers = [(l.unitLabel, 22.0)] + spec.fields.map { ($0.name, min(max($0.width ?? 12, 8), 30)) } + Self.checkHeader
-                    + [("说明", 24)] + Self.sourceHeaders
-                try header(ws, headers)
+                // Columns with subtotals wide enough for the totals (`4,206,612.4`, `已完工 67 个`).
+                let doneWidth = Double(WrappedText.columns("\(l.done) 999 \(l.counter)") + 2)
+                let headers = [(l.unitLabel, 18.0)] + spec.fields.map { f -> (String, Double) in
+                    let width = Self.summaryWidth(f, in: spec)
+                    if summed[spec.id]?.contains(f.id) == true { return (f.name, max(width, 11)) }
+                    return (f.name, f.id == l.status ? max(width, doneWidth) : width)
+                } + Self.checkHeader + Self.sourceHeaders
+                // Printed: all but the source columns; the unit and the item's name repeated.
+                try header(ws, headers, printed: headers.count - Self.sourceHeaders.count, identifying: 0...1)
                 columns[spec.id] = headers.count
                 widths[spec.id] = headers.map(\.1)
                 lastRow[spec.id] = 0
@@ -282,36 +310,33 @@ public final class ConsolidatedWorkbookWriter {
 
     // MARK: Helpers
 
-    /// Writes a header row and sets widths, frozen header and print titles.
-    private func header(_ ws: SheetWriter, _ headers: [(String, Double)], headerRow: Int = 0) throws {
+    /// Writes a header row and sets widths, frozen header and print settings: the first
+    /// `printed` columns are printed (the rest, the source columns, are not), `identifying`
+    /// repeated on each page when the sheet prints over pages across.
+    private func header(_ ws: SheetWriter, _ headers: [(String, Double)], headerRow: Int = 0, printed: Int? = nil,
+                        identifying: ClosedRange<Int>? = 0...0) throws {
         for (c, (h, w)) in headers.enumerated() {
             try ws.write(headerRow, c, h, CW.header)
             try ws.columns(c, c, width: w)
         }
         try ws.row(headerRow, height: 30)
         ws.freeze(rows: headerRow + 1)
-        try printLayout(ws, columns: headers.count, widths: headers.map(\.1), repeatRows: headerRow...headerRow)
+        let printed = min(printed ?? headers.count, headers.count)
+        try printLayout(ws, widths: headers.prefix(printed).map(\.1), moreColumns: printed < headers.count,
+                        repeatRows: headerRow...headerRow, identifying: identifying)
     }
 
-    /// Print settings every sheet shares: landscape A4, the plan, round and sheet in the page
-    /// header, 第 N 页 共 M 页 in the footer. A sheet that fits one page wide at a readable
-    /// size (at least 60 %) is fitted; a wider one prints at 60 % over several pages across,
-    /// the first `repeatColumns` repeated on each.
-    private func printLayout(_ ws: SheetWriter, columns: Int, widths: [Double], repeatRows: ClosedRange<Int>? = nil,
-                             repeatColumns: ClosedRange<Int>? = 0...0) throws {
-        // A4 landscape: about 277 mm of printable width, about 1.9 mm per width unit at 100 %.
-        let total = widths.reduce(0, +) * 1.9
-        let scale = min(100, max(60, Int(277 / max(total, 1) * 100)))
-        let header = "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))（\(round.id)）"
-        try ws.printPages(landscape: true, scale: scale, repeatRows: repeatRows,
-                          repeatColumns: total * Double(scale) / 100 > 277 ? repeatColumns : nil,
-                          header: header, footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
+    /// Print settings every sheet shares (`PrintLayout`): the plan, round and sheet in the page
+    /// header, 第 N 页，共 M 页 in the footer.
+    private func printLayout(_ ws: SheetWriter, widths: [Double], moreColumns: Bool = false,
+                             repeatRows: ClosedRange<Int>? = nil, identifying: ClosedRange<Int>? = 0...0) throws {
+        let header = "&L&9\(PrintLayout.headerText(plan.title))&C&9&A&R&9\(PrintLayout.headerText(round.title))（\(round.id)）"
+        try ws.pageSetup(PrintLayout.pageSetup(widths: widths, moreColumns: moreColumns, identifying: identifying,
+                                               repeatRows: repeatRows, header: header))
     }
 
-    /// Text for a page header: `&` doubled (Excel's escape), kept short.
-    static func headerText(_ s: String) -> String {
-        String(s.prefix(60)).replacingOccurrences(of: "&", with: "&&")
-    }
+    /// Text for a page header (`PrintLayout.headerText`).
+    static func headerText(_ s: String) -> String { PrintLayout.headerText(s) }
 
     /// The filter and the status colours over a table's rows (known once it is written).
     private func ranges(_ ws: SheetWriter, columns: Int, rows: Int, headerRow: Int = 0) throws {
@@ -323,8 +348,9 @@ public final class ConsolidatedWorkbookWriter {
     }
 
     /// A whole table at once: header, then filter and colours over `rows` rows.
-    private func table(_ ws: SheetWriter, headers: [(String, Double)], rows: Int, headerRow: Int = 0) throws {
-        try header(ws, headers, headerRow: headerRow)
+    private func table(_ ws: SheetWriter, headers: [(String, Double)], rows: Int, headerRow: Int = 0,
+                       identifying: ClosedRange<Int>? = 0...0) throws {
+        try header(ws, headers, headerRow: headerRow, identifying: identifying)
         try ranges(ws, columns: headers.count, rows: rows, headerRow: headerRow)
     }
 
@@ -418,9 +444,10 @@ public final class ConsolidatedWorkbookWriter {
 
     private func detailHeader(_ ws: SheetWriter, sheetId: String, leading: [(String, Double)]) throws {
         guard let spec = plan.sheet(sheetId) else { return }
-        let headers = leading + detailPositions(spec).map { i in (spec.fields[i].name, min(max(spec.fields[i].width ?? 12, 8), 40)) }
-            + Self.checkHeader + [("说明", 24)] + Self.sourceHeaders
-        try header(ws, headers)
+        let headers = leading + detailPositions(spec).map { i in (spec.fields[i].name, Self.summaryWidth(spec.fields[i], in: spec)) }
+            + Self.checkHeader + Self.sourceHeaders
+        // Printed: all but the source columns; the leading columns and the first field repeated.
+        try header(ws, headers, printed: headers.count - Self.sourceHeaders.count, identifying: 0...leading.count)
         columns[sheetId] = headers.count
         widths[sheetId] = headers.map(\.1)
         lastRow[sheetId] = 0
@@ -513,28 +540,37 @@ public final class ConsolidatedWorkbookWriter {
         func quoted(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "\"\"") }
         let countFormat = CW.subtotal.with { $0.numberFormat = "0\" \(quoted(decl.counter + decl.label))\"" }
         let completedFormat = CW.subtotal.with { $0.numberFormat = "\"\(quoted(decl.done)) \"0\" \(quoted(decl.counter))\"" }
+        // Sums of counts (households, buildings …) as integers, of amounts with one decimal.
+        func sumFormat(_ field: FieldSpec) -> CellFormat { field.type == .integer ? CW.integerSubtotal : CW.subtotal }
+        let noteWidth = 18.0 + 16
         for d in f.districts {
             let label = CellReference.columnName(1) + "\(r + 1)"
             try ws.write(r, 0, d.unit.name, CW.subtotal.with { $0.wrap = true })
-            // The figures' counts of the rows that count (none of a rejected file's).
-            let counts = d.status == "被退回" ? (items: 0, done: 0) : (items: d.items, done: d.byStatus[decl.done] ?? 0)
-            try ws.formula(r, 1, "COUNTIFS(\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
-                           result: .number(Double(counts.items)), countFormat)
-            for (i, field) in spec.fields.enumerated() where i > 0 {
-                let c = i + 1
-                if summed.contains(field.id) {
-                    try ws.formula(r, c, "SUMIFS(\(col(c)),\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
-                                   result: .number(d.sums[field.id] ?? 0), CW.subtotal)
-                } else if c == statusColumn {
-                    try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"\(quoted(decl.done))\",\(checkRange),\"\(CW.passed)\")",
-                                   result: .number(Double(counts.done)), completedFormat)
-                } else {
-                    try ws.blank(r, c, CW.subtotal)
+            if d.status == "被退回" || d.status == "未报送" || d.status == "未处理" {
+                // No file that counts: its state where the counts would be, not a 0 that reads
+                // as no work done.
+                let state = CW.subtotal.with { $0.fill = statusColors.first { $0.0 == d.status }?.1; $0.horizontal = .center }
+                try ws.write(r, 1, d.status, state)
+                for c in 2...spec.fields.count { try ws.write(r, c, c == statusColumn ? d.status : "", c == statusColumn ? state : CW.subtotal) }
+            } else {
+                try ws.formula(r, 1, "COUNTIFS(\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
+                               result: .number(Double(d.items)), countFormat)
+                for (i, field) in spec.fields.enumerated() where i > 0 {
+                    let c = i + 1
+                    if summed.contains(field.id) {
+                        try ws.formula(r, c, "SUMIFS(\(col(c)),\(unitRange),\(label),\(checkRange),\"\(CW.passed)\")",
+                                       result: .number(d.sums[field.id] ?? 0), sumFormat(field))
+                    } else if c == statusColumn {
+                        try ws.formula(r, c, "COUNTIFS(\(unitRange),\(label),\(col(c)),\"\(quoted(decl.done))\",\(checkRange),\"\(CW.passed)\")",
+                                       result: .number(Double(d.byStatus[decl.done] ?? 0)), completedFormat)
+                    } else {
+                        try ws.blank(r, c, CW.subtotal)
+                    }
                 }
             }
             let note = ChineseTypography.apply(Self.districtNote(d, f))
-            try ws.write(r, checkColumn, note, note.isEmpty ? CW.subtotal : CW.flagged.with { $0.bold = true })
-            if let h = CW.rowHeight([(note, 26), (d.unit.name, 22)]) { try ws.row(r, height: h) }
+            try ws.merge(r, checkColumn, r, checkColumn + 1, note, note.isEmpty ? CW.subtotal : CW.flagged.with { $0.bold = true })
+            if let h = CW.rowHeight([(note, noteWidth), (d.unit.name, 18)]) { try ws.row(r, height: h) }
             r += 1
         }
         try ws.write(r, 0, "合计", CW.subtotal)
@@ -545,14 +581,14 @@ public final class ConsolidatedWorkbookWriter {
                 let value: Double = c == 1 ? Double(f.items) : (c == statusColumn ? Double(f.done)
                     : FieldReader.rounded(f.districts.reduce(0) { $0 + ($1.sums[field.id] ?? 0) }))
                 try ws.formula(r, c, "SUM(\(letter)\(first + 1):\(letter)\(r))", result: .number(value),
-                               c == 1 ? countFormat : (c == statusColumn ? completedFormat : CW.subtotal))
+                               c == 1 ? countFormat : (c == statusColumn ? completedFormat : sumFormat(field)))
             } else {
                 try ws.blank(r, c, CW.subtotal)
             }
         }
         let note = ChineseTypography.apply(Self.exclusionNote(f))
-        try ws.write(r, checkColumn, note, note.isEmpty ? CW.subtotal : CW.flagged.with { $0.bold = true })
-        if let h = CW.rowHeight([(note, 26)]) { try ws.row(r, height: h) }
+        try ws.merge(r, checkColumn, r, checkColumn + 1, note, note.isEmpty ? CW.subtotal : CW.flagged.with { $0.bold = true })
+        if let h = CW.rowHeight([(note, noteWidth)]) { try ws.row(r, height: h) }
     }
 
     /// What a unit's subtotal leaves out.
@@ -560,7 +596,8 @@ public final class ConsolidatedWorkbookWriter {
         switch d.status {
         case "被退回":
             return "文件被退回，未计入（文件中报 \(reported(d.items, d.byStatus[f.decl.done] ?? 0, d.investment, f))）"
-        case "未报送": return "未报送"
+        case "未报送": return "未报送，无\(f.decl.called)数据"
+        case "未处理": return "办公室未能读取所报文件，待重新汇总"
         default: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误，未计入" : ""
         }
     }
@@ -737,9 +774,7 @@ public final class ConsolidatedWorkbookWriter {
                       values: "=总览!$B$\(taskTop + 1):$B$\(taskTop + n)")]))
             try ws.insertChart(20, 4, taskChart, widthScale: 1.2, heightScale: 1.0)
         }
-        try ws.printSetup(landscape: true)
-        try ws.headerFooter(header: "&L&9\(Self.headerText(plan.title))&C&9&A&R&9\(Self.headerText(round.title))（\(round.id)）",
-                            footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
+        try printLayout(ws, widths: [22, 14, 14, 4] + Array(repeating: 11, count: 9))
     }
 
     /// A note under a figure of the overview: across columns A–D, wrapped, with its height.
@@ -778,17 +813,17 @@ public final class ConsolidatedWorkbookWriter {
     // MARK: 报送情况
 
     private func writeStatus(_ ws: SheetWriter) throws {
-        let headers: [(String, Double)] = [("序号", 6), ("单位", 30), ("类型", 9), ("状态", 9), ("报送文件", 32), ("保存时间", 17),
-                                           ("错误", 6), ("提示", 6), ("本期无的表", 14), ("联络员", 16), ("职务", 14),
-                                           ("办公电话", 15), ("手机", 14), ("领导小组成员", 22), ("说明", 40)]
-        try table(ws, headers: headers, rows: result.units.count)
+        let headers: [(String, Double)] = [("序号", 6), ("单位", 24), ("类型", 8), ("状态", 8), ("报送文件", 24), ("保存时间", 17),
+                                           ("错误", 6), ("提示", 6), ("本期无的表", 10), ("联络员", 12), ("职务", 12),
+                                           ("办公电话", 14), ("手机", 13), ("领导小组成员", 18), ("说明", 30)]
+        try table(ws, headers: headers, rows: result.units.count, identifying: 0...1)
         for (i, u) in result.units.enumerated() {
             let r = i + 1
             try ws.write(r, 0, Double(i + 1), CW.integer)
             try ws.write(r, 1, u.unit.name, CW.cell)
             try ws.write(r, 2, u.unit.kind.rawValue, CW.cell)
             try ws.write(r, 3, CW.statusWord(u), CW.cell)
-            try ws.write(r, 4, u.submission?.file ?? "", CW.cell)
+            try ws.write(r, 4, u.submission?.file ?? "", CW.wrapped)
             // 保存时间: the workbook's own record, as a date-time. An .xls file has none (its
             // file date is only when it was copied), so none is shown.
             let isXls = u.submission?.file.lowercased().hasSuffix(".xls") ?? false
@@ -806,10 +841,11 @@ public final class ConsolidatedWorkbookWriter {
             let l = ContactToCall.find(u, liaison: report.liaison(u.unit), plan: result.plan, history: history)
             let contactName = l.map { $0.name + ChineseTypography.apply($0.sourceNote) } ?? ""
             try ws.write(r, 9, contactName, contactName.count > 5 ? CW.wrapped : CW.cell)
-            try ws.write(r, 10, l?.title ?? "", CW.cell)
+            try ws.write(r, 10, l?.title ?? "", CW.wrapped)
             try ws.write(r, 11, l?.officePhone ?? "", CW.cell)
             try ws.write(r, 12, l?.mobile ?? "", CW.cell)
-            try ws.write(r, 13, u.unit.members.map { "\($0.name)(\($0.title))" }.joined(separator: "、"), CW.cell)
+            let members = u.unit.members.map { "\($0.name)（\($0.title)）" }.joined(separator: "、")
+            try ws.write(r, 13, members, CW.wrapped)
             var notes: [String] = []
             if !u.superseded.isEmpty { notes.append(ChineseTypography.apply("以最新文件为准，已替代：") + u.superseded.joined(separator: "、")) }
             if !u.otherRejected.isEmpty { notes.append(ChineseTypography.apply("另有被退回文件：") + u.otherRejected.joined(separator: "、")) }
@@ -820,7 +856,8 @@ public final class ConsolidatedWorkbookWriter {
             }
             let text = notes.joined(separator: "\u{FF1B}")
             try ws.write(r, 14, text, CW.wrapped)
-            if let h = CW.rowHeight([(text, 40), (u.unit.name, 30), (contactName, 16)]) { try ws.row(r, height: h) }
+            if let h = CW.rowHeight([(text, 30), (u.unit.name, 24), (contactName, 12), (u.submission?.file ?? "", 24),
+                                     (l?.title ?? "", 12), (members, 18)]) { try ws.row(r, height: h) }
         }
     }
 
@@ -889,8 +926,7 @@ public final class ConsolidatedWorkbookWriter {
             try ws.merge(r, 0, r, min(units.count + 1, 20), line, CW.note.with { $0.fontColor = 0xC00000 })
             if let h = CW.rowHeight([(line, 26 + 16 + 7 * 18)]) { try ws.row(r, height: h) }
         }
-        try printLayout(ws, columns: units.count + 2, widths: [26, 16] + units.map { _ in 7 }, repeatRows: 0...0,
-                        repeatColumns: 0...1)
+        try printLayout(ws, widths: [26, 16] + units.map { _ in 7 }, repeatRows: 0...0, identifying: 0...1)
     }
 
     /// Items per unit per month, below the list.
@@ -942,7 +978,7 @@ public final class ConsolidatedWorkbookWriter {
         let headers: [(String, Double)] = [("序号", 6), ("单位", 26), ("文件", 30), ("级别", 6), ("工作表", 10), ("单元格", 8),
                                            ("规则", 16), ("填写值", 20), ("问题及处理建议", 60), ("已说明", 7)]
         let problems = result.problems
-        try table(ws, headers: headers, rows: problems.count)
+        try table(ws, headers: headers, rows: problems.count, identifying: 0...1)
         for (i, p) in problems.enumerated() {
             let r = i + 1
             try ws.write(r, 0, Double(i + 1), CW.integer)

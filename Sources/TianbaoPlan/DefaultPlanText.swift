@@ -342,17 +342,19 @@ sheets:
 
 # Rounds: due dates follow the seed where it gives one (work plans by the end of March, the
 # half-year summary by 15 June, the year-end summary in November); monthly reports are due on the
-# 25th, the second of the month's two publicity dates.
+# 25th, the second of the month's two publicity dates. A file returned with errors is due again
+# (resubmit_by, written in its 反馈) within the month of a monthly round, a week after the others
+# (the seed sets no such date).
 rounds:
-  - {id: "2021-03", kind: 方案备案, title: 工作方案备案及联络员报送, start: 2021-03-13, due: 2021-03-31, sheets: [progress, indicators, liaison]}
-  - {id: "2021-04", kind: 月调度, title: 4月工作调度, start: 2021-04-01, due: 2021-04-25, sheets: [progress, indicators, ledger, publicity, liaison]}
-  - {id: "2021-05", kind: 月调度, title: 5月工作调度, start: 2021-05-01, due: 2021-05-25, sheets: [progress, indicators, ledger, publicity, liaison]}
-  - {id: "2021-06", kind: 半年小结, title: 半年工作小结, start: 2021-06-01, due: 2021-06-15, sheets: [progress, indicators, ledger, publicity, liaison, summary]}
-  - {id: "2021-07", kind: 月调度, title: 7月工作调度, start: 2021-07-01, due: 2021-07-25, sheets: [progress, indicators, ledger, publicity, liaison]}
-  - {id: "2021-08", kind: 月调度, title: 8月工作调度, start: 2021-08-01, due: 2021-08-25, sheets: [progress, indicators, ledger, publicity, liaison]}
-  - {id: "2021-09", kind: 月调度, title: 9月工作调度, start: 2021-09-01, due: 2021-09-25, sheets: [progress, indicators, ledger, publicity, liaison]}
-  - {id: "2021-10", kind: 月调度, title: 10月工作调度, start: 2021-10-01, due: 2021-10-25, sheets: [progress, indicators, ledger, publicity, liaison]}
-  - {id: "2021-11", kind: 年度总结, title: 年度工作总结, start: 2021-11-01, due: 2021-11-30, sheets: [progress, indicators, ledger, publicity, liaison, summary]}
-  - {id: "2021-12", kind: 月调度, title: 12月“回头看”调度, start: 2021-12-01, due: 2021-12-25, sheets: [progress, indicators, ledger, publicity, liaison]}
+  - {id: "2021-03", kind: 方案备案, title: 工作方案备案及联络员报送, start: 2021-03-13, due: 2021-03-31, resubmit_by: 2021-04-07, sheets: [progress, indicators, liaison]}
+  - {id: "2021-04", kind: 月调度, title: 4月工作调度, start: 2021-04-01, due: 2021-04-25, resubmit_by: 2021-04-30, sheets: [progress, indicators, ledger, publicity, liaison]}
+  - {id: "2021-05", kind: 月调度, title: 5月工作调度, start: 2021-05-01, due: 2021-05-25, resubmit_by: 2021-05-31, sheets: [progress, indicators, ledger, publicity, liaison]}
+  - {id: "2021-06", kind: 半年小结, title: 半年工作小结, start: 2021-06-01, due: 2021-06-15, resubmit_by: 2021-06-22, sheets: [progress, indicators, ledger, publicity, liaison, summary]}
+  - {id: "2021-07", kind: 月调度, title: 7月工作调度, start: 2021-07-01, due: 2021-07-25, resubmit_by: 2021-07-31, sheets: [progress, indicators, ledger, publicity, liaison]}
+  - {id: "2021-08", kind: 月调度, title: 8月工作调度, start: 2021-08-01, due: 2021-08-25, resubmit_by: 2021-08-31, sheets: [progress, indicators, ledger, publicity, liaison]}
+  - {id: "2021-09", kind: 月调度, title: 9月工作调度, start: 2021-09-01, due: 2021-09-25, resubmit_by: 2021-09-30, sheets: [progress, indicators, ledger, publicity, liaison]}
+  - {id: "2021-10", kind: 月调度, title: 10月工作调度, start: 2021-10-01, due: 2021-10-25, resubmit_by: 2021-10-31, sheets: [progress, indicators, ledger, publicity, liaison]}
+  - {id: "2021-11", kind: 年度总结, title: 年度工作总结, start: 2021-11-01, due: 2021-11-30, resubmit_by: 2021-12-07, sheets: [progress, indicators, ledger, publicity, liaison, summary]}
+  - {id: "2021-12", kind: 月调度, title: 12月“回头看”调度, start: 2021-12-01, due: 2021-12-25, resubmit_by: 2021-12-31, sheets: [progress, indicators, ledger, publicity, liaison]}
 """#
 }

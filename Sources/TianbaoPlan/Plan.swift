@@ -307,6 +307,9 @@ public struct Round: Hashable, Sendable {
     public var sheets: [String]
     /// Units that report in this round; nil for every unit.
     public var units: [String]?
+    /// The date by which a unit whose file has errors sends it again (its 反馈 says so); nil
+    /// when the plan sets none (`merge --resubmit-by` sets one for a merge).
+    public var resubmitBy: Day? = nil
 }
 
 /// The office that runs the rounds.

@@ -615,7 +615,7 @@ private struct Reader {
         var items: [(id: String, node: Node, value: Round)] = []
         let sheetIds = Set(sheets.map(\.id))
         for n in sequence(node, "轮次列表") {
-            guard let m = mapping(n, "轮次", allowed: ["id", "kind", "title", "start", "due", "sheets", "units"]),
+            guard let m = mapping(n, "轮次", allowed: ["id", "kind", "title", "start", "due", "sheets", "units", "resubmit_by"]),
                   let id = string(m, "id", "轮次") else { continue }
             let what = "轮次 \(id) "
             if !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
@@ -639,8 +639,11 @@ private struct Reader {
                 fail(m["sheets"], "\(what)没有要求任何表单")
             }
             let units = m["units"].map { unitList($0, "\(what)的报送单位", unitIds: unitIds, groups: groups).0 }
+            let resubmitBy = m["resubmit_by"].flatMap { day($0, "\(what)的重新报送截止日期") }
+            if let r = resubmitBy, let d = due, r < d { fail(m["resubmit_by"], "\(what)的重新报送截止日期 \(r) 早于截止日期 \(d)") }
             guard let start, let due else { continue }
-            items.append((id, m["id"]!, Round(id: id, kind: kind, title: title, start: start, due: due, sheets: sheetList, units: units)))
+            items.append((id, m["id"]!, Round(id: id, kind: kind, title: title, start: start, due: due, sheets: sheetList, units: units,
+                                              resubmitBy: resubmitBy)))
         }
         return uniqueIds(items, "轮次")
     }

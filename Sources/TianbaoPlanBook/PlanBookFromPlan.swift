@@ -72,7 +72,8 @@ extension PlanBookContent {
         }
         for r in plan.rounds {
             append(L.rounds, [.text(r.id), .text(r.kind.rawValue), .text(r.title), .date(r.start), .date(r.due),
-                              .text(CellList.join(r.sheets)), r.units.flatMap { names.compressed($0).nonEmpty }])
+                              .text(CellList.join(r.sheets)), r.units.flatMap { names.compressed($0).nonEmpty },
+                              r.resubmitBy.map { .date($0) }])
         }
         appendOutputs(plan.outputs)
     }

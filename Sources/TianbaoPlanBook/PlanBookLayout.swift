@@ -230,6 +230,8 @@ enum PlanBookLayout {
             PlanColumn("截止日期", .date, width: 12, required: true, "报送截止日期，不能早于开始日期。"),
             PlanColumn("表单", .longText, width: 44, required: true, "本轮要填的表（“表单”表中的编号或名称），按模板中的顺序，" + listHint),
             PlanColumn("报送单位", .longText, width: 24, "本轮只由哪些单位报送；留空则为全部单位。" + unitListHint),
+            PlanColumn("重新报送截止", .date, width: 12, added: true,
+                       "文件有误的单位按反馈表修改后重新报送的截止日期，写在反馈表中；不能早于截止日期。可不填（汇总时可用 --resubmit-by 指定）。"),
         ]),
         PlanSheetLayout(name: outputs, purpose: "输出声明：汇总表、简报中特别处理的表和字段（可不填）", columns: [
             PlanColumn("声明", width: 10, required: true, "称呼、进展表、台账1（台账2……）、联络表、宣传表、小结表。"),

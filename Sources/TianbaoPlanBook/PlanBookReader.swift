@@ -40,7 +40,8 @@ enum PlanBookReader {
                 let found = header?.cells.first { $0.reference == ref }.flatMap { $0.value?.text }?
                     .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 // Either parentheses (a plan workbook written before its headers took Chinese typography).
-                if !NameMatching.same(found, column.header) && !(found.isEmpty && column.added) {
+                if found.isEmpty && column.added { continue }
+                if !NameMatching.same(found, column.header) {
                     issues.append(PlanIssue(place: "\(layout.name)!\(ref)", message: found.isEmpty
                         ? "表头“\(column.header)”不见了（第 1 行的表头不要修改、删除或移动）"
                         : "表头应为“\(column.header)”，而不是“\(found)”（第 1 行的表头不要修改、删除或移动）"))

@@ -504,6 +504,7 @@ struct PlanBookYAML {
             cell(4, "due", L.rounds, r, 4, required: true)
             list(4, "sheets", CellList.split(r.text(5)).map(sheetRef), L.rounds, r, 5)
             if !r.text(6).isEmpty { list(4, "units", unitRefs(r.text(6)), L.rounds, r, 6) }
+            cell(4, "resubmit_by", L.rounds, r, 7)
         }
     }
 

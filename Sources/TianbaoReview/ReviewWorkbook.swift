@@ -147,7 +147,8 @@ public struct ReviewWorkbook {
         let percentHead = p.percent.flatMap { plan.sheet(p.sheet)?.field($0)?.name }
         let headers = ["任务编号", "任务", "单位"] + roundIds + (percentHead.map { ["最近一次" + $0] } ?? [])
         let widths = [8.0, 30, 26] + Array(repeating: 9.0, count: n) + (percentHead == nil ? [] : [12.0])
-        try table(ws, title: "\(p.sheetName)历程：每项任务每个单位每轮的状态（\(review.year)年）", headers: headers, widths: widths)
+        try table(ws, title: "\(p.sheetName)历程：每项任务每个单位每轮的状态（\(review.year)年）", headers: headers, widths: widths,
+                  identifying: 0...2)
         var r = 3
         for c in review.taskCourses {
             try ws.write(r, 0, c.task.id, CW.cell)
@@ -331,7 +332,8 @@ public struct ReviewWorkbook {
         let ws = try book.addSheet(Self.publicityName(p.sheetName))
         let headers = ["单位"] + p.months.map { "\($0)月" } + ["合计", "不足 \(p.decl.perMonthMin) 篇的月份"]
         let widths = [30.0] + Array(repeating: 7.0, count: p.months.count) + [8, 22]
-        try table(ws, title: "\(p.sheetName)：各单位每月篇数（\(review.year)年）", headers: headers, widths: widths)
+        try table(ws, title: "\(p.sheetName)：各单位每月篇数（\(review.year)年）", headers: headers, widths: widths,
+                  identifying: 0...0)
         var r = 3
         var totals = Array(repeating: 0, count: p.months.count)
         for c in p.counts {
@@ -436,13 +438,14 @@ public struct ReviewWorkbook {
     // MARK: Helpers
 
     /// Title in row 0, header in row 2, widths, frozen header, print layout.
-    private func table(_ ws: SheetWriter, title: String, headers: [String], widths: [Double]) throws {
+    private func table(_ ws: SheetWriter, title: String, headers: [String], widths: [Double],
+                       identifying: ClosedRange<Int>? = 0...1) throws {
         try ws.write(0, 0, ChineseTypography.apply(title), CW.title)
         for (c, w) in widths.enumerated() { try ws.columns(c, c, width: w) }
         for (c, h) in headers.enumerated() { try ws.write(2, c, h, CW.header) }
         try ws.row(2, height: 30)
         ws.freeze(rows: 3)
-        try printLayout(ws, widths: widths, repeatRows: 2...2)
+        try printLayout(ws, widths: widths, repeatRows: 2...2, identifying: identifying)
     }
 
     /// The status colours of the 汇总 (the plan's statuses, the report's words) over a range,
@@ -457,12 +460,13 @@ public struct ReviewWorkbook {
         }
     }
 
-    /// Landscape A4 fitted to one page wide (a year of rounds side by side), the header row
-    /// repeated, a page header with the plan, sheet and year, 第 N 页，共 M 页.
-    private func printLayout(_ ws: SheetWriter, widths: [Double], repeatRows: ClosedRange<Int>? = nil) throws {
-        try ws.printSetup(landscape: true, repeatRows: repeatRows)
-        let title = String(plan.title.prefix(60)).replacingOccurrences(of: "&", with: "&&")
-        try ws.headerFooter(header: "&L&9\(title)&C&9&A&R&9 \(review.year)年回头看", footer: "&C&9第 &P 页\u{FF0C}共 &N 页")
+    /// The 汇总's print layout (`PrintLayout`): one page wide where the text stays readable,
+    /// else over pages across with `identifying` repeated; the header row repeated, a page
+    /// header with the plan, sheet and year, 第 N 页，共 M 页.
+    private func printLayout(_ ws: SheetWriter, widths: [Double], repeatRows: ClosedRange<Int>? = nil,
+                             identifying: ClosedRange<Int>? = 0...1) throws {
+        let header = "&L&9\(PrintLayout.headerText(plan.title))&C&9&A&R&9 \(review.year)年回头看"
+        try ws.pageSetup(PrintLayout.pageSetup(widths: widths, identifying: identifying, repeatRows: repeatRows, header: header))
     }
 
     /// A plan's number as written: `300`, `12.5`.

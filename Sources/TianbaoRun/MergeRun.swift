@@ -33,12 +33,14 @@ public struct MergeRequest: Sendable {
     public var keyDescription: String
     /// The day the briefing is issued; nil for the day the merge runs (China Standard Time).
     public var issueDate: Day?
+    /// The resubmission deadline the feedback workbooks state; nil for the round's own (the plan's).
+    public var resubmitBy: Day?
     /// Told what the merge is doing (on the merge's threads; keep it short).
     public var progress: (@Sendable (RunProgress) -> Void)?
 
     public init(submissions: String, round: String, out: String, plan: Plan, key: SigningKey, archive: Archive = .besideOutput,
                 keyDescription: String = "办公室签名密钥", issueDate: Day? = nil,
-                progress: (@Sendable (RunProgress) -> Void)? = nil) {
+                resubmitBy: Day? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil) {
         self.submissions = submissions
         self.round = round
         self.out = out
@@ -47,6 +49,7 @@ public struct MergeRequest: Sendable {
         self.archive = archive
         self.keyDescription = keyDescription
         self.issueDate = issueDate
+        self.resubmitBy = resubmitBy
         self.progress = progress
     }
 
@@ -126,9 +129,10 @@ public final class MergeRun: Sendable {
     public func run() throws(RunFailure) -> MergeOutcome {
         let request = self.request
         let job = RunJob.merge(out: request.out)
-        guard let round = request.plan.round(request.round) else {
+        guard var round = request.plan.round(request.round) else {
             throw RunFailure(.unknownRound(request.round, available: request.plan.rounds.map(\.id)), job: job)
         }
+        if let resubmitBy = request.resubmitBy { round.resubmitBy = resubmitBy }
         try Self.checkSubmissions(request.submissions, job: job)
         try Self.checkTarget(out: request.out, resolved: staged.target, submissions: request.submissions, job: job)
         // The archive's lock; what a merge cut off in its switch left is completed or undone;

@@ -34,6 +34,12 @@ public enum CheckWording {
     public static func notUnitTask(_ value: String, unitTasks: [String]) -> String {
         "任务编号“\(value)”不是本单位承担的任务（本单位任务：\(unitTasks.joined(separator: "、"))）。"
     }
+    /// A number or a date the checker read from text (`Rule.repaired`): the start of its
+    /// message (`“完成进度（%）”数字以文本形式填写`; the checker adds what it read).
+    public static let numberAsText = "数字以文本形式填写"
+    public static let dateAsText = "日期以文本形式填写"
+    public static func typedAsTextStem(_ name: String, date: Bool) -> String { "“\(name)”\(date ? dateAsText : numberAsText)" }
+
     /// A `not_after_round_end` rule's message with the round's due date.
     public static func afterRoundEnd(_ message: String, due: Day) -> String { message + "（截止日期 \(due)）" }
 

@@ -9,7 +9,7 @@ import XLSX
 enum Formula {
     /// Functions computed alike by Excel 2010+, WPS and LibreOffice 7 (README lists the sources).
     static let allowedFunctions: Set<String> = [
-        "IF", "AND", "OR", "NOT", "ISERROR", "ISNUMBER", "ISLOGICAL", "IFERROR", "LEN", "TRIM", "CLEAN",
+        "IF", "AND", "OR", "NOT", "ISERROR", "ISNUMBER", "ISLOGICAL", "ISTEXT", "IFERROR", "LEN", "TRIM", "CLEAN",
         "SUBSTITUTE", "LEFT", "MID", "FIND", "EXACT", "INT", "ROUND", "ABS", "SUMPRODUCT", "COUNTIF",
     ]
 
@@ -218,6 +218,12 @@ struct FieldFormulas {
             return "EXACT(\(Formula.trimmed(x)),\(Formula.text(value)))"
         }
     }
+
+    /// Whether the self-check flags text in this field (a number or a date field): text its
+    /// own check lets pass holds a digit, and the checker reports it at that cell, reading it
+    /// (`Rule.repaired`) or not (`Rule.type`), each message starting with
+    /// `CheckWording.typedAsTextStem`.
+    var typedAsText: Bool { isNumber || field.type == .date }
 
     /// The value of a valid number or date cell, as the checker rounds it.
     func number(_ x: String) -> String { field.type == .date ? "INT(\(x))" : "ROUND(\(x),9)" }

@@ -19,15 +19,16 @@ extension TemplateWriter {
                    overlay: TemplateOverlay?, carried: [[CellValue?]] = []) -> SheetSelfCheck {
         let tasks = plan.tasks(for: unit.id)
         let carriedRows = Set(carried.indices.filter { i in carried[i].contains { $0 != nil } }.map { TemplateLayout.firstDataRow + $0 })
-        let known = carried.isEmpty ? overlay.map { overlay -> SheetSelfCheck.Known in
+        let known = carried.isEmpty ? overlay.flatMap { overlay -> SheetSelfCheck.Known? in
+            guard overlay.valuesCarried else { return nil }
             let columns = TemplateLayout.columnCount(sheet)
             let filled = (overlay.values[sheet.name] ?? [:]).filter { ref, value in
                 guard ref.row >= TemplateLayout.firstDataRow, ref.column <= columns else { return false }
                 if case .string(let s) = value { return !s.allSatisfy(\.isWhitespace) }
                 return true
             }
-            return SheetSelfCheck.Known(problems: (overlay.marks[sheet.name] ?? [:]).mapValues(\.message),
-                                        filledRows: Set(filled.keys.map(\.row)))
+            return SheetSelfCheck.Known(problems: overlay.open[sheet.name] ?? [:], filledRows: Set(filled.keys.map(\.row)),
+                                        values: overlay.values[sheet.name] ?? [:], sheetProblems: overlay.sheetProblems[sheet.name] ?? [])
         } : SheetSelfCheck.Known(problems: [:], filledRows: carriedRows)
         return SheetSelfCheck(sheet: sheet, rows: TemplateLayout.dataRows(sheet, tasks: tasks.count), lists: lists,
                               unitTasks: tasks.map(\.task.id), round: round, known: known)
@@ -44,7 +45,11 @@ extension TemplateWriter {
         let checks = check.checks
         try ws.write(headerRow, check.activeColumn - 1, "有内容")
         try ws.write(headerRow, check.allColumn - 1, "全部问题")
-        for (k, c) in checks.enumerated() { try ws.write(headerRow, check.firstCheckColumn - 1 + k, c.label) }
+        try ws.write(headerRow, check.explainedColumn - 1, "已说明")
+        for (k, c) in checks.enumerated() {
+            try ws.write(headerRow, check.firstCheckColumn - 1 + k, c.label)
+            if let words = c.words { try ws.write(SheetSelfCheck.wordsRow - 1, check.firstCheckColumn - 1 + k, words) }
+        }
         try ws.columns(check.activeColumn - 1, check.firstCheckColumn - 1 + max(checks.count - 1, 0), width: 10, hidden: true)
         for cell in check.cells {
             let format = cell.column == check.checkColumn ? Self.selfCheck : nil
@@ -94,7 +99,11 @@ extension TemplateWriter {
             let name = check.sheet.name
             try ws.link(r, 0, url: "internal:'\(name)'!\(check.letter(check.checkColumn))\(TemplateLayout.headerRow)",
                         text: "→ \(name)", Self.base.with { $0.fontColor = 0x0563C1; $0.underline = true })
-            let count = check.countCell
+            // The sheet's count, in the hidden column beside the total: a conditional format may
+            // refer only to its own sheet (MS-OI29500 §3.2.3.1.2; Excel keeps rules with 3-D
+            // references only in its extension list).
+            try ws.formula(r, 2, check.countCell, result: .number(Double(blank)))
+            let count = "$C$\(r + 1)"
             try ws.formula(r, 1, "IF(\(count)=0,\"✓\",\(count)&\(Formula.text(" 处需修改（见该表“自查”列）")))",
                            result: .string(blank == 0 ? "✓" : "\(blank) 处需修改（见该表“自查”列）"), Self.wrapped)
             try ws.highlight(r, 1, r, 1, formula: "\(count)>0", Self.base.with { $0.fontColor = Self.requiredColor })
@@ -117,7 +126,7 @@ extension TemplateWriter {
 
     /// What the formulas cannot check, for the instructions.
     static let selfCheckSteps = [
-        "9. 各表最后的“自查”列由表内公式逐行检查（不含宏，Excel、WPS、LibreOffice 均可）：显示“✓”为本行已通过，否则显示第一处问题及其单元格（如“F4：……”），有问题的单元格标为红色（提示为黄色）；本页顶部“自查结果”汇总各表问题数，点击表名可跳转。自查列和汇总已锁定，无需填写。",
-        "10. 以下各项公式无法检查，由办公室收到文件后校验：模板标识与签名、工作表和表头是否被改动、预填内容是否被修改、以文本形式填写的数字和日期（办公室会按原意读取并提示）、与上期报送的核对、按月计的篇数要求、所报事项的日期是否晚于文件保存时间、“说明”以外的格式要求。自查通过不等于审核通过，以办公室校验结果为准。",
+        "9. 各表最后的“自查”列由表内公式逐行检查（不含宏，Excel、WPS、LibreOffice 均可）：显示“✓”为本行已通过，否则显示第一处问题及其单元格（如“F4：……”），有问题的单元格标为红色（提示为黄色，如以文本形式填写的数字和日期）；本页顶部“自查结果”汇总各表问题数，点击表名可跳转。自查列和汇总已锁定，无需填写。",
+        "10. 以下各项公式无法检查，由办公室收到文件后校验：模板标识与签名、工作表和表头是否被改动、预填内容是否被修改、与上期报送的核对、按月计的篇数要求、所报事项的日期是否晚于文件保存时间、“说明”以外的格式要求。自查通过不等于审核通过，以办公室校验结果为准。",
     ]
 }

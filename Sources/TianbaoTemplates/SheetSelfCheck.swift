@@ -21,6 +21,9 @@ struct SheetSelfCheck {
         /// 1-based column of the input cell the problem is reported at.
         var target: Int
         var isError: Bool
+        /// Text written once in row 2 of the check's column, which its formulas refer to
+        /// (words that would otherwise be repeated in every row's formula).
+        var words: String? = nil
         /// Formula and blank-template text for a 1-based row.
         var cell: (Int) -> (formula: String, blank: String)
     }
@@ -41,8 +44,14 @@ struct SheetSelfCheck {
     /// recalculate on opening (LibreOffice by default) shows the checker's verdict; each row
     /// the unit edits is then checked again by the formulas.
     struct Known {
-        var problems: [CellReference: String]
+        /// The problems to handle, by cell, one message each.
+        var problems: [CellReference: [String]]
         var filledRows: Set<Int>
+        /// The unit's values by cell: an office finding shows while its cell holds the value
+        /// that was checked.
+        var values: [CellReference: CellValue] = [:]
+        /// Problems of the sheet at no cell of its rows: shown until the office checks again.
+        var sheetProblems: [String] = []
     }
 
     init(sheet: SheetSpec, rows: Int, lists: TemplateWriter.ListColumns, unitTasks: [String], round: Round,
@@ -53,7 +62,63 @@ struct SheetSelfCheck {
         self.unitTasks = unitTasks
         self.round = round
         checks = makeChecks()
+        if let known, let office = officeCheck(known) { checks.append(office) }
         (cells, blankCount) = makeCells(known)
+    }
+
+    /// The label of the check that shows the office's findings in a feedback workbook.
+    static let officeLabel = "办公室校验"
+    /// How a problem at no cell is shown: `办公室校验：…`.
+    static let officePlace = "办公室校验"
+
+    /// In a feedback workbook, one more working column: the checker's problems at a cell, each
+    /// shown while the cell holds the value that was checked and no formula marks it (so the
+    /// 自查 counts what the problem list counts, also where the formulas cannot see a problem:
+    /// checks across rounds, a number typed as text the formulas do not read), and on the
+    /// first row the problems at no cell of the rows. Nil when there are none.
+    private func officeCheck(_ known: Known) -> Check? {
+        let inRows = known.problems.filter { $0.key.row >= first && $0.key.row <= last && !$0.value.isEmpty }
+        let statics = sheet.kind == .rows ? [] : known.sheetProblems
+        guard !inRows.isEmpty || !statics.isEmpty else { return nil }
+        let formulaChecks = checks
+        return Check(label: Self.officeLabel, target: 0, isError: false) { r in
+            var parts: [String] = []
+            for (ref, messages) in inRows.filter({ $0.key.row == r }).sorted(by: { $0.key < $1.key }) {
+                let at = self.ref(r, ref.column)
+                let text = messages.map { at + Self.placeSeparator + CheckWording.sentence($0.replacingOccurrences(of: Self.separator, with: "/")) + Self.separator }.joined()
+                let markers = formulaChecks.indices.filter { formulaChecks[$0].target == ref.column }
+                    .map { self.ref(r, self.firstCheckColumn + $0) }
+                let unchanged = Self.unchanged(at, known.values[ref])
+                let condition = markers.isEmpty ? unchanged : "AND(\(unchanged),LEN(\(markers.joined(separator: "&")))=0)"
+                parts.append("IFERROR(IF(\(condition),\(Formula.text(text)),\"\"),\"\")")
+            }
+            if r == first, !statics.isEmpty { parts.append(Formula.text(Self.staticText(statics))) }
+            return (parts.isEmpty ? Formula.empty : parts.joined(separator: "&"), "")
+        }
+    }
+
+    /// Problems at no cell, as the 自查 shows them (`办公室校验：…|`).
+    static func staticText(_ messages: [String]) -> String {
+        messages.map { officePlace + placeSeparator + CheckWording.sentence($0.replacingOccurrences(of: separator, with: "/")) + separator }.joined()
+    }
+
+    /// True (error-safe or erring) while cell `x` holds `value`, as the feedback wrote it.
+    static func unchanged(_ x: String, _ value: CellValue?) -> String {
+        switch value {
+        case .none: return "LEN(\(x))=0"
+        case .string(let s)? where s.unicodeScalars.count <= 200:
+            return "EXACT(\(x),\(Formula.text(s)))"
+        case .string(let s)?:
+            // A long text: its length and its start (a formula may not exceed 8,192 characters).
+            // Excel's LEN and LEFT count UTF-16 units.
+            let start = String(String.UnicodeScalarView(s.unicodeScalars.prefix(50)))
+            return "AND(LEN(\(x))=\(s.utf16.count),EXACT(LEFT(\(x),\(start.utf16.count)),\(Formula.text(start))))"
+        case .number(let n)?: return "AND(ISNUMBER(\(x)),ABS(\(x)-(\(Formula.number(n))))<0.000001)"
+        case .bool(let b)?: return "AND(ISLOGICAL(\(x)),\(x)=\(b ? "TRUE" : "FALSE"))"
+        case .date(_, let serial?)?: return "AND(ISNUMBER(\(x)),ABS(\(x)-(\(Formula.number(serial))))<0.000001)"
+        case .date?: return "ISNUMBER(\(x))"
+        case .error?: return "ISERROR(\(x))"
+        }
     }
 
     static let separator = "|"
@@ -62,11 +127,15 @@ struct SheetSelfCheck {
 
     var first: Int { TemplateLayout.firstDataRow }
     var last: Int { first + rows - 1 }
-    /// 1-based columns: 自查, then hidden: rows with content, all problems of the row, one per check.
+    /// 1-based columns: 自查, then hidden: rows with content, all problems of the row, whether
+    /// the row's 说明 is filled (1 or 0), one per check.
     var checkColumn: Int { TemplateLayout.selfCheckColumn(sheet) }
     var activeColumn: Int { checkColumn + 1 }
     var allColumn: Int { checkColumn + 2 }
-    var firstCheckColumn: Int { checkColumn + 3 }
+    var explainedColumn: Int { checkColumn + 3 }
+    var firstCheckColumn: Int { checkColumn + 4 }
+    /// The row in which a check's `words` are written.
+    static let wordsRow = TemplateLayout.nilRow
     /// The cell holding the sheet's number of problems (row 1 of the all-problems column).
     var countCell: String { "'\(sheet.name)'!$\(letter(allColumn))$1" }
 
@@ -116,10 +185,44 @@ struct SheetSelfCheck {
                 return ("IFERROR(\(formula),\"\")", blank)
             })
         }
+        // Numbers and dates typed as text (text the field's own check lets pass: it holds a
+        // digit): the checker reports each, reading it or not, in these words. Silent once the
+        // row's 说明 explains it. The words are in row 2 of the check's column.
+        for (i, field) in sheet.fields.enumerated() where field.prefilled == nil {
+            guard let own = fieldCheckColumn(field.id), let column = typedCheckColumn(field.id) else { continue }
+            assert(column == firstCheckColumn + checks.count)
+            let words = CheckWording.sentence(CheckWording.typedAsTextStem(field.name, date: field.type == .date))
+            checks.append(Check(label: "文本形式", target: i + 1, isError: false, words: words) { r in
+                let at = ref(r, i + 1)
+                let typed = "AND(ISTEXT(\(at)),\(ref(r, own))=\"\",LEN(\(Formula.trimmed(at)))>0)"
+                let text = "\"\(at)\(Self.placeSeparator)\"&$\(letter(column))$\(Self.wordsRow)&\"\(Self.separator)\""
+                var formula = unexplained(r, .warning, "IF(\(typed),\(text),\"\")")
+                if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
+                return ("IFERROR(\(formula),\"\")", "")
+            })
+        }
         for rule in sheet.rules {
             if let check = ruleCheck(rule) { checks.append(check) }
         }
         return checks
+    }
+
+    /// 1-based column of a field's own check (fields' checks come first, in field order, after
+    /// the `single` sheet's emptiness check); nil for a pre-filled field.
+    func fieldCheckColumn(_ id: String) -> Int? {
+        let inputs = sheet.fields.filter { $0.prefilled == nil }.map(\.id)
+        guard let k = inputs.firstIndex(of: id) else { return nil }
+        return firstCheckColumn + k + (sheet.kind == .single ? 1 : 0)
+    }
+
+    /// 1-based column of a field's check for text typed into a number or date (after the
+    /// fields' own checks, in field order); nil for other fields.
+    func typedCheckColumn(_ id: String) -> Int? {
+        guard sheet.kind != .text else { return nil }
+        let inputs = sheet.fields.filter { $0.prefilled == nil }
+        let typed = inputs.filter { fieldFormulas($0).typedAsText }.map(\.id)
+        guard let k = typed.firstIndex(of: id) else { return nil }
+        return firstCheckColumn + (sheet.kind == .single ? 1 : 0) + inputs.count + k
     }
 
     /// The answer on a `text` sheet: one field per row, in column B.
@@ -141,8 +244,13 @@ struct SheetSelfCheck {
     /// Empty when the row's 说明 holds an explanation (an explained warning needs no change).
     func unexplained(_ r: Int, _ severity: Severity, _ formula: String) -> String {
         guard severity == .warning else { return formula }
+        return "IF(\(ref(r, explainedColumn))=0,\(formula),\"\")"
+    }
+
+    /// Whether the row's 说明 holds an explanation: 1 or 0 (a number, as every viewer caches it).
+    func explainedFormula(_ r: Int) -> String {
         let explanation = ref(r, TemplateLayout.explanationColumn(sheet))
-        return "IF(\(Formula.blank(explanation)),\(formula),\"\")"
+        return "IF(\(Formula.blank(explanation)),0,1)"
     }
 
     /// "" or the message: `condition` must be error-safe.
@@ -157,11 +265,7 @@ struct SheetSelfCheck {
         }
         func valid(_ id: String, _ f: FieldFormulas, _ r: Int, _ c: Int) -> String { f.valid(ref(r, c), check: checkCell(id, r)) }
         /// The field's own check cell, when it has one (its problem means the checker holds no value).
-        func checkCell(_ id: String, _ r: Int) -> String? {
-            let inputs = sheet.fields.filter { $0.prefilled == nil }.map(\.id)
-            guard let k = inputs.firstIndex(of: id) else { return nil }
-            return ref(r, firstCheckColumn + k + (sheet.kind == .single ? 1 : 0))
-        }
+        func checkCell(_ id: String, _ r: Int) -> String? { fieldCheckColumn(id).map { ref(r, $0) } }
         func make(_ label: String, _ target: Int, _ severity: Severity, _ body: @escaping (Int) -> String) -> Check {
             Check(label: label, target: target, isError: severity == .error) { r in
                 ("IFERROR(\(unexplained(r, severity, body(r))),\"\")", "")
@@ -202,9 +306,12 @@ struct SheetSelfCheck {
             let parts = ids.compactMap { id in field(id).map { (id, $0.0, $0.1) } }
             guard let (t, tc) = field(total), !parts.isEmpty, parts.allSatisfy({ $0.1.isNumber }), t.isNumber else { return nil }
             return make("合计", parts[0].2, severity) { r in
-                // Every part certainly read (a number, empty, or refused), at least one value.
+                // Every part certainly read (a number, empty, or refused), at least one value. A
+                // warning is silent in a row its 说明 explains, so there a part is certainly read
+                // when its check for text typed into a number shows nothing.
                 let known = parts.map { id, _, c in
-                    "OR(ISNUMBER(\(ref(r, c))),\(Formula.blank(ref(r, c)))\(checkCell(id, r).map { ",\($0)<>\"\"" } ?? ""))"
+                    if severity == .warning, let typed = typedCheckColumn(id) { return "\(ref(r, typed))=\"\"" }
+                    return "OR(ISNUMBER(\(ref(r, c))),\(Formula.blank(ref(r, c)))\(checkCell(id, r).map { ",\($0)<>\"\"" } ?? ""))"
                 }
                 let any = parts.map { id, f, c in valid(id, f, r, c) }
                 let sum = parts.map { id, f, c in "IF(\(valid(id, f, r, c)),\(f.number(ref(r, c))),0)" }.joined(separator: "+")
@@ -242,22 +349,35 @@ struct SheetSelfCheck {
         guard rows > 0 else { return ([], 0) }
         var cells: [Cell] = []
         var total = 0
-        // A known problem is shown by the first check that marks its cell.
+        // A known problem is shown by the first check that marks its cell, else by the office's
+        // check (a feedback workbook's).
         var firstCheck: [Int: Int] = [:]
-        for (k, check) in checks.enumerated() where firstCheck[check.target] == nil { firstCheck[check.target] = k }
+        for (k, check) in checks.enumerated() where check.target > 0 && firstCheck[check.target] == nil { firstCheck[check.target] = k }
         func knownText(_ r: Int, _ c: Int) -> String {
-            guard let text = known?.problems[CellReference(row: r, column: c)] else { return "" }
-            return ref(r, c) + Self.placeSeparator + text.replacingOccurrences(of: Self.separator, with: "/") + Self.separator
+            guard let messages = known?.problems[CellReference(row: r, column: c)] else { return "" }
+            return messages.map {
+                ref(r, c) + Self.placeSeparator + CheckWording.sentence($0.replacingOccurrences(of: Self.separator, with: "/")) + Self.separator
+            }.joined()
+        }
+        func officeText(_ r: Int) -> String {
+            let columns = (known?.problems.keys.filter { $0.row == r && firstCheck[$0.column] == nil }.map(\.column) ?? []).sorted()
+            let statics = r == first && sheet.kind != .rows ? Self.staticText(known?.sheetProblems ?? []) : ""
+            return columns.map { knownText(r, $0) }.joined() + statics
         }
         for r in first...last {
             var parts: [String] = []
             var blankAll = ""
             for (k, check) in checks.enumerated() {
                 var (formula, blank) = check.cell(r)
-                if known != nil { blank = firstCheck[check.target] == k ? knownText(r, check.target) : "" }
+                if known != nil { blank = check.target == 0 ? officeText(r) : firstCheck[check.target] == k ? knownText(r, check.target) : "" }
                 cells.append(Cell(row: r, column: firstCheckColumn + k, formula: formula, blank: .string(blank)))
                 parts.append(ref(r, firstCheckColumn + k))
                 blankAll += blank
+            }
+            if sheet.kind != .text {
+                let explanation = CellReference(row: r, column: TemplateLayout.explanationColumn(sheet))
+                let explained = known?.values[explanation].map { !$0.text.allSatisfy(\.isWhitespace) } ?? false
+                cells.append(Cell(row: r, column: explainedColumn, formula: explainedFormula(r), blank: .number(explained ? 1 : 0)))
             }
             if !checksEveryRow {
                 let range = "\(ref(r, 1)):\(ref(r, TemplateLayout.columnCount(sheet)))"
@@ -287,14 +407,18 @@ struct SheetSelfCheck {
             let nilText = message(answer, nilParts[0] + "\u{1}" + nilParts[1]).components(separatedBy: "\u{1}")
             let formula = "IFERROR(IF(AND(\(filledRows)=0,NOT(\(declared))),\(message(answer, empty)),\"\")"
                 + "&IF(AND(\(declared),\(filledRows)>0),\(nilText[0])\"&\(filledRows)&\"\(nilText[1]),\"\"),\"\")"
-            let blank = known.map { _ in knownText(TemplateLayout.nilRow, TemplateLayout.nilColumn) }
+            // The problems at no cell of the rows (a feedback workbook's), shown until the office
+            // checks the file again.
+            let statics = Self.staticText(known?.sheetProblems ?? [])
+            let blank = known.map { _ in knownText(TemplateLayout.nilRow, TemplateLayout.nilColumn) + statics }
                 ?? answer + Self.placeSeparator + empty + Self.separator
             let all = ref(TemplateLayout.nilRow, allColumn)
-            cells.append(Cell(row: TemplateLayout.nilRow, column: allColumn, formula: formula, blank: .string(blank)))
+            cells.append(Cell(row: TemplateLayout.nilRow, column: allColumn,
+                              formula: statics.isEmpty ? formula : formula + "&" + Formula.text(statics), blank: .string(blank)))
             cells.append(Cell(row: TemplateLayout.nilRow, column: checkColumn,
                               formula: "IF(\(all)=\"\",\"\",LEFT(\(all),FIND(\"\(Self.separator)\",\(all))-1))",
-                              blank: .string(String(blank.dropLast()))))
-            total += blank.isEmpty ? 0 : 1
+                              blank: .string(String(blank.prefix { String($0) != Self.separator }))))
+            total += blank.filter { String($0) == Self.separator }.count
         }
         let column = letter(allColumn)
         let range = "\(column)\(TemplateLayout.nilRow):\(column)\(last)"
@@ -307,7 +431,7 @@ struct SheetSelfCheck {
     /// Conditional formats: for each input column, the check columns that mark it (errors, warnings).
     var marks: [(target: Int, errors: [Int], warnings: [Int])] {
         var byTarget: [Int: (errors: [Int], warnings: [Int])] = [:]
-        for (k, check) in checks.enumerated() {
+        for (k, check) in checks.enumerated() where check.target > 0 {
             if check.isError { byTarget[check.target, default: ([], [])].errors.append(firstCheckColumn + k) }
             else { byTarget[check.target, default: ([], [])].warnings.append(firstCheckColumn + k) }
         }

@@ -153,10 +153,12 @@ public enum TemplateContent {
 }
 
 /// What turns a template into a feedback workbook: the unit's values by sheet and cell, the
-/// problems to highlight, and the problem list.
+/// problems to highlight, the problems the unit has to handle (which its 自查 counts), and the
+/// problem list.
 public struct TemplateOverlay: Sendable {
     public static let problemSheet = "问题清单"
 
+    /// A highlighted cell with a comment.
     public struct Mark: Sendable {
         public var isError: Bool
         public var message: String
@@ -166,17 +168,35 @@ public struct TemplateOverlay: Sendable {
         }
     }
 
+    /// How the problem list classes a problem.
+    public enum Level: String, Sendable {
+        /// To be corrected (the row or the file does not count).
+        case error = "错误"
+        /// To be checked; a 说明 answers it.
+        case warning = "提示"
+        /// A warning the unit answered in the row's 说明: nothing to do.
+        case explained = "已说明"
+        /// Corrected by the feedback workbook itself (pre-filled content, sheets and headers
+        /// restored; a row the template has no room for left out): nothing to do but check.
+        case corrected = "已更正"
+
+        /// Whether the unit has to handle it (the 自查 counts it).
+        public var isOpen: Bool { self == .error || self == .warning }
+    }
+
+    /// One line of the problem list.
     public struct Item: Sendable {
-        public var isError: Bool
-        public var explained: Bool
+        public var level: Level
         public var sheet: String
         public var cell: String
+        /// The row's key as the unit knows it (`任务 1.3 搭建议事平台`, `小区：五里墩幸福社区`).
+        public var key: String
         public var message: String
-        public init(isError: Bool, explained: Bool, sheet: String, cell: String, message: String) {
-            self.isError = isError
-            self.explained = explained
+        public init(level: Level, sheet: String, cell: String, key: String, message: String) {
+            self.level = level
             self.sheet = sheet
             self.cell = cell
+            self.key = key
             self.message = message
         }
     }
@@ -186,13 +206,31 @@ public struct TemplateOverlay: Sendable {
     public var values: [String: [CellReference: CellValue]]
     public var marks: [String: [CellReference: Mark]]
     public var problems: [Item]
+    /// The problems the unit has to handle, by sheet name and cell, one message each: the 自查
+    /// shows and counts each (the checker's verdict as the cached results; after recalculation
+    /// the formulas, and the office's findings the formulas cannot make, while their cell holds
+    /// the value checked).
+    public var open: [String: [CellReference: [String]]]
+    /// Problems to handle on a sheet at no cell of its rows (a month short of items, an item
+    /// gone since last round): shown by the 自查 until the office checks the file again.
+    public var sheetProblems: [String: [String]]
+    /// The date by which the unit is to send its file again, when the office set one.
+    public var resubmitBy: Day?
+    /// Whether the unit's values are in the feedback; when not (its file could not be read as
+    /// this round's template), the feedback is the blank template and its 自查 shows what a
+    /// blank template shows.
+    public var valuesCarried = true
 
     public init(heading: String, summary: String, values: [String: [CellReference: CellValue]],
-                marks: [String: [CellReference: Mark]], problems: [Item]) {
+                marks: [String: [CellReference: Mark]], problems: [Item], open: [String: [CellReference: [String]]]? = nil,
+                sheetProblems: [String: [String]] = [:], resubmitBy: Day? = nil) {
         self.heading = heading
         self.summary = summary
         self.values = values
         self.marks = marks
         self.problems = problems
+        self.open = open ?? marks.mapValues { $0.mapValues { [$0.message] } }
+        self.sheetProblems = sheetProblems
+        self.resubmitBy = resubmitBy
     }
 }

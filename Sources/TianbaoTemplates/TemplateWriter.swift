@@ -88,7 +88,8 @@ public struct TemplateWriter {
             try writeSelfCheck(ws, check)
             checks.append(check)
         }
-        try writeInstructions(instructions, unit: unit, round: round, sheets: sheets, checks: checks, carriedNotes: carriedNotes)
+        try writeInstructions(instructions, unit: unit, round: round, sheets: sheets, checks: checks, carriedNotes: carriedNotes,
+                              resubmitBy: overlay?.resubmitBy)
 
         let dict = try book.addSheet(TemplateLayout.listsSheet)
         for (c, column) in lists.columns.enumerated() {
@@ -110,24 +111,31 @@ public struct TemplateWriter {
         try book.close()
     }
 
+    /// The 问题清单 sheet of a feedback workbook: heading, what to do, then one row per problem
+    /// with its level, place, the row's key and the message.
     private func writeProblemList(_ ws: SheetWriter, overlay: TemplateOverlay) throws {
-        try ws.columns(0, 0, width: 6)
-        try ws.columns(1, 1, width: 8)
-        try ws.columns(2, 2, width: 12)
-        try ws.columns(3, 3, width: 9)
-        try ws.columns(4, 4, width: 80)
-        try ws.merge(0, 0, 0, 4, overlay.heading, Self.title)
-        try ws.merge(1, 0, 1, 4, overlay.summary, Self.wrapped)
-        try ws.row(1, height: 48)
-        for (c, h) in ["序号", "级别", "工作表", "单元格", "问题及处理建议"].enumerated() { try ws.write(3, c, h, Self.header) }
+        let widths: [Double] = [6, 8, 10, 8, 22, 62]
+        for (c, w) in widths.enumerated() { try ws.columns(c, c, width: w) }
+        try ws.merge(0, 0, 0, widths.count - 1, overlay.heading, Self.title)
+        try ws.merge(1, 0, 1, widths.count - 1, overlay.summary, Self.wrapped)
+        try ws.row(1, height: max(48, WrappedText.rowHeight([(overlay.summary, widths.reduce(0, +))]) ?? 0))
+        for (c, h) in ["序号", "级别", "工作表", "单元格", "所在行", "问题及处理建议"].enumerated() { try ws.write(3, c, h, Self.header) }
         for (i, item) in overlay.problems.enumerated() {
             let r = 4 + i
-            let fill: UInt32 = item.isError ? 0xFFC7CE : 0xFFEB9C
+            let fill: UInt32 = switch item.level {
+            case .error: Self.errorFill
+            case .warning: Self.warningFill
+            case .explained, .corrected: Self.prefilledFill
+            }
             try ws.write(r, 0, Double(i + 1), Self.prefilled.with { $0.numberFormat = "0" })
-            try ws.write(r, 1, item.isError ? "错误" : (item.explained ? "已说明" : "提示"), Self.prefilled.with { $0.fill = fill })
+            try ws.write(r, 1, item.level.rawValue, Self.prefilled.with { $0.fill = fill })
             try ws.write(r, 2, item.sheet, Self.prefilled)
             try ws.write(r, 3, item.cell, Self.prefilled)
-            try ws.write(r, 4, item.message, Self.prefilled)
+            try ws.write(r, 4, item.key, Self.prefilled)
+            try ws.write(r, 5, item.message, Self.prefilled)
+            if let h = WrappedText.rowHeight([(item.key, widths[4]), (item.message, widths[5]), (item.sheet, widths[2])]) {
+                try ws.row(r, height: h)
+            }
         }
         ws.freeze(rows: 4)
         try ws.printSetup(landscape: false, repeatRows: 3...3)
@@ -317,7 +325,7 @@ public struct TemplateWriter {
     }
 
     private func writeInstructions(_ ws: SheetWriter, unit: ReportingUnit, round: Round, sheets: [SheetSpec],
-                                   checks: [SheetSelfCheck], carriedNotes: [String] = []) throws {
+                                   checks: [SheetSelfCheck], carriedNotes: [String] = [], resubmitBy: Day? = nil) throws {
         try ws.columns(0, 0, width: 16)
         try ws.columns(1, 1, width: 90)
         try ws.merge(0, 0, 0, 1, plan.title, Self.title)
@@ -326,10 +334,13 @@ public struct TemplateWriter {
         let lead = tasks.filter { $0.role == .lead }.map { "\($0.task.id) \($0.task.title)" }
         let shared = tasks.filter { $0.role == .responsible }.map { "\($0.task.id) \($0.task.title)" }
         let office = plan.office
-        let facts: [(String, String)] = [
+        var facts: [(String, String)] = [
             ("填报单位", unit.name),
             ("报送轮次", "\(round.id) \(round.kind.rawValue)：\(round.title)"),
             ("截止日期", "\(round.due.chinese)（逾期报送将在汇总中标注为迟报）"),
+        ]
+        if let resubmitBy { facts.append(("重新报送截止", "\(resubmitBy.chinese)（按反馈表修改后重新报送的期限）")) }
+        facts += [
             ("本单位牵头任务", lead.isEmpty ? "无" : lead.joined(separator: "；")),
             ("本单位责任任务", shared.isEmpty ? "无" : shared.joined(separator: "；")),
             ("本期需填表单", sheets.map(\.name).joined(separator: "、")),

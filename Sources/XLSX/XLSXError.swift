@@ -77,6 +77,31 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What the file (or the part of it) is, in Chinese, as a problem's value shows it
+    /// (`旧版 Excel 工作簿（.xls）`).
+    public var kindName: String {
+        switch kind {
+        case .unreadable: return "无法打开的文件"
+        case .emptyFile: return "空文件（0 字节）"
+        case .legacyXLS: return "旧版 Excel 工作簿（.xls）"
+        case .encrypted: return "加密的工作簿"
+        case .wpsET: return "WPS 表格文件（.et）"
+        case .otherCompoundFile: return "旧版 Office 文件"
+        case .textFile: return "文本或 CSV 文件"
+        case .openDocument: return "OpenDocument 表格（.ods）"
+        case .otherOfficePackage(let what): return what
+        case .unknownFormat: return "无法识别的文件格式"
+        case .corruptZip: return "已损坏的压缩包"
+        case .noWorkbookPart: return "不含工作簿的压缩包"
+        case .brokenPackage: return "结构不完整的工作簿"
+        case .malformedPart(let part, _, _): return "损坏的内部文件 \(part)"
+        case .unreadablePart(let part, _): return "无法解压的内部文件 \(part)"
+        case .limitExceeded: return "超出安全上限的文件"
+        case .badCellReference(_, let reference): return "无效的单元格地址 \(reference)"
+        case .noSuchSheet(let name): return "不存在的工作表 \(name)"
+        }
+    }
+
     /// The Chinese message shown to the office and to the unit that sent the file.
     public var message: String {
         let f = "文件“\(file)”"

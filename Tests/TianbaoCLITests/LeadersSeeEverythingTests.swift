@@ -53,7 +53,7 @@ final class LeadersSeeEverythingTests: XCTestCase {
         let hongshan = rows.first { $0[0] as? String == "洪山区人民政府" }![1] as? String ?? ""
         XCTAssertEqual(hongshan, zh("文件被退回,未计入(文件中报 12 个小区、已完工 6 个、计划投资 10,926.1 万元)")
             .replacingOccurrences(of: "10\u{FF0C}926", with: "10,926"))
-        XCTAssertEqual(rows.first { $0[0] as? String == "蔡甸区人民政府" }![1] as? String, "未报送")
+        XCTAssertEqual(rows.first { $0[0] as? String == "蔡甸区人民政府" }![1] as? String, zh("未报送,无台账数据"))
         let total = rows.last![1] as? String ?? ""
         XCTAssertTrue(total.contains("被退回的洪山区人民政府") && total.contains("未报送的蔡甸区人民政府") && total.contains("有误的台账行 4 行"), total)
         // The briefing's district table (its 附件1) has the same 15 units.
@@ -177,7 +177,7 @@ final class LeadersSeeEverythingTests: XCTestCase {
         for unit in ["市税务局", "市消防救援支队"] {
             let path = Self.out.appendingPathComponent("反馈/\(unit)-2021-06-反馈.xlsx").path
             let texts = try python("print(json.dumps([c.value for r in wb.worksheets[0].iter_rows(max_row=4) for c in r if isinstance(c.value, str)], ensure_ascii=False))", path) as! [String]
-            let summary = texts.first { $0.contains("个提示") } ?? ""
+            let summary = texts.first { $0.contains("文件已接收") } ?? ""
             XCTAssertTrue(summary.contains("无需重新报送"), "\(unit): \(summary)")
             XCTAssertFalse(summary.contains("修改后将本文件"), summary)
         }
@@ -197,8 +197,9 @@ final class LeadersSeeEverythingTests: XCTestCase {
                    'heights': heights}
             for name in ['小区台账', '任务矩阵', '任务进展']:
                 s = wb[name]
+                fit = bool(s.sheet_properties.pageSetUpPr and s.sheet_properties.pageSetUpPr.fitToPage)
                 out[name] = [s.page_setup.scale, s.page_setup.orientation, s.oddHeader.center.text, s.oddFooter.center.text,
-                             s.print_title_rows, s.print_title_cols]
+                             s.print_title_rows, s.print_title_cols, fit, s.page_setup.fitToWidth]
             print(json.dumps(out, ensure_ascii=False))
             """) as! [String: Any]
         XCTAssertEqual(found["built"] as? String, "0", "建成年份 prints 1999, not 1,999")
@@ -207,13 +208,20 @@ final class LeadersSeeEverythingTests: XCTestCase {
         XCTAssertTrue((found["heights"] as! [Double]).allSatisfy { $0 > 15 }, "wrapped 任务进展 texts get taller rows: \(found["heights"]!)")
         for name in ["小区台账", "任务矩阵", "任务进展"] {
             let p = found[name] as! [Any?]
-            XCTAssertGreaterThanOrEqual(p[0] as? Int ?? 0, 60, "\(name) prints at a readable size")
+            // Fitted one page wide where the text stays at 65 % or more, else at 65 % over pages across.
+            if p[6] as? Bool == true {
+                XCTAssertEqual(p[7] as? Int ?? 1, 1, "\(name) fits one page wide (1 is the default, left out)")
+            } else {
+                XCTAssertEqual(p[0] as? Int, 65, "\(name) prints at a readable size")
+            }
             XCTAssertEqual(p[1] as? String, "landscape")
             XCTAssertEqual(p[2] as? String, "&A")
             XCTAssertEqual(p[3] as? String, "第 &P 页\u{FF0C}共 &N 页")
             XCTAssertNotNil(p[4] as? String, "\(name) repeats its header row")
         }
         XCTAssertNotNil((found["任务矩阵"] as! [Any?])[5] as? String, "the matrix repeats its task columns")
+        XCTAssertEqual((found["小区台账"] as! [Any?])[5] as? String, "$A:$B", "the ledger repeats its unit and item columns")
+        XCTAssertEqual((found["任务进展"] as! [Any?])[6] as? Bool, true, "任务进展 fits one page wide")
     }
 
     func testProblemsNameRulesInChineseAndLinkToCells() throws {

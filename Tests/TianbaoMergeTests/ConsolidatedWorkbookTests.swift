@@ -73,7 +73,8 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         XCTAssertNil(ledger["A5"]?.value)
         XCTAssertEqual(ledger["A7"]?.value, .string("甲县人民政府"))
         XCTAssertEqual(ledger["A8"]?.value, .string("乙县人民政府"))
-        XCTAssertEqual(ledger["D8"]?.value, .string("未报送"), "a unit that did not report is listed, saying so")
+        XCTAssertEqual(ledger["B8"]?.value, .string("未报送"), "a unit that did not report is listed, saying so where its count would be")
+        XCTAssertEqual(ledger["D8"]?.value, .string("未报送，无台账数据"))
         XCTAssertEqual(ledger["A9"]?.value, .string("合计"))
         let briefing = Briefing(report: try RoundReport(try result(rows: 3)))
         XCTAssertTrue(briefing.markdown.contains(ChineseTypography.apply("本期应报送单位 2 个,已报送 1 个")), briefing.markdown)
@@ -98,8 +99,8 @@ final class ConsolidatedWorkbookTests: XCTestCase {
             guard let at = rowTag(r).range(of: "ht=\"") else { return nil }
             return Double(rowTag(r)[at.upperBound...].prefix { $0 != "\"" })
         }
-        // 60 wide characters in the 说明 column (24 wide): 120 columns over 22.5, 6 lines.
-        XCTAssertEqual(height(2) ?? 0, WrappedText.rowHeight(lines: 6)!, accuracy: 0.01, rowTag(2))
+        // 60 wide characters in the 说明 column (16 wide): 120 columns over 14.5, 9 lines.
+        XCTAssertEqual(height(2) ?? 0, WrappedText.rowHeight(lines: 9)!, accuracy: 0.01, rowTag(2))
         XCTAssertNil(height(3), rowTag(3))
     }
 

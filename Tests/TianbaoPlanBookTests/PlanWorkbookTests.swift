@@ -54,6 +54,28 @@ final class PlanWorkbookTests: XCTestCase {
         XCTAssertTrue(try PlanFile.load(path: path) == PlanLoader.defaultPlan())
     }
 
+    /// A plan workbook written before 轮次 had its 重新报送截止 column reads as before: the same
+    /// plan without resubmission deadlines.
+    func testAWorkbookWithoutTheAddedColumnStillReads() throws {
+        let plan = PlanLoader.defaultPlan()
+        let dir = temporaryDirectory("planbook-old")
+        let source = dir.appendingPathComponent("计划.xlsx").path, old = dir.appendingPathComponent("old.xlsx").path
+        try PlanBook.write(plan, to: source)
+        let (status, log) = try runProcess(testPython, ["-c", """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            ws = wb['轮次']
+            assert ws['H1'].value == '重新报送截止', ws['H1'].value
+            ws.delete_cols(8)
+            wb.save(sys.argv[2])
+            """, source, old])
+        XCTAssertEqual(status, 0, log)
+        var expected = plan
+        for i in expected.rounds.indices { expected.rounds[i].resubmitBy = nil }
+        let back = try PlanFile.load(path: old)
+        XCTAssertTrue(back == expected, "\(back.rounds.map(\.resubmitBy))")
+    }
+
     func testGasPipesPlanRoundTrip() throws {
         let plan = try PlanLoader.load(path: Self.gasPlan)
         try assertRoundTrip(plan)

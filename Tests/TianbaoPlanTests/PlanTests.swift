@@ -135,6 +135,20 @@ final class PlanCheckTests: XCTestCase {
         XCTAssertEqual(issues(Self.valid), [])
     }
 
+    /// A round may set the date by which a returned file is due again: a date, not before the
+    /// round's due date.
+    func testARoundsResubmissionDeadline() throws {
+        let plan = try PlanLoader.load(yaml: Self.valid.replacingOccurrences(of: "due: 2021-06-15,", with: "due: 2021-06-15, resubmit_by: 2021-06-22,"),
+                                       file: "plan.yaml")
+        XCTAssertEqual(plan.rounds.first?.resubmitBy, Day(year: 2021, month: 6, day: 22))
+        XCTAssertNil(try PlanLoader.load(yaml: Self.valid, file: "plan.yaml").rounds.first?.resubmitBy)
+        assertIssue("due: 2021-06-15,", with: "due: 2021-06-15, resubmit_by: 2021-06-10,",
+                    message: "轮次 2021-06 的重新报送截止日期 2021-06-10 早于截止日期 2021-06-15")
+        assertIssue("due: 2021-06-15,", with: "due: 2021-06-15, resubmit_by: 6月22日,",
+                    message: "轮次 2021-06 的重新报送截止日期“6月22日”不是有效日期")
+        XCTAssertEqual(PlanLoader.defaultPlan().round("2021-06")?.resubmitBy, Day(year: 2021, month: 6, day: 22))
+    }
+
     func testUnknownUnitInTask() {
         assertIssue("lead: [a]", with: "lead: [x]", message: "任务 1.1 的牵头单位中的单位“x”不在单位列表中")
     }

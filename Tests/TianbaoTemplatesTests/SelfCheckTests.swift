@@ -505,12 +505,93 @@ extension SelfCheckTests {
         for id in plan.choiceOrder { lists.add(id, plan.choices[id] ?? []) }
         let check = SheetSelfCheck(sheet: sheet, rows: 3, lists: lists, unitTasks: ["1.1", "2.2", "3.2"], round: Self.round)
         XCTAssertEqual(check.checks.map(\.label), ["进展状态", "完成进度（%）", "本期工作进展", "量化成效", "存在问题", "下步计划",
-                                                   "预计完成时间", "若…则", "若…则", "若…则", "若…则必填", "范围"])
+                                                   "预计完成时间", "文本形式", "文本形式", "若…则", "若…则", "若…则", "若…则必填", "范围"])
         let g4 = try XCTUnwrap(check.cells.first { $0.row == 4 && $0.column == check.firstCheckColumn + 1 }).formula
         XCTAssertTrue(g4.contains("ROUND(G4,9)>90,\"G4：“完成进度（%）”不能大于 90。|\""), g4)
-        let range = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == check.firstCheckColumn + 11 }).formula
-        XCTAssertTrue(range.contains("ROUND(G5,9)<10") && range.contains("G5：进度低于 10。|") && range.contains("M5"), range)
+        // A warning: silent when the row's 说明 is filled (the row's hidden 已说明 cell).
+        let explained = CellReference.columnName(check.explainedColumn)
+        let range = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == check.firstCheckColumn + 13 }).formula
+        XCTAssertTrue(range.contains("ROUND(G5,9)<10") && range.contains("G5：进度低于 10。|") && range.contains("\(explained)5=0"), range)
+        let flag = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == check.explainedColumn }).formula
+        XCTAssertTrue(flag.contains("M5"), "the 说明 column: \(flag)")
+        // Text typed into the percentage: flagged when its own check lets it pass, in words kept once in row 2.
+        let typed = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == check.firstCheckColumn + 7 }).formula
+        let own = CellReference.columnName(check.firstCheckColumn + 1)
+        XCTAssertTrue(typed.contains("ISTEXT(G5),\(own)5=\"\"") && typed.contains("$\(CellReference.columnName(check.firstCheckColumn + 7))$2"), typed)
+        XCTAssertEqual(check.checks[7].words, "“完成进度（%）”数字以文本形式填写。")
+        XCTAssertEqual(check.checks[8].words, "“预计完成时间”日期以文本形式填写。")
         XCTAssertEqual(check.marks.map(\.target), [6, 7, 8, 9, 10, 11, 12])
-        XCTAssertEqual(check.marks.first { $0.target == 7 }?.warnings, [check.firstCheckColumn + 11])
+        XCTAssertEqual(check.marks.first { $0.target == 7 }?.warnings, [check.firstCheckColumn + 7, check.firstCheckColumn + 13])
+    }
+}
+
+extension SelfCheckTests {
+    /// Numbers and dates typed as text are flagged by the template (yellow, a warning) in the
+    /// words the checker starts its message with, whether the checker can read them (a repair
+    /// it reports) or not (an error); explained in the row's 说明, the template says nothing.
+    func testNumbersAndDatesTypedAsTextAreFlaggedInTheCheckersWords() throws {
+        let plan = Self.plan, round = Self.round, unit = plan.unit("jiangan")!
+        let dir = temporaryDirectory("selfcheck-typed")
+        let path = dir.appendingPathComponent("typed.xlsx").path
+        var progress: [String: Any?] = [:]
+        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        progress["G4"] = "85"                        // read as 85: a repair
+        progress["L5"] = "2021/9/30"                 // read as a date: a repair
+        progress["G6"] = "85"; progress["M6"] = "按文本导入，数值无误"   // explained
+        let ledger: [String: Any?] = ["D2": nil, "A4": "甲小区", "B4": "街道", "C4": 1990, "D4": 3, "E4": "120户左右", "F4": 1000,
+                                      "G4": "基础类", "I4": 100, "T4": "在建"]  // not a number the checker reads
+        try fill(templatePath("jiangan"), to: path, ["任务进展": progress, "小区台账": ledger])
+        let recalculated = try recalculateWithLibreOffice([path])
+        let reading = try SelfCheckReading(path: recalculated[path]!, plan: plan, unit: unit, round: round)
+        XCTAssertEqual(reading.shown["任务进展"]?[4], "G4：“完成进度（%）”数字以文本形式填写。")
+        XCTAssertEqual(reading.shown["任务进展"]?[5], "L5：“预计完成时间”日期以文本形式填写。")
+        XCTAssertEqual(reading.shown["任务进展"]?[6], "✓")
+        XCTAssertEqual(reading.shown["小区台账"]?[4], "E4：“户数”数字以文本形式填写。")
+        let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: path)
+        func message(_ sheet: String, _ cell: String) -> String? {
+            verdict.problems.first { $0.sheet == sheet && $0.cell == cell }?.message
+        }
+        XCTAssertEqual(message("任务进展", "G4"), "“完成进度（%）”数字以文本形式填写，已按 85 读取，请核对。")
+        XCTAssertEqual(message("任务进展", "L5"), "“预计完成时间”日期以文本形式填写（“2021/9/30”），已按 2021-09-30 读取，请核对。")
+        XCTAssertEqual(message("小区台账", "E4"), "“户数”数字以文本形式填写，无法读取（应填写数字），填写的是“120户左右”。")
+        XCTAssertEqual(verdict.problems.first { $0.cell == "G6" }?.explained, true)
+        for p in reading.problems {
+            XCTAssertTrue(verdict.problems.contains { $0.sheet == p.sheet && $0.cell == p.cell && sameWords($0.message, p.text) }, "\(p)")
+        }
+    }
+}
+
+extension SelfCheckTests {
+    /// In a feedback workbook, the checker's problems show in the 办公室校验 column while their
+    /// cell holds the value checked and no formula marks it; a problem at no cell shows on the
+    /// first row; a long text is recognised by its length and start, so the formula stays
+    /// within Excel's 8,192 characters.
+    func testOfficeFindingsShowWhileTheCellIsUnchanged() throws {
+        let plan = Self.plan
+        let sheet = plan.sheets.first { $0.id == "progress" }!
+        var lists = TemplateWriter.ListColumns()
+        lists.add("是否", ["是", "否"])
+        for id in plan.choiceOrder { lists.add(id, plan.choices[id] ?? []) }
+        let long = String(repeating: "已完成调研，", count: 1200)
+        let known = SheetSelfCheck.Known(
+            problems: [CellReference("H4")!: ["与上期相同。"], CellReference("H5")!: ["与上期相同。"]], filledRows: [4, 5],
+            values: [CellReference("H4")!: .string("已推进"), CellReference("H5")!: .string(long)],
+            sheetProblems: ["本表缺少一项。"])
+        let check = SheetSelfCheck(sheet: sheet, rows: 3, lists: lists, unitTasks: ["1.1", "2.2", "3.2"], round: Self.round, known: known)
+        XCTAssertEqual(check.checks.last?.label, "办公室校验")
+        let office = check.firstCheckColumn + check.checks.count - 1
+        let h4 = try XCTUnwrap(check.cells.first { $0.row == 4 && $0.column == office })
+        let own = CellReference.columnName(check.firstCheckColumn + 2)  // 本期工作进展's own check
+        XCTAssertTrue(h4.formula.contains("EXACT(H4,\"已推进\")") && h4.formula.contains("LEN(\(own)4"), h4.formula)
+        XCTAssertTrue(h4.formula.contains("办公室校验：本表缺少一项。|"), "a problem at no cell, on the first row")
+        let h5 = try XCTUnwrap(check.cells.first { $0.row == 5 && $0.column == office })
+        XCTAssertTrue(h5.formula.contains("LEN(H5)=\(long.utf16.count)"), String(h5.formula.prefix(300)))
+        XCTAssertLessThan(h5.formula.count, 8192)
+        // As written: each problem at the first check of its cell, the one at no cell in the office's column.
+        XCTAssertEqual(check.blankCount, 3)
+        guard case .string(let written)? = check.cells.first(where: { $0.row == 4 && $0.column == check.firstCheckColumn + 2 })?.blank else {
+            return XCTFail("no cached text")
+        }
+        XCTAssertEqual(written, "H4：与上期相同。|")
     }
 }

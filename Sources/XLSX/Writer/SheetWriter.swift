@@ -304,22 +304,32 @@ public final class SheetWriter {
         }
     }
 
-    /// Print settings for a sheet too wide for one readable page: A4, a fixed `scale`
-    /// (percent) instead of fitting to the page width, header rows and leading columns
-    /// repeated on every page, and a page header and footer (Excel codes: `&P` page, `&N`
-    /// pages, `&L`/`&C`/`&R` sections).
-    public func printPages(landscape: Bool = true, scale: Int, repeatRows: ClosedRange<Int>? = nil,
-                           repeatColumns: ClosedRange<Int>? = nil, header: String? = nil, footer: String? = nil) throws {
-        if landscape { worksheet_set_landscape(handle) }
+    /// Print settings (see `PageSetup`): A4, orientation, fitted to one page wide or at a fixed
+    /// scale, the rows and columns repeated on every page, the columns printed, the side
+    /// margins, page header and footer.
+    public func pageSetup(_ setup: PageSetup) throws {
+        if setup.landscape { worksheet_set_landscape(handle) } else { worksheet_set_portrait(handle) }
         worksheet_set_paper(handle, 9)  // A4
-        worksheet_set_print_scale(handle, UInt16(scale))
-        if let rows = repeatRows {
+        switch setup.scaling {
+        case .fitToWidth: worksheet_fit_to_pages(handle, 1, 0)
+        case .percent(let p):
+            worksheet_set_print_scale(handle, UInt16(min(400, max(10, p))))
+            // Pages across first, so the parts of the same rows print one after another.
+            worksheet_print_across(handle)
+        }
+        worksheet_set_margins(handle, setup.sideMargin, setup.sideMargin, -1, -1)
+        if let rows = setup.repeatRows {
             try check(worksheet_repeat_rows(handle, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)), "打印标题")
         }
-        if let cols = repeatColumns {
+        if let cols = setup.repeatColumns {
             try check(worksheet_repeat_columns(handle, lxw_col_t(cols.lowerBound), lxw_col_t(cols.upperBound)), "打印标题列")
         }
-        try headerFooter(header: header, footer: footer)
+        if let cols = setup.columns {
+            // Whole columns (`$A:$M`): the rows printed are those used.
+            try check(worksheet_print_area(handle, 0, lxw_col_t(cols.lowerBound), lxw_row_t(LXW_ROW_MAX - 1),
+                                           lxw_col_t(cols.upperBound)), "打印区域")
+        }
+        try headerFooter(header: setup.header, footer: setup.footer)
     }
 
     /// Page header and footer text (Excel codes: `&P` page, `&N` pages, `&L`/`&C`/`&R`).
@@ -330,4 +340,41 @@ public final class SheetWriter {
 
     /// Zoom percentage.
     public func zoom(_ percent: Int) { worksheet_set_zoom(handle, UInt16(percent)) }
+}
+
+/// How a worksheet prints (`SheetWriter.pageSetup`). Rows and columns are 0-based.
+public struct PageSetup: Sendable, Equatable {
+    public enum Scaling: Sendable, Equatable {
+        /// As large as fits one page wide, as many pages tall as needed (Excel's fitToWidth 1,
+        /// fitToHeight 0).
+        case fitToWidth
+        /// A fixed scale in percent: a sheet wider than a page continues on pages to the right.
+        case percent(Int)
+    }
+    public var landscape: Bool
+    public var scaling: Scaling
+    /// Rows printed at the top of every page.
+    public var repeatRows: ClosedRange<Int>?
+    /// Columns printed at the left of every page (when a sheet runs over pages across).
+    public var repeatColumns: ClosedRange<Int>?
+    /// The columns printed (the print area); nil prints every column used.
+    public var columns: ClosedRange<Int>?
+    /// Left and right margins, in inches (Excel's default is 0.7).
+    public var sideMargin: Double
+    /// Page header and footer (Excel codes: `&P` page, `&N` pages, `&A` sheet, `&L`/`&C`/`&R`).
+    public var header: String?
+    public var footer: String?
+
+    public init(landscape: Bool = true, scaling: Scaling = .fitToWidth, repeatRows: ClosedRange<Int>? = nil,
+                repeatColumns: ClosedRange<Int>? = nil, columns: ClosedRange<Int>? = nil, sideMargin: Double = 0.7,
+                header: String? = nil, footer: String? = nil) {
+        self.landscape = landscape
+        self.scaling = scaling
+        self.repeatRows = repeatRows
+        self.repeatColumns = repeatColumns
+        self.columns = columns
+        self.sideMargin = sideMargin
+        self.header = header
+        self.footer = footer
+    }
 }

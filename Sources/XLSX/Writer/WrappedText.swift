@@ -24,6 +24,11 @@ public enum WrappedText {
         return lines + max(1, Int((line / usable).rounded(.up)))
     }
 
+    /// Columns a text takes on one line (a CJK or other wide character counts two).
+    public static func columns(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
+    }
+
     /// Row height in points for a row whose tallest wrapped text takes `lines` lines; nil for
     /// one line. Capped at Excel's 409 points.
     public static func rowHeight(lines: Int, fontSize: Double = 11) -> Double? {
