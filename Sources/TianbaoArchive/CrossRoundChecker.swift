@@ -13,7 +13,7 @@ public struct CrossRoundFinding: Sendable {
 }
 
 /// The checks one round cannot make alone, made against the unit's earlier rounds in the
-/// archive (SPEC §8, issue 15 §2): a ledger status going back (error); a figure that only grows
+/// archive: a ledger status going back (error); a figure that only grows
 /// falling, a completion date moved, a jump beyond the plan's `max_change` (warnings); the same
 /// community reported by two units, or vanished from a unit's ledger (warnings); text, or a
 /// whole workbook, copied unchanged from last round (warnings); the monthly rule judged per

@@ -2,11 +2,12 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 15 §4 and issue 14's 催报 and place text: the sample round merged into an archive,
-/// recorded as 2021-05 with changes (two of 江岸区's communities 在建 then, 硚口区's 汉水桥东风新村
-/// 未开工 and 汉水桥商业小区 not listed, 市国资委's and 市市场监管局's task 1.1 推进中, 市经济和信息化局's
-/// 2.2 滞后, 江汉区 missing, 新洲区 on time), then June merged without 市文化和旅游局's file, with
-/// a plan that gives 蔡甸区 a contact. Everything is read back from what `tianbao merge` wrote.
+/// The comparison with last round (环比, 进度趋势), whom 催报 calls, and where a row came from:
+/// the sample round merged into an archive, recorded as 2021-05 with changes (two of 江岸区's
+/// communities 在建 then, 硚口区's 汉水桥东风新村 未开工 and 汉水桥商业小区 not listed, 市国资委's and
+/// 市市场监管局's task 1.1 推进中, 市经济和信息化局's 2.2 滞后, 江汉区 missing, 新洲区 on time), then June
+/// merged without 市文化和旅游局's file, with a plan that gives 蔡甸区 a contact. Everything is read
+/// back from what `tianbao merge` wrote.
 final class ComparisonOutputsTests: XCTestCase {
     static let samples = MergeEndToEndTests.samples
     static let key = MergeEndToEndTests.key

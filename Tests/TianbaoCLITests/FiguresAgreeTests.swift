@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The sample year as leaders read it (issue 26): every figure the 简报, the 汇总 and the 回头看
+/// The sample year as leaders read it: every figure the 简报, the 汇总 and the 回头看
 /// print read back from each output and compared — time progress (166 of 365 days, 45.5 %), the
 /// shortfall (136 − 67 = 69), the period comparison that reconciles (34 − 3 + 35 + 1 = 67, with
 /// the units out of the count named), an error row's status as its cell says it (硚口区's

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 14 on the sample round: nothing is left out without saying so, the briefing is a
+/// The sample round as leaders and the office read it: nothing is left out without saying so, the briefing is a
 /// 工作简报 (also as .docx), the workbook prints and filters cleanly. Every assertion reads
 /// back what `tianbao merge` wrote (openpyxl, the sheet XML, LibreOffice).
 final class LeadersSeeEverythingTests: XCTestCase {
@@ -140,7 +140,7 @@ final class LeadersSeeEverythingTests: XCTestCase {
         // The office's own notes are not the leaders' briefing: they are 工作提示.
         let notes = try! String(contentsOf: Self.out.appendingPathComponent("工作提示-2021-06.md"), encoding: .utf8)
         XCTAssertTrue(notes.contains(zh("已生成反馈表 12 份(反馈/ 文件夹),请发回各单位")), notes)
-        // One of the 7 warnings is the planted 宣传信息 item dated after its file was saved (江岸区, #14).
+        // One of the 7 warnings is the planted 宣传信息 item dated after its file was saved (江岸区).
         XCTAssertTrue(notes.contains(zh("汇总表“校验问题”逐条列出全部 18 个问题(错误 11 个、提示 7 个)")), notes)
         XCTAssertFalse(md.contains("校验问题"), md)
         // No ASCII punctuation next to Chinese text.

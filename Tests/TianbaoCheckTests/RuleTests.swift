@@ -480,7 +480,7 @@ final class RuleTests: XCTestCase {
         try assertOnly(book, .compare, .error, "项目台账", "H5", "中央补助不能超过计划投资（“中央补助(万元)” 160，“计划投资(万元)” 100）")
     }
 
-    // MARK: Publicity dated after the file was saved (#14)
+    // MARK: Publicity dated after the file was saved
 
     /// The writer records every workbook as saved at 2021-01-01T00:00:00Z (08:00 in China).
     func testDatedAfterSave() throws {
