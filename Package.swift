@@ -88,7 +88,7 @@ let package = Package(
 
         // Helpers shared by the test targets (running LibreOffice and Python, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "XLSXFuzzing", "TianbaoCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "XLSXFuzzing", "TianbaoCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TianbaoCLITests", dependencies: [
                 "TianbaoCLI", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoPlanBookTests", dependencies: ["TianbaoPlanBook", "TianbaoPlan", "XLSX", "TestSupport"]),
-        .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+        .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport"]),
         .testTarget(
             name: "TianbaoMergeTests",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),

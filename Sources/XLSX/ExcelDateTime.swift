@@ -36,20 +36,25 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     /// The largest serial Excel displays as a date (9999-12-31).
     private static let maxSerial = 2_958_465.999_999
 
-    /// Converts a serial number as Excel does: whole days since the epoch plus a fraction of a
-    /// day, rounded to the millisecond. In the 1900 system serials below 60 are one day later
-    /// than the arithmetic says (Excel's phantom 1900-02-29; serial 60 reads as 1900-02-28).
-    /// Returns nil for serials Excel cannot show as dates (negative, or after 9999-12-31).
-    public init?(serial: Double, kind: Kind, date1904: Bool) {
-        guard serial.isFinite, serial >= 0, serial <= Self.maxSerial else { return nil }
+    /// Converts a serial number as the workbook's date system counts it: whole days from the
+    /// system's epoch (below it for a negative serial) plus a fraction of a day, rounded to the
+    /// millisecond. Returns nil for serials the system has no date for (see `DateSystem`).
+    public init?(serial: Double, kind: Kind, system: DateSystem) {
+        guard serial.isFinite, serial >= system.smallestSerial, serial <= Self.maxSerial else { return nil }
         let totalMs = Int64((serial * Double(Self.msPerDay)).rounded())
-        var days = totalMs / Self.msPerDay
-        let msOfDay = totalMs % Self.msPerDay
-        if !date1904 && days > 0 && days < 60 { days += 1 }
-        let (y, m, d) = CivilCalendar.date(fromUnixDays: days + (date1904 ? Self.epoch1904 : Self.epoch1900))
+        // Floored: -0.25 is 18:00 on the day before the epoch.
+        var days = totalMs >= 0 ? totalMs / Self.msPerDay : -((-totalMs + Self.msPerDay - 1) / Self.msPerDay)
+        let msOfDay = totalMs - days * Self.msPerDay
+        if system == .excel1900 && days > 0 && days < 60 { days += 1 }
+        let (y, m, d) = CivilCalendar.date(fromUnixDays: days + (system == .excel1904 ? Self.epoch1904 : Self.epoch1900))
         self.init(kind: kind, year: y, month: m, day: d,
                   hour: Int(msOfDay / 3_600_000), minute: Int(msOfDay / 60_000 % 60),
                   second: Int(msOfDay / 1000 % 60), millisecond: Int(msOfDay % 1000))
+    }
+
+    /// Converts a serial number of Excel's 1900 or 1904 system (see `DateSystem.excel1900`).
+    public init?(serial: Double, kind: Kind, date1904: Bool) {
+        self.init(serial: serial, kind: kind, system: date1904 ? .excel1904 : .excel1900)
     }
 
     /// The serial number of this value in the given date system.
@@ -163,3 +168,36 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { iso8601 }
 }
+
+/// How a workbook counts days: its `workbookPr` attributes `date1904` and `dateCompatibility`
+/// (ECMA-376 Part 1, 18.2.28 and 18.17.4.1).
+public enum DateSystem: Sendable, Equatable {
+    /// Excel's 1900 system, the default: serial 1 is 1900-01-01 and 61 is 1900-03-01; serial
+    /// 60 is Excel's 1900-02-29, a day that never was (kept from Lotus 1-2-3), read as
+    /// 1900-02-28. There are no dates before 1900: Excel shows a negative serial under a date
+    /// format as ####, so it stays a number.
+    case excel1900
+    /// ECMA-376's "1900 date base" (`dateCompatibility="false"`), which LibreOffice writes
+    /// into every workbook it saves, and Excel into Strict files: serial 0 is 1899-12-30, no
+    /// phantom day (60 is 1900-02-28), and a negative serial is a day before 1899-12-30, down
+    /// to 0001-01-01 (older serials stay numbers: ISO 8601 has no four-digit year for them).
+    case base1900
+    /// The 1904 system (`date1904="1"`): serial 0 is 1904-01-01; negative serials stay numbers.
+    case excel1904
+
+    /// The system `workbookPr` declares: `date1904` wins (LibreOffice reads it so), then a
+    /// false `dateCompatibility`; attribute values as `xsd:boolean` spells them.
+    public init(date1904: String?, dateCompatibility: String?) {
+        if let v = date1904, v == "1" || v.lowercased() == "true" {
+            self = .excel1904
+        } else if let v = dateCompatibility, v == "0" || v.lowercased() == "false" {
+            self = .base1900
+        } else {
+            self = .excel1900
+        }
+    }
+
+    /// The smallest serial with a date: 0001-01-01 in the 1900 date base, the epoch otherwise.
+    var smallestSerial: Double { self == .base1900 ? -693_593 : 0 }
+}
+

@@ -39,8 +39,8 @@ public final class Workbook {
     public let fileName: String
     public let sheets: [SheetInfo]
     public let definedNames: [DefinedName]
-    /// True when the workbook uses the 1904 date system.
-    public let date1904: Bool
+    /// How the workbook counts days (its serial numbers' epoch).
+    public let dateSystem: DateSystem
     public let properties: DocumentProperties
     /// True when the package carries a VBA project (macros are never run or kept).
     public let hasMacros: Bool
@@ -115,12 +115,14 @@ public final class Workbook {
         // workbook.xml: sheets, defined names, date system.
         var sheets: [SheetInfo] = []
         var names: [DefinedName] = []
-        var date1904 = false
+        var dateSystem = DateSystem.excel1900
         let xml = try XMLEventStream(archive: archive, entry: workbookEntry)
         while try xml.next() {
             guard xml.isStart else { continue }
-            if xml.isNamed("workbookPr") {
-                if let v = xml.attribute("date1904") { date1904 = (v == "1" || v.lowercased() == "true") }
+            if xml.isNamed("workbookPr") && xml.depth == 2 {
+                // Only the workbook's own: extensions (x15:workbookPr) reuse the name.
+                dateSystem = DateSystem(date1904: xml.attribute("date1904"),
+                                        dateCompatibility: xml.attribute("dateCompatibility"))
             } else if xml.isNamed("sheet") {
                 let name = xml.attribute("name") ?? "Sheet\(sheets.count + 1)"
                 let state = SheetInfo.State(rawValue: xml.attribute("state") ?? "visible") ?? .visible
@@ -152,7 +154,7 @@ public final class Workbook {
         }
         self.sheets = sheets
         self.definedNames = names
-        self.date1904 = date1904
+        self.dateSystem = dateSystem
 
         let sharedStringsPart = rels.first { $0.type.lowercased() == "sharedstrings" }?.target
             ?? PartName.folder(of: workbookPart) + "sharedStrings.xml"

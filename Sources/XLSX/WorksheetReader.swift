@@ -21,7 +21,7 @@ public final class WorksheetReader {
     /// The workbook's tables, held here so the per-cell path does not go through the workbook.
     private let strings: [String]
     private let styles: CellStyles
-    private let date1904: Bool
+    private let dateSystem: DateSystem
     /// Cells in the previous row, to size the next row's array once.
     @exclusivity(unchecked) private var lastRowWidth = 0
     /// Cells right of this column are passed over before their value or formula is decoded.
@@ -36,7 +36,7 @@ public final class WorksheetReader {
         self.done = true
         self.strings = []
         self.styles = CellStyles()
-        self.date1904 = false
+        self.dateSystem = .excel1900
         self.columnLimit = CellReference.maxColumn
     }
 
@@ -45,7 +45,7 @@ public final class WorksheetReader {
         self.part = entry.name
         self.strings = workbook.sharedStrings.strings
         self.styles = workbook.styles
-        self.date1904 = workbook.date1904
+        self.dateSystem = workbook.dateSystem
         self.columnLimit = columns ?? CellReference.maxColumn
         self.xml = try XMLEventStream(archive: workbook.archive, entry: entry, cellMode: true, columns: columns)
     }
@@ -248,7 +248,7 @@ public final class WorksheetReader {
                 return .string(String(decoding: trimmed, as: UTF8.self))
             }
             if let kind = styles.kind(ofStyle: style).dateTimeKind,
-               let d = ExcelDateTime(serial: number, kind: kind, date1904: date1904) {
+               let d = ExcelDateTime(serial: number, kind: kind, system: dateSystem) {
                 return .date(d, serial: number)
             }
             return .number(number)

@@ -56,6 +56,8 @@ struct TestWorkbook {
     var numberFormats: [Int: String] = [:]  // custom numFmts
     var cellFormats: [Int] = [0]            // numFmtId per cellXfs entry
     var date1904 = false
+    /// `workbookPr`'s `dateCompatibility` as written (nil leaves it out).
+    var dateCompatibility: String? = nil
     var mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     var relNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     var prefix = ""  // e.g. "x:" for prefixed SpreadsheetML
@@ -92,7 +94,7 @@ struct TestWorkbook {
         zip.add("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(rels)</Relationships>")
         zip.add("xl/workbook.xml", """
             <?xml version="1.0"?><\(p)workbook \(ns) xmlns:r="\(relNamespace)">\
-            <\(p)workbookPr\(date1904 ? " date1904=\"1\"" : "")/><\(p)sheets>\(sheetList)</\(p)sheets></\(p)workbook>
+            <\(p)workbookPr\(date1904 ? " date1904=\"1\"" : "")\(dateCompatibility.map { " dateCompatibility=\"\($0)\"" } ?? "")/><\(p)sheets>\(sheetList)</\(p)sheets></\(p)workbook>
             """)
         let fmts = numberFormats.sorted { $0.key < $1.key }.map { "<\(p)numFmt numFmtId=\"\($0.key)\" formatCode=\"\($0.value.replacingOccurrences(of: "\"", with: "&quot;"))\"/>" }.joined()
         let xfs = cellFormats.map { "<\(p)xf numFmtId=\"\($0)\"/>" }.joined()
