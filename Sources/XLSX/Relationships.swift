@@ -32,7 +32,8 @@ enum PartName {
         return segments.joined(separator: "/")
     }
 
-    private static func percentDecoded(_ s: String) -> String {
+    /// A part name with its %HH escapes decoded (as UTF-8 bytes).
+    static func percentDecoded(_ s: String) -> String {
         guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
         var bytes: [UInt8] = []
         var utf8 = Array(s.utf8)[...]

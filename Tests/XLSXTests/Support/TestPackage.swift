@@ -70,11 +70,23 @@ struct TestWorkbook {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><\(p)worksheet \(ns)><\(p)sheetData>\(data)</\(p)sheetData>\(after)</\(p)worksheet>"
     }
 
+    /// `[Content_Types].xml`: the workbook and worksheets by name, other XML parts by extension.
+    var contentTypes: String {
+        let ml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        var types = "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+            + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+            + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"\(ml).sheet.main+xml\"/>"
+        for i in sheets.indices {
+            types += "<Override PartName=\"/xl/worksheets/sheet\(i + 1).xml\" ContentType=\"\(ml).worksheet+xml\"/>"
+        }
+        return "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\(types)</Types>"
+    }
+
     var bytes: [UInt8] {
         var zip = StoredZip()
         let p = prefix
         let ns = p.isEmpty ? "xmlns=\"\(mainNamespace)\"" : "xmlns:\(p.dropLast())=\"\(mainNamespace)\""
-        zip.add("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>")
+        zip.add("[Content_Types].xml", contentTypes)
         zip.add("_rels/.rels", """
             <?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
             <Relationship Id="rId1" Type="\(relNamespace)/officeDocument" Target="xl/workbook.xml"/></Relationships>
