@@ -121,12 +121,17 @@ public enum CatRenderer {
                 width = max(width, row.cells.last?.reference.column ?? 0)
                 ByteText.appendInteger(row.index, to: &chunk)
                 var column = 0
-                for cell in row.cells {
-                    while column < cell.reference.column {
-                        chunk.append(UInt8(ascii: "\t"))
-                        column += 1
+                // Cells are looked at in place, not copied out of the row (which costs a
+                // retain and a release of each cell's text).
+                row.cells.withUnsafeBufferPointer { cells in
+                    for i in cells.indices {
+                        let at = cells[i].reference.column
+                        while column < at {
+                            chunk.append(UInt8(ascii: "\t"))
+                            column += 1
+                        }
+                        ByteText.appendValue(of: cells.baseAddress! + i, escape: .tsv, to: &chunk)
                     }
-                    if let value = cell.value { ByteText.appendValue(value, escape: .tsv, to: &chunk) }
                 }
                 chunk.append(UInt8(ascii: "\n"))
                 if chunk.count >= 1 << 16 {
@@ -213,6 +218,17 @@ public enum CatRenderer {
 enum ByteText {
     enum Escape { case tsv, csv }
 
+    /// A cell's value, if any, as `appendValue` writes it.
+    static func appendValue(of cell: UnsafePointer<Cell>, escape: Escape, to s: inout [UInt8]) {
+        switch cell.pointee.value {
+        case nil: return
+        case .string(let text)?: appendText(text, escape: escape, to: &s)
+        case .number(let n)?: appendNumber(n, to: &s)
+        case .date(let d, _)?: d.appendISO8601(to: &s)
+        case let value?: appendValue(value, escape: escape, to: &s)
+        }
+    }
+
     /// A value as text (as `CellValue.text`), escaped for TSV or quoted for CSV.
     static func appendValue(_ value: CellValue, escape: Escape, to s: inout [UInt8]) {
         switch value {
@@ -255,32 +271,10 @@ enum ByteText {
         }
     }
 
-    /// A number as `NumberText.format` writes it; whole numbers without a String.
-    static func appendNumber(_ n: Double, to s: inout [UInt8]) {
-        if n == n.rounded(), abs(n) < 1e15 {
-            appendInteger(Int(n), to: &s)
-        } else {
-            s.append(contentsOf: NumberText.format(n).utf8)
-        }
-    }
+    /// A number as `NumberText.format` writes it.
+    static func appendNumber(_ n: Double, to s: inout [UInt8]) { NumberText.append(n, to: &s) }
 
-    static func appendInteger(_ value: Int, to s: inout [UInt8]) {
-        if value < 0 { s.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        if v < 10 { s.append(48 + UInt8(v)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while v > 0 {
-                d[count] = 48 + UInt8(v % 10)
-                v /= 10
-                count += 1
-            }
-            for i in stride(from: count - 1, through: 0, by: -1) { s.append(d[i]) }
-        }
-    }
+    static func appendInteger(_ value: Int, to s: inout [UInt8]) { NumberText.appendInteger(Int64(value), to: &s) }
 
     /// `AB12`.
     static func appendReference(_ r: CellReference, to s: inout [UInt8]) {

@@ -128,42 +128,48 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     /// ISO 8601 text: `2021-06-15`, `08:30:00`, `2021-06-15T08:30:00`; milliseconds are added
     /// (`08:30:00.250`) only when not zero.
     public var iso8601: String {
-        String(unsafeUninitializedCapacity: Self.maxISO8601Length) { writeISO8601(into: $0) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(23)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `iso8601`'s UTF-8 bytes (for renderers that write bytes, not strings).
+    /// Appends `iso8601`'s UTF-8 bytes (for renderers that write bytes, not strings): digits
+    /// written straight into the buffer, as this runs for every date cell `cat` prints.
     public func appendISO8601(to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxISO8601Length) { buffer in
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeISO8601(into: buffer)]))
+        @inline(__always) func two(_ v: UInt8) {
+            out.append(48 + v / 10)
+            out.append(48 + v % 10)
         }
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SS.mmm`, plus room for a year beyond four digits.
-    private static let maxISO8601Length = 32
-
-    /// Writes the ISO 8601 text into `buffer` (at least `maxISO8601Length` bytes); returns its length.
-    private func writeISO8601(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var n = 0
-        func put(_ value: Int, width: Int) {
-            var v = value < 0 ? 0 : value
-            var digits = 1
-            var scale = 10
-            while scale <= v { scale *= 10; digits += 1 }
-            for _ in digits..<max(width, digits) { buffer[n] = 48; n += 1 }
-            var k = n + digits - 1
-            while k >= n { buffer[k] = 48 + UInt8(v % 10); v /= 10; k -= 1 }
-            n += digits
-        }
-        func put(_ byte: Character) { buffer[n] = byte.asciiValue!; n += 1 }
         if kind != .time {
-            put(year, width: 4); put("-"); put(month, width: 2); put("-"); put(day, width: 2)
-            if kind == .dateTime { put("T") }
+            if y <= 9999 {
+                let v = max(Int(y), 0)
+                out.append(48 + UInt8(v / 1000))
+                out.append(48 + UInt8(v / 100 % 10))
+                out.append(48 + UInt8(v / 10 % 10))
+                out.append(48 + UInt8(v % 10))
+            } else {
+                // Beyond four digits (only from the 1904 system's last serials): as many as it takes.
+                out.append(contentsOf: String(y).utf8)
+            }
+            out.append(UInt8(ascii: "-"))
+            two(mo)
+            out.append(UInt8(ascii: "-"))
+            two(d)
+            if kind == .dateTime { out.append(UInt8(ascii: "T")) }
         }
         if kind != .date {
-            put(hour, width: 2); put(":"); put(minute, width: 2); put(":"); put(second, width: 2)
-            if millisecond != 0 { put("."); put(millisecond, width: 3) }
+            two(h)
+            out.append(UInt8(ascii: ":"))
+            two(mi)
+            out.append(UInt8(ascii: ":"))
+            two(s)
+            if ms != 0 {
+                out.append(UInt8(ascii: "."))
+                out.append(48 + UInt8(ms / 100))
+                two(UInt8(ms % 100))
+            }
         }
-        return n
     }
 
     public var description: String { iso8601 }

@@ -442,6 +442,36 @@ final class DateTimeTests: XCTestCase {
     }
 }
 
+final class NumberTextTests: XCTestCase {
+    func testAppendWritesWhatFormatWrites() {
+        func check(_ value: Double, file: StaticString = #filePath, line: UInt = #line) {
+            var out: [UInt8] = []
+            NumberText.append(value, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), NumberText.format(value), "\(value.bitPattern)", file: file, line: line)
+        }
+        for v in [0, -0.0, 1, -1, 0.5, -0.5, 12.35, 0.1, 0.2, 0.3, 0.7, 0.001, 0.0011, 0.000999, 0.0001, -0.001,
+                  123456.789, 2_147_483_647.5, 2_147_483_648.25, 1e15, 1e15 + 0.5, 1.5e-7, .pi, 1.0 / 3, 2.0 / 3,
+                  162_994_515.55, 99.99, 100.001, 4_503_599_627_370_496.5, 1e300, .leastNonzeroMagnitude,
+                  .greatestFiniteMagnitude, .infinity, .nan, 0.1 + 0.2, 1.005, 2.675, 8.2 - 0.2] as [Double] {
+            check(v)
+            check(-v)
+        }
+        // Decimals of up to eight places and any bit pattern, from a fixed sequence.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+        for _ in 0..<300_000 {
+            let places = Int(next() % 9)
+            let magnitude = [10.0, 1e4, 1e7, 1e10][Int(next() % 4)]
+            let units = Double(Int64(next() % UInt64(magnitude * 1000))) - magnitude * 500
+            check(units / [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8][places])
+            check(Double(bitPattern: next()))
+        }
+    }
+}
+
 final class FormulaTranslatorTests: XCTestCase {
     func testShifts() {
         XCTAssertEqual(FormulaTranslator.translate("A1+$B1+C$1+$D$1", rows: 2, columns: 1), "B3+$B3+D$1+$D$1")
