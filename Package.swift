@@ -22,6 +22,9 @@ let package = Package(
             name: "CZip", pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]),
         .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
             name: "CXlsxWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(
@@ -35,7 +38,7 @@ let package = Package(
 
         // Reading and writing XLSX packages. The only Swift module that touches C. No unsafe
         // flags: the product is usable as a dependency.
-        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator"]),
+        .target(name: "XLSX", dependencies: ["CZip", "CZlib", "CXMLShim", "CXlsxWriter", "CAllocator"]),
 
         // What the fuzz target runs on each input (fuzz/, and the tests that replay its findings).
         .target(name: "XLSXFuzzing", dependencies: ["XLSX"]),
