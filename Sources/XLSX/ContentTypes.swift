@@ -38,9 +38,13 @@ struct ContentTypes {
     }
 
     /// Media types compare case-insensitively; parameters (`; charset=…`) do not name the kind.
+    /// (Bytes, not Foundation's trimming: every workbook opened reads a dozen of these.)
     private static func normalized(_ type: String) -> String {
-        let bare = type.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-        return bare.trimmingCharacters(in: .whitespaces).lowercased()
+        var bytes = Array(type.utf8)
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        let start = bytes.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? bytes.count
+        return String(decoding: bytes[start...].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     /// The content types of a workbook part: workbook, template, macro-enabled workbook, template

@@ -28,8 +28,8 @@ enum SheetDataSplice {
             let xml = try read(archive, UInt64(index), fail: fail)
             let marker = Array("<sheetData>".utf8)
             guard let at = xml.firstRange(of: marker)?.upperBound else { throw fail("\(name) <sheetData>") }
-            let head = try xml[..<at].withUnsafeBytes { try DeflatedPiece($0, last: false) }
-            let tail = try xml[at...].withUnsafeBytes { try DeflatedPiece($0, last: true) }
+            let head = try xml[..<at].withUnsafeBytes { try DeflatedPiece($0, last: false, level: DeflatedPiece.partLevel) }
+            let tail = try xml[at...].withUnsafeBytes { try DeflatedPiece($0, last: true, level: DeflatedPiece.partLevel) }
             var attributes: (system: UInt8, value: UInt32) = (0, 0)
             guard zip_file_get_external_attributes(archive, UInt64(index), 0, &attributes.system, &attributes.value) == 0
             else { throw fail(name) }

@@ -30,6 +30,8 @@ final class StreamedSheetData: @unchecked Sendable {
     /// Compressed pieces by number, and the first failure; guarded by `lock`.
     private var pieces: [Int: DeflatedPiece] = [:]
     private var failure: Error?
+    /// Set when the workbook is dropped unwritten: pieces not yet begun are skipped.
+    private var abandoned = false
     private let lock = NSLock()
     private let background = DispatchQueue(label: "tianbao.sheet-rows-deflate", qos: .utility)
 
@@ -44,10 +46,11 @@ final class StreamedSheetData: @unchecked Sendable {
         self.pieceSize = Self.pieceSize
     }
 
-    deinit {
-        background.sync {}
-        close(descriptor)
-    }
+    /// Pieces queued run to their end and hold this object until then.
+    deinit { close(descriptor) }
+
+    /// The workbook is dropped unwritten: pieces not begun yet are skipped.
+    func abandon() { lock.withLock { abandoned = true } }
 
     /// True once a piece has been handed on: the sheet's rows are then the ones `finish` returns.
     var started: Bool { queued > 0 }
@@ -97,6 +100,7 @@ final class StreamedSheetData: @unchecked Sendable {
 
     /// Reads piece `number` from the file and compresses it.
     private func compress(_ number: Int, length: Int) {
+        if lock.withLock({ abandoned }) { return }
         var bytes = [UInt8](repeating: 0, count: length)
         let result: Result<DeflatedPiece, Error> = Result {
             try bytes.withUnsafeMutableBytes { buffer in
@@ -107,7 +111,7 @@ final class StreamedSheetData: @unchecked Sendable {
                     guard n > 0 else { throw DeflateError() }
                     done += n
                 }
-                return try DeflatedPiece(UnsafeRawBufferPointer(buffer), last: false)
+                return try DeflatedPiece(UnsafeRawBufferPointer(buffer), last: false, level: DeflatedPiece.rowsLevel)
             }
         }
         lock.lock()

@@ -77,6 +77,7 @@ public final class WorkbookWriter {
     deinit {
         if let handle {
             // Never closed: discard what was started.
+            for sheet in sheets { sheet.rows?.abandon() }
             lxw_workbook_free(handle)
             unlink(temporaryPath)
         }
