@@ -152,7 +152,10 @@ public final class WorksheetReader {
     private enum CellType { case number, sharedString, formulaString, inlineString, boolean, error, isoDate }
 
     /// Reads the cell of the current cell event (decoded by the XML shim: attributes, the
-    /// text of `<v>`, `<f>` and `<is>`). Returns nil for an empty cell.
+    /// text of `<v>`, `<f>` and `<is>`). Returns nil for an empty cell. Inlined into its two
+    /// callers: returned through a call, every cell read costs a copy and a destruction of
+    /// itself (85 M instructions of R1's 1.56 G on the caller's thread).
+    @inline(__always)
     private func readCell(_ xml: XMLEventStream, row: Int, previousColumn: inout Int) throws -> Cell? {
         let record = xml.cell
         var reference: CellReference
