@@ -71,8 +71,9 @@ if "M1:read-only" in med and "M1:read+check" in med and "M1:tianbao" in med:
     out.append(f"M1 time split (best of separate runs, both cores): reading every cell of every file {read:.2f} s "
                f"({read / total:.0%} of the merge), reading and checking (`tianbao status`) {check:.2f} s ({check / total:.0%}), "
                f"the whole merge {total:.2f} s. The merge writes the consolidated workbook while files are still being "
-               f"checked, so writing adds {total - check:.2f} s ({(total - check) / total:.0%}) after the last file is "
-               f"checked: mostly deflating the workbook's largest sheet, which can only start once it is complete.")
+               f"checked (the rows of its largest sheet deflated as they are written), and records the round in the "
+               f"archive after: together {total - check:.2f} s ({(total - check) / total:.0%}) more than reading and "
+               f"checking (the phases below say where, after the last file).")
     if "M1:read-fields" in med:
         out.append(f"Reading only the cells the checker reads (the 19 fields and 说明, not the templates' 自查 column and its "
                    f"25 hidden working columns, all formulas): {med['M1:read-fields']['wall']:.2f} s against {read:.2f} s for every cell "
