@@ -27,6 +27,9 @@ let package = Package(
             name: "CZip", pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]),
         .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
             name: "CXlsxWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(
@@ -43,7 +46,7 @@ let package = Package(
 
         // Reading and writing XLSX packages. The only Swift module that touches C. No unsafe
         // flags: the product is usable as a dependency.
-        .target(name: "XLSX", dependencies: ["CZip", "CXMLShim", "CXlsxWriter", "CAllocator", "CStandardError"]),
+        .target(name: "XLSX", dependencies: ["CZip", "CZlib", "CXMLShim", "CXlsxWriter", "CAllocator", "CStandardError"]),
 
         // What the fuzz target runs on each input (fuzz/, and the tests that replay its findings).
         .target(name: "XLSXFuzzing", dependencies: ["XLSX"]),
@@ -123,7 +126,7 @@ let package = Package(
 
         // Helpers shared by the test targets (running LibreOffice and Python, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "XLSXFuzzing", "TianbaoCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX", "XLSXFuzzing", "TianbaoCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TianbaoCLITests", dependencies: [
                 "TianbaoCLI", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -145,7 +148,7 @@ let package = Package(
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoPlanBookTests", dependencies: ["TianbaoPlanBook", "TianbaoPlan", "XLSX", "TestSupport"]),
-        .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+        .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport"]),
         .testTarget(
             name: "TianbaoMergeTests",
             dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),

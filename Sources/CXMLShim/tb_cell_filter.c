@@ -127,18 +127,21 @@ static ptrdiff_t plain_text(const char *p, const char *end) {
  * none, -1 when there is one that is not plain. */
 static int plain_child(const char **at, const char *end, char name, const char *cell, uint32_t *text_at,
                        uint32_t *text_length) {
+    /* Byte compares rather than memcmp: these run for nearly every cell of a sheet. */
     const char *p = *at;
-    const char empty[4] = {'<', name, '/', '>'}, open[3] = {'<', name, '>'}, close[4] = {'<', '/', name, '>'};
-    if (end - p >= 4 && memcmp(p, empty, 4) == 0) {
+    if (end - p < 3 || p[0] != '<' || p[1] != name) return 0;
+    if (p[2] == '/') {
+        if (end - p < 4 || p[3] != '>') return 0;
         *at = p + 4;
         return 1;
     }
-    if (end - p < 3 || memcmp(p, open, 3) != 0) return 0;
+    if (p[2] != '>') return 0;
     ptrdiff_t length = plain_text(p + 3, end);
-    if (length < 0 || end - (p + 3 + length) < 4 || memcmp(p + 3 + length, close, 4) != 0) return -1;
+    const char *q = p + 3 + length;
+    if (length < 0 || end - q < 4 || q[0] != '<' || q[1] != '/' || q[2] != name || q[3] != '>') return -1;
     *text_at = (uint32_t)(p + 3 - cell);
     *text_length = (uint32_t)length;
-    *at = p + 3 + length + 4;
+    *at = q + 4;
     return 1;
 }
 
@@ -164,8 +167,8 @@ static size_t plain_cell_length(const char *cell, size_t n, tb_lifted_cell *c) {
         seen |= which;
         p += 3;
         const char *value = p;
-        p = memchr(p, '"', (size_t)(end - p));
-        if (!p) return 0;
+        while (p < end && *p != '"') p++;  /* values are a few bytes: no call to memchr */
+        if (p == end) return 0;
         size_t length = (size_t)(p - value);
         p++;
         if (length > c->longest_attribute) c->longest_attribute = (uint32_t)length;
@@ -446,7 +449,8 @@ int tb_cell_filter_run(tb_cell_filter *s, const char *bytes, size_t length, int 
         switch (s->state) {
         case SKIP_TEXT:
         text: {
-            const char *lt = memchr(p, '<', (size_t)(end - p));
+            /* Cells follow each other without text between them: no call to memchr then. */
+            const char *lt = *p == '<' ? p : memchr(p, '<', (size_t)(end - p));
             if (!lt) {
                 p = end;
                 break;

@@ -107,7 +107,7 @@ public enum CatRenderer {
     /// backslashes in values are escaped (`\t`, `\n`, `\\`). With more than one sheet, each
     /// block starts with a `# 工作表: name` line and blocks are separated by an empty line.
     /// Text that a spreadsheet would run as a formula gets a leading `'` unless `raw`
-    /// (`ByteText.formulaTriggers`).
+    /// (`ByteText.isFormulaTrigger`).
     public static func tsv(_ workbook: Workbook, sheets: [SheetInfo], raw: Bool = false, to out: TextSink) throws {
         for (n, sheet) in sheets.enumerated() {
             if sheets.count > 1 {
@@ -123,12 +123,17 @@ public enum CatRenderer {
                 width = max(width, row.cells.last?.reference.column ?? 0)
                 ByteText.appendInteger(row.index, to: &chunk)
                 var column = 0
-                for cell in row.cells {
-                    while column < cell.reference.column {
-                        chunk.append(UInt8(ascii: "\t"))
-                        column += 1
+                // Cells are looked at in place, not copied out of the row (which costs a
+                // retain and a release of each cell's text).
+                row.cells.withUnsafeBufferPointer { cells in
+                    for i in cells.indices {
+                        let at = cells[i].reference.column
+                        while column < at {
+                            chunk.append(UInt8(ascii: "\t"))
+                            column += 1
+                        }
+                        ByteText.appendValue(of: cells.baseAddress! + i, escape: .tsv, neutralize: !raw, to: &chunk)
                     }
-                    if let value = cell.value { ByteText.appendValue(value, escape: .tsv, neutralize: !raw, to: &chunk) }
                 }
                 chunk.append(UInt8(ascii: "\n"))
                 if chunk.count >= 1 << 16 {
@@ -153,7 +158,7 @@ public enum CatRenderer {
     /// with as many fields as the widest row (from column A), fields with a comma, a double
     /// quote or a line break quoted (quotes doubled), lines ended by CRLF. Values as in TSV.
     /// `bom`: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 CSV. Text that
-    /// Excel would run as a formula gets a leading `'` unless `raw` (`ByteText.formulaTriggers`).
+    /// Excel would run as a formula gets a leading `'` unless `raw` (`ByteText.isFormulaTrigger`).
     public static func csv(_ workbook: Workbook, sheet: SheetInfo, bom: Bool, raw: Bool = false, to out: TextSink) throws {
         if bom { out.write([0xEF, 0xBB, 0xBF]) }
         let reader = try workbook.rows(of: sheet)
@@ -216,25 +221,45 @@ public enum CatRenderer {
 enum ByteText {
     enum Escape { case tsv, csv }
 
-    /// The first bytes that make a spreadsheet read a text field as a formula (OWASP "CSV
-    /// injection", CWE-1236): `=`, `+`, `-`, `@`, tab, carriage return.
-    static let formulaTriggers: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13]
+    /// Whether a text starting with this byte makes a spreadsheet read it as a formula (OWASP
+    /// "CSV injection", CWE-1236): `=`, `+`, `-`, `@`, tab, carriage return.
+    @inline(__always)
+    static func isFormulaTrigger(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+            || byte == 9 || byte == 13
+    }
+
+    /// A cell's value, if any, as `appendValue` writes it (looked at in place).
+    static func appendValue(of cell: UnsafePointer<Cell>, escape: Escape, neutralize: Bool = false, to s: inout [UInt8]) {
+        switch cell.pointee.value {
+        case nil: return
+        case .string(let text)?: appendString(text, escape: escape, neutralize: neutralize, to: &s)
+        case .number(let n)?: appendNumber(n, to: &s)
+        case .date(let d, _)?: d.appendISO8601(to: &s)
+        case let value?: appendValue(value, escape: escape, neutralize: neutralize, to: &s)
+        }
+    }
 
     /// A value as text (as `CellValue.text`), escaped for TSV or quoted for CSV. `neutralize`:
-    /// a text value starting with one of `formulaTriggers` gets a leading `'`, which Excel,
-    /// WPS and LibreOffice read as "this is text" (numbers, booleans and dates are never touched).
+    /// a text value starting with a formula trigger gets a leading `'`, which Excel, WPS and
+    /// LibreOffice read as "this is text" (numbers, booleans and dates are never touched).
     static func appendValue(_ value: CellValue, escape: Escape, neutralize: Bool = false, to s: inout [UInt8]) {
         switch value {
-        case .string(let text):
-            if neutralize, let first = text.utf8.first, formulaTriggers.contains(first) {
-                appendText("'" + text, escape: escape, to: &s)
-            } else {
-                appendText(text, escape: escape, to: &s)
-            }
+        case .string(let text): appendString(text, escape: escape, neutralize: neutralize, to: &s)
         case .number(let n): appendNumber(n, to: &s)
         case .bool(let b): s.append(contentsOf: (b ? "TRUE" : "FALSE").utf8)
         case .date(let d, _): d.appendISO8601(to: &s)
         case .error(let e): appendText(e, escape: escape, to: &s)
+        }
+    }
+
+    /// A text value, with a leading `'` when `neutralize` and it starts with a formula trigger.
+    @inline(__always)
+    static func appendString(_ text: String, escape: Escape, neutralize: Bool, to s: inout [UInt8]) {
+        if neutralize, let first = text.utf8.first, isFormulaTrigger(first) {
+            appendText("'" + text, escape: escape, to: &s)
+        } else {
+            appendText(text, escape: escape, to: &s)
         }
     }
 
@@ -269,32 +294,10 @@ enum ByteText {
         }
     }
 
-    /// A number as `NumberText.format` writes it; whole numbers without a String.
-    static func appendNumber(_ n: Double, to s: inout [UInt8]) {
-        if n == n.rounded(), abs(n) < 1e15 {
-            appendInteger(Int(n), to: &s)
-        } else {
-            s.append(contentsOf: NumberText.format(n).utf8)
-        }
-    }
+    /// A number as `NumberText.format` writes it.
+    static func appendNumber(_ n: Double, to s: inout [UInt8]) { NumberText.append(n, to: &s) }
 
-    static func appendInteger(_ value: Int, to s: inout [UInt8]) {
-        if value < 0 { s.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        if v < 10 { s.append(48 + UInt8(v)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while v > 0 {
-                d[count] = 48 + UInt8(v % 10)
-                v /= 10
-                count += 1
-            }
-            for i in stride(from: count - 1, through: 0, by: -1) { s.append(d[i]) }
-        }
-    }
+    static func appendInteger(_ value: Int, to s: inout [UInt8]) { NumberText.appendInteger(Int64(value), to: &s) }
 
     /// `AB12`.
     static func appendReference(_ r: CellReference, to s: inout [UInt8]) {

@@ -36,20 +36,25 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     /// The largest serial Excel displays as a date (9999-12-31).
     private static let maxSerial = 2_958_465.999_999
 
-    /// Converts a serial number as Excel does: whole days since the epoch plus a fraction of a
-    /// day, rounded to the millisecond. In the 1900 system serials below 60 are one day later
-    /// than the arithmetic says (Excel's phantom 1900-02-29; serial 60 reads as 1900-02-28).
-    /// Returns nil for serials Excel cannot show as dates (negative, or after 9999-12-31).
-    public init?(serial: Double, kind: Kind, date1904: Bool) {
-        guard serial.isFinite, serial >= 0, serial <= Self.maxSerial else { return nil }
+    /// Converts a serial number as the workbook's date system counts it: whole days from the
+    /// system's epoch (below it for a negative serial) plus a fraction of a day, rounded to the
+    /// millisecond. Returns nil for serials the system has no date for (see `DateSystem`).
+    public init?(serial: Double, kind: Kind, system: DateSystem) {
+        guard serial.isFinite, serial >= system.smallestSerial, serial <= Self.maxSerial else { return nil }
         let totalMs = Int64((serial * Double(Self.msPerDay)).rounded())
-        var days = totalMs / Self.msPerDay
-        let msOfDay = totalMs % Self.msPerDay
-        if !date1904 && days > 0 && days < 60 { days += 1 }
-        let (y, m, d) = CivilCalendar.date(fromUnixDays: days + (date1904 ? Self.epoch1904 : Self.epoch1900))
+        // Floored: -0.25 is 18:00 on the day before the epoch.
+        var days = totalMs >= 0 ? totalMs / Self.msPerDay : -((-totalMs + Self.msPerDay - 1) / Self.msPerDay)
+        let msOfDay = totalMs - days * Self.msPerDay
+        if system == .excel1900 && days > 0 && days < 60 { days += 1 }
+        let (y, m, d) = CivilCalendar.date(fromUnixDays: days + (system == .excel1904 ? Self.epoch1904 : Self.epoch1900))
         self.init(kind: kind, year: y, month: m, day: d,
                   hour: Int(msOfDay / 3_600_000), minute: Int(msOfDay / 60_000 % 60),
                   second: Int(msOfDay / 1000 % 60), millisecond: Int(msOfDay % 1000))
+    }
+
+    /// Converts a serial number of Excel's 1900 or 1904 system (see `DateSystem.excel1900`).
+    public init?(serial: Double, kind: Kind, date1904: Bool) {
+        self.init(serial: serial, kind: kind, system: date1904 ? .excel1904 : .excel1900)
     }
 
     /// The serial number of this value in the given date system.
@@ -123,43 +128,82 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     /// ISO 8601 text: `2021-06-15`, `08:30:00`, `2021-06-15T08:30:00`; milliseconds are added
     /// (`08:30:00.250`) only when not zero.
     public var iso8601: String {
-        String(unsafeUninitializedCapacity: Self.maxISO8601Length) { writeISO8601(into: $0) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(23)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `iso8601`'s UTF-8 bytes (for renderers that write bytes, not strings).
+    /// Appends `iso8601`'s UTF-8 bytes (for renderers that write bytes, not strings): digits
+    /// written straight into the buffer, as this runs for every date cell `cat` prints.
     public func appendISO8601(to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxISO8601Length) { buffer in
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeISO8601(into: buffer)]))
+        @inline(__always) func two(_ v: UInt8) {
+            out.append(48 + v / 10)
+            out.append(48 + v % 10)
         }
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SS.mmm`, plus room for a year beyond four digits.
-    private static let maxISO8601Length = 32
-
-    /// Writes the ISO 8601 text into `buffer` (at least `maxISO8601Length` bytes); returns its length.
-    private func writeISO8601(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var n = 0
-        func put(_ value: Int, width: Int) {
-            var v = value < 0 ? 0 : value
-            var digits = 1
-            var scale = 10
-            while scale <= v { scale *= 10; digits += 1 }
-            for _ in digits..<max(width, digits) { buffer[n] = 48; n += 1 }
-            var k = n + digits - 1
-            while k >= n { buffer[k] = 48 + UInt8(v % 10); v /= 10; k -= 1 }
-            n += digits
-        }
-        func put(_ byte: Character) { buffer[n] = byte.asciiValue!; n += 1 }
         if kind != .time {
-            put(year, width: 4); put("-"); put(month, width: 2); put("-"); put(day, width: 2)
-            if kind == .dateTime { put("T") }
+            if y <= 9999 {
+                let v = max(Int(y), 0)
+                out.append(48 + UInt8(v / 1000))
+                out.append(48 + UInt8(v / 100 % 10))
+                out.append(48 + UInt8(v / 10 % 10))
+                out.append(48 + UInt8(v % 10))
+            } else {
+                // Beyond four digits (only from the 1904 system's last serials): as many as it takes.
+                out.append(contentsOf: String(y).utf8)
+            }
+            out.append(UInt8(ascii: "-"))
+            two(mo)
+            out.append(UInt8(ascii: "-"))
+            two(d)
+            if kind == .dateTime { out.append(UInt8(ascii: "T")) }
         }
         if kind != .date {
-            put(hour, width: 2); put(":"); put(minute, width: 2); put(":"); put(second, width: 2)
-            if millisecond != 0 { put("."); put(millisecond, width: 3) }
+            two(h)
+            out.append(UInt8(ascii: ":"))
+            two(mi)
+            out.append(UInt8(ascii: ":"))
+            two(s)
+            if ms != 0 {
+                out.append(UInt8(ascii: "."))
+                out.append(48 + UInt8(ms / 100))
+                two(UInt8(ms % 100))
+            }
         }
-        return n
     }
 
     public var description: String { iso8601 }
 }
+
+/// How a workbook counts days: its `workbookPr` attributes `date1904` and `dateCompatibility`
+/// (ECMA-376 Part 1, 18.2.28 and 18.17.4.1).
+public enum DateSystem: Sendable, Equatable {
+    /// Excel's 1900 system, the default: serial 1 is 1900-01-01 and 61 is 1900-03-01; serial
+    /// 60 is Excel's 1900-02-29, a day that never was (kept from Lotus 1-2-3), read as
+    /// 1900-02-28. There are no dates before 1900: Excel shows a negative serial under a date
+    /// format as ####, so it stays a number.
+    case excel1900
+    /// ECMA-376's "1900 date base" (`dateCompatibility="false"`), which LibreOffice writes
+    /// into every workbook it saves, and Excel into Strict files: serial 0 is 1899-12-30, no
+    /// phantom day (60 is 1900-02-28), and a negative serial is a day before 1899-12-30, down
+    /// to 0001-01-01 (older serials stay numbers: ISO 8601 has no four-digit year for them).
+    case base1900
+    /// The 1904 system (`date1904="1"`): serial 0 is 1904-01-01; negative serials stay numbers.
+    case excel1904
+
+    /// The system `workbookPr` declares: `date1904` wins (LibreOffice reads it so), then a
+    /// false `dateCompatibility`; attribute values as `xsd:boolean` spells them.
+    public init(date1904: String?, dateCompatibility: String?) {
+        if let v = date1904, v == "1" || v.lowercased() == "true" {
+            self = .excel1904
+        } else if let v = dateCompatibility, v == "0" || v.lowercased() == "false" {
+            self = .base1900
+        } else {
+            self = .excel1900
+        }
+    }
+
+    /// The smallest serial with a date: 0001-01-01 in the 1900 date base, the epoch otherwise.
+    var smallestSerial: Double { self == .base1900 ? -693_593 : 0 }
+}
+

@@ -18,21 +18,23 @@ enum PartName {
     /// segments are resolved. Returns nil for a target that climbs out of the package.
     static func resolve(_ target: String, from source: String) -> String? {
         let t = percentDecoded(target.utf8.contains(UInt8(ascii: "\\")) ? target.replacingOccurrences(of: "\\", with: "/") : target)
-        let joined = t.hasPrefix("/") ? t : folder(of: source) + t
-        var segments: [Substring] = []
-        for segment in joined.split(separator: "/", omittingEmptySubsequences: true) {
-            switch segment {
-            case ".": continue
-            case "..":
+        let joined = Array((t.hasPrefix("/") ? t : folder(of: source) + t).utf8)
+        // Segments as byte ranges (UTF-8, not Characters: this runs for every relationship read).
+        var segments: [ArraySlice<UInt8>] = []
+        for segment in joined.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if segment.elementsEqual(".".utf8) { continue }
+            if segment.elementsEqual("..".utf8) {
                 if segments.isEmpty { return nil }
                 segments.removeLast()
-            default: segments.append(segment)
+            } else {
+                segments.append(segment)
             }
         }
-        return segments.joined(separator: "/")
+        return String(decoding: Array(segments.joined(separator: [UInt8(ascii: "/")])), as: UTF8.self)
     }
 
-    private static func percentDecoded(_ s: String) -> String {
+    /// A part name with its %HH escapes decoded (as UTF-8 bytes).
+    static func percentDecoded(_ s: String) -> String {
         guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
         var bytes: [UInt8] = []
         var utf8 = Array(s.utf8)[...]
@@ -77,8 +79,8 @@ extension Relationship {
         var result: [Relationship] = []
         while try xml.next() {
             guard xml.isStart("Relationship") else { continue }
-            let typeURI = xml.attribute("Type") ?? ""
-            let type = typeURI.split(separator: "/").last.map(String.init) ?? ""
+            let typeURI = Array((xml.attribute("Type") ?? "").utf8)
+            let type = typeURI.split(separator: UInt8(ascii: "/")).last.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let external = xml.attribute("TargetMode")?.lowercased() == "external"
             let target = external ? nil : xml.attribute("Target").flatMap { PartName.resolve($0, from: source) }
             result.append(Relationship(id: xml.attribute("Id") ?? "", type: type, target: target))

@@ -39,8 +39,8 @@ public final class Workbook {
     public let fileName: String
     public let sheets: [SheetInfo]
     public let definedNames: [DefinedName]
-    /// True when the workbook uses the 1904 date system.
-    public let date1904: Bool
+    /// How the workbook counts days (its serial numbers' epoch).
+    public let dateSystem: DateSystem
     public let properties: DocumentProperties
     /// True when the package carries a VBA project (macros are never run or kept).
     public let hasMacros: Bool
@@ -93,30 +93,9 @@ public final class Workbook {
     private init(archive: ZipArchive) throws {
         self.archive = archive
         self.fileName = archive.file
-        let file = archive.file
 
-        // The workbook part: from the package relationships, else the usual places.
-        let packageRels = try Relationship.read(for: "", in: archive)
-        var workbookPart = packageRels.first { $0.type == "officeDocument" }?.target
-        if workbookPart.flatMap({ archive.entry(named: $0) }) == nil {
-            workbookPart = ["xl/workbook.xml", "workbook.xml"].first { archive.entry(named: $0) != nil }
-                ?? archive.entries.first { ZipArchive.key($0.name).hasSuffix("workbook.xml") }.map {
-                    ZipArchive.key($0.name)
-                }
-        }
-        guard let workbookPart, let workbookEntry = archive.entry(named: workbookPart) else {
-            if archive.entry(named: "mimetype") != nil || archive.entry(named: "content.xml") != nil {
-                throw XLSXError(.openDocument, file: file)
-            }
-            if archive.entry(named: "word/document.xml") != nil {
-                throw XLSXError(.otherOfficePackage("Word 文档"), file: file)
-            }
-            if archive.entry(named: "ppt/presentation.xml") != nil {
-                throw XLSXError(.otherOfficePackage("PowerPoint 演示文稿"), file: file)
-            }
-            throw XLSXError(.noWorkbookPart, file: file)
-        }
-
+        let package = try WorkbookPackage(archive: archive)
+        let workbookPart = package.workbookPart
         let rels = try Relationship.read(for: workbookPart, in: archive)
         var relById: [String: Relationship] = [:]
         for rel in rels where relById[rel.id] == nil { relById[rel.id] = rel }
@@ -124,12 +103,14 @@ public final class Workbook {
         // workbook.xml: sheets, defined names, date system.
         var sheets: [SheetInfo] = []
         var names: [DefinedName] = []
-        var date1904 = false
-        let xml = try XMLEventStream(archive: archive, entry: workbookEntry)
+        var dateSystem = DateSystem.excel1900
+        let xml = try XMLEventStream(archive: archive, entry: package.workbookEntry)
         while try xml.next() {
             guard xml.isStart else { continue }
-            if xml.isNamed("workbookPr") {
-                if let v = xml.attribute("date1904") { date1904 = (v == "1" || v.lowercased() == "true") }
+            if xml.isNamed("workbookPr") && xml.depth == 2 {
+                // Only the workbook's own: extensions (x15:workbookPr) reuse the name.
+                dateSystem = DateSystem(date1904: xml.attribute("date1904"),
+                                        dateCompatibility: xml.attribute("dateCompatibility"))
             } else if xml.isNamed("sheet") {
                 let name = xml.attribute("name") ?? "Sheet\(sheets.count + 1)"
                 let state = SheetInfo.State(rawValue: xml.attribute("state") ?? "visible") ?? .visible
@@ -141,15 +122,9 @@ public final class Workbook {
                 case "xlmacrosheet", "xlintlmacrosheet": kind = .macrosheet
                 default: kind = .worksheet
                 }
-                let part = rel?.target.flatMap { archive.entry(named: $0) != nil ? $0 : nil }
-                if part == nil && kind == .worksheet {
-                    // Guessing which part holds which sheet could attach data to the wrong
-                    // sheet; a package this broken has to be saved again.
-                    let detail = rels.isEmpty
-                        ? "缺少工作簿关系部件 \(PartName.relationshipsPart(of: workbookPart))"
-                        : "工作表“\(name)”的内容部件缺失"
-                    throw XLSXError(.brokenPackage(detail: detail), file: file)
-                }
+                let part = kind == .worksheet
+                    ? try package.worksheetPart(name, target: rel?.target, relationships: rels, in: archive)
+                    : rel?.target.flatMap { archive.entry(named: $0) != nil ? $0 : nil }
                 sheets.append(SheetInfo(name: name, state: state, kind: kind, part: part))
             } else if xml.isNamed("definedName") {
                 let name = xml.attribute("name") ?? ""
@@ -161,7 +136,7 @@ public final class Workbook {
         }
         self.sheets = sheets
         self.definedNames = names
-        self.date1904 = date1904
+        self.dateSystem = dateSystem
 
         let sharedStringsPart = rels.first { $0.type.lowercased() == "sharedstrings" }?.target
             ?? PartName.folder(of: workbookPart) + "sharedStrings.xml"
@@ -176,7 +151,7 @@ public final class Workbook {
         } else {
             self.styles = CellStyles()
         }
-        self.properties = try Self.readProperties(archive: archive, packageRels: packageRels)
+        self.properties = try Self.readProperties(archive: archive, packageRels: package.relationships)
         self.hasMacros = rels.contains { $0.type == "vbaProject" }
             || archive.entries.contains { ZipArchive.key($0.name).hasSuffix("vbaproject.bin") }
     }

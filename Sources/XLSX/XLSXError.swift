@@ -30,8 +30,8 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
         case corruptZip(detail: String)
         /// A ZIP archive with no workbook part.
         case noWorkbookPart
-        /// The workbook points at parts that are not there (relationships or sheets missing).
-        case brokenPackage(detail: String)
+        /// The package lacks a part Excel requires, or a part is not what it should be.
+        case brokenPackage(PackageDefect)
         /// A part is not well-formed XML, or is refused (DOCTYPE, entities).
         case malformedPart(part: String, line: Int, detail: String)
         /// A part could not be inflated.
@@ -133,8 +133,12 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(f)已损坏或不完整（\(detail)），无法作为 .xlsx 打开。请在 Excel 或 WPS 中重新保存后再发送。"
         case .noWorkbookPart:
             return "\(f)是压缩包，但其中没有 Excel 工作簿内容。请使用下发的模板填写，保存为 .xlsx 后再报送。"
-        case .brokenPackage(let detail):
-            return "\(f)结构不完整（\(detail)），可能已损坏。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
+        case .brokenPackage(let defect) where defect.excelRefuses:
+            return "\(f)已损坏（\(defect.description)），Excel 也无法打开它。常见的原因是文件被解压后又重新压缩，"
+                + "或传输不完整。请重新发送原来保存的文件；如原文件同样无法打开，请用下发的模板重新填写后报送。"
+        case .brokenPackage(let defect):
+            return "\(f)已损坏（\(defect.description)），其中的数据无法完整读取。请在 Excel 或 WPS 中打开原文件，"
+                + "核对数据后另存为 .xlsx 再报送；如无法打开或数据不全，请用下发的模板重新填写。"
         case .malformedPart(let part, let line, let detail):
             let at = line > 0 ? "第 \(line) 行，" : ""
             return "\(f)内部的 \(part) 已损坏（\(at)\(detail)）。请在 Excel 或 WPS 中打开并重新保存为 .xlsx 后再发送。"
@@ -153,3 +157,62 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+/// What a package lacks, or holds wrongly, among the parts Excel requires before it shows a
+/// workbook (ECMA-376 Part 2 and Office's own checks). Part names as the package spells them.
+public enum PackageDefect: Equatable, Sendable, CustomStringConvertible {
+    /// No `[Content_Types].xml`: no entry of the package is a part.
+    case noContentTypes
+    /// No `_rels/.rels`: nothing says which part is the workbook.
+    case noPackageRelationships
+    /// `_rels/.rels` has no `officeDocument` relationship.
+    case noWorkbookRelationship
+    /// The `officeDocument` relationship points at a part that is not there.
+    case workbookPartMissing(part: String)
+    /// The workbook part has no content type (`found` nil) or not a workbook's.
+    case workbookContentType(part: String, found: String?)
+    /// The workbook has sheets but no relationships part to find them by.
+    case noWorkbookRelationships(part: String)
+    /// A worksheet's relationship is missing or points at a part that is not there.
+    case sheetPartMissing(sheet: String)
+    /// A worksheet's part has no content type (`found` nil) or not a worksheet's.
+    case sheetContentType(sheet: String, part: String, found: String?)
+
+    /// True where Excel does not open the file at all ("the file format or file extension is not
+    /// valid"); otherwise it offers to repair the file, dropping what it cannot read.
+    public var excelRefuses: Bool {
+        switch self {
+        case .noContentTypes, .noPackageRelationships, .noWorkbookRelationship, .workbookPartMissing, .workbookContentType:
+            return true
+        case .noWorkbookRelationships, .sheetPartMissing, .sheetContentType:
+            return false
+        }
+    }
+
+    /// The defect in Chinese, for the message (without the file name).
+    public var description: String {
+        switch self {
+        case .noContentTypes:
+            return "缺少内容类型清单 [Content_Types].xml"
+        case .noPackageRelationships:
+            return "缺少包关系部件 _rels/.rels"
+        case .noWorkbookRelationship:
+            return "包关系部件 _rels/.rels 中没有指向工作簿的关系"
+        case .workbookPartMissing(let part):
+            return "缺少工作簿部件 \(part)"
+        case .workbookContentType(let part, nil):
+            return "工作簿部件 \(part) 没有登记内容类型"
+        case .workbookContentType(let part, let found?):
+            return "工作簿部件 \(part) 登记的内容类型“\(found)”不是 Excel 工作簿"
+        case .noWorkbookRelationships(let part):
+            return "缺少工作簿关系部件 \(part)"
+        case .sheetPartMissing(let sheet):
+            return "工作表“\(sheet)”的内容部件缺失"
+        case .sheetContentType(let sheet, let part, nil):
+            return "工作表“\(sheet)”的内容部件 \(part) 没有登记内容类型"
+        case .sheetContentType(let sheet, let part, let found?):
+            return "工作表“\(sheet)”的内容部件 \(part) 登记的内容类型“\(found)”不是工作表"
+        }
+    }
+}
+

@@ -103,10 +103,14 @@ final class ZipArchive {
 
     /// The comparison key of a part name: slashes normalised, no leading slash, lower case.
     static func key(_ name: String) -> String {
-        // Fast path: what every writer stores (ASCII, forward slashes, no leading /).
-        if name.utf8.allSatisfy({ $0 != UInt8(ascii: "\\") && $0 < 0x80 }), name.utf8.first != UInt8(ascii: "/") {
-            guard name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) else { return name }
-            return String(decoding: name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        // Fast path: ASCII names (what nearly every writer stores), byte by byte.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            if name.utf8.allSatisfy({ !($0 >= 65 && $0 <= 90) && $0 != UInt8(ascii: "\\") }),
+               name.utf8.first != UInt8(ascii: "/") { return name }
+            var bytes = name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }
+            let start = bytes.firstIndex { $0 != UInt8(ascii: "/") } ?? bytes.count
+            bytes.removeSubrange(..<start)
+            return String(decoding: bytes, as: UTF8.self)
         }
         var s = name.replacingOccurrences(of: "\\", with: "/")
         while s.hasPrefix("/") { s.removeFirst() }

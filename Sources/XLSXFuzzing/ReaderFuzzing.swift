@@ -107,6 +107,13 @@ public enum ReaderFuzzing {
 
 /// A minimal stored (uncompressed) package with one part replaced by fuzz bytes.
 enum FuzzPackage {
+    static let contentTypes = Array("""
+        <?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+        <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+        <Default Extension="xml" ContentType="application/xml"/>\
+        <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+        <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>
+        """.utf8)
     static let rels = Array("""
         <?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
         <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
@@ -138,7 +145,7 @@ enum FuzzPackage {
 
     static func build(sheet s: [UInt8]? = nil, sharedStrings ss: [UInt8]? = nil, styles st: [UInt8]? = nil,
                       workbook wb: [UInt8]? = nil, workbookRels wr: [UInt8]? = nil) -> [UInt8] {
-        stored([("_rels/.rels", rels), ("xl/workbook.xml", wb ?? workbook), ("xl/_rels/workbook.xml.rels", wr ?? workbookRels),
+        stored([("[Content_Types].xml", contentTypes), ("_rels/.rels", rels), ("xl/workbook.xml", wb ?? workbook), ("xl/_rels/workbook.xml.rels", wr ?? workbookRels),
                 ("xl/worksheets/sheet1.xml", s ?? sheet), ("xl/sharedStrings.xml", ss ?? sharedStrings),
                 ("xl/styles.xml", st ?? styles)])
     }

@@ -357,11 +357,20 @@ final class HostileMergeTests: XCTestCase {
         XCTAssertEqual(Set(units.filter { $0["status"] as? String == "accepted" }.map { $0["file"] as! String }), Set(good))
         let files = report["files"] as! [[String: Any]]
         XCTAssertEqual(files.count, good.count + bad.count + 5)
-        for b in bad where b != "content_types_lie.xlsx" && b != "duplicate_entries.xlsx" && b != "backslash_names.xlsx" && b != "macro.xlsm" {
+        for b in bad where !["duplicate_entries.xlsx", "backslash_names.xlsx", "junk_entries.xlsx", "macro.xlsm"].contains(b) {
             let f = files.first { $0["file"] as? String == b }
             XCTAssertEqual(f?["status"] as? String, "rejected", b)
             XCTAssertFalse((f?["problems"] as? [[String: Any]] ?? []).isEmpty, b)
         }
+        // A package lacking a part Excel requires: the reader's message, whole, in report.json.
+        let damaged = files.first { $0["file"] as? String == "no_content_types.xlsx" }?["problems"] as? [[String: Any]]
+        XCTAssertEqual(damaged?.count, 1)
+        XCTAssertEqual(damaged?.first?["rule"] as? String, "file-unreadable")
+        XCTAssertEqual(damaged?.first?["severity"] as? String, "error")
+        XCTAssertEqual(damaged?.first?["message"] as? String,
+                       "文件“no_content_types.xlsx”已损坏（缺少内容类型清单 [Content_Types].xml），Excel 也无法打开它。"
+                       + "常见的原因是文件被解压后又重新压缩，或传输不完整。请重新发送原来保存的文件；"
+                       + "如原文件同样无法打开，请用下发的模板重新填写后报送。")
         let gbk = files.first { ($0["file"] as? String ?? "").hasPrefix("gbk_") }
         XCTAssertEqual(gbk?["status"] as? String, "unreadable", "a name that is not UTF-8 is the office's problem")
         XCTAssertEqual(files.first { $0["file"] as? String == "link.xlsx" }?["status"] as? String, "skipped")

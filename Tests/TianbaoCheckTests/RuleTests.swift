@@ -3,6 +3,7 @@ import XCTest
 @testable import TianbaoCheck
 import TianbaoPlan
 import TianbaoTemplates
+import TestSupport
 import XLSX
 
 /// Every rule the checker raises, each on the smallest workbook that breaks it: a valid filled
@@ -399,6 +400,32 @@ final class RuleTests: XCTestCase {
         book["项目台账", "C5"] = .number(10)
         book["项目台账", "E5"] = Self.date(2019, 12, 31)
         try assertOnly(book, .min, .error, "项目台账", "E5", "“开工日期”不能早于 2020-01-01，填写的是 2019-12-31。", name: "min-date")
+    }
+
+    func testADateBefore1900AsLibreOfficeSavesIt() throws {
+        // LibreOffice saves a day before 1899-12-30 as a negative serial and declares
+        // dateCompatibility="false"; the checker sees the date and its bound, not a number.
+        var book = Self.validBook()
+        book["项目台账", "E5"] = Self.date(1850, 6, 15)
+        let path = Self.folder.appendingPathComponent("before-1900.xlsx").path
+        try book.write(to: path)
+        let script = """
+            import shutil, sys, zipfile
+            src, dst = sys.argv[1], sys.argv[1] + ".lo"
+            with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as b:
+                for i in a.infolist():
+                    data = a.read(i.filename)
+                    if i.filename == "xl/workbook.xml":
+                        assert b"<workbookPr " in data
+                        data = data.replace(b"<workbookPr ", b'<workbookPr dateCompatibility="false" ')
+                    b.writestr(i, data)
+            shutil.move(dst, src)
+            """
+        let (status, output) = try runProcess(testPython, ["-c", script, path])
+        XCTAssertEqual(status, 0, output)
+        let found = SubmissionChecker(plan: Self.plan, key: Self.key, round: Self.round.id).check(path: path).problems
+        XCTAssertEqual(found.map { "\($0.rule) \($0.place) \($0.message)" },
+                       ["min 项目台账!E5 “开工日期”不能早于 2020-01-01，填写的是 1850-06-15。"])
     }
 
     func testMaxLength() throws {

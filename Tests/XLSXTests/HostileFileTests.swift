@@ -54,6 +54,40 @@ final class HostileFileTests: XCTestCase {
         XCTAssertEqual(try macro.read(macro.sheets[0])["A1"]?.value, .string("单位"))
     }
 
+    /// A package lacking a part Excel requires names what it lacks; where Excel refuses the file
+    /// too, the message says so (resending the saved file, or the template, is all that helps).
+    func testPackagesLackingAPartExcelRequiresNameIt() throws {
+        let cases: [(String, PackageDefect)] = [
+            ("no_content_types.xlsx", .noContentTypes),
+            ("zipped_folder.xlsx", .noContentTypes),
+            ("no_package_rels.xlsx", .noPackageRelationships),
+            ("no_workbook_relationship.xlsx", .noWorkbookRelationship),
+            ("workbook_part_missing.xlsx", .workbookPartMissing(part: "xl/book.xml")),
+            ("workbook_generic_type.xlsx", .workbookContentType(part: "xl/workbook.xml", found: "application/xml")),
+            ("sheet_without_content_type.xlsx", .sheetContentType(sheet: "Sheet1", part: "xl/worksheets/sheet1.xml", found: nil)),
+            ("content_types_lie.xlsx", .sheetContentType(sheet: "Sheet1", part: "xl/worksheets/sheet1.xml", found: "image/png")),
+            ("rels_missing_part.xlsx", .sheetPartMissing(sheet: "Sheet1")),
+            ("rels_escape.xlsx", .sheetPartMissing(sheet: "Sheet1")),
+        ]
+        for (file, defect) in cases {
+            XCTAssertThrowsError(try readAll(Self.folder.appendingPathComponent(file).path), file) { error in
+                XCTAssertEqual((error as? XLSXError)?.kind, .brokenPackage(defect), file)
+            }
+        }
+        XCTAssertEqual(XLSXError(.brokenPackage(.noContentTypes), file: "甲.xlsx").message,
+                       "文件“甲.xlsx”已损坏（缺少内容类型清单 [Content_Types].xml），Excel 也无法打开它。"
+                       + "常见的原因是文件被解压后又重新压缩，或传输不完整。请重新发送原来保存的文件；"
+                       + "如原文件同样无法打开，请用下发的模板重新填写后报送。")
+        XCTAssertEqual(XLSXError(.brokenPackage(.sheetContentType(sheet: "小区台账", part: "xl/worksheets/sheet3.xml", found: nil)),
+                                 file: "甲.xlsx").message,
+                       "文件“甲.xlsx”已损坏（工作表“小区台账”的内容部件 xl/worksheets/sheet3.xml 没有登记内容类型），"
+                       + "其中的数据无法完整读取。请在 Excel 或 WPS 中打开原文件，核对数据后另存为 .xlsx 再报送；"
+                       + "如无法打开或数据不全，请用下发的模板重新填写。")
+        // Entries that are no parts and that nothing points at are not read, and do no harm.
+        let junk = try readAll(Self.folder.appendingPathComponent("junk_entries.xlsx").path)
+        XCTAssertEqual(try junk.read(junk.sheets[0])["B1"]?.value, .number(3))
+    }
+
     func testXXENeverReadsTheFile() throws {
         XCTAssertThrowsError(try readAll(Self.folder.appendingPathComponent("xxe_passwd.xlsx").path)) { error in
             let e = error as! XLSXError

@@ -198,6 +198,39 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(ws["B1"]?.value?.text, "2021-06-15")
     }
 
+    func testDatesBefore1900InThe1900DateBase() throws {
+        // LibreOffice saves dateCompatibility="false": serial 0 is 1899-12-30, no phantom day,
+        // and days before it are negative.
+        let cells = """
+            <row r="1"><c r="A1" s="1"><v>-18095</v></c><c r="B1" s="2"><v>-18094.4791666667</v></c>\
+            <c r="C1" s="1"><v>1</v></c><c r="D1" s="1"><v>60</v></c><c r="E1" s="1"><v>44362</v></c>\
+            <c r="F1"><v>-18095</v></c><c r="G1" s="1"><v>-693594</v></c></row>
+            """
+        let ws = try read(book(cells) {
+            $0.dateCompatibility = "false"
+            $0.cellFormats = [0, 14, 22]
+        })
+        XCTAssertEqual(ws["A1"]?.value?.text, "1850-06-15")
+        XCTAssertEqual(ws["A1"]?.value, .date(ExcelDateTime(kind: .date, year: 1850, month: 6, day: 15), serial: -18095),
+                       "the serial is kept for a reader that wants the number")
+        XCTAssertEqual(ws["B1"]?.value?.text, "1850-06-15T12:30:00")
+        XCTAssertEqual(ws["C1"]?.value?.text, "1899-12-31")
+        XCTAssertEqual(ws["D1"]?.value?.text, "1900-02-28")
+        XCTAssertEqual(ws["E1"]?.value?.text, "2021-06-15")
+        XCTAssertEqual(ws["F1"]?.value, .number(-18095), "without a date format, a number")
+        XCTAssertEqual(ws["G1"]?.value, .number(-693_594), "before 0001-01-01: no four-digit year, a number")
+        // The same cells in Excel's 1900 system (no dateCompatibility, or "true").
+        for declared in [nil, "1", "true"] as [String?] {
+            let excel = try read(book(cells) {
+                $0.dateCompatibility = declared
+                $0.cellFormats = [0, 14, 22]
+            })
+            XCTAssertEqual(excel["A1"]?.value, .number(-18095), "Excel shows ####: no date")
+            XCTAssertEqual(excel["C1"]?.value?.text, "1900-01-01")
+            XCTAssertEqual(excel["E1"]?.value?.text, "2021-06-15")
+        }
+    }
+
     func testISODateCells() throws {
         let ws = try read(book("""
             <row r="1"><c r="A1" t="d"><v>2021-06-15</v></c><c r="B1" t="d"><v>2021-06-15T08:30:00Z</v></c>\
@@ -354,6 +387,45 @@ final class DateTimeTests: XCTestCase {
         XCTAssertNil(iso(-1))
     }
 
+    func testSerialsInThe1900DateBase() {
+        func iso(_ s: Double, _ k: ExcelDateTime.Kind = .date) -> String? {
+            ExcelDateTime(serial: s, kind: k, system: .base1900)?.iso8601
+        }
+        XCTAssertEqual(iso(0), "1899-12-30")
+        XCTAssertEqual(iso(1), "1899-12-31")
+        XCTAssertEqual(iso(2), "1900-01-01")
+        XCTAssertEqual(iso(59), "1900-02-27")
+        XCTAssertEqual(iso(60), "1900-02-28")
+        XCTAssertEqual(iso(61), "1900-03-01")
+        XCTAssertEqual(iso(44362), "2021-06-15")
+        XCTAssertEqual(iso(-1), "1899-12-29")
+        XCTAssertEqual(iso(-0.25, .dateTime), "1899-12-29T18:00:00", "the day is floored, the time counts forward")
+        XCTAssertEqual(iso(-0.25, .time), "18:00:00")
+        XCTAssertEqual(iso(-18094.4791666667, .dateTime), "1850-06-15T12:30:00")
+        XCTAssertEqual(iso(-1.0 / 86_400_000 / 4, .dateTime), "1899-12-30T00:00:00", "rounds to the millisecond first")
+        XCTAssertEqual(iso(-115_858), "1582-10-15")
+        XCTAssertEqual(iso(-115_859), "1582-10-14", "proleptic Gregorian, as ISO 8601 (LibreOffice shows 1582-10-04)")
+        XCTAssertEqual(iso(-693_593), "0001-01-01")
+        XCTAssertNil(iso(-693_593.5, .dateTime))
+        XCTAssertNil(iso(-693_594))
+        XCTAssertNil(iso(.nan))
+        XCTAssertEqual(ExcelDateTime(serial: 59, kind: .date, system: .excel1900)?.iso8601, "1900-02-28")
+        XCTAssertNil(ExcelDateTime(serial: -1, kind: .date, system: .excel1900))
+        XCTAssertNil(ExcelDateTime(serial: -1, kind: .date, system: .excel1904))
+    }
+
+    func testTheDateSystemIsWhatWorkbookPrDeclares() {
+        XCTAssertEqual(DateSystem(date1904: nil, dateCompatibility: nil), .excel1900)
+        XCTAssertEqual(DateSystem(date1904: "0", dateCompatibility: "1"), .excel1900)
+        XCTAssertEqual(DateSystem(date1904: "false", dateCompatibility: "true"), .excel1900)
+        XCTAssertEqual(DateSystem(date1904: nil, dateCompatibility: "false"), .base1900)
+        XCTAssertEqual(DateSystem(date1904: "false", dateCompatibility: "0"), .base1900)
+        XCTAssertEqual(DateSystem(date1904: "1", dateCompatibility: nil), .excel1904)
+        XCTAssertEqual(DateSystem(date1904: "TRUE", dateCompatibility: nil), .excel1904)
+        XCTAssertEqual(DateSystem(date1904: "true", dateCompatibility: "false"), .excel1904, "as LibreOffice reads it")
+        XCTAssertEqual(DateSystem(date1904: "yes", dateCompatibility: "no"), .excel1900, "not xsd:boolean: the default")
+    }
+
     func testSerials1904AndBack() {
         let d = ExcelDateTime(serial: 42900, kind: .date, date1904: true)!
         XCTAssertEqual(d.iso8601, "2021-06-15")
@@ -367,6 +439,36 @@ final class DateTimeTests: XCTestCase {
         XCTAssertEqual(ExcelDateTime(iso: "08:30:00")?.iso8601, "08:30:00")
         XCTAssertNil(ExcelDateTime(iso: "2021-02-30"))
         XCTAssertNil(ExcelDateTime(iso: "2021年6月15日"))
+    }
+}
+
+final class NumberTextTests: XCTestCase {
+    func testAppendWritesWhatFormatWrites() {
+        func check(_ value: Double, file: StaticString = #filePath, line: UInt = #line) {
+            var out: [UInt8] = []
+            NumberText.append(value, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), NumberText.format(value), "\(value.bitPattern)", file: file, line: line)
+        }
+        for v in [0, -0.0, 1, -1, 0.5, -0.5, 12.35, 0.1, 0.2, 0.3, 0.7, 0.001, 0.0011, 0.000999, 0.0001, -0.001,
+                  123456.789, 2_147_483_647.5, 2_147_483_648.25, 1e15, 1e15 + 0.5, 1.5e-7, .pi, 1.0 / 3, 2.0 / 3,
+                  162_994_515.55, 99.99, 100.001, 4_503_599_627_370_496.5, 1e300, .leastNonzeroMagnitude,
+                  .greatestFiniteMagnitude, .infinity, .nan, 0.1 + 0.2, 1.005, 2.675, 8.2 - 0.2] as [Double] {
+            check(v)
+            check(-v)
+        }
+        // Decimals of up to eight places and any bit pattern, from a fixed sequence.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+        for _ in 0..<300_000 {
+            let places = Int(next() % 9)
+            let magnitude = [10.0, 1e4, 1e7, 1e10][Int(next() % 4)]
+            let units = Double(Int64(next() % UInt64(magnitude * 1000))) - magnitude * 500
+            check(units / [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8][places])
+            check(Double(bitPattern: next()))
+        }
     }
 }
 

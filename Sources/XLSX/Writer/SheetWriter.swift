@@ -50,16 +50,23 @@ public final class SheetWriter {
     private unowned let workbook: WorkbookWriter
     private let handle: UnsafeMutablePointer<lxw_worksheet>
     public let name: String
+    /// In a constant-memory workbook: the rows, deflated while they are written.
+    let rows: StreamedSheetData?
+    /// Cells written, to look at the rows' size every few thousand.
+    private var writes = 0
 
     init(workbook: WorkbookWriter, handle: UnsafeMutablePointer<lxw_worksheet>, name: String) {
         self.workbook = workbook
         self.handle = handle
         self.name = name
+        self.rows = StreamedSheetData(worksheet: handle)
     }
 
     /// The message is only built when there is an error (this runs for every cell written).
     @inline(__always)
     private func check(_ e: lxw_error, _ what: @autoclosure () -> String) throws {
+        writes &+= 1
+        if writes & 4095 == 0 { rows?.grew() }
         guard e != LXW_NO_ERROR else { return }
         try workbook.check(e, "\(name)!\(what())")
     }

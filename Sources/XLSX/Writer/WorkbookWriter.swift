@@ -77,6 +77,7 @@ public final class WorkbookWriter {
     deinit {
         if let handle {
             // Never closed: discard what was started.
+            for sheet in sheets { sheet.rows?.abandon() }
             lxw_workbook_free(handle)
             unlink(temporaryPath)
         }
@@ -227,6 +228,18 @@ public final class WorkbookWriter {
     /// `workbook_close`.
     public func close() throws {
         guard let h = handle else { return }
+        // Sheets whose rows were deflated while written: taken from libxlsxwriter before it
+        // assembles the package, laid into it after (a failure leaves the workbook to deinit).
+        var streamed: [(worksheet: Int, pieces: [DeflatedPiece])] = []
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        for (i, sheet) in sheets.enumerated() {
+            guard let rows = sheet.rows, rows.started else { continue }
+            do {
+                streamed.append((i + 1, try rows.finish(temporaryFolder: folder)))
+            } catch {
+                throw XLSXWriteError(file: URL(fileURLWithPath: path).lastPathComponent, detail: "无法压缩工作表“\(sheet.name)”")
+            }
+        }
         handle = nil
         errno = 0
         let (error, code) = CLibraryChatter.silenced { (workbook_close(h), errno) }
@@ -236,6 +249,18 @@ public final class WorkbookWriter {
             // libxlsxwriter leaves the failing call's errno; a file-system cause is the useful one.
             let system = [ENOSPC, EDQUOT, EROFS, EACCES, EPERM, EIO, ENOENT, EFBIG, EMFILE, ENFILE].contains(code) ? code : nil
             throw XLSXWriteError(file: name, detail: Self.reason(error, system), systemError: system)
+        }
+        if !streamed.isEmpty {
+            errno = 0
+            do {
+                try SheetDataSplice.insert(streamed, intoPackage: temporaryPath)
+            } catch {
+                let code = errno
+                unlink(temporaryPath)
+                let system = [ENOSPC, EDQUOT, EROFS, EACCES, EPERM, EIO, EFBIG].contains(code) ? code : nil
+                throw XLSXWriteError(file: name, detail: system.map { Self.reason(LXW_NO_ERROR, $0) } ?? "保存失败（\(error)）",
+                                     systemError: system)
+            }
         }
         guard rename(temporaryPath, path) == 0 else {
             let code = errno

@@ -56,6 +56,8 @@ struct TestWorkbook {
     var numberFormats: [Int: String] = [:]  // custom numFmts
     var cellFormats: [Int] = [0]            // numFmtId per cellXfs entry
     var date1904 = false
+    /// `workbookPr`'s `dateCompatibility` as written (nil leaves it out).
+    var dateCompatibility: String? = nil
     var mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     var relNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     var prefix = ""  // e.g. "x:" for prefixed SpreadsheetML
@@ -68,11 +70,23 @@ struct TestWorkbook {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><\(p)worksheet \(ns)><\(p)sheetData>\(data)</\(p)sheetData>\(after)</\(p)worksheet>"
     }
 
+    /// `[Content_Types].xml`: the workbook and worksheets by name, other XML parts by extension.
+    var contentTypes: String {
+        let ml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        var types = "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+            + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+            + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"\(ml).sheet.main+xml\"/>"
+        for i in sheets.indices {
+            types += "<Override PartName=\"/xl/worksheets/sheet\(i + 1).xml\" ContentType=\"\(ml).worksheet+xml\"/>"
+        }
+        return "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\(types)</Types>"
+    }
+
     var bytes: [UInt8] {
         var zip = StoredZip()
         let p = prefix
         let ns = p.isEmpty ? "xmlns=\"\(mainNamespace)\"" : "xmlns:\(p.dropLast())=\"\(mainNamespace)\""
-        zip.add("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>")
+        zip.add("[Content_Types].xml", contentTypes)
         zip.add("_rels/.rels", """
             <?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
             <Relationship Id="rId1" Type="\(relNamespace)/officeDocument" Target="xl/workbook.xml"/></Relationships>
@@ -92,7 +106,7 @@ struct TestWorkbook {
         zip.add("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(rels)</Relationships>")
         zip.add("xl/workbook.xml", """
             <?xml version="1.0"?><\(p)workbook \(ns) xmlns:r="\(relNamespace)">\
-            <\(p)workbookPr\(date1904 ? " date1904=\"1\"" : "")/><\(p)sheets>\(sheetList)</\(p)sheets></\(p)workbook>
+            <\(p)workbookPr\(date1904 ? " date1904=\"1\"" : "")\(dateCompatibility.map { " dateCompatibility=\"\($0)\"" } ?? "")/><\(p)sheets>\(sheetList)</\(p)sheets></\(p)workbook>
             """)
         let fmts = numberFormats.sorted { $0.key < $1.key }.map { "<\(p)numFmt numFmtId=\"\($0.key)\" formatCode=\"\($0.value.replacingOccurrences(of: "\"", with: "&quot;"))\"/>" }.joined()
         let xfs = cellFormats.map { "<\(p)xf numFmtId=\"\($0)\"/>" }.joined()

@@ -14,7 +14,9 @@ FIXED_TIME = (2021, 1, 1, 0, 0, 0)
 
 CT = """<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/></Types>"""
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"""
 RELS = """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"""
 WORKBOOK = """<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -140,12 +142,47 @@ def main():
     package(os.path.join(HERE, "workbook_not_xml.xlsx"), parts)
     add("workbook_not_xml.xlsx", "malformed-xml", "binary bytes as workbook.xml")
 
-    # Content types lying about the sheet: ignored, the file reads.
-    lying = CT.replace("</Types>", '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="image/png"/></Types>')
+    # Content types saying the sheet is a picture: Excel does not read it as a sheet.
+    lying = CT.replace('"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"',
+                       '"/xl/worksheets/sheet1.xml" ContentType="image/png"')
+    assert lying != CT
     parts = standard()
     parts[0] = ("[Content_Types].xml", lying)
     package(os.path.join(HERE, "content_types_lie.xlsx"), parts)
-    add("content_types_lie.xlsx", "ok", "reads: content types are not trusted")
+    add("content_types_lie.xlsx", "broken-package", "the sheet's part has the content type image/png")
+
+    # Packages lacking a part Excel requires (ECMA-376 Part 2; Excel refuses the first six).
+    package(os.path.join(HERE, "no_content_types.xlsx"), standard()[1:])
+    add("no_content_types.xlsx", "broken-package", "no [Content_Types].xml")
+    package(os.path.join(HERE, "zipped_folder.xlsx"), [("报表/" + n, d) for n, d in standard()])
+    add("zipped_folder.xlsx", "broken-package", "the parts zipped inside a folder: no [Content_Types].xml at the root")
+    package(os.path.join(HERE, "no_package_rels.xlsx"), [p for p in standard() if p[0] != "_rels/.rels"])
+    add("no_package_rels.xlsx", "broken-package", "no _rels/.rels")
+    parts = standard()
+    parts[1] = ("_rels/.rels", RELS.replace("relationships/officeDocument", "relationships/extended-properties"))
+    package(os.path.join(HERE, "no_workbook_relationship.xlsx"), parts)
+    add("no_workbook_relationship.xlsx", "broken-package", "_rels/.rels names no workbook")
+    parts = standard()
+    parts[1] = ("_rels/.rels", RELS.replace('Target="xl/workbook.xml"', 'Target="xl/book.xml"'))
+    package(os.path.join(HERE, "workbook_part_missing.xlsx"), parts)
+    add("workbook_part_missing.xlsx", "broken-package", "_rels/.rels names a workbook part that is not there")
+    generic = CT.split("<Override")[0].rstrip() + "</Types>"
+    parts = standard()
+    parts[0] = ("[Content_Types].xml", generic)
+    package(os.path.join(HERE, "workbook_generic_type.xlsx"), parts)
+    add("workbook_generic_type.xlsx", "broken-package", "the workbook part has only the generic type application/xml")
+    untyped = CT.replace('<Default Extension="xml" ContentType="application/xml"/>\n', "").replace(
+        '\n<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>', "")
+    assert "sheet1" not in untyped and 'Extension="xml"' not in untyped
+    parts = standard()
+    parts[0] = ("[Content_Types].xml", untyped)
+    package(os.path.join(HERE, "sheet_without_content_type.xlsx"), parts)
+    add("sheet_without_content_type.xlsx", "broken-package", "the sheet's part has no content type (so it is no part)")
+    # Entries that are no parts (no content type) and that nothing points at: not read, as Excel.
+    junk = standard(extra=[("__MACOSX/xl/worksheets/._sheet1.xml", b"\x00\x05\x16\x07" + bytes(60)),
+                           (".DS_Store", bytes(32))])
+    package(os.path.join(HERE, "junk_entries.xlsx"), junk)
+    add("junk_entries.xlsx", "ok", "__MACOSX/ and .DS_Store entries without content types")
 
     # Duplicate entry names: the first wins.
     dup = standard() + [("xl/worksheets/sheet1.xml", sheet('<row r="1"><c r="A1"><v>666</v></c></row>'))]
