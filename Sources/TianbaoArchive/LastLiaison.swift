@@ -1,7 +1,7 @@
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 
 /// The liaison a unit named in its latest file of an earlier round: whom 催报 calls when the
 /// unit has sent nothing this round. The outputs' own type, so the archive's

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The archive of merged rounds: one SQLite file (through GRDB) that records, for every round

@@ -1,7 +1,7 @@
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 
 extension RoundArchive {
     /// What the outputs of `result` show of the rounds recorded before it: the 环比 with the

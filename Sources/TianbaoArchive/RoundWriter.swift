@@ -1,8 +1,8 @@
 import Foundation
+import TianbaoRound
 import TianbaoSupport
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
 
 /// Writes one round into the archive's tables, inside the caller's transaction: the round's

@@ -1,6 +1,5 @@
 import Foundation
 import TianbaoSupport
-import TianbaoMerge
 import XLSX
 
 /// Where rendered output goes (standard output, or memory in tests).

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TianbaoOutputs
+import TianbaoRound
 import TianbaoRun
 import TianbaoCheck
 import TianbaoMerge

@@ -1,5 +1,6 @@
 import Foundation
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// Step 1 of a merge: what is in a submissions folder. Lists the folder (sorted by name) and
@@ -56,12 +57,12 @@ public enum RoundListing {
         if name.hasPrefix("."), name.contains(".tianbao-") { return "Tianbao 汇总时留下的临时文件或锁文件（不是报送文件），已跳过" }
         switch kind {
         case .file?:
-            if name == "report.json" { return note }
-            if name.hasPrefix("汇总-"), name.hasSuffix(".xlsx") { return note }
-            if MergeOutputs.isBriefingName(name) { return note }
+            if name == OutputFiles.report { return note }
+            if OutputFiles.isConsolidatedWorkbook(name) { return note }
+            if OutputFiles.isBriefing(name) { return note }
         case .folder?:
-            if name == "反馈" { return note }
-            if FileSystem.kind((path as NSString).appendingPathComponent("report.json")) == .file { return note }
+            if name == OutputFiles.feedbackFolder { return note }
+            if FileSystem.kind((path as NSString).appendingPathComponent(OutputFiles.report)) == .file { return note }
         default: break
         }
         return nil

@@ -1,6 +1,7 @@
 import Foundation
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The 回头看 briefing: the year's review as a 工作简报 (the round briefing's form: masthead,
@@ -8,7 +9,7 @@ import TianbaoSupport
 /// renderers. Sections follow the plan's declarations, numbered as they come.
 public enum ReviewBriefing {
     /// `回头看简报-2021`, the files' base name.
-    public static func baseName(year: Int) -> String { "回头看简报-\(year)" }
+    public static func baseName(year: Int) -> String { OutputFiles.reviewBriefingBase(year: year) }
 
     /// The period the review covers, in words: `2021年3月至6月` (from the first reviewed round's
     /// start to the last one's due date).

@@ -1,6 +1,7 @@
 import Foundation
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The 回头看 briefing's sections: the figures against target and time (the same `TimeProgress`

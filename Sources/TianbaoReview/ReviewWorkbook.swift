@@ -1,5 +1,6 @@
 import Foundation
-import TianbaoMerge
+import TianbaoOutputs
+import TianbaoRound
 import TianbaoSupport
 import TianbaoPlan
 import XLSX
@@ -29,7 +30,7 @@ public struct ReviewWorkbook {
     public static func publicityName(_ publicitySheet: String) -> String { "\(publicitySheet)月度统计" }
 
     /// The file name: `回头看-2021.xlsx`.
-    public static func fileName(year: Int) -> String { "回头看-\(year).xlsx" }
+    public static func fileName(year: Int) -> String { OutputFiles.reviewWorkbook(year: year) }
 
     private var plan: Plan { review.plan }
     private var roundIds: [String] { review.rounds.map(\.id) }

@@ -1,8 +1,9 @@
 import Foundation
 import TianbaoArchive
 import TianbaoCheck
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 
 /// The year's review (回头看) computed from the archive: every figure the review workbook and
 /// briefing show. Built one archived round at a time (`add`), oldest first, so memory holds one

@@ -3,7 +3,9 @@ import TestSupport
 @testable import TianbaoArchive
 import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import XCTest
 
 /// Every check across rounds at its cell. This round is the samples' 2021-06; last round is

@@ -1,5 +1,7 @@
 import Foundation
 @testable import TianbaoMerge
+@testable import TianbaoOutputs
+@testable import TianbaoRound
 import XCTest
 import XLSX
 

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 import XLSX
@@ -83,13 +84,7 @@ public struct ConsolidatedWorkbook {
         try writer.finish(report)
     }
 
-    public static func statusWord(_ u: UnitOutcome) -> String {
-        switch u.status {
-        case .accepted: return u.late ? "迟报" : "已报送"
-        case .rejected: return "被退回"
-        case .missing: return u.unreadFiles.isEmpty ? "未报送" : "未处理"
-        }
-    }
+    public static func statusWord(_ u: UnitOutcome) -> String { u.statusWord }
 
     /// A short column label: `江岸区`, `东湖高新区` …
     static func shortName(_ u: ReportingUnit) -> String {
@@ -378,10 +373,7 @@ public final class ConsolidatedWorkbookWriter {
     }
 
     /// A field that holds a year (建成年份): printed without a thousands separator.
-    static func isYear(_ field: FieldSpec?) -> Bool {
-        guard let field else { return false }
-        return field.name.contains("年份") || field.name.hasSuffix("年度") || (field.max ?? 10000) <= 2100 && (field.min ?? 0) >= 1900
-    }
+    static func isYear(_ field: FieldSpec?) -> Bool { field?.isYear ?? false }
 
     /// The end of a detail or ledger row: the 校验结果 cell, the value cells the check refused
     /// (what the unit wrote, marked), the 说明, the source columns, and the row's height from

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 import XLSX
 
 /// The 进度趋势 sheet of the consolidated workbook: for each declared ledger of the round, the

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The office's own notes on a merged round (`工作提示-<round>.md`): what the briefing for
@@ -13,7 +14,7 @@ public struct OfficeNotes {
     public init(report: RoundReport) { self.report = report }
 
     /// `工作提示-2021-06.md`.
-    public static func fileName(round: String) -> String { "工作提示-\(round).md" }
+    public static func fileName(round: String) -> String { OutputFiles.officeNotes(round: round) }
 
     public var markdown: String {
         let r = report.result, t = r.totals, round = r.round, plan = r.plan

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 
 /// A ledger's done items this round against the previous recorded round, reconciled item by
 /// item, so the two totals the outputs print add up:

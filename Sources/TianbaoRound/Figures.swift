@@ -245,7 +245,7 @@ public struct Figures: Sendable {
 extension Figures.LedgerFigures {
     /// The ledger's number fields that are not years (summed per unit).
     var summedFields: [String] {
-        spec.fields.filter { [.integer, .decimal].contains($0.type) && !ConsolidatedWorkbookWriter.isYear($0) }.map(\.id)
+        spec.fields.filter { [.integer, .decimal].contains($0.type) && !$0.isYear }.map(\.id)
     }
 
     mutating func add(_ unit: ReportingUnit, rows: [CheckedRow]) {
@@ -318,7 +318,7 @@ extension Figures.LedgerFigures {
             let asked = r.plan.asks(outcome.unit, for: decl.sheet, in: r.round)
             guard asked || byUnit[outcome.unit.id] != nil else { return nil }
             var d = byUnit[outcome.unit.id] ?? Figures.DistrictLedger(unit: outcome.unit)
-            d.status = ConsolidatedWorkbook.statusWord(outcome)
+            d.status = outcome.statusWord
             if outcome.status == .rejected {
                 for row in rejectedRows[outcome.unit.id] ?? [] where row.sheet == decl.sheet {
                     Self.count(&d, status: row.values[decl.status]?.text, investment: decl.money.flatMap { row.values[$0.total]?.number } ?? 0)
@@ -328,5 +328,13 @@ extension Figures.LedgerFigures {
             d.sums = d.sums.mapValues(FieldReader.rounded)
             return d
         }
+    }
+}
+
+extension FieldSpec {
+    /// Whether the field holds a year (its name says so, or its bounds lie within 1900–2100):
+    /// written without thousands separators and never summed.
+    public var isYear: Bool {
+        name.contains("年份") || name.hasSuffix("年度") || (max ?? 10000) <= 2100 && (min ?? 0) >= 1900
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 import XLSX
@@ -20,7 +21,7 @@ public struct FeedbackWriter {
     }
 
     /// File name of a unit's feedback workbook.
-    public static func fileName(unit: ReportingUnit, round: Round) -> String { "\(unit.name)-\(round.id)-反馈.xlsx" }
+    public static func fileName(unit: ReportingUnit, round: Round) -> String { OutputFiles.feedback(unit: unit.name, round: round.id) }
 
     /// Writes the feedback of `outcome` for `round` (its `resubmitBy` is the deadline given).
     public func write(_ outcome: UnitOutcome, round: Round, to path: String) throws {

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 import XLSX
 
 /// The 环比 (this round against the previous recorded one) as 总览 and the briefing show it:

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 
 /// The course of one declared ledger's done items through the rounds recorded so far and this
 /// one, against the target and the time elapsed (进度趋势, "时间过半、任务过半"): the 进度趋势

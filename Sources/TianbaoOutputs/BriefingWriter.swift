@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoTemplates
 import XLSX
 

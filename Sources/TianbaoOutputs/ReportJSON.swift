@@ -1,4 +1,5 @@
 import Foundation
+import TianbaoRound
 import TianbaoSupport
 import TianbaoCheck
 import TianbaoPlan
