@@ -83,7 +83,7 @@ public struct RoundMerger: Sendable {
         var byTemplateName: [String: Int] = [:]
         for (i, u) in roundUnits.enumerated() { byTemplateName[TemplateLayout.fileName(unit: u, round: round)] = i }
         var files: [FileOutcome] = entries.enumerated().map { i, e in
-            if e.skip == RoundListing.badNameNote {
+            if e.skip == .nameNotUTF8 {
                 // A name that is not UTF-8 cannot be opened by its text: the office's problem
                 // (it renames the file), never the unit's; the unit its name names is 未处理.
                 var outcome = FileOutcome(file: e.name, unitId: nil, status: .unreadable, submission: nil,
@@ -92,7 +92,7 @@ public struct RoundMerger: Sendable {
                 outcome.unitId = byTemplateName[e.name].map { roundUnits[$0].id } ?? RoundListing.unitNamed(in: e.name, units: roundUnits)?.id
                 return outcome
             }
-            if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip) }
+            if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip.note, skip: skip) }
             if let fault = faults[i] {
                 let cause = fault.code == EAGAIN ? "汇总过程中文件被改动" : fault.cause
                 var outcome = FileOutcome(file: e.name, unitId: nil, status: .unreadable, submission: nil,

@@ -217,12 +217,12 @@ struct BriefingWriter {
     /// A unit's line in the ledger attachment: what its figures leave out, in a reader's words.
     static func note(_ d: Figures.DistrictLedger, _ lf: Figures.LedgerFigures) -> String {
         let l = lf.decl
-        switch d.status {
-        case "被退回":
+        switch d.state {
+        case .returned:
             return "文件被退回，未计入" + (d.items > 0 ? "（文件中报 \(d.items) \(l.counter)\(l.label)、\(l.done) \(d.byStatus[l.done] ?? 0) \(l.counter)）" : "")
-        case "未报送": return "未报送"
-        case "未处理": return "文件待办公室处理"
-        default: return d.errorRows > 0 ? "另有 \(d.errorRows) \(l.counter)\(l.label)填报有误，未计入" : ""
+        case .missing: return "未报送"
+        case .unread: return "文件待办公室处理"
+        case .reported, .late: return d.errorRows > 0 ? "另有 \(d.errorRows) \(l.counter)\(l.label)填报有误，未计入" : ""
         }
     }
 
@@ -234,7 +234,7 @@ struct BriefingWriter {
             parts.append("被退回的\(d.unit.name)" + (d.items > 0 ? "（文件中报 \(d.items) \(l.counter)\(l.label)、\(l.done) \(d.byStatus[l.done] ?? 0) \(l.counter)）" : ""))
         }
         for d in lf.missingDistricts { parts.append("未报送的\(d.unit.name)") }
-        for d in lf.districts where d.status == "未处理" { parts.append("文件待办公室处理的\(d.unit.name)") }
+        for d in lf.unreadDistricts { parts.append("文件待办公室处理的\(d.unit.name)") }
         let withErrors = lf.districts.filter { $0.counted && $0.errorRows > 0 }
         if !withErrors.isEmpty {
             parts.append("填报有误、待更正的 \(lf.errorLedger.items) \(l.counter)\(l.label)（\(Briefing.list(withErrors.map(\.unit.name)))，其中报\(l.done)的 \(lf.errorLedger.byStatus[l.done] ?? 0) \(l.counter)）")

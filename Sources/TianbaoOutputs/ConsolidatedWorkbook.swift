@@ -538,7 +538,7 @@ public final class ConsolidatedWorkbookWriter {
         for d in f.districts {
             let label = CellReference.columnName(1) + "\(r + 1)"
             try ws.write(r, 0, d.unit.name, CW.subtotal.with { $0.wrap = true })
-            if d.status == "被退回" || d.status == "未报送" || d.status == "未处理" {
+            if !d.state.counted {
                 // No file that counts: its state where the counts would be, not a 0 that reads
                 // as no work done.
                 let state = CW.subtotal.with { $0.fill = statusColors.first { $0.0 == d.status }?.1; $0.horizontal = .center }
@@ -585,12 +585,12 @@ public final class ConsolidatedWorkbookWriter {
 
     /// What a unit's subtotal leaves out.
     static func districtNote(_ d: Figures.DistrictLedger, _ f: Figures.LedgerFigures) -> String {
-        switch d.status {
-        case "被退回":
+        switch d.state {
+        case .returned:
             return "文件被退回，未计入（文件中报 \(reported(d.items, d.byStatus[f.decl.done] ?? 0, d.investment, f))）"
-        case "未报送": return "未报送，无\(f.decl.called)数据"
-        case "未处理": return "办公室未能读取所报文件，待重新汇总"
-        default: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误，未计入" : ""
+        case .missing: return "未报送，无\(f.decl.called)数据"
+        case .unread: return "办公室未能读取所报文件，待重新汇总"
+        case .reported, .late: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误，未计入" : ""
         }
     }
 
@@ -602,6 +602,8 @@ public final class ConsolidatedWorkbookWriter {
         }
         let missing = f.missingDistricts.map(\.unit.name)
         if !missing.isEmpty { parts.append("未报送的\(missing.joined(separator: "、"))") }
+        let unread = f.unreadDistricts.map(\.unit.name)
+        if !unread.isEmpty { parts.append("文件待办公室处理的\(unread.joined(separator: "、"))") }
         let e = f.errorLedger
         if e.items > 0 {
             var text = "有误的\(f.decl.called)行 \(e.items) 行(\(f.decl.done) \(e.byStatus[f.decl.done] ?? 0) \(f.decl.counter)"
@@ -642,13 +644,13 @@ public final class ConsolidatedWorkbookWriter {
         try ws.write(r, 0, "项目", CW.header); try ws.write(r, 1, "单位数", CW.header); try ws.write(r, 2, "占应报", CW.header)
         let onTime = t.accepted - t.late
         let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送（通过）"), t.accepted), ("  其中按时", onTime),
-                                           ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing),
-                                           ("有表声明本期无", finalFigures.nilUnits.count)]
+                                           ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing - t.unread)]
+            + (t.unread > 0 ? [("未处理（办公室未能读取文件）", t.unread)] : []) + [("有表声明本期无", finalFigures.nilUnits.count)]
         let firstStatus = r + 1
         for (i, (label, n)) in statusRows.enumerated() {
             let row = r + 1 + i
             let fill: UInt32? = label == "未报送" && n > 0 ? CW.red : (label == "被退回" && n > 0 ? CW.orange
-                : (label.contains("迟报") && n > 0 ? CW.yellow : nil))
+                : (label.contains("迟报") && n > 0 ? CW.yellow : (label.hasPrefix("未处理") && n > 0 ? CW.grey : nil)))
             try ws.write(row, 0, label, CW.cell.with { $0.fill = fill })
             try ws.write(row, 1, Double(n), CW.big.with { $0.fontSize = 11; $0.fill = fill })
             let ratio = t.expected > 0 ? Double(n) / Double(t.expected) : 0

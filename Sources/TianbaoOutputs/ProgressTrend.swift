@@ -87,10 +87,10 @@ public struct ProgressTrend: Sendable {
 
     /// The word for an archived unit's status.
     static func statusWord(_ status: String?) -> String {
-        switch status {
-        case "rejected": return "被退回"
-        case "accepted": return "已报送"
-        default: return "未报送"
+        switch status.flatMap(UnitStatus.init(rawValue:)) {
+        case .rejected?: return UnitState.returned.word
+        case .accepted?: return UnitState.reported.word
+        case .missing?, nil: return UnitState.missing.word
         }
     }
 

@@ -246,7 +246,7 @@ public struct YearReview {
         func state(_ id: String) -> UnitState {
             guard let u = byUnit[id] else { return .notExpected }
             if u.accepted { return u.late ? .late : .onTime }
-            return u.status == "rejected" ? .rejected : .missing
+            return u.status == .rejected ? .rejected : .missing
         }
         for i in units.indices { units[i].states.append(state(units[i].unit.id)) }
 
@@ -412,7 +412,7 @@ public struct YearReview {
             guard let i = units.firstIndex(where: { $0.unit.id == u.unitId }) else { continue }
             let unit = units[i].unit
             let mine = byUnit[u.unitId] ?? []
-            if u.status == "rejected" {
+            if u.status == .rejected {
                 let first = mine.first { $0.severity == "error" && (Rule(rawValue: $0.rule)?.isFileLevel ?? false) } ?? mine.first { $0.severity == "error" }
                 let reason = first.flatMap { p in Rule(rawValue: p.rule).map { ReturnReason.text(rule: $0, value: p.value, sheet: p.sheet, plan: plan) } }
                     ?? "文件不符合要求"

@@ -10,8 +10,10 @@ public struct Figures: Sendable {
     /// One unit's figures in a ledger (a 区 or 功能区, or any unit the round asks for it).
     public struct DistrictLedger: Sendable {
         public var unit: ReportingUnit
-        /// 已报送 / 迟报 / 被退回 / 未报送.
-        public var status = ""
+        /// How the unit stands in the round.
+        public var state = UnitState.missing
+        /// Its word: 已报送, 迟报, 被退回, 未报送 or 未处理.
+        public var status: String { state.word }
         /// Items (rows) and those by status.
         public var items = 0
         public var byStatus: [String: Int] = [:]
@@ -98,9 +100,10 @@ public struct Figures: Sendable {
             return "\(moneyName)（\(money.unit)）"
         }
 
-        /// Rejected and missing units (what the totals leave out).
-        public var rejectedDistricts: [DistrictLedger] { districts.filter { $0.status == "被退回" } }
-        public var missingDistricts: [DistrictLedger] { districts.filter { $0.status == "未报送" } }
+        /// Rejected, missing and unread units (what the totals leave out).
+        public var rejectedDistricts: [DistrictLedger] { districts.filter { $0.state == .returned } }
+        public var missingDistricts: [DistrictLedger] { districts.filter { $0.state == .missing } }
+        public var unreadDistricts: [DistrictLedger] { districts.filter { $0.state == .unread } }
     }
 
     /// A progress row with an error: what its status cell says (the unit's own text, also when
@@ -318,7 +321,7 @@ extension Figures.LedgerFigures {
             let asked = r.plan.asks(outcome.unit, for: decl.sheet, in: r.round)
             guard asked || byUnit[outcome.unit.id] != nil else { return nil }
             var d = byUnit[outcome.unit.id] ?? Figures.DistrictLedger(unit: outcome.unit)
-            d.status = outcome.statusWord
+            d.state = outcome.state
             if outcome.status == .rejected {
                 for row in rejectedRows[outcome.unit.id] ?? [] where row.sheet == decl.sheet {
                     Self.count(&d, status: row.values[decl.status]?.text, investment: decl.money.flatMap { row.values[$0.total]?.number } ?? 0)

@@ -33,16 +33,19 @@ public struct FileOutcome: Sendable {
     public var note: String?
     /// Why the office could not read the file (`unreadable`): the file-system error.
     public var officeFault: FileSystemError?
+    /// Why the file was not read (`skipped`); its words are `note`.
+    public var skip: SkipReason?
     public var problems: [Problem] { submission?.problems ?? [] }
 
     public init(file: String, unitId: String?, status: FileStatus, submission: Submission?, note: String? = nil,
-                officeFault: FileSystemError? = nil) {
+                officeFault: FileSystemError? = nil, skip: SkipReason? = nil) {
         self.file = file
         self.unitId = unitId
         self.status = status
         self.submission = submission
         self.note = note
         self.officeFault = officeFault
+        self.skip = skip
     }
 }
 
@@ -153,14 +156,38 @@ public struct RoundResult: Sendable {
     }
 }
 
+/// How a unit stands in a round, as every output names it. Code branches on the case; the
+/// word is for people.
+public enum UnitState: String, Sendable, CaseIterable {
+    /// Its file that counts was accepted and came in by the due date.
+    case reported = "已报送"
+    /// Its file that counts was accepted and came in after the due date.
+    case late = "迟报"
+    /// Its files were all rejected.
+    case returned = "被退回"
+    /// No file of it came in.
+    case missing = "未报送"
+    /// Its only files are ones the office could not read: it handed something in, but nothing of
+    /// it counts until the office reads the file and merges again.
+    case unread = "未处理"
+
+    /// The word the outputs print.
+    public var word: String { rawValue }
+
+    /// Whether the unit's figures are in the round's totals (an accepted file).
+    public var counted: Bool { self == .reported || self == .late }
+}
+
 extension UnitOutcome {
-    /// How the unit stands, in the word every output shows: 已报送 or 迟报, 被退回, 未报送, or
-    /// 未处理 when its only files are ones the office could not read.
-    public var statusWord: String {
+    /// How the unit stands.
+    public var state: UnitState {
         switch status {
-        case .accepted: return late ? "迟报" : "已报送"
-        case .rejected: return "被退回"
-        case .missing: return unreadFiles.isEmpty ? "未报送" : "未处理"
+        case .accepted: return late ? .late : .reported
+        case .rejected: return .returned
+        case .missing: return unreadFiles.isEmpty ? .missing : .unread
         }
     }
+
+    /// The word for how the unit stands (`state.word`).
+    public var statusWord: String { state.word }
 }

@@ -203,7 +203,7 @@ final class CrossRoundCheckerTests: XCTestCase {
     func testNothingToCompareForAUnitWithoutAnAcceptedFileLastRound() {
         var last = Self.archived
         let i = last.units.firstIndex { $0.unitId == "jiangan" }!
-        last.units[i].status = "missing"
+        last.units[i].status = .missing
         XCTAssertEqual(findings(last)["jiangan"]?.count ?? 0, 0)
     }
 
