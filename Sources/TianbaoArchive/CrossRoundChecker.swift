@@ -303,11 +303,20 @@ struct CommunityIndex<T> {
 
 /// Community names compared across units and rounds: full-width forms folded (NFKC), spaces
 /// removed, and a trailing 小区 or 社区 dropped (幸福里小区 = 幸福里社区 = 幸福里 = 幸福里 小区).
+/// Dropping the suffix is safe only as a fallback when the exact name finds nothing and one
+/// item alone has the normalised name (`CommunityIndex`): one unit may list 纱帽钢花社区 and
+/// 纱帽钢花小区 in one round as two communities.
 public enum CommunityName {
-    public static func normalised(_ name: String) -> String {
+    /// The name with only its form folded (NFKC, spaces removed, lower case): two names equal
+    /// here are the same community.
+    public static func exact(_ name: String) -> String {
         var s = name.precomposedStringWithCompatibilityMapping
         s.removeAll { $0.isWhitespace }
-        s = s.lowercased()
+        return s.lowercased()
+    }
+
+    public static func normalised(_ name: String) -> String {
+        var s = exact(name)
         for suffix in ["小区", "社区"] where s.hasSuffix(suffix) && s.count > suffix.count {
             s.removeLast(suffix.count)
             break

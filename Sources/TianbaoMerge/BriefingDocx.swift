@@ -218,17 +218,21 @@ public struct BriefingDocx {
         x += "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"60\" w:type=\"dxa\"/><w:right w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>"
         for w in widths { x += "<w:gridCol w:w=\"\(w)\"/>" }
         x += "</w:tblGrid>"
-        func row(_ cells: [String], head: Bool) -> String {
+        // Rows kept with the next one (keep-with-next on their paragraphs): a short table stays
+        // whole, a long one does not leave its last rows alone at the top of a page.
+        func row(_ cells: [String], head: Bool, keep: Bool) -> String {
             var r = "<w:tr>" + (head ? "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" : "<w:trPr><w:cantSplit/></w:trPr>")
             for (i, c) in cells.enumerated() {
                 let align = head ? "center" : (Self.isFigure(c) ? "right" : "left")
                 r += "<w:tc><w:tcPr><w:tcW w:w=\"\(widths[min(i, n - 1)])\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
-                r += Self.paragraph(Self.run(c, head ? headFont : cellFont), align: align, spacing: 300, fontSize: 10.5) + "</w:tc>"
+                r += Self.paragraph(Self.run(c, head ? headFont : cellFont), align: align, spacing: 300, keepNext: keep, fontSize: 10.5) + "</w:tc>"
             }
             return r + "</w:tr>"
         }
-        x += row(header, head: true)
-        for cells in rows { x += row(cells, head: false) }
+        x += row(header, head: true, keep: true)
+        for (k, cells) in rows.enumerated() {
+            x += row(cells, head: false, keep: k < rows.count - 1 && (rows.count <= 8 || k >= rows.count - 3))
+        }
         return x + "</w:tbl>" + Self.paragraph("", spacing: 300)
     }
 
@@ -241,7 +245,9 @@ public struct BriefingDocx {
         let n = header.count
         let natural = (0..<n).map { i -> Double in
             let longest = rows.map { i < $0.count ? ems($0[i]) : 0 }.max() ?? 0
-            return max(2.2, longest, ems(header[i]) / 2) + 0.8
+            // 1.2 em over the text: the cell margins (120 twips, about 0.6 em) and the digits of
+            // 仿宋, a little wider than half an em, so `12月31日` stays on one line.
+            return max(2.2, longest, ems(header[i]) / 2) + 1.2
         }
         let page = Double(textWidth) / 20 / 10.5
         var em = natural
