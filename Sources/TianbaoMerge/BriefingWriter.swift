@@ -301,10 +301,9 @@ struct BriefingWriter {
         let counts = p.colouredOrder.map { "\($0) \(f.taskStatus[$0] ?? 0) 条" }.joined(separator: "、")
         var text = "\(plan.tasks.count) 项任务共有进展记录 \(f.taskRows) 条：\(counts)。"
         if !f.taskErrorRows.isEmpty {
-            text += "另有 \(f.taskErrorRows.count) 条填报有误，未计入以上统计："
-                + f.taskErrorRows.map { e in
-                    "\(e.unit.name)任务 \(e.task) 报“\(e.status ?? "（未填）")”（\(e.error.trimmingCharacters(in: CharacterSet(charactersIn: "。")))）"
-                }.joined(separator: "；") + "。"
+            // What each row says, not the check's wording (that is in the unit's 反馈).
+            text += "另有 \(f.taskErrorRows.count) 条填报有误、已请更正，未计入以上统计："
+                + f.taskErrorRows.map { e in "\(e.unit.name)任务 \(e.task) 报“\(e.status ?? "（未填）")”" }.joined(separator: "；") + "。"
         }
         let rows = report.rows(p.sheet)
         let tableRows = plan.tasks.compactMap { task -> [String]? in
