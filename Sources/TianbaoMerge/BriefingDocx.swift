@@ -237,17 +237,17 @@ public struct BriefingDocx {
     }
 
     /// Column widths in twips for a table at 10.5 pt: each column as wide as its longest cell
-    /// (a Chinese character one em, an ASCII one about half) and at least half its header; when
+    /// (a Chinese character one em, an ASCII one 0.6) and at least half its header; when
     /// that is wider than the page, the narrow columns (figures, short words) keep their width
     /// and the wide ones (names, lists, notes) share the rest, wrapping.
     static func columnWidths(_ header: [String], _ rows: [[String]]) -> [Int] {
-        func ems(_ s: String) -> Double { s.reduce(0) { $0 + ($1.isASCII ? 0.55 : 1) } }
+        func ems(_ s: String) -> Double { s.reduce(0) { $0 + ($1.isASCII ? 0.6 : 1) } }
         let n = header.count
         let natural = (0..<n).map { i -> Double in
             let longest = rows.map { i < $0.count ? ems($0[i]) : 0 }.max() ?? 0
-            // 1.2 em over the text: the cell margins (120 twips, about 0.6 em) and the digits of
-            // 仿宋, a little wider than half an em, so `12月31日` stays on one line.
-            return max(2.2, longest, ems(header[i]) / 2) + 1.2
+            // 1.4 em over the text (digits counted at 0.6 em): the cell margins (120 twips,
+            // about 0.6 em) and the fallback fonts' digits, so `12月31日` stays on one line.
+            return max(2.2, longest, ems(header[i]) / 2) + 1.4
         }
         let page = Double(textWidth) / 20 / 10.5
         var em = natural

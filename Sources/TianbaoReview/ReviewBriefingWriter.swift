@@ -302,7 +302,9 @@ struct ReviewBriefingWriter {
         }
         s += "事项一轮一核，下轮报送显示已解决的即销号。清单见"
         s += annex("整改清单", ["问题", "责任单位", "措施", "时限", "状态"], (open + closed).map { item in
-            [item.problem, item.unit.name, item.measure, item.deadline, item.state(on: review.asOf, roundTitle: title)]
+            // The day alone (the workbook says where it comes from): a narrow column.
+            [item.problem, item.unit.name, item.measure, item.deadlineDay.map { "\($0.chinese)前" } ?? item.deadline,
+             item.state(on: review.asOf, roundTitle: title)]
         }) + "。"
         blocks.append(.paragraph(s))
         return blocks

@@ -56,7 +56,8 @@ public struct ReviewWorkbook {
         let ws = try book.addSheet(Self.overviewName)
         try ws.columns(0, 0, width: 12)
         try ws.columns(1, 1, width: 28)
-        try ws.columns(2, 9, width: 11)
+        try ws.columns(2, 2, width: 15)
+        try ws.columns(3, 9, width: 11)
         // The period covered and the issue, as the 回头看简报 gives them.
         try ws.write(0, 0, ChineseTypography.apply("\(plan.title)\(ReviewBriefing.period(review))回头看（回头看第 \(review.issue) 期，\(review.asOf.chinese)）"), CW.title)
         try ws.write(1, 0, ChineseTypography.apply("\(plan.office.name)根据汇总档案中 \(review.year) 年已汇总的 \(review.rounds.count) 轮报送整理；各项数字只计通过校验的数据。"),
@@ -85,7 +86,7 @@ public struct ReviewWorkbook {
             r += 1
         }
         ws.freeze(rows: 4)
-        try printLayout(ws, widths: [12, 28] + Array(repeating: 11, count: 8), repeatRows: 3...3)
+        try printLayout(ws, widths: [12, 28, 15] + Array(repeating: 11, count: 7), repeatRows: 3...3)
         ws.activate()
     }
 
@@ -368,7 +369,7 @@ public struct ReviewWorkbook {
         let ws = try book.addSheet(Self.indicatorsName(name))
         let n = review.rounds.count
         let headers = ["单位", "指标", "计量单位", "年度目标"] + roundIds + ["完成率", "时间进度", "判断", "完成时限"]
-        let widths = [26.0, 24, 9, 10] + Array(repeating: 9.0, count: n) + [9, 9, 18, 12]
+        let widths = [26.0, 24, 9, 10] + Array(repeating: 9.0, count: n) + [9, 9, 32, 12]
         try table(ws, title: "\(name)：年度目标与逐轮累计完成值（\(review.year)年）", headers: headers, widths: widths)
         var r = 3
         for i in review.indicators {
