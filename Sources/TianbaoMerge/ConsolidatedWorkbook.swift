@@ -180,14 +180,14 @@ public final class ConsolidatedWorkbookWriter {
     private static let checkHeader: [(String, Double)] = [("校验结果", 18), ("说明", 16)]
 
     /// The width of a field's column in the 汇总: narrower than the template's input columns, so
-    /// that a sheet prints one page wide where it can. Numbers 9 characters, dates 11, a choice
+    /// that a sheet prints one page wide where it can. Numbers 9 characters, dates 12, a choice
     /// its longest choice (at least 8), the sheet's widest text field its plan width up to 40
     /// and other texts up to 20.
     static func summaryWidth(_ field: FieldSpec, in spec: SheetSpec) -> Double {
         let planned = field.width ?? 12
         switch field.type {
         case .integer, .decimal, .percent: return 9
-        case .date: return 11
+        case .date: return 12
         case .choice, .yesNo:
             let longest = field.choices.map { Double(WrappedText.columns($0)) }.max() ?? 4
             return min(max(longest + 2, 8), max(planned, 8))

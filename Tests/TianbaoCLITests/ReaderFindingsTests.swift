@@ -225,4 +225,26 @@ extension ReaderFindingsTests {
         XCTAssertTrue(pages[0].contains("4. 请关注"), pages[0])
         XCTAssertTrue(pages[1].trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("一、改造目标进度"), pages[1])
     }
+
+    // MARK: 19. The 汇总's 宣传信息 shows its links and dates whole
+
+    func testPublicityRowsAreTallEnoughForTheirLinksAndDatesFit() throws {
+        let script = """
+            import openpyxl, sys, json
+            ws = openpyxl.load_workbook(sys.argv[1])['宣传信息']
+            head = [c.value for c in ws[1]]
+            link = head.index('链接或刊期') + 1
+            rows = [[ws.cell(r, link).value, ws.row_dimensions[r].height] for r in range(2, ws.max_row + 1)
+                    if str(ws.cell(r, link).value or '').startswith('https://')]
+            print(json.dumps({'date': ws.column_dimensions['B'].width, 'rows': rows}))
+            """
+        let (status, output) = try runProcess(testPython, ["-c", script, Self.year.june.appendingPathComponent("汇总-2021-06.xlsx").path])
+        XCTAssertEqual(status, 0, output)
+        let found = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+        XCTAssertGreaterThanOrEqual(found["date"] as! Double, 12, "yyyy-mm-dd needs 12 columns")
+        let rows = found["rows"] as! [[Any]]
+        XCTAssertFalse(rows.isEmpty)
+        // `https://www.example.gov.cn/news/2021/146.html` breaks after its slashes: 4 lines at 11 pt.
+        for row in rows { XCTAssertGreaterThanOrEqual(row[1] as? Double ?? 0, 62.6, "\(row)") }
+    }
 }
