@@ -128,7 +128,7 @@ public enum Rule: String, CaseIterable, Sendable, CustomStringConvertible {
         case .textCopied: return e("文字照抄上期", .row, .warning)
         case .jump: return e("变化幅度过大", .row, .warning)
         case .communityVanished: return e("小区从台账消失", .note, .warning)
-        case .communityDuplicate: return e("小区重复填报", .row, .warning)
+        case .communityDuplicate: return e("与其他单位重复填报", .row, .warning)
         }
     }
 

@@ -175,14 +175,14 @@ public final class ConsolidatedWorkbookWriter {
     private static let checkHeader: [(String, Double)] = [("校验结果", 18), ("说明", 16)]
 
     /// The width of a field's column in the 汇总: narrower than the template's input columns, so
-    /// that a sheet prints one page wide where it can. Numbers 9 characters, dates 11, a choice
+    /// that a sheet prints one page wide where it can. Numbers 9 characters, dates 12, a choice
     /// its longest choice (at least 8), the sheet's widest text field its plan width up to 40
     /// and other texts up to 20.
     static func summaryWidth(_ field: FieldSpec, in spec: SheetSpec) -> Double {
         let planned = field.width ?? 12
         switch field.type {
         case .integer, .decimal, .percent: return 9
-        case .date: return 11
+        case .date: return 12
         case .choice, .yesNo:
             let longest = field.choices.map { Double(WrappedText.columns($0)) }.max() ?? 4
             return min(max(longest + 2, 8), max(planned, 8))
@@ -606,7 +606,8 @@ public final class ConsolidatedWorkbookWriter {
         if !unread.isEmpty { parts.append("文件待办公室处理的\(unread.joined(separator: "、"))") }
         let e = f.errorLedger
         if e.items > 0 {
-            var text = "有误的\(f.decl.called)行 \(e.items) 行(\(f.decl.done) \(e.byStatus[f.decl.done] ?? 0) \(f.decl.counter)"
+            var text = "有误的\(f.decl.called)行 \(e.items) 行(" + (e.repeated > 0 ? "其中重复填报 \(e.repeated) 行;" : "")
+                + "\(f.decl.done) \(e.byStatus[f.decl.done] ?? 0) \(f.decl.counter)"
             if let money = f.decl.money { text += "、\(f.moneyName) \(Briefing.wan(e.investment, unit: money.unit))" }
             parts.append(text + ")")
         }
@@ -630,12 +631,10 @@ public final class ConsolidatedWorkbookWriter {
         try ws.columns(3, 3, width: 4)
         try ws.columns(4, 12, width: 11)
         try ws.write(0, 0, "\(result.plan.title)", CW.title)
-        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)（轮次 \(r0.id)，截止 \(r0.due.chinese)）汇总"), CW.section)
-        let files = result.files.filter { $0.status != .skipped }.count
-        let rejectedFileRows = result.files.filter { $0.status == .rejected }.compactMap(\.submission).map(\.rowsRead).reduce(0, +)
-        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位；报送文件夹中共 \(result.files.count) 个文件（读取 \(files) 个）。"
-                     + "数据行：读取 \(t.rowsRead) 行，计入汇总 \(t.rowsMerged) 行，未计入 \(t.rowsRejected) 行"
-                     + "（被退回文件 \(rejectedFileRows) 行，已接收文件中有误 \(t.rowsRejected - rejectedFileRows) 行，在各明细表中标为“有误”）。"), CW.subtitle)
+        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)（\(r0.due.year)年\(r0.due.month)月，截止 \(r0.due.chinese)）汇总"), CW.section)
+        // Files read and rows counted are the office's notes (工作提示), not the leaders'.
+        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位。各项数字只计通过校验的数据；被退回单位的数据和有误的行未计入，"
+                     + "有误的行在各明细表中标为“有误”。"), CW.subtitle)
 
         // 报送情况
         var r = 4

@@ -51,6 +51,9 @@ public enum ReviewOutputs {
     /// Writes every file of the review into `folder` (each atomically); returns their paths.
     @discardableResult
     public static func write(_ review: YearReview, to folder: String, date: Day? = nil, issue: Int? = nil) throws -> [String] {
+        var review = review
+        review.date = date ?? Briefing.today()
+        review.issue = issue ?? 1
         try FileSystem.makeFolder(folder)
         let workbook = (folder as NSString).appendingPathComponent(ReviewWorkbook.fileName(year: review.year))
         try ReviewWorkbook(review).write(to: workbook)

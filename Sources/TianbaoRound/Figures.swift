@@ -28,7 +28,11 @@ public struct Figures: Sendable {
 
     /// Items by status and their money, of some ledger rows.
     public struct LedgerCounts: Sendable {
+        /// Rows (for rows with errors: rows, of which `repeated` repeat an item listed already).
         public var items = 0
+        /// Rows with errors that name an item the unit lists in another row (a duplicate row,
+        /// not another item): counted in `items` and `investment`, not in `byStatus`.
+        public var repeated = 0
         public var byStatus: [String: Int] = [:]
         public var investment = 0.0
     }
@@ -257,6 +261,9 @@ extension Figures.LedgerFigures {
         var position: [String: Int] = [:]
         let money = decl.money
         let summedFields = self.summedFields
+        // Names of the unit's rows before each row (a row with an error repeating one of them is a
+        // duplicate row, not another item).
+        var namesSeen: Set<String> = []
         for row in rows where row.sheet == decl.sheet {
             if row.values.keys != keys {
                 keys = row.values.keys
@@ -266,9 +273,17 @@ extension Figures.LedgerFigures {
             var d = byUnit[unit.id] ?? Figures.DistrictLedger(unit: unit)
             let status = value(decl.status)?.text
             let invest = money.flatMap { value($0.total)?.number } ?? 0
+            let name = decl.name.flatMap { value($0)?.text }.map { $0.filter { !$0.isWhitespace } } ?? ""
+            defer { if !name.isEmpty { namesSeen.insert(name) } }
             if !row.accepted {
                 d.errorRows += 1
                 errorLedger.items += 1
+                if !name.isEmpty && namesSeen.contains(name) {
+                    errorLedger.repeated += 1
+                    errorLedger.investment += invest
+                    byUnit[unit.id] = d
+                    continue
+                }
                 if let status { errorLedger.byStatus[status, default: 0] += 1 }
                 errorLedger.investment += invest
                 byUnit[unit.id] = d

@@ -80,7 +80,7 @@ final class ComparisonOutputsTests: XCTestCase {
 
     func testOverviewComparesWithLastRound() throws {
         let rows = try self.rows("总览", from: "与上期比较")
-        XCTAssertEqual(rows[0][0] as? String, "与上期比较（环比；上期：轮次 2021-05）")
+        XCTAssertEqual(rows[0][0] as? String, "与上期比较（环比；上期：5月工作调度）")
         var table: [String: [String]] = [:]
         for row in rows.dropFirst(2).prefix(13) {
             table[row[0] as? String ?? ""] = [row[1], row[2]].map { v in (v as? NSNumber).map { "\($0.intValue)" } ?? (v as? String ?? "") }
@@ -179,13 +179,13 @@ final class ComparisonOutputsTests: XCTestCase {
     func testFirstRoundSaysSoInOneLine() throws {
         let first = Self.dir.appendingPathComponent("first")
         let md = try String(contentsOf: first.appendingPathComponent("简报-2021-06.md"), encoding: .utf8)
-        XCTAssertTrue(md.contains("## 三、与上期比较\n\n本期为首次汇总，汇总档案中没有更早的轮次，无上期数据可比。\n\n"), md)
+        XCTAssertTrue(md.contains("## 三、与上期比较\n\n本期为首期，无上期数据可比。\n\n"), md)
         let rows = try python("""
             ws = wb['总览']
             out = [r[0] for r in ws.iter_rows(values_only=True) if r[0] and ('上期' in str(r[0]) or '首次' in str(r[0]))]
             print(json.dumps(out, ensure_ascii=False))
             """, first.appendingPathComponent("汇总-2021-06.xlsx").path) as! [String]
-        XCTAssertEqual(rows, ["与上期比较（环比）", "本期为首次汇总，汇总档案中没有更早的轮次，无上期数据可比。"])
+        XCTAssertEqual(rows, ["与上期比较（环比）", "本期为首期，无上期数据可比。"])
     }
 
     /// 催报: a unit that sent nothing is called on its last round's liaison, else on the plan's contact.
