@@ -491,7 +491,7 @@ public struct YearReview {
             let errors = allErrors.filter { $0.rule != Rule.statusWentBack.rawValue }
             if !allErrors.isEmpty { units[i].errorRounds.append(round.id) }
             if !errors.isEmpty {
-                let first = errors.prefix(2).map { p in (p.sheet.map { "\($0)：" } ?? "") + Self.forLeaders(p.message) }
+                let first = errors.prefix(2).map { p in (p.sheet.map { "\($0)：" } ?? "") + forLeaders(p.message) }
                 book.see(.dataQuality, unit: unit, subject: "报送材料",
                          problem: "\(round.title)报送的数据有误 \(errors.count) 处（\(first.joined(separator: "；"))\(errors.count > 2 ? "……" : "")）",
                          measure: "按反馈表更正后重新报送", round: round.id)
@@ -513,7 +513,7 @@ public struct YearReview {
                 // A community another unit lists in the same round is a problem within the
                 // round, labelled as such; the others compare with earlier rounds.
                 book.see(.acrossRounds, label: rule == .communityDuplicate ? rule.name : nil, unit: unit, subject: subject,
-                         problem: Self.forLeaders(p.message), measure: "核实后更正，或在“说明”中写明原因", round: round.id)
+                         problem: forLeaders(p.message), measure: "核实后更正，或在“说明”中写明原因", round: round.id)
             }
             for p in mine where !p.explained && p.rule == Rule.statusWentBack.rawValue {
                 units[i].acrossRounds.append((round.id, .statusWentBack, p.message))
@@ -527,10 +527,13 @@ public struct YearReview {
     /// A check's message as the 整改清单 quotes it: its statements without the instructions
     /// to the unit (sentences asking it to check or correct: the 措施 column says what to do)
     /// and without a closing 。 (the items join messages with ；).
-    static func forLeaders(_ message: String) -> String {
+    /// A round named by its id (`上期（2021-04）`) is named by its title (`上期（4月工作调度）`).
+    func forLeaders(_ message: String) -> String {
         let sentences = message.split(whereSeparator: { "。；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let kept = sentences.filter { !$0.contains("请") && !$0.hasPrefix("如") }
-        return (kept.isEmpty ? sentences : kept).joined(separator: "，")
+        var text = (kept.isEmpty ? sentences : kept).joined(separator: "，")
+        for r in plan.rounds where text.contains("（\(r.id)）") { text = text.replacingOccurrences(of: "（\(r.id)）", with: "（\(r.title)）") }
+        return text
     }
 
     /// The indicators (量化指标) of the round's counted rows.

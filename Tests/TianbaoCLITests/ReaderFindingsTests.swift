@@ -174,7 +174,8 @@ final class ReaderFindingsTests: XCTestCase {
 
     func testLeadersReadNoToolVocabularyAndCountsOfWhatTheyAre() throws {
         let annex = Self.reviewText.components(separatedBy: "## 附件3")[1]
-        for word in ["S4", "S5", "T5", "请核实", "。；", "A5："] { XCTAssertFalse(annex.contains(word), "“\(word)” in \(annex)") }
+        for word in ["S4", "S5", "T5", "请核实", "。；", "A5：", "（2021-0"] { XCTAssertFalse(annex.contains(word), "“\(word)” in \(annex)") }
+        XCTAssertTrue(annex.contains("任务 1.1 的“本期工作进展”与上期（4月工作调度）填报的内容完全相同，而任务尚未完成"), annex)
         let overview = try rows(Self.year.june.appendingPathComponent("汇总-2021-06.xlsx"), "总览")
         XCTAssertEqual(overview[1][0], "半年工作小结（2021年6月，截止 2021年6月15日）汇总")
         XCTAssertFalse(overview[2][0].contains("文件"), overview[2][0])
