@@ -58,7 +58,8 @@ final class PortalProcessTests: XCTestCase {
         let (status, csv) = try runProcess(Self.binary, ["links", "--round", "2021-06", "--base-url", "https://tianbao.example.gov.cn/",
                                                          "--key", PortalFixture.keyPath, "--format", "csv"])
         XCTAssertEqual(status, 0, csv)
-        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        XCTAssertTrue(csv.hasPrefix("\u{FEFF}"), "a UTF-8 byte-order mark for Excel")
+        let lines = csv.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let plan = PortalFixture.plan
         let units = plan.units(in: PortalFixture.round)
         XCTAssertEqual(lines.first, "单位,链接")
