@@ -24,6 +24,9 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     /// The archive is missing while its backups folder holds backups: a command that would
     /// create a fresh archive refuses (`backup`: the newest good one).
     case missingWithBackups(path: String, backups: String, backup: String?)
+    /// The archive's lock file could not be made (the folder is missing, read-only, not
+    /// writable): `cause` says which.
+    case lockFailed(path: String, lockPath: String, cause: String)
     /// Another merge records into the archive now (its lock file names it).
     case busy(path: String, lockPath: String, holder: FolderLock.Holder?)
     /// Rounds recorded under another plan, or another version of this plan.
@@ -44,7 +47,7 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     /// Failures of writing (status 3); the others are refusals before anything is written (status 2).
     public var isWriteFailure: Bool {
         switch self {
-        case .busy, .backupFailed, .writeFailed, .readOnly, .restoreFailed: true
+        case .busy, .backupFailed, .writeFailed, .readOnly, .restoreFailed, .lockFailed: true
         default: false
         }
     }
@@ -94,6 +97,9 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
                 + "请腾出磁盘空间或排除问题后重新汇总。"
         case .badBackup(let path, let detail):
             return "错误：“\(path)”不能用来恢复汇总档案（\(detail)）。可用 tianbao history --check 查看哪些备份完好；本次未作任何改动。"
+        case .lockFailed(let path, let lockPath, let cause):
+            return "错误：无法在汇总档案“\(path)”所在的文件夹中创建锁文件“\(lockPath)”（\(cause)）。本次未作任何改动；"
+                + "请确认该文件夹存在且当前用户可以写入后重试。"
         case .restoreFailed(let path, let detail):
             return "错误：无法用备份恢复汇总档案“\(path)”（\(detail)）。档案保持原样，未作任何改动；请腾出磁盘空间或排除问题后重试。"
         case .io(let path, let detail):
@@ -113,6 +119,7 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
         case .readOnly: "只读，无法打开"
         case .missingWithBackups: "找不到该文件"
         case .busy: "另一次汇总正在记入"
+        case .lockFailed(_, _, let cause): "无法创建锁文件：\(cause)"
         case .otherPlan: "属于另一个计划或计划版本"
         case .noSuchRound(_, let round): "没有 \(round) 轮次的记录"
         case .backupFailed(_, _, let detail), .writeFailed(_, let detail), .badBackup(_, let detail), .io(_, let detail),

@@ -397,15 +397,20 @@ public final class RoundArchive: @unchecked Sendable {
     // MARK: Connections and checks
 
     static func connect(_ path: String, readonly: Bool) throws -> DatabaseQueue {
+        do {
+            return try openQueue(path, readonly: readonly)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    /// A connection, its errors as SQLite gave them.
+    private static func openQueue(_ path: String, readonly: Bool) throws -> DatabaseQueue {
         var config = Configuration()
         config.readonly = readonly
         config.busyMode = .timeout(busyTimeout)
         config.label = "tianbao-archive"
-        do {
-            return try DatabaseQueue(path: path, configuration: config)
-        } catch {
-            throw translate(error, path: path)
-        }
+        return try DatabaseQueue(path: path, configuration: config)
     }
 
     /// A connection for reading an existing file. Read-write when the file and its folder allow
@@ -419,12 +424,13 @@ public final class RoundArchive: @unchecked Sendable {
         if FileManager.default.isWritableFile(atPath: path), FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) {
             return try connect(path, readonly: false)
         }
-        let queue = try connect(path, readonly: true)
+        var queue: DatabaseQueue?
         do {
-            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-            return queue
+            queue = try openQueue(path, readonly: true)
+            _ = try queue!.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue!
         } catch let e as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(e.resultCode.primaryResultCode) {
-            try? queue.close()
+            try? queue?.close()
             let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
             guard wal == 0 else { throw ArchiveError.readOnly(path: path) }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -440,7 +446,7 @@ public final class RoundArchive: @unchecked Sendable {
             }
             return immutable
         } catch {
-            try? queue.close()
+            try? queue?.close()
             throw translate(error, path: path)
         }
     }

@@ -95,7 +95,7 @@ struct HistoryCommand: ParsableCommand {
                 }
                 for p in pending where rounds.contains(where: { $0.round == p.round }) {
                     if p.isSwitchedIn {
-                        print("注意：\(p.round) 轮已记入档案，其输出也已换入输出文件夹“\(p.target)”，但上次汇总在此后、清除换入记录之前中断；下次向本档案汇总时会自动清除该记录。")
+                        print("注意：\(p.round) 轮已记入档案，其输出也已换入输出文件夹“\(p.target)”，但上次汇总没来得及清除换入记录就中断了；下次向本档案汇总时会自动清除该记录。")
                     } else {
                         print("注意：\(p.round) 轮已记入档案，但上次汇总在换入输出文件夹“\(p.target)”之前中断；下次向本档案汇总时会自动完成换入或撤回该轮。")
                     }
