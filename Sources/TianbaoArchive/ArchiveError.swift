@@ -141,6 +141,11 @@ public enum SQLiteMessage {
         }
     }
 
+    /// The Chinese reason when `error` is an SQLite failure; nil for any other error.
+    public static func describe(_ error: Error) -> String? {
+        (error as? DatabaseError).map { reason(of: $0.resultCode) }
+    }
+
     static func reason(of code: ResultCode) -> String {
         switch code.primaryResultCode {
         case .SQLITE_FULL: "磁盘空间不足"
