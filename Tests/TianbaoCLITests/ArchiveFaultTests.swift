@@ -544,16 +544,24 @@ final class ArchiveFaultTests: XCTestCase {
         guard status == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root?): \(log)") }
         defer { _ = try? runProcess("umount", [mountPoint]) }
         let archive = mountPoint + "/tianbao-archive.sqlite"
-        try FileManager.default.copyItem(atPath: Self.spring, toPath: archive)
-        let before = FileManager.default.contents(atPath: archive)
         let backup = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: Self.spring + ".backups").sorted().last)
-        let r = try Self.history(archive, ["--restore", Self.spring + ".backups/" + backup])
-        XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("错误：无法用备份恢复汇总档案“\(archive)”（无法在它所在的文件夹中写入备份的副本：磁盘空间不足）。档案保持原样"), r.stderr)
-        XCTAssertEqual(FileManager.default.contents(atPath: archive), before)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint).filter { !$0.hasPrefix("tianbao-archive.sqlite") }, [],
-                       "no temporary file or lock left")
-        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05"])
+        // A whole archive, then a damaged one (whose files a restore moves aside).
+        for damaged in [false, true] {
+            try? FileManager.default.removeItem(atPath: archive)
+            try FileManager.default.copyItem(atPath: Self.spring, toPath: archive)
+            if damaged {
+                let (pages, pageSize) = try Self.rowPages(archive)
+                try Self.damage(archive, pages: [pages[0]], pageSize: pageSize)
+            }
+            let before = FileManager.default.contents(atPath: archive)
+            let r = try Self.history(archive, ["--restore", Self.spring + ".backups/" + backup])
+            XCTAssertEqual(r.status, 3, "damaged \(damaged): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("错误：无法用备份恢复汇总档案“\(archive)”（无法在它所在的文件夹中写入备份的副本：磁盘空间不足）。档案保持原样"), r.stderr)
+            XCTAssertEqual(FileManager.default.contents(atPath: archive), before, "damaged \(damaged): the archive is still there, as it was")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint).filter { !$0.hasPrefix("tianbao-archive.sqlite") }, [],
+                           "no temporary file or lock left")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: archive + ".backups"), "nothing moved aside")
+        }
     }
 
     /// A restore over a whole archive in WAL mode: the archive goes into the backups folder
