@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TianbaoSupport
 
 /// Why an archive cannot be used. Every case carries the Chinese message a clerk reads: what
@@ -17,6 +18,15 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case notArchive(path: String)
     /// Another program holds an SQLite lock on the file past the busy timeout.
     case locked(path: String)
+    /// The archive (or its folder) can only be read, and SQLite cannot open it even for
+    /// reading (an archive in WAL mode needs its `-shm` file), or a command must write it.
+    case readOnly(path: String)
+    /// The archive is missing while its backups folder holds backups: a command that would
+    /// create a fresh archive refuses (`backup`: the newest good one).
+    case missingWithBackups(path: String, backups: String, backup: String?)
+    /// The archive's lock file could not be made (the folder is missing, read-only, not
+    /// writable): `cause` says which.
+    case lockFailed(path: String, lockPath: String, cause: String)
     /// Another merge records into the archive now (its lock file names it).
     case busy(path: String, lockPath: String, holder: FolderLock.Holder?)
     /// Rounds recorded under another plan, or another version of this plan.
@@ -29,13 +39,15 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case writeFailed(path: String, detail: String)
     /// A backup to restore that cannot be used.
     case badBackup(path: String, detail: String)
+    /// Restoring failed on the way (a full disk): the archive is as it was.
+    case restoreFailed(path: String, detail: String)
     /// Any other failure of the file (permissions, disk full) before anything was written.
     case io(path: String, detail: String)
 
     /// Failures of writing (status 3); the others are refusals before anything is written (status 2).
     public var isWriteFailure: Bool {
         switch self {
-        case .busy, .backupFailed, .writeFailed: true
+        case .busy, .backupFailed, .writeFailed, .readOnly, .restoreFailed, .lockFailed: true
         default: false
         }
     }
@@ -54,6 +66,14 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
             return "错误：汇总档案“\(path)”已损坏或不是 SQLite 数据库文件（\(detail)）。" + restore + "本次未写入任何内容。"
         case .notArchive(let path):
             return "错误：“\(path)”是 SQLite 数据库，但不是填报程序的汇总档案。请用 --archive 指定正确的档案文件；本次未写入任何内容。"
+        case .readOnly(let path):
+            return "错误：汇总档案“\(path)”是只读的（它或它所在的文件夹不能写入），填报程序无法打开它。"
+                + "请把档案复制到可以写入的文件夹后用 --archive 指定副本，或请管理员给该文件夹加上写入权限后重试；本次未作任何改动。"
+        case .missingWithBackups(let path, let backups, let backup):
+            let restore = backup.map { "最近一份完好的备份是“\($0)”：请先用 tianbao history --archive \(path) --restore \($0) 恢复档案，再重新汇总之后的轮次。" }
+                ?? "备份文件夹中没有完好的备份：请从其他备份恢复该文件。"
+            return "错误：找不到汇总档案“\(path)”，但它的备份文件夹“\(backups)”中有备份，档案可能被误删或移走了。" + restore
+                + "如确实要从头建立新的档案，请先删除备份文件夹“\(backups)”；本次未作任何改动。"
         case .locked(let path):
             return "错误：汇总档案“\(path)”正被另一个程序使用（文件被锁定）。请等另一次汇总结束、或关闭打开该文件的程序后重试；本次未写入任何内容。"
         case .busy(let path, let lockPath, let holder):
@@ -77,8 +97,69 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
                 + "请腾出磁盘空间或排除问题后重新汇总。"
         case .badBackup(let path, let detail):
             return "错误：“\(path)”不能用来恢复汇总档案（\(detail)）。可用 tianbao history --check 查看哪些备份完好；本次未作任何改动。"
+        case .lockFailed(let path, let lockPath, let cause):
+            return "错误：无法在汇总档案“\(path)”所在的文件夹中创建锁文件“\(lockPath)”（\(cause)）。本次未作任何改动；"
+                + "请确认该文件夹存在且当前用户可以写入后重试。"
+        case .restoreFailed(let path, let detail):
+            return "错误：无法用备份恢复汇总档案“\(path)”（\(detail)）。档案保持原样，未作任何改动；请腾出磁盘空间或排除问题后重试。"
         case .io(let path, let detail):
             return "错误：无法读写汇总档案“\(path)”（\(detail)）；本次未写入任何内容。"
+        }
+    }
+
+    /// What happened, without the 错误 frame and the advice: for a message that quotes this
+    /// failure inside another (`恢复失败（…）`).
+    public var reason: String {
+        switch self {
+        case .missing: "找不到该文件"
+        case .newer: "由更新版本的填报程序写入"
+        case .corrupt(_, let detail, _): "已损坏（\(detail)）"
+        case .notArchive: "不是填报程序的汇总档案"
+        case .locked: "正被另一个程序占用"
+        case .readOnly: "只读，无法打开"
+        case .missingWithBackups: "找不到该文件"
+        case .busy: "另一次汇总正在记入"
+        case .lockFailed(_, _, let cause): "无法创建锁文件：\(cause)"
+        case .otherPlan: "属于另一个计划或计划版本"
+        case .noSuchRound(_, let round): "没有 \(round) 轮次的记录"
+        case .backupFailed(_, _, let detail), .writeFailed(_, let detail), .badBackup(_, let detail), .io(_, let detail),
+             .restoreFailed(_, let detail): detail
+        }
+    }
+}
+
+/// SQLite failures in Chinese: the one place a `DatabaseError` (or any other error met on an
+/// archive file) becomes words a clerk reads; SQLite's English text never reaches a message.
+public enum SQLiteMessage {
+    /// `磁盘空间不足`, `不是 SQLite 数据库文件`, `数据页损坏` …
+    public static func reason(of error: Error) -> String {
+        switch error {
+        case let e as ArchiveError: return e.reason
+        case let e as FileSystemError: return e.cause
+        case let e as DatabaseError: return reason(of: e.resultCode)
+        default: return "读写出错"
+        }
+    }
+
+    /// The Chinese reason when `error` is an SQLite failure; nil for any other error.
+    public static func describe(_ error: Error) -> String? {
+        (error as? DatabaseError).map { reason(of: $0.resultCode) }
+    }
+
+    static func reason(of code: ResultCode) -> String {
+        switch code.primaryResultCode {
+        case .SQLITE_FULL: "磁盘空间不足"
+        case .SQLITE_READONLY: "只读，不能写入"
+        case .SQLITE_PERM, .SQLITE_AUTH: "没有权限"
+        case .SQLITE_CANTOPEN: "无法打开文件"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "正被另一个程序占用"
+        case .SQLITE_NOTADB: "不是 SQLite 数据库文件"
+        case .SQLITE_CORRUPT: "数据页损坏"
+        case .SQLITE_FORMAT: "数据库格式有误"
+        case .SQLITE_IOERR: "磁盘读写出错"
+        case .SQLITE_NOMEM: "内存不足"
+        case .SQLITE_TOOBIG: "数据过大"
+        default: "数据库出错（SQLite 错误代码 \(code.rawValue)）"
         }
     }
 }

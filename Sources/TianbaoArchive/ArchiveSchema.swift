@@ -20,6 +20,7 @@ enum ArchiveSchema {
         migrator.registerMigration("v2") { db in try upgradeToV2(db) }
         migrator.registerMigration("v3-recording") { db in try upgradeToV3(db) }
         migrator.registerMigration("v4-uploads") { db in try addUploads(db) }
+        migrator.registerMigration("v5-interrupted") { db in try addInterruptedMarks(db) }
         return migrator
     }
 
@@ -211,6 +212,22 @@ enum ArchiveSchema {
                 PRIMARY KEY (merge_id, unit_id)
             );
             PRAGMA user_version = 4;
+            """)
+    }
+
+    /// Version 5: what a merge cut off between its commit and its switch needs to be undone
+    /// truthfully.
+    /// - `pending_switches.replaces`: 1 when the round was recorded already before the merge
+    ///   recorded it again, 0 when it was its first record (NULL: a switch recorded before
+    ///   version 5, not known). Only a first record may be undone by deleting the round.
+    /// - `rounds.interrupted`: 1 when the round holds what a merge cut off before its switch
+    ///   recorded, and the backup from before it is gone: the outputs do not show that record,
+    ///   and the round needs a re-merge (a re-merge records it anew, with 0).
+    static func addInterruptedMarks(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE pending_switches ADD COLUMN replaces INTEGER;
+            ALTER TABLE rounds ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+            PRAGMA user_version = 5;
             """)
     }
 }

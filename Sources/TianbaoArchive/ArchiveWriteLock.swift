@@ -16,7 +16,7 @@ public final class ArchiveWriteLock: @unchecked Sendable {
         } catch let busy as FolderLock.Busy {
             throw ArchiveError.busy(path: path, lockPath: busy.path, holder: busy.holder)
         } catch let error as FileSystemError {
-            throw ArchiveError.writeFailed(path: path, detail: "无法在它所在的文件夹中创建锁文件：\(error.cause)")
+            throw ArchiveError.lockFailed(path: path, lockPath: FolderLock.path(for: path), cause: error.cause)
         }
     }
 

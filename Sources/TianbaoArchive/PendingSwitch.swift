@@ -16,22 +16,31 @@ public struct PendingSwitch: Sendable, Equatable {
     public var stagingInode: UInt64
     /// The archive's backup taken before the round was recorded (nil: it held no round).
     public var backup: String?
+    /// Whether the round was recorded already before this merge recorded it again (set by
+    /// `RoundArchive.record`; nil: a switch recorded by an older Tianbao, not known).
+    public var replaces: Bool?
 
-    public init(target: String, round: String, staging: String, stagingDevice: UInt64, stagingInode: UInt64, backup: String?) {
+    public init(target: String, round: String, staging: String, stagingDevice: UInt64, stagingInode: UInt64, backup: String?,
+                replaces: Bool? = nil) {
         self.target = target
         self.round = round
         self.staging = staging
         self.stagingDevice = stagingDevice
         self.stagingInode = stagingInode
         self.backup = backup
+        self.replaces = replaces
     }
 
     func insert(_ db: Database) throws {
         try db.execute(sql: """
-            INSERT OR REPLACE INTO pending_switches (target, round_id, staging, staging_device, staging_inode, backup)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [target, round, staging, Int64(bitPattern: stagingDevice), Int64(bitPattern: stagingInode), backup])
+            INSERT OR REPLACE INTO pending_switches (target, round_id, staging, staging_device, staging_inode, backup, replaces)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [target, round, staging, Int64(bitPattern: stagingDevice), Int64(bitPattern: stagingInode), backup, replaces])
     }
+
+    /// Whether the output folder is this switch's staging folder already: the switch happened,
+    /// only its record was left.
+    public var isSwitchedIn: Bool { isStaging(target) }
 
     /// Whether the folder at `path` is the staging folder (after the switch: the output folder).
     func isStaging(_ path: String) -> Bool {
@@ -46,8 +55,14 @@ public enum SettledSwitch: Sendable, Equatable {
     case wasComplete(PendingSwitch)
     /// The staging folder was still there: switched in now.
     case completed(PendingSwitch)
-    /// The staging folder was gone: the archive was rolled back to before the round.
-    case rolledBack(PendingSwitch)
+    /// The staging folder was gone: the archive was rolled back to before the round, restored
+    /// from `restoredFrom` (the backup taken before it), or, when that was the round's first
+    /// record, by deleting the round (`restoredFrom` nil).
+    case rolledBack(PendingSwitch, restoredFrom: String?)
+    /// The staging folder was gone, the round had been recorded before and the backup from
+    /// before the merge is gone too: the round keeps what the cut-off merge recorded (which no
+    /// output shows) and is marked as needing a re-merge.
+    case keptForRemerge(PendingSwitch)
     /// Another run holds the output folder's lock: left for a later run.
     case leftForLater(PendingSwitch)
 }
@@ -61,7 +76,8 @@ extension RoundArchive {
             return try Row.fetchAll(db, sql: "SELECT * FROM pending_switches ORDER BY target").map { r in
                 PendingSwitch(target: r["target"], round: r["round_id"], staging: r["staging"],
                               stagingDevice: UInt64(bitPattern: r["staging_device"] as Int64),
-                              stagingInode: UInt64(bitPattern: r["staging_inode"] as Int64), backup: r["backup"])
+                              stagingInode: UInt64(bitPattern: r["staging_inode"] as Int64), backup: r["backup"],
+                              replaces: r.hasColumn("replaces") ? r["replaces"] : nil)
             }
         }
     }
@@ -74,22 +90,32 @@ extension RoundArchive {
         }
     }
 
-    /// Undoes the round of a switch that did not happen: the archive is restored from the
-    /// backup taken before the round was recorded, or, when it held no round then (or that
-    /// backup is gone), the round is deleted (and the file removed when nothing is left in it).
-    public func rollBack(_ pending: PendingSwitch) throws {
+    /// Undoes the round of a switch that did not happen, as far as it can be undone truthfully:
+    /// the archive is restored from the backup taken before the round was recorded; without
+    /// that backup, a round recorded for the first time (or into an archive that held no
+    /// round) is deleted (and the file removed when nothing is left in it); a round recorded
+    /// before keeps what the cut-off merge recorded, marked `interrupted` (it needs a
+    /// re-merge), since its earlier record is lost with the backup.
+    public func rollBack(_ pending: PendingSwitch) throws -> SettledSwitch {
         if let backup = pending.backup, FileSystem.kind(backup) == .file {
             try ArchiveBackups(archive: path).restoreInPlace(from: backup)
-        } else {
-            try writing { db in
-                try db.inTransaction {
-                    try db.execute(sql: "DELETE FROM rounds WHERE round_id = ?", arguments: [pending.round])
-                    try db.execute(sql: "DELETE FROM pending_switches WHERE target = ?", arguments: [pending.target])
-                    return .commit
-                }
-            }
-            Self.removeIfEmpty(path)
+            return .rolledBack(pending, restoredFrom: backup)
         }
+        let firstRecord = pending.backup == nil || pending.replaces == false
+        try writing(migrated: true) { db in
+            try db.inTransaction {
+                if firstRecord {
+                    try db.execute(sql: "DELETE FROM rounds WHERE round_id = ?", arguments: [pending.round])
+                } else {
+                    try db.execute(sql: "UPDATE rounds SET interrupted = 1 WHERE round_id = ?", arguments: [pending.round])
+                }
+                try db.execute(sql: "DELETE FROM pending_switches WHERE target = ?", arguments: [pending.target])
+                return .commit
+            }
+        }
+        guard firstRecord else { return .keptForRemerge(pending) }
+        Self.removeIfEmpty(path)
+        return .rolledBack(pending, restoredFrom: nil)
     }
 
     /// Completes or undoes every switch a merge left unfinished, each while holding its output
@@ -120,8 +146,7 @@ extension RoundArchive {
                 try clear(pending)
                 out.append(.completed(pending))
             } else {
-                try rollBack(pending)
-                out.append(.rolledBack(pending))
+                out.append(try rollBack(pending))
             }
         }
         return out

@@ -66,22 +66,55 @@ public final class RoundArchive: @unchecked Sendable {
     /// existing one must hold only rounds of this plan and plan version; a missing one is
     /// created by `record`. Nothing is written here. A merge also `verify`s it.
     public static func openForRecording(path: String, plan: Plan) throws -> RoundArchive {
-        guard FileManager.default.fileExists(atPath: path) else { return RoundArchive(path: path, reader: nil) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            try refuseFreshBesideBackups(path)
+            return RoundArchive(path: path, reader: nil)
+        }
         let archive = try open(path: path)
         if archive.hasRounds { try archive.read { db in try checkPlan(db, plan: plan, path: path) } }
         return archive
     }
 
     /// Checks every page of the archive (`PRAGMA quick_check`: what a merge does before it
-    /// writes, and a review before it reads a year); throws `.corrupt` naming the newest good
-    /// backup when a page is damaged, also one no command happened to read.
+    /// writes, and a review before it reads a year) and each round's stored report against the
+    /// digest recorded with it; throws `.corrupt` naming the newest good backup when a page is
+    /// damaged, also one no command happened to read, or a stored report was changed.
     public func verify() throws {
-        guard reader != nil else { return }
-        let problems = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
-        if problems != ["ok"] {
+        let problems = try check(full: false)
+        if !problems.isEmpty {
             throw ArchiveError.corrupt(path: path, detail: problems.prefix(3).joined(separator: "；"),
                                        backup: ArchiveBackups(archive: path).newestGood())
         }
+    }
+
+    /// What is wrong with the archive, in Chinese (empty: whole): damaged pages (`full`:
+    /// `PRAGMA integrity_check`, which also compares the indexes with their tables; else
+    /// `quick_check`), and rounds whose stored report.json no longer has the SHA-256 recorded
+    /// with it (`rounds.record_digest`: bytes changed inside the stored data).
+    func check(full: Bool) throws -> [String] {
+        guard reader != nil else { return [] }
+        return try read { db in
+            let pages = try String.fetchAll(db, sql: full ? "PRAGMA integrity_check(100)" : "PRAGMA quick_check(100)")
+            if pages != ["ok"] { return ["有数据页损坏（检查发现 \(pages.count)\(pages.count >= 100 ? " 处以上" : " 处")问题）"] }
+            guard try db.columns(in: "rounds").contains(where: { $0.name == "record_digest" }) else { return [] }
+            var changed: [String] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT round_id, report_json, record_digest FROM rounds WHERE record_digest IS NOT NULL ORDER BY position")
+            while let r = try rows.next() {
+                let report: String = r["report_json"], digest: String = r["record_digest"]
+                if Digest.sha256(Array(report.utf8)).hex != digest { changed.append(r["round_id"]) }
+            }
+            return changed.isEmpty ? [] : ["\(changed.joined(separator: "、")) 轮记录的内容与记录时的校验值不符（文件中的数据被改动过）"]
+        }
+    }
+
+    /// Refuses to start a fresh archive at `path` (missing) while its backups folder holds
+    /// backups: the archive was most likely deleted or moved by mistake, and a fresh one would
+    /// start the year over. `.missingWithBackups` names the newest good backup.
+    public static func refuseFreshBesideBackups(_ path: String) throws {
+        guard FileSystem.kind(path) == nil else { return }
+        let backups = ArchiveBackups(archive: path)
+        guard !backups.list().isEmpty else { return }
+        throw ArchiveError.missingWithBackups(path: path, backups: backups.folder, backup: backups.newestGood())
     }
 
     // MARK: Reading
@@ -268,6 +301,8 @@ public final class RoundArchive: @unchecked Sendable {
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     try Self.checkPlan(db, plan: result.plan, path: path)
+                    let replaces = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rounds WHERE round_id = ?)",
+                                                     arguments: [result.round.id]) ?? false
                     try RoundWriter(db: db, result: result).write(reportJSON: reportJSON)
                     // Rounds recorded by schema version 1 get their stored figures now, under the plan
                     // they were just found to share.
@@ -276,7 +311,10 @@ public final class RoundArchive: @unchecked Sendable {
                     stale = try Self.staleRounds(db).filter { later in
                         (result.plan.rounds.firstIndex { $0.id == later.round } ?? -1) > position
                     }
-                    if let pending = try beforeCommit() { try pending.insert(db) }
+                    if var pending = try beforeCommit() {
+                        pending.replaces = replaces
+                        try pending.insert(db)
+                    }
                     return .commit
                 }
             }
@@ -327,11 +365,15 @@ public final class RoundArchive: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on a connection for writing (the archive's switches and restores).
-    func writing<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` on a connection for writing (the archive's switches and restores);
+    /// `migrated`: the archive is brought to the current schema first.
+    func writing<T>(migrated: Bool = false, _ body: (Database) throws -> T) throws -> T {
         let writer = try Self.connect(path, readonly: false)
         defer { try? writer.close() }
-        return try mapWriteErrors { try writer.writeWithoutTransaction { db in try body(db) } }
+        return try mapWriteErrors {
+            if migrated { try ArchiveSchema.migrator.migrate(writer) }
+            return try writer.writeWithoutTransaction { db in try body(db) }
+        }
     }
 
     /// Maps errors while writing: a full disk or an I/O error becomes `.writeFailed`.
@@ -356,27 +398,58 @@ public final class RoundArchive: @unchecked Sendable {
     // MARK: Connections and checks
 
     static func connect(_ path: String, readonly: Bool) throws -> DatabaseQueue {
-        var config = Configuration()
-        config.readonly = readonly
-        config.busyMode = .timeout(busyTimeout)
-        config.label = "tianbao-archive"
         do {
-            return try DatabaseQueue(path: path, configuration: config)
+            return try openQueue(path, readonly: readonly)
         } catch {
             throw translate(error, path: path)
         }
     }
 
-    /// A connection for reading an existing file. Read-write when the file allows it, so that
-    /// a transaction left by a killed run (a hot journal) is rolled back before anything is
-    /// read; a read-only file is opened read-only. Nothing is written by reading.
+    /// A connection, its errors as SQLite gave them.
+    private static func openQueue(_ path: String, readonly: Bool) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.readonly = readonly
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "tianbao-archive"
+        return try DatabaseQueue(path: path, configuration: config)
+    }
+
+    /// A connection for reading an existing file. Read-write when the file and its folder allow
+    /// it, so that a transaction left by a killed run (a hot journal) is rolled back before
+    /// anything is read; otherwise read-only (nothing is written by reading). An archive in WAL
+    /// mode that SQLite cannot open read-only (it needs to create its `-shm` beside it: a
+    /// read-only mount, a folder the user cannot write) is opened as immutable when its WAL is
+    /// empty (every commit is in the file); with commits still in its WAL it is `.readOnly`.
     private static func connectForReading(_ path: String) throws -> DatabaseQueue {
-        guard FileManager.default.isWritableFile(atPath: path),
-              FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty
-                                                  ? "." : (path as NSString).deletingLastPathComponent) else {
-            return try connect(path, readonly: true)
+        let folder = (path as NSString).deletingLastPathComponent
+        if FileManager.default.isWritableFile(atPath: path), FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) {
+            return try connect(path, readonly: false)
         }
-        return try connect(path, readonly: false)
+        var queue: DatabaseQueue?
+        do {
+            queue = try openQueue(path, readonly: true)
+            _ = try queue!.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue!
+        } catch let e as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(e.resultCode.primaryResultCode) {
+            try? queue?.close()
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            guard wal == 0 else { throw ArchiveError.readOnly(path: path) }
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            guard let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) else {
+                throw ArchiveError.readOnly(path: path)
+            }
+            let immutable = try connect("file:" + escaped + "?immutable=1", readonly: true)
+            do {
+                _ = try immutable.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            } catch {
+                try? immutable.close()
+                throw ArchiveError.readOnly(path: path)
+            }
+            return immutable
+        } catch {
+            try? queue?.close()
+            throw translate(error, path: path)
+        }
     }
 
     /// Runs a read on the archive, for the other files of this module.
@@ -404,11 +477,9 @@ public final class RoundArchive: @unchecked Sendable {
         switch e.resultCode.primaryResultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return ArchiveError.locked(path: path)
         case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT:
-            return ArchiveError.corrupt(path: path, detail: e.message ?? "\(e.resultCode)", backup: ArchiveBackups(archive: path).newestGood())
-        case .SQLITE_CANTOPEN: return ArchiveError.io(path: path, detail: "无法打开文件")
+            return ArchiveError.corrupt(path: path, detail: SQLiteMessage.reason(of: e), backup: ArchiveBackups(archive: path).newestGood())
         case .SQLITE_READONLY, .SQLITE_PERM: return ArchiveError.io(path: path, detail: "没有写入权限")
-        case .SQLITE_FULL: return ArchiveError.io(path: path, detail: "磁盘空间不足")
-        default: return ArchiveError.io(path: path, detail: e.message ?? "\(e.resultCode)")
+        default: return ArchiveError.io(path: path, detail: SQLiteMessage.reason(of: e))
         }
     }
 

@@ -105,6 +105,7 @@ public final class UploadLog: Sendable {
     /// Opens (creating when missing) the archive at `path` for the portal.
     public init(path: String, plan: Plan) throws {
         self.path = path
+        try RoundArchive.refuseFreshBesideBackups(path)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         var config = Configuration()

@@ -156,6 +156,18 @@ public enum CatRenderer {
     /// One sheet as CSV (RFC 4180): every row from 1 to the last non-empty one, every record
     /// with as many fields as the widest row (from column A), fields with a comma, a double
     /// quote or a line break quoted (quotes doubled), lines ended by CRLF. Values as in TSV.
+    /// One CSV record of text fields, as `csv` writes cells: quoted per RFC 4180 where needed,
+    /// text that a spreadsheet would read as a formula neutralised with a leading `'`, CRLF.
+    static func csvRecord(_ fields: [String]) -> [UInt8] {
+        var s: [UInt8] = []
+        for (i, field) in fields.enumerated() {
+            if i > 0 { s.append(UInt8(ascii: ",")) }
+            ByteText.appendString(field, escape: .csv, neutralize: true, to: &s)
+        }
+        s.append(contentsOf: [13, 10])
+        return s
+    }
+
     /// `bom`: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 CSV. Text that
     /// Excel would run as a formula gets a leading `'` unless `raw` (`ByteText.isFormulaTrigger`).
     public static func csv(_ workbook: Workbook, sheet: SheetInfo, bom: Bool, raw: Bool = false, to out: TextSink) throws {

@@ -94,21 +94,40 @@ struct HistoryCommand: ParsableCommand {
                           + "。它们的环比、跨轮检查和进度趋势是按另一组上期数据得出的，请按轮次先后重新汇总。")
                 }
                 for p in pending where rounds.contains(where: { $0.round == p.round }) {
-                    print("注意：\(p.round) 轮已记入档案，但上次汇总在换入输出文件夹“\(p.target)”之前中断；下次向本档案汇总时会自动完成换入或撤回该轮。")
+                    if p.isSwitchedIn {
+                        print("注意：\(p.round) 轮已记入档案，其输出也已换入输出文件夹“\(p.target)”，但上次汇总没来得及清除换入记录就中断了；下次向本档案汇总时会自动清除该记录。")
+                    } else {
+                        print("注意：\(p.round) 轮已记入档案，但上次汇总在换入输出文件夹“\(p.target)”之前中断；下次向本档案汇总时会自动完成换入或撤回该轮。")
+                    }
                 }
             }
         }
     }
 
-    /// `--check`: every page of the archive (`PRAGMA integrity_check`) and of each backup.
+    /// `--check`: every page of the archive (`PRAGMA integrity_check`) and each round's stored
+    /// report against its digest, and each backup. Damage: status 2; an archive another program
+    /// holds locked, or one that cannot be opened read-only: status 3, never called damaged.
     private func checkArchive() throws {
         let path = archive.readPath
+        let backups = ArchiveBackups(archive: path)
         guard FileManager.default.fileExists(atPath: path) else {
+            try ArchiveOptions.run { try RoundArchive.refuseFreshBesideBackups(path) }
             printError(ArchiveError.missing(path: path).description)
             throw CommandExit(.usage)
         }
-        let problems = ArchiveBackups.problems(in: path, full: true)
-        let backups = ArchiveBackups(archive: path)
+        let condition = ArchiveBackups.condition(of: path, full: true)
+        let problems: [String]
+        switch condition {
+        case .inUse:
+            printError("错误：汇总档案“\(path)”正被另一个程序占用（文件被锁定），本次无法检查；这不表示档案已损坏。"
+                       + "请关闭打开该档案的程序（或等另一次汇总结束）后重试。")
+            throw CommandExit(.outputFailed)
+        case .readOnly:
+            printError(ArchiveError.readOnly(path: path).description)
+            throw CommandExit(.outputFailed)
+        case .damaged(let found): problems = found
+        case .whole, .missing: problems = []
+        }
         let listed = backups.list().map { ($0, ArchiveBackups.problems(in: $0, full: false)) }
         let good = listed.first { $0.1.isEmpty }?.0
         let rounds = problems.isEmpty ? ((try? RoundArchive.open(path: path).rounds().map(\.round)) ?? []) : []
@@ -141,7 +160,7 @@ struct HistoryCommand: ParsableCommand {
             } else {
                 print("备份（\(backups.folder)，保留最近 \(ArchiveBackups.kept) 份，新的在前）：")
                 for (backup, found) in listed {
-                    print("  \((backup as NSString).lastPathComponent)  " + (found.isEmpty ? "完好" : "已损坏（\(found.first!)）"))
+                    print("  \((backup as NSString).lastPathComponent)  " + (found.isEmpty ? "完好" : "有问题（\(found.first!)）"))
                 }
             }
             if !problems.isEmpty {
@@ -158,7 +177,7 @@ struct HistoryCommand: ParsableCommand {
         let lock = try ArchiveWriteLock(archive: path)
         defer { lock.release() }
         let aside = try ArchiveBackups(archive: path).restore(from: backup)
-        print("已用备份“\(backup)”恢复汇总档案“\(path)”。" + (aside.map { "恢复前的档案已另存为“\($0)”。" } ?? ""))
+        print("已用备份“\(backup)”恢复汇总档案“\(path)”。" + (aside.map { "恢复前的档案已移到备份文件夹，另存为“\($0)”。" } ?? ""))
         let rounds = try RoundArchive.open(path: path).rounds().map(\.round)
         print("档案中现有 \(rounds.count) 轮" + (rounds.isEmpty ? "。" : "：\(rounds.joined(separator: "、"))。此后汇总过的轮次请重新汇总。"))
     }

@@ -114,7 +114,7 @@ struct LinksCommand: ParsableCommand {
     @Option(name: .customLong("base-url"), help: "各单位访问填报平台的地址，如 https://tianbao.example.gov.cn。")
     var baseURL: String
 
-    @Option(help: "输出格式：text 或 csv（列：单位,链接）。")
+    @Option(help: "输出格式：text 或 csv（列：单位,链接；UTF-8 带 BOM，Excel 可直接打开）。")
     var format: Format = .text
 
     enum Format: String, ExpressibleByArgument { case text, csv }
@@ -135,8 +135,10 @@ struct LinksCommand: ParsableCommand {
             let width = rows.map { TextTable.width($0.0) }.max() ?? 0
             for (name, link) in rows { print(name + String(repeating: " ", count: width - TextTable.width(name) + 2) + link) }
         case .csv:
-            print("单位,链接", terminator: "\r\n")
-            for (name, link) in rows { print("\(name),\(link)", terminator: "\r\n") }
+            // A UTF-8 byte-order mark first, so Excel shows the Chinese names; cells as `cat` writes them.
+            var bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + CatRenderer.csvRecord(["单位", "链接"])
+            for (name, link) in rows { bytes += CatRenderer.csvRecord([name, link]) }
+            FileHandle.standardOutput.write(Data(bytes))
         }
     }
 }

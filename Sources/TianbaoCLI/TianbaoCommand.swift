@@ -21,6 +21,10 @@ public struct TianbaoCommand: ParsableCommand {
     /// Parses the arguments, runs the command and exits. Usage errors exit with status 2 (not
     /// ArgumentParser's 64) so that scripts see the statuses the spec promises.
     public static func runAsProgram(_ arguments: [String]? = nil) -> Never {
+        if arguments == nil, let name = firstArgumentNotUTF8() {
+            FileHandle.standardError.write(Data((notUTF8Message(name) + "\n").utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -42,6 +46,24 @@ public struct TianbaoCommand: ParsableCommand {
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }
+}
+
+/// The first command-line argument whose bytes are not UTF-8 (a file or folder name made on
+/// Windows and unpacked here), as Swift shows it (U+FFFD for what it could not read); such a
+/// name cannot be given back to the file system, so no command can open it.
+func firstArgumentNotUTF8() -> String? {
+    for i in 1..<Int(CommandLine.argc) {
+        guard let raw = CommandLine.unsafeArgv[i] else { continue }
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+        if String(validating: bytes, as: UTF8.self) == nil { return String(decoding: bytes, as: UTF8.self) }
+    }
+    return nil
+}
+
+/// What to do about a name that is not UTF-8 (as merge says of such files in a folder).
+func notUTF8Message(_ name: String) -> String {
+    "错误：“\(name)”的名称不是 UTF-8 编码（常见于在 Windows 上打包、在这里解压的压缩文件），无法按名打开。"
+        + "请在它所在的文件夹中运行 convmv -f gbk -t utf-8 --notest 加上该名称，把它改为 UTF-8 后重试；本次未作任何改动。"
 }
 
 /// A Chinese message for errors from the file system and the XLSX module (the argument

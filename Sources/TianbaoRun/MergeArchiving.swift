@@ -23,6 +23,9 @@ final class MergeArchiving: @unchecked Sendable {
     /// The check of every page and the backup, on a thread of their own (see `prepare`).
     private let guardDone = DispatchGroup()
     private var guardOutcome: Result<String?, Error> = .success(nil)
+    /// Whether the round was committed (then the backups rotate; else this merge's backup is
+    /// removed again when it ends).
+    private var didCommit = false
 
     private init(archive: RoundArchive, plan: Plan, settled: [SettledSwitch], lock: ArchiveWriteLock) {
         self.archive = archive
@@ -63,7 +66,8 @@ final class MergeArchiving: @unchecked Sendable {
         DispatchQueue.global().async { [self] in
             let outcome = Result<String?, Error> {
                 try archive.verify()
-                let backup = try archive.rounds().isEmpty ? nil : ArchiveBackups(archive: archive.path).make(before: "before-\(round.id)")
+                let backup = try archive.rounds().isEmpty ? nil
+                    : ArchiveBackups(archive: archive.path).make(before: "before-\(round.id)", rotate: false)
                 Timings.mark("archive checked and backed up")
                 return backup
             }
@@ -86,14 +90,33 @@ final class MergeArchiving: @unchecked Sendable {
         return (try? guardOutcome.get()) ?? nil
     }
 
-    /// Releases the archive's lock (once), after the check and the backup ended.
+    /// The round is committed: the backups rotate (the oldest beyond `ArchiveBackups.kept`
+    /// are removed). Until then a backup this merge made does not push an older one out.
+    func committed() {
+        didCommit = true
+        ArchiveBackups(archive: archive.path).rotate()
+    }
+
+    /// Releases the archive's lock (once), after the check and the backup ended; a merge that
+    /// committed nothing removes the backup it made (nothing changed, and a failed run must not
+    /// push a good backup out of the rotation).
     func end() {
         guardDone.wait()
+        discardUnlessCommitted()
         lock.release()
     }
 
     /// Releases the archive's lock at once (a stopped merge: it records nothing).
-    func abandon() { lock.release() }
+    func abandon() {
+        discardUnlessCommitted()
+        lock.release()
+    }
+
+    private func discardUnlessCommitted() {
+        // Not waiting: a stop does not wait for a backup still being made (then none is removed).
+        guard !didCommit, guardDone.wait(timeout: .now()) == .success, case .success(let made?) = guardOutcome else { return }
+        ArchiveBackups(archive: archive.path).discard(made)
+    }
 
     /// The round with the problems found against the archive's previous round; `rowsRejected`
     /// when rows left the merge (the streamed workbook must be written again).

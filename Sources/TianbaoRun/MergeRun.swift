@@ -248,12 +248,13 @@ public final class MergeRun: Sendable {
             let pending = PendingSwitch(target: target, round: round.id, staging: staging.staging,
                                         stagingDevice: id.device, stagingInode: id.inode, backup: archiving.backup)
             let stale = try recording.commit(pending)
+            archiving.committed()
             FaultInjection.crash(at: "after-commit")
             do {
                 try staging.switchIn()
             } catch {
                 // Undone here, or else by the next merge (the record of the switch is still there).
-                try? archiving.archive.rollBack(pending)
+                _ = try? archiving.archive.rollBack(pending)
                 throw error
             }
             FaultInjection.crash(at: "after-switch")

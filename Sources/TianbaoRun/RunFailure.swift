@@ -190,7 +190,7 @@ extension RunFailure {
         case let e as XLSXError:
             return RunFailure(.writing(e.message), job: job)
         default:
-            return RunFailure(.writing("\(error)"), job: job)
+            return RunFailure(.writing(SQLiteMessage.describe(error) ?? "\(error)"), job: job)
         }
     }
 }

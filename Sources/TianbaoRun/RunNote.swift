@@ -13,6 +13,10 @@ public enum RunNote: Sendable, Equatable {
     /// An earlier merge recorded its round but was cut off before its outputs were in place,
     /// and its staging folder is gone: the archive was rolled back to before that round.
     case switchRolledBack(round: String, out: String, backup: String?)
+    /// An earlier merge recorded a round again but was cut off before its outputs were in
+    /// place, its staging folder is gone and so is the backup from before it: the archive
+    /// keeps that merge's record of the round (no output shows it), marked for a re-merge.
+    case switchKeptForRemerge(round: String, out: String, backup: String?)
     /// An earlier merge's switch is unfinished and its output folder is locked by a run now:
     /// left for a later merge.
     case switchLeft(round: String, out: String)
@@ -26,7 +30,8 @@ public enum RunNote: Sendable, Equatable {
         switch s {
         case .wasComplete: nil
         case .completed(let p): .switchCompleted(round: p.round, out: p.target)
-        case .rolledBack(let p): .switchRolledBack(round: p.round, out: p.target, backup: p.backup)
+        case .rolledBack(let p, let restoredFrom): .switchRolledBack(round: p.round, out: p.target, backup: restoredFrom)
+        case .keptForRemerge(let p): .switchKeptForRemerge(round: p.round, out: p.target, backup: p.backup)
         case .leftForLater(let p): .switchLeft(round: p.round, out: p.target)
         }
     }
@@ -48,6 +53,11 @@ public enum RunNote: Sendable, Equatable {
             let how = backup.map { "已用汇总前的备份“\($0)”把汇总档案恢复到那次汇总之前" } ?? "已从汇总档案中撤回该轮"
             return "注意：上一次汇总 \(round) 轮时，该轮已记入汇总档案，但在换入输出文件夹“\(out)”之前中断，且它准备好的输出已不在；"
                 + "\(how)，输出文件夹保持原样。请重新汇总 \(round) 轮。"
+        case .switchKeptForRemerge(let round, let out, let backup):
+            let gone = backup.map { "汇总前的备份“\($0)”也已不在" } ?? "汇总前的备份也已不在"
+            return "注意：上一次汇总 \(round) 轮时，该轮已记入汇总档案，但在换入输出文件夹“\(out)”之前中断，且它准备好的输出已不在；"
+                + "\(gone)，无法把汇总档案恢复到那次汇总之前。档案中的 \(round) 轮现在是那次中断的汇总记下的内容，输出文件夹中并没有它，"
+                + "已在 tianbao history 中标为“需重新汇总”。请重新汇总 \(round) 轮。"
         case .switchLeft(let round, let out):
             return "注意：上一次汇总 \(round) 轮时，在换入输出文件夹“\(out)”之前中断，而该文件夹此刻正被另一次运行锁定；"
                 + "下次向本档案汇总时会再处理。"

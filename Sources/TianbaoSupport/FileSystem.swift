@@ -72,6 +72,12 @@ public enum FileSystem {
         }
     }
 
+    /// Whether `path` is a folder, or a symbolic link that leads to one.
+    public static func isFolder(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// The absolute path with every symbolic link resolved, also when its last components do
     /// not exist yet (the deepest existing folder is resolved, the rest appended).
     public static func resolvedPath(_ path: String) -> String {
@@ -100,10 +106,12 @@ public enum FileSystem {
 
     /// Creates a folder (and its missing parents).
     public static func makeFolder(_ path: String) throws {
-        if kind(path) == .folder { return }
+        // "": the current folder (the folder of a bare file name). A symbolic link to a folder
+        // is a folder here: the folders above a file may be reached through links.
+        if path.isEmpty || isFolder(path) { return }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty, parent != path, kind(parent) == nil { try makeFolder(parent) }
-        guard mkdir(path, 0o755) == 0 || (errno == EEXIST && kind(path) == .folder) else {
+        guard mkdir(path, 0o755) == 0 || (errno == EEXIST && isFolder(path)) else {
             throw FileSystemError.last(.create, path)
         }
     }

@@ -35,6 +35,36 @@ final class ArchiveBackupsTests: XCTestCase {
                        "no temporary file left")
     }
 
+    /// Backups made within one second are listed in the order made (their sequence number),
+    /// not by the text after it: `-2-before-2021-05` made after `before-restore` is the newer.
+    /// A backup made without rotating leaves the others until `rotate`; `discard` removes it.
+    func testBackupsOfOneSecondAreOrderedAsMadeAndRotateOnlyWhenAsked() throws {
+        let path = try archive("backup-order")
+        let backups = ArchiveBackups(archive: path)
+        var pair: (String, String)
+        repeat {
+            for old in backups.list() { unlink(old) }
+            pair = (try backups.make(before: "before-restore"), try backups.make(before: "before-2021-05"))
+        } while (pair.0 as NSString).lastPathComponent.prefix(15) != (pair.1 as NSString).lastPathComponent.prefix(15)
+        XCTAssertTrue(pair.1.hasSuffix("-2-before-2021-05.sqlite"), pair.1)
+        XCTAssertEqual(backups.list(), [pair.1, pair.0])
+        XCTAssertEqual(backups.newestGood(), pair.1)
+        let third = try backups.make(before: "before-restore")
+        XCTAssertTrue(third.hasSuffix("-3-before-restore.sqlite") || !third.contains((pair.0 as NSString).lastPathComponent.prefix(15)), third)
+        XCTAssertEqual(backups.list().first, third)
+
+        for i in 0..<6 { try backups.make(before: "before-\(i)") }
+        let kept = backups.list()
+        XCTAssertEqual(kept.count, 5)
+        let extra = try backups.make(before: "before-failed", rotate: false)
+        XCTAssertEqual(backups.list(), [extra] + kept, "nothing rotated out yet")
+        backups.discard(extra)
+        XCTAssertEqual(backups.list(), kept, "a failed run's backup removed, the others as they were")
+        try backups.make(before: "before-ok", rotate: false)
+        backups.rotate()
+        XCTAssertEqual(backups.list().count, 5)
+    }
+
     /// A reader holding a snapshot older than the last commit keeps the WAL from being emptied
     /// into the file: the backup is then taken through SQLite's backup API, and holds the last
     /// commit, not the file's older pages.
@@ -100,8 +130,10 @@ final class ArchiveBackupsTests: XCTestCase {
                                     stagingDevice: 1, stagingInode: 2, backup: backup)
         let archive = try RoundArchive.openForRecording(path: path, plan: plan)
         try archive.record(june, reportJSON: "{\"v\":2}\n") { pending }
-        XCTAssertEqual(try archive.pendingSwitches(), [pending])
-        XCTAssertEqual(try archive.settle().count, 1)
+        var recorded = pending
+        recorded.replaces = true
+        XCTAssertEqual(try archive.pendingSwitches(), [recorded])
+        XCTAssertEqual(try archive.settle(), [.rolledBack(recorded, restoredFrom: backup)])
         XCTAssertEqual(try reportJSON(path), "{\"v\":1}\n")
         XCTAssertEqual(try RoundArchive.open(path: path).pendingSwitches(), [])
 
@@ -110,5 +142,17 @@ final class ArchiveBackupsTests: XCTestCase {
         try RoundArchive.openForRecording(path: fresh, plan: plan).record(june, reportJSON: "{}") { none }
         _ = try RoundArchive.open(path: fresh).settle()
         XCTAssertFalse(FileManager.default.fileExists(atPath: fresh), "an archive that held no round is removed again")
+
+        // Recorded again, its backup gone: the round is kept, marked for a re-merge.
+        let again = try self.archive("rollback-again", report: "{\"v\":1}\n")
+        let gone = PendingSwitch(target: "/nowhere/out", round: "2021-06", staging: "/nowhere/x", stagingDevice: 1, stagingInode: 2,
+                                 backup: again + ".backups/gone.sqlite")
+        try RoundArchive.openForRecording(path: again, plan: plan).record(june, reportJSON: "{\"v\":2}\n") { gone }
+        let settled = try RoundArchive.open(path: again).settle()
+        guard case .keptForRemerge(let kept)? = settled.first, settled.count == 1 else { return XCTFail("\(settled)") }
+        XCTAssertEqual(kept.replaces, true)
+        XCTAssertEqual(try reportJSON(again), "{\"v\":2}\n", "what the cut-off merge recorded")
+        XCTAssertEqual(try RoundArchive.open(path: again).staleRounds().map(\.interrupted), [true])
+        XCTAssertEqual(try RoundArchive.open(path: again).pendingSwitches(), [])
     }
 }

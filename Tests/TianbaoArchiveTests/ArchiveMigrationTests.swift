@@ -61,8 +61,8 @@ final class ArchiveMigrationTests: XCTestCase {
                        ["2021-05|1", "2021-06|1"])
         XCTAssertGreaterThan(try Self.dump(oldPath, figures).count, 10)
         try DatabaseQueue(path: oldPath).read { db in
-            XCTAssertEqual(try ArchiveSchema.migrator.completedMigrations(db), ["v1", "v2", "v3-recording", "v4-uploads"])
-            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 4)
+            XCTAssertEqual(try ArchiveSchema.migrator.completedMigrations(db), ["v1", "v2", "v3-recording", "v4-uploads", "v5-interrupted"])
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 5)
         }
         // And the upgraded archive gives the figures it gave before.
         XCTAssertEqual(Self.describe(try RoundArchive.open(path: oldPath).history(for: june).earlier), expected)
@@ -74,6 +74,8 @@ final class ArchiveMigrationTests: XCTestCase {
     static func undoVersionThree(_ path: String) throws {
         try DatabaseQueue(path: path).writeWithoutTransaction { db in
             try db.execute(sql: """
+                ALTER TABLE rounds DROP COLUMN interrupted;
+                DELETE FROM grdb_migrations WHERE identifier = 'v5-interrupted';
                 DROP TABLE merge_uploads;
                 DROP TABLE merges;
                 DROP TABLE uploads;
@@ -107,7 +109,7 @@ final class ArchiveMigrationTests: XCTestCase {
         let stale = try RoundArchive.openForRecording(path: path, plan: plan).record(june, reportJSON: ArchiveFixture.reportJSON(june))
         XCTAssertEqual(stale, [])
         try DatabaseQueue(path: path).read { db in
-            XCTAssertEqual(try ArchiveSchema.migrator.completedMigrations(db), ["v1", "v2", "v3-recording", "v4-uploads"])
+            XCTAssertEqual(try ArchiveSchema.migrator.completedMigrations(db), ["v1", "v2", "v3-recording", "v4-uploads", "v5-interrupted"])
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
         }
         XCTAssertEqual(try Self.dump(path, "SELECT round_id, compared_with, length(record_digest) FROM rounds ORDER BY position"),

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TestSupport
+import TianbaoSupport
 import XCTest
 import XLSX
 
@@ -218,7 +219,10 @@ final class ArchiveEndToEndTests: XCTestCase {
         let complete = try String(contentsOf: dir.appendingPathComponent("first/report.json"), encoding: .utf8)
         let old = "{\"old\":true}\n"
         func mark() throws {
-            try DatabaseQueue(path: archive).write { try $0.execute(sql: "UPDATE rounds SET report_json = ?", arguments: [old]) }
+            // With its digest, so that the archive stays whole (a merge checks each round's digest).
+            try DatabaseQueue(path: archive).write {
+                try $0.execute(sql: "UPDATE rounds SET report_json = ?, record_digest = ?", arguments: [old, Digest.sha256(Array(old.utf8)).hex])
+            }
         }
         try mark()
         // Measure how long a merge takes here, then kill at points spread over it.

@@ -200,7 +200,7 @@ final class ArchiveFaultTests: XCTestCase {
 
         let restored = try Self.history(archive, ["--restore", newest])
         XCTAssertEqual(restored.status, 0, restored.stderr)
-        XCTAssertTrue(restored.stdout.hasPrefix("已用备份“\(newest)”恢复汇总档案“\(archive)”。恢复前的档案已另存为“\(archive).backups/"), restored.stdout)
+        XCTAssertTrue(restored.stdout.hasPrefix("已用备份“\(newest)”恢复汇总档案“\(archive)”。恢复前的档案已移到备份文件夹，另存为“\(archive).backups/"), restored.stdout)
         XCTAssertTrue(restored.stdout.contains("档案中现有 2 轮：2021-03、2021-04。此后汇总过的轮次请重新汇总。"), restored.stdout)
         let damagedCopy = try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").filter { $0.hasSuffix("-damaged.sqlite") }
         XCTAssertEqual(damagedCopy.count, 1, "the damaged archive is kept aside")
@@ -295,6 +295,46 @@ final class ArchiveFaultTests: XCTestCase {
         XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         XCTAssertEqual(try Self.integrity(archive), "ok")
+    }
+
+    /// June merged again over an archive that holds June, killed after the commit, then its
+    /// staging folder and the backup taken before it both removed: the round cannot be put
+    /// back as it was, and deleting it would lose June. It is kept, marked 需重新汇总, and the
+    /// note says the backup is gone and what the archive now holds; a re-merge clears the mark.
+    func testACrashAfterTheCommitOfAReMergeWhoseBackupIsGoneKeepsTheRound() throws {
+        let dir = temporaryDirectory("crash-remerge-gone").path
+        let archive = Self.copySpring(to: dir)
+        let out = dir + "/out/2021-06"
+        XCTAssertEqual(try Self.merge("2021-06", out: out, archive: archive).status, 1)
+        let firstJune = MergeFaultTests.snapshot(out)
+        XCTAssertEqual(try Self.merge("2021-06", out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": "crash:after-commit"]).status,
+                       SIGKILL)
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/out") where name.hasPrefix(".2021-06.tianbao-staging-") {
+            try FileManager.default.removeItem(atPath: dir + "/out/" + name)
+        }
+        let backup = try XCTUnwrap(try DatabaseQueue(path: archive).read { try String.fetchOne($0, sql: "SELECT backup FROM pending_switches") })
+        XCTAssertEqual(try DatabaseQueue(path: archive).read { try Bool.fetchOne($0, sql: "SELECT replaces FROM pending_switches") }, true,
+                       "the intent says June was recorded before")
+        try FileManager.default.removeItem(atPath: backup)
+
+        let next = try Self.merge("2021-05", out: dir + "/out/2021-05", archive: archive)
+        XCTAssertEqual(next.status, 1, next.stderr)
+        XCTAssertTrue(next.stderr.contains("注意：上一次汇总 2021-06 轮时，该轮已记入汇总档案，但在换入输出文件夹“\(out)”之前中断，且它准备好的输出已不在；"
+                                           + "汇总前的备份“\(backup)”也已不在，无法把汇总档案恢复到那次汇总之前。"
+                                           + "档案中的 2021-06 轮现在是那次中断的汇总记下的内容，输出文件夹中并没有它，已在 tianbao history 中标为“需重新汇总”。请重新汇总 2021-06 轮。"),
+                      next.stderr)
+        XCTAssertFalse(next.stderr.contains("已用汇总前的备份"), next.stderr)
+        let rounds = try Self.rounds(archive)
+        XCTAssertEqual(rounds.map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05", "2021-06"], "June kept")
+        XCTAssertEqual(rounds.map { $0["needs_remerge"] as! Bool }, [false, false, false, true])
+        XCTAssertEqual(rounds.map { $0["switch_pending"] as! Bool }, [false, false, false, false])
+        let text = try Self.history(archive).stdout
+        XCTAssertTrue(text.contains("需要重新汇总：2021-06 轮上次汇总在换入输出文件夹之前中断，且汇总前的备份已不在，档案中是那次中断的汇总记下的内容，输出文件夹中并没有"), text)
+        XCTAssertEqual(MergeFaultTests.snapshot(out), firstJune, "OUT as before")
+        XCTAssertEqual(try Self.integrity(archive), "ok")
+
+        XCTAssertEqual(try Self.merge("2021-06", out: out, archive: archive).status, 1)
+        XCTAssertEqual(try Self.rounds(archive).map { $0["needs_remerge"] as! Bool }, [false, false, false, false], "the re-merge clears the mark")
     }
 
     /// Killed after the switch, before the record of it was deleted: OUT holds June already;
@@ -429,6 +469,54 @@ final class ArchiveFaultTests: XCTestCase {
 
     /// A FIFO named like a workbook: `cat` and `check` say it is not a regular file at once
     /// (they used to wait forever for a writer), and a merge skips it.
+    /// `--archive` as a bare file name (the current folder), and an output folder reached
+    /// through a symbolic link to its parent: merges and restores work; only the lock file and
+    /// the staging folder themselves may not be links.
+    func testABareArchiveNameAndALinkedFolderWork() throws {
+        let dir = temporaryDirectory("bare-and-link").path
+        try FileManager.default.createDirectory(atPath: dir + "/real/out", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/outlink", withDestinationPath: dir + "/real/out")
+        let linked = try Binary.run(["merge", Self.submissions("2021-05"), "--round", "2021-05", "--out", "outlink/2021-05", "--key", Self.key],
+                                    launcher: ["/bin/sh", "-c", "cd '\(dir)' && exec \"$0\" \"$@\""])
+        XCTAssertLessThanOrEqual(linked.status, 1, linked.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/real/out/2021-05/report.json"))
+        XCTAssertEqual(try Self.rounds(dir + "/real/out/tianbao-archive.sqlite").map { $0["round"] as! String }, ["2021-05"])
+
+        for round in ["2021-05", "2021-06"] {
+            let bare = try Binary.run(["merge", Self.submissions(round), "--round", round, "--out", "o/\(round)", "--key", Self.key, "--archive", "arch.sqlite"],
+                                      launcher: ["/bin/sh", "-c", "cd '\(dir)' && exec \"$0\" \"$@\""])
+            XCTAssertLessThanOrEqual(bare.status, 1, bare.stderr)
+        }
+        let backup = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: dir + "/arch.sqlite.backups").first)
+        let restored = try Binary.run(["history", "--archive", "arch.sqlite", "--restore", "arch.sqlite.backups/" + backup],
+                                      launcher: ["/bin/sh", "-c", "cd '\(dir)' && exec \"$0\" \"$@\""])
+        XCTAssertEqual(restored.status, 0, restored.stderr)
+        XCTAssertEqual(try Self.rounds(dir + "/arch.sqlite").map { $0["round"] as! String }, ["2021-05"])
+    }
+
+    /// A file or folder given by a name that is not UTF-8 (`check`, `cat`, `merge`, `status`):
+    /// the command says the name is not UTF-8 and how to rename it, not that it is missing.
+    func testANameGivenThatIsNotUTF8IsSaidSo() throws {
+        let dir = temporaryDirectory("argument-gbk").path
+        // 汇总 in GBK: bytes that are not UTF-8.
+        let gbk: [UInt8] = [0xBB, 0xE3, 0xD7, 0xDC]
+        let file = Array(dir.utf8) + [UInt8(ascii: "/")] + gbk + Array(".xlsx".utf8) + [0]
+        let fd = file.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        let folder = Array(dir.utf8) + [UInt8(ascii: "/")] + gbk + [0]
+        _ = folder.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) } }
+        for (args, name) in [(["check"], "$(printf '\\273\\343\\327\\334.xlsx')"), (["cat"], "$(printf '\\273\\343\\327\\334.xlsx')"),
+                             (["status"], "$(printf '\\273\\343\\327\\334')"), (["merge"], "$(printf '\\273\\343\\327\\334')")] {
+            let extra = args == ["merge"] || args == ["status"] ? " --round 2021-06 --key \(Self.key)" + (args == ["merge"] ? " --out \(dir)/out/2021-06" : "") : ""
+            let r = try Binary.run([args[0]], launcher: ["/bin/sh", "-c", "cd '\(dir)' && exec \"$0\" \"$1\" \"\(name)\"\(extra)"])
+            XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stderr, "错误：“\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\(args[0] == "check" || args[0] == "cat" ? ".xlsx" : "")”的名称不是 UTF-8 编码（常见于在 Windows 上打包、在这里解压的压缩文件），无法按名打开。"
+                           + "请在它所在的文件夹中运行 convmv -f gbk -t utf-8 --notest 加上该名称，把它改为 UTF-8 后重试；本次未作任何改动。\n", "\(args)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
     func testANamedPipeDoesNotHang() throws {
         let dir = temporaryDirectory("fifo").path
         let fifo = dir + "/江岸区人民政府-2021-06.xlsx"
@@ -442,6 +530,195 @@ final class ArchiveFaultTests: XCTestCase {
                                                           temporaryDirectory("fifo-out").path + "/out", "--key", Self.key, "--no-archive"])
         XCTAssertEqual(status, 1, output)
         XCTAssertTrue(output.contains("应报 41，已报送 0"), output)
+    }
+
+    // MARK: Restores, locks, rotation and digests
+
+    /// `history --restore` onto a disk with no room for the restored copy: the copy fails
+    /// first, so the archive is as it was (no moment without an archive), no temporary file is
+    /// left, and the message says so (status 3).
+    func testARestoreOnAFullDiskChangesNothing() throws {
+        let size = (FileManager.default.contents(atPath: Self.spring)?.count ?? 0) / 1024
+        let mountPoint = temporaryDirectory("restore-tmpfs").path
+        let (status, log) = try runProcess("mount", ["-t", "tmpfs", "-o", "size=\(size + 64)k", "tmpfs", mountPoint])
+        guard status == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root?): \(log)") }
+        defer { _ = try? runProcess("umount", [mountPoint]) }
+        let archive = mountPoint + "/tianbao-archive.sqlite"
+        let backup = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: Self.spring + ".backups").sorted().last)
+        // A whole archive, then a damaged one (whose files a restore moves aside).
+        for damaged in [false, true] {
+            try? FileManager.default.removeItem(atPath: archive)
+            try FileManager.default.copyItem(atPath: Self.spring, toPath: archive)
+            if damaged {
+                let (pages, pageSize) = try Self.rowPages(archive)
+                try Self.damage(archive, pages: [pages[0]], pageSize: pageSize)
+            }
+            let before = FileManager.default.contents(atPath: archive)
+            let r = try Self.history(archive, ["--restore", Self.spring + ".backups/" + backup])
+            XCTAssertEqual(r.status, 3, "damaged \(damaged): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("错误：无法用备份恢复汇总档案“\(archive)”（无法在它所在的文件夹中写入备份的副本：磁盘空间不足）。档案保持原样"), r.stderr)
+            XCTAssertEqual(FileManager.default.contents(atPath: archive), before, "damaged \(damaged): the archive is still there, as it was")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint).filter { !$0.hasPrefix("tianbao-archive.sqlite") }, [],
+                           "no temporary file or lock left")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: archive + ".backups"), "nothing moved aside")
+        }
+    }
+
+    /// A restore over a whole archive in WAL mode: the archive goes into the backups folder
+    /// as a single whole file, and no -wal or -shm of it is left beside the restored file.
+    func testARestoreLeavesNoWALOfTheOldArchiveBeside() throws {
+        let dir = temporaryDirectory("restore-wal").path
+        let archive = Self.copySpring(to: dir)
+        XCTAssertEqual(try Self.merge("2021-06", out: dir + "/out/2021-06", archive: archive).status, 1)
+        let backups = try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").filter { $0.hasSuffix("-before-2021-06.sqlite") }
+        let backup = archive + ".backups/" + (try XCTUnwrap(backups.first))
+        let r = try Self.history(archive, ["--restore", backup])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: archive + "-wal"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: archive + "-shm"))
+        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05"])
+        let aside = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").first { $0.hasSuffix("-before-restore.sqlite") })
+        XCTAssertTrue(r.stdout.contains("恢复前的档案已移到备份文件夹，另存为“\(archive).backups/\(aside)”。"), r.stdout)
+        XCTAssertEqual(try Self.rounds(archive + ".backups/" + aside).map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05", "2021-06"])
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").contains { $0.contains("tianbao-restore") })
+    }
+
+    /// The archive deleted (or moved) while its backups folder holds backups: a merge does not
+    /// start a fresh archive; it names the newest good backup and the restore command.
+    func testAMissingArchiveBesideItsBackupsIsNotStartedAfresh() throws {
+        let dir = temporaryDirectory("missing-archive").path
+        let archive = Self.copySpring(to: dir)
+        try FileManager.default.removeItem(atPath: archive)
+        let newest = archive + ".backups/" + (try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").sorted().last!)
+        let out = dir + "/out/2021-06"
+        let r = try Self.merge("2021-06", out: out, archive: archive)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertEqual(r.stderr, "错误：找不到汇总档案“\(archive)”，但它的备份文件夹“\(archive).backups”中有备份，档案可能被误删或移走了。"
+                       + "最近一份完好的备份是“\(newest)”：请先用 tianbao history --archive \(archive) --restore \(newest) 恢复档案，再重新汇总之后的轮次。"
+                       + "如确实要从头建立新的档案，请先删除备份文件夹“\(archive).backups”；本次未作任何改动。\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        XCTAssertEqual(try Self.history(archive, ["--check"]).status, 2)
+        // Restored, the merge goes on.
+        XCTAssertEqual(try Self.history(archive, ["--restore", newest]).status, 0)
+        XCTAssertEqual(try Self.merge("2021-06", out: out, archive: archive).status, 1)
+    }
+
+    /// Another program holding the archive locked: `history --check` says it is in use (status
+    /// 3), not damaged; `--restore` refuses to replace it, so no newer round is dropped.
+    func testALockedArchiveIsNotCalledDamagedNorReplaced() throws {
+        let dir = temporaryDirectory("locked-check").path
+        let archive = Self.copySpring(to: dir)
+        let newest = archive + ".backups/" + (try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").sorted().first!)
+        let before = FileManager.default.contents(atPath: archive)
+        do {
+            let holder = try SQLiteHolder(archive, "PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE", "SELECT count(*) FROM rounds")
+            defer { holder.stop() }
+            let check = try Self.history(archive, ["--check"])
+            XCTAssertEqual(check.status, 3, check.stdout + check.stderr)
+            XCTAssertEqual(check.stderr, "错误：汇总档案“\(archive)”正被另一个程序占用（文件被锁定），本次无法检查；这不表示档案已损坏。"
+                           + "请关闭打开该档案的程序（或等另一次汇总结束）后重试。\n")
+            XCTAssertFalse(check.stdout.contains("已损坏"), check.stdout)
+            let restore = try Self.history(archive, ["--restore", newest])
+            XCTAssertNotEqual(restore.status, 0, restore.stdout)
+            XCTAssertTrue(restore.stderr.contains("正被另一个程序使用（文件被锁定）"), restore.stderr)
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: archive), before, "not replaced")
+        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05"])
+    }
+
+    /// A merge that fails after it backed the archive up (a key that signed none of the
+    /// templates: status 2, nothing changed) removes its backup again: failed runs do not
+    /// push good backups out of the rotation.
+    func testAFailedMergeLeavesTheBackupsAsTheyWere() throws {
+        let dir = temporaryDirectory("failed-rotation").path
+        let archive = Self.copySpring(to: dir)
+        let before = try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").sorted()
+        let otherKey = dir + "/other.key"
+        try String(repeating: "ab", count: 32).write(toFile: otherKey, atomically: true, encoding: .utf8)
+        for _ in 0..<6 {
+            let r = try Binary.run(["merge", Self.submissions("2021-06"), "--round", "2021-06", "--out", dir + "/out/2021-06",
+                                    "--key", otherKey, "--archive", archive])
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertTrue(r.stderr.contains("密钥"), r.stderr)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").sorted(), before)
+    }
+
+    /// Bytes changed inside a stored round (its report.json, the page structure intact, so
+    /// `PRAGMA integrity_check` passes): `history --check` finds it by the round's digest, and
+    /// a merge refuses the archive naming the newest good backup.
+    func testChangedBytesInsideAStoredRoundAreFound() throws {
+        let dir = temporaryDirectory("digest").path
+        let archive = Self.copySpring(to: dir)
+        // Overwrite bytes of April's stored report in the file itself.
+        let (status, log) = try runProcess(testPython, ["-c", """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+            report = c.execute("SELECT report_json FROM rounds WHERE round_id = '2021-04'").fetchone()[0].encode()
+            c.close()
+            data = bytearray(open(sys.argv[1], 'rb').read())
+            needle = report[:200]
+            at = data.find(needle)
+            assert at >= 0, 'report not found in one piece'
+            i = at + report.find(b'"due":"') + len('"due":"2021-04-2')
+            data[i] = ord('7') if data[i] != ord('7') else ord('8')
+            open(sys.argv[1], 'wb').write(data)
+            """, archive])
+        XCTAssertEqual(status, 0, log)
+        XCTAssertEqual(try Self.integrity(archive), "ok", "the pages are whole")
+        let check = try Self.history(archive, ["--check"])
+        XCTAssertEqual(check.status, 2, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("检查结果：已损坏（2021-04 轮记录的内容与记录时的校验值不符（文件中的数据被改动过））。"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("可用最近一份完好的备份恢复：tianbao history --archive \(archive) --restore "), check.stdout)
+        let r = try Self.merge("2021-06", out: dir + "/out/2021-06", archive: archive)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("2021-04 轮记录的内容与记录时的校验值不符") && r.stderr.contains("最近一份完好的备份是“"), r.stderr)
+    }
+
+    /// Messages stay Chinese and single: a junk file given to `--restore` is named with why,
+    /// without a second 错误 message inside; a file that is not SQLite is said so in Chinese;
+    /// after a crash past the switch, `history` does not say the merge stopped before it.
+    func testArchiveMessagesAreChineseAndNotNested() throws {
+        let dir = temporaryDirectory("messages").path
+        let archive = Self.copySpring(to: dir)
+        let junk = dir + "/junk.sqlite"
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: junk))
+        let r = try Self.history(archive, ["--restore", junk])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertEqual(r.stderr, "错误：“\(junk)”不能用来恢复汇总档案（不是 SQLite 数据库文件）。可用 tianbao history --check 查看哪些备份完好；本次未作任何改动。\n")
+        let opened = try Self.history(junk)
+        XCTAssertEqual(opened.status, 2)
+        XCTAssertTrue(opened.stderr.hasPrefix("错误：汇总档案“\(junk)”已损坏或不是 SQLite 数据库文件（不是 SQLite 数据库文件）。"), opened.stderr)
+        for english in ["database", "file is", "page", "SQLITE"] { XCTAssertFalse(opened.stderr.contains(english), opened.stderr) }
+
+        let out = dir + "/out/2021-06"
+        XCTAssertEqual(try Self.merge("2021-06", out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": "crash:after-switch"]).status,
+                       SIGKILL)
+        let text = try Self.history(archive).stdout
+        XCTAssertFalse(text.contains("之前中断"), text)
+        XCTAssertTrue(text.contains("注意：2021-06 轮已记入档案，其输出也已换入输出文件夹“\(out)”，但上次汇总没来得及清除换入记录就中断了；下次向本档案汇总时会自动清除该记录。"), text)
+    }
+
+    /// An archive on a read-only mount: `history`, `history --check` and `status` read it
+    /// (opened read-only; its WAL empty, as immutable); a merge is refused with what to do.
+    func testAnArchiveOnAReadOnlyMountIsRead() throws {
+        let mountPoint = temporaryDirectory("ro-tmpfs").path
+        let (status, log) = try runProcess("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mountPoint])
+        guard status == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root?): \(log)") }
+        defer { _ = try? runProcess("umount", [mountPoint]) }
+        let archive = Self.copySpring(to: mountPoint)
+        XCTAssertEqual(try Self.history(archive, ["--check"]).status, 0, "WAL mode, written once")
+        let (ro, roLog) = try runProcess("mount", ["-o", "remount,ro", mountPoint])
+        XCTAssertEqual(ro, 0, roLog)
+        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-03", "2021-04", "2021-05"])
+        let check = try Self.history(archive, ["--check"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("检查结果：完好（3 轮"), check.stdout)
+        let st = try Binary.run(["status", Self.submissions("2021-06"), "--round", "2021-06", "--key", Self.key, "--archive", archive])
+        XCTAssertLessThanOrEqual(st.status, 1, st.stderr)
+        let merged = try Self.merge("2021-06", out: temporaryDirectory("ro-out").path + "/2021-06", archive: archive)
+        XCTAssertEqual(merged.status, 3, merged.stderr)
     }
 }
 

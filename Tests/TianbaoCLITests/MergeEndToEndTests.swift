@@ -271,8 +271,8 @@ final class MergeEndToEndTests: XCTestCase {
         // The archive beside it cannot be written either: said first, before anything is made.
         let noArchive = try Binary.run(["merge", dir.path, "--round", "2021-06", "--out", "/proc/tianbao-out", "--key", Self.key])
         XCTAssertEqual(noArchive.status, 3)
-        XCTAssertEqual(noArchive.stderr, "错误：无法写入汇总档案“/proc/tianbao-archive.sqlite”（无法在它所在的文件夹中创建锁文件：不存在）。"
-                       + "本轮未记入档案，档案保持原样，输出文件夹也未作任何改动；请腾出磁盘空间或排除问题后重新汇总。\n")
+        XCTAssertEqual(noArchive.stderr, "错误：无法在汇总档案“/proc/tianbao-archive.sqlite”所在的文件夹中创建锁文件“/proc/.tianbao-archive.sqlite.tianbao-lock”（不存在）。"
+                       + "本次未作任何改动；请确认该文件夹存在且当前用户可以写入后重试。\n")
     }
 }
 

@@ -59,6 +59,10 @@ final class PortalProcessTests: XCTestCase {
                                                          "--key", PortalFixture.keyPath, "--format", "csv"])
         XCTAssertEqual(status, 0, csv)
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        // A UTF-8 byte-order mark first (decoding the output as text drops it: read the bytes).
+        let (_, head) = try runProcess("/bin/sh", ["-c", "\"$0\" \"$@\" | head -c 3 | od -An -tx1", Self.binary, "links", "--round", "2021-06",
+                                                   "--base-url", "https://x.example", "--key", PortalFixture.keyPath, "--format", "csv"])
+        XCTAssertEqual(head.trimmingCharacters(in: .whitespacesAndNewlines), "ef bb bf", "a UTF-8 byte-order mark for Excel")
         let plan = PortalFixture.plan
         let units = plan.units(in: PortalFixture.round)
         XCTAssertEqual(lines.first, "单位,链接")
