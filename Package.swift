@@ -144,6 +144,7 @@ let package = Package(
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TianbaoReviewTests", dependencies: ["TianbaoReview", "TianbaoArchive", "TianbaoCheck", "TianbaoPlan", "XLSX", "TestSupport"]),
         .testTarget(name: "TianbaoRunTests", dependencies: ["TianbaoRun", "TianbaoPlan", "TianbaoTemplates", "TestSupport"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
