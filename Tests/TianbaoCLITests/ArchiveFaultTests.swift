@@ -18,13 +18,12 @@ final class ArchiveFaultTests: XCTestCase {
     /// sample year's, as May's merge left it: made once per run; each test works on a copy).
     static let spring: String = try! SampleYear.folder().appendingPathComponent("spring/tianbao-archive.sqlite").path
 
-    /// June merged normally into a copy of `spring`: the outputs a merge of June gives.
+    /// June merged normally after `spring`: the outputs a merge of June gives (the sample
+    /// year's June, merged into the archive `spring` was copied from).
     static let juneOutputs: MergeFaultTests.Snapshot = {
-        let dir = temporaryDirectory("june-reference").path
-        let archive = copySpring(to: dir)
-        let r = try! merge("2021-06", out: dir + "/out/2021-06", archive: archive)
+        let r = try! SampleYear.run("merge 2021-06")
         XCTAssertEqual(r.status, 1, r.stderr)
-        return MergeFaultTests.snapshot(dir + "/out/2021-06")
+        return MergeFaultTests.snapshot(try! SampleYear.folder().appendingPathComponent("out/2021-06").path)
     }()
 
     /// `spring` (and its backups) copied into `dir/out/`; returns the archive's path.
