@@ -87,7 +87,7 @@ test-serial: test-deps
 # The real pipeline on samples/ with the embedded default plan: the sample year's rounds merged
 # in order into a fresh archive (each merge's status 1, files rejected or units missing, is
 # expected). The samples were signed with the public demo key in keys/ (an office uses its own
-# key: see README).
+# key: see docs/guide/round.md).
 DEMO_OUT := out/2021-06
 DEMO_ROUNDS := 2021-03 2021-04 2021-05 2021-06
 demo: build

@@ -83,20 +83,31 @@ let package = Package(
         .target(name: "TianbaoCheck", dependencies: ["TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"],
                 swiftSettings: optimisedInDebug),
 
-        // Merging a round: the consolidated workbook, briefing, feedback and report.
-        .target(name: "TianbaoMerge", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"],
+        // The round model: what each file and unit of a round came to, its totals, figures,
+        // history and report (what every output, the archive and the review read), and the names
+        // of every output file.
+        .target(name: "TianbaoRound", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX"], swiftSettings: optimisedInDebug),
+
+        // The merge pipeline: list a submissions folder, check its files on all cores, decide
+        // which file of each unit counts.
+        .target(name: "TianbaoMerge", dependencies: ["TianbaoRound", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"],
+                swiftSettings: optimisedInDebug),
+
+        // Everything written from a round's report: the consolidated workbook, the briefing
+        // (md, html, docx), the office's notes, feedback workbooks, report.json.
+        .target(name: "TianbaoOutputs", dependencies: ["TianbaoRound", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX"],
                 swiftSettings: optimisedInDebug),
 
         // The archive of merged rounds (one SQLite file through GRDB, so no C reaches Tianbao's
         // own modules), and the checks and comparisons across rounds it makes possible.
         .target(
             name: "TianbaoArchive",
-            dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TianbaoRound", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "XLSX", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The year's review (回头看): a workbook and a briefing over every round of a year in the archive.
         .target(
             name: "TianbaoReview",
-            dependencies: ["TianbaoArchive", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX"]),
+            dependencies: ["TianbaoArchive", "TianbaoOutputs", "TianbaoRound", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport", "XLSX"]),
 
         // The intranet portal (`tianbao serve`): one Hummingbird server whose data folder is the
         // CLI's (submissions, outputs, archive); units hand in through their link, the office
@@ -104,8 +115,8 @@ let package = Package(
         .target(
             name: "TianbaoPortal",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview",
-                "TianbaoRun",
+                "XLSX", "TianbaoPlan", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoRound", "TianbaoMerge", "TianbaoOutputs",
+                "TianbaoArchive", "TianbaoReview", "TianbaoRun",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,14 +130,15 @@ let package = Package(
         // call it alike).
         .target(
             name: "TianbaoRun",
-            dependencies: ["TianbaoArchive", "TianbaoReview", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoSupport",
-                           "TianbaoTemplates", "XLSX"]),
+            dependencies: ["TianbaoArchive", "TianbaoReview", "TianbaoMerge", "TianbaoOutputs", "TianbaoRound", "TianbaoCheck", "TianbaoPlan",
+                           "TianbaoSupport", "TianbaoTemplates", "XLSX"]),
 
         // Command types, one per verb; the executable only calls into them.
         .target(
             name: "TianbaoCLI",
             dependencies: [
-                "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoMerge", "TianbaoArchive", "TianbaoReview", "TianbaoRun",
+                "XLSX", "TianbaoPlan", "TianbaoPlanBook", "TianbaoSupport", "TianbaoTemplates", "TianbaoCheck", "TianbaoRound", "TianbaoMerge", "TianbaoOutputs",
+                "TianbaoArchive", "TianbaoReview", "TianbaoRun",
                 "TianbaoPortal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -143,24 +155,24 @@ let package = Package(
             exclude: ["HelpSnapshots"]),
         .testTarget(
             name: "TianbaoArchiveTests",
-            dependencies: ["TianbaoArchive", "TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport",
+            dependencies: ["TianbaoArchive", "TianbaoRound", "TianbaoMerge", "TianbaoOutputs", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TianbaoPortalTests",
-            dependencies: ["TianbaoPortal", "TianbaoCLI", "TianbaoArchive", "TianbaoCheck", "TianbaoMerge", "TianbaoPlan", "TianbaoTemplates",
+            dependencies: ["TianbaoPortal", "TianbaoCLI", "TianbaoArchive", "TianbaoCheck", "TianbaoRound", "TianbaoMerge", "TianbaoOutputs", "TianbaoPlan", "TianbaoTemplates",
                            "TianbaoSupport", "XLSX", "TestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TianbaoReviewTests", dependencies: ["TianbaoReview", "TianbaoArchive", "TianbaoCheck", "TianbaoPlan", "XLSX", "TestSupport"]),
-        .testTarget(name: "TianbaoRunTests", dependencies: ["TianbaoRun", "TianbaoPlan", "TianbaoTemplates", "TestSupport"]),
+        .testTarget(name: "TianbaoReviewTests", dependencies: ["TianbaoReview", "TianbaoArchive", "TianbaoOutputs", "TianbaoRound", "TianbaoCheck", "TianbaoPlan", "XLSX", "TestSupport"]),
+        .testTarget(name: "TianbaoRunTests", dependencies: ["TianbaoRun", "TianbaoRound", "TianbaoPlan", "TianbaoTemplates", "TestSupport"]),
         .testTarget(name: "TianbaoPlanTests", dependencies: ["TianbaoPlan"]),
         .testTarget(name: "TianbaoSupportTests", dependencies: ["TianbaoSupport"]),
         .testTarget(name: "TianbaoPlanBookTests", dependencies: ["TianbaoPlanBook", "TianbaoPlan", "XLSX", "TestSupport"]),
         .testTarget(name: "TianbaoCheckTests", dependencies: ["TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX", "TestSupport"]),
         .testTarget(
             name: "TianbaoMergeTests",
-            dependencies: ["TianbaoMerge", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
+            dependencies: ["TianbaoRound", "TianbaoMerge", "TianbaoOutputs", "TianbaoCheck", "TianbaoPlan", "TianbaoTemplates", "XLSX"]),
         .testTarget(
             name: "TianbaoTemplatesTests", dependencies: ["TianbaoTemplates", "TianbaoCheck", "TianbaoPlan", "XLSX", "TestSupport"]),
     ]

@@ -41,6 +41,8 @@ TOGETHER = [
     {"MergeEndToEndTests", "LeadersSeeEverythingTests"},
     # SecondCampaignTests.merged.
     {"SecondCampaignTests", "ReviewOtherPlanTests"},
+    # FiguresAgreeTests.year (ReaderFindingsTests also adds its December review to it).
+    {"FiguresAgreeTests", "ReaderFindingsTests"},
 ]
 
 CASE = re.compile(r"^Test Case '([^']+)' (started|passed|failed|skipped)(?: \(([0-9.]+) seconds\))?")

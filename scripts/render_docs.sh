@@ -1,5 +1,5 @@
 #!/bin/sh
-# Renders what leaders receive into docs/, for the README, as `make demo` makes it: the sample
+# Renders what leaders receive into docs/, for the guide, as `make demo` makes it: the sample
 # year merged in order into a fresh archive, then every sheet of June's 汇总 (LibreOffice -> PDF
 # -> PNG, the first page of each sheet; 总览 and 进度趋势 compare with May), June's .docx
 # briefing (every page), the HTML briefing (headless Chromium; skipped with a note when not

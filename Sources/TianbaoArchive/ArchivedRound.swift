@@ -1,5 +1,6 @@
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 
 /// A round read back from the archive: what cross-round checks and comparisons compare with.
 public struct ArchivedRound: Sendable {
@@ -48,15 +49,15 @@ public struct ArchivedRound: Sendable {
 public struct ArchivedUnit: Sendable {
     public var unitId: String
     public var unitName: String
-    /// accepted | rejected | missing
-    public var status: String
+    /// How the unit stood in the round (as recorded: accepted, rejected or missing).
+    public var status: UnitStatus
     public var late: Bool
     public var file: String?
     public var sha256: String?
     /// Every row read from the unit's file that counted (accepted or not).
     public var rows: [ArchivedRow]
 
-    public init(unitId: String, unitName: String, status: String, late: Bool, file: String?, sha256: String?, rows: [ArchivedRow]) {
+    public init(unitId: String, unitName: String, status: UnitStatus, late: Bool, file: String?, sha256: String?, rows: [ArchivedRow]) {
         self.unitId = unitId
         self.unitName = unitName
         self.status = status
@@ -66,7 +67,7 @@ public struct ArchivedUnit: Sendable {
         self.rows = rows
     }
 
-    public var accepted: Bool { status == "accepted" }
+    public var accepted: Bool { status == .accepted }
 
     /// Accepted rows of a sheet, in row order.
     public func acceptedRows(_ sheet: String) -> [ArchivedRow] {

@@ -1,6 +1,6 @@
 import TianbaoPlan
 
-/// What next round's templates carry (issue 15 §3): a unit's rows accepted last time, for the
+/// What next round's templates carry: a unit's rows accepted last time, for the
 /// sheets the plan marks `carry: true`.
 public struct CarryOver: Sendable {
     /// The round the rows come from.

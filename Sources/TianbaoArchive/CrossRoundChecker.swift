@@ -13,7 +13,7 @@ public struct CrossRoundFinding: Sendable {
 }
 
 /// The checks one round cannot make alone, made against the unit's earlier rounds in the
-/// archive (SPEC §8, issue 15 §2): a ledger status going back (error); a figure that only grows
+/// archive: a ledger status going back (error); a figure that only grows
 /// falling, a completion date moved, a jump beyond the plan's `max_change` (warnings); the same
 /// community reported by two units, or vanished from a unit's ledger (warnings); text, or a
 /// whole workbook, copied unchanged from last round (warnings); the monthly rule judged per
@@ -121,10 +121,18 @@ public struct CrossRoundChecker: Sendable {
         if round.sheets.contains(fields.ledgerSheet) {  // a round without the ledger drops nothing
             for old in previousLedger {
                 guard let name = old.values[fields.ledgerName]?.text, currentNames.find(name) == nil else { continue }
+                // A community another unit also listed last round (the duplicate found then)
+                // is not asked back: the unit it belongs to keeps it.
+                let message: String
+                if let other = try listedElsewhere(name, except: u.unit.id) {
+                    message = "\(last)台账第 \(old.row) 行的小区“\(name)”本期台账中没有了。该小区\(last)也由\(other.unit)填报（“\(other.name)”），"
+                        + "如确属该单位辖区，无需补填；否则请补填该小区并在“说明”中写明。"
+                } else {
+                    message = "\(last)台账第 \(old.row) 行的小区“\(name)”本期台账中没有了。台账应逐期延续，请补填该小区；如已调整出改造计划，请与办公室联系说明。"
+                }
                 out.append(CrossRoundFinding(problem: Problem(
                     severity: .warning, file: file, unit: u.unit.id, sheet: sheetName(fields.ledgerSheet), cell: nil,
-                    rule: .communityVanished, value: name,
-                    message: "\(last)台账第 \(old.row) 行的小区“\(name)”本期台账中没有了。台账应逐期延续，请补填该小区；如已调整出改造计划，请与办公室联系说明。"),
+                    rule: .communityVanished, value: name, message: message),
                     rejects: nil))
             }
         }
@@ -206,6 +214,19 @@ public struct CrossRoundChecker: Sendable {
                 rejects: nil))
         }
         return out
+    }
+
+    /// Another unit whose counted ledger of the previous round lists `name` (by its normalised
+    /// name), with the name it gave. Read only when a community vanished.
+    private func listedElsewhere(_ name: String, except unit: String) throws -> (unit: String, name: String)? {
+        let key = CommunityName.normalised(name)
+        for listed in previous.units where listed.unitId != unit && listed.accepted {
+            guard let other = try previous.unit(listed.unitId) else { continue }
+            for row in other.acceptedRows(fields.ledgerSheet) {
+                if let n = row.values[fields.ledgerName]?.text, CommunityName.normalised(n) == key { return (other.unitName, n) }
+            }
+        }
+        return nil
     }
 
     /// The same community in two units' ledgers this round (or in another unit's ledger last
@@ -303,11 +324,20 @@ struct CommunityIndex<T> {
 
 /// Community names compared across units and rounds: full-width forms folded (NFKC), spaces
 /// removed, and a trailing 小区 or 社区 dropped (幸福里小区 = 幸福里社区 = 幸福里 = 幸福里 小区).
+/// Dropping the suffix is safe only as a fallback when the exact name finds nothing and one
+/// item alone has the normalised name (`CommunityIndex`): one unit may list 纱帽钢花社区 and
+/// 纱帽钢花小区 in one round as two communities.
 public enum CommunityName {
-    public static func normalised(_ name: String) -> String {
+    /// The name with only its form folded (NFKC, spaces removed, lower case): two names equal
+    /// here are the same community.
+    public static func exact(_ name: String) -> String {
         var s = name.precomposedStringWithCompatibilityMapping
         s.removeAll { $0.isWhitespace }
-        s = s.lowercased()
+        return s.lowercased()
+    }
+
+    public static func normalised(_ name: String) -> String {
+        var s = exact(name)
         for suffix in ["小区", "社区"] where s.hasSuffix(suffix) && s.count > suffix.count {
             s.removeLast(suffix.count)
             break

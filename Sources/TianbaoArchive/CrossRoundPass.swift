@@ -1,6 +1,6 @@
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 
 /// Runs the checks across rounds over a merged round, before its outputs are written: each
 /// finding joins its file's problems (so it reaches the consolidated workbook, the briefing,

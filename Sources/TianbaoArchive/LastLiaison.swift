@@ -1,10 +1,10 @@
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 
 /// The liaison a unit named in its latest file of an earlier round: whom 催报 calls when the
-/// unit has sent nothing this round (issue 15 §4). The outputs' own type, so the archive's
+/// unit has sent nothing this round. The outputs' own type, so the archive's
 /// answer goes to them as it is.
 public typealias LastLiaison = RoundHistory.EarlierLiaison
 

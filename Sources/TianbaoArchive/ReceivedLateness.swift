@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import TianbaoMerge
+import TianbaoRound
 
 /// Files handed in through the portal are late or on time by when the server received them
 /// (the time a unit cannot set), not by the save time the workbook records. The portal keeps

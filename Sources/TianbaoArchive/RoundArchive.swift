@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The archive of merged rounds: one SQLite file (through GRDB) that records, for every round
@@ -167,7 +167,8 @@ public final class RoundArchive: @unchecked Sendable {
                                           arguments: [id]) else { return nil }
         let units = try Row.fetchAll(db, sql: "SELECT unit_id, unit_name, status, late, file, sha256 FROM units WHERE round_id = ? ORDER BY position",
                                      arguments: [id]).map { r in
-            ArchivedUnit(unitId: r["unit_id"], unitName: r["unit_name"], status: r["status"], late: r["late"],
+            // A status this version does not know counts as missing: nothing of the unit is compared.
+            ArchivedUnit(unitId: r["unit_id"], unitName: r["unit_name"], status: UnitStatus(rawValue: r["status"] as String) ?? .missing, late: r["late"],
                          file: r["file"], sha256: r["sha256"], rows: [])
         }
         return ArchivedRound(round: head["round_id"], planVersion: head["plan_version"], position: head["position"], units: units)

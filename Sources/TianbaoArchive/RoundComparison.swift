@@ -1,6 +1,6 @@
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 
 /// A round compared with the round before it (环比), for the outputs to show: communities
 /// newly completed (city-wide and per unit), tasks whose status moved, units newly lagging or

@@ -1,7 +1,7 @@
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 
 extension RoundArchive {
     /// What the outputs of `result` show of the rounds recorded before it: the 环比 with the
@@ -23,7 +23,7 @@ extension RoundArchive {
                 let earlier = try doneEarlier(c.newlyCompleted, before: previous, plan: plan, fields: lf)
                 newlyDone[l.sheet] = c.newlyCompleted.map {
                     .init(unit: $0.unit, item: $0.community, before: $0.before, beforeUncounted: $0.beforeUncounted,
-                          doneIn: earlier[$0.unit + "\u{1}" + CommunityName.normalised($0.community)])
+                          doneIn: earlier[$0.unit + "\u{1}" + $0.community])
                 }
                 noLongerDone[l.sheet] = c.noLongerCompleted.map { .init(unit: $0.unit, item: $0.community, now: $0.now) }
             }
@@ -42,14 +42,15 @@ extension RoundArchive {
     }
 
     /// For items newly done this round, the first recorded round before `previous` in which each
-    /// was already done (a counted row of its unit with the done status), by unit id and
-    /// normalised name: those are done again, not newly. Reads only the units that have such
-    /// items, and of them only the ledger's name and status.
+    /// was already done (a counted row of its unit with the done status), by unit id and the
+    /// item's name: those are done again, not newly. An earlier row matches by its exact name,
+    /// else by the normalised name where only one row of the unit has it (`CommunityIndex`).
+    /// Reads only the units that have such items, and of them only the ledger's name and status.
     func doneEarlier(_ completions: [RoundComparison.Completion], before previous: ArchivedRound, plan: Plan,
                      fields: CrossRoundFields) throws -> [String: String] {
         guard !completions.isEmpty, !fields.ledgerSheet.isEmpty else { return [:] }
         var wanted: [String: Set<String>] = [:]
-        for c in completions { wanted[c.unit, default: []].insert(CommunityName.normalised(c.community)) }
+        for c in completions { wanted[c.unit, default: []].insert(c.community) }
         let ids = try readRows { db in
             try String.fetchAll(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position", arguments: [previous.position])
         }
@@ -59,10 +60,13 @@ extension RoundArchive {
                                         fields: [fields.ledgerSheet: [fields.ledgerName, fields.ledgerStatus]]) else { continue }
             for (unit, names) in wanted.sorted(by: { $0.key < $1.key }) {
                 guard let u = try round.unit(unit), u.accepted else { continue }
-                for row in u.acceptedRows(fields.ledgerSheet) where row.values[fields.ledgerStatus]?.text == fields.ledgerCompleted {
-                    guard let name = row.values[fields.ledgerName]?.text else { continue }
-                    let key = CommunityName.normalised(name)
-                    if names.contains(key), found[unit + "\u{1}" + key] == nil { found[unit + "\u{1}" + key] = id }
+                let named: [(name: String, item: String)] = u.acceptedRows(fields.ledgerSheet).compactMap { row in
+                    guard let name = row.values[fields.ledgerName]?.text else { return nil }
+                    return (CommunityName.exact(name), row.values[fields.ledgerStatus]?.text ?? "")
+                }
+                let index = CommunityIndex(named)
+                for name in names.sorted() where found[unit + "\u{1}" + name] == nil {
+                    if index.find(CommunityName.exact(name)) == fields.ledgerCompleted { found[unit + "\u{1}" + name] = id }
                 }
             }
         }

@@ -1,8 +1,8 @@
 import Foundation
+import TianbaoRound
 import TianbaoSupport
 import GRDB
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
 
 /// Writes one round into the archive's tables, inside the caller's transaction: the round's
@@ -127,12 +127,15 @@ struct FigureCounter {
     let plan: Plan
     let fields: CrossRoundFields
     var values: [String: Double] = [:]
+
+    /// Adds `n` to the figure `key` (creating it at zero).
+    private mutating func count(_ key: FigureKey, _ n: Double = 1) { values[key.name, default: 0] += n }
     var ledgers: UnitFigures.Counts = [:]
 
     init(plan: Plan) {
         self.plan = plan
         self.fields = CrossRoundFields(plan: plan)
-        for target in plan.targets { values["target:\(target.id)"] = 0 }
+        for target in plan.targets { values[FigureKey.target(target.id).name] = 0 }
     }
 
     /// An accepted unit: every declared ledger the round asks of it starts at zero.
@@ -147,14 +150,14 @@ struct FigureCounter {
             ledgers[row.sheet]![unit]!.items += 1
             if row.values[l.status]?.text == l.done { ledgers[row.sheet]![unit]!.done += 1 }
         }
-        values["rows:\(row.sheet)", default: 0] += 1
-        values["rows:\(row.sheet):\(unit)", default: 0] += 1
+        count(.rows(row.sheet))
+        count(.rows(row.sheet, unit: unit))
         for target in plan.targets where target.sheet == row.sheet && row.values[target.field]?.text == target.equals {
-            values["target:\(target.id)", default: 0] += 1
-            values["target:\(target.id):\(unit)", default: 0] += 1
+            count(.target(target.id))
+            count(.target(target.id, unit: unit))
         }
         if row.sheet == fields.progressSheet, let status = row.values[fields.progressStatus]?.text {
-            values["task_status:\(status)", default: 0] += 1
+            count(.taskStatus(status))
         }
     }
 }

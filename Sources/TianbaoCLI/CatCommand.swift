@@ -3,7 +3,7 @@ import Foundation
 import XLSX
 
 /// `tianbao cat FILE [--sheet NAME] [--format json|tsv|csv] [--bom]`: prints a workbook's cells
-/// (SPEC §6), or converts one sheet to CSV.
+/// (the JSON shape: docs/interfaces.md), or converts one sheet to CSV.
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",

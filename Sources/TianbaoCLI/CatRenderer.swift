@@ -1,6 +1,5 @@
 import Foundation
 import TianbaoSupport
-import TianbaoMerge
 import XLSX
 
 /// Where rendered output goes (standard output, or memory in tests).
@@ -29,7 +28,7 @@ public final class StringSink: TextSink {
     public func write(bytes: UnsafeBufferPointer<UInt8>) { self.bytes.append(contentsOf: bytes) }
 }
 
-/// Renders workbooks for `tianbao cat` in the shapes SPEC section 6 fixes, and as TSV and CSV.
+/// Renders workbooks for `tianbao cat` in the JSON shape docs/interfaces.md fixes, and as TSV and CSV.
 /// Cells are rendered straight into UTF-8 byte buffers (no String per cell), so rendering costs
 /// little next to reading.
 public enum CatRenderer {

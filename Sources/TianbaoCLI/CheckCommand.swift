@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import TianbaoOutputs
 import TianbaoSupport
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
 
 /// `tianbao check FILE...`: checks returned files and prints every problem.

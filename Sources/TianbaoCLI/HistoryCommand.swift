@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import TianbaoRound
 import TianbaoSupport
 import TianbaoArchive
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
 
 /// `tianbao history [--archive FILE] [--round R] [--format text|json]`: the rounds recorded

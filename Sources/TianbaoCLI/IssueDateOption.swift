@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TianbaoMerge
 import TianbaoPlan
 
 /// `--date 2021-06-17`: the day a briefing is issued (merge's 简报, review's 回头看); without it,

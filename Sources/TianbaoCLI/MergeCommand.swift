@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TianbaoOutputs
+import TianbaoRound
 import TianbaoRun
 import TianbaoCheck
 import TianbaoMerge
@@ -75,7 +77,7 @@ enum OfficeReport {
             }
             Swift.print("请检查这些文件后重新汇总。")
         }
-        let own = r.files.filter { $0.status == .skipped && ($0.note ?? "").hasPrefix("Tianbao ") }
+        let own = r.files.filter { $0.skip?.isTianbaos ?? false }
         if !own.isEmpty {
             Swift.print("注意：报送文件夹中有 Tianbao 自己生成的输出，已跳过：" + own.map { "“\($0.file)”" }.joined(separator: "、") + "。")
         }

@@ -27,7 +27,7 @@ struct ReviewCommand: ParsableCommand {
 
     @OptionGroup var issueDate: IssueDateOption
 
-    @Option(help: "回头看简报的期号（回头看自成一个系列），默认 1。")
+    @Option(help: "回头看简报的期号（回头看自成一个系列）。不指定时为 1；汇总档案不记录此前的回头看，同一年再做回头看时请指定，如 --issue 2。")
     var issue: Int?
 
     func run() throws {

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import TianbaoArchive
-import TianbaoMerge
 import TianbaoPlan
 import TianbaoPortal
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 

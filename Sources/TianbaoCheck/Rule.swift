@@ -1,7 +1,7 @@
 import TianbaoPlan
 
 /// Every rule a problem can name, in one catalogue: its stable id (the raw value, which
-/// report.json, the archive and the feedback keep, SPEC §7), its short Chinese name (校验问题's
+/// report.json, the archive and the feedback keep; docs/interfaces.md), its short Chinese name (校验问题's
 /// 规则 column), its class, its severity where the rule fixes one, and its message where the
 /// message never changes. Messages built from what was found come from `CheckWording` (words
 /// shared with the templates' 自查 formulas) and `RuleMessages` (the checker's own), one
@@ -128,7 +128,7 @@ public enum Rule: String, CaseIterable, Sendable, CustomStringConvertible {
         case .textCopied: return e("文字照抄上期", .row, .warning)
         case .jump: return e("变化幅度过大", .row, .warning)
         case .communityVanished: return e("小区从台账消失", .note, .warning)
-        case .communityDuplicate: return e("小区重复填报", .row, .warning)
+        case .communityDuplicate: return e("与其他单位重复填报", .row, .warning)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// Step 1 of a merge: what is in a submissions folder. Lists the folder (sorted by name) and
@@ -7,11 +8,11 @@ import TianbaoSupport
 /// own outputs, names that are not UTF-8); names the unit a file name names.
 public enum RoundListing {
     /// One entry of the submissions folder: its name, its path, and why it is not read (nil: read it).
-    public typealias Entry = (name: String, path: String, skip: String?)
+    public typealias Entry = (name: String, path: String, skip: SkipReason?)
 
     /// The note of an entry whose name is not UTF-8: such a file is the office's problem (it
     /// cannot be opened by its name), listed as unreadable, never the unit's.
-    public static let badNameNote = "文件名不是 UTF-8 编码，办公室无法按名打开"
+    public static var badNameNote: String { SkipReason.nameNotUTF8.note }
 
     /// The files of a folder, sorted by name; sub-folders, links, lock files and Tianbao's own
     /// outputs are reported as skipped, never read. Throws `FileSystemError` when the folder
@@ -23,25 +24,25 @@ public enum RoundListing {
         let raw = try FileSystem.listNames(dir)
         return raw.sorted { $0.lexicographicallyPrecedes($1) }.map { bytes in
             guard let name = String(validating: bytes, as: UTF8.self) else {
-                return (FileNameText.display(bytes), "", Self.badNameNote)
+                return (FileNameText.display(bytes), "", .nameNotUTF8)
             }
             let path = (dir as NSString).appendingPathComponent(name)
             let kind = FileSystem.kind(path)
-            if let note = ownOutputNote(name, path: path, kind: kind) { return (name, path, note) }
+            if let own = ownOutput(name, path: path, kind: kind) { return (name, path, own) }
             if kind == .link {
-                return (name, path, "链接文件，出于安全原因未读取")
+                return (name, path, .link)
             }
             if kind == .folder {
-                return (name, path, "子文件夹，未读取（请把文件直接放在报送文件夹中）")
+                return (name, path, .folder)
             }
             if name.hasPrefix("~$") || (name.hasPrefix(".~lock.") && name.hasSuffix("#")) {
-                return (name, path, "Office/WPS/LibreOffice 的临时锁文件，已跳过")
+                return (name, path, .editorLock)
             }
             if name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" {
-                return (name, path, "系统文件，已跳过")
+                return (name, path, .systemFile)
             }
             if kind != .file {
-                return (name, path, "不是普通文件，未读取")
+                return (name, path, .notRegularFile)
             }
             return (name, path, nil)
         }
@@ -51,17 +52,17 @@ public enum RoundListing {
     /// workbook, a briefing, report.json, a feedback or output folder, a staging folder or lock
     /// file of a merge), or nil. Feedback workbooks themselves are not outputs here: a unit may
     /// correct its feedback workbook and send it back as is.
-    static func ownOutputNote(_ name: String, path: String, kind: FileSystem.Kind?) -> String? {
-        let note = "Tianbao 汇总生成的输出（不是报送文件），已跳过；输出文件夹请勿放在报送文件夹中"
-        if name.hasPrefix("."), name.contains(".tianbao-") { return "Tianbao 汇总时留下的临时文件或锁文件（不是报送文件），已跳过" }
+    static func ownOutput(_ name: String, path: String, kind: FileSystem.Kind?) -> SkipReason? {
+        let own = SkipReason.ownOutput
+        if name.hasPrefix("."), name.contains(".tianbao-") { return .ownTemporary }
         switch kind {
         case .file?:
-            if name == "report.json" { return note }
-            if name.hasPrefix("汇总-"), name.hasSuffix(".xlsx") { return note }
-            if MergeOutputs.isBriefingName(name) { return note }
+            if name == OutputFiles.report { return own }
+            if OutputFiles.isConsolidatedWorkbook(name) { return own }
+            if OutputFiles.isBriefing(name) { return own }
         case .folder?:
-            if name == "反馈" { return note }
-            if FileSystem.kind((path as NSString).appendingPathComponent("report.json")) == .file { return note }
+            if name == OutputFiles.feedbackFolder { return own }
+            if FileSystem.kind((path as NSString).appendingPathComponent(OutputFiles.report)) == .file { return own }
         default: break
         }
         return nil

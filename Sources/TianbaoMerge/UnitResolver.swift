@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 
 /// Step 3 of a merge: which file of a unit counts. Given every file's outcome after checking,
 /// attributes the files no content identified to the unit their name names, and decides each

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 
 /// The streaming protocol of a merge: decides accepted units in plan order while later files
 /// are still being checked, and hands each decided unit with the file that counts to a sink

@@ -1,5 +1,4 @@
 import Foundation
-import TianbaoMerge
 import TianbaoRun
 import TianbaoTemplates
 

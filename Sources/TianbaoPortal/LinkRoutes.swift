@@ -3,8 +3,9 @@ import HTTPTypes
 import Hummingbird
 import TianbaoArchive
 import TianbaoCheck
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 
@@ -197,7 +198,7 @@ struct LinkRoutes {
     func output(_ context: PortalContext, folder: String?, file: String?) throws -> Response {
         guard case .office(let round)? = context.visitor, let name = file?.removingPercentEncoding else { throw Self.notHere }
         let feedback = folder != nil
-        if let folder, folder.removingPercentEncoding != "反馈" { throw Self.notHere }
+        if let folder, folder.removingPercentEncoding != OutputFiles.feedbackFolder { throw Self.notHere }
         guard let path = Outputs(folder: portal.settings.data.out(round.id)).path(of: name, feedback: feedback) else {
             throw PortalRefusal(.notFound, "没有这个汇总结果文件。请刷新页面，从列表中下载。")
         }

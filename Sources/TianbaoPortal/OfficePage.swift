@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoArchive
 import TianbaoPlan
+import TianbaoRound
 
 /// The office's page: the live 催报 board, the 汇总 button, the outputs and the upload record.
 struct OfficePage {
@@ -144,14 +145,14 @@ struct Outputs {
     init(folder: String) {
         self.folder = folder
         files = Self.list(folder)
-        feedback = Self.list((folder as NSString).appendingPathComponent("反馈"))
+        feedback = Self.list((folder as NSString).appendingPathComponent(OutputFiles.feedbackFolder))
     }
 
     /// The path of a listed file, or nil.
     func path(of name: String, feedback inFeedback: Bool) -> String? {
         let list = inFeedback ? feedback : files
         guard let listed = list.first(where: { $0 == name }) else { return nil }
-        let base = inFeedback ? (folder as NSString).appendingPathComponent("反馈") : folder
+        let base = inFeedback ? (folder as NSString).appendingPathComponent(OutputFiles.feedbackFolder) : folder
         return (base as NSString).appendingPathComponent(listed)
     }
 

@@ -4,7 +4,6 @@ import Logging
 import ServiceLifecycle
 import TianbaoArchive
 import TianbaoCheck
-import TianbaoMerge
 import TianbaoPlan
 import TianbaoSupport
 import TianbaoTemplates

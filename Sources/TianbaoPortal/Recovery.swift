@@ -1,7 +1,7 @@
 import Foundation
 import TianbaoArchive
-import TianbaoMerge
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 

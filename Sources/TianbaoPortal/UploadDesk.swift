@@ -1,8 +1,9 @@
 import Foundation
 import TianbaoArchive
 import TianbaoCheck
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 

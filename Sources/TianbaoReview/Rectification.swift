@@ -11,6 +11,8 @@ public struct RectificationItem: Sendable {
         case recurringProblem = "问题反复反映"
         case belowShare = "低于分解目标进度"
         case dataQuality = "报送材料有误"
+        case missing = "未报送"
+        case late = "迟报"
     }
 
     public var kind: Kind
@@ -28,10 +30,21 @@ public struct RectificationItem: Sendable {
     public var seen: [String]
     /// The round whose figures show it resolved (销号); nil while open.
     public var closed: String?
-    /// The time limit (`2021年7月25日前`), set when the year is complete.
+    /// The time limit (`2021年6月22日前（半年工作小结重新报送截止）`), set when the year is complete.
     public var deadline = ""
+    /// The day of the time limit; an open item past it is 逾期.
+    public var deadlineDay: Day?
 
     public var isOpen: Bool { closed == nil }
+
+    /// Open and past its time limit on `day` (the review's date).
+    public func overdue(on day: Day) -> Bool { isOpen && (deadlineDay.map { day > $0 } ?? false) }
+
+    /// The state as the outputs show it on `day`: `逾期`, `未销号`, or `已销号（<round title>）`.
+    public func state(on day: Day, roundTitle: (String) -> String) -> String {
+        if let closed { return "已销号（\(roundTitle(closed))）" }
+        return overdue(on: day) ? "逾期" : "未销号"
+    }
 }
 
 /// The 整改清单 carried from round to round: `see` opens an item or keeps it open, `resolve`
@@ -68,13 +81,23 @@ struct RectificationBook {
         items[i].closed = round
     }
 
+    /// Whether the item was ever listed (open or closed).
+    func listed(_ kind: RectificationItem.Kind, unit: String, subject: String) -> Bool {
+        index[Self.key(kind, unit, subject)] != nil
+    }
+
+    /// Whether the item is listed and open.
+    func isOpen(_ kind: RectificationItem.Kind, unit: String, subject: String) -> Bool {
+        index[Self.key(kind, unit, subject)].map { items[$0].isOpen } ?? false
+    }
+
     /// The open items of a kind and unit (their subjects).
     func open(_ kind: RectificationItem.Kind, unit: String) -> [String] {
         items.filter { $0.kind == kind && $0.unit.id == unit && $0.isOpen }.map(\.subject)
     }
 
-    mutating func setDeadlines(_ deadline: (RectificationItem) -> String) {
-        for i in items.indices { items[i].deadline = deadline(items[i]) }
+    mutating func setDeadlines(_ deadline: (RectificationItem) -> (text: String, day: Day?)) {
+        for i in items.indices { (items[i].deadline, items[i].deadlineDay) = deadline(items[i]) }
     }
 
     /// Gives an item whose unit stated no measure the office's.

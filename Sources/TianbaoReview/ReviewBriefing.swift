@@ -1,6 +1,7 @@
 import Foundation
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The 回头看 briefing: the year's review as a 工作简报 (the round briefing's form: masthead,
@@ -8,7 +9,7 @@ import TianbaoSupport
 /// renderers. Sections follow the plan's declarations, numbered as they come.
 public enum ReviewBriefing {
     /// `回头看简报-2021`, the files' base name.
-    public static func baseName(year: Int) -> String { "回头看简报-\(year)" }
+    public static func baseName(year: Int) -> String { OutputFiles.reviewBriefingBase(year: year) }
 
     /// The period the review covers, in words: `2021年3月至6月` (from the first reviewed round's
     /// start to the last one's due date).
@@ -50,6 +51,9 @@ public enum ReviewOutputs {
     /// Writes every file of the review into `folder` (each atomically); returns their paths.
     @discardableResult
     public static func write(_ review: YearReview, to folder: String, date: Day? = nil, issue: Int? = nil) throws -> [String] {
+        var review = review
+        review.date = date ?? Briefing.today()
+        review.issue = issue ?? 1
         try FileSystem.makeFolder(folder)
         let workbook = (folder as NSString).appendingPathComponent(ReviewWorkbook.fileName(year: review.year))
         try ReviewWorkbook(review).write(to: workbook)

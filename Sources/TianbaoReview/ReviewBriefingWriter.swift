@@ -1,6 +1,7 @@
 import Foundation
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The 回头看 briefing's sections: the figures against target and time (the same `TimeProgress`
@@ -82,7 +83,7 @@ struct ReviewBriefingWriter {
         }
         let across = expectedUnits.filter { !$0.acrossRounds.isEmpty }
         if !across.isEmpty {
-            p += "与此前各轮对照发现问题的 \(across.count) 个：" + across.map { u in
+            p += "与此前各轮或其他单位对照发现问题的 \(across.count) 个：" + across.map { u in
                 let rules = Dictionary(grouping: u.acrossRounds, by: { $0.rule.name }).sorted { $0.key < $1.key }
                 return "\(u.unit.name)（" + rules.map { "\($0.key) \($0.value.count) 次" }.joined(separator: "、") + "）"
             }.joined(separator: "、") + "。"
@@ -94,7 +95,7 @@ struct ReviewBriefingWriter {
                     .joined(separator: "；")]
             }
         if !rows.isEmpty {
-            p += "各单位逐项情况见" + annex("迟报、退回、未报送、数据有误和跨轮次问题的单位", ["单位", "迟报（次）", "被退回（次）", "未报送（次）", "数据有误（轮）", "与此前各轮对照发现的问题"], rows) + "。"
+            p += "各单位逐项情况见" + annex("迟报、退回、未报送、数据有误和跨轮次问题的单位", ["单位", "迟报（次）", "被退回（次）", "未报送（次）", "数据有误（轮）", "与此前各轮或其他单位对照发现的问题"], rows) + "。"
         }
         blocks.append(.paragraph(p))
         return blocks
@@ -167,8 +168,15 @@ struct ReviewBriefingWriter {
             let d = l.decl
             blocks.append(heading("\(l.sheetName)状态变化"))
             let back = l.changed.filter(\.wentBack)
-            var s = "年内\(d.called)共出现\(d.label) \(l.itemsSeen) \(d.counter)，状态有变化的 \(l.changed.count) \(d.counter)，年内转为\(d.done)的 \(l.newlyDone) \(d.counter)"
-            s += back.isEmpty ? "；没有状态倒退的\(d.label)。" : "；状态倒退过的 \(back.count) \(d.counter)（含填报有误、未计入统计的行），已列入整改清单："
+            var s = "年内\(d.called)共出现\(d.label) \(l.itemsSeen) \(d.counter)，状态有变化的 \(l.changed.count) \(d.counter)。"
+            // Done items reconciled: first listed as done + turned done = done at the end; of
+            // those, the ones of units whose file did not count in the last round are apart.
+            s += "按各单位最近一次计入的\(d.called)，报\(d.done)的 \(l.doneAtEnd) \(d.counter)："
+                + "首次列入时即为\(d.done)的 \(l.firstSeenDone) \(d.counter)，年内由其他状态转为\(d.done)的 \(l.newlyDone) \(d.counter)"
+            if l.doneBeforeLast > 0, let last = lastRound {
+                s += "；其中 \(l.doneBeforeLast) \(d.counter)为\(last.title)未计入的单位此前所报，\(last.title)计入的\(d.done) \(l.doneAtEnd - l.doneBeforeLast) \(d.counter)"
+            }
+            s += back.isEmpty ? "。没有状态倒退的\(d.label)。" : "。状态倒退过的 \(back.count) \(d.counter)（含填报有误、未计入统计的行），已列入整改清单："
             blocks.append(.paragraph(s))
             if !back.isEmpty {
                 blocks.append(.bullets(back.map { item in
@@ -185,20 +193,28 @@ struct ReviewBriefingWriter {
         guard let decl = plan.outputs.indicators, let last = lastRound, !review.indicators.isEmpty else { return [] }
         let name = plan.sheet(decl.sheet)?.name ?? decl.sheet
         var blocks: [Briefing.Block] = [heading(name)]
+        let n = review.rounds.count
+        // Each indicator judged at the round its latest value comes from.
         let rows = review.indicators.compactMap { i -> (YearReview.IndicatorYear, Double, Bool)? in
             guard let latest = i.latest else { return nil }
-            let time = ReviewWorkbook.indicatorTime(i, at: last.due, year: review.year)
+            let time = review.indicatorTime(i)
             let behind = i.target > 0 && latest.value < i.target && Pace.behind(doneShare: latest.value / i.target, timeShare: time)
             return (i, time, behind)
         }
         let reached = rows.filter { $0.0.target > 0 && ($0.0.latest?.value ?? 0) >= $0.0.target }
         let behind = rows.filter(\.2)
-        var s = "\(Set(rows.map(\.0.unit.id)).count) 个单位设定\(name) \(rows.count) 项，至\(last.title)已完成年度目标的 \(reached.count) 项，"
-            + "落后于时间进度的 \(behind.count) 项（时间进度按各指标的完成时限计）"
+        let inLast = rows.filter { $0.0.latest?.round == n - 1 }
+        let earlier = rows.count - inLast.count
+        var s = "年内 \(Set(rows.map(\.0.unit.id)).count) 个单位报\(name) \(rows.count) 项"
+        if earlier > 0 {
+            s += "：\(last.title) \(Set(inLast.map(\.0.unit.id)).count) 个单位报 \(inLast.count) 项，"
+                + "其余 \(earlier) 项（\(Set(rows.filter { $0.0.latest?.round != n - 1 }.map(\.0.unit.id)).count) 个单位\(last.title)未计入或未报）取此前最近一轮的数值"
+        }
+        s += "。已完成年度目标的 \(reached.count) 项，落后于时间进度的 \(behind.count) 项（时间进度按各指标的完成时限，算至其数值所在轮次的截止日期）"
         if !behind.isEmpty {
-            s += "，见" + annex("落后于时间进度的\(name)", ["单位", "指标", "年度目标", "累计完成", "完成率", "时间进度"], behind.map { i, time, _ in
+            s += "，见" + annex("落后于时间进度的\(name)", ["单位", "指标", "年度目标", "累计完成", "数值所在轮次", "完成率", "时间进度"], behind.map { i, time, _ in
                 [i.unit.name, i.name, "\(NumberFormat.text(i.target)) \(i.measure)", "\(NumberFormat.text(i.latest!.value)) \(i.measure)",
-                 Pace.percent(i.latest!.value / i.target), Pace.percent(time)]
+                 review.rounds[i.latest!.round].title, Pace.percent(i.latest!.value / i.target), Pace.percent(time)]
             })
         }
         blocks.append(.paragraph(s + "。逐轮数值见工作簿“\(ReviewWorkbook.indicatorsName(name))”。"))
@@ -211,7 +227,19 @@ struct ReviewBriefingWriter {
         let recurred = review.problems.filter(\.recurred)
         let units = Set(review.problems.map(\.unit.id)).count
         var s = "年内 \(units) 个单位就 \(review.problems.count) 个事项反映了问题"
-        s += recurred.isEmpty ? "，没有在此后各轮再次反映的。" : "，其中 \(recurred.count) 个在此后各轮再次反映（\(recurred.filter(\.sameText).count) 个原文照抄），列入整改清单："
+        // Problems first raised in the last round have no later round to show them again.
+        let lastId = lastRound?.id ?? ""
+        let inLastOnly = review.problems.filter { $0.firstRound == lastId }.count
+        let lastTitle = lastRound?.title ?? ""
+        if inLastOnly == review.problems.count {
+            s += "，均为\(lastTitle)首次反映，此后尚无报送轮次可看是否解决。"
+        } else if recurred.isEmpty {
+            s += "，此前各轮反映的 \(review.problems.count - inLastOnly) 个在此后各轮没有再次反映"
+                + (inLastOnly > 0 ? "；另 \(inLastOnly) 个为\(lastTitle)首次反映，尚无此后轮次可对照。" : "。")
+        } else {
+            s += "，其中 \(recurred.count) 个在此后各轮再次反映（\(recurred.filter(\.sameText).count) 个原文照抄），列入整改清单"
+                + (inLastOnly > 0 ? "（另 \(inLastOnly) 个为\(lastTitle)首次反映，尚无此后轮次可对照）" : "") + "："
+        }
         blocks.append(.paragraph(s))
         let items = recurred.map { p -> (text: String, source: String) in
             let subject = plan.task(p.subject).map { "任务 \($0.id)" } ?? p.subject
@@ -228,8 +256,29 @@ struct ReviewBriefingWriter {
         let total = pub.counts.map { $0.perMonth.reduce(0, +) }.reduce(0, +)
         let short = review.publicityShortfalls
         var s = "\(pub.months.first.map { "\($0)" } ?? "")—\(pub.months.last.map { "\($0)" } ?? "")月，\(pub.counts.count) 个单位共报送\(pub.sheetName) \(total) 篇"
-        s += short.isEmpty ? "，各单位每月均不少于 \(pub.decl.perMonthMin) 篇。"
-            : "；有月份少于 \(pub.decl.perMonthMin) 篇的单位 \(short.count) 个：" + short.map { "\($0.unit.name)（\($0.months.map { "\($0)月" }.joined(separator: "、"))）" }.joined(separator: "、") + "。"
+        if short.isEmpty {
+            s += "，各单位每月均不少于 \(pub.decl.perMonthMin) 篇。"
+        } else {
+            // A month short because the unit's file did not count in that month's round is
+            // told apart from a month it reported too few items in.
+            func missed(_ u: ReportingUnit, _ month: Int) -> String? {
+                guard let k = review.rounds.lastIndex(where: { $0.due.year == review.year && $0.due.month == month }),
+                      let state = review.units.first(where: { $0.unit.id == u.id })?.states[k],
+                      [.missing, .rejected].contains(state) else { return nil }
+                return state.rawValue
+            }
+            var notCounted: [String] = [], tooFew: [String] = []
+            for (unit, months) in short {
+                let a = months.compactMap { m in missed(unit, m).map { "\(m)月\($0)" } }
+                let b = months.filter { missed(unit, $0) == nil }.map { "\($0)月" }
+                if !a.isEmpty { notCounted.append("\(unit.name)（\(a.joined(separator: "、"))）") }
+                if !b.isEmpty { tooFew.append("\(unit.name)（\(b.joined(separator: "、"))）") }
+            }
+            s += "；有月份少于 \(pub.decl.perMonthMin) 篇的单位 \(short.count) 个"
+            if !tooFew.isEmpty { s += "，其中报送了但篇数不足的 \(tooFew.count) 个：" + tooFew.joined(separator: "、") }
+            if !notCounted.isEmpty { s += (tooFew.isEmpty ? "，均因" : "；") + "该月报送未计入（未报送或被退回）的 \(notCounted.count) 个：" + notCounted.joined(separator: "、") }
+            s += "。"
+        }
         return [heading("\(pub.sheetName)报送"), .paragraph(s)]
     }
 
@@ -241,7 +290,9 @@ struct ReviewBriefingWriter {
             return blocks
         }
         let open = items.filter(\.isOpen), closed = items.filter { !$0.isOpen }
-        var s = "据各轮报送情况，年内共列整改事项 \(items.count) 项，已销号 \(closed.count) 项、未销号 \(open.count) 项。"
+        let overdue = open.filter { $0.overdue(on: review.asOf) }.count
+        var s = "据各轮报送情况，年内共列整改事项 \(items.count) 项，已销号 \(closed.count) 项、未销号 \(open.count) 项"
+            + (overdue > 0 ? "（其中至\(review.asOf.chinese)已过时限的 \(overdue) 项，标为“逾期”）。" : "。")
         var labels: [String] = []
         for item in open where !labels.contains(item.kindLabel) { labels.append(item.kindLabel) }
         let byKind = labels.map { label in "\(label) \(open.filter { $0.kindLabel == label }.count) 项" }
@@ -252,7 +303,9 @@ struct ReviewBriefingWriter {
         }
         s += "事项一轮一核，下轮报送显示已解决的即销号。清单见"
         s += annex("整改清单", ["问题", "责任单位", "措施", "时限", "状态"], (open + closed).map { item in
-            [item.problem, item.unit.name, item.measure, item.deadline, item.isOpen ? "未销号" : "已销号（\(title(item.closed!))）"]
+            // The day alone (the workbook says where it comes from): a narrow column.
+            [item.problem, item.unit.name, item.measure, item.deadlineDay.map { "\($0.chinese)前" } ?? item.deadline,
+             item.state(on: review.asOf, roundTitle: title)]
         }) + "。"
         blocks.append(.paragraph(s))
         return blocks

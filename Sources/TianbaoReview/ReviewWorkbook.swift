@@ -1,5 +1,6 @@
 import Foundation
-import TianbaoMerge
+import TianbaoOutputs
+import TianbaoRound
 import TianbaoSupport
 import TianbaoPlan
 import XLSX
@@ -29,7 +30,7 @@ public struct ReviewWorkbook {
     public static func publicityName(_ publicitySheet: String) -> String { "\(publicitySheet)月度统计" }
 
     /// The file name: `回头看-2021.xlsx`.
-    public static func fileName(year: Int) -> String { "回头看-\(year).xlsx" }
+    public static func fileName(year: Int) -> String { OutputFiles.reviewWorkbook(year: year) }
 
     private var plan: Plan { review.plan }
     private var roundIds: [String] { review.rounds.map(\.id) }
@@ -37,7 +38,7 @@ public struct ReviewWorkbook {
     /// Writes the workbook to `path` (atomically).
     public func write(to path: String) throws {
         let book = try WorkbookWriter(path: path)
-        try book.setProperties(title: "\(plan.title)\(review.year)年回头看", author: plan.office.name)
+        try book.setProperties(title: "\(plan.title)\(ReviewBriefing.period(review))回头看", author: plan.office.name)
         try overview(book)
         try punctuality(book)
         if plan.outputs.progress != nil { try course(book) }
@@ -55,9 +56,11 @@ public struct ReviewWorkbook {
     private func overview(_ book: WorkbookWriter) throws {
         let ws = try book.addSheet(Self.overviewName)
         try ws.columns(0, 0, width: 12)
-        try ws.columns(1, 1, width: 22)
-        try ws.columns(2, 9, width: 11)
-        try ws.write(0, 0, ChineseTypography.apply("\(plan.title)\(review.year)年回头看"), CW.title)
+        try ws.columns(1, 1, width: 28)
+        try ws.columns(2, 2, width: 15)
+        try ws.columns(3, 9, width: 11)
+        // The period covered and the issue, as the 回头看简报 gives them.
+        try ws.write(0, 0, ChineseTypography.apply("\(plan.title)\(ReviewBriefing.period(review))回头看（回头看第 \(review.issue) 期，\(review.asOf.chinese)）"), CW.title)
         try ws.write(1, 0, ChineseTypography.apply("\(plan.office.name)根据汇总档案中 \(review.year) 年已汇总的 \(review.rounds.count) 轮报送整理；各项数字只计通过校验的数据。"),
                      CW.subtitle)
         let headers = ["轮次", "名称", "截止日期", "应报送", "按时", "迟报", "被退回", "未报送", "报送率", "按时率"]
@@ -68,7 +71,7 @@ public struct ReviewWorkbook {
             let expected = states.filter { $0 != .notExpected }.count
             let onTime = states.filter { $0 == .onTime }.count, late = states.filter { $0 == .late }.count
             try ws.write(r, 0, round.id, CW.cell)
-            try ws.write(r, 1, round.title, CW.cell)
+            try ws.write(r, 1, round.title, CW.wrapped)
             try ws.write(r, 2, ExcelDateTime(kind: .date, year: round.due.year, month: round.due.month, day: round.due.day).serial(date1904: false), CW.date)
             for (c, n) in [expected, onTime, late, states.filter { $0 == .rejected }.count, states.filter { $0 == .missing }.count].enumerated() {
                 try ws.write(r, 3 + c, Double(n), CW.integer)
@@ -84,7 +87,7 @@ public struct ReviewWorkbook {
             r += 1
         }
         ws.freeze(rows: 4)
-        try printLayout(ws, widths: [12, 22] + Array(repeating: 11, count: 8), repeatRows: 3...3)
+        try printLayout(ws, widths: [12, 28, 15] + Array(repeating: 11, count: 7), repeatRows: 3...3)
         ws.activate()
     }
 
@@ -367,10 +370,9 @@ public struct ReviewWorkbook {
         let ws = try book.addSheet(Self.indicatorsName(name))
         let n = review.rounds.count
         let headers = ["单位", "指标", "计量单位", "年度目标"] + roundIds + ["完成率", "时间进度", "判断", "完成时限"]
-        let widths = [26.0, 24, 9, 10] + Array(repeating: 9.0, count: n) + [9, 9, 18, 12]
+        let widths = [26.0, 24, 9, 10] + Array(repeating: 9.0, count: n) + [9, 9, 32, 12]
         try table(ws, title: "\(name)：年度目标与逐轮累计完成值（\(review.year)年）", headers: headers, widths: widths)
         var r = 3
-        let last = review.rounds.last?.due ?? Day(year: review.year, month: 12, day: 31)
         for i in review.indicators {
             try ws.write(r, 0, i.unit.name, CW.wrapped)
             try ws.write(r, 1, i.name, CW.wrapped)
@@ -379,14 +381,15 @@ public struct ReviewWorkbook {
             for (k, v) in i.values.enumerated() {
                 if let v { try ws.write(r, 4 + k, v, CW.cell.with { $0.numberFormat = "#,##0.##" }) } else { try ws.write(r, 4 + k, "—", Self.centred) }
             }
-            let time = Self.indicatorTime(i, at: last, year: review.year)
+            let time = review.indicatorTime(i)
             try ws.write(r, 5 + n, time, CW.percent)
             if let latest = i.latest, i.target > 0 {
                 let share = latest.value / i.target
                 try ws.write(r, 4 + n, share, CW.percent)
                 let reached = latest.value >= i.target
                 let behind = !reached && Pace.behind(doneShare: share, timeShare: time)
-                try ws.write(r, 6 + n, reached ? "已完成" : behind ? "落后于时间进度" : "不慢于时间进度",
+                let stale = latest.round != n - 1 ? "（按\(review.rounds[latest.round].title)所报）" : ""
+                try ws.write(r, 6 + n, (reached ? "已完成" : behind ? "落后于时间进度" : "不慢于时间进度") + stale,
                              CW.wrapped.with { $0.fill = behind ? CW.red : CW.green })
             } else {
                 try ws.write(r, 4 + n, "—", Self.centred)
@@ -399,7 +402,7 @@ public struct ReviewWorkbook {
             r += 1
         }
         try ws.autofilter(2, 0, max(r - 1, 3), headers.count - 1)
-        try ws.merge(r + 1, 0, r + 1, 7 + n, ChineseTypography.apply("累计完成值取各轮报送且填报无误的数值；时间进度按各指标的完成时限计（自该年 1 月 1 日起，含当日）；完成率与时间进度按显示的一位小数比较。"), CW.note)
+        try ws.merge(r + 1, 0, r + 1, 7 + n, ChineseTypography.apply("累计完成值取各轮报送且填报无误的数值；时间进度按各指标的完成时限计（自该年 1 月 1 日起，含当日），算至最新数值所在轮次的截止日期；完成率与时间进度按显示的一位小数比较。"), CW.note)
         try ws.row(r + 1, height: 30)
     }
 
@@ -419,7 +422,9 @@ public struct ReviewWorkbook {
             try ws.write(r, 3, item.unit.name, CW.wrapped)
             try ws.write(r, 4, item.measure, CW.wrapped)
             try ws.write(r, 5, item.deadline, CW.wrapped)
-            try ws.write(r, 6, item.isOpen ? "未销号" : "已销号", Self.centred.with { $0.fill = item.isOpen ? CW.yellow : CW.green })
+            let overdue = item.overdue(on: review.asOf)
+            try ws.write(r, 6, item.isOpen ? (overdue ? "逾期" : "未销号") : "已销号",
+                         Self.centred.with { $0.fill = overdue ? CW.red : item.isOpen ? CW.yellow : CW.green })
             try ws.write(r, 7, title(item.opened), CW.cell)
             let seen = item.seen.map(title).joined(separator: "、")
             try ws.write(r, 8, seen, CW.wrapped)
@@ -465,7 +470,7 @@ public struct ReviewWorkbook {
     /// header with the plan, sheet and year, 第 N 页，共 M 页.
     private func printLayout(_ ws: SheetWriter, widths: [Double], repeatRows: ClosedRange<Int>? = nil,
                              identifying: ClosedRange<Int>? = 0...1) throws {
-        let header = "&L&9\(PrintLayout.headerText(plan.title))&C&9&A&R&9 \(review.year)年回头看"
+        let header = "&L&9\(PrintLayout.headerText(plan.title))&C&9&A&R&9 \(ReviewBriefing.period(review))回头看"
         try ws.pageSetup(PrintLayout.pageSetup(widths: widths, identifying: identifying, repeatRows: repeatRows, header: header))
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import TianbaoArchive
 import TianbaoCheck
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 
 /// The year's review (回头看) computed from the archive: every figure the review workbook and
 /// briefing show. Built one archived round at a time (`add`), oldest first, so memory holds one
@@ -86,6 +87,8 @@ public struct YearReview {
         public var statuses: [String?] = []
         /// Per round: the status comes from a row with an error (reported, not counted).
         public var uncounted: [Bool] = []
+        /// Per round: the completion date given (when the ledger's rules require one).
+        public var finish: [Day?] = []
         /// Whether the status ever went back (by the ledger's order of statuses).
         public var wentBack = false
         /// The distinct statuses in the order met, with the round each first appeared in and
@@ -101,6 +104,14 @@ public struct YearReview {
         public var itemsSeen = 0
         /// Items done at the last round that were not done when first seen.
         public var newlyDone = 0
+        /// Items whose last counted status is done (each unit's latest counted ledger): those
+        /// first listed as done already plus `newlyDone`.
+        public var doneAtEnd = 0
+        /// Of `doneAtEnd`, those first listed as done already.
+        public var firstSeenDone = 0
+        /// Of `doneAtEnd`, those whose latest counted round is not the last reviewed round (the
+        /// unit's file did not count then): the rest are the last round's own done count.
+        public var doneBeforeLast = 0
     }
     public private(set) var ledgers: [LedgerYear] = []
 
@@ -160,9 +171,25 @@ public struct YearReview {
         }
     }
     public private(set) var indicators: [IndicatorYear] = []
+
+    /// The time progress an indicator is judged against: at the due date of the round its
+    /// latest value comes from (a value reported in May is judged at May's due date, not at a
+    /// later round's), else at the last reviewed round's.
+    public func indicatorTime(_ i: IndicatorYear) -> Double {
+        let day = i.latest.map { rounds[$0.round].due } ?? rounds.last?.due ?? Day(year: year, month: 12, day: 31)
+        return ReviewWorkbook.indicatorTime(i, at: day, year: year)
+    }
     private var indicatorIndex: [String: Int] = [:]
 
     // MARK: Rectification
+
+    /// The day the review is made (its outputs' date): an open item past its time limit on
+    /// this day is 逾期. Nil until the outputs set it.
+    public var date: Day?
+    /// The review's issue number in the 回头看 series (1 without one).
+    public var issue = 1
+    /// The review's date, or the last reviewed round's due date without one.
+    public var asOf: Day { date ?? rounds.last?.due ?? Day(year: year, month: 12, day: 31) }
 
     private var book = RectificationBook()
     /// The 整改清单: every item opened during the year, in the order first seen, open or closed.
@@ -173,6 +200,8 @@ public struct YearReview {
     private var courseIndex: [String: Int] = [:]
     private var problemIndex: [String: Int] = [:]
     private var itemIndex: [[String: Int]] = []
+    /// Per ledger, the items of each unit and normalised name (`CommunityName.normalised`).
+    private var looseIndex: [[String: [Int]]] = []
     private var allItems: [[ItemCourse]] = []
     private var publicitySeen: Set<String> = []
     private var publicityCounts: [String: [Int: Int]] = [:]
@@ -196,6 +225,7 @@ public struct YearReview {
         targets = plan.targets.map { TargetYear(target: $0) }
         ledgers = plan.outputs.ledgers.map { LedgerYear(decl: $0, sheetName: plan.sheet($0.sheet)?.name ?? $0.sheet) }
         itemIndex = ledgers.map { _ in [:] }
+        looseIndex = ledgers.map { _ in [:] }
         allItems = ledgers.map { _ in [] }
         if let p = plan.outputs.publicity {
             publicity = PublicityYear(decl: p, sheetName: plan.sheet(p.sheet)?.name ?? p.sheet)
@@ -229,7 +259,10 @@ public struct YearReview {
         if let p = o.progress { out[p.sheet, default: []].formUnion([p.task, p.status, p.percent, p.problems, p.next].compactMap { $0 }) }
         if let s = o.summary { out[s.sheet, default: []].formUnion([s.problems, s.plans].compactMap { $0 }) }
         if let i = o.indicators { out[i.sheet, default: []].formUnion([i.name, i.unit, i.target, i.done, i.task, i.due].compactMap { $0 }) }
-        for l in o.ledgers { out[l.sheet, default: []].formUnion([l.name, l.status].compactMap { $0 }) }
+        for l in o.ledgers {
+            let finish = CrossRoundFields(plan: plan, ledger: l).ledgerFinish
+            out[l.sheet, default: []].formUnion([l.name, l.status, finish.isEmpty ? nil : finish].compactMap { $0 })
+        }
         for t in plan.targets { out[t.sheet, default: []].insert(t.field) }
         if let p = o.publicity { out[p.sheet] = nil }
         return out
@@ -245,7 +278,7 @@ public struct YearReview {
         func state(_ id: String) -> UnitState {
             guard let u = byUnit[id] else { return .notExpected }
             if u.accepted { return u.late ? .late : .onTime }
-            return u.status == "rejected" ? .rejected : .missing
+            return u.status == .rejected ? .rejected : .missing
         }
         for i in units.indices { units[i].states.append(state(units[i].unit.id)) }
 
@@ -319,26 +352,45 @@ public struct YearReview {
             for i in allItems[l].indices {
                 allItems[l][i].statuses.append(nil)
                 allItems[l][i].uncounted.append(false)
+                allItems[l][i].finish.append(nil)
             }
+            let finishField = CrossRoundFields(plan: plan, ledger: decl).ledgerFinish
             guard round.sheets.contains(decl.sheet) else { continue }
             // Rows with errors too: a status reported but kept out still shows a regression.
             for u in archived.units where u.accepted {
                 guard let unit = plan.unit(u.unitId) else { continue }
-                for row in u.rows.filter({ $0.sheet == decl.sheet }).sorted(by: { ($0.accepted ? 0 : 1, $0.row) < ($1.accepted ? 0 : 1, $1.row) }) {
+                let rows = u.rows.filter { $0.sheet == decl.sheet }.sorted { ($0.accepted ? 0 : 1, $0.row) < ($1.accepted ? 0 : 1, $1.row) }
+                // An item is known by its exact name; by its normalised name (小区/社区 dropped)
+                // only when no other name of this round's rows normalises alike and one item of
+                // the unit alone has it: 纱帽钢花社区 and 纱帽钢花小区 in one round are two.
+                var namesAlike: [String: Set<String>] = [:]
+                for row in rows {
+                    if let name = row.values[nameField]?.text, !name.isEmpty {
+                        namesAlike[CommunityName.normalised(name), default: []].insert(CommunityName.exact(name))
+                    }
+                }
+                for row in rows {
                     guard let name = row.values[nameField]?.text, !name.isEmpty, let status = row.values[decl.status]?.text else { continue }
-                    let key = u.unitId + "\u{1}" + CommunityName.normalised(name)
+                    let key = u.unitId + "\u{1}" + CommunityName.exact(name)
+                    let loose = u.unitId + "\u{1}" + CommunityName.normalised(name)
                     let i: Int
                     if let known = itemIndex[l][key] {
                         i = known
+                    } else if namesAlike[CommunityName.normalised(name)]?.count == 1, let alike = looseIndex[l][loose], alike.count == 1 {
+                        i = alike[0]
+                        itemIndex[l][key] = i
                     } else {
                         i = allItems[l].count
                         itemIndex[l][key] = i
+                        looseIndex[l][loose, default: []].append(i)
                         allItems[l].append(ItemCourse(unit: unit, name: name, statuses: Array(repeating: nil, count: r + 1),
-                                                      uncounted: Array(repeating: false, count: r + 1)))
+                                                      uncounted: Array(repeating: false, count: r + 1),
+                                                      finish: Array(repeating: nil, count: r + 1)))
                     }
                     if allItems[l][i].statuses[r] == nil {
                         allItems[l][i].statuses[r] = status
                         allItems[l][i].uncounted[r] = !row.accepted
+                        allItems[l][i].finish[r] = finishField.isEmpty ? nil : row.values[finishField]?.day
                     }
                 }
             }
@@ -411,7 +463,21 @@ public struct YearReview {
             guard let i = units.firstIndex(where: { $0.unit.id == u.unitId }) else { continue }
             let unit = units[i].unit
             let mine = byUnit[u.unitId] ?? []
-            if u.status == "rejected" {
+            // Punctuality: a round not reported is open until the unit's file counts again; a
+            // late one until a round is reported on time.
+            if !u.accepted && u.status != .rejected {
+                book.see(.missing, unit: unit, subject: "报送", problem: "\(round.title)未报送",
+                         measure: "尽快补报，今后按时报送", round: round.id)
+            } else if u.accepted {
+                book.resolve(.missing, unit: u.unitId, subject: "报送", round: round.id)
+                if u.late {
+                    book.see(.late, unit: unit, subject: "报送", problem: "\(round.title)迟报（截止\(round.due.chinese)）",
+                             measure: "按规定时限报送", round: round.id)
+                } else {
+                    book.resolve(.late, unit: u.unitId, subject: "报送", round: round.id)
+                }
+            }
+            if u.status == .rejected {
                 let first = mine.first { $0.severity == "error" && (Rule(rawValue: $0.rule)?.isFileLevel ?? false) } ?? mine.first { $0.severity == "error" }
                 let reason = first.flatMap { p in Rule(rawValue: p.rule).map { ReturnReason.text(rule: $0, value: p.value, sheet: p.sheet, plan: plan) } }
                     ?? "文件不符合要求"
@@ -420,10 +486,12 @@ public struct YearReview {
                 continue
             }
             guard u.accepted else { continue }
-            let errors = mine.filter { $0.severity == "error" }
+            let allErrors = mine.filter { $0.severity == "error" }
+            // A status gone back is the ledger's regression item (one problem, one item).
+            let errors = allErrors.filter { $0.rule != Rule.statusWentBack.rawValue }
+            if !allErrors.isEmpty { units[i].errorRounds.append(round.id) }
             if !errors.isEmpty {
-                units[i].errorRounds.append(round.id)
-                let first = errors.prefix(2).map { p in (p.sheet.map { "\($0) \(p.cell ?? "")：" } ?? "") + p.message }
+                let first = errors.prefix(2).map { p in (p.sheet.map { "\($0)：" } ?? "") + Self.forLeaders(p.message) }
                 book.see(.dataQuality, unit: unit, subject: "报送材料",
                          problem: "\(round.title)报送的数据有误 \(errors.count) 处（\(first.joined(separator: "；"))\(errors.count > 2 ? "……" : "")）",
                          measure: "按反馈表更正后重新报送", round: round.id)
@@ -434,10 +502,18 @@ public struct YearReview {
             for p in mine where !p.explained {
                 guard let rule = Rule(rawValue: p.rule), Self.acrossRoundRules.contains(rule), rule != .statusWentBack else { continue }
                 units[i].acrossRounds.append((round.id, rule, p.message))
+                // A community gone from the ledger after another unit was found to list it too
+                // is that duplicate resolved, not an item asking to list it again.
+                if rule == .communityVanished,
+                   book.listed(.acrossRounds, unit: u.unitId, subject: "\(Rule.communityDuplicate.name)：\(p.sheet ?? "")“\(p.value)”") {
+                    continue
+                }
                 let subject = "\(rule.name)：\(p.sheet ?? "")\(p.value.isEmpty ? "" : "“\(p.value)”")"
                 present.insert(subject)
-                book.see(.acrossRounds, unit: unit, subject: subject, problem: p.message, measure: "核实后更正，或在“说明”中写明原因",
-                         round: round.id)
+                // A community another unit lists in the same round is a problem within the
+                // round, labelled as such; the others compare with earlier rounds.
+                book.see(.acrossRounds, label: rule == .communityDuplicate ? rule.name : nil, unit: unit, subject: subject,
+                         problem: Self.forLeaders(p.message), measure: "核实后更正，或在“说明”中写明原因", round: round.id)
             }
             for p in mine where !p.explained && p.rule == Rule.statusWentBack.rawValue {
                 units[i].acrossRounds.append((round.id, .statusWentBack, p.message))
@@ -446,6 +522,15 @@ public struct YearReview {
                 book.resolve(.acrossRounds, unit: u.unitId, subject: subject, round: round.id)
             }
         }
+    }
+
+    /// A check's message as the 整改清单 quotes it: its statements without the instructions
+    /// to the unit (sentences asking it to check or correct: the 措施 column says what to do)
+    /// and without a closing 。 (the items join messages with ；).
+    static func forLeaders(_ message: String) -> String {
+        let sentences = message.split(whereSeparator: { "。；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let kept = sentences.filter { !$0.contains("请") && !$0.hasPrefix("如") }
+        return (kept.isEmpty ? sentences : kept).joined(separator: "，")
     }
 
     /// The indicators (量化指标) of the round's counted rows.
@@ -537,27 +622,45 @@ public struct YearReview {
                 let counted = known.filter { !item.uncounted[$0.0] }
                 guard let first = counted.first, let last = counted.last else { continue }
                 if last.1 == decl.done && first.1 != decl.done { ledgers[l].newlyDone += 1 }
+                if last.1 == decl.done {
+                    ledgers[l].doneAtEnd += 1
+                    if first.1 == decl.done { ledgers[l].firstSeenDone += 1 }
+                    if last.0 != rounds.count - 1 { ledgers[l].doneBeforeLast += 1 }
+                }
                 var path: [(status: String, round: String, uncounted: Bool)] = []
                 for (i, s) in known where path.last.map({ $0.status != s || $0.uncounted != item.uncounted[i] }) ?? true {
                     path.append((s, rounds[i].id, item.uncounted[i]))
                 }
-                guard path.count > 1 else { continue }
+                // Only a change of status: the same status in a row with an error is no change.
+                guard Set(path.map(\.status)).count > 1 else { continue }
                 item.path = path
                 item.wentBack = zip(known, known.dropFirst()).contains { progress($1.1) < progress($0.1) }
                 ledgers[l].changed.append(item)
                 // The 整改清单: a status gone back (in a counted row or one with an error) is
                 // open until a counted row shows the item as far as it had come.
                 var best: (rank: Int, status: String, round: String)?
+                let subject = "\(ledgers[l].sheetName)：\(item.name)"
+                // The completion date first given in a counted row: a completion after a
+                // regression that gives another date contradicts it, and keeps the item open.
+                let firstFinish = known.first { !item.uncounted[$0.0] && $0.1 == decl.done && item.finish[$0.0] != nil }.flatMap { item.finish[$0.0] }
+                var regression = ""
                 for (i, s) in known {
                     let rank = progress(s)
                     if let b = best, rank < b.rank {
                         let how = item.uncounted[i] ? "（填报有误，未计入统计）" : ""
-                        book.see(.regression, label: "\(decl.called)状态倒退", unit: item.unit, subject: "\(ledgers[l].sheetName)：\(item.name)",
-                                 problem: "\(ledgers[l].sheetName)中“\(item.name)”\(rounds.first { $0.id == b.round }?.title ?? b.round)报“\(b.status)”，"
-                                    + "\(rounds[i].title)报“\(s)”\(how)，状态倒退",
+                        regression = "\(ledgers[l].sheetName)中“\(item.name)”\(rounds.first { $0.id == b.round }?.title ?? b.round)报“\(b.status)”，"
+                            + "\(rounds[i].title)报“\(s)”\(how)，状态倒退"
+                        book.see(.regression, label: "\(decl.called)状态倒退", unit: item.unit, subject: subject, problem: regression,
                                  measure: "核实\(decl.label)实际状态，更正\(ledgers[l].sheetName)或说明原因", round: rounds[i].id)
                     } else if let b = best, rank >= b.rank, !item.uncounted[i] {
-                        book.resolve(.regression, unit: item.unit.id, subject: "\(ledgers[l].sheetName)：\(item.name)", round: rounds[i].id)
+                        if s == decl.done, let was = firstFinish, let now = item.finish[i], now != was,
+                           book.isOpen(.regression, unit: item.unit.id, subject: subject) {
+                            book.see(.regression, label: "\(decl.called)状态倒退", unit: item.unit, subject: subject,
+                                     problem: regression + "；\(rounds[i].title)再报“\(s)”，但完工日期（\(now.chinese)）与此前所报（\(was.chinese)）不一致",
+                                     measure: "核实\(decl.label)实际完工日期，更正\(ledgers[l].sheetName)或说明原因", round: rounds[i].id)
+                        } else {
+                            book.resolve(.regression, unit: item.unit.id, subject: subject, round: rounds[i].id)
+                        }
                     }
                     if !item.uncounted[i], rank > (best?.rank ?? Int.min) { best = (rank, s, rounds[i].id) }
                     if best == nil { best = (rank, s, rounds[i].id) }
@@ -602,27 +705,38 @@ public struct YearReview {
         }
     }
 
-    /// Each item's time limit: a lagging task's deadline in the plan, else the due date of the
-    /// round after the last reviewed one (the next chance to show it resolved), else the year's
-    /// end. Items without the unit's own measure get the office's.
+    /// Each item's time limit, from the round it was listed in: a lagging task's deadline in
+    /// the plan where that is later; else the round's resubmission deadline (`resubmit_by`);
+    /// else the due date of the plan's next round (the next chance to show it resolved); else
+    /// the year's end. Items without the unit's own measure get the office's.
     private mutating func setDeadlines() {
-        let last = rounds.last.flatMap { r in plan.rounds.firstIndex { $0.id == r.id } }
-        let next = last.flatMap { $0 + 1 < plan.rounds.count ? plan.rounds[$0 + 1] : nil }
-        let fallback = next.map { "\($0.due.chinese)前（\($0.title)报送时）" } ?? "\(year)年12月31日前"
-        let tasks = plan.tasks
+        let plan = self.plan, year = self.year
         book.setDeadlines { item in
-            if item.kind == .lagging, let id = item.subject.split(separator: " ").first,
-               let d = tasks.first(where: { $0.id == String(id) })?.deadline,
-               d >= (next?.due ?? d) {
-                return "\(d.chinese)前（任务完成时限）"
+            let listed = plan.rounds.firstIndex { $0.id == item.opened }
+            let round = listed.map { plan.rounds[$0] }
+            let next = listed.flatMap { $0 + 1 < plan.rounds.count ? plan.rounds[$0 + 1] : nil }
+            let byRound: (text: String, day: Day?)
+            let aboutFile = [RectificationItem.Kind.dataQuality, .acrossRounds, .regression, .missing].contains(item.kind)
+            if aboutFile, let round, let by = round.resubmitBy {
+                byRound = ("\(by.chinese)前（\(round.title)重新报送截止）", by)
+            } else if let next {
+                byRound = ("\(next.due.chinese)前（\(next.title)报送时）", next.due)
+            } else {
+                let end = Day(year: year, month: 12, day: 31)
+                byRound = ("\(end.chinese)前", end)
             }
-            return fallback
+            if item.kind == .lagging, let id = item.subject.split(separator: " ").first,
+               let d = plan.tasks.first(where: { $0.id == String(id) })?.deadline, d >= (byRound.day ?? d) {
+                return ("\(d.chinese)前（任务完成时限）", d)
+            }
+            return byRound
         }
         book.fillMeasures { item in
             switch item.kind {
             case .lagging: return "请牵头单位会同责任单位提出解决措施"
             case .recurringProblem: return "请明确解决措施和时限，下轮报告进展"
             case .belowShare: return "加快在建项目进度，尽快开工未开工项目"
+            case .missing: return "尽快补报"
             default: return "核实后更正"
             }
         }

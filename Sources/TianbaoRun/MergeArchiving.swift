@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 import TianbaoArchive
-import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// What a merge does with the archive, holding the archive's lock from `prepare` to `end`:

@@ -2,7 +2,9 @@ import Foundation
 import TianbaoArchive
 import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 
@@ -237,7 +239,7 @@ public final class MergeRun: Sendable {
         // the archive back (it is gone), so OUT and the archive always end up together.
         FaultInjection.pause()  // tests: a kill between the last output and the switch
         let stale: [StaleRound] = try staged.commit {
-            try staging.sync([staging.path("反馈")])
+            try staging.sync([staging.path(OutputFiles.feedbackFolder)])
             guard let recording, let archiving else {
                 try staging.switchIn()
                 return []

@@ -2,6 +2,7 @@ import Foundation
 import TianbaoArchive
 import TianbaoPlan
 import TianbaoReview
+import TianbaoRound
 import TianbaoSupport
 
 /// What a review is asked to do: the year's 回头看 from the archive, written into `out`
@@ -91,8 +92,7 @@ public final class ReviewRun: Sendable {
         defer { staged.end() }
         do {
             try staged.begin()
-            let own = Set([ReviewWorkbook.fileName(year: request.year)]
-                          + [".md", ".html", ".docx"].map { ReviewBriefing.baseName(year: request.year) + $0 })
+            let own = Set(OutputFiles.ofReview(year: request.year))
             if FileSystem.kind(target) == .folder {
                 let names = ((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []).sorted()
                 let foreign = names.filter { !own.contains($0) && ![".DS_Store", "Thumbs.db", "desktop.ini"].contains($0) }

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoArchive
 import TianbaoCheck
+import TianbaoRound
 import TianbaoSupport
 import XLSX
 
@@ -184,7 +185,7 @@ extension RunFailure {
         case let e as RowStoreError:
             return RunFailure(.writing(e.message), job: job)
         case let e as XLSXWriteError:
-            let relative = e.file.hasSuffix("-反馈.xlsx") ? "反馈/" + e.file : e.file
+            let relative = OutputFiles.isFeedback(e.file) ? OutputFiles.feedbackFolder + "/" + e.file : e.file
             return RunFailure(.outputFile(path: (target as NSString).appendingPathComponent(relative), cause: e.detail), job: job)
         case let e as XLSXError:
             return RunFailure(.writing(e.message), job: job)

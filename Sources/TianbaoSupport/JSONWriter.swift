@@ -2,7 +2,7 @@ import Foundation
 
 /// A small JSON writer: compact, keys in the order written, non-ASCII kept as UTF-8 (as
 /// Python's `ensure_ascii=False`). The one home of JSON output (report.json, `--format json`,
-/// `cat`). Not JSONEncoder: the interfaces (SPEC §6, §7) fix the key order, which JSONEncoder
+/// `cat`). Not JSONEncoder: the interfaces (docs/interfaces.md) fix the key order, which JSONEncoder
 /// does not keep, and `cat` streams millions of cells without building a value tree.
 public final class JSONWriter {
     public private(set) var text = ""

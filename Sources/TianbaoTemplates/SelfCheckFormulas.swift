@@ -3,11 +3,11 @@ import XLSX
 
 /// Pieces of spreadsheet formulas (A1 text, without the leading `=`) that read a cell the way
 /// the checker does, as far as a formula can. Every piece errs on the side of silence: a formula
-/// reports a problem only where the checker certainly reports it too (see README, 自查).
+/// reports a problem only where the checker certainly reports it too (docs/guide/template.md).
 ///
 /// Only the functions in `allowedFunctions` are used; a test scans every generated formula.
 enum Formula {
-    /// Functions computed alike by Excel 2010+, WPS and LibreOffice 7 (README lists the sources).
+    /// Functions computed alike by Excel 2010+, WPS and LibreOffice 7 (docs/guide/template.md lists the sources).
     static let allowedFunctions: Set<String> = [
         "IF", "AND", "OR", "NOT", "ISERROR", "ISNUMBER", "ISLOGICAL", "ISTEXT", "IFERROR", "LEN", "TRIM", "CLEAN",
         "SUBSTITUTE", "LEFT", "MID", "FIND", "EXACT", "INT", "ROUND", "ABS", "SUMPRODUCT", "COUNTIF",

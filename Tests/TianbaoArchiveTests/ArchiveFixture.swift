@@ -2,7 +2,9 @@ import Foundation
 import TestSupport
 import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoTemplates
 
 /// The samples' round 2021-06, merged in process once for the suite.

@@ -3,7 +3,9 @@ import TestSupport
 @testable import TianbaoArchive
 import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import XCTest
 
 /// Every check across rounds at its cell. This round is the samples' 2021-06; last round is
@@ -201,7 +203,7 @@ final class CrossRoundCheckerTests: XCTestCase {
     func testNothingToCompareForAUnitWithoutAnAcceptedFileLastRound() {
         var last = Self.archived
         let i = last.units.firstIndex { $0.unitId == "jiangan" }!
-        last.units[i].status = "missing"
+        last.units[i].status = .missing
         XCTAssertEqual(findings(last)["jiangan"]?.count ?? 0, 0)
     }
 

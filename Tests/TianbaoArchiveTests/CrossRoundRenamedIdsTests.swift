@@ -3,7 +3,9 @@ import TestSupport
 @testable import TianbaoArchive
 @testable import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import XCTest
 
 /// The checks across rounds read the sheets and fields the plan declares, never fixed ids: the

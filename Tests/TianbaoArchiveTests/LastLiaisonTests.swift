@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 @testable import TianbaoArchive
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import XCTest
 
 /// 催报 for a unit that sent nothing: the liaison it named in its latest earlier file.

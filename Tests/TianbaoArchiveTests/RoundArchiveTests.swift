@@ -4,7 +4,9 @@ import TestSupport
 @testable import TianbaoArchive
 import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoTemplates
 import XCTest
 

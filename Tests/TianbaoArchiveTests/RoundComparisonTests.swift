@@ -2,7 +2,9 @@ import Foundation
 @testable import TianbaoArchive
 import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import XCTest
 
 /// 环比: the samples' round against itself recorded as last round, then with changes.

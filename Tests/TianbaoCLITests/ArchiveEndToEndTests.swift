@@ -160,7 +160,7 @@ final class ArchiveEndToEndTests: XCTestCase {
         XCTAssertEqual(t1["rows_merged"]!, t0["rows_merged"]! - 1)
         XCTAssertEqual(t1["rows_rejected"]!, t0["rows_rejected"]! + 1)
         // The consolidated workbook lists the problem; the community stays in 小区台账, marked
-        // 有误 (issue 14: rows with errors are shown, not counted).
+        // 有误 (rows with errors are shown, not counted).
         let wb = try Workbook(path: out.appendingPathComponent("汇总-2021-06.xlsx").path)
         let issues = try wb.read(wb.sheet(named: "校验问题")!)
         XCTAssertTrue(issues.rows.contains { row in row.cells.contains { $0.value?.text.contains("退回为“在建”") ?? false } })

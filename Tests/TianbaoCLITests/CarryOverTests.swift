@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `tianbao templates --round R` with an archive (issue 15 §3): each district's 小区台账 starts
+/// `tianbao templates --round R` with an archive: each district's 小区台账 starts
 /// with its rows accepted last round, editable and marked; the checks across rounds then report
 /// what the district changed, and nothing on the rows it left alone.
 final class CarryOverTests: XCTestCase {

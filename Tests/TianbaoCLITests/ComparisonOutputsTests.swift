@@ -2,11 +2,12 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 15 §4 and issue 14's 催报 and place text: the sample round merged into an archive,
-/// recorded as 2021-05 with changes (two of 江岸区's communities 在建 then, 硚口区's 汉水桥东风新村
-/// 未开工 and 汉水桥商业小区 not listed, 市国资委's and 市市场监管局's task 1.1 推进中, 市经济和信息化局's
-/// 2.2 滞后, 江汉区 missing, 新洲区 on time), then June merged without 市文化和旅游局's file, with
-/// a plan that gives 蔡甸区 a contact. Everything is read back from what `tianbao merge` wrote.
+/// The comparison with last round (环比, 进度趋势), whom 催报 calls, and where a row came from:
+/// the sample round merged into an archive, recorded as 2021-05 with changes (two of 江岸区's
+/// communities 在建 then, 硚口区's 汉水桥东风新村 未开工 and 汉水桥商业小区 not listed, 市国资委's and
+/// 市市场监管局's task 1.1 推进中, 市经济和信息化局's 2.2 滞后, 江汉区 missing, 新洲区 on time), then June
+/// merged without 市文化和旅游局's file, with a plan that gives 蔡甸区 a contact. Everything is read
+/// back from what `tianbao merge` wrote.
 final class ComparisonOutputsTests: XCTestCase {
     static let samples = MergeEndToEndTests.samples
     static let key = MergeEndToEndTests.key
@@ -79,7 +80,7 @@ final class ComparisonOutputsTests: XCTestCase {
 
     func testOverviewComparesWithLastRound() throws {
         let rows = try self.rows("总览", from: "与上期比较")
-        XCTAssertEqual(rows[0][0] as? String, "与上期比较（环比；上期：轮次 2021-05）")
+        XCTAssertEqual(rows[0][0] as? String, "与上期比较（环比；上期：5月工作调度）")
         var table: [String: [String]] = [:]
         for row in rows.dropFirst(2).prefix(13) {
             table[row[0] as? String ?? ""] = [row[1], row[2]].map { v in (v as? NSNumber).map { "\($0.intValue)" } ?? (v as? String ?? "") }
@@ -178,13 +179,13 @@ final class ComparisonOutputsTests: XCTestCase {
     func testFirstRoundSaysSoInOneLine() throws {
         let first = Self.dir.appendingPathComponent("first")
         let md = try String(contentsOf: first.appendingPathComponent("简报-2021-06.md"), encoding: .utf8)
-        XCTAssertTrue(md.contains("## 三、与上期比较\n\n本期为首次汇总，汇总档案中没有更早的轮次，无上期数据可比。\n\n"), md)
+        XCTAssertTrue(md.contains("## 三、与上期比较\n\n本期为首期，无上期数据可比。\n\n"), md)
         let rows = try python("""
             ws = wb['总览']
             out = [r[0] for r in ws.iter_rows(values_only=True) if r[0] and ('上期' in str(r[0]) or '首次' in str(r[0]))]
             print(json.dumps(out, ensure_ascii=False))
             """, first.appendingPathComponent("汇总-2021-06.xlsx").path) as! [String]
-        XCTAssertEqual(rows, ["与上期比较（环比）", "本期为首次汇总，汇总档案中没有更早的轮次，无上期数据可比。"])
+        XCTAssertEqual(rows, ["与上期比较（环比）", "本期为首期，无上期数据可比。"])
     }
 
     /// 催报: a unit that sent nothing is called on its last round's liaison, else on the plan's contact.

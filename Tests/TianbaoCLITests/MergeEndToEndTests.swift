@@ -86,7 +86,7 @@ final class MergeEndToEndTests: XCTestCase {
         XCTAssertTrue(problems(of: "市教育局").contains { $0.3 == "wrong-round" })
         XCTAssertTrue(problems(of: "市水务局").contains { $0.3 == "file-unreadable" })
         // Saved by LibreOffice on 2021-06-09: clean but for its second publicity item, dated 25 June: the one
-        // planted dated-after-save (#14). Every other unit dates its items on or before the day it saved its file.
+        // planted dated-after-save. Every other unit dates its items on or before the day it saved its file.
         XCTAssertEqual(problems(of: "江岸区人民政府").map { "\($0.0) \($0.1)!\($0.2) \($0.3)" },
                        ["warning 宣传信息!A5 dated-after-save"])
         let dated = (Self.report["units"] as! [[String: Any]]).filter { u in
@@ -156,7 +156,7 @@ final class MergeEndToEndTests: XCTestCase {
         XCTAssertEqual(header.suffix(2), ["来源文件", "来源位置"])
         let lastColumn = progress.rows[0].cells.count
         for row in progress.rows.dropFirst() {
-            // `<file> 任务进展!A7`: the place names the file (issue 14).
+            // `<file> 任务进展!A7`: the place names the file.
             let file = row.cells.first { $0.reference.column == lastColumn - 1 }?.value?.text ?? "?"
             XCTAssertTrue(row.cells.contains { $0.reference.column == lastColumn && ($0.value?.text.hasPrefix(file + " 任务进展!A") ?? false) })
         }

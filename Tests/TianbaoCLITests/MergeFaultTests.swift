@@ -103,7 +103,7 @@ final class MergeFaultTests: XCTestCase {
         let (a, b, _) = Self.runs
         XCTAssertNotEqual(a, b)
         // 汇总，简报 ×3 (md, html, docx), 工作提示, report.json, a 反馈 for each of the 12 units with a
-        // problem (warnings included: 江岸区's 宣传信息 item dated after its file was saved, #14).
+        // problem (warnings included: 江岸区's 宣传信息 item dated after its file was saved).
         XCTAssertEqual(b.count, 18, "汇总，简报 ×3 (md, html, docx), 工作提示, report.json, 12 反馈")
         let parent = temporaryDirectory("kill").path, out = parent + "/out"
         // Points: while checking (by time), then once 0, 1, … n - 1 of the n outputs are staged

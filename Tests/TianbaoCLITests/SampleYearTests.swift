@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The sample year (issue 15 §6): 2021-03 to 2021-06 merged in order into a fresh archive, as
+/// The sample year: 2021-03 to 2021-06 merged in order into a fresh archive, as
 /// `make demo` does. Each problem planted across rounds is found at its file, sheet and cell;
 /// June's own problems are those June has alone, plus only what the months before add.
 final class SampleYearTests: XCTestCase {

@@ -502,7 +502,7 @@ final class RuleTests: XCTestCase {
 
 
 
-    // MARK: Publicity dated after the file was saved (#14)
+    // MARK: Publicity dated after the file was saved
 
 
     func testDatedAfterSaveAnsweredIn说明() throws {

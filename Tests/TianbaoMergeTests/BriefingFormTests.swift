@@ -1,5 +1,7 @@
 import Foundation
 @testable import TianbaoMerge
+@testable import TianbaoOutputs
+@testable import TianbaoRound
 import XCTest
 import XLSX
 
@@ -54,4 +56,19 @@ private func unzip(_ arguments: [String]) throws -> String {
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
+}
+
+extension BriefingFormTests {
+    /// A quote keeps its second sentence when it fits, and a cut is marked …… (never a silent
+    /// stop at the first 。).
+    func testExcerptsKeepWholeTextsAndMarkCuts() {
+        XCTAssertEqual(Briefing.excerpt("部分小区居民意见不统一。加装电梯推进较慢。", limit: 80), "部分小区居民意见不统一。加装电梯推进较慢。")
+        let long = String(repeating: "专营单位管线改造与小区改造时序衔接不够，", count: 6)
+        let cut = Briefing.excerpt(long, limit: 40)
+        XCTAssertTrue(cut.hasSuffix("……"), cut)
+        XCTAssertLessThanOrEqual(cut.count, 42)
+        XCTAssertEqual(Briefing.joined("市政协第十三届五次会议2号建议案办理工作方案", "工作方案备案及联络员报送"),
+                       "市政协第十三届五次会议2号建议案办理工作方案备案及联络员报送")
+        XCTAssertEqual(Briefing.joined("工作方案", "4月工作调度"), "工作方案4月工作调度")
+    }
 }

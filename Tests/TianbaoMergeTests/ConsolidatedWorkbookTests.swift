@@ -1,7 +1,9 @@
 import Foundation
+@testable import TianbaoRound
 import XCTest
 @testable import TianbaoCheck
 @testable import TianbaoMerge
+@testable import TianbaoOutputs
 @testable import TianbaoPlan
 import TianbaoTemplates
 @testable import XLSX
@@ -79,6 +81,57 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         let briefing = Briefing(report: try RoundReport(try result(rows: 3)))
         XCTAssertTrue(briefing.markdown.contains(ChineseTypography.apply("本期应报送单位 2 个,已报送 1 个")), briefing.markdown)
         XCTAssertFalse(briefing.markdown.contains("300"), "no target in this plan, none invented")
+    }
+
+    /// A unit whose only file the office could not read is 未处理: not counted with the units
+    /// that reported, nor called 未报送. The ledger's totals say they leave it out, the overview
+    /// counts it on a line of its own, and the briefing names it.
+    func testAUnitWhoseFileTheOfficeCouldNotReadIsNeitherReportedNorMissing() throws {
+        var r = try result(rows: 3)
+        let b = r.units.firstIndex { $0.unit.id == "b" }!
+        r.units[b].unreadFiles = ["乙县人民政府-2021-06.xlsx"]
+        r.files.append(FileOutcome(file: "乙县人民政府-2021-06.xlsx", unitId: "b", status: .unreadable, submission: nil))
+        r.totals = Totals(units: r.units, files: r.files)
+        XCTAssertEqual(r.units[b].state, .unread)
+        XCTAssertEqual(r.units[b].statusWord, "未处理")
+        XCTAssertFalse(UnitState.unread.counted)
+        XCTAssertEqual(UnitState.allCases.filter(\.counted), [.reported, .late])
+
+        let report = try RoundReport(r)
+        let ledger = try XCTUnwrap(report.figures.ledgers.first)
+        let district = try XCTUnwrap(ledger.districts.first { $0.unit.id == "b" })
+        XCTAssertEqual(district.state, .unread)
+        XCTAssertFalse(district.counted)
+        XCTAssertEqual(ledger.unreadDistricts.map(\.unit.id), ["b"])
+        XCTAssertEqual(ledger.missingDistricts.map(\.unit.id), [], "not missing either: it handed a file in")
+        XCTAssertEqual(ConsolidatedWorkbookWriter.exclusionNote(ledger), "不含文件待办公室处理的乙县人民政府")
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("unread-\(UUID().uuidString).xlsx").path
+        try ConsolidatedWorkbook(report: report, sourceFolder: "../in").write(to: path)
+        let wb = try Workbook(path: path)
+        let sheet = try wb.read(wb.sheet(named: "小区台账")!)
+        XCTAssertEqual(sheet["A8"]?.value, .string("乙县人民政府"))
+        XCTAssertEqual(sheet["B8"]?.value, .string("未处理"))
+        XCTAssertEqual(sheet["D8"]?.value, .string("办公室未能读取所报文件，待重新汇总"))
+        let texts = sheet.rows.flatMap(\.cells).compactMap { c -> String? in
+            if case .string(let t)? = c.value { return t } else { return nil }
+        }
+        XCTAssertTrue(texts.contains("不含文件待办公室处理的乙县人民政府"), "\(texts)")
+        let overview = try wb.read(wb.sheet(named: "总览")!)
+        let lines = overview.rows.compactMap { row -> (String, Double)? in
+            guard row.cells.count >= 2, case .string(let label)? = row.cells[0].value, case .number(let n)? = row.cells[1].value else { return nil }
+            return (label, n)
+        }
+        XCTAssertEqual(lines.first { $0.0 == "未报送" }?.1, 0, "\(lines)")
+        XCTAssertEqual(lines.first { $0.0 == "未处理（办公室未能读取文件）" }?.1, 1, "\(lines)")
+        let overviewTexts = overview.rows.flatMap(\.cells).compactMap { c -> String? in
+            if case .string(let t)? = c.value { return t } else { return nil }
+        }
+        XCTAssertTrue(overviewTexts.contains { $0.contains("文件待办公室处理的乙县人民政府") }, "\(overviewTexts)")
+
+        let briefing = Briefing(report: report).markdown
+        XCTAssertTrue(briefing.contains("文件待办公室处理的乙县人民政府"), briefing)
+        XCTAssertFalse(briefing.contains("未报送的乙县"), briefing)
     }
 
     /// A row is as tall as its longest wrapped text, its 说明 included; a row whose texts fit

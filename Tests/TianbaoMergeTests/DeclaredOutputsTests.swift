@@ -1,7 +1,9 @@
 import Foundation
+@testable import TianbaoRound
 import XCTest
 @testable import TianbaoCheck
 @testable import TianbaoMerge
+@testable import TianbaoOutputs
 @testable import TianbaoPlan
 @testable import XLSX
 

@@ -1,5 +1,7 @@
 import TianbaoMerge
+import TianbaoOutputs
 @testable import TianbaoPlan
+import TianbaoRound
 import XCTest
 
 /// Time progress and pace, the one source the 简报, the 汇总 and the 回头看 print from.

@@ -1,7 +1,9 @@
 import Foundation
+@testable import TianbaoRound
 import XCTest
 @testable import TianbaoCheck
 @testable import TianbaoMerge
+@testable import TianbaoOutputs
 import TianbaoPlan
 import TianbaoTemplates
 
@@ -57,9 +59,11 @@ final class RoundStepsTests: XCTestCase {
         XCTAssertEqual(entries.map(\.name), [".DS_Store", "a.xlsx", "b.xlsx", "link.xlsx", "report.json", "~$a.xlsx", "旧文件", "汇总-2021-06.xlsx"])
         let read = entries.filter { $0.skip == nil }.map(\.name)
         XCTAssertEqual(read, ["a.xlsx", "b.xlsx"])
-        XCTAssertEqual(entries.first { $0.name == "link.xlsx" }?.skip, "链接文件，出于安全原因未读取")
-        XCTAssertEqual(entries.first { $0.name == "旧文件" }?.skip, "子文件夹，未读取（请把文件直接放在报送文件夹中）")
-        XCTAssertTrue(entries.first { $0.name == "report.json" }?.skip?.hasPrefix("Tianbao 汇总生成的输出") ?? false)
+        XCTAssertEqual(entries.first { $0.name == "link.xlsx" }?.skip?.note, "链接文件，出于安全原因未读取")
+        XCTAssertEqual(entries.first { $0.name == "旧文件" }?.skip?.note, "子文件夹，未读取（请把文件直接放在报送文件夹中）")
+        XCTAssertEqual(entries.first { $0.name == "report.json" }?.skip, .ownOutput)
+        XCTAssertEqual(entries.first { $0.name == "~$a.xlsx" }?.skip, .editorLock)
+        XCTAssertEqual(entries.first { $0.name == ".DS_Store" }?.skip, .systemFile)
         XCTAssertThrowsError(try RoundListing.list(dir.appendingPathComponent("没有").path))
     }
 

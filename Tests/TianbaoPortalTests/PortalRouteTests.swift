@@ -7,7 +7,9 @@ import TestSupport
 import TianbaoArchive
 import TianbaoCheck
 import TianbaoMerge
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 @testable import TianbaoPortal
 import XCTest

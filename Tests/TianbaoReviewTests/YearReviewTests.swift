@@ -2,7 +2,9 @@ import Foundation
 import TestSupport
 @testable import TianbaoArchive
 import TianbaoCheck
+import TianbaoOutputs
 import TianbaoPlan
+import TianbaoRound
 @testable import TianbaoReview
 import XCTest
 import XLSX
@@ -20,7 +22,7 @@ final class YearReviewTests: XCTestCase {
     static func round(_ id: String, _ given: [ArchivedUnit]) -> ArchivedRound {
         let byId = Dictionary(uniqueKeysWithValues: given.map { ($0.unitId, $0) })
         let units = plan.units.map { u in
-            byId[u.id] ?? ArchivedUnit(unitId: u.id, unitName: u.name, status: "missing", late: false, file: nil, sha256: nil, rows: [])
+            byId[u.id] ?? ArchivedUnit(unitId: u.id, unitName: u.name, status: .missing, late: false, file: nil, sha256: nil, rows: [])
         }
         return ArchivedRound(round: id, planVersion: plan.version, position: plan.rounds.firstIndex { $0.id == id }!, units: units)
     }
@@ -38,22 +40,22 @@ final class YearReviewTests: XCTestCase {
             rows.append(row("publicity", 4, ["date": .date(Day(year: 2021, month: 4, day: 10)), "title": .text("改造动员"),
                                              "channel": .text("市级媒体")]))
         }
-        return ArchivedUnit(unitId: "jiangan", unitName: "江岸区人民政府", status: "accepted", late: late, file: "江岸区人民政府-\(round).xlsx",
+        return ArchivedUnit(unitId: "jiangan", unitName: "江岸区人民政府", status: .accepted, late: late, file: "江岸区人民政府-\(round).xlsx",
                             sha256: round, rows: rows)
     }
 
-    static func hanyang(_ status: String) -> ArchivedUnit {
+    static func hanyang(_ status: UnitStatus) -> ArchivedUnit {
         ArchivedUnit(unitId: "hanyang", unitName: "汉阳区人民政府", status: status, late: false,
-                     file: status == "missing" ? nil : "汉阳区人民政府.xlsx", sha256: nil, rows: [])
+                     file: status == .missing ? nil : "汉阳区人民政府.xlsx", sha256: nil, rows: [])
     }
 
     nonisolated(unsafe) static let review: YearReview = {
         var review = YearReview(plan: plan, year: 2021)
-        review.add(round("2021-04", [jiangan("2021-04", status: "滞后", community: "已完工"), hanyang("rejected")]),
+        review.add(round("2021-04", [jiangan("2021-04", status: "滞后", community: "已完工"), hanyang(.rejected)]),
                    problems: [ArchivedProblem(unitId: "hanyang", severity: "error", sheet: nil, cell: nil, rule: "bad-signature", value: "",
                                               message: "不是 Excel 工作簿", explained: false)])
-        review.add(round("2021-05", [jiangan("2021-05", status: "滞后", community: "在建", late: true), hanyang("missing")]))
-        review.add(round("2021-06", [jiangan("2021-06", status: "推进中", community: "已完工"), hanyang("accepted")]))
+        review.add(round("2021-05", [jiangan("2021-05", status: "滞后", community: "在建", late: true), hanyang(.missing)]))
+        review.add(round("2021-06", [jiangan("2021-06", status: "推进中", community: "已完工"), hanyang(.accepted)]))
         review.finish()
         return review
     }()

@@ -120,7 +120,7 @@ final class SelfCheckTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(formulas, 10_000)
-        XCTAssertEqual(used, Formula.allowedFunctions, "the README's list is the list in use")
+        XCTAssertEqual(used, Formula.allowedFunctions, "the list in docs/guide/template.md is the list in use")
         XCTAssertEqual(Formula.functions(in: "IF(A1=\"SUM(x)\",TEXTJOIN(\",\",1,B1),_xlfn.LET(1))"), ["IF", "TEXTJOIN", "_XLFN.LET"])
     }
 
@@ -380,7 +380,7 @@ final class SelfCheckAgreementTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(shownCount, 9)
-        // The checker's problems the formulas do not show, by rule (README: what the template cannot check).
+        // The checker's problems the formulas do not show, by rule (docs/guide/template.md: what the template cannot check).
         print("self-check agreement: \(shownCount) problems shown by formulas, all reported by the checker; not shown:")
         for (rule, count) in notShown.sorted(by: { $0.key < $1.key }) { print("  \(rule): \(count)") }
         let beyondFormulas: Set<String> = [

@@ -11,6 +11,7 @@ public enum WrappedText {
         // four): most cells fit on one line, known without looking at their characters.
         let bytes = text.utf8.count
         if Double(bytes) <= usable && !text.utf8.contains(10) { return 1 }
+        if text.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) && text.contains("/") { return pathLines(text, usable: usable) }
         var lines = 0
         var line = 0.0
         for scalar in text.unicodeScalars {
@@ -22,6 +23,28 @@ public enum WrappedText {
             }
         }
         return lines + max(1, Int((line / usable).rounded(.up)))
+    }
+
+    /// Lines of a link or path (ASCII without spaces): viewers break it after a `/` where they
+    /// can, so a line ends early rather than at the column's edge; a part longer than a line
+    /// is broken anywhere. Letters are counted a little wider than a digit.
+    static func pathLines(_ text: String, usable: Double) -> Int {
+        var parts: [Double] = []
+        var part = 0.0
+        for ch in text.utf8 {
+            part += 1.15
+            if ch == UInt8(ascii: "/") { parts.append(part); part = 0 }
+        }
+        if part > 0 { parts.append(part) }
+        var lines = 1
+        var line = 0.0
+        for var p in parts {
+            if line + p <= usable { line += p; continue }
+            if line > 0 { lines += 1; line = 0 }
+            while p > usable { lines += 1; p -= usable }
+            line = p
+        }
+        return lines
     }
 
     /// Columns a text takes on one line (a CJK or other wide character counts two).

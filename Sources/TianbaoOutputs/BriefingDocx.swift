@@ -218,30 +218,36 @@ public struct BriefingDocx {
         x += "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"60\" w:type=\"dxa\"/><w:right w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>"
         for w in widths { x += "<w:gridCol w:w=\"\(w)\"/>" }
         x += "</w:tblGrid>"
-        func row(_ cells: [String], head: Bool) -> String {
+        // Rows kept with the next one (keep-with-next on their paragraphs): a short table stays
+        // whole, a long one does not leave its last rows alone at the top of a page.
+        func row(_ cells: [String], head: Bool, keep: Bool) -> String {
             var r = "<w:tr>" + (head ? "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" : "<w:trPr><w:cantSplit/></w:trPr>")
             for (i, c) in cells.enumerated() {
                 let align = head ? "center" : (Self.isFigure(c) ? "right" : "left")
                 r += "<w:tc><w:tcPr><w:tcW w:w=\"\(widths[min(i, n - 1)])\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
-                r += Self.paragraph(Self.run(c, head ? headFont : cellFont), align: align, spacing: 300, fontSize: 10.5) + "</w:tc>"
+                r += Self.paragraph(Self.run(c, head ? headFont : cellFont), align: align, spacing: 300, keepNext: keep, fontSize: 10.5) + "</w:tc>"
             }
             return r + "</w:tr>"
         }
-        x += row(header, head: true)
-        for cells in rows { x += row(cells, head: false) }
+        x += row(header, head: true, keep: true)
+        for (k, cells) in rows.enumerated() {
+            x += row(cells, head: false, keep: k < rows.count - 1 && (rows.count <= 8 || k >= rows.count - 3))
+        }
         return x + "</w:tbl>" + Self.paragraph("", spacing: 300)
     }
 
     /// Column widths in twips for a table at 10.5 pt: each column as wide as its longest cell
-    /// (a Chinese character one em, an ASCII one about half) and at least half its header; when
+    /// (a Chinese character one em, an ASCII one 0.6) and at least half its header; when
     /// that is wider than the page, the narrow columns (figures, short words) keep their width
     /// and the wide ones (names, lists, notes) share the rest, wrapping.
     static func columnWidths(_ header: [String], _ rows: [[String]]) -> [Int] {
-        func ems(_ s: String) -> Double { s.reduce(0) { $0 + ($1.isASCII ? 0.55 : 1) } }
+        func ems(_ s: String) -> Double { s.reduce(0) { $0 + ($1.isASCII ? 0.6 : 1) } }
         let n = header.count
         let natural = (0..<n).map { i -> Double in
             let longest = rows.map { i < $0.count ? ems($0[i]) : 0 }.max() ?? 0
-            return max(2.2, longest, ems(header[i]) / 2) + 0.8
+            // 1.4 em over the text (digits counted at 0.6 em): the cell margins (120 twips,
+            // about 0.6 em) and the fallback fonts' digits, so `12月31日` stays on one line.
+            return max(2.2, longest, ems(header[i]) / 2) + 1.4
         }
         let page = Double(textWidth) / 20 / 10.5
         var em = natural

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 import XLSX
 
 /// The 环比 (this round against the previous recorded one) as 总览 and the briefing show it:
@@ -22,13 +23,17 @@ struct ComparisonSection {
     }
 
     /// Newly done items of a ledger by unit, in plan order: (unit id, items).
-    func newlyDoneByUnit(_ sheet: String) -> [(unit: String, items: [RoundHistory.Completion])] {
-        let all = history.comparison?.newlyDone[sheet] ?? []
+    func newlyDoneByUnit(_ sheet: String, first: Bool = true) -> [(unit: String, items: [RoundHistory.Completion])] {
+        let all = (history.comparison?.newlyDone[sheet] ?? []).filter { $0.isFirst == first }
         return result.units.compactMap { o in
             let mine = all.filter { $0.unit == o.unit.id }
             return mine.isEmpty ? nil : (o.unit.id, mine)
         }
     }
+
+    /// `已完工` as "already done": the status word itself where it starts with 已, so the text
+    /// never reads 已已完工.
+    static func already(_ done: String) -> String { done.hasPrefix("已") ? done : "已" + done }
 
     // MARK: Briefing
 
@@ -111,7 +116,7 @@ struct ComparisonSection {
             sum += " + \(change.again.count)"
         }
         if !change.undone.isEmpty {
-            parts.append("上期已\(l.done)、本期不再计为\(l.done)的 \(change.undone.count) \(k)（" + change.undone.map { u in
+            parts.append("上期\(Self.already(l.done))、本期不再计为\(l.done)的 \(change.undone.count) \(k)（" + change.undone.map { u in
                 "\(name(u.unit))\(u.item)" + (u.now.map { "，本期报“\($0)”" } ?? "，本期未列或填报有误")
             }.joined(separator: "；") + "）")
             sum += " − \(change.undone.count)"
@@ -149,7 +154,7 @@ struct ComparisonSection {
             try ws.write(r + 1, 0, ChineseTypography.apply(RoundHistory.noPreviousRound), CW.subtitle)
             return r + 3
         }
-        try ws.write(r, 0, ChineseTypography.apply("与上期比较（环比；上期：轮次 \(c.previousRound)）"), CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("与上期比较（环比；上期：\(previousTitle)）"), CW.section)
         r += 1
         for (i, h) in ["项目", "上期", "本期"].enumerated() { try ws.write(r, i, h, CW.header) }
         r += 1
@@ -196,8 +201,11 @@ struct ComparisonSection {
 
         for lf in figures.ledgers {
             let l = lf.decl
+            // New completions only (LedgerChange.first): an item done in an earlier round and
+            // done again is listed below the table, not counted as new.
             let byUnit = newlyDoneByUnit(l.sheet)
-            guard !byUnit.isEmpty else { continue }
+            let again = newlyDoneByUnit(l.sheet, first: false).flatMap { u in u.items.map { (u.unit, $0) } }
+            guard !byUnit.isEmpty || !again.isEmpty else { continue }
             try ws.write(r, 0, ChineseTypography.apply("本期新增\(l.done)的\(l.label)（按\(l.unitLabel)）"), CW.section)
             r += 1
             try ws.write(r, 0, l.unitLabel, CW.header); try ws.write(r, 1, "新增（\(l.counter)）", CW.header)
@@ -205,14 +213,24 @@ struct ComparisonSection {
             r += 1
             for u in byUnit {
                 let names = u.items.map { c in
-                    c.item + (c.doneIn.map { "（\($0)已\(l.done)，再次报\(l.done)）" }
-                              ?? c.before.map { "（上期\($0)）" } ?? c.beforeUncounted.map { "（上期\($0)，有误未计入）" } ?? "（上期未列）")
+                    c.item + (c.before.map { "（上期\($0)）" } ?? c.beforeUncounted.map { "（上期\($0)，有误未计入）" } ?? "（上期未列）")
                 }.joined(separator: "、")
                 let text = ChineseTypography.apply(names)
                 try ws.write(r, 0, name(u.unit), CW.wrapped)
                 try ws.write(r, 1, Double(u.items.count), CW.integer)
                 try ws.merge(r, 2, r, 6, text, CW.wrapped)
                 try ws.row(r, height: CW.rowHeight([(text, 14 + 4 + 11 * 3), (name(u.unit), 22)]) ?? 16)
+                r += 1
+            }
+            if !byUnit.isEmpty {
+                try ws.write(r, 0, "合计", CW.header)
+                try ws.write(r, 1, Double(byUnit.map(\.items.count).reduce(0, +)), CW.integer.with { $0.bold = true })
+                r += 1
+            }
+            if !again.isEmpty {
+                try note(r, "此前已报\(l.done)、本期再次报\(l.done)的\(l.label) \(again.count) \(l.counter)，不计为新增：" + again.map { unit, c in
+                    "\(name(unit))\(c.item)（\(plan.round(c.doneIn ?? "")?.title ?? c.doneIn ?? "")已报\(l.done)）"
+                }.joined(separator: "、") + "。")
                 r += 1
             }
             r += 1

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 
 /// A ledger's done items this round against the previous recorded round, reconciled item by
 /// item, so the two totals the outputs print add up:
@@ -70,5 +71,5 @@ public struct LedgerChange: Sendable {
 
 extension Figures.DistrictLedger {
     /// Whether the unit's rows count this round (its file was accepted).
-    public var counted: Bool { status == "已报送" || status == "迟报" }
+    public var counted: Bool { state.counted }
 }

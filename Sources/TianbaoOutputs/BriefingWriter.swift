@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoTemplates
 import XLSX
 
@@ -84,8 +85,11 @@ struct BriefingWriter {
     private var unread: [UnitOutcome] { result.units.filter { $0.status == .missing && !$0.unreadFiles.isEmpty } }
     /// Accepted units some of whose rows have errors (kept out of the figures).
     private var withErrorRows: [UnitOutcome] {
-        accepted.filter { u in u.submission.map { $0.rowsRead > $0.rowsAccepted } ?? false }
+        accepted.filter { $0.mustResubmit }
     }
+
+    /// `于2021年6月22日前` (the round's resubmission deadline), or nothing when it has none.
+    private var resubmitBy: String { result.round.resubmitBy.map { "于\($0.chinese)前" } ?? "" }
 
     /// Why a unit's file was returned, in words a leader reads.
     func returnReason(_ u: UnitOutcome) -> String { ReturnReason.text(u.submission?.problems ?? [], plan: plan) }
@@ -95,7 +99,7 @@ struct BriefingWriter {
     /// The points of the first page, shortened (lists cut to fewer names, with their number)
     /// until they fit the page's budget of lines.
     func keyPoints() -> [String] {
-        for limit in [8, 6, 4, 3, 2, 1] {
+        for limit in [Int.max, 8, 6, 4, 3, 2, 1] {
             let points = keyPoints(limit: limit)
             if Self.lines(points) <= Self.keyPointLines { return points }
         }
@@ -103,14 +107,18 @@ struct BriefingWriter {
     }
 
     /// Lines the 要情 box holds under the masthead and title on an A4 page at 14 pt (see
-    /// `BriefingDocx.keyPoints`), with a line to spare.
-    static let keyPointLines = 14
+    /// `BriefingDocx.keyPoints`): rendered, the box holds about 16 under the two-line title.
+    static let keyPointLines = 15
     /// Characters a line of the 要情 box holds (the text width at 14 pt).
     static let keyPointLineWidth = 30
 
-    /// Lines the points take, each numbered and indented two characters.
+    /// Lines the points take, each numbered and indented two characters; digits, Latin letters
+    /// and spaces take half a character's width (so lists are not cut while the line has room).
     static func lines(_ points: [String]) -> Int {
-        points.map { ($0.count + 5 + keyPointLineWidth - 1) / keyPointLineWidth }.reduce(0, +)
+        points.map { p in
+            let width = p.reduce(0.0) { $0 + ($1.isASCII ? 0.5 : 1) } + 5
+            return Int((width / Double(keyPointLineWidth)).rounded(.up))
+        }.reduce(0, +)
     }
 
     func keyPoints(limit: Int) -> [String] {
@@ -193,19 +201,29 @@ struct BriefingWriter {
         var blocks: [Briefing.Block] = [heading(words.targetsHeading)]
         for t in trends {
             let lf = t.ledger, l = lf.decl
-            blocks.append(.paragraph(t.sentence(words: words)))
+            blocks.append(.paragraph(t.sentence(words: words, unitsInTable: t.hasShares)))
+            if let table = t.unitTable() { blocks.append(.table(table.header, table.rows)) }
             var s = "\(words.units)\(l.called)共列\(l.label) \(lf.items) \(l.counter)："
             s += l.shownStatuses.map { "\($0) \(lf.byStatus[$0] ?? 0) \(l.counter)" }.joined(separator: "、")
             if let target = lf.target, Double(lf.items) < target.value {
                 s += "；距年度目标 \(Briefing.number(target.value)) \(l.counter)尚缺 \(Briefing.number(target.value - Double(lf.items))) \(l.counter)未列入\(l.called)，需加快项目储备"
             }
             s += "。" + exclusion(lf)
-            let rows = lf.districts.map { d -> [String] in
+            let shares = t.hasShares
+            var rows = lf.districts.map { d -> [String] in
                 let figures = d.counted ? ["\(d.items)"] + l.shownStatuses.map { "\(d.byStatus[$0] ?? 0)" } + (l.money != nil ? [Briefing.wan(d.investment, unit: false)] : [])
                     : Array(repeating: "—", count: 1 + l.shownStatuses.count + (l.money != nil ? 1 : 0))
-                return [d.unit.name, d.status] + figures + [Self.note(d, lf)]
+                let share = shares ? [lf.target?.share(of: d.unit.id).map(Briefing.number) ?? "—"] : []
+                return [d.unit.name, d.status] + share + figures + [Self.note(d, lf)]
             }
-            let header = [l.unitLabel, "报送情况", l.countLabel] + l.shownStatuses + (l.money != nil ? [lf.moneyHeading] : []) + ["说明"]
+            // The total row: the counted units' figures (the same as the text's).
+            let counted = lf.districts.filter(\.counted)
+            rows.append(["合计", "计入 \(counted.count) 个"]
+                        + (shares ? [Briefing.number(lf.target?.shares.map(\.value).reduce(0, +) ?? 0)] : [])
+                        + ["\(lf.items)"] + l.shownStatuses.map { "\(lf.byStatus[$0] ?? 0)" }
+                        + (l.money != nil ? [Briefing.wan(lf.plannedInvestment, unit: false)] : []) + [""])
+            let header = [l.unitLabel, "报送情况"] + (shares ? ["分解目标"] : []) + [l.countLabel] + l.shownStatuses
+                + (l.money != nil ? [lf.moneyHeading] : []) + ["说明"]
             s += "各\(l.unitLabel)情况见" + annex("ledger:" + l.sheet, "各\(l.unitLabel)\(lf.spec.name)汇总", header, rows) + "。"
             blocks.append(.paragraph(s))
             if let money = money(lf) { blocks.append(.paragraph(money)) }
@@ -216,12 +234,12 @@ struct BriefingWriter {
     /// A unit's line in the ledger attachment: what its figures leave out, in a reader's words.
     static func note(_ d: Figures.DistrictLedger, _ lf: Figures.LedgerFigures) -> String {
         let l = lf.decl
-        switch d.status {
-        case "被退回":
+        switch d.state {
+        case .returned:
             return "文件被退回，未计入" + (d.items > 0 ? "（文件中报 \(d.items) \(l.counter)\(l.label)、\(l.done) \(d.byStatus[l.done] ?? 0) \(l.counter)）" : "")
-        case "未报送": return "未报送"
-        case "未处理": return "文件待办公室处理"
-        default: return d.errorRows > 0 ? "另有 \(d.errorRows) \(l.counter)\(l.label)填报有误，未计入" : ""
+        case .missing: return "未报送"
+        case .unread: return "文件待办公室处理"
+        case .reported, .late: return d.errorRows > 0 ? "另有 \(d.errorRows) 行填报有误，未计入" : ""
         }
     }
 
@@ -233,10 +251,13 @@ struct BriefingWriter {
             parts.append("被退回的\(d.unit.name)" + (d.items > 0 ? "（文件中报 \(d.items) \(l.counter)\(l.label)、\(l.done) \(d.byStatus[l.done] ?? 0) \(l.counter)）" : ""))
         }
         for d in lf.missingDistricts { parts.append("未报送的\(d.unit.name)") }
-        for d in lf.districts where d.status == "未处理" { parts.append("文件待办公室处理的\(d.unit.name)") }
+        for d in lf.unreadDistricts { parts.append("文件待办公室处理的\(d.unit.name)") }
         let withErrors = lf.districts.filter { $0.counted && $0.errorRows > 0 }
         if !withErrors.isEmpty {
-            parts.append("填报有误、待更正的 \(lf.errorLedger.items) \(l.counter)\(l.label)（\(Briefing.list(withErrors.map(\.unit.name)))，其中报\(l.done)的 \(lf.errorLedger.byStatus[l.done] ?? 0) \(l.counter)）")
+            let e = lf.errorLedger, distinct = e.items - e.repeated, done = e.byStatus[l.done] ?? 0
+            var what = distinct > 0 ? "填报有误、待更正的 \(distinct) \(l.counter)\(l.label)" : ""
+            if e.repeated > 0 { what += (what.isEmpty ? "" : "及") + "重复填报的 \(e.repeated) 行" }
+            parts.append(what + "（\(Briefing.list(withErrors.map(\.unit.name)))" + (done > 0 ? "，其中报\(l.done)的 \(done) \(l.counter)" : "") + "）")
         }
         return parts.isEmpty ? "" : "以上数字不含" + parts.joined(separator: "、") + "。"
     }
@@ -281,10 +302,9 @@ struct BriefingWriter {
         let counts = p.colouredOrder.map { "\($0) \(f.taskStatus[$0] ?? 0) 条" }.joined(separator: "、")
         var text = "\(plan.tasks.count) 项任务共有进展记录 \(f.taskRows) 条：\(counts)。"
         if !f.taskErrorRows.isEmpty {
-            text += "另有 \(f.taskErrorRows.count) 条填报有误，未计入以上统计："
-                + f.taskErrorRows.map { e in
-                    "\(e.unit.name)任务 \(e.task) 报“\(e.status ?? "（未填）")”（\(e.error.trimmingCharacters(in: CharacterSet(charactersIn: "。")))）"
-                }.joined(separator: "；") + "。"
+            // What each row says, not the check's wording (that is in the unit's 反馈).
+            text += "另有 \(f.taskErrorRows.count) 条填报有误、已请更正，未计入以上统计："
+                + f.taskErrorRows.map { e in "\(e.unit.name)任务 \(e.task) 报“\(e.status ?? "（未填）")”" }.joined(separator: "；") + "。"
         }
         let rows = report.rows(p.sheet)
         let tableRows = plan.tasks.compactMap { task -> [String]? in
@@ -470,12 +490,12 @@ struct BriefingWriter {
         var s = "本期应报送单位 \(t.expected) 个，已报送 \(accepted.count) 个"
         s += late.isEmpty ? "，均按时报送。" : "，其中迟报 \(late.count) 个（\(Briefing.list(late.map(\.unit.name)))）。"
         if !rejected.isEmpty {
-            s += "被退回 \(rejected.count) 个：" + rejected.map { "\($0.unit.name)（\(returnReason($0))）" }.joined(separator: "；") + "，已请其按要求重新报送。"
+            s += "被退回 \(rejected.count) 个：" + rejected.map { "\($0.unit.name)（\(returnReason($0))）" }.joined(separator: "；") + "，已请其按要求\(resubmitBy)重新报送。"
         }
         if !missing.isEmpty { s += "尚未报送 \(missing.count) 个：\(Briefing.list(missing.map(\.unit.name)))。" }
         if !unread.isEmpty { s += "另有 \(unread.count) 个单位（\(Briefing.list(unread.map(\.unit.name)))）已报送，文件待办公室处理后计入。" }
         if !withErrorRows.isEmpty {
-            s += "\(withErrorRows.count) 个单位报送的部分数据有误（\(Briefing.list(withErrorRows.map(\.unit.name)))），有误部分未计入本期统计，已反馈更正。"
+            s += "\(withErrorRows.count) 个单位报送的部分数据有误（\(Briefing.list(withErrorRows.map(\.unit.name)))），有误部分未计入本期统计，已请其更正后\(resubmitBy)重新报送。"
         }
         return [heading("报送情况"), .paragraph(s)]
     }
@@ -483,8 +503,8 @@ struct BriefingWriter {
     private mutating func nextSteps() -> [Briefing.Block] {
         var next: [String] = []
         if !missing.isEmpty { next.append("请尚未报送的 \(missing.count) 个单位尽快补报。") }
-        if !rejected.isEmpty { next.append("请被退回的 \(rejected.count) 个单位按反馈表修改后重新报送。") }
-        if !withErrorRows.isEmpty { next.append("请部分数据有误的 \(withErrorRows.count) 个单位按反馈表更正，更正后的数据计入下期汇总。") }
+        if !rejected.isEmpty { next.append("请被退回的 \(rejected.count) 个单位按反馈表修改后\(resubmitBy)重新报送。") }
+        if !withErrorRows.isEmpty { next.append("请部分数据有误的 \(withErrorRows.count) 个单位按反馈表更正后\(resubmitBy)重新报送。") }
         if let lagging = figures.progress?.lagging, !figures.laggingCounted.isEmpty {
             let tasks = plan.tasks.filter { t in figures.laggingCounted.contains { $0.task == t.id } }
             next.append("对报告\(lagging)的 \(tasks.count) 项任务（\(tasks.map(\.id).joined(separator: "、"))）加强调度，请牵头单位提出解决措施。")

@@ -1,137 +1,9 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
-import XLSX
-
-/// How a unit stands in a round.
-public enum UnitStatus: String, Sendable {
-    case accepted, rejected, missing
-}
-
-/// How one file in the submissions folder was treated.
-public enum FileStatus: String, Sendable {
-    /// The unit's file that counts.
-    case accepted
-    case rejected
-    /// An accepted file replaced by a newer accepted file of the same unit.
-    case superseded
-    /// Not read: sub-folders, lock files, links, Tianbao's own outputs.
-    case skipped
-    /// The office's machine could not read it (permissions, deleted or rewritten during the
-    /// merge): the office's problem, not the unit's; the unit is not rejected and gets no
-    /// feedback.
-    case unreadable
-}
-
-public struct FileOutcome: Sendable {
-    public var file: String
-    public var unitId: String?
-    public var status: FileStatus
-    public var submission: Submission?
-    /// Why a file was skipped, or how it was attributed.
-    public var note: String?
-    /// Why the office could not read the file (`unreadable`): the file-system error.
-    public var officeFault: FileSystemError?
-    public var problems: [Problem] { submission?.problems ?? [] }
-}
-
-public struct UnitOutcome: Sendable {
-    public var unit: ReportingUnit
-    public var status: UnitStatus
-    public var late: Bool
-    /// The file that counts: the accepted one, else the newest rejected one.
-    public var submission: Submission?
-    public var superseded: [String]
-    /// Other rejected files of the unit (older or newer than the one that counts).
-    public var otherRejected: [String]
-    /// The unit's files the office could not read; with no other file the unit stays missing
-    /// (未处理) until they can be read.
-    public var unreadFiles: [String] = []
-}
-
-/// A checked round: every unit and every file, ready for the outputs.
-public struct RoundResult: Sendable {
-    public var plan: Plan
-    public var round: Round
-    public var units: [UnitOutcome]
-    public var files: [FileOutcome]
-    public var totals: Totals
-
-    /// The round's row store (nil when no rows were stored): the one owner of the checked rows
-    /// of every file, read through `rows(of:)`.
-    public var rowStore: RowSpill?
-
-    public init(plan: Plan, round: Round, units: [UnitOutcome], files: [FileOutcome], totals: Totals, rowStore: RowSpill? = nil) {
-        self.plan = plan
-        self.round = round
-        self.units = units
-        self.files = files
-        self.totals = totals
-        self.rowStore = rowStore
-    }
-
-    /// The checked rows of one of the round's files, read from the row store (decoded each
-    /// call: an output pass reads each file's rows once). Throws `RowStoreError` when the store
-    /// is damaged: never fewer rows than were checked.
-    public func rows(of submission: Submission) throws -> [CheckedRow] {
-        try submission.rows(in: rowStore)
-    }
-
-    /// The number of accepted rows of `sheetId` (counted while checking: no row is read back).
-    public func rowCount(_ sheetId: String) -> Int {
-        units.reduce(0) { n, outcome in
-            guard outcome.status == .accepted, let s = outcome.submission else { return n }
-            return n + s.acceptedRows(in: sheetId)
-        }
-    }
-
-    /// Files of this round's templates whose signature the key verified, and those whose
-    /// signature it did not (same plan version, so only the key can explain it).
-    public var signatures: (verified: Int, failed: Int) {
-        var verified = 0, failed = 0
-        for f in files where f.status != .skipped && f.status != .unreadable {
-            guard let s = f.submission, let identity = s.identity, identity.planVersion == plan.version,
-                  identity.plan == plan.id, s.roundId == round.id else { continue }
-            if s.problems.contains(where: { $0.rule == .badSignature }) { failed += 1 } else { verified += 1 }
-        }
-        return (verified, failed)
-    }
-
-    /// Whether the key is not the one that signed this round's templates: no identifiable
-    /// template verifies, or fewer than one in five while at least three do not. Then every
-    /// rejection would be the office's mistake, not the units'.
-    public var keyMismatch: Bool {
-        let (verified, failed) = signatures
-        return failed > 0 && (verified == 0 || (failed >= 3 && verified * 4 < failed))
-    }
-
-    /// Files the office's machine could not read: the office's problems, not the units'.
-    public var officeProblems: [FileOutcome] { files.filter { $0.status == .unreadable } }
-
-    /// Every problem of the files that count and of rejected files, in unit and file order.
-    public var problems: [Problem] {
-        files.filter { $0.status != .superseded }.flatMap(\.problems)
-    }
-
-    /// The day a file was saved, in China Standard Time (UTC+8).
-    public static func chinaDay(_ date: Date) -> Day {
-        let t = china(date)
-        return Day(year: t.year, month: t.month, day: t.day)
-    }
-
-    /// `2021-06-14 10:30` in China Standard Time.
-    public static func chinaTime(_ date: Date) -> String {
-        let t = china(date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.hour, t.minute)
-    }
-
-    private static func china(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        CivilCalendar.local(unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)),
-                            offsetSeconds: CivilCalendar.chinaOffsetSeconds)
-    }
-}
 
 /// Checks every file of a submissions folder and decides, unit by unit, what counts.
 public struct RoundMerger: Sendable {
@@ -211,7 +83,7 @@ public struct RoundMerger: Sendable {
         var byTemplateName: [String: Int] = [:]
         for (i, u) in roundUnits.enumerated() { byTemplateName[TemplateLayout.fileName(unit: u, round: round)] = i }
         var files: [FileOutcome] = entries.enumerated().map { i, e in
-            if e.skip == RoundListing.badNameNote {
+            if e.skip == .nameNotUTF8 {
                 // A name that is not UTF-8 cannot be opened by its text: the office's problem
                 // (it renames the file), never the unit's; the unit its name names is 未处理.
                 var outcome = FileOutcome(file: e.name, unitId: nil, status: .unreadable, submission: nil,
@@ -220,7 +92,7 @@ public struct RoundMerger: Sendable {
                 outcome.unitId = byTemplateName[e.name].map { roundUnits[$0].id } ?? RoundListing.unitNamed(in: e.name, units: roundUnits)?.id
                 return outcome
             }
-            if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip) }
+            if let skip = e.skip { return FileOutcome(file: e.name, unitId: nil, status: .skipped, submission: nil, note: skip.note, skip: skip) }
             if let fault = faults[i] {
                 let cause = fault.code == EAGAIN ? "汇总过程中文件被改动" : fault.cause
                 var outcome = FileOutcome(file: e.name, unitId: nil, status: .unreadable, submission: nil,

@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 import XLSX
 
 /// The 进度趋势 sheet of the consolidated workbook: for each declared ledger of the round, the
@@ -23,7 +24,7 @@ struct ProgressTrendSheet {
     func write(_ ws: SheetWriter, book: WorkbookWriter) throws {
         let plan = result.plan, round = result.round
         for (c, (_, w)) in Self.cityHeaders.enumerated() { try ws.columns(c, c, width: w) }
-        try ws.write(0, 0, ChineseTypography.apply("\(plan.title)：进度趋势（截至\(round.title)，轮次 \(round.id)）"), CW.title)
+        try ws.write(0, 0, ChineseTypography.apply("\(plan.title)：进度趋势（截至\(round.title)）"), CW.title)
         var r = 1
         if history?.earlier.isEmpty ?? true {
             try ws.write(r, 0, ChineseTypography.apply(RoundHistory.noPreviousRound + "下表只有本期，趋势自下期起逐轮累积。"), CW.subtitle)

@@ -140,5 +140,5 @@ public struct RoundHistory: Sendable {
     public static let firstRound = RoundHistory(comparison: nil, earlier: [], lastLiaisons: [:])
 
     /// The one line the outputs show instead of the comparison when nothing earlier is recorded.
-    public static let noPreviousRound = "本期为首次汇总，汇总档案中没有更早的轮次，无上期数据可比。"
+    public static let noPreviousRound = "本期为首期，无上期数据可比。"
 }

@@ -10,8 +10,10 @@ public struct Figures: Sendable {
     /// One unit's figures in a ledger (a 区 or 功能区, or any unit the round asks for it).
     public struct DistrictLedger: Sendable {
         public var unit: ReportingUnit
-        /// 已报送 / 迟报 / 被退回 / 未报送.
-        public var status = ""
+        /// How the unit stands in the round.
+        public var state = UnitState.missing
+        /// Its word: 已报送, 迟报, 被退回, 未报送 or 未处理.
+        public var status: String { state.word }
         /// Items (rows) and those by status.
         public var items = 0
         public var byStatus: [String: Int] = [:]
@@ -26,7 +28,11 @@ public struct Figures: Sendable {
 
     /// Items by status and their money, of some ledger rows.
     public struct LedgerCounts: Sendable {
+        /// Rows (for rows with errors: rows, of which `repeated` repeat an item listed already).
         public var items = 0
+        /// Rows with errors that name an item the unit lists in another row (a duplicate row,
+        /// not another item): counted in `items` and `investment`, not in `byStatus`.
+        public var repeated = 0
         public var byStatus: [String: Int] = [:]
         public var investment = 0.0
     }
@@ -98,9 +104,10 @@ public struct Figures: Sendable {
             return "\(moneyName)（\(money.unit)）"
         }
 
-        /// Rejected and missing units (what the totals leave out).
-        public var rejectedDistricts: [DistrictLedger] { districts.filter { $0.status == "被退回" } }
-        public var missingDistricts: [DistrictLedger] { districts.filter { $0.status == "未报送" } }
+        /// Rejected, missing and unread units (what the totals leave out).
+        public var rejectedDistricts: [DistrictLedger] { districts.filter { $0.state == .returned } }
+        public var missingDistricts: [DistrictLedger] { districts.filter { $0.state == .missing } }
+        public var unreadDistricts: [DistrictLedger] { districts.filter { $0.state == .unread } }
     }
 
     /// A progress row with an error: what its status cell says (the unit's own text, also when
@@ -245,7 +252,7 @@ public struct Figures: Sendable {
 extension Figures.LedgerFigures {
     /// The ledger's number fields that are not years (summed per unit).
     var summedFields: [String] {
-        spec.fields.filter { [.integer, .decimal].contains($0.type) && !ConsolidatedWorkbookWriter.isYear($0) }.map(\.id)
+        spec.fields.filter { [.integer, .decimal].contains($0.type) && !$0.isYear }.map(\.id)
     }
 
     mutating func add(_ unit: ReportingUnit, rows: [CheckedRow]) {
@@ -254,6 +261,9 @@ extension Figures.LedgerFigures {
         var position: [String: Int] = [:]
         let money = decl.money
         let summedFields = self.summedFields
+        // Names of the unit's rows before each row (a row with an error repeating one of them is a
+        // duplicate row, not another item).
+        var namesSeen: Set<String> = []
         for row in rows where row.sheet == decl.sheet {
             if row.values.keys != keys {
                 keys = row.values.keys
@@ -263,9 +273,17 @@ extension Figures.LedgerFigures {
             var d = byUnit[unit.id] ?? Figures.DistrictLedger(unit: unit)
             let status = value(decl.status)?.text
             let invest = money.flatMap { value($0.total)?.number } ?? 0
+            let name = decl.name.flatMap { value($0)?.text }.map { $0.filter { !$0.isWhitespace } } ?? ""
+            defer { if !name.isEmpty { namesSeen.insert(name) } }
             if !row.accepted {
                 d.errorRows += 1
                 errorLedger.items += 1
+                if !name.isEmpty && namesSeen.contains(name) {
+                    errorLedger.repeated += 1
+                    errorLedger.investment += invest
+                    byUnit[unit.id] = d
+                    continue
+                }
                 if let status { errorLedger.byStatus[status, default: 0] += 1 }
                 errorLedger.investment += invest
                 byUnit[unit.id] = d
@@ -318,7 +336,7 @@ extension Figures.LedgerFigures {
             let asked = r.plan.asks(outcome.unit, for: decl.sheet, in: r.round)
             guard asked || byUnit[outcome.unit.id] != nil else { return nil }
             var d = byUnit[outcome.unit.id] ?? Figures.DistrictLedger(unit: outcome.unit)
-            d.status = ConsolidatedWorkbook.statusWord(outcome)
+            d.state = outcome.state
             if outcome.status == .rejected {
                 for row in rejectedRows[outcome.unit.id] ?? [] where row.sheet == decl.sheet {
                     Self.count(&d, status: row.values[decl.status]?.text, investment: decl.money.flatMap { row.values[$0.total]?.number } ?? 0)
@@ -328,5 +346,13 @@ extension Figures.LedgerFigures {
             d.sums = d.sums.mapValues(FieldReader.rounded)
             return d
         }
+    }
+}
+
+extension FieldSpec {
+    /// Whether the field holds a year (its name says so, or its bounds lie within 1900–2100):
+    /// written without thousands separators and never summed.
+    public var isYear: Bool {
+        name.contains("年份") || name.hasSuffix("年度") || (max ?? 10000) <= 2100 && (min ?? 0) >= 1900
     }
 }

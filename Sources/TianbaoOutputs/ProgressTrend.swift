@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 
 /// The course of one declared ledger's done items through the rounds recorded so far and this
 /// one, against the target and the time elapsed (进度趋势, "时间过半、任务过半"): the 进度趋势
@@ -86,10 +87,10 @@ public struct ProgressTrend: Sendable {
 
     /// The word for an archived unit's status.
     static func statusWord(_ status: String?) -> String {
-        switch status {
-        case "rejected": return "被退回"
-        case "accepted": return "已报送"
-        default: return "未报送"
+        switch status.flatMap(UnitStatus.init(rawValue:)) {
+        case .rejected?: return UnitState.returned.word
+        case .accepted?: return UnitState.reported.word
+        case .missing?, nil: return UnitState.missing.word
         }
     }
 
@@ -122,26 +123,51 @@ public struct ProgressTrend: Sendable {
     /// The briefing's paragraph on pace: the figures with their verdict, how time progress is
     /// counted, the per-unit judgement against declared shares (or that there are none), and
     /// the done items of every round so far.
-    public func sentence(words: ScopeWords) -> String {
+    public func sentence(words: ScopeWords, unitsInTable: Bool = false) -> String {
         let l = ledger.decl, c = current
         var s = "截至\(c.due.chinese)，" + core(words: words) + "，\(c.pace.verdict)。"
         s += period.explained(at: c.due) + "；" + Pace.convention + "。"
-        s += unitSentence(words: words)
+        s += unitSentence(words: words, listed: !unitsInTable)
         if points.count > 1 {
             s += "各轮\(l.done)数：" + points.map { "\($0.title) \($0.done) \(l.counter)" }.joined(separator: "、") + "。"
         }
         return s
     }
 
+    /// The per-unit judgement as a table (units behind first, most behind first; then those on
+    /// pace; then those not judged): 单位, 分解目标, 应完成, done, 差, 判断. Nil without shares.
+    public func unitTable() -> (header: [String], rows: [[String]])? {
+        guard hasShares else { return nil }
+        let l = ledger.decl
+        let judged = unitsBehind + unitsOnPace
+        let rest = units.filter { $0.pace == nil }
+        let rows = judged.map { u -> [String] in
+            let p = u.pace!
+            return [u.unit.name, Briefing.number(u.share ?? 0), "\(p.expected)", "\(u.done)", p.behind ? "\(p.shortfall)" : "—",
+                    p.behind ? "落后于时间进度" : "不慢于时间进度"]
+        } + rest.map { u in
+            [u.unit.name, u.share.map(Briefing.number) ?? "—", "—", u.counted ? "\(u.done)" : "—", "—",
+             u.share == nil ? "未分解目标，不作判断" : "本期未计入，不作判断"]
+        }
+        return ([l.unitLabel, "分解目标（\(l.counter)）", "应完成", l.done, "差", "判断"], rows)
+    }
+
     /// The per-unit judgement: against each unit's declared share, or a statement that the
     /// plan declares none.
-    public func unitSentence(words: ScopeWords) -> String {
+    /// `listed`: the units named in the sentence; without, only their numbers (the units are in
+    /// `unitTable`).
+    public func unitSentence(words: ScopeWords, listed: Bool = true) -> String {
         let l = ledger.decl
         guard hasShares else {
             return "工作方案未将年度目标分解到\(words.units.isEmpty ? "各单位" : words.units)，不判断各\(l.unitLabel)进度快慢。"
         }
         let behind = unitsBehind, ahead = unitsOnPace
         var s = "按各\(l.unitLabel)分解目标计，落后于时间进度的 \(behind.count) 个"
+        if !listed {
+            let notJudged = units.filter { $0.pace == nil }.count
+            s += "，不慢于时间进度的 \(ahead.count) 个" + (notJudged > 0 ? "，不作判断的 \(notJudged) 个（未分解目标或本期未计入）" : "")
+            return s + "，见下表。"
+        }
         if !behind.isEmpty {
             s += "：" + behind.map { u in
                 "\(u.unit.name)（分解目标 \(Briefing.number(u.share ?? 0)) \(l.counter)，应完成 \(u.pace!.expected) \(l.counter)，\(l.done) \(u.done) \(l.counter)，差 \(u.pace!.shortfall) \(l.counter)）"

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 
@@ -59,18 +60,18 @@ public enum MergeOutputs {
         let fm = FileManager.default
         let round = report.round
         let briefing = Briefing(report: report)
-        let md = out.appendingPathComponent("简报-\(round.id).md").path
+        let md = out.appendingPathComponent(OutputFiles.briefing(round: round.id, extension: ".md")).path
         try writeText(briefing.markdown, to: md)
-        let html = out.appendingPathComponent("简报-\(round.id).html").path
+        let html = out.appendingPathComponent(OutputFiles.briefing(round: round.id, extension: ".html")).path
         try writeText(briefing.html, to: html)
         // The briefing as a Word document: written atomically by BriefingDocx.
-        let docx = out.appendingPathComponent("简报-\(round.id).docx").path
+        let docx = out.appendingPathComponent(OutputFiles.briefing(round: round.id, extension: ".docx")).path
         try BriefingDocx(briefing).write(to: docx)
         // The office's own notes (files, rows, 反馈), kept out of the briefing for leaders.
-        let notes = out.appendingPathComponent(OfficeNotes.fileName(round: round.id)).path
+        let notes = out.appendingPathComponent(OutputFiles.officeNotes(round: round.id)).path
         try writeText(OfficeNotes(report: report).markdown, to: notes)
 
-        let feedbackDir = out.appendingPathComponent("反馈")
+        let feedbackDir = out.appendingPathComponent(OutputFiles.feedbackFolder)
         try FileSystem.makeFolder(feedbackDir.path)
         var feedbackFiles: Set<String> = []
         var feedbackPaths: [String] = []
@@ -84,28 +85,19 @@ public enum MergeOutputs {
             feedbackPaths.append(path)
         }
         for old in (try? fm.contentsOfDirectory(atPath: feedbackDir.path)) ?? []
-        where old.hasSuffix("-\(round.id)-反馈.xlsx") && !feedbackFiles.contains(old) {
+        where OutputFiles.isFeedback(old, round: round.id) && !feedbackFiles.contains(old) {
             try? fm.removeItem(at: feedbackDir.appendingPathComponent(old))
         }
 
-        let reportPath = out.appendingPathComponent("report.json").path
+        let reportPath = out.appendingPathComponent(OutputFiles.report).path
         try writeText(ReportJSON.render(report), to: reportPath)
         Timings.mark("briefing, feedback, report")
         return [md, html, docx, notes] + feedbackPaths + [reportPath]
     }
 
-    /// The briefing's files: `简报-<round>` with each of these extensions.
-    static let briefingExtensions = [".md", ".html", ".docx"]
-
-    /// Whether a file name is one of a briefing's files, or the office's notes (of any round).
-    static func isBriefingName(_ name: String) -> Bool {
-        (name.hasPrefix("简报-") && briefingExtensions.contains { name.hasSuffix($0) })
-            || (name.hasPrefix("工作提示-") && name.hasSuffix(".md"))
-    }
-
     /// `汇总-<round>.xlsx` in the output folder.
     static func workbookPath(round: Round, out: URL) -> String {
-        out.appendingPathComponent("汇总-\(round.id).xlsx").path
+        out.appendingPathComponent(OutputFiles.consolidatedWorkbook(round: round.id)).path
     }
 
     /// Starts the consolidated workbook of a round in `out`, linking back to `sourceFolder`
@@ -150,23 +142,21 @@ public enum MergeOutputs {
             }
             let path = (out as NSString).appendingPathComponent(name)
             let kind = FileSystem.kind(path)
-            if name == "反馈", kind == .folder {
+            if name == OutputFiles.feedbackFolder, kind == .folder {
                 for inner in try FileSystem.listNames(path) {
                     let innerName = String(decoding: inner, as: UTF8.self)
-                    let relative = "反馈/" + innerName
+                    let relative = OutputFiles.feedbackFolder + "/" + innerName
                     let innerKind = FileSystem.kind((path as NSString).appendingPathComponent(innerName))
-                    if innerName.hasSuffix("-\(round.id)-反馈.xlsx") || isLeftover(innerName) { result.replaced.append(relative) }
-                    else if innerKind == .file, innerName.hasSuffix("-反馈.xlsx") || isSystemFile(innerName) { result.kept.append(relative) }
+                    if OutputFiles.isFeedback(innerName, round: round.id) || isLeftover(innerName) { result.replaced.append(relative) }
+                    else if innerKind == .file, OutputFiles.isFeedback(innerName) || isSystemFile(innerName) { result.kept.append(relative) }
                     else { result.foreign.append(relative) }
                 }
                 continue
             }
-            let thisRound = ["汇总-\(round.id).xlsx", "report.json", OfficeNotes.fileName(round: round.id)]
-                + briefingExtensions.map { "简报-\(round.id)\($0)" }
+            let thisRound = OutputFiles.ofRound(round.id)
             if thisRound.contains(name) || isLeftover(name) {
                 result.replaced.append(name)
-            } else if kind == .file, (name.hasPrefix("汇总-") && name.hasSuffix(".xlsx"))
-                        || isBriefingName(name) || isSystemFile(name) {
+            } else if kind == .file, OutputFiles.isConsolidatedWorkbook(name) || OutputFiles.isBriefing(name) || isSystemFile(name) {
                 result.kept.append(name)
             } else {
                 result.foreign.append(name)

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 import XLSX
@@ -20,7 +21,7 @@ public struct FeedbackWriter {
     }
 
     /// File name of a unit's feedback workbook.
-    public static func fileName(unit: ReportingUnit, round: Round) -> String { "\(unit.name)-\(round.id)-反馈.xlsx" }
+    public static func fileName(unit: ReportingUnit, round: Round) -> String { OutputFiles.feedback(unit: unit.name, round: round.id) }
 
     /// Writes the feedback of `outcome` for `round` (its `resubmitBy` is the deadline given).
     public func write(_ outcome: UnitOutcome, round: Round, to path: String) throws {
@@ -85,6 +86,11 @@ public struct FeedbackWriter {
                 + (open == 0 ? "请核对后将本文件另存为 .xlsx，\(deadline)重新报送。" : action)
         case .accepted where errors > 0:
             return "文件已接收\(source)，但有 \(errors) 处错误，所在行未计入汇总数字（汇总表中标为“有误”）。" + places + nothingToDo + action
+        case .accepted where outcome.mustResubmit:
+            // Errors the feedback itself corrected (a row outside the template's rows): its
+            // rows were kept out, so the corrected file is sent again.
+            return "文件已接收\(source)，但有错误，所在行未计入汇总数字（汇总表中标为“有误”）。" + places + nothingToDo
+                + (open == 0 ? "请核对本反馈表后将其另存为 .xlsx，\(deadline)重新报送。" : action)
         case .accepted, .missing:
             return "文件已接收\(source)，本期数据已全部汇总，无需重新报送。" + places + nothingToDo
                 + (warnings > 0 ? "黄色为提示，请核对；如确有原因，请在下期报送时于该行“说明”列写明。" : "")

@@ -1,4 +1,5 @@
 import Foundation
+import TianbaoRound
 import TianbaoSupport
 import TianbaoCheck
 import TianbaoPlan
@@ -74,14 +75,11 @@ public struct Briefing {
     /// A percent (0–100) with one decimal, rounded as `Pace.percent` rounds.
     static func pct(_ v: Double) -> String { Pace.percent(v / 100) }
 
-    /// First sentence (up to 。;!) of a text, at most `limit` characters; a cut is marked ……
+    /// A text quoted in at most `limit` characters (`TextExcerpt`): whole when it fits, else
+    /// cut where a reader sees a break and marked "……", so a quote never loses its second
+    /// sentence silently.
     public static func excerpt(_ s: String, limit: Int = 80) -> String {
-        var out = ""
-        for ch in s {
-            out.append(ch)
-            if "。；；!!".contains(ch) || out.count >= limit { break }
-        }
-        return out.count < s.count && !"。；；!!".contains(out.last ?? " ") ? out + "……" : out
+        TextExcerpt.clip(s.trimmingCharacters(in: .whitespacesAndNewlines), to: limit)
     }
 
     /// Identical texts once, each with the units (and tasks) that gave it, in first-seen order.
@@ -96,6 +94,16 @@ public struct Briefing {
         return order.map { ($0, sources[$0]!) }
     }
 
+    /// Two parts of a title joined without repeating the words where the first ends as the
+    /// second begins (`…工作方案` + `工作方案备案…` → `…工作方案备案…`).
+    public static func joined(_ a: String, _ b: String) -> String {
+        let x = Array(a), y = Array(b)
+        for n in stride(from: min(x.count, y.count), through: 2, by: -1) where Array(x.suffix(n)) == Array(y.prefix(n)) {
+            return a + String(y.dropFirst(n))
+        }
+        return a + b
+    }
+
     /// Today in China Standard Time: the issue date when the merge is given none.
     public static func today() -> Day { RoundResult.chinaDay(Date()) }
 
@@ -107,7 +115,7 @@ public struct Briefing {
         issue = "第 \(position) 期"
         office = r.plan.office.name
         date = (report.issueDate ?? Self.today()).chinese
-        title = "\(r.plan.title)\(round.title)情况"
+        title = Self.joined(r.plan.title, round.title) + "情况"
         sendTo = form.sendTo.isEmpty ? "领导小组组长、副组长" : form.sendTo.joined(separator: "、")
         copyTo = form.copyTo.isEmpty ? "领导小组各成员单位" : form.copyTo.joined(separator: "、")
         var writer = BriefingWriter(report: report)

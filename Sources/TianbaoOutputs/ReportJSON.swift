@@ -1,9 +1,10 @@
 import Foundation
+import TianbaoRound
 import TianbaoSupport
 import TianbaoCheck
 import TianbaoPlan
 
-/// `report.json` (SPEC §7), written with a fixed key order so the same inputs give the same
+/// `report.json` (its shape: docs/interfaces.md), written with a fixed key order so the same inputs give the same
 /// bytes.
 public enum ReportJSON {
     public static func render(_ report: RoundReport) -> String {

@@ -1,5 +1,6 @@
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 
 extension FeedbackWriter {
     /// The 反馈 workbook of one checked file of a unit, as a merge would write it for the unit

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 
 /// The office's own notes on a merged round (`工作提示-<round>.md`): what the briefing for
@@ -13,7 +14,7 @@ public struct OfficeNotes {
     public init(report: RoundReport) { self.report = report }
 
     /// `工作提示-2021-06.md`.
-    public static func fileName(round: String) -> String { "工作提示-\(round).md" }
+    public static func fileName(round: String) -> String { OutputFiles.officeNotes(round: round) }
 
     public var markdown: String {
         let r = report.result, t = r.totals, round = r.round, plan = r.plan
@@ -59,9 +60,11 @@ public struct OfficeNotes {
         if feedback.isEmpty {
             add("- 本期没有需要发回的反馈表。")
         } else {
-            let resubmit = feedback.filter { u in u.status == .rejected || (u.submission?.problems.contains { $0.severity == .error } ?? false) }
-            add("- 已生成反馈表 \(feedback.count) 份（反馈/ 文件夹），请发回各单位；其中须修改后重新报送的 \(resubmit.count) 份："
-                + resubmit.map(\.unit.name).joined(separator: "、") + "；其余只有提示，无须重新报送。")
+            let resubmit = feedback.filter { $0.mustResubmit }
+            let by = round.resubmitBy.map { "，重新报送截止\($0.chinese)" } ?? ""
+            add("- 已生成反馈表 \(feedback.count) 份（反馈/ 文件夹），请发回各单位；其中须修改后重新报送的 \(resubmit.count) 份"
+                + (resubmit.isEmpty ? "" : "（\(resubmit.map { $0.unit.name }.joined(separator: "、"))\(by)）")
+                + (resubmit.count == feedback.count ? "。" : "；其余只有提示或已在反馈表中更正，无须重新报送。"))
         }
         let missing = r.units.filter { $0.status == .missing && $0.unreadFiles.isEmpty }
         if !missing.isEmpty {

@@ -1,6 +1,7 @@
 import Foundation
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRound
 import TianbaoSupport
 import TianbaoTemplates
 import XLSX
@@ -83,13 +84,7 @@ public struct ConsolidatedWorkbook {
         try writer.finish(report)
     }
 
-    public static func statusWord(_ u: UnitOutcome) -> String {
-        switch u.status {
-        case .accepted: return u.late ? "迟报" : "已报送"
-        case .rejected: return "被退回"
-        case .missing: return u.unreadFiles.isEmpty ? "未报送" : "未处理"
-        }
-    }
+    public static func statusWord(_ u: UnitOutcome) -> String { u.statusWord }
 
     /// A short column label: `江岸区`, `东湖高新区` …
     static func shortName(_ u: ReportingUnit) -> String {
@@ -180,14 +175,14 @@ public final class ConsolidatedWorkbookWriter {
     private static let checkHeader: [(String, Double)] = [("校验结果", 18), ("说明", 16)]
 
     /// The width of a field's column in the 汇总: narrower than the template's input columns, so
-    /// that a sheet prints one page wide where it can. Numbers 9 characters, dates 11, a choice
+    /// that a sheet prints one page wide where it can. Numbers 9 characters, dates 12, a choice
     /// its longest choice (at least 8), the sheet's widest text field its plan width up to 40
     /// and other texts up to 20.
     static func summaryWidth(_ field: FieldSpec, in spec: SheetSpec) -> Double {
         let planned = field.width ?? 12
         switch field.type {
         case .integer, .decimal, .percent: return 9
-        case .date: return 11
+        case .date: return 12
         case .choice, .yesNo:
             let longest = field.choices.map { Double(WrappedText.columns($0)) }.max() ?? 4
             return min(max(longest + 2, 8), max(planned, 8))
@@ -378,10 +373,7 @@ public final class ConsolidatedWorkbookWriter {
     }
 
     /// A field that holds a year (建成年份): printed without a thousands separator.
-    static func isYear(_ field: FieldSpec?) -> Bool {
-        guard let field else { return false }
-        return field.name.contains("年份") || field.name.hasSuffix("年度") || (field.max ?? 10000) <= 2100 && (field.min ?? 0) >= 1900
-    }
+    static func isYear(_ field: FieldSpec?) -> Bool { field?.isYear ?? false }
 
     /// The end of a detail or ledger row: the 校验结果 cell, the value cells the check refused
     /// (what the unit wrote, marked), the 说明, the source columns, and the row's height from
@@ -546,7 +538,7 @@ public final class ConsolidatedWorkbookWriter {
         for d in f.districts {
             let label = CellReference.columnName(1) + "\(r + 1)"
             try ws.write(r, 0, d.unit.name, CW.subtotal.with { $0.wrap = true })
-            if d.status == "被退回" || d.status == "未报送" || d.status == "未处理" {
+            if !d.state.counted {
                 // No file that counts: its state where the counts would be, not a 0 that reads
                 // as no work done.
                 let state = CW.subtotal.with { $0.fill = statusColors.first { $0.0 == d.status }?.1; $0.horizontal = .center }
@@ -593,12 +585,12 @@ public final class ConsolidatedWorkbookWriter {
 
     /// What a unit's subtotal leaves out.
     static func districtNote(_ d: Figures.DistrictLedger, _ f: Figures.LedgerFigures) -> String {
-        switch d.status {
-        case "被退回":
+        switch d.state {
+        case .returned:
             return "文件被退回，未计入（文件中报 \(reported(d.items, d.byStatus[f.decl.done] ?? 0, d.investment, f))）"
-        case "未报送": return "未报送，无\(f.decl.called)数据"
-        case "未处理": return "办公室未能读取所报文件，待重新汇总"
-        default: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误，未计入" : ""
+        case .missing: return "未报送，无\(f.decl.called)数据"
+        case .unread: return "办公室未能读取所报文件，待重新汇总"
+        case .reported, .late: return d.errorRows > 0 ? "另有 \(d.errorRows) 行有误，未计入" : ""
         }
     }
 
@@ -610,9 +602,12 @@ public final class ConsolidatedWorkbookWriter {
         }
         let missing = f.missingDistricts.map(\.unit.name)
         if !missing.isEmpty { parts.append("未报送的\(missing.joined(separator: "、"))") }
+        let unread = f.unreadDistricts.map(\.unit.name)
+        if !unread.isEmpty { parts.append("文件待办公室处理的\(unread.joined(separator: "、"))") }
         let e = f.errorLedger
         if e.items > 0 {
-            var text = "有误的\(f.decl.called)行 \(e.items) 行(\(f.decl.done) \(e.byStatus[f.decl.done] ?? 0) \(f.decl.counter)"
+            var text = "有误的\(f.decl.called)行 \(e.items) 行(" + (e.repeated > 0 ? "其中重复填报 \(e.repeated) 行;" : "")
+                + "\(f.decl.done) \(e.byStatus[f.decl.done] ?? 0) \(f.decl.counter)"
             if let money = f.decl.money { text += "、\(f.moneyName) \(Briefing.wan(e.investment, unit: money.unit))" }
             parts.append(text + ")")
         }
@@ -636,12 +631,10 @@ public final class ConsolidatedWorkbookWriter {
         try ws.columns(3, 3, width: 4)
         try ws.columns(4, 12, width: 11)
         try ws.write(0, 0, "\(result.plan.title)", CW.title)
-        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)（轮次 \(r0.id)，截止 \(r0.due.chinese)）汇总"), CW.section)
-        let files = result.files.filter { $0.status != .skipped }.count
-        let rejectedFileRows = result.files.filter { $0.status == .rejected }.compactMap(\.submission).map(\.rowsRead).reduce(0, +)
-        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位；报送文件夹中共 \(result.files.count) 个文件（读取 \(files) 个）。"
-                     + "数据行：读取 \(t.rowsRead) 行，计入汇总 \(t.rowsMerged) 行，未计入 \(t.rowsRejected) 行"
-                     + "（被退回文件 \(rejectedFileRows) 行，已接收文件中有误 \(t.rowsRejected - rejectedFileRows) 行，在各明细表中标为“有误”）。"), CW.subtitle)
+        try ws.write(1, 0, ChineseTypography.apply("\(r0.title)（\(r0.due.year)年\(r0.due.month)月，截止 \(r0.due.chinese)）汇总"), CW.section)
+        // Files read and rows counted are the office's notes (工作提示), not the leaders'.
+        try ws.write(2, 0, ChineseTypography.apply("应报 \(t.expected) 个单位。各项数字只计通过校验的数据；被退回单位的数据和有误的行未计入，"
+                     + "有误的行在各明细表中标为“有误”。"), CW.subtitle)
 
         // 报送情况
         var r = 4
@@ -650,13 +643,13 @@ public final class ConsolidatedWorkbookWriter {
         try ws.write(r, 0, "项目", CW.header); try ws.write(r, 1, "单位数", CW.header); try ws.write(r, 2, "占应报", CW.header)
         let onTime = t.accepted - t.late
         let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送（通过）"), t.accepted), ("  其中按时", onTime),
-                                           ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing),
-                                           ("有表声明本期无", finalFigures.nilUnits.count)]
+                                           ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing - t.unread)]
+            + (t.unread > 0 ? [("未处理（办公室未能读取文件）", t.unread)] : []) + [("有表声明本期无", finalFigures.nilUnits.count)]
         let firstStatus = r + 1
         for (i, (label, n)) in statusRows.enumerated() {
             let row = r + 1 + i
             let fill: UInt32? = label == "未报送" && n > 0 ? CW.red : (label == "被退回" && n > 0 ? CW.orange
-                : (label.contains("迟报") && n > 0 ? CW.yellow : nil))
+                : (label.contains("迟报") && n > 0 ? CW.yellow : (label.hasPrefix("未处理") && n > 0 ? CW.grey : nil)))
             try ws.write(row, 0, label, CW.cell.with { $0.fill = fill })
             try ws.write(row, 1, Double(n), CW.big.with { $0.fontSize = 11; $0.fill = fill })
             let ratio = t.expected > 0 ? Double(n) / Double(t.expected) : 0
