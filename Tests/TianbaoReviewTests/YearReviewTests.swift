@@ -165,7 +165,8 @@ final class YearReviewTests: XCTestCase {
         // Sections numbered as they come (no indicator rows here: no 量化指标 section).
         let headings = md.split(separator: "\n").filter { $0.hasPrefix("## ") }.map(String.init)
         XCTAssertEqual(headings, ["## 一、报送情况", "## 二、改造目标进度", "## 三、任务推进情况", "## 四、小区台账状态变化",
-                                  "## 五、反映问题的跟踪", "## 六、宣传信息报送", "## 七、整改清单", "## 八、下步工作建议"])
+                                  "## 五、反映问题的跟踪", "## 六、宣传信息报送", "## 七、整改清单", "## 八、下步工作建议",
+                                  "## 附件1\u{3000}迟报、退回、未报送、数据有误和跨轮次问题的单位", "## 附件2\u{3000}整改清单"])
         XCTAssertTrue(md.contains("江岸区人民政府 甲社区：已完工（4月工作调度） → 在建（5月工作调度） → 已完工（半年工作小结）"), md)
         XCTAssertTrue(md.contains("汉阳区人民政府"), md)
         XCTAssertFalse(md.contains("(") || md.contains(")"), "full-width brackets only")
