@@ -29,7 +29,7 @@ BENCH_VENV := bench/.venv
 BENCH_PEERS := python-calamine==0.9.1 openpyxl==3.1.5 pandas==3.1.1 xlsxwriter==3.3.1
 BIN := .build/debug/tianbao
 
-.PHONY: all deps test-deps docs build release test demo clean fixtures embed-plan templates samples fuzz test-asan bench bench-portal
+.PHONY: all deps test-deps docs build release test test-serial demo clean fixtures embed-plan templates samples fuzz test-asan bench bench-portal
 
 all: build
 
@@ -70,7 +70,17 @@ release: deps
 		|| { echo "release binary reads TIANBAO_FAULT_INJECT" >&2; exit 1; }
 	@echo "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/tianbao"
 
+# The test classes run in TEST_JOBS processes at once (one per core by default), longest first
+# (Tests/run_tests.py; Tests/test-times.tsv orders them; docs/design/tests.md says why running
+# them at once is safe). `make test-serial` runs them one after another in one process, as
+# `swift test` does.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: test-deps
+	$(SWIFT) build --build-tests
+	TIANBAO_TEST_PYTHON=$(TEST_PYTHON) $(TEST_PYTHON) Tests/run_tests.py --jobs $(TEST_JOBS) --times Tests/test-times.tsv \
+	  "$$($(SWIFT) build --show-bin-path)/TianbaoPackageTests.xctest"
+
+test-serial: test-deps
 	$(SWIFT) build --build-tests
 	TIANBAO_TEST_PYTHON=$(TEST_PYTHON) $(SWIFT) test --skip-build
 

@@ -40,3 +40,31 @@ public func temporaryDirectory(_ name: String) -> URL {
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// Runs a program found on PATH, returning its status and combined output.
+public func runCommand(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+    try runProcess(executable, arguments)
+}
+
+/// A helper program that ended with a status other than 0: its status and output.
+public struct ProcessFailure: Error, CustomStringConvertible {
+    public var status: Int32
+    public var output: String
+    public var description: String { "status \(status): \(output)" }
+}
+
+/// Runs a Python script with `testPython` and returns its standard output; throws (failing the
+/// test) when the script fails.
+public func runPython(_ script: String, _ arguments: [String]) throws -> String {
+    let (status, out) = try runCommand(testPython, ["-c", script] + arguments)
+    guard status == 0 else { throw ProcessFailure(status: status, output: out) }
+    return out
+}
+
+/// One part of a package, through the system's unzip (an independent reader); throws when
+/// unzip fails.
+public func unzip(wb path: String, part: String) throws -> Data {
+    let (status, out) = try runCommand("unzip", ["-p", path, part])
+    guard status == 0 else { throw ProcessFailure(status: status, output: out) }
+    return Data(out.utf8)
+}

@@ -86,7 +86,10 @@ final class CatCSVInjectionTests: XCTestCase {
     func libreOfficeCells(_ csv: Data, _ dir: URL, name: String) throws -> [String: (formula: String?, text: String)] {
         let file = dir.appendingPathComponent(name + ".csv")
         try csv.write(to: file)
-        let (status, log) = try runProcess("libreoffice", ["--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx",
+        // A LibreOffice profile of its own: tests run in parallel processes, and a second
+        // soffice on one profile hands its work to the first instead of doing it.
+        let (status, log) = try runProcess("libreoffice", ["-env:UserInstallation=file://\(dir.path)/lo-profile", "--headless",
+                                                           "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx",
                                                            "--outdir", dir.path, file.path], timeout: 180)
         XCTAssertEqual(status, 0, log)
         let wb = try Workbook(path: dir.appendingPathComponent(name + ".xlsx").path)

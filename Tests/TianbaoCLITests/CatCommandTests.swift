@@ -1,44 +1,6 @@
 import Foundation
+import TestSupport
 import XCTest
-
-/// Runs the built `tianbao` binary, as a user would.
-enum Binary {
-    static var url: URL {
-        // The test bundle sits beside the products in the build folder.
-        let bundle = Bundle(for: Marker.self).bundleURL
-        for dir in [bundle, bundle.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("tianbao")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return bundle.appendingPathComponent("tianbao")
-    }
-
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../XLSXTests/Fixtures/corpus/xlsx").standardized
-
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    /// `launcher`: a program and its arguments to run the binary through (`setpriv …`).
-    static func run(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> Result {
-        let process = Process()
-        process.executableURL = launcher.isEmpty ? url : URL(fileURLWithPath: launcher[0])
-        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [url.path] + arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    final class Marker {}
-}
 
 final class CatCommandTests: XCTestCase {
     func testJSONOfOneSheet() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestSupport
 @testable import TianbaoCLI
 import XCTest
 

@@ -276,25 +276,6 @@ final class MergeEndToEndTests: XCTestCase {
     }
 }
 
-/// Runs a program, returning status and combined output.
-func runCommand(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-    try runProcess(executable, arguments)
-}
-
-/// Runs a Python script and returns its standard output (fails the test on error).
-func runPython(_ script: String, _ arguments: [String]) throws -> String {
-    let (status, out) = try runCommand(testPython, ["-c", script] + arguments)
-    XCTAssertEqual(status, 0, out)
-    return out
-}
-
-/// One part of a package, through the system's unzip (tests only).
-func unzip(wb path: String, part: String) throws -> Data {
-    let (status, out) = try runCommand("unzip", ["-p", path, part])
-    XCTAssertEqual(status, 0)
-    return Data(out.utf8)
-}
-
 /// The office's signing key where no `--key` is given.
 final class SigningKeyTests: XCTestCase {
     func testFirstTemplatesRunCreatesTheKeyAndChecksUseIt() throws {

@@ -10,20 +10,9 @@ final class OfficeOutputsTests: XCTestCase {
     static let root = MergeEndToEndTests.root
     static let key = MergeEndToEndTests.key
 
-    /// The sample year merged once for the suite: a folder holding `2021-03` … `2021-06` and
-    /// `review-2021`.
-    static let year: URL = {
-        let dir = temporaryDirectory("office-year")
-        let archive = dir.appendingPathComponent("tianbao-archive.sqlite").path
-        for round in SampleYearTests.rounds {
-            let r = try! Binary.run(["merge", root.appendingPathComponent("samples/submissions/\(round)").path, "--round", round,
-                                     "--out", dir.appendingPathComponent(round).path, "--key", key, "--archive", archive])
-            precondition(r.status == 0 || r.status == 1, r.stderr)
-        }
-        let r = try! Binary.run(["review", "--year", "2021", "--out", dir.appendingPathComponent("review-2021").path, "--archive", archive])
-        precondition(r.status == 0, r.stderr)
-        return dir
-    }()
+    /// The sample year (`SampleYear`, made once per run and only read here): a folder holding
+    /// `2021-03` … `2021-06` and `review-2021`.
+    static let year: URL = try! SampleYear.folder().appendingPathComponent("out")
 
     static var june: URL { year.appendingPathComponent("2021-06") }
     static var workbook: String { june.appendingPathComponent("汇总-2021-06.xlsx").path }
@@ -35,7 +24,7 @@ final class OfficeOutputsTests: XCTestCase {
         let templates = root.appendingPathComponent("templates/2021-06")
         files += try fm.contentsOfDirectory(atPath: templates.path).filter { $0.hasSuffix(".xlsx") }.sorted()
             .map { templates.appendingPathComponent($0).path }
-        for round in SampleYearTests.rounds {
+        for round in SampleYear.rounds {
             let out = year.appendingPathComponent(round)
             files.append(out.appendingPathComponent("汇总-\(round).xlsx").path)
             let feedback = out.appendingPathComponent("反馈")
@@ -291,7 +280,7 @@ final class OfficeOutputsTests: XCTestCase {
     /// template and says so.
     func testEveryFeedbackCountsInItsSelfCheckWhatItsListAsksFor() throws {
         var paths: [String] = []
-        for round in SampleYearTests.rounds {
+        for round in SampleYear.rounds {
             let dir = Self.year.appendingPathComponent("\(round)/反馈")
             paths += ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".xlsx") }.sorted()
                 .map { dir.appendingPathComponent($0).path }

@@ -219,7 +219,7 @@ extension ReaderFindingsTests {
                                       + "武汉经济技术开发区、青山区、武汉东湖新技术开发区、黄陂区。"), String(first))
         // Rendered: the 要情 is on page 1, the 正文 starts page 2.
         try FileManager.default.copyItem(at: out.appendingPathComponent("简报-2021-06.docx"), to: dir.appendingPathComponent("b.docx"))
-        let (status, output) = try runProcess("/usr/bin/env", ["sh", "-c", "cd '\(dir.path)' && libreoffice --headless --convert-to pdf b.docx >/dev/null 2>&1 "
+        let (status, output) = try runProcess("/usr/bin/env", ["sh", "-c", "cd '\(dir.path)' && libreoffice -env:UserInstallation=file://\(dir.path)/lo-profile --headless --convert-to pdf b.docx >/dev/null 2>&1 "
                                                                  + "&& pdftotext -f 1 -l 1 b.pdf - && echo '=====' && pdftotext -f 2 -l 2 b.pdf -"], timeout: 240)
         XCTAssertEqual(status, 0, output)
         let pages = output.components(separatedBy: "=====")

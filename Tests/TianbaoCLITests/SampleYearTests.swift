@@ -8,17 +8,22 @@ import XCTest
 final class SampleYearTests: XCTestCase {
     static let root = MergeEndToEndTests.root
     static let key = MergeEndToEndTests.key
-    static let rounds = ["2021-03", "2021-04", "2021-05", "2021-06"]
+    static let rounds = SampleYear.rounds
     /// The rules of the checks across rounds.
     static let crossRoundRules: Set<String> = ["status-went-back", "finish-date-moved", "jump", "figure-fell", "community-duplicate",
                                                "community-vanished", "text-copied", "copied-workbook"]
 
+    /// A merge's report.json, and its status checked: March, every unit's file accepted (0);
+    /// later rounds have files rejected or units missing (1).
+    func checked(_ round: String, _ r: Binary.Result, out: URL) throws -> [String: Any] {
+        XCTAssertEqual(r.status, round == "2021-03" ? 0 : 1, "\(round): \(r.stdout)\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+    }
+
     func merge(_ round: String, out: URL, archive: String) throws -> [String: Any] {
         let r = try Binary.run(["merge", Self.root.appendingPathComponent("samples/submissions/\(round)").path, "--round", round,
                                 "--out", out.path, "--key", Self.key, "--archive", archive])
-        // March: every unit's file accepted (0); later rounds have files rejected or units missing (1).
-        XCTAssertEqual(r.status, round == "2021-03" ? 0 : 1, "\(round): \(r.stdout)\(r.stderr)")
-        return try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+        return try checked(round, r, out: out)
     }
 
     /// Every problem of a round as `unit|file|sheet|cell|rule|severity|value`.
@@ -48,12 +53,13 @@ final class SampleYearTests: XCTestCase {
     }
 
     func testTheSampleYearMergedInOrderFindsWhatWasPlantedAcrossRounds() throws {
-        let dir = temporaryDirectory("year")
-        let archive = dir.appendingPathComponent("out/tianbao-archive.sqlite").path
+        // The year merged in order (the shared fixture, only read here).
+        let year = try SampleYear.folder()
         var reports: [String: [String: Any]] = [:]
         for round in Self.rounds {
-            reports[round] = try merge(round, out: dir.appendingPathComponent("out/\(round)"), archive: archive)
+            reports[round] = try checked(round, try SampleYear.run("merge \(round)"), out: year.appendingPathComponent("out/\(round)"))
         }
+        let dir = temporaryDirectory("year")
         // March: the work plans, every unit, nothing wrong.
         XCTAssertEqual(problems(reports["2021-03"]!), [])
         XCTAssertEqual((reports["2021-03"]!["totals"] as! [String: Int])["accepted"], 41)
@@ -81,7 +87,10 @@ final class SampleYearTests: XCTestCase {
         XCTAssertEqual(problems(reports["2021-06"]!), problems(alone))
         XCTAssertEqual(reports["2021-06"]!["totals"] as! [String: Int], alone["totals"] as! [String: Int])
 
-        // The archive holds the four rounds, in order.
+        // The archive holds the four rounds, in order (read from a copy: the fixture stays as it is).
+        let archive = dir.appendingPathComponent("history/tianbao-archive.sqlite").path
+        try FileManager.default.createDirectory(atPath: dir.appendingPathComponent("history").path, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: year.appendingPathComponent("out/tianbao-archive.sqlite").path, toPath: archive)
         let history = try Binary.run(["history", "--archive", archive, "--format", "json"])
         let rounds = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as! [String: Any])["rounds"] as! [[String: Any]]
         XCTAssertEqual(rounds.map { $0["round"] as! String }, Self.rounds)

@@ -170,18 +170,132 @@ final class RuleTests: XCTestCase {
 
     /// Asserts that `book` raises exactly one problem, with these properties.
     func assertOnly(_ book: Book, _ rule: Rule, _ severity: Severity, _ sheet: String?, _ cell: String?, _ message: String,
-                    explained: Bool = false, name: String = #function, file: StaticString = #filePath, line: UInt = #line) throws {
+                    explained: Bool = false, name: String = #function, context: String = "",
+                    file: StaticString = #filePath, line: UInt = #line) throws {
         let found = try problems(book, name: name)
-        XCTAssertEqual(found.count, 1, found.map { "\($0.rule) \($0.place) \($0.message)" }.joined(separator: "\n"), file: file, line: line)
+        XCTAssertEqual(found.count, 1, context + ": " + found.map { "\($0.rule) \($0.place) \($0.message)" }.joined(separator: "\n"),
+                       file: file, line: line)
         guard let p = found.first else { return }
-        XCTAssertEqual(p.rule, rule, file: file, line: line)
-        XCTAssertEqual(p.severity, severity, file: file, line: line)
-        XCTAssertEqual(p.sheet, sheet, file: file, line: line)
-        XCTAssertEqual(p.cell, cell, file: file, line: line)
-        XCTAssertEqual(p.message, message, file: file, line: line)
-        XCTAssertEqual(p.explained, explained, file: file, line: line)
-        XCTAssertEqual(p.unit, "a", file: file, line: line)
-        if let fixed = rule.defaultSeverity { XCTAssertEqual(fixed, severity, "the catalogue's severity", file: file, line: line) }
+        XCTAssertEqual(p.rule, rule, context, file: file, line: line)
+        XCTAssertEqual(p.severity, severity, context, file: file, line: line)
+        XCTAssertEqual(p.sheet, sheet, context, file: file, line: line)
+        XCTAssertEqual(p.cell, cell, context, file: file, line: line)
+        XCTAssertEqual(p.message, message, context, file: file, line: line)
+        XCTAssertEqual(p.explained, explained, context, file: file, line: line)
+        XCTAssertEqual(p.unit, "a", context, file: file, line: line)
+        if let fixed = rule.defaultSeverity { XCTAssertEqual(fixed, severity, "\(context): the catalogue's severity", file: file, line: line) }
+    }
+
+    // MARK: One change, one problem
+
+    /// A change to the valid workbook and the one problem it must raise: its rule, severity,
+    /// sheet, cell and exact message. To test a new rule, add a line here.
+    struct RuleCase {
+        var name: String
+        var rule: Rule
+        var severity: Severity
+        var sheet: String?
+        var cell: String?
+        var message: String
+        var explained = false
+        var change: (inout Book) -> Void
+
+        init(_ name: String, _ rule: Rule, _ severity: Severity, _ sheet: String?, _ cell: String?, _ message: String,
+             explained: Bool = false, change: @escaping (inout Book) -> Void) {
+            (self.name, self.rule, self.severity, self.sheet, self.cell, self.message, self.explained, self.change) =
+                (name, rule, severity, sheet, cell, message, explained, change)
+        }
+    }
+
+    nonisolated(unsafe) static let cases: [RuleCase] = [
+        RuleCase("MissingSheet", .missingSheet, .error, nil, nil, "缺少工作表“联络员”。请使用下发的模板，不要删除或重命名工作表。") { book in
+            book.removeSheet("联络员")
+        },
+        RuleCase("HeaderChanged", .headerChanged, .error, "项目台账", "C3", "表头“楼栋数”被改成了“栋数”。请使用下发的模板，不要修改表头。") { book in
+            book["项目台账", "C3"] = .string("栋数")
+        },
+        RuleCase("PrefilledAltered", .prefilledAltered, .error, "任务进展", "A4", "预填内容被修改（应为“1.1”）。预填内容已锁定，请勿修改。") { book in
+            book["任务进展", "A4"] = .string("1.2")
+        },
+        RuleCase("TaskRowsAdded", .taskRowsAdded, .error, "任务进展", "A5", "任务行被增加了（应为 1 行，现有 2 行）。任务行由办公室预填，请勿增删。") { book in
+            book["任务进展", "A5"] = .string("1.2")
+        },
+        RuleCase("TaskRowsDeleted", .taskRowsDeleted, .error, "任务进展", "A4", "任务行被删除了（应为 1 行，现有 0 行）。任务行由办公室预填，请勿增删。") { book in
+            book["任务进展", "A4"] = nil
+        },
+        RuleCase("EmptySheet", .emptySheet, .warning, "项目台账", "D2", "“项目台账”没有填写内容。如本期确无内容，请在第 2 行选择“是”（本期无）。") { book in
+            for c in ["A", "B", "C", "D", "E", "F", "G", "H", "I"] { book["项目台账", "\(c)5"] = nil }
+        },
+        RuleCase("NilWithData", .nilWithData, .warning, "项目台账", "D2", "已声明“本期无”，但表中填有 1 行内容；已按所填内容汇总。如确实无内容，请删除这些行。") { book in
+            book["项目台账", "D2"] = .string("是")
+        },
+        RuleCase("OneRow", .oneRow, .error, "联络员", "A5", "联络员只能填写 1 行（1 名联络员），现有 2 行。") { book in
+            book["联络员", "A5"] = .string("李四")
+            book["联络员", "B5"] = .string("13900139000")
+        },
+        RuleCase("RequiredOnAnEmptySingleSheet", .required, .error, "联络员", "A4", "联络员未填写。请填写 1 名联络员的信息。") { book in
+            book["联络员", "A4"] = nil
+            book["联络员", "B4"] = nil
+        },
+        RuleCase("Required", .required, .error, "任务进展", "B4", "“进展状态”为必填项，请填写。") { book in
+            book["任务进展", "B4"] = nil
+        },
+        RuleCase("RequiredOnATextSheet", .required, .error, "工作小结", "B4", "“主要做法”为必填项，请填写。") { book in
+            book["工作小结", "B4"] = nil
+        },
+        RuleCase("Type", .type, .error, "任务进展", "B4", "“进展状态”应从下拉列表中选择：未启动、推进中、已完成，填写的是“进行中”。") { book in
+            book["任务进展", "B4"] = .string("进行中")
+        },
+        RuleCase("Pattern", .pattern, .error, "项目台账", "B5", "“项目代码”的格式不对：“ab”。") { book in
+            book["项目台账", "B5"] = .string("ab")
+        },
+        RuleCase("TaskRef", .taskRef, .error, "项目台账", "D5", "任务编号“1.2”不是本单位承担的任务（本单位任务：1.1）。") { book in
+            book["项目台账", "D5"] = .string("1.2")
+        },
+        RuleCase("Implies", .implies, .error, "任务进展", "C4", "进展状态为“已完成”时，完成进度应为 100") { book in
+            book["任务进展", "B4"] = .string("已完成")
+        },
+        RuleCase("NotAfterRoundEnd", .notAfterRoundEnd, .error, "项目台账", "F5", "完工日期不能晚于本期截止日期（截止日期 2020-12-31）") { book in
+            book["项目台账", "F5"] = RuleTests.date(2021, 1, 5)
+        },
+        RuleCase("NotBefore", .notBefore, .error, "项目台账", "F5", "完工日期不能早于开工日期") { book in
+            book["项目台账", "F5"] = RuleTests.date(2020, 5, 1)
+        },
+        RuleCase("Sum", .sum, .warning, "项目台账", "H5", "各资金来源之和与计划投资不一致（合计 90，计划投资 100）") { book in
+            book["项目台账", "I5"] = .number(30)
+        },
+        RuleCase("Range", .range, .warning, "项目台账", "C5", "楼栋数超过 50，请核对") { book in
+            book["项目台账", "C5"] = .number(60)
+        },
+        RuleCase("AWarningAnsweredIn说明IsExplained", .range, .warning, "项目台账", "C5", "楼栋数超过 50，请核对", explained: true) { book in
+            book["项目台账", "C5"] = .number(60)
+            book["项目台账", "J5"] = .string("含附属用房")
+        },
+        RuleCase("Unique", .unique, .error, "项目台账", "A6", "同一项目只能填一行（“和平小区”已在第 5 行出现）") { book in
+            for c in ["A", "B", "C", "D", "E", "F", "G", "H", "I"] { book["项目台账", "\(c)6"] = book["项目台账", "\(c)5"] }
+        },
+        RuleCase("MinRowsPerMonth", .minRowsPerMonth, .warning, "宣传信息", nil, "每月报送宣传信息不少于 1 篇：2020年12月报送 0 篇。") { book in
+            book["宣传信息", "A4"] = RuleTests.date(2020, 11, 30)
+        },
+        RuleCase("Compare", .compare, .error, "项目台账", "H5", "中央补助不能超过计划投资（“中央补助(万元)” 160，“计划投资(万元)” 100）") { book in
+            book["项目台账", "H5"] = .number(160)
+            book["项目台账", "I5"] = .number(-60)
+        },
+        // The writer records every workbook as saved at 2021-01-01T00:00:00Z (08:00 in China).
+        RuleCase("DatedAfterSave", .datedAfterSave, .warning, "宣传信息", "A5", "“报送日期”（2021-01-02）晚于文件保存时间（2021-01-01 08:00），请核对。") { book in
+            book["宣传信息", "A5"] = RuleTests.date(2021, 1, 2)
+            book["宣传信息", "B5"] = .string("提前写好的稿件")
+        },
+    ]
+
+    /// Each case of `cases`, on a workbook of its own (named after the case).
+    func testEachChangeToTheValidWorkbookRaisesExactlyItsProblem() throws {
+        XCTAssertEqual(Set(Self.cases.map(\.name)).count, Self.cases.count, "case names are unique")
+        for c in Self.cases {
+            var book = Self.validBook()
+            c.change(&book)
+            try assertOnly(book, c.rule, c.severity, c.sheet, c.cell, c.message, explained: c.explained, name: c.name, context: c.name)
+        }
     }
 
     // MARK: The catalogue
@@ -303,81 +417,19 @@ final class RuleTests: XCTestCase {
 
     // MARK: Structure
 
-    func testMissingSheet() throws {
-        var book = Self.validBook()
-        book.removeSheet("联络员")
-        try assertOnly(book, .missingSheet, .error, nil, nil, "缺少工作表“联络员”。请使用下发的模板，不要删除或重命名工作表。")
-    }
 
-    func testHeaderChanged() throws {
-        var book = Self.validBook()
-        book["项目台账", "C3"] = .string("栋数")
-        try assertOnly(book, .headerChanged, .error, "项目台账", "C3", "表头“楼栋数”被改成了“栋数”。请使用下发的模板，不要修改表头。")
-    }
 
-    func testPrefilledAltered() throws {
-        var book = Self.validBook()
-        book["任务进展", "A4"] = .string("1.2")
-        try assertOnly(book, .prefilledAltered, .error, "任务进展", "A4", "预填内容被修改（应为“1.1”）。预填内容已锁定，请勿修改。")
-    }
 
-    func testTaskRowsAdded() throws {
-        var book = Self.validBook()
-        book["任务进展", "A5"] = .string("1.2")
-        try assertOnly(book, .taskRowsAdded, .error, "任务进展", "A5", "任务行被增加了（应为 1 行，现有 2 行）。任务行由办公室预填，请勿增删。")
-    }
 
-    func testTaskRowsDeleted() throws {
-        var book = Self.validBook()
-        book["任务进展", "A4"] = nil
-        try assertOnly(book, .taskRowsDeleted, .error, "任务进展", "A4", "任务行被删除了（应为 1 行，现有 0 行）。任务行由办公室预填，请勿增删。")
-    }
 
-    func testEmptySheet() throws {
-        var book = Self.validBook()
-        for c in ["A", "B", "C", "D", "E", "F", "G", "H", "I"] { book["项目台账", "\(c)5"] = nil }
-        try assertOnly(book, .emptySheet, .warning, "项目台账", "D2", "“项目台账”没有填写内容。如本期确无内容，请在第 2 行选择“是”（本期无）。")
-    }
 
-    func testNilWithData() throws {
-        var book = Self.validBook()
-        book["项目台账", "D2"] = .string("是")
-        try assertOnly(book, .nilWithData, .warning, "项目台账", "D2", "已声明“本期无”，但表中填有 1 行内容；已按所填内容汇总。如确实无内容，请删除这些行。")
-    }
 
-    func testOneRow() throws {
-        var book = Self.validBook()
-        book["联络员", "A5"] = .string("李四")
-        book["联络员", "B5"] = .string("13900139000")
-        try assertOnly(book, .oneRow, .error, "联络员", "A5", "联络员只能填写 1 行（1 名联络员），现有 2 行。")
-    }
 
-    func testRequiredOnAnEmptySingleSheet() throws {
-        var book = Self.validBook()
-        book["联络员", "A4"] = nil
-        book["联络员", "B4"] = nil
-        try assertOnly(book, .required, .error, "联络员", "A4", "联络员未填写。请填写 1 名联络员的信息。")
-    }
 
     // MARK: Fields
 
-    func testRequired() throws {
-        var book = Self.validBook()
-        book["任务进展", "B4"] = nil
-        try assertOnly(book, .required, .error, "任务进展", "B4", "“进展状态”为必填项，请填写。")
-    }
 
-    func testRequiredOnATextSheet() throws {
-        var book = Self.validBook()
-        book["工作小结", "B4"] = nil
-        try assertOnly(book, .required, .error, "工作小结", "B4", "“主要做法”为必填项，请填写。")
-    }
 
-    func testType() throws {
-        var book = Self.validBook()
-        book["任务进展", "B4"] = .string("进行中")
-        try assertOnly(book, .type, .error, "任务进展", "B4", "“进展状态”应从下拉列表中选择：未启动、推进中、已完成，填写的是“进行中”。")
-    }
 
     func testRepaired() throws {
         var book = Self.validBook()
@@ -437,85 +489,21 @@ final class RuleTests: XCTestCase {
         try assertOnly(text, .maxLength, .error, "工作小结", "B4", "“主要做法”最多 20 字，现有 21 字。请精简。", name: "text-sheet")
     }
 
-    func testPattern() throws {
-        var book = Self.validBook()
-        book["项目台账", "B5"] = .string("ab")
-        try assertOnly(book, .pattern, .error, "项目台账", "B5", "“项目代码”的格式不对：“ab”。")
-    }
 
-    func testTaskRef() throws {
-        var book = Self.validBook()
-        book["项目台账", "D5"] = .string("1.2")
-        try assertOnly(book, .taskRef, .error, "项目台账", "D5", "任务编号“1.2”不是本单位承担的任务（本单位任务：1.1）。")
-    }
 
     // MARK: Row rules
 
-    func testImplies() throws {
-        var book = Self.validBook()
-        book["任务进展", "B4"] = .string("已完成")
-        try assertOnly(book, .implies, .error, "任务进展", "C4", "进展状态为“已完成”时，完成进度应为 100")
-    }
 
-    func testNotAfterRoundEnd() throws {
-        var book = Self.validBook()
-        book["项目台账", "F5"] = Self.date(2021, 1, 5)
-        try assertOnly(book, .notAfterRoundEnd, .error, "项目台账", "F5", "完工日期不能晚于本期截止日期（截止日期 2020-12-31）")
-    }
 
-    func testNotBefore() throws {
-        var book = Self.validBook()
-        book["项目台账", "F5"] = Self.date(2020, 5, 1)
-        try assertOnly(book, .notBefore, .error, "项目台账", "F5", "完工日期不能早于开工日期")
-    }
 
-    func testSum() throws {
-        var book = Self.validBook()
-        book["项目台账", "I5"] = .number(30)
-        try assertOnly(book, .sum, .warning, "项目台账", "H5", "各资金来源之和与计划投资不一致（合计 90，计划投资 100）")
-    }
 
-    func testRange() throws {
-        var book = Self.validBook()
-        book["项目台账", "C5"] = .number(60)
-        try assertOnly(book, .range, .warning, "项目台账", "C5", "楼栋数超过 50，请核对")
-    }
 
-    func testAWarningAnsweredIn说明IsExplained() throws {
-        var book = Self.validBook()
-        book["项目台账", "C5"] = .number(60)
-        book["项目台账", "J5"] = .string("含附属用房")
-        try assertOnly(book, .range, .warning, "项目台账", "C5", "楼栋数超过 50，请核对", explained: true)
-    }
 
-    func testUnique() throws {
-        var book = Self.validBook()
-        for c in ["A", "B", "C", "D", "E", "F", "G", "H", "I"] { book["项目台账", "\(c)6"] = book["项目台账", "\(c)5"] }
-        try assertOnly(book, .unique, .error, "项目台账", "A6", "同一项目只能填一行（“和平小区”已在第 5 行出现）")
-    }
 
-    func testMinRowsPerMonth() throws {
-        var book = Self.validBook()
-        book["宣传信息", "A4"] = Self.date(2020, 11, 30)
-        try assertOnly(book, .minRowsPerMonth, .warning, "宣传信息", nil, "每月报送宣传信息不少于 1 篇：2020年12月报送 0 篇。")
-    }
 
-    func testCompare() throws {
-        var book = Self.validBook()
-        book["项目台账", "H5"] = .number(160)
-        book["项目台账", "I5"] = .number(-60)
-        try assertOnly(book, .compare, .error, "项目台账", "H5", "中央补助不能超过计划投资（“中央补助(万元)” 160，“计划投资(万元)” 100）")
-    }
 
     // MARK: Publicity dated after the file was saved
 
-    /// The writer records every workbook as saved at 2021-01-01T00:00:00Z (08:00 in China).
-    func testDatedAfterSave() throws {
-        var book = Self.validBook()
-        book["宣传信息", "A5"] = Self.date(2021, 1, 2)
-        book["宣传信息", "B5"] = .string("提前写好的稿件")
-        try assertOnly(book, .datedAfterSave, .warning, "宣传信息", "A5", "“报送日期”（2021-01-02）晚于文件保存时间（2021-01-01 08:00），请核对。")
-    }
 
     func testDatedAfterSaveAnsweredIn说明() throws {
         var book = Self.validBook()

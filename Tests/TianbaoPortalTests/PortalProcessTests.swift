@@ -9,16 +9,8 @@ import XCTest
 /// the scripts beside this file (Python's standard library; the browser test through Debian's
 /// chromium, chromium-driver and python3-selenium, which `make test` installs).
 final class PortalProcessTests: XCTestCase {
-    final class Marker {}
-
-    static var binary: String {
-        let bundle = Bundle(for: Marker.self).bundleURL
-        for dir in [bundle, bundle.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("tianbao")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-        }
-        return bundle.appendingPathComponent("tianbao").path
-    }
+    /// The binary the portal is served by.
+    static var binary: String { Binary.url.path }
 
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("scripts")
 

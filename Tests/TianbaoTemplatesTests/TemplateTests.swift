@@ -13,15 +13,14 @@ final class TemplateTests: XCTestCase {
     static let key = SigningKey(bytes: Array("tianbao-demo-key-not-for-real-us".utf8))
     static let round = plan.round("2021-06")!
 
-    /// Templates of round 2021-06 for every unit, written once for the suite.
-    static let folder: URL = {
-        let dir = temporaryDirectory("templates")
+    /// Templates of round 2021-06 for every unit, written once per test run (`SharedFixture`:
+    /// the template and self-check tests in other processes read the same files, never change them).
+    static let folder: URL = try! SharedFixture.folder("templates-2021-06") { dir in
         let writer = TemplateWriter(plan: plan, key: key)
         for unit in plan.units(in: round) {
-            try! writer.write(unit: unit, round: round, to: dir.appendingPathComponent(TemplateLayout.fileName(unit: unit, round: round)).path)
+            try writer.write(unit: unit, round: round, to: dir.appendingPathComponent(TemplateLayout.fileName(unit: unit, round: round)).path)
         }
-        return dir
-    }()
+    }
 
     func path(_ unitId: String) -> String {
         Self.folder.appendingPathComponent(TemplateLayout.fileName(unit: Self.plan.unit(unitId)!, round: Self.round)).path
