@@ -644,12 +644,12 @@ public final class ConsolidatedWorkbookWriter {
         let onTime = t.accepted - t.late
         let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送（通过）"), t.accepted), ("  其中按时", onTime),
                                            ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing - t.unread)]
-            + (t.unread > 0 ? [("未处理（办公室未能读取文件）", t.unread)] : []) + [("有表声明本期无", finalFigures.nilUnits.count)]
+            + (t.unread > 0 ? [(UnitState.unread.word, t.unread)] : []) + [("有表声明本期无", finalFigures.nilUnits.count)]
         let firstStatus = r + 1
         for (i, (label, n)) in statusRows.enumerated() {
             let row = r + 1 + i
             let fill: UInt32? = label == "未报送" && n > 0 ? CW.red : (label == "被退回" && n > 0 ? CW.orange
-                : (label.contains("迟报") && n > 0 ? CW.yellow : (label.hasPrefix("未处理") && n > 0 ? CW.grey : nil)))
+                : (label.contains("迟报") && n > 0 ? CW.yellow : (label == UnitState.unread.word && n > 0 ? CW.grey : nil)))
             try ws.write(row, 0, label, CW.cell.with { $0.fill = fill })
             try ws.write(row, 1, Double(n), CW.big.with { $0.fontSize = 11; $0.fill = fill })
             let ratio = t.expected > 0 ? Double(n) / Double(t.expected) : 0
@@ -757,9 +757,10 @@ public final class ConsolidatedWorkbookWriter {
         }
 
         // Charts on the right.
+        let lastStatus = firstStatus + 6 + (result.totals.unread > 0 ? 1 : 0)
         let statusChart = try book.addChart(ChartSpec(kind: .column, title: "报送情况", series: [
-            .init(name: "单位数", categories: "=总览!$A$\(firstStatus + 2):$A$\(firstStatus + 6)",
-                  values: "=总览!$B$\(firstStatus + 2):$B$\(firstStatus + 6)", color: 0x5B9BD5)]))
+            .init(name: "单位数", categories: "=总览!$A$\(firstStatus + 2):$A$\(lastStatus)",
+                  values: "=总览!$B$\(firstStatus + 2):$B$\(lastStatus)", color: 0x5B9BD5)]))
         try ws.insertChart(4, 4, statusChart, widthScale: 1.2, heightScale: 1.0)
         if let taskTop, let n = finalFigures.progress?.statuses.count {
             let taskChart = try book.addChart(ChartSpec(kind: .pie, title: "\(finalFigures.progress?.sheetName ?? "")状态", series: [

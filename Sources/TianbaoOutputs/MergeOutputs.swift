@@ -15,14 +15,15 @@ public enum MergeOutputs {
     /// unit by unit during the merge (see `RoundMerger.merge(folder:round:stream:)`), to be
     /// finished here; nil to write it here from the report. `linkFrom`: the folder the outputs
     /// will finally be in, when that is not `out` (a staging folder beside it), for the
-    /// consolidated workbook's links back to the submitted files.
+    /// consolidated workbook's links back to the submitted files. `reportJSON`: report.json
+    /// already rendered from `report` (by a caller that also records it), nil to render it here.
     ///
     /// The consolidated workbook stays with the calling thread, which made it (single owner);
     /// briefing, feedback and report are written meanwhile on another thread, from the report
     /// alone (an immutable value).
     @discardableResult
     public static func write(_ report: RoundReport, key: SigningKey, sourceFolder: URL, to out: URL, linkFrom: URL? = nil,
-                             streamed: ConsolidatedWorkbookWriter? = nil) throws -> [String] {
+                             streamed: ConsolidatedWorkbookWriter? = nil, reportJSON: String? = nil) throws -> [String] {
         try FileSystem.makeFolder(out.path)
         let round = report.round
 
@@ -38,7 +39,7 @@ public enum MergeOutputs {
         let others = OtherOutputs()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
-            do { others.paths = try writeOthers(report, key: key, to: out) } catch { others.error = error }
+            do { others.paths = try writeOthers(report, key: key, to: out, reportJSON: reportJSON) } catch { others.error = error }
         }
         var workbookError: Error?
         do {
@@ -56,7 +57,7 @@ public enum MergeOutputs {
 
     /// The briefing (md, html, docx), the feedback workbooks and report.json; returns their
     /// paths in that order.
-    static func writeOthers(_ report: RoundReport, key: SigningKey, to out: URL) throws -> [String] {
+    static func writeOthers(_ report: RoundReport, key: SigningKey, to out: URL, reportJSON: String? = nil) throws -> [String] {
         let fm = FileManager.default
         let round = report.round
         let briefing = Briefing(report: report)
@@ -90,7 +91,7 @@ public enum MergeOutputs {
         }
 
         let reportPath = out.appendingPathComponent(OutputFiles.report).path
-        try writeText(ReportJSON.render(report), to: reportPath)
+        try writeText(reportJSON ?? ReportJSON.render(report), to: reportPath)
         Timings.mark("briefing, feedback, report")
         return [md, html, docx, notes] + feedbackPaths + [reportPath]
     }

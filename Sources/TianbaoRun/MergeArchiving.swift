@@ -142,13 +142,14 @@ final class MergeArchiving: @unchecked Sendable {
     /// switch to come in the same transaction and commits; `PendingRecord.cancel` rolls it
     /// back. Until then nothing is committed, so a process that dies meanwhile leaves the
     /// archive as it was.
-    func startRecording(_ report: RoundReport) -> PendingRecord {
+    /// `reportJSON`: the round's report.json, as the outputs write it.
+    func startRecording(_ report: RoundReport, reportJSON: String) -> PendingRecord {
         let pending = PendingRecord()
         let work = UncheckedBox((archive, report))
         DispatchQueue.global().async {
             let (archive, report) = work.value
             do {
-                let stale = try archive.record(report.result, reportJSON: ReportJSON.render(report)) {
+                let stale = try archive.record(report.result, reportJSON: reportJSON) {
                     try pending.awaitDecision()
                 }
                 Timings.mark("archive recorded")

@@ -218,12 +218,14 @@ public final class MergeRun: Sendable {
         report.issueDate = request.issueDate
         // The round is recorded while the outputs are written (its transaction then waits
         // for step 5); a stop or a failure meanwhile rolls it back.
-        let recording = archiving?.startRecording(report)
+        // report.json rendered once, for the archive and the output folder alike.
+        let reportJSON = ReportJSON.render(report)
+        let recording = archiving?.startRecording(report, reportJSON: reportJSON)
         if let recording, let archiving { try staged.onStop { recording.cancel(); archiving.abandon() } }
         let written: [String]
         do {
             written = try MergeOutputs.write(report, key: request.key, sourceFolder: inURL, to: stagingURL,
-                                             linkFrom: finalURL, streamed: writer)
+                                             linkFrom: finalURL, streamed: writer, reportJSON: reportJSON)
         } catch {
             recording?.cancel()
             throw error

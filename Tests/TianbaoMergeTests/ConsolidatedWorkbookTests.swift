@@ -123,7 +123,7 @@ final class ConsolidatedWorkbookTests: XCTestCase {
             return (label, n)
         }
         XCTAssertEqual(lines.first { $0.0 == "未报送" }?.1, 0, "\(lines)")
-        XCTAssertEqual(lines.first { $0.0 == "未处理（办公室未能读取文件）" }?.1, 1, "\(lines)")
+        XCTAssertEqual(lines.first { $0.0 == "未处理" }?.1, 1, "\(lines)")
         let overviewTexts = overview.rows.flatMap(\.cells).compactMap { c -> String? in
             if case .string(let t)? = c.value { return t } else { return nil }
         }
