@@ -90,8 +90,10 @@ test-serial: test-deps
 # key: see docs/guide/round.md).
 DEMO_OUT := out/2021-06
 DEMO_ROUNDS := 2021-03 2021-04 2021-05 2021-06
+# The demo starts a fresh archive each time: the archive and its backups go (an archive missing
+# beside its backups is refused, so that no office starts a new one by accident).
 demo: build
-	@rm -f out/tianbao-archive.sqlite out/tianbao-archive.sqlite-wal out/tianbao-archive.sqlite-shm out/tianbao-archive.sqlite-journal
+	@rm -rf out/tianbao-archive.sqlite out/tianbao-archive.sqlite-wal out/tianbao-archive.sqlite-shm out/tianbao-archive.sqlite-journal out/tianbao-archive.sqlite.backups
 	@for r in $(DEMO_ROUNDS); do \
 	  $(BIN) merge samples/submissions/$$r --round $$r --out out/$$r --key keys/demo-signing.key; \
 	  s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || exit $$s; echo; \
