@@ -16,6 +16,9 @@ enum Formula {
     /// A string literal. Excel refuses literals over 255 characters, so long text is joined.
     static func text(_ s: String) -> String {
         if s.isEmpty { return "\"\"" }
+        // Common case, without Foundation's search: short text (at most 200 UTF-8 bytes, so at
+        // most 200 characters) holding no quote.
+        if s.utf8.count <= 200, !s.utf8.contains(UInt8(ascii: "\"")) { return "\"" + s + "\"" }
         var parts: [String] = []
         var rest = Substring(s)
         while !rest.isEmpty {

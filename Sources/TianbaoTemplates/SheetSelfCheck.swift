@@ -305,12 +305,14 @@ struct SheetSelfCheck {
         case .sum(let ids, let total, let severity, let text):
             let parts = ids.compactMap { id in field(id).map { (id, $0.0, $0.1) } }
             guard let (t, tc) = field(total), !parts.isEmpty, parts.allSatisfy({ $0.1.isNumber }), t.isNumber else { return nil }
+            let typedColumns = parts.map { typedCheckColumn($0.0) }
             return make("合计", parts[0].2, severity) { r in
                 // Every part certainly read (a number, empty, or refused), at least one value. A
                 // warning is silent in a row its 说明 explains, so there a part is certainly read
                 // when its check for text typed into a number shows nothing.
-                let known = parts.map { id, _, c in
-                    if severity == .warning, let typed = typedCheckColumn(id) { return "\(ref(r, typed))=\"\"" }
+                let known = zip(parts, typedColumns).map { part, typed in
+                    let (id, _, c) = part
+                    if severity == .warning, let typed { return "\(ref(r, typed))=\"\"" }
                     return "OR(ISNUMBER(\(ref(r, c))),\(Formula.blank(ref(r, c)))\(checkCell(id, r).map { ",\($0)<>\"\"" } ?? ""))"
                 }
                 let any = parts.map { id, f, c in valid(id, f, r, c) }
@@ -359,8 +361,15 @@ struct SheetSelfCheck {
                 ref(r, c) + Self.placeSeparator + CheckWording.sentence($0.replacingOccurrences(of: Self.separator, with: "/")) + Self.separator
             }.joined()
         }
+        // The columns of each row's problems that no check marks (the office check shows them).
+        var officeColumns: [Int: [Int]] = [:]
+        if let known {
+            for key in known.problems.keys where firstCheck[key.column] == nil {
+                officeColumns[key.row, default: []].append(key.column)
+            }
+        }
         func officeText(_ r: Int) -> String {
-            let columns = (known?.problems.keys.filter { $0.row == r && firstCheck[$0.column] == nil }.map(\.column) ?? []).sorted()
+            let columns = (officeColumns[r] ?? []).sorted()
             let statics = r == first && sheet.kind != .rows ? Self.staticText(known?.sheetProblems ?? []) : ""
             return columns.map { knownText(r, $0) }.joined() + statics
         }

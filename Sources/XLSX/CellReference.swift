@@ -52,6 +52,14 @@ public struct CellReference: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// The column's letters (`1` → `A`, `28` → `AB`).
     public static func columnName(_ column: Int) -> String {
+        if column > 0, column < shortColumnNames.count { return shortColumnNames[column] }
+        return computedColumnName(column)
+    }
+
+    /// Names of columns 1...702 (A...ZZ), indexed by column; index 0 unused.
+    private static let shortColumnNames: [String] = (0...702).map { $0 == 0 ? "" : computedColumnName($0) }
+
+    private static func computedColumnName(_ column: Int) -> String {
         var n = column
         var letters: [UInt8] = []
         while n > 0 {

@@ -594,4 +594,22 @@ extension SelfCheckTests {
         }
         XCTAssertEqual(written, "H4：与上期相同。|")
     }
+
+    func testStringLiteralsAndColumnLettersKeepTheirFormOnEveryPath() {
+        // Short text without a quote takes a shortcut; text with a quote or over 200 characters
+        // is escaped and cut into literals the long way.
+        XCTAssertEqual(Formula.text(""), "\"\"")
+        XCTAssertEqual(Formula.text("已完成"), "\"已完成\"")
+        XCTAssertEqual(Formula.text("填\"是\"或\"否\""), "\"填\"\"是\"\"或\"\"否\"\"\"")
+        let a200 = String(repeating: "a", count: 200)
+        XCTAssertEqual(Formula.text(a200), "\"\(a200)\"")
+        XCTAssertEqual(Formula.text(a200 + "a"), "\"\(a200)\"&\"a\"")
+        let han200 = String(repeating: "汉", count: 200)
+        XCTAssertEqual(Formula.text(han200), "\"\(han200)\"")
+        XCTAssertEqual(Formula.text(han200 + "字"), "\"\(han200)\"&\"字\"")
+        // Column letters come from a table up to ZZ and are computed beyond it.
+        XCTAssertEqual([1, 26, 27, 52, 702, 703, 16384].map(CellReference.columnName),
+                       ["A", "Z", "AA", "AZ", "ZZ", "AAA", "XFD"])
+        XCTAssertEqual(CellReference.columnName(0), "")
+    }
 }
