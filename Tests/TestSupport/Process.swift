@@ -68,3 +68,24 @@ public func unzip(wb path: String, part: String) throws -> Data {
     guard status == 0 else { throw ProcessFailure(status: status, output: out) }
     return Data(out.utf8)
 }
+
+/// One sheet's rows as openpyxl reads them (cached values): every cell as text, whole numbers
+/// without ".0", dates as yyyy-mm-dd, empty cells as "".
+public func sheetTexts(_ path: URL, _ sheet: String) throws -> [[String]] {
+    let script = """
+        import openpyxl, sys, json, datetime
+        ws = openpyxl.load_workbook(sys.argv[1], data_only=True)[sys.argv[2]]
+        out = []
+        for row in ws.iter_rows(values_only=True):
+            cells = []
+            for v in row:
+                if v is None: cells.append('')
+                elif isinstance(v, float) and v == int(v): cells.append(str(int(v)))
+                elif isinstance(v, datetime.datetime): cells.append(v.date().isoformat())
+                else: cells.append(str(v))
+            out.append(cells)
+        print(json.dumps(out, ensure_ascii=False))
+        """
+    let output = try runPython(script, [path.path, sheet])
+    return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [[String]]
+}

@@ -41,25 +41,7 @@ final class FiguresAgreeTests: XCTestCase {
     static var review: String { text(year.reviewJune.appendingPathComponent("回头看简报-2021.md")) }
 
     /// A sheet's rows as texts (openpyxl, cached values).
-    func rows(_ path: URL, _ sheet: String) throws -> [[String]] {
-        let script = """
-            import openpyxl, sys, json, datetime
-            ws = openpyxl.load_workbook(sys.argv[1], data_only=True)[sys.argv[2]]
-            out = []
-            for row in ws.iter_rows(values_only=True):
-                cells = []
-                for v in row:
-                    if v is None: cells.append('')
-                    elif isinstance(v, float) and v == int(v): cells.append(str(int(v)))
-                    elif isinstance(v, datetime.datetime): cells.append(v.date().isoformat())
-                    else: cells.append(str(v))
-                out.append(cells)
-            print(json.dumps(out, ensure_ascii=False))
-            """
-        let (status, output) = try runProcess(testPython, ["-c", script, path.path, sheet])
-        XCTAssertEqual(status, 0, output)
-        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [[String]]
-    }
+    func rows(_ path: URL, _ sheet: String) throws -> [[String]] { try sheetTexts(path, sheet) }
 
     func value(_ rows: [[String]], label: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         try XCTUnwrap(rows.first { $0.first == label }, label, file: file, line: line)[1]

@@ -25,25 +25,7 @@ final class ReaderFindingsTests: XCTestCase {
     static var reviewText: String { text(reviewDecember.appendingPathComponent("回头看简报-2021.md")) }
 
     /// A sheet's rows as texts (openpyxl, cached values).
-    func rows(_ path: URL, _ sheet: String) throws -> [[String]] {
-        let script = """
-            import openpyxl, sys, json, datetime
-            ws = openpyxl.load_workbook(sys.argv[1], data_only=True)[sys.argv[2]]
-            out = []
-            for row in ws.iter_rows(values_only=True):
-                cells = []
-                for v in row:
-                    if v is None: cells.append('')
-                    elif isinstance(v, float) and v == int(v): cells.append(str(int(v)))
-                    elif isinstance(v, datetime.datetime): cells.append(v.date().isoformat())
-                    else: cells.append(str(v))
-                out.append(cells)
-            print(json.dumps(out, ensure_ascii=False))
-            """
-        let (status, output) = try runProcess(testPython, ["-c", script, path.path, sheet])
-        XCTAssertEqual(status, 0, output)
-        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [[String]]
-    }
+    func rows(_ path: URL, _ sheet: String) throws -> [[String]] { try sheetTexts(path, sheet) }
 
     /// The 整改清单 sheet of the December review, by row (序号 onwards).
     func rectification() throws -> [[String]] {
