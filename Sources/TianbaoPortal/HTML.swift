@@ -1,3 +1,5 @@
+import TianbaoSupport
+
 /// A fragment of HTML. Text interpolated into it is escaped (`&`, `<`, `>`, `"`, `'`), so every
 /// unit-written text (a liaison's name, a checker's message quoting a cell) reaches a page as
 /// text; only another `HTML` value is inserted as markup. The one escaping function of the portal.
@@ -28,19 +30,5 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
     }
 
     /// Escapes text for an element's content or a quoted attribute value.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { HTMLText.escaped(text) }
 }
