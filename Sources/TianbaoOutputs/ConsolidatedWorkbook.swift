@@ -27,9 +27,6 @@ public struct ConsolidatedWorkbook {
         try writer.addAll(report)
         try writer.finish(report)
     }
-
-    /// A unit's state as the workbook's status columns write it (已报送, 迟报, 被退回 …).
-    public static func statusWord(_ u: UnitOutcome) -> String { u.statusWord }
 }
 
 /// Writes the consolidated workbook unit by unit: `add` streams each accepted unit's rows into
