@@ -129,7 +129,7 @@ struct StatusCommand: ParsableCommand {
                 let contact = ContactToCall.find(u, liaison: liaisons[u.unit.id], plan: result.plan, history: history)
                     .map { [$0.name + $0.sourceNote, $0.phone] }
                     ?? [u.unit.members.first.map { "\($0.name)（领导小组成员）" } ?? "", ""]
-                return [u.unit.name, ConsolidatedWorkbook.statusWord(u), u.submission?.file ?? "",
+                return [u.unit.name, u.statusWord, u.submission?.file ?? "",
                         u.submission.map { "\($0.errorCount)/\($0.warningCount)" } ?? "", contact[0], contact[1]]
             }
             print(TextTable.render(["单位", "状态", "文件", "错误/提示", "联络员", "电话"], rows), terminator: "")
@@ -153,7 +153,7 @@ struct StatusCommand: ParsableCommand {
                     o.object {
                         o.key("unit_id"); o.string(u.unit.id)
                         o.key("unit"); o.string(u.unit.name)
-                        o.key("state"); o.string(ConsolidatedWorkbook.statusWord(u))
+                        o.key("state"); o.string(u.statusWord)
                         o.key("status"); o.string(u.status.rawValue)
                         o.key("late"); o.bool(u.late)
                         o.key("file"); if let s = u.submission { o.string(s.file) } else { o.null() }

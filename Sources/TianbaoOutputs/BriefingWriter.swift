@@ -19,9 +19,8 @@ struct BriefingWriter {
     private var plan: Plan { report.plan }
     private let trends: [ProgressTrend]
     private let comparison: ComparisonSection?
-    /// The attachments, numbered in the order the text first refers to them.
-    private var annexes: [(key: String, title: String, header: [String], rows: [[String]])] = []
-    private var section = 0
+    /// The 正文 and its 附件, built section by section.
+    private var doc = BriefingBuilder()
 
     init(report: RoundReport) {
         self.report = report
@@ -31,39 +30,19 @@ struct BriefingWriter {
 
     /// 要情, a page break, the 正文, the 附件.
     mutating func blocks() -> [Briefing.Block] {
-        var body: [Briefing.Block] = []
-        body += targets()
-        body += tasks()
-        body += compared()
-        body += indicators()
-        body += publicity()
-        body += problems()
-        body += practices()
-        body += reporting()
-        body += nextSteps()
-        var out: [Briefing.Block] = [.keyPoints("本期要情", keyPoints()), .pageBreak]
-        out += body
-        for (i, a) in annexes.enumerated() {
-            out.append(.annex("附件\(i + 1)", a.title))
-            out.append(.table(a.header, a.rows))
-        }
-        return out
+        targets()
+        tasks()
+        compared()
+        indicators()
+        publicity()
+        problems()
+        practices()
+        reporting()
+        nextSteps()
+        return doc.blocks(leading: [.keyPoints("本期要情", keyPoints()), .pageBreak])
     }
 
     // MARK: Helpers
-
-    private mutating func heading(_ text: String) -> Briefing.Block {
-        let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
-        defer { section += 1 }
-        return .heading("\(numerals[min(section, numerals.count - 1)])、\(text)")
-    }
-
-    /// Registers an attachment (once per key) and returns its label, `附件2`.
-    private mutating func annex(_ key: String, _ title: String, _ header: [String], _ rows: [[String]]) -> String {
-        if let i = annexes.firstIndex(where: { $0.key == key }) { return "附件\(i + 1)" }
-        annexes.append((key, title, header, rows))
-        return "附件\(annexes.count)"
-    }
 
     /// A unit's name as 要情 writes it: `洪山区`, `武汉临空港经济技术开发区`, `市教育局`.
     static func shortName(_ unit: ReportingUnit) -> String {
@@ -195,14 +174,14 @@ struct BriefingWriter {
 
     // MARK: 正文
 
-    private mutating func targets() -> [Briefing.Block] {
-        guard !trends.isEmpty else { return [] }
+    private mutating func targets() {
+        guard !trends.isEmpty else { return }
         let words = plan.outputs.words
-        var blocks: [Briefing.Block] = [heading(words.targetsHeading)]
+        doc.heading(words.targetsHeading)
         for t in trends {
             let lf = t.ledger, l = lf.decl
-            blocks.append(.paragraph(t.sentence(words: words, unitsInTable: t.hasShares)))
-            if let table = t.unitTable() { blocks.append(.table(table.header, table.rows)) }
+            doc.paragraph(t.sentence(words: words, unitsInTable: t.hasShares))
+            if let table = t.unitTable() { doc.table(table.header, table.rows) }
             var s = "\(words.units)\(l.called)共列\(l.label) \(lf.items) \(l.counter)："
             s += l.shownStatuses.map { "\($0) \(lf.byStatus[$0] ?? 0) \(l.counter)" }.joined(separator: "、")
             if let target = lf.target, Double(lf.items) < target.value {
@@ -224,11 +203,10 @@ struct BriefingWriter {
                         + (l.money != nil ? [Briefing.wan(lf.plannedInvestment, unit: false)] : []) + [""])
             let header = [l.unitLabel, "报送情况"] + (shares ? ["分解目标"] : []) + [l.countLabel] + l.shownStatuses
                 + (l.money != nil ? [lf.moneyHeading] : []) + ["说明"]
-            s += "各\(l.unitLabel)情况见" + annex("ledger:" + l.sheet, "各\(l.unitLabel)\(lf.spec.name)汇总", header, rows) + "。"
-            blocks.append(.paragraph(s))
-            if let money = money(lf) { blocks.append(.paragraph(money)) }
+            s += "各\(l.unitLabel)情况见" + doc.annex("各\(l.unitLabel)\(lf.spec.name)汇总", header, rows, key: "ledger:" + l.sheet) + "。"
+            doc.paragraph(s)
+            if let money = money(lf) { doc.paragraph(money) }
         }
-        return blocks
     }
 
     /// A unit's line in the ledger attachment: what its figures leave out, in a reader's words.
@@ -295,9 +273,9 @@ struct BriefingWriter {
             .joined(separator: "、")
     }
 
-    private mutating func tasks() -> [Briefing.Block] {
-        guard let p = figures.progress else { return [] }
-        var blocks: [Briefing.Block] = [heading("任务推进情况")]
+    private mutating func tasks() {
+        guard let p = figures.progress else { return }
+        doc.heading("任务推进情况")
         let f = figures
         let counts = p.colouredOrder.map { "\($0) \(f.taskStatus[$0] ?? 0) 条" }.joined(separator: "、")
         var text = "\(plan.tasks.count) 项任务共有进展记录 \(f.taskRows) 条：\(counts)。"
@@ -318,59 +296,57 @@ struct BriefingWriter {
             func n(_ status: String?) -> String { status.map { s in "\(counted.filter { $0.row.values[p.status]?.text == s }.count)" } ?? "—" }
             return ["\(task.id) \(task.title)", lead(task), "\(counted.count)", avg, n(p.done), n(p.lagging), "\(mine.count - counted.count)"]
         }
-        text += "各项任务推进情况见" + annex("tasks", "各项任务推进情况",
-                                        ["任务", "牵头单位", "报告单位", "平均进度", p.done ?? "完成", p.lagging ?? "滞后", "有误未计入"], tableRows) + "。"
-        blocks.append(.paragraph(text))
+        text += "各项任务推进情况见" + doc.annex("各项任务推进情况",
+                                            ["任务", "牵头单位", "报告单位", "平均进度", p.done ?? "完成", p.lagging ?? "滞后", "有误未计入"], tableRows,
+                                            key: "tasks") + "。"
+        doc.paragraph(text)
         if let lagging = p.lagging, !f.lagging.isEmpty {
             let lag = f.laggingCounted
             let tasks = plan.tasks.filter { t in lag.contains { $0.task == t.id } }
             if !tasks.isEmpty {
-                blocks.append(.paragraph("报告\(lagging)的任务 \(tasks.count) 项、\(lag.count) 条："))
-                blocks.append(.bullets(tasks.map { t in
+                doc.paragraph("报告\(lagging)的任务 \(tasks.count) 项、\(lag.count) 条：")
+                doc.bullets(tasks.map { t in
                     "\(t.id) \(t.title)（牵头：\(lead(t))）：\(Briefing.list(lag.filter { $0.task == t.id }.map(\.unit.name)))报\(lagging)。"
-                }))
+                })
             }
-            blocks.append(.paragraph("各单位说明的\(lagging)原因："))
+            doc.paragraph("各单位说明的\(lagging)原因：")
             let items = f.lagging.map { lag -> (text: String, source: String) in
                 let source = "\(lag.unit.name)（任务 \(lag.task)）"
                 let text = lag.problems.isEmpty ? "（未说明原因）" : Briefing.excerpt(lag.problems, limit: 120)
                 return (text, lag.error.isEmpty ? source : source + "，该条有误未计入")
             }
-            for group in Briefing.grouped(items) {
-                blocks.append(.quote(group.text, source: group.sources.joined(separator: "；")))
-            }
+            doc.quotes(items)
         }
-        return blocks
     }
 
-    private mutating func compared() -> [Briefing.Block] {
-        guard let comparison else { return [] }
-        var blocks: [Briefing.Block] = [heading("与上期比较")]
+    private mutating func compared() {
+        guard let comparison else { return }
+        doc.heading("与上期比较")
         // Attachments first registered here, in the order the paragraphs refer to them.
         var labels: [String: String] = [:]
         for lf in figures.ledgers {
             let rows = comparison.firstCompletionRows(lf.decl.sheet)
             guard !rows.isEmpty else { continue }
-            labels[lf.decl.sheet] = annex("first:" + lf.decl.sheet, "本期首次报\(lf.decl.done)的\(lf.decl.label)",
-                                          [lf.decl.unitLabel, lf.decl.label, "上期状态"], rows)
+            labels[lf.decl.sheet] = doc.annex("本期首次报\(lf.decl.done)的\(lf.decl.label)",
+                                              [lf.decl.unitLabel, lf.decl.label, "上期状态"], rows, key: "first:" + lf.decl.sheet)
         }
         let moves = comparison.statusMoveRows()
         if !moves.isEmpty {
-            labels["status"] = annex("status", "\(figures.progress?.sheetName ?? "")状态较上期变化的事项", ["单位", "任务", "上期", "本期"], moves)
+            labels["status"] = doc.annex("\(figures.progress?.sheetName ?? "")状态较上期变化的事项", ["单位", "任务", "上期", "本期"], moves,
+                                           key: "status")
         }
-        blocks += comparison.briefingBlocks { labels[$0] ?? "附件" }
-        return blocks
+        doc.append(comparison.briefingBlocks { labels[$0] ?? "附件" })
     }
 
-    private mutating func indicators() -> [Briefing.Block] {
-        guard let decl = figures.indicatorsDecl else { return [] }
+    private mutating func indicators() {
+        guard let decl = figures.indicatorsDecl else { return }
         let f = figures
         let name = plan.sheet(decl.sheet)?.name ?? decl.sheet
-        var blocks: [Briefing.Block] = [heading(name)]
+        doc.heading(name)
         let list = f.indicators
         guard !list.isEmpty else {
-            blocks.append(.paragraph("本期没有计入统计的\(name)。"))
-            return blocks
+            doc.paragraph("本期没有计入统计的\(name)。")
+            return
         }
         let units = Set(list.map(\.unit.id)).count
         let reached = list.filter(\.reached)
@@ -386,14 +362,14 @@ struct BriefingWriter {
                 [i.unit.name, i.name, "\(NumberText.format(i.target)) \(i.measure)", "\(NumberText.format(i.done)) \(i.measure)",
                  i.doneShare.map(Pace.percent) ?? "—", Pace.percent(i.timeShare), i.due.map { "\($0.month)月\($0.day)日" } ?? ""]
             }
-            s += "落后的指标见" + annex("indicators", "落后于时间进度的\(name)", ["单位", "指标", "年度目标", "累计完成", "完成率", "时间进度", "完成时限"], rows) + "。"
+            s += "落后的指标见" + doc.annex("落后于时间进度的\(name)", ["单位", "指标", "年度目标", "累计完成", "完成率", "时间进度", "完成时限"], rows,
+                                         key: "indicators") + "。"
         }
-        blocks.append(.paragraph(s))
-        return blocks
+        doc.paragraph(s)
     }
 
-    private mutating func publicity() -> [Briefing.Block] {
-        guard let decl = plan.outputs.publicity, result.round.sheets.contains(decl.sheet) else { return [] }
+    private mutating func publicity() {
+        guard let decl = plan.outputs.publicity, result.round.sheets.contains(decl.sheet) else { return }
         let name = plan.sheet(decl.sheet)?.name ?? decl.sheet
         let asked = result.units.filter { plan.asks($0.unit, for: decl.sheet, in: result.round) }
         let counted = asked.filter { $0.status == .accepted }
@@ -411,10 +387,11 @@ struct BriefingWriter {
         let out = asked.count - counted.count
         if out > 0 { s += "未报送或被退回的 \(out) 个单位的\(name)未能统计。" }
         if decl.perMonthMin > 0 { s += "工作方案要求各单位每月报送不少于 \(decl.perMonthMin) 篇。" }
-        return [heading("\(name)报送"), .paragraph(s)]
+        doc.heading("\(name)报送")
+        doc.paragraph(s)
     }
 
-    private mutating func problems() -> [Briefing.Block] {
+    private mutating func problems() {
         let progress = figures.progress
         let raised = progress.map { p in
             report.acceptedRows(p.sheet).compactMap { item -> (text: String, source: String)? in
@@ -430,27 +407,26 @@ struct BriefingWriter {
             }
         } ?? []
         let groups = Briefing.grouped(summaryProblems + raised).map { g in (g.text, Briefing.uniqued(g.sources)) }
-        guard !groups.isEmpty else { return [] }
-        var blocks: [Briefing.Block] = [heading("各单位反映的主要问题")]
+        guard !groups.isEmpty else { return }
+        doc.heading("各单位反映的主要问题")
         let units = Set((summaryProblems + raised).map(\.source)).count
-        blocks.append(.paragraph("\(units) 个单位反映问题 \(summaryProblems.count + raised.count) 条，归并为 \(groups.count) 类："))
+        doc.paragraph("\(units) 个单位反映问题 \(summaryProblems.count + raised.count) 条，归并为 \(groups.count) 类：")
         for (text, sources) in groups.sorted(by: { $0.1.count > $1.1.count }) {
-            blocks.append(.quote(text, source: "\(Briefing.list(sources))（\(sources.count) 个单位）"))
+            doc.append([.quote(text, source: "\(Briefing.list(sources))（\(sources.count) 个单位）")])
         }
-        return blocks
     }
 
     /// The summary's practices: texts that differ only by the unit's own name are one
     /// statement (`34 个单位均报告：…`); each unit's excerpt is an attachment.
-    private mutating func practices() -> [Briefing.Block] {
-        guard let decl = plan.outputs.summary, let field = decl.practice, result.round.sheets.contains(decl.sheet) else { return [] }
+    private mutating func practices() {
+        guard let decl = plan.outputs.summary, let field = decl.practice, result.round.sheets.contains(decl.sheet) else { return }
         let name = plan.sheet(decl.sheet)?.name ?? decl.sheet
         let items = report.acceptedRows(decl.sheet).compactMap { row -> (unit: ReportingUnit, text: String)? in
             row.row.values[field].map { (row.unit, Briefing.excerpt($0.text, limit: 140)) }
         }
-        guard !items.isEmpty else { return [] }
+        guard !items.isEmpty else { return }
         let general = Briefing.grouped(items.map { (Self.withoutOwnName($0.text, $0.unit), $0.unit.name) })
-        var blocks: [Briefing.Block] = [heading("\(name)摘要")]
+        doc.heading("\(name)摘要")
         var s = "\(items.count) 个单位报送了\(name)。"
         let shared = general.filter { $0.sources.count > 1 }
         for g in shared {
@@ -462,18 +438,18 @@ struct BriefingWriter {
         if !own.isEmpty {
             if !shared.isEmpty { s += "其余 \(own.count) 个单位各有侧重" }
             if own.count > 8 {
-                let label = annex("practice", "各单位\(name)摘录", ["单位", "主要做法摘录"],
-                                  items.filter { u in own.contains { $0.sources[0] == u.unit.name } }.map { [$0.unit.name, $0.text] })
+                let label = doc.annex("各单位\(name)摘录", ["单位", "主要做法摘录"],
+                                      items.filter { u in own.contains { $0.sources[0] == u.unit.name } }.map { [$0.unit.name, $0.text] },
+                                      key: "practice")
                 s += (shared.isEmpty ? "各单位摘录" : "，摘录") + "见\(label)。"
             } else {
                 s += shared.isEmpty ? "" : "："
             }
         }
-        blocks.append(.paragraph(s))
+        doc.paragraph(s)
         if !own.isEmpty && own.count <= 8 {
-            blocks.append(.bullets(own.map { "\($0.sources[0])：\($0.text)" }))
+            doc.bullets(own.map { "\($0.sources[0])：\($0.text)" })
         }
-        return blocks
     }
 
     /// A text with the unit's own name at its start replaced by 本单位 (so texts differing only by
@@ -485,7 +461,7 @@ struct BriefingWriter {
         return text
     }
 
-    private mutating func reporting() -> [Briefing.Block] {
+    private mutating func reporting() {
         let t = result.totals
         var s = "本期应报送单位 \(t.expected) 个，已报送 \(accepted.count) 个"
         s += late.isEmpty ? "，均按时报送。" : "，其中迟报 \(late.count) 个（\(Briefing.list(late.map(\.unit.name)))）。"
@@ -497,10 +473,11 @@ struct BriefingWriter {
         if !withErrorRows.isEmpty {
             s += "\(withErrorRows.count) 个单位报送的部分数据有误（\(Briefing.list(withErrorRows.map(\.unit.name)))），有误部分未计入本期统计，已请其更正后\(resubmitBy)重新报送。"
         }
-        return [heading("报送情况"), .paragraph(s)]
+        doc.heading("报送情况")
+        doc.paragraph(s)
     }
 
-    private mutating func nextSteps() -> [Briefing.Block] {
+    private mutating func nextSteps() {
         var next: [String] = []
         if !missing.isEmpty { next.append("请尚未报送的 \(missing.count) 个单位尽快补报。") }
         if !rejected.isEmpty { next.append("请被退回的 \(rejected.count) 个单位按反馈表修改后\(resubmitBy)重新报送。") }
@@ -515,6 +492,7 @@ struct BriefingWriter {
             next.append(urge.replacingOccurrences(of: "{percent}", with: Pace.percent(t.current.pace.doneShare)))
         }
         if next.isEmpty { next.append("各单位按计划继续推进，按时报送下期进展。") }
-        return [heading("下步工作建议"), .bullets(next)]
+        doc.heading("下步工作建议")
+        doc.bullets(next)
     }
 }

@@ -7,7 +7,7 @@ import XLSX
 /// status moved, units newly lagging or recovered. Words and sheets come from the plan's
 /// `outputs:` declarations. Without an earlier round it is one line saying so.
 struct ComparisonSection {
-    private typealias CW = ConsolidatedWorkbook
+    private typealias H = HouseStyle
     let result: RoundResult
     let figures: Figures
     let history: RoundHistory
@@ -150,13 +150,13 @@ struct ComparisonSection {
     func writeOverview(_ ws: SheetWriter, at top: Int, note: (Int, String) throws -> Void) throws -> Int {
         var r = top
         guard let c = history.comparison else {
-            try ws.write(r, 0, "与上期比较（环比）", CW.section)
-            try ws.write(r + 1, 0, ChineseTypography.apply(RoundHistory.noPreviousRound), CW.subtitle)
+            try ws.write(r, 0, "与上期比较（环比）", H.section)
+            try ws.write(r + 1, 0, ChineseTypography.apply(RoundHistory.noPreviousRound), H.subtitle)
             return r + 3
         }
-        try ws.write(r, 0, ChineseTypography.apply("与上期比较（环比；上期：\(previousTitle)）"), CW.section)
+        try ws.write(r, 0, ChineseTypography.apply("与上期比较（环比；上期：\(previousTitle)）"), H.section)
         r += 1
-        for (i, h) in ["项目", "上期", "本期"].enumerated() { try ws.write(r, i, h, CW.header) }
+        for (i, h) in ["项目", "上期", "本期"].enumerated() { try ws.write(r, i, h, H.header) }
         r += 1
         var rows: [(String, Int?, Int)] = [
             ("按时报送单位", c.punctualityBefore.onTime, c.punctualityNow.onTime),
@@ -186,9 +186,9 @@ struct ComparisonSection {
             }
         }
         for (label, before, now) in rows {
-            try ws.write(r, 0, ChineseTypography.apply(label), CW.cell)
-            if let before { try ws.write(r, 1, Double(before), CW.integer) } else { try ws.write(r, 1, "—", CW.cell.with { $0.horizontal = .center }) }
-            try ws.write(r, 2, Double(now), CW.integer.with { $0.bold = true })
+            try ws.write(r, 0, ChineseTypography.apply(label), H.cell)
+            if let before { try ws.write(r, 1, Double(before), H.integer) } else { try ws.write(r, 1, "—", H.cell.with { $0.horizontal = .center }) }
+            try ws.write(r, 2, Double(now), H.integer.with { $0.bold = true })
             r += 1
         }
         var notes = "上期、本期的数字各只计当期通过校验的单位；“首次”“再次”“不再计入”和状态变化只比较上期、本期均通过校验的单位。"
@@ -206,25 +206,25 @@ struct ComparisonSection {
             let byUnit = newlyDoneByUnit(l.sheet)
             let again = newlyDoneByUnit(l.sheet, first: false).flatMap { u in u.items.map { (u.unit, $0) } }
             guard !byUnit.isEmpty || !again.isEmpty else { continue }
-            try ws.write(r, 0, ChineseTypography.apply("本期新增\(l.done)的\(l.label)（按\(l.unitLabel)）"), CW.section)
+            try ws.write(r, 0, ChineseTypography.apply("本期新增\(l.done)的\(l.label)（按\(l.unitLabel)）"), H.section)
             r += 1
-            try ws.write(r, 0, l.unitLabel, CW.header); try ws.write(r, 1, "新增（\(l.counter)）", CW.header)
-            try ws.merge(r, 2, r, 6, l.label, CW.header)
+            try ws.write(r, 0, l.unitLabel, H.header); try ws.write(r, 1, "新增（\(l.counter)）", H.header)
+            try ws.merge(r, 2, r, 6, l.label, H.header)
             r += 1
             for u in byUnit {
                 let names = u.items.map { c in
                     c.item + (c.before.map { "（上期\($0)）" } ?? c.beforeUncounted.map { "（上期\($0)，有误未计入）" } ?? "（上期未列）")
                 }.joined(separator: "、")
                 let text = ChineseTypography.apply(names)
-                try ws.write(r, 0, name(u.unit), CW.wrapped)
-                try ws.write(r, 1, Double(u.items.count), CW.integer)
-                try ws.merge(r, 2, r, 6, text, CW.wrapped)
-                try ws.row(r, height: CW.rowHeight([(text, 14 + 4 + 11 * 3), (name(u.unit), 22)]) ?? 16)
+                try ws.write(r, 0, name(u.unit), H.wrapped)
+                try ws.write(r, 1, Double(u.items.count), H.integer)
+                try ws.merge(r, 2, r, 6, text, H.wrapped)
+                try ws.row(r, height: H.rowHeight([(text, 14 + 4 + 11 * 3), (name(u.unit), 22)]) ?? 16)
                 r += 1
             }
             if !byUnit.isEmpty {
-                try ws.write(r, 0, "合计", CW.header)
-                try ws.write(r, 1, Double(byUnit.map(\.items.count).reduce(0, +)), CW.integer.with { $0.bold = true })
+                try ws.write(r, 0, "合计", H.header)
+                try ws.write(r, 1, Double(byUnit.map(\.items.count).reduce(0, +)), H.integer.with { $0.bold = true })
                 r += 1
             }
             if !again.isEmpty {
@@ -236,15 +236,15 @@ struct ComparisonSection {
             r += 1
         }
         if !c.statusMoves.isEmpty, let p = plan.outputs.progress {
-            try ws.write(r, 0, ChineseTypography.apply("\(p.sheetName)状态较上期变化的任务"), CW.section)
+            try ws.write(r, 0, ChineseTypography.apply("\(p.sheetName)状态较上期变化的任务"), H.section)
             r += 1
-            for (i, h) in ["单位", "任务", "上期 → 本期"].enumerated() { try ws.write(r, i, h, CW.header) }
+            for (i, h) in ["单位", "任务", "上期 → 本期"].enumerated() { try ws.write(r, i, h, H.header) }
             r += 1
             for m in c.statusMoves {
                 // Short texts: one line each, at the default height.
-                try ws.write(r, 0, name(m.unit), CW.cell)
-                try ws.write(r, 1, m.task, CW.cell)
-                try ws.write(r, 2, "\(m.before) → \(m.after)", CW.cell)
+                try ws.write(r, 0, name(m.unit), H.cell)
+                try ws.write(r, 1, m.task, H.cell)
+                try ws.write(r, 2, "\(m.before) → \(m.after)", H.cell)
                 r += 1
             }
             r += 1

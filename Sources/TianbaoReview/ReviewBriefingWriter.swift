@@ -12,38 +12,23 @@ import TianbaoSupport
 struct ReviewBriefingWriter {
     let review: YearReview
     private var plan: Plan { review.plan }
-    private var annexes: [(title: String, header: [String], rows: [[String]])] = []
-    private var section = 0
+    /// The sections and their 附件, built one after the other.
+    private var doc = BriefingBuilder()
 
     init(review: YearReview) { self.review = review }
 
     mutating func blocks() -> [Briefing.Block] {
-        var out: [Briefing.Block] = [.paragraph(intro())]
-        out += punctuality()
-        out += targets()
-        out += tasks()
-        out += ledgers()
-        out += indicators()
-        out += problems()
-        out += publicity()
-        out += rectification()
-        out += nextSteps()
-        for (i, a) in annexes.enumerated() {
-            out.append(.annex("附件\(i + 1)", a.title))
-            out.append(.table(a.header, a.rows))
-        }
-        return out
-    }
-
-    private mutating func heading(_ text: String) -> Briefing.Block {
-        let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
-        defer { section += 1 }
-        return .heading("\(numerals[min(section, numerals.count - 1)])、\(text)")
-    }
-
-    private mutating func annex(_ title: String, _ header: [String], _ rows: [[String]]) -> String {
-        annexes.append((title, header, rows))
-        return "附件\(annexes.count)"
+        doc.paragraph(intro())
+        punctuality()
+        targets()
+        tasks()
+        ledgers()
+        indicators()
+        problems()
+        publicity()
+        rectification()
+        nextSteps()
+        return doc.blocks()
     }
 
     private var titles: [String] { review.rounds.map(\.title) }
@@ -57,8 +42,8 @@ struct ReviewBriefingWriter {
 
     // MARK: Sections
 
-    private mutating func punctuality() -> [Briefing.Block] {
-        var blocks: [Briefing.Block] = [heading("报送情况")]
+    private mutating func punctuality() {
+        doc.heading("报送情况")
         let table = review.rounds.enumerated().map { k, round -> [String] in
             let states = review.units.map { $0.states[k] }
             let expected = states.filter { $0 != .notExpected }.count
@@ -66,7 +51,7 @@ struct ReviewBriefingWriter {
             let rate = expected == 0 ? 0 : Double(c(.onTime) + c(.late)) / Double(expected)
             return [round.title, "\(expected)", "\(c(.onTime))", "\(c(.late))", "\(c(.rejected))", "\(c(.missing))", Pace.percent(rate)]
         }
-        blocks.append(.table(["轮次", "应报送", "按时", "迟报", "被退回", "未报送", "报送率"], table))
+        doc.table(["轮次", "应报送", "按时", "迟报", "被退回", "未报送", "报送率"], table)
         let expectedUnits = review.units.filter { $0.expected > 0 }
         let allOnTime = expectedUnits.filter { $0.count(.onTime) == $0.expected }
         var p = "\(expectedUnits.count) 个单位中，\(allOnTime.count) 个每轮均按时报送"
@@ -95,22 +80,21 @@ struct ReviewBriefingWriter {
                     .joined(separator: "；")]
             }
         if !rows.isEmpty {
-            p += "各单位逐项情况见" + annex("迟报、退回、未报送、数据有误和跨轮次问题的单位", ["单位", "迟报（次）", "被退回（次）", "未报送（次）", "数据有误（轮）", "与此前各轮或其他单位对照发现的问题"], rows) + "。"
+            p += "各单位逐项情况见" + doc.annex("迟报、退回、未报送、数据有误和跨轮次问题的单位", ["单位", "迟报（次）", "被退回（次）", "未报送（次）", "数据有误（轮）", "与此前各轮或其他单位对照发现的问题"], rows) + "。"
         }
-        blocks.append(.paragraph(p))
-        return blocks
+        doc.paragraph(p)
     }
 
-    private mutating func targets() -> [Briefing.Block] {
-        guard !review.targets.isEmpty, let last = lastRound else { return [] }
-        var blocks: [Briefing.Block] = [heading(plan.outputs.words.targetsHeading)]
+    private mutating func targets() {
+        guard !review.targets.isEmpty, let last = lastRound else { return }
+        doc.heading(plan.outputs.words.targetsHeading)
         for t in review.targets {
             let target = t.target
             let series = zip(titles, t.done).compactMap { title, d in d.map { "\(title) \($0) \(target.unit)" } }
             var s = "\(plan.outputs.words.whole)\(target.name)目标 \(ReviewWorkbook.number(target.value)) \(target.unit)（\(target.due.chinese)前）。"
             guard let lastDone = t.done.last ?? nil else {
                 s += series.isEmpty ? "年内各轮均未报送此项。" : "逐轮已完成：\(series.joined(separator: "，"))。"
-                blocks.append(.paragraph(s))
+                doc.paragraph(s)
                 continue
             }
             let period = TimeProgress(target: target, year: review.year)
@@ -131,42 +115,39 @@ struct ReviewBriefingWriter {
                 s += "按各单位分解目标计，落后于时间进度的 \(behind.count) 个"
                 s += behind.isEmpty ? "。" : "：" + behind.map { "\($0.0.name)（应完成 \($0.1.expected)，完成 \($0.1.done)）" }.joined(separator: "、") + "。"
             }
-            blocks.append(.paragraph(s))
+            doc.paragraph(s)
         }
-        return blocks
     }
 
-    private mutating func tasks() -> [Briefing.Block] {
-        guard let prog = plan.outputs.progress, !review.taskCourses.isEmpty else { return [] }
-        var blocks: [Briefing.Block] = [heading("任务推进情况")]
+    private mutating func tasks() {
+        guard let prog = plan.outputs.progress, !review.taskCourses.isEmpty else { return }
+        doc.heading("任务推进情况")
         let k = review.statusCounts.lastIndex { !$0.isEmpty } ?? (review.rounds.count - 1)
         if k >= 0 {
             let counts = prog.colouredOrder.map { "\($0) \(review.statusCounts[k][$0] ?? 0) 条" }.joined(separator: "、")
-            blocks.append(.paragraph("至\(review.rounds[k].title)，\(plan.tasks.count) 项任务的进展记录：\(counts)。各单位每轮的状态见工作簿“\(ReviewWorkbook.courseName(prog.sheetName))”。"))
+            doc.paragraph("至\(review.rounds[k].title)，\(plan.tasks.count) 项任务的进展记录：\(counts)。各单位每轮的状态见工作簿“\(ReviewWorkbook.courseName(prog.sheetName))”。")
         }
         if let done = prog.done {
             let reached = review.taskCourses.filter { c in
                 c.cells.last == done && c.cells.dropLast().contains { prog.statuses.contains($0) && $0 != done }
             }
             if !reached.isEmpty {
-                blocks.append(.paragraph("年内转为“\(done)”的 \(reached.count) 条：\(reached.map { "\($0.unit.name)（\($0.task.id)）" }.joined(separator: "、"))。"))
+                doc.paragraph("年内转为“\(done)”的 \(reached.count) 条：\(reached.map { "\($0.unit.name)（\($0.task.id)）" }.joined(separator: "、"))。")
             }
         }
         if let lagging = prog.lagging {
             let lag = review.taskCourses.filter { $0.cells.contains(lagging) }
             if !lag.isEmpty {
                 let still = lag.filter { $0.cells.last == lagging }.count
-                blocks.append(.paragraph("年内报告过“\(lagging)”的 \(lag.count) 条，" + (still == 0 ? "均已消除。" : "至\(titles.last ?? "")仍为“\(lagging)”的 \(still) 条，已列入整改清单。")))
+                doc.paragraph("年内报告过“\(lagging)”的 \(lag.count) 条，" + (still == 0 ? "均已消除。" : "至\(titles.last ?? "")仍为“\(lagging)”的 \(still) 条，已列入整改清单。"))
             }
         }
-        return blocks
     }
 
-    private mutating func ledgers() -> [Briefing.Block] {
-        var blocks: [Briefing.Block] = []
+    private mutating func ledgers() {
         for l in review.ledgers where l.decl.name != nil {
             let d = l.decl
-            blocks.append(heading("\(l.sheetName)状态变化"))
+            doc.heading("\(l.sheetName)状态变化")
             let back = l.changed.filter(\.wentBack)
             var s = "年内\(d.called)共出现\(d.label) \(l.itemsSeen) \(d.counter)，状态有变化的 \(l.changed.count) \(d.counter)。"
             // Done items reconciled: first listed as done + turned done = done at the end; of
@@ -177,22 +158,21 @@ struct ReviewBriefingWriter {
                 s += "；其中 \(l.doneBeforeLast) \(d.counter)为\(last.title)未计入的单位此前所报，\(last.title)计入的\(d.done) \(l.doneAtEnd - l.doneBeforeLast) \(d.counter)"
             }
             s += back.isEmpty ? "。没有状态倒退的\(d.label)。" : "。状态倒退过的 \(back.count) \(d.counter)（含填报有误、未计入统计的行），已列入整改清单："
-            blocks.append(.paragraph(s))
+            doc.paragraph(s)
             if !back.isEmpty {
-                blocks.append(.bullets(back.map { item in
+                doc.bullets(back.map { item in
                     "\(item.unit.name) \(item.name)：" + item.path.map { step in
                         "\(step.status)（\(review.rounds.first { $0.id == step.round }?.title ?? step.round)\(step.uncounted ? "，有误未计入" : "")）"
                     }.joined(separator: " → ")
-                }))
+                })
             }
         }
-        return blocks
     }
 
-    private mutating func indicators() -> [Briefing.Block] {
-        guard let decl = plan.outputs.indicators, let last = lastRound, !review.indicators.isEmpty else { return [] }
+    private mutating func indicators() {
+        guard let decl = plan.outputs.indicators, let last = lastRound, !review.indicators.isEmpty else { return }
         let name = plan.sheet(decl.sheet)?.name ?? decl.sheet
-        var blocks: [Briefing.Block] = [heading(name)]
+        doc.heading(name)
         let n = review.rounds.count
         // Each indicator judged at the round its latest value comes from.
         let rows = review.indicators.compactMap { i -> (YearReview.IndicatorYear, Double, Bool)? in
@@ -212,18 +192,17 @@ struct ReviewBriefingWriter {
         }
         s += "。已完成年度目标的 \(reached.count) 项，落后于时间进度的 \(behind.count) 项（时间进度按各指标的完成时限，算至其数值所在轮次的截止日期）"
         if !behind.isEmpty {
-            s += "，见" + annex("落后于时间进度的\(name)", ["单位", "指标", "年度目标", "累计完成", "数值所在轮次", "完成率", "时间进度"], behind.map { i, time, _ in
+            s += "，见" + doc.annex("落后于时间进度的\(name)", ["单位", "指标", "年度目标", "累计完成", "数值所在轮次", "完成率", "时间进度"], behind.map { i, time, _ in
                 [i.unit.name, i.name, "\(NumberFormat.text(i.target)) \(i.measure)", "\(NumberFormat.text(i.latest!.value)) \(i.measure)",
                  review.rounds[i.latest!.round].title, Pace.percent(i.latest!.value / i.target), Pace.percent(time)]
             })
         }
-        blocks.append(.paragraph(s + "。逐轮数值见工作簿“\(ReviewWorkbook.indicatorsName(name))”。"))
-        return blocks
+        doc.paragraph(s + "。逐轮数值见工作簿“\(ReviewWorkbook.indicatorsName(name))”。")
     }
 
-    private mutating func problems() -> [Briefing.Block] {
-        guard !review.problems.isEmpty else { return [] }
-        var blocks: [Briefing.Block] = [heading("反映问题的跟踪")]
+    private mutating func problems() {
+        guard !review.problems.isEmpty else { return }
+        doc.heading("反映问题的跟踪")
         let recurred = review.problems.filter(\.recurred)
         let units = Set(review.problems.map(\.unit.id)).count
         var s = "年内 \(units) 个单位就 \(review.problems.count) 个事项反映了问题"
@@ -240,19 +219,16 @@ struct ReviewBriefingWriter {
             s += "，其中 \(recurred.count) 个在此后各轮再次反映（\(recurred.filter(\.sameText).count) 个原文照抄），列入整改清单"
                 + (inLastOnly > 0 ? "（另 \(inLastOnly) 个为\(lastTitle)首次反映，尚无此后轮次可对照）" : "") + "："
         }
-        blocks.append(.paragraph(s))
+        doc.paragraph(s)
         let items = recurred.map { p -> (text: String, source: String) in
             let subject = plan.task(p.subject).map { "任务 \($0.id)" } ?? p.subject
             return (Briefing.excerpt(p.latest ?? p.text, limit: 120), "\(p.unit.name)（\(subject)，\(p.rounds.compactMap { id in review.rounds.first { $0.id == id }?.title }.joined(separator: "、"))）")
         }
-        for group in Briefing.grouped(items) {
-            blocks.append(.quote(group.text, source: group.sources.joined(separator: "；")))
-        }
-        return blocks
+        doc.quotes(items)
     }
 
-    private mutating func publicity() -> [Briefing.Block] {
-        guard let pub = review.publicity else { return [] }
+    private mutating func publicity() {
+        guard let pub = review.publicity else { return }
         let total = pub.counts.map { $0.perMonth.reduce(0, +) }.reduce(0, +)
         let short = review.publicityShortfalls
         var s = "\(pub.months.first.map { "\($0)" } ?? "")—\(pub.months.last.map { "\($0)" } ?? "")月，\(pub.counts.count) 个单位共报送\(pub.sheetName) \(total) 篇"
@@ -279,15 +255,16 @@ struct ReviewBriefingWriter {
             if !notCounted.isEmpty { s += (tooFew.isEmpty ? "，均因" : "；") + "该月报送未计入（未报送或被退回）的 \(notCounted.count) 个：" + notCounted.joined(separator: "、") }
             s += "。"
         }
-        return [heading("\(pub.sheetName)报送"), .paragraph(s)]
+        doc.heading("\(pub.sheetName)报送")
+        doc.paragraph(s)
     }
 
-    private mutating func rectification() -> [Briefing.Block] {
+    private mutating func rectification() {
         let items = review.rectification
-        var blocks: [Briefing.Block] = [heading("整改清单")]
+        doc.heading("整改清单")
         guard !items.isEmpty else {
-            blocks.append(.paragraph("年内各轮没有需要整改的事项。"))
-            return blocks
+            doc.paragraph("年内各轮没有需要整改的事项。")
+            return
         }
         let open = items.filter(\.isOpen), closed = items.filter { !$0.isOpen }
         let overdue = open.filter { $0.overdue(on: review.asOf) }.count
@@ -302,18 +279,17 @@ struct ReviewBriefingWriter {
             s += closed.count > 6 ? "等 \(closed.count) 项。" : "。"
         }
         s += "事项一轮一核，下轮报送显示已解决的即销号。清单见"
-        s += annex("整改清单", ["问题", "责任单位", "措施", "时限", "状态"], (open + closed).map { item in
+        s += doc.annex("整改清单", ["问题", "责任单位", "措施", "时限", "状态"], (open + closed).map { item in
             // The day alone (the workbook says where it comes from): a narrow column.
             [item.problem, item.unit.name, item.measure, item.deadlineDay.map { "\($0.chinese)前" } ?? item.deadline,
              item.state(on: review.asOf, roundTitle: title)]
         }) + "。"
-        blocks.append(.paragraph(s))
-        return blocks
+        doc.paragraph(s)
     }
 
     private func title(_ round: String) -> String { review.rounds.first { $0.id == round }?.title ?? round }
 
-    private mutating func nextSteps() -> [Briefing.Block] {
+    private mutating func nextSteps() {
         var next: [String] = []
         let units = review.units.filter { $0.expected > 0 }
         if units.contains(where: { $0.count(.missing) + $0.count(.rejected) + $0.count(.late) > 0 }) {
@@ -323,7 +299,8 @@ struct ReviewBriefingWriter {
         if !open.isEmpty { next.append("对整改清单中未销号的 \(open.count) 项逐项督办，各责任单位按时限整改，下轮报送时报告整改情况。") }
         if !review.publicityShortfalls.isEmpty { next.append("督促\(review.publicity?.sheetName ?? "")报送不足的单位补报。") }
         if next.isEmpty { next.append("各单位按计划继续推进，按时报送。") }
-        return [heading("下步工作建议"), .bullets(next)]
+        doc.heading("下步工作建议")
+        doc.bullets(next)
     }
 }
 

@@ -104,7 +104,7 @@ final class ConsolidatedWorkbookTests: XCTestCase {
         XCTAssertFalse(district.counted)
         XCTAssertEqual(ledger.unreadDistricts.map(\.unit.id), ["b"])
         XCTAssertEqual(ledger.missingDistricts.map(\.unit.id), [], "not missing either: it handed a file in")
-        XCTAssertEqual(ConsolidatedWorkbookWriter.exclusionNote(ledger), "不含文件待办公室处理的乙县人民政府")
+        XCTAssertEqual(LedgerSheet.exclusionNote(ledger), "不含文件待办公室处理的乙县人民政府")
 
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("unread-\(UUID().uuidString).xlsx").path
         try ConsolidatedWorkbook(report: report, sourceFolder: "../in").write(to: path)

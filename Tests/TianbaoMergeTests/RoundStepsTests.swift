@@ -131,7 +131,7 @@ final class RoundStepsTests: XCTestCase {
         XCTAssertEqual(byId[c.id]?.late, true, "saved the day after the due date")
         XCTAssertEqual(byId[a.id]?.status, .missing)
         XCTAssertEqual(byId[a.id]?.unreadFiles, [templateName(a)])
-        XCTAssertEqual(ConsolidatedWorkbook.statusWord(byId[a.id]!), "未处理")
+        XCTAssertEqual(byId[a.id]!.statusWord, "未处理")
     }
 
     // MARK: Totals
