@@ -260,7 +260,7 @@ struct ArchiveOptions: ParsableArguments {
             printError(error.description)
             throw CommandExit(error.isWriteFailure ? .outputFailed : .usage)
         } catch let error as UnsafeSidecar {
-            printError("错误：" + error.message + "。")
+            printError(userMessage(for: error)!)
             throw CommandExit(.outputFailed)
         }
     }
