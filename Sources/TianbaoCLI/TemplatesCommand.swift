@@ -96,6 +96,10 @@ struct TemplatesCommand: ParsableCommand {
         let carried = try units.map { unit in
             try history.flatMap { h in try ArchiveOptions.run { try h.carryOver(unit: unit.id, before: round, plan: plan) } }
         }
+        if let history {
+            let from = Set(carried.compactMap { $0?.round })
+            for p in try ArchiveOptions.run({ try history.unswitched { from.contains($0) } }) { printError(RunNote.readingUnswitched(p)) }
+        }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
