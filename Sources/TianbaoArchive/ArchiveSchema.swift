@@ -24,7 +24,10 @@ enum ArchiveSchema {
         return migrator
     }
 
-    /// Version 1: rounds, their units, files, rows, problems and figures.
+    /// Version 1: rounds, their units, files, rows, problems and figures. The status columns
+    /// hold the raw values of their types: `units.status` a `UnitStatus`, `files.status` a
+    /// `FileStatus` (`unreadable` too, which the comment in the table's text predates: that text
+    /// is kept as it was, since SQLite stores it in every archive).
     static func createV1(_ db: Database) throws {
         // One row per recorded round; `report_json` is the round's report.json, byte for byte.
         try db.execute(sql: """

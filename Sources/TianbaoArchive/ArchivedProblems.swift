@@ -1,10 +1,12 @@
 import GRDB
+import TianbaoPlan
 
 /// A problem recorded with a round: as the round's report.json gives it, with its unit.
 public struct ArchivedProblem: Sendable, Equatable {
     public var unitId: String?
-    /// error | warning
-    public var severity: String
+    /// As recorded (`error`, `warning`; a text this version does not know reads as a warning:
+    /// nothing is taken as an error that was not recorded as one).
+    public var severity: Severity
     public var sheet: String?
     public var cell: String?
     /// The rule's stable id (`status-went-back`).
@@ -23,7 +25,7 @@ extension RoundArchive {
                 SELECT unit_id, severity, sheet, cell, rule, value, message, explained FROM problems
                 WHERE round_id = ? ORDER BY position
                 """, arguments: [round]).map { r in
-                ArchivedProblem(unitId: r["unit_id"], severity: r["severity"], sheet: r["sheet"], cell: r["cell"], rule: r["rule"],
+                ArchivedProblem(unitId: r["unit_id"], severity: Severity(rawValue: r["severity"] as String) ?? .warning, sheet: r["sheet"], cell: r["cell"], rule: r["rule"],
                                 value: r["value"], message: r["message"], explained: r["explained"])
             }
         }

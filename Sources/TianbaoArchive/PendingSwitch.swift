@@ -82,6 +82,13 @@ extension RoundArchive {
         }
     }
 
+    /// The switches merges left unfinished whose outputs are not in place, of the rounds
+    /// `reading` picks: a command that reads such a round reads a record no output folder
+    /// shows yet (the next merge into the archive completes or undoes it).
+    public func unswitched(_ reading: (String) -> Bool) throws -> [PendingSwitch] {
+        try pendingSwitches().filter { reading($0.round) && !$0.isSwitchedIn }
+    }
+
     /// Deletes the record of a switch that is complete.
     public func clear(_ pending: PendingSwitch) throws {
         try writing { db in

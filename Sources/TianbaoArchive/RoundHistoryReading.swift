@@ -81,9 +81,9 @@ extension RoundArchive {
         return try readRows { db in
             let ids = try String.fetchAll(db, sql: "SELECT round_id FROM rounds WHERE position < ? ORDER BY position", arguments: [position])
             return try ids.map { id in
-                var status: [String: String] = [:]
+                var status: [String: UnitStatus] = [:]
                 for r in try Row.fetchAll(db, sql: "SELECT unit_id, status FROM units WHERE round_id = ?", arguments: [id]) {
-                    status[r["unit_id"]] = r["status"]
+                    status[r["unit_id"]] = UnitStatus(rawValue: r["status"] as String)
                 }
                 let counts = try UnitFigures.read(db, round: id, plan: plan)
                 var ledgers: [String: [String: (items: Int, done: Int)]] = [:]

@@ -1,5 +1,6 @@
 import GRDB
 import TianbaoPlan
+import TianbaoRound
 
 /// Per round, declared ledger and unit: the accepted rows (items) and those whose status is
 /// the ledger's done value — what the 进度趋势 of every later round and the year's review
@@ -27,7 +28,8 @@ enum UnitFigures {
     /// accepted rows of accepted units, per declared ledger the round asked for.
     static func count(_ db: Database, round: String, plan: Plan) throws -> Counts {
         var out: Counts = [:]
-        let accepted = try String.fetchAll(db, sql: "SELECT unit_id FROM units WHERE round_id = ? AND status = 'accepted'", arguments: [round])
+        let accepted = try String.fetchAll(db, sql: "SELECT unit_id FROM units WHERE round_id = ? AND status = ?",
+                                              arguments: [round, UnitStatus.accepted.rawValue])
         for l in plan.outputs.ledgers where plan.round(round)?.sheets.contains(l.sheet) ?? true {
             guard let fieldsJSON = try String.fetchOne(db, sql: "SELECT fields_json FROM sheets WHERE round_id = ? AND sheet_id = ?",
                                                        arguments: [round, l.sheet]),

@@ -81,14 +81,25 @@ public struct UploadRecord: Sendable, Equatable {
     public var receivedText: String { UploadLog.timestamp(receivedAt) }
 }
 
+/// How a 汇总 run from the portal ended, as `merges.outcome` keeps it (the raw value is the
+/// stored text).
+public enum MergeEnding: String, Sendable, Equatable {
+    /// Every unit's file accepted (exit status 0).
+    case done
+    /// Outputs written with rejected or missing units (exit status 1).
+    case partial
+    /// Nothing written (any other status), or the server stopped during it.
+    case failed
+}
+
 /// One 汇总 run from the portal.
 public struct MergeRecord: Sendable, Equatable {
     public var id: Int64
     public var round: String
     public var startedAt: String
     public var finishedAt: String?
-    /// done | partial | failed; nil while it runs (or when the server stopped during it).
-    public var outcome: String?
+    /// How it ended; nil while it runs (a text this version does not know reads as nil too).
+    public var outcome: MergeEnding?
     public var message: String?
     /// The upload of each unit that was the unit's file in the folder merged.
     public var uploads: [String: Int64]
@@ -201,10 +212,10 @@ public final class UploadLog: Sendable {
     }
 
     /// Records how a merge ended.
-    public func finishMerge(_ id: Int64, at date: Date, outcome: String, message: String) throws {
+    public func finishMerge(_ id: Int64, at date: Date, outcome: MergeEnding, message: String) throws {
         try write { db in
             try db.execute(sql: "UPDATE merges SET finished_at = ?, outcome = ?, message = ? WHERE merge_id = ?",
-                           arguments: [Self.timestamp(date), outcome, message, id])
+                           arguments: [Self.timestamp(date), outcome.rawValue, message, id])
         }
     }
 
@@ -212,8 +223,8 @@ public final class UploadLog: Sendable {
     /// how many there were.
     public func closeUnfinishedMerges(at date: Date, message: String) throws -> Int {
         try write { db in
-            try db.execute(sql: "UPDATE merges SET finished_at = ?, outcome = 'failed', message = ? WHERE outcome IS NULL",
-                           arguments: [Self.timestamp(date), message])
+            try db.execute(sql: "UPDATE merges SET finished_at = ?, outcome = ?, message = ? WHERE outcome IS NULL",
+                           arguments: [Self.timestamp(date), MergeEnding.failed.rawValue, message])
             return db.changesCount
         }
     }
@@ -228,7 +239,7 @@ public final class UploadLog: Sendable {
             for u in uploads { byMerge[u["merge_id"], default: [:]][u["unit_id"]] = u["upload_id"] }
             return try GRDB.Row.fetchAll(db, sql: "SELECT * FROM merges WHERE round_id = ? ORDER BY merge_id DESC", arguments: [round]).map { r in
                 MergeRecord(id: r["merge_id"], round: r["round_id"], startedAt: r["started_at"], finishedAt: r["finished_at"],
-                            outcome: r["outcome"], message: r["message"], uploads: byMerge[r["merge_id"]] ?? [:])
+                            outcome: (r["outcome"] as String?).flatMap(MergeEnding.init(rawValue:)), message: r["message"], uploads: byMerge[r["merge_id"]] ?? [:])
             }
         }
     }

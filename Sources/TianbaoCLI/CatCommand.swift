@@ -52,7 +52,7 @@ struct CatCommand: ParsableCommand {
             output.flush()
         } catch let error as XLSXError {
             // What was buffered of a file that failed part-way is dropped, not printed.
-            printError("错误：" + error.message)
+            printError(userMessage(for: error)!)
             throw CommandExit(error.code == "no-such-sheet" ? .usage : .partial)
         }
     }

@@ -5,6 +5,7 @@ import TianbaoSupport
 import TianbaoArchive
 import TianbaoCheck
 import TianbaoPlan
+import TianbaoRun
 
 /// `tianbao history [--archive FILE] [--round R] [--format text|json]`: the rounds recorded
 /// in the archive (with those that need a re-merge), or one round exported back as its
@@ -226,6 +227,8 @@ struct ArchiveOptions: ParsableArguments {
     /// (`status`).
     func checkAcrossRounds(_ result: RoundResult) throws -> RoundResult {
         guard let archive = try openForComparing(plan: result.plan) else { return result }
+        let earlier = Set(result.plan.rounds.prefix { $0.id != result.round.id }.map(\.id))
+        for p in try Self.run({ try archive.unswitched { earlier.contains($0) } }) { printError(RunNote.readingUnswitched(p)) }
         let result = try Self.run { try ReceivedLateness.apply(archive: archive, to: result) }
         guard let checker = try Self.run({ try CrossRoundPass.checker(archive: archive, plan: result.plan, round: result.round) })
         else { return result }
@@ -260,7 +263,7 @@ struct ArchiveOptions: ParsableArguments {
             printError(error.description)
             throw CommandExit(error.isWriteFailure ? .outputFailed : .usage)
         } catch let error as UnsafeSidecar {
-            printError("错误：" + error.message + "。")
+            printError(userMessage(for: error)!)
             throw CommandExit(.outputFailed)
         }
     }

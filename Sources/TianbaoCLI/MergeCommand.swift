@@ -108,7 +108,7 @@ struct StatusCommand: ParsableCommand {
         do {
             result = try archive.checkAcrossRounds(try merger.merge(folder: options.folder, round: round))
         } catch let error as FileSystemError {
-            printError("错误：" + error.message + "。")
+            printError(userMessage(for: error)!)
             throw CommandExit(.usage)
         }
         if result.keyMismatch {

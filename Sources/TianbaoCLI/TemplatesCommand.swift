@@ -33,33 +33,10 @@ struct KeyOptions: ParsableArguments {
         RunFailure.keyMismatchMessage(verified: signatures.verified, failed: signatures.failed, keyDescription: description)
     }
 
-    /// Why the key file at `path` cannot be used, said precisely (nil when it looks usable).
-    static func problem(with path: String) -> String? {
-        switch FileSystem.kind(FileSystem.resolvedPath(path)) {
-        case nil: return nil  // SigningKey's own message: not found, use --key
-        case .folder?: return "签名密钥“\(path)”是一个文件夹，不是密钥文件。请用 --key 指定密钥文件本身。"
-        default: break
-        }
-        do {
-            _ = try FileSystem.probeReadable(path)
-        } catch let error as FileSystemError {
-            return "无法读取签名密钥文件“\(path)”：\(error.cause)。"
-        } catch {}
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let text, text.count == 64, text.allSatisfy(\.isHexDigit) { return nil }
-        let what = data.isEmpty ? "是空文件" : text == nil ? "不是文本文件，共 \(data.count) 字节" : "内容不是 64 个十六进制字符"
-        return "“\(path)”不是有效的签名密钥文件（\(what)）：密钥文件只含 64 个十六进制字符，由 tianbao templates 首次运行时生成。"
-            + "请用 --key 指定办公室的密钥文件。"
-    }
-
     /// Loads the key; `create` makes a new one when the default file does not exist yet.
     func load(create: Bool) throws -> SigningKey {
-        if let problem = Self.problem(with: path ?? SigningKey.defaultPath) {
-            printError("错误：" + problem)
-            throw CommandExit(.usage)
-        }
         do {
+            if let problem = SigningKey.problem(at: path ?? SigningKey.defaultPath) { throw problem }
             if let path { return try SigningKey.load(path: path) }
             let path = SigningKey.defaultPath
             if create {
@@ -71,7 +48,7 @@ struct KeyOptions: ParsableArguments {
             }
             return try SigningKey.load(path: path)
         } catch let error as KeyError {
-            printError("错误：" + error.message)
+            printError(userMessage(for: error)!)
             throw CommandExit(.usage)
         }
     }
@@ -118,6 +95,10 @@ struct TemplatesCommand: ParsableCommand {
         let history = noCarry || !plan.sheets.contains(where: \.carry) ? nil : try archive.openForComparing(plan: plan)
         let carried = try units.map { unit in
             try history.flatMap { h in try ArchiveOptions.run { try h.carryOver(unit: unit.id, before: round, plan: plan) } }
+        }
+        if let history {
+            let from = Set(carried.compactMap { $0?.round })
+            for p in try ArchiveOptions.run({ try history.unswitched { from.contains($0) } }) { printError(RunNote.readingUnswitched(p)) }
         }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -4,6 +4,7 @@ import TianbaoArchive
 import TianbaoCheck
 import TianbaoRun
 import TianbaoSupport
+import TianbaoTemplates
 import XLSX
 
 /// The `tianbao` command: one subcommand per verb.
@@ -66,14 +67,17 @@ func notUTF8Message(_ name: String) -> String {
         + "请在它所在的文件夹中运行 convmv -f gbk -t utf-8 --notest 加上该名称，把它改为 UTF-8 后重试；本次未作任何改动。"
 }
 
-/// A Chinese message for errors from the file system and the XLSX module (the argument
-/// parser's own errors keep its messages).
+/// The Chinese message for an error of the file system, the XLSX module, the row store, a
+/// lock or staging folder beside an output, or the signing key: the one place a command turns
+/// these into the line it prints (the argument parser's own errors keep its messages).
 func userMessage(for error: Error) -> String? {
     switch error {
     case let e as XLSXError: return "错误：" + e.message
     case let e as XLSXWriteError: return "错误：" + e.description
     case let e as FileSystemError: return "错误：" + e.message + "。"
     case let e as RowStoreError: return "错误：" + e.message + "。"
+    case let e as UnsafeSidecar: return "错误：" + e.message + "。"
+    case let e as KeyError: return "错误：" + e.message
     case let e as CocoaError:
         let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.url?.path ?? ""
         let what = path.isEmpty ? "" : "“\(path)”"

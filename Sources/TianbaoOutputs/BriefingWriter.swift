@@ -488,8 +488,7 @@ struct BriefingWriter {
         }
         for t in trends where t.current.pace.behind {
             let l = t.ledger.decl
-            let urge = l.urge ?? "\(t.ledger.target?.name ?? l.label)完成率 {percent}，请加快推进。"
-            next.append(urge.replacingOccurrences(of: "{percent}", with: Pace.percent(t.current.pace.doneShare)))
+            next.append(l.urging(percent: Pace.percent(t.current.pace.doneShare), subject: t.ledger.target?.name ?? l.label))
         }
         if next.isEmpty { next.append("各单位按计划继续推进，按时报送下期进展。") }
         doc.heading("下步工作建议")

@@ -86,8 +86,8 @@ public struct ProgressTrend: Sendable {
     }
 
     /// The word for an archived unit's status.
-    static func statusWord(_ status: String?) -> String {
-        switch status.flatMap(UnitStatus.init(rawValue:)) {
+    static func statusWord(_ status: UnitStatus?) -> String {
+        switch status {
         case .rejected?: return UnitState.returned.word
         case .accepted?: return UnitState.reported.word
         case .missing?, nil: return UnitState.missing.word

@@ -88,6 +88,13 @@ public struct LedgerOutput: Hashable, Sendable {
     /// replaced by the completion rate.
     public var urge: String?
 
+    /// The sentence urging this ledger on at a completion rate of `percent` (`38.5%`): the
+    /// plan's `urge` with the rate in place of `{percent}`, or `<subject>完成率 38.5%，请加快推进。`.
+    public func urging(percent: String, subject: String) -> String {
+        guard let urge else { return "\(subject)完成率 \(percent)，请加快推进。" }
+        return urge.replacingOccurrences(of: "{percent}", with: percent)
+    }
+
     public init(sheet: String, label: String, status: String, done: String) {
         self.sheet = sheet
         self.label = label

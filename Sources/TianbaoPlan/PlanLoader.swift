@@ -3,16 +3,63 @@ import Yams
 
 /// A mistake in a plan file, with where it is.
 public struct PlanIssue: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The values a plan accepts where it had something else, kept apart from the rest of the
+    /// message so that a plan workbook can name them by the words its dropdowns offer.
+    public enum Allowed: Equatable, Sendable {
+        /// `true` or `false` (a workbook offers 是 and 否).
+        case yesNo
+        /// One of these codes.
+        case oneOf([String])
+
+        /// How a YAML plan says it: `应为 true 或 false`, `（可用：a、b）`.
+        public var yamlText: String {
+            switch self {
+            case .yesNo: "应为 true 或 false"
+            case .oneOf(let codes): "（可用：\(codes.joined(separator: "、"))）"
+            }
+        }
+
+        /// How a plan workbook says it, with its dropdown's words.
+        public func workbookText(labels: [String]) -> String {
+            switch self {
+            case .yesNo: "应填“是”或“否”"
+            case .oneOf: "（可用：\(labels.joined(separator: "、"))）"
+            }
+        }
+    }
+
     public let line: Int
     public let column: Int
-    /// Chinese, says what is wrong and with what.
-    public let message: String
+    /// Chinese, says what is wrong and with what (the values allowed not included).
+    public let statement: String
+    /// The values allowed, when the mistake is a value outside them.
+    public let allowed: Allowed?
     /// Where the mistake is in a plan workbook (`任务!F7`); nil for a YAML plan.
     public var place: String? = nil
+
+    public init(line: Int, column: Int, message: String, place: String? = nil) {
+        self.init(line: line, column: column, statement: message, allowed: nil, place: place)
+    }
+
+    public init(line: Int, column: Int, statement: String, allowed: Allowed?, place: String? = nil) {
+        self.line = line
+        self.column = column
+        self.statement = statement
+        self.allowed = allowed
+        self.place = place
+    }
+
+    /// Chinese, says what is wrong and with what, as a YAML plan says it.
+    public var message: String { statement + (allowed?.yamlText ?? "") }
 
     public var description: String {
         if let place { return "\(place)：\(message)" }
         return line > 0 ? "第 \(line) 行第 \(column) 列：\(message)" : message
+    }
+
+    /// Equal when they say the same at the same place, however the message was put together.
+    public static func == (a: PlanIssue, b: PlanIssue) -> Bool {
+        a.line == b.line && a.column == b.column && a.message == b.message && a.place == b.place
     }
 }
 
@@ -95,6 +142,11 @@ private struct Reader {
         issues.append(PlanIssue(line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, message: message))
     }
 
+    /// A value outside those allowed: what is wrong, then the values allowed.
+    mutating func fail(_ node: Node?, _ statement: String, allowed: PlanIssue.Allowed) {
+        issues.append(PlanIssue(line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, statement: statement, allowed: allowed))
+    }
+
     // MARK: Primitive readers
 
     /// The mapping at `node`, reporting keys outside `allowed`.
@@ -107,7 +159,7 @@ private struct Reader {
         var out: [String: Node] = [:]
         for (k, v) in m {
             guard let key = k.string else { fail(k, "\(what)的键应为文字"); continue }
-            if !allowed.contains(key) { fail(k, "\(what)中有未知的键“\(key)”（可用：\(allowed.sorted().joined(separator: "、"))）") }
+            if !allowed.contains(key) { fail(k, "\(what)中有未知的键“\(key)”", allowed: .oneOf(allowed.sorted())) }
             out[key] = v
         }
         return out
@@ -166,7 +218,7 @@ private struct Reader {
         case "true", "yes": return true
         case "false", "no": return false
         default:
-            fail(node, "\(what)应为 true 或 false")
+            fail(node, what, allowed: .yesNo)
             return nil
         }
     }
@@ -311,7 +363,7 @@ private struct Reader {
             var kind = UnitKind.department
             if let k = string(m, "kind", "单位 \(id) ") {
                 if let parsed = UnitKind(rawValue: k) { kind = parsed } else {
-                    fail(m["kind"], "单位 \(id) 的类型“\(k)”无效（可用：市直部门、区、功能区、企业）")
+                    fail(m["kind"], "单位 \(id) 的类型“\(k)”无效", allowed: .oneOf(["市直部门", "区", "功能区", "企业"]))
                 }
             }
             var members: [Member] = []
@@ -455,7 +507,7 @@ private struct Reader {
             var kind = SheetKind.rows
             if let k = string(m, "kind", what) {
                 if let parsed = SheetKind(rawValue: k) { kind = parsed } else {
-                    fail(m["kind"], "\(what)的类型“\(k)”无效（可用：tasks、rows、single、text）")
+                    fail(m["kind"], "\(what)的类型“\(k)”无效", allowed: .oneOf(["tasks", "rows", "single", "text"]))
                 }
             }
             let title = string(m, "title", what, required: false) ?? name
@@ -492,7 +544,7 @@ private struct Reader {
             var type = FieldType.text
             if let t = string(m, "type", what) {
                 if let parsed = FieldType(rawValue: t) { type = parsed } else {
-                    fail(m["type"], "\(what)的类型“\(t)”无效（可用：\(FieldType.allCases.map(\.rawValue).joined(separator: "、"))）")
+                    fail(m["type"], "\(what)的类型“\(t)”无效", allowed: .oneOf(FieldType.allCases.map(\.rawValue)))
                 }
             }
             var field = FieldSpec(id: id, name: name, type: type, required: bool(m["required"], "\(what)的 required") ?? false,
@@ -541,7 +593,7 @@ private struct Reader {
             }
             if let p = string(m, "prefilled", what, required: false) {
                 if let parsed = Prefill(rawValue: p) { field.prefilled = parsed } else {
-                    fail(m["prefilled"], "\(what)的预填内容“\(p)”无效（可用：\(Prefill.allCases.map(\.rawValue).joined(separator: "、"))）")
+                    fail(m["prefilled"], "\(what)的预填内容“\(p)”无效", allowed: .oneOf(Prefill.allCases.map(\.rawValue)))
                 }
             }
             items.append((id, m["id"]!, field))
@@ -559,7 +611,7 @@ private struct Reader {
             let message = string(m, "message", "\(sheet)的规则 \(kind) ") ?? kind
             var severity = Severity.error
             if let s = string(m, "severity", "规则", required: false) {
-                if let parsed = Severity(rawValue: s) { severity = parsed } else { fail(m["severity"], "规则的级别“\(s)”无效（可用：error、warning）") }
+                if let parsed = Severity(rawValue: s) { severity = parsed } else { fail(m["severity"], "规则的级别“\(s)”无效", allowed: .oneOf(["error", "warning"])) }
             }
             func field(_ key: String, in map: [String: Node]) -> String? {
                 guard let f = string(map, key, "\(sheet)的规则 \(kind) ") else { return nil }
@@ -605,7 +657,8 @@ private struct Reader {
             case "compare":
                 if let rule = readCompare(m, n, sheet: sheetId, label: sheet, severity: severity, message: message) { out.append(.compare(rule)) }
             default:
-                fail(m["kind"], "\(sheet)的规则类型“\(kind)”无效（可用：implies、not_after_round_end、not_before、sum、range、unique、min_rows_per_month、compare）")
+                fail(m["kind"], "\(sheet)的规则类型“\(kind)”无效",
+                     allowed: .oneOf(["implies", "not_after_round_end", "not_before", "sum", "range", "unique", "min_rows_per_month", "compare"]))
             }
         }
         return out
@@ -624,7 +677,7 @@ private struct Reader {
             var kind = RoundKind.monthly
             if let k = string(m, "kind", what) {
                 if let parsed = RoundKind(rawValue: k) { kind = parsed } else {
-                    fail(m["kind"], "\(what)的类型“\(k)”无效（可用：\(RoundKind.allCases.map(\.rawValue).joined(separator: "、"))）")
+                    fail(m["kind"], "\(what)的类型“\(k)”无效", allowed: .oneOf(RoundKind.allCases.map(\.rawValue)))
                 }
             }
             let title = string(m, "title", what, required: false) ?? id
@@ -903,13 +956,13 @@ extension Reader {
         let what = "\(label)的规则 compare "
         guard let opText = string(m, "op", what) else { return nil }
         guard let op = CompareRule.Operator(rawValue: opText) else {
-            fail(m["op"], "\(what)的比较符“\(opText)”无效（可用：\(CompareRule.Operator.allCases.map(\.rawValue).joined(separator: "、"))）")
+            fail(m["op"], "\(what)的比较符“\(opText)”无效", allowed: .oneOf(CompareRule.Operator.allCases.map(\.rawValue)))
             return nil
         }
         var missing = CompareRule.Missing.skip
         if let t = string(m, "missing", what, required: false) {
             if let parsed = CompareRule.Missing(rawValue: t) { missing = parsed } else {
-                fail(m["missing"], "\(what)的缺值处理“\(t)”无效（可用：skip、zero、error）")
+                fail(m["missing"], "\(what)的缺值处理“\(t)”无效", allowed: .oneOf(["skip", "zero", "error"]))
             }
         }
         let when = m["when"].flatMap { readFilter($0, sheet: sheet, what: "\(what)的 when") }

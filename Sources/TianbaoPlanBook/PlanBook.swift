@@ -40,7 +40,7 @@ public enum PlanBook {
         guard let origin = yaml.origins[line] else {
             return PlanIssue(place: PlanBookLayout.basics, message: issue.message)
         }
-        let message = origin.vocabulary?.rewrite(issue.message) ?? issue.message
+        let message = origin.vocabulary?.message(issue) ?? issue.message
         return PlanIssue(place: origin.place, message: message)
     }
 

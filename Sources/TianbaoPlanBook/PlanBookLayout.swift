@@ -14,14 +14,11 @@ struct Vocabulary: Sendable {
 
     func label(_ code: String) -> String { pairs.first { $0.code == code }?.label ?? code }
 
-    /// A loader message about a value of this column, with its list of codes replaced by the
-    /// column's own words.
-    func rewrite(_ message: String) -> String {
-        if message.hasSuffix("应为 true 或 false") {
-            return String(message.dropLast("应为 true 或 false".count)) + "应填“是”或“否”"
-        }
-        guard let r = message.range(of: "（可用：") else { return message }
-        return message[..<r.lowerBound] + "（可用：\(labels.joined(separator: "、"))）"
+    /// A loader finding about a value of this column, its allowed values said in the column's
+    /// own words.
+    func message(_ issue: PlanIssue) -> String {
+        guard let allowed = issue.allowed else { return issue.message }
+        return issue.statement + allowed.workbookText(labels: labels)
     }
 
     static let yesNo = Vocabulary(pairs: [("true", "是"), ("false", "否")])

@@ -36,8 +36,8 @@ public struct MergeSummary: Sendable, Equatable {
     /// The outputs were written (status 0 or 1).
     public var wroteOutputs: Bool { status == 0 || status == 1 }
 
-    /// `done`, `partial` or `failed`, as the archive's `merges.outcome` keeps it.
-    public var word: String { status == 0 ? "done" : status == 1 ? "partial" : "failed" }
+    /// How it ended, as the archive's `merges.outcome` keeps it.
+    public var ending: MergeEnding { status == 0 ? .done : status == 1 ? .partial : .failed }
 }
 
 /// Runs the office's 汇总: one at a time per round (a second click while one runs is refused
@@ -75,7 +75,7 @@ actor MergeDesk {
                 let outcome = await merging.merge(MergeJob(
                     round: round, submissions: settings.data.submissions(round.id), out: settings.data.out(round.id),
                     archive: settings.data.archive, plan: settings.plan))
-                try log.finishMerge(id, at: Date(), outcome: outcome.word, message: outcome.message)
+                try log.finishMerge(id, at: Date(), outcome: outcome.ending, message: outcome.message)
                 return (outcome, id)
             }
         } catch is FolderGate.Busy {

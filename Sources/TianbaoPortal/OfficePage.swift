@@ -57,12 +57,12 @@ struct OfficePage {
             let when = last.finishedAt.map { String($0.replacingOccurrences(of: "T", with: " ").prefix(19)) } ?? "（进行中）"
             let word: String
             switch last.outcome {
-            case "done"?: word = "完成（全部通过）"
-            case "partial"?: word = "完成（有退回或未报送的单位）"
-            case "failed"?: word = "未完成（输出保持为上一次完整汇总的结果）"
-            default: word = "进行中"
+            case .done?: word = "完成（全部通过）"
+            case .partial?: word = "完成（有退回或未报送的单位）"
+            case .failed?: word = "未完成（输出保持为上一次完整汇总的结果）"
+            case nil: word = "进行中"
             }
-            let cls = last.outcome == "failed" ? "bad" : last.outcome == nil ? "warn" : "ok"
+            let cls = last.outcome == .failed ? "bad" : last.outcome == nil ? "warn" : "ok"
             let message: [HTML] = (last.message ?? "").split(separator: "\n").prefix(12).map { "\(String($0))<br>\n" }
             status = """
             <p\(last.id == justMerged ? " class=\"notice\"" : "" as HTML)>最近一次汇总：<span class="\(cls)">\(word)</span>，结束于 \(when)，汇总了 \(last.uploads.count) 个单位的文件。</p>

@@ -478,7 +478,7 @@ public struct YearReview {
                 }
             }
             if u.status == .rejected {
-                let first = mine.first { $0.severity == "error" && (Rule(rawValue: $0.rule)?.isFileLevel ?? false) } ?? mine.first { $0.severity == "error" }
+                let first = mine.first { $0.severity == .error && (Rule(rawValue: $0.rule)?.isFileLevel ?? false) } ?? mine.first { $0.severity == .error }
                 let reason = first.flatMap { p in Rule(rawValue: p.rule).map { ReturnReason.text(rule: $0, value: p.value, sheet: p.sheet, plan: plan) } }
                     ?? "文件不符合要求"
                 book.see(.dataQuality, unit: unit, subject: "报送材料", problem: "\(round.title)报送的文件被退回：\(reason)",
@@ -486,7 +486,7 @@ public struct YearReview {
                 continue
             }
             guard u.accepted else { continue }
-            let allErrors = mine.filter { $0.severity == "error" }
+            let allErrors = mine.filter { $0.severity == .error }
             // A status gone back is the ledger's regression item (one problem, one item).
             let errors = allErrors.filter { $0.rule != Rule.statusWentBack.rawValue }
             if !allErrors.isEmpty { units[i].errorRounds.append(round.id) }

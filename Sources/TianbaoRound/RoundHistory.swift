@@ -94,11 +94,12 @@ public struct RoundHistory: Sendable {
     /// then, its items and done items (accepted rows only).
     public struct TrendPoint: Sendable {
         public var round: String
-        /// accepted | rejected | missing, by unit id.
-        public var unitStatus: [String: String]
+        /// How each unit stood in that round, by unit id (a status this version does not know
+        /// is left out: the unit reads as missing).
+        public var unitStatus: [String: UnitStatus]
         /// Ledger sheet id → unit id → (items, done), for the units accepted in that round.
         public var ledgers: [String: [String: (items: Int, done: Int)]]
-        public init(round: String, unitStatus: [String: String], ledgers: [String: [String: (items: Int, done: Int)]]) {
+        public init(round: String, unitStatus: [String: UnitStatus], ledgers: [String: [String: (items: Int, done: Int)]]) {
             self.round = round
             self.unitStatus = unitStatus
             self.ledgers = ledgers

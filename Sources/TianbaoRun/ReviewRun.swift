@@ -71,6 +71,7 @@ public final class ReviewRun: Sendable {
 
         // 1. The archive: readable, this plan's, with rounds of the year.
         let review: YearReview
+        var unswitched: [RunNote] = []
         do {
             let archive = try RoundArchive.openForReading(path: archivePath, plan: request.plan)
             try archive.verify()
@@ -79,6 +80,8 @@ public final class ReviewRun: Sendable {
                 throw RunFailure(.noRoundsForYear(archive: archivePath, year: request.year, recorded: recorded), job: job)
             }
             review = try YearReview.build(archive: archive, plan: request.plan, year: request.year)
+            let year = Set(try archive.roundIds(ofYear: request.year, plan: request.plan))
+            unswitched = try archive.unswitched { year.contains($0) }.map { .readsUnswitchedRound(round: $0.round, out: $0.target) }
         } catch let failure as RunFailure {
             throw failure
         } catch let error as ArchiveError {
@@ -103,7 +106,7 @@ public final class ReviewRun: Sendable {
             FaultInjection.pause()  // tests: a kill between the last output and the switch
             try staged.commit { try staging.commit(syncing: []) }
             return ReviewOutcome(rounds: review.rounds.map(\.id), written: written.map { staging.finalPath(ofStaged: $0) },
-                                 notes: staged.notes)
+                                 notes: unswitched + staged.notes)
         } catch {
             throw staged.failure(for: error)
         }

@@ -24,6 +24,16 @@ public enum RunNote: Sendable, Equatable {
     /// round was recorded before them, or recorded again with other content): each needs a
     /// re-merge.
     case laterRoundsNeedRemerge([StaleRound])
+    /// A round this run reads from the archive was recorded by a merge cut off before its
+    /// outputs were in place (`RoundArchive.unswitched`): what is read of it is not what its
+    /// output folder shows until a merge completes or undoes it.
+    case readsUnswitchedRound(round: String, out: String)
+
+    /// The note of a command that reads the archive outside a run (`status`, `templates`)
+    /// about a round whose switch is unfinished.
+    public static func readingUnswitched(_ p: PendingSwitch) -> String {
+        readsUnswitchedRound(round: p.round, out: p.target).message(for: .merge(out: p.target))
+    }
 
     /// The note for what settling an unfinished switch did (nil: nothing to tell).
     static func settled(_ s: SettledSwitch) -> RunNote? {
@@ -65,6 +75,9 @@ public enum RunNote: Sendable, Equatable {
             return "注意：以下已记录的轮次需要重新汇总，它们的环比、跨轮检查和进度趋势是按另一组上期数据得出的："
                 + stale.map(\.reason).joined(separator: "；")
                 + "。请按轮次先后重新汇总这些轮次；在此之前 tianbao history 和 tianbao status 会一直标出它们。"
+        case .readsUnswitchedRound(let round, let out):
+            return "注意：汇总档案中的 \(round) 轮是一次中断的汇总记下的：该轮已记入档案，但那次汇总在换入输出文件夹“\(out)”之前中断，"
+                + "输出文件夹中并没有它；本次读取的是档案中的这份记录。请再次运行 \(round) 轮的汇总（它会完成换入或撤回该轮），然后重新运行本命令。"
         }
     }
 }

@@ -23,13 +23,32 @@ public struct SigningKey: Sendable {
     public static func load(path: String) throws -> SigningKey {
         guard let data = FileManager.default.contents(atPath: path),
               let text = String(data: data, encoding: .utf8) else {
-            throw KeyError(message: "找不到签名密钥文件“\(path)”。请用 --key 指定办公室的密钥文件。")
+            throw KeyError.notFound(path: path)
         }
         let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard hex.count == 64, let bytes = Self.bytes(fromHex: hex) else {
-            throw KeyError(message: "签名密钥文件“\(path)”格式不对：应为 64 个十六进制字符。")
+            throw KeyError.malformed(path: path)
         }
         return SigningKey(bytes: bytes)
+    }
+
+    /// Why the key file at `path` cannot be used, said precisely (nil when it looks usable, or
+    /// when there is none: `load` then says it is not found).
+    public static func problem(at path: String) -> KeyError? {
+        switch FileSystem.kind(FileSystem.resolvedPath(path)) {
+        case nil: return nil
+        case .folder?: return .isFolder(path: path)
+        default: break
+        }
+        do {
+            _ = try FileSystem.probeReadable(path)
+        } catch let error as FileSystemError {
+            return .unreadable(path: path, error: error)
+        } catch {}
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text, text.count == 64, text.allSatisfy(\.isHexDigit) { return nil }
+        return .notAKey(path: path, content: data.isEmpty ? .empty : text == nil ? .binary(bytes: data.count) : .otherText)
     }
 
     /// Loads the key at `path`, creating a new random one there (mode 0600) when none exists.
@@ -38,7 +57,7 @@ public struct SigningKey: Sendable {
         var bytes = [UInt8](repeating: 0, count: 32)
         guard let random = FileHandle(forReadingAtPath: "/dev/urandom"),
               let data = try? random.read(upToCount: 32), data.count == 32 else {
-            throw KeyError(message: "无法生成签名密钥（读取 /dev/urandom 失败）。")
+            throw KeyError.noRandomness
         }
         bytes = [UInt8](data)
         let dir = (path as NSString).deletingLastPathComponent
@@ -46,7 +65,7 @@ public struct SigningKey: Sendable {
                                                  attributes: [.posixPermissions: 0o700])
         guard FileManager.default.createFile(atPath: path, contents: Data((bytes.hex + "\n").utf8),
                                              attributes: [.posixPermissions: 0o600]) else {
-            throw KeyError(message: "无法写入签名密钥文件“\(path)”。")
+            throw KeyError.unwritable(path: path)
         }
         return (SigningKey(bytes: bytes), true)
     }
@@ -69,7 +88,56 @@ public struct SigningKey: Sendable {
 }
 
 /// A key that cannot be read or made.
-public struct KeyError: Error, CustomStringConvertible, Sendable {
-    public let message: String
+public enum KeyError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// No key file at `path` (or one that is not text).
+    case notFound(path: String)
+    /// The file at `path` is not 64 hexadecimal characters.
+    case malformed(path: String)
+    /// No random bytes for a new key.
+    case noRandomness
+    /// A new key could not be written to `path`.
+    case unwritable(path: String)
+    /// `path` is a folder.
+    case isFolder(path: String)
+    /// The file at `path` cannot be read.
+    case unreadable(path: String, error: FileSystemError)
+    /// The file at `path` is not a key file: what it holds instead.
+    case notAKey(path: String, content: Content)
+
+    /// What a file that is not a key file holds.
+    public enum Content: Equatable, Sendable {
+        case empty
+        /// Bytes that are not text.
+        case binary(bytes: Int)
+        /// Text other than 64 hexadecimal characters.
+        case otherText
+    }
+
+    /// The Chinese message a user reads.
+    public var message: String {
+        switch self {
+        case .notFound(let path): "找不到签名密钥文件“\(path)”。请用 --key 指定办公室的密钥文件。"
+        case .malformed(let path): "签名密钥文件“\(path)”格式不对：应为 64 个十六进制字符。"
+        case .noRandomness: "无法生成签名密钥（读取 /dev/urandom 失败）。"
+        case .unwritable(let path): "无法写入签名密钥文件“\(path)”。"
+        case .isFolder(let path): "签名密钥“\(path)”是一个文件夹，不是密钥文件。请用 --key 指定密钥文件本身。"
+        case .unreadable(let path, let error): "无法读取签名密钥文件“\(path)”：\(error.cause)。"
+        case .notAKey(let path, let content):
+            "“\(path)”不是有效的签名密钥文件（\(content.words)）：密钥文件只含 64 个十六进制字符，由 tianbao templates 首次运行时生成。"
+                + "请用 --key 指定办公室的密钥文件。"
+        }
+    }
+
     public var description: String { message }
+}
+
+extension KeyError.Content {
+    /// `是空文件`, `不是文本文件，共 12 字节`, `内容不是 64 个十六进制字符`.
+    var words: String {
+        switch self {
+        case .empty: "是空文件"
+        case .binary(let bytes): "不是文本文件，共 \(bytes) 字节"
+        case .otherText: "内容不是 64 个十六进制字符"
+        }
+    }
 }

@@ -72,20 +72,60 @@ public func unzip(wb path: String, part: String) throws -> Data {
 /// One sheet's rows as openpyxl reads them (cached values): every cell as text, whole numbers
 /// without ".0", dates as yyyy-mm-dd, empty cells as "".
 public func sheetTexts(_ path: URL, _ sheet: String) throws -> [[String]] {
+    try openpyxlTexts(path, formulas: false, sheet: sheet)[sheet]!
+}
+
+/// Every sheet of a workbook by name, its rows read as `sheetTexts` reads them; `formulas`: a
+/// formula cell gives its formula (`=SUM(B4:B9)`) instead of its cached value.
+public func workbookTexts(_ path: URL, formulas: Bool = false) throws -> [String: [[String]]] {
+    try openpyxlTexts(path, formulas: formulas, sheet: nil)
+}
+
+private func openpyxlTexts(_ path: URL, formulas: Bool, sheet: String?) throws -> [String: [[String]]] {
     let script = """
         import openpyxl, sys, json, datetime
-        ws = openpyxl.load_workbook(sys.argv[1], data_only=True)[sys.argv[2]]
-        out = []
-        for row in ws.iter_rows(values_only=True):
-            cells = []
-            for v in row:
-                if v is None: cells.append('')
-                elif isinstance(v, float) and v == int(v): cells.append(str(int(v)))
-                elif isinstance(v, datetime.datetime): cells.append(v.date().isoformat())
-                else: cells.append(str(v))
-            out.append(cells)
+        wb = openpyxl.load_workbook(sys.argv[1], data_only=sys.argv[2] == 'values')
+        out = {}
+        for ws in ([wb[sys.argv[3]]] if len(sys.argv) > 3 else wb.worksheets):
+            rows = []
+            for row in ws.iter_rows(values_only=True):
+                cells = []
+                for v in row:
+                    if v is None: cells.append('')
+                    elif isinstance(v, float) and v == int(v): cells.append(str(int(v)))
+                    elif isinstance(v, datetime.datetime): cells.append(v.date().isoformat())
+                    else: cells.append(str(v))
+                rows.append(cells)
+            out[ws.title] = rows
         print(json.dumps(out, ensure_ascii=False))
         """
-    let output = try runPython(script, [path.path, sheet])
-    return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [[String]]
+    let output = try runPython(script, [path.path, formulas ? "formulas" : "values"] + (sheet.map { [$0] } ?? []))
+    return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: [[String]]]
+}
+
+/// LibreOffice as a unit's client: converts copies of `paths` (xlsx → xlsx) with a profile that
+/// recalculates every formula on loading (LibreOffice's default never recalculates an xlsx it
+/// did not write, which is what the cached results are for). Returns the converted paths by
+/// input path; throws when LibreOffice fails or leaves one out.
+public func recalculateWithLibreOffice(_ paths: [String]) throws -> [String: String] {
+    let profile = temporaryDirectory("lo-recalc-profile")
+    let user = profile.appendingPathComponent("user")
+    try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+    try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+        <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+        </oor:items>
+        """.write(to: user.appendingPathComponent("registrymodifications.xcu"), atomically: true, encoding: .utf8)
+    let out = temporaryDirectory("lo-recalc")
+    let (status, log) = try runProcess("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
+                                                   "--convert-to", "xlsx", "--outdir", out.path] + paths, timeout: 900)
+    guard status == 0 else { throw ProcessFailure(status: status, output: log) }
+    var result: [String: String] = [:]
+    for path in paths {
+        let converted = out.appendingPathComponent((path as NSString).lastPathComponent).path
+        guard FileManager.default.fileExists(atPath: converted) else { throw ProcessFailure(status: status, output: "\(path) not converted: \(log)") }
+        result[path] = converted
+    }
+    return result
 }

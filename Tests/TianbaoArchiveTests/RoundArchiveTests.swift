@@ -52,6 +52,14 @@ final class RoundArchiveTests: XCTestCase {
         XCTAssertEqual(try count(path, "SELECT count(*) FROM rows r JOIN units u USING (round_id, unit_id) WHERE r.accepted AND u.status = 'accepted'"),
                        result.totals.rowsMerged)
         XCTAssertEqual(try count(path, "SELECT count(*) FROM files WHERE superseded"), result.files.filter { $0.status == .superseded }.count)
+        // The statuses are stored as their types' raw values, in the merge's order.
+        let stored = try DatabaseQueue(path: path).read { db in
+            (try String.fetchAll(db, sql: "SELECT status FROM files ORDER BY position"),
+             try String.fetchAll(db, sql: "SELECT status FROM units ORDER BY position"))
+        }
+        XCTAssertEqual(stored.0.map(FileStatus.init(rawValue:)), result.files.map(\.status))
+        XCTAssertEqual(stored.1.map(UnitStatus.init(rawValue:)), result.units.map(\.status))
+        XCTAssertTrue(result.files.contains { $0.status == .rejected } && result.files.contains { $0.status == .accepted })
 
         // A row read back with its source cell and typed values.
         let back = try XCTUnwrap(archive.round("2021-06"))

@@ -265,6 +265,42 @@ final class ArchiveFaultTests: XCTestCase {
 
     // MARK: 1. Crash windows between the commit and the switch
 
+    /// A round recorded by a merge cut off before its switch: `status`, `templates` and `review`
+    /// read it from the archive, and each says so once, in a line naming the round and asking
+    /// for its merge to be run again; a command that does not read it says nothing, and once a
+    /// merge settles the switch nobody says it.
+    func testCommandsReadingARoundWhoseSwitchIsPendingSaySo() throws {
+        let dir = temporaryDirectory("pending-readers").path
+        let archive = Self.copySpring(to: dir)
+        let out = dir + "/out/2021-05"
+        let crashed = try Self.merge("2021-05", out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": "crash:after-commit"])
+        XCTAssertEqual(crashed.status, SIGKILL, "killed: \(crashed.stderr)")
+        let note = "注意：汇总档案中的 2021-05 轮是一次中断的汇总记下的：该轮已记入档案，但那次汇总在换入输出文件夹“\(out)”之前中断，"
+            + "输出文件夹中并没有它；本次读取的是档案中的这份记录。请再次运行 2021-05 轮的汇总（它会完成换入或撤回该轮），然后重新运行本命令。"
+        func status() throws -> Binary.Result {
+            try Binary.run(["status", Self.submissions("2021-06"), "--round", "2021-06", "--key", Self.key, "--archive", archive])
+        }
+        let s = try status()
+        XCTAssertEqual(s.status, 1, s.stderr)
+        XCTAssertEqual(s.stderr.components(separatedBy: note).count, 2, s.stderr)
+        let june = try Binary.run(["templates", "--round", "2021-06", "--out", dir + "/templates-06", "--key", Self.key, "--archive", archive])
+        XCTAssertEqual(june.status, 0, june.stderr)
+        XCTAssertEqual(june.stderr.components(separatedBy: note).count, 2, "once, not once per unit: \(june.stderr)")
+        let review = try Binary.run(["review", "--year", "2021", "--out", dir + "/review", "--archive", archive, "--date", "2021-12-20"])
+        XCTAssertEqual(review.status, 0, review.stderr)
+        XCTAssertEqual(review.stderr.components(separatedBy: note).count, 2, review.stderr)
+        // May's templates carry April's rows: May is not read.
+        let may = try Binary.run(["templates", "--round", "2021-05", "--out", dir + "/templates-05", "--key", Self.key, "--archive", archive])
+        XCTAssertEqual(may.status, 0, may.stderr)
+        XCTAssertFalse(may.stderr.contains("中断的汇总"), may.stderr)
+
+        let again = try Self.merge("2021-05", out: out, archive: archive)
+        XCTAssertEqual(again.status, 1, again.stderr)
+        let settled = try status()
+        XCTAssertEqual(settled.status, 1, settled.stderr)
+        XCTAssertFalse(settled.stderr.contains("中断的汇总"), settled.stderr)
+    }
+
     /// Killed right after the archive committed the round (OUT not switched yet): `history`
     /// says the switch is pending; the next merge into the archive switches the staged outputs
     /// in (they are the outputs a merge of June gives) and says so.

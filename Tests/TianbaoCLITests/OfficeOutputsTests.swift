@@ -294,7 +294,7 @@ final class OfficeOutputsTests: XCTestCase {
             try FileManager.default.copyItem(atPath: path, toPath: copy)
             copies[path] = copy
         }
-        let recalculated = try recalculate(Array(copies.values))
+        let recalculated = try recalculateWithLibreOffice(Array(copies.values))
         var compared = 0
         for path in paths {
             let list = try Self.problemList(path)
@@ -309,26 +309,6 @@ final class OfficeOutputsTests: XCTestCase {
             compared += 1
         }
         XCTAssertGreaterThanOrEqual(compared, 13)
-    }
-
-    /// LibreOffice converts copies with a profile that recalculates every formula on loading.
-    func recalculate(_ paths: [String]) throws -> [String: String] {
-        let profile = temporaryDirectory("lo-recalc-profile")
-        let user = profile.appendingPathComponent("user")
-        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
-        try """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-            <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-            </oor:items>
-            """.write(to: user.appendingPathComponent("registrymodifications.xcu"), atomically: true, encoding: .utf8)
-        let out = temporaryDirectory("lo-recalc")
-        let (status, log) = try runProcess("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
-                                                       "--convert-to", "xlsx", "--outdir", out.path] + paths, timeout: 900)
-        XCTAssertEqual(status, 0, log)
-        var result: [String: String] = [:]
-        for path in paths { result[path] = out.appendingPathComponent((path as NSString).lastPathComponent).path }
-        return result
     }
 
     /// `merge --resubmit-by` sets the deadline the 反馈 give; a date that is not one, or is

@@ -86,29 +86,6 @@ final class ReviewEndToEndTests: XCTestCase {
                        environment: environment)
     }
 
-    /// Every sheet of a workbook as rows of cell texts (openpyxl, values only).
-    func readBack(_ path: String) throws -> [String: [[String]]] {
-        let script = """
-            import openpyxl, sys, json, datetime
-            wb = openpyxl.load_workbook(sys.argv[1])
-            out = {}
-            for ws in wb.worksheets:
-                rows = []
-                for row in ws.iter_rows(values_only=True):
-                    cells = []
-                    for v in row:
-                        if v is None: cells.append('')
-                        elif isinstance(v, float) and v == int(v): cells.append(str(int(v)))
-                        elif isinstance(v, datetime.datetime): cells.append(v.date().isoformat())
-                        else: cells.append(str(v))
-                    rows.append(cells)
-                out[ws.title] = rows
-            print(json.dumps(out, ensure_ascii=False))
-            """
-        let (status, output) = try runProcess(testPython, ["-c", script, path])
-        XCTAssertEqual(status, 0, output)
-        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: [[String]]]
-    }
 
     /// Figures recomputed from the input files: per version, per unit (accepted in that merge,
     /// rows without an error in its report.json): communities 已完工, and publicity items (each
@@ -160,7 +137,7 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("2021 年回头看：3 轮（2021-04、2021-05、2021-06）。"), r.stdout)
         _ = archive
-        let book = try readBack(out + "/回头看-2021.xlsx")
+        let book = try workbookTexts(URL(fileURLWithPath: out + "/回头看-2021.xlsx"), formulas: true)
         XCTAssertEqual(Set(book.keys), ["总览", "报送情况", "任务进展历程", "目标完成", "小区台账状态变化", "问题跟踪", "宣传信息月度统计",
                                         "量化指标完成", "整改清单"])
         let expected = try expectedFromInputs()

@@ -235,6 +235,25 @@ final class PlanWorkbookTests: XCTestCase {
         }
     }
 
+    /// A value outside those a column allows keeps its parts: the YAML plan names the allowed
+    /// codes, the workbook its dropdown's words, from the same finding.
+    func testAValueOutsideItsChoicesIsNamedInEachPlansOwnWords() throws {
+        let yaml = DefaultPlanText.yaml.replacingOccurrences(of: "required: true", with: "required: maybe")
+        XCTAssertThrowsError(try PlanLoader.load(yaml: yaml, file: "p.yaml")) { error in
+            guard let issue = (error as? PlanErrors)?.issues.first else { return XCTFail("\(error)") }
+            XCTAssertEqual(issue.allowed, .yesNo)
+            XCTAssertTrue(issue.message.hasSuffix("的 required应为 true 或 false"), issue.message)
+            XCTAssertEqual(Vocabulary.yesNo.message(issue), issue.statement + "应填“是”或“否”")
+        }
+        let kind = PlanIssue(line: 3, column: 5, statement: "表单 ledger 的类型“表格”无效", allowed: .oneOf(["tasks", "rows", "single", "text"]))
+        XCTAssertEqual(kind.description, "第 3 行第 5 列：表单 ledger 的类型“表格”无效（可用：tasks、rows、single、text）")
+        XCTAssertEqual(Vocabulary.sheetKind.message(kind), "表单 ledger 的类型“表格”无效（可用：按任务逐行、多行明细、单行、文字材料）")
+        // A finding without allowed values reads the same in both.
+        let plain = PlanIssue(line: 1, column: 1, message: "计划文件是空的")
+        XCTAssertEqual(Vocabulary.sheetKind.message(plain), "计划文件是空的")
+        XCTAssertEqual(plain, PlanIssue(line: 1, column: 1, statement: "计划文件是空的", allowed: nil))
+    }
+
     // MARK: Edited in LibreOffice
 
     /// A plan workbook changed with openpyxl and saved by LibreOffice (its own writer, its own

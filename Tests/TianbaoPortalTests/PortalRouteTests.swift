@@ -433,7 +433,7 @@ final class PortalRouteTests: XCTestCase {
         XCTAssertEqual(request.archive, f.data.appendingPathComponent("tianbao-archive.sqlite").path)
         let merges = try f.portal.log.merges(round: "2021-06")
         XCTAssertEqual(merges.count, 1)
-        XCTAssertEqual(merges[0].outcome, "partial")
+        XCTAssertEqual(merges[0].outcome, .partial)
         let ids = try f.portal.log.uploads(round: "2021-06").filter { $0.unitId != "jiangan" }.reduce(into: [String: Int64]()) { $0[$1.unitId] = $1.id }
         XCTAssertEqual(merges[0].uploads, ids)
     }

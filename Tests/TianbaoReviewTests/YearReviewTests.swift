@@ -52,7 +52,7 @@ final class YearReviewTests: XCTestCase {
     nonisolated(unsafe) static let review: YearReview = {
         var review = YearReview(plan: plan, year: 2021)
         review.add(round("2021-04", [jiangan("2021-04", status: "滞后", community: "已完工"), hanyang(.rejected)]),
-                   problems: [ArchivedProblem(unitId: "hanyang", severity: "error", sheet: nil, cell: nil, rule: "bad-signature", value: "",
+                   problems: [ArchivedProblem(unitId: "hanyang", severity: .error, sheet: nil, cell: nil, rule: "bad-signature", value: "",
                                               message: "不是 Excel 工作簿", explained: false)])
         review.add(round("2021-05", [jiangan("2021-05", status: "滞后", community: "在建", late: true), hanyang(.missing)]))
         review.add(round("2021-06", [jiangan("2021-06", status: "推进中", community: "已完工"), hanyang(.accepted)]))

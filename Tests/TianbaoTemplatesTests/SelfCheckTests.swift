@@ -6,32 +6,6 @@ import TianbaoPlan
 @testable import TianbaoTemplates
 @testable import XLSX
 
-/// LibreOffice as the unit's client: converts xlsx → xlsx with a profile that recalculates
-/// every formula on loading (LibreOffice's default never recalculates an xlsx it did not write,
-/// which is what the cached results are for). Returns the converted paths by input path.
-func recalculateWithLibreOffice(_ paths: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
-    let profile = temporaryDirectory("lo-recalc-profile")
-    let user = profile.appendingPathComponent("user")
-    try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
-    try """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-        <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-        </oor:items>
-        """.write(to: user.appendingPathComponent("registrymodifications.xcu"), atomically: true, encoding: .utf8)
-    let out = temporaryDirectory("lo-recalc")
-    let (status, log) = try runProcess("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
-                                                   "--convert-to", "xlsx", "--outdir", out.path] + paths, timeout: 900)
-    XCTAssertEqual(status, 0, log, file: file, line: line)
-    var result: [String: String] = [:]
-    for path in paths {
-        let converted = out.appendingPathComponent((path as NSString).lastPathComponent).path
-        XCTAssertTrue(FileManager.default.fileExists(atPath: converted), "\(path): \(log)", file: file, line: line)
-        result[path] = converted
-    }
-    return result
-}
-
 /// Fills copies of a workbook with openpyxl: `cells` by sheet and A1 reference; `date:2021-06-15`
 /// writes a date, nil clears the cell.
 func fill(_ source: String, to target: String, _ cells: [String: [String: Any?]]) throws {

@@ -156,6 +156,32 @@ final class TemplateTests: XCTestCase {
                            "\(file) is out of date: run `make templates`")
         }
     }
+
+    /// A key file that cannot be used is said precisely, each case with its parts, in one
+    /// place: a folder, an empty file, bytes that are not text, text that is not a key.
+    func testKeyFileProblemsAreTypedAndSaidOnce() throws {
+        let dir = temporaryDirectory("key-problems").path
+        XCTAssertNil(SigningKey.problem(at: dir + "/none.key"))
+        XCTAssertEqual(SigningKey.problem(at: dir), .isFolder(path: dir))
+        XCTAssertEqual(KeyError.isFolder(path: dir).message, "签名密钥“\(dir)”是一个文件夹，不是密钥文件。请用 --key 指定密钥文件本身。")
+        let empty = dir + "/empty.key", binary = dir + "/binary.key", text = dir + "/text.key", good = dir + "/good.key"
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        FileManager.default.createFile(atPath: binary, contents: Data([0xff, 0xfe, 0x00]))
+        try "办公室电话\n".write(toFile: text, atomically: true, encoding: .utf8)
+        try (String(repeating: "ab", count: 32) + "\n").write(toFile: good, atomically: true, encoding: .utf8)
+        XCTAssertEqual(SigningKey.problem(at: empty), .notAKey(path: empty, content: .empty))
+        XCTAssertEqual(SigningKey.problem(at: binary), .notAKey(path: binary, content: .binary(bytes: 3)))
+        XCTAssertEqual(SigningKey.problem(at: text), .notAKey(path: text, content: .otherText))
+        XCTAssertNil(SigningKey.problem(at: good))
+        XCTAssertEqual(KeyError.notAKey(path: binary, content: .binary(bytes: 3)).message,
+                       "“\(binary)”不是有效的签名密钥文件（不是文本文件，共 3 字节）：密钥文件只含 64 个十六进制字符，由 tianbao templates 首次运行时生成。"
+                           + "请用 --key 指定办公室的密钥文件。")
+        XCTAssertThrowsError(try SigningKey.load(path: dir + "/none.key")) {
+            XCTAssertEqual($0 as? KeyError, .notFound(path: dir + "/none.key"))
+            XCTAssertEqual(($0 as? KeyError)?.message, "找不到签名密钥文件“\(dir)/none.key”。请用 --key 指定办公室的密钥文件。")
+        }
+        XCTAssertThrowsError(try SigningKey.load(path: text)) { XCTAssertEqual($0 as? KeyError, .malformed(path: text)) }
+    }
 }
 
 /// Templates opened, filled and saved by the programs units use.
