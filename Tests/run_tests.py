@@ -7,8 +7,9 @@ BUNDLE is the test bundle `swift build --build-tests` makes (.build/debug/Tianba
 Each work item is one process of the bundle running some test classes: a class runs whole in
 one process, so a class's static fixtures are made once, as under a serial `swift test`. Small
 classes are packed together (fewer process starts); items are handed out longest first to N
-workers (two by default, one per core), each taking the next item when it is done, so the
-shards balance themselves even when the recorded times are stale.
+workers (the Makefile starts one more than the cores; two when run by hand), each taking the
+next item when it is done, so the shards balance themselves even when the recorded times are
+stale. Each item's wall and CPU seconds are printed (CPU: the process and every program it ran).
 
 Fixtures that several classes read (the sample year merged in order) are made once per run
 in the folder $TIANBAO_TEST_FIXTURES, which this script creates and removes (TestSupport's
@@ -103,14 +104,18 @@ class Run:
         self.passed = self.failed = self.skipped = 0
         self.failures, self.crashes = [], []
         self.class_seconds = {}
+        self.cpu = 0.0
 
     def run_item(self, index, classes):
         log_path = os.path.join(self.scratch, "item-%03d.log" % index)
         started = time.monotonic()
         with open(log_path, "wb") as log:
-            status = subprocess.call([self.bundle, ",".join(classes)], stdout=log, stderr=subprocess.STDOUT,
+            child = subprocess.Popen([self.bundle, ",".join(classes)], stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, env=self.env)
+            _, wait_status, usage = os.wait4(child.pid, 0)
+            child.returncode = status = os.waitstatus_to_exitcode(wait_status)
         wall = time.monotonic() - started
+        cpu = usage.ru_utime + usage.ru_stime  # the process and the programs it ran and waited for
         text = open(log_path, encoding="utf-8", errors="replace").read()
         passed = failed = skipped = 0
         running, failures = None, []
@@ -135,9 +140,10 @@ class Run:
                 failures.append(name)
         with self.lock:
             sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
-            sys.stdout.write("=== %s: %d passed, %d skipped, %d failed, status %d, %.1f s\n\n"
-                             % (", ".join(c.split(".")[-1] for c in classes), passed, skipped, failed, status, wall))
+            sys.stdout.write("=== %s: %d passed, %d skipped, %d failed, status %d, %.1f s wall, %.1f s CPU\n\n"
+                             % (", ".join(c.split(".")[-1] for c in classes), passed, skipped, failed, status, wall, cpu))
             sys.stdout.flush()
+            self.cpu += cpu
             self.passed += passed
             self.failed += failed
             self.skipped += skipped
@@ -194,8 +200,8 @@ def main():
             f.write("# class<TAB>seconds of its tests (Tests/run_tests.py --record); orders the parallel run\n")
             for c, s in sorted(run.class_seconds.items(), key=lambda x: -x[1]):
                 f.write("%s\t%.2f\n" % (c, s))
-    print("Executed %d tests: %d passed, %d skipped, %d failed, in %.1f s wall"
-          % (run.passed + run.skipped + run.failed, run.passed, run.skipped, run.failed, wall))
+    print("Executed %d tests: %d passed, %d skipped, %d failed, in %.1f s wall (%.1f s CPU)"
+          % (run.passed + run.skipped + run.failed, run.passed, run.skipped, run.failed, wall, run.cpu))
     for name in run.failures:
         print("FAILED: " + name)
     for crash in run.crashes:
