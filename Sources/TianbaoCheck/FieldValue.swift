@@ -266,9 +266,18 @@ extension String {
     /// round trip through NSString: checking trims every cell it reads.
     var trimmedSpace: String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let first = scalars.firstIndex(where: { !Self.isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !Self.isSpace($0) })!
         if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
         return String(scalars[first...last])
+    }
+
+    /// Unicode's White_Space, without a table lookup for ASCII and for everything above
+    /// U+3000 (the last white space character: Chinese text never needs the table).
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+        if v > 0x3000 { return false }
+        return scalar.properties.isWhitespace
     }
 }

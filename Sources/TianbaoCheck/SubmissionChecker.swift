@@ -32,10 +32,14 @@ public struct SubmissionChecker: Sendable {
     /// Checks one file. Never throws: whatever is wrong becomes a problem.
     public func check(path: String, name: String? = nil) -> Submission {
         let file = name ?? (path as NSString).lastPathComponent
-        var s = Submission(file: file, path: path, sha256: Digest.sha256Hex(ofFile: path) ?? "")
+        // The file is read once: hashed from the bytes the workbook is opened from (a file too
+        // big to be read whole, or one that cannot be read, is hashed on its own).
+        var hash: String?
+        let opened = Result { try Workbook(path: path, limits: limits) { hash = Digest.sha256Hex($0) } }
+        var s = Submission(file: file, path: path, sha256: hash ?? Digest.sha256Hex(ofFile: path) ?? "")
         let workbook: Workbook
         do {
-            workbook = try Workbook(path: path, limits: limits)
+            workbook = try opened.get()
         } catch let error as XLSXError {
             s.problems.append(Problem(severity: .error, file: file, unit: nil, sheet: nil, cell: nil,
                                       rule: .fileUnreadable, value: error.kindName, message: error.message))

@@ -14,6 +14,11 @@ public enum Digest {
         Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
 
+    /// The SHA-256 of `bytes` as lowercase hex.
+    public static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        Array(SHA256.hash(data: bytes)).hex
+    }
+
     /// The SHA-256 of a file as lowercase hex, read 1 MiB at a time; nil when it cannot be read.
     public static func sha256Hex(ofFile path: String) -> String? {
         // Regular files only: a named pipe is not waited on.

@@ -82,6 +82,71 @@ public final class Workbook {
         try self.init(archive: archive)
     }
 
+    /// Files up to this size are read whole by `init(path:limits:whole:)`.
+    public static let wholeFileLimit = 64 << 20
+
+    /// Opens the workbook at `path`, reading the file once: a regular file of up to
+    /// `wholeFileLimit` bytes is read whole into memory, `whole` is handed all its bytes, and the
+    /// package is opened from them (so a caller can hash the file without reading it again).
+    /// `whole` is not called for a larger file (opened from disk as `init(path:limits:)` does)
+    /// nor when the file cannot be read. Throws as `init(path:limits:)` does.
+    public convenience init(path: String, limits: ReadLimits = .standard, whole: (UnsafeRawBufferPointer) -> Void) throws {
+        let name = (path as NSString).lastPathComponent
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "没有读取权限" : "文件不存在"
+            throw XLSXError(.unreadable(reason: reason), file: name)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw XLSXError(.unreadable(reason: "它不是普通文件，而是命名管道、设备或文件夹"), file: name)
+        }
+        guard st.st_size <= Self.wholeFileLimit else {
+            close(fd)
+            try self.init(path: path, limits: limits)
+            return
+        }
+        // Read to the end (the file may have grown since fstat), never past the limit.
+        var capacity = max(Int(st.st_size), 1)
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        var count = 0
+        while true {
+            if count == capacity {
+                guard capacity <= Self.wholeFileLimit else { break }
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 8)
+                grown.copyMemory(from: buffer, byteCount: count)
+                buffer.deallocate()
+                buffer = grown
+                capacity *= 2
+            }
+            let n = Glibc.read(fd, buffer + count, capacity - count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 {
+                close(fd)
+                buffer.deallocate()
+                throw XLSXError(.unreadable(reason: "读取失败"), file: name)
+            }
+            if n == 0 { break }
+            count += n
+        }
+        close(fd)
+        guard count <= Self.wholeFileLimit else {
+            buffer.deallocate()
+            try self.init(path: path, limits: limits)
+            return
+        }
+        let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
+        whole(bytes)
+        let verdict = FileSniffer.sniff(prefix: Array(bytes.prefix(4096)), fileName: name) { Array(bytes) }
+        if case .rejected(let kind) = verdict {
+            buffer.deallocate()
+            throw XLSXError(kind, file: name)
+        }
+        let archive = try ZipArchive(owning: buffer, count: count, displayName: name, limits: limits)
+        try self.init(archive: archive)
+    }
+
     /// Opens a workbook held in memory (tests, fuzzing).
     public convenience init(bytes: [UInt8], fileName: String, limits: ReadLimits = .standard) throws {
         let verdict = FileSniffer.sniff(prefix: Array(bytes.prefix(4096)), fileName: fileName) { bytes }

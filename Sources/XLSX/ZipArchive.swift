@@ -43,10 +43,16 @@ final class ZipArchive {
     convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits) throws {
         let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
         bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        try self.init(owning: copy, count: bytes.count, displayName: displayName, limits: limits)
+    }
+
+    /// Opens an archive held in `buffer` (`count` bytes), which it owns from then on: it is
+    /// deallocated with the archive, or at once when opening fails.
+    convenience init(owning copy: UnsafeMutableRawPointer, count: Int, displayName: String, limits: ReadLimits) throws {
         var error = zip_error_t()
         zip_error_init(&error)
         defer { zip_error_fini(&error) }
-        guard let source = zip_source_buffer_create(copy, UInt64(bytes.count), 0, &error) else {
+        guard let source = zip_source_buffer_create(copy, UInt64(count), 0, &error) else {
             copy.deallocate()
             throw XLSXError(.corruptZip(detail: String(cString: zip_error_strerror(&error))), file: displayName)
         }

@@ -93,4 +93,15 @@ final class FieldReaderTests: XCTestCase {
         XCTAssertEqual(value(read(.number(2.1), field(.taskRef))), .text("2.1"))
         XCTAssertTrue(repaired(read(.number(2.1), field(.taskRef))))
     }
+
+    /// Trimming's quick test for white space agrees with Unicode's White_Space on every scalar.
+    func testTrimmingKnowsWhiteSpaceAsUnicodeDoes() {
+        for v in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            XCTAssertEqual(String.isSpace(scalar), scalar.properties.isWhitespace, "U+\(String(v, radix: 16))")
+        }
+        XCTAssertEqual("\u{3000} 已完成\t\u{A0}".trimmedSpace, "已完成")
+        XCTAssertEqual(" 12 ".trimmedSpace, "12")
+        XCTAssertEqual("\u{2028}".trimmedSpace, "")
+    }
 }
