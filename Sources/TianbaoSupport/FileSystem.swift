@@ -120,31 +120,9 @@ public enum FileSystem {
     /// over `path`, so a reader never sees half a file. The temporary file never outlives a
     /// failure.
     public static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tianbao-tmp-\(getpid())").path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw FileSystemError.last(.write, path) }
-        var ok = false
-        defer { if !ok { unlink(temporary) } }
-        do {
-            defer { close(fd) }
-            try data.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw FileSystemError.last(.write, path)
-                    }
-                    offset += n
-                }
-            }
-            guard fsync(fd) == 0 else { throw FileSystemError.last(.write, path) }
+        try writeThroughTemporary(path, rename: true, beforeRename: { try FaultInjection.outputWritten(path) }) { fd in
+            try data.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         }
-        try FaultInjection.outputWritten(path)
-        guard Foundation.rename(temporary, path) == 0 else { throw FileSystemError.last(.write, path) }
-        ok = true
     }
 
     /// Copies the file `from` to `path` as `writeAtomically` writes (a temporary file beside
@@ -154,6 +132,25 @@ public enum FileSystem {
         let input = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard input >= 0 else { throw FileSystemError.last(.read, from) }
         defer { close(input) }
+        try writeThroughTemporary(path, rename: rename) { fd in
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = read(input, &buffer, buffer.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError.last(.read, from)
+                }
+                if n == 0 { break }
+                try buffer.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<n]), path: path) }
+            }
+        }
+    }
+
+    /// Opens `.<name>.tianbao-tmp-<pid>` beside `path` (or `path` itself when `rename` is
+    /// false), lets `body` write it, flushes it to disk, closes it, calls `beforeRename` and
+    /// renames it over `path`. On any failure the file written is removed.
+    private static func writeThroughTemporary(_ path: String, rename: Bool, beforeRename: () throws -> Void = {},
+                                              _ body: (Int32) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = rename ? url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tianbao-tmp-\(getpid())").path : path
@@ -163,28 +160,25 @@ public enum FileSystem {
         defer { if !ok { unlink(temporary) } }
         do {
             defer { close(fd) }
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = read(input, &buffer, buffer.count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FileSystemError.last(.read, from)
-                }
-                if n == 0 { break }
-                var offset = 0
-                while offset < n {
-                    let w = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, n - offset) }
-                    if w < 0 {
-                        if errno == EINTR { continue }
-                        throw FileSystemError.last(.write, path)
-                    }
-                    offset += w
-                }
-            }
+            try body(fd)
             guard fsync(fd) == 0 else { throw FileSystemError.last(.write, path) }
         }
+        try beforeRename()
         guard !rename || Foundation.rename(temporary, path) == 0 else { throw FileSystemError.last(.write, path) }
         ok = true
+    }
+
+    /// Writes all of `bytes` to `fd`, again after an interrupted call; a failure is a write of `path`.
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError.last(.write, path)
+            }
+            offset += n
+        }
     }
 
     /// Flushes a file written by other means (the XLSX writer) to disk. Throws as a write of
