@@ -1,4 +1,5 @@
 import TianbaoPlan
+import TianbaoRound
 import XLSX
 
 /// The look of Tianbao's own workbooks (the 汇总 and the 回头看): the cell formats, the fill
@@ -41,11 +42,23 @@ public struct HouseStyle {
     public static let green: UInt32 = 0xC6EFCE, yellow: UInt32 = 0xFFEB9C, red: UInt32 = 0xFFC7CE, orange: UInt32 = 0xF8CBAD
     public static let grey: UInt32 = 0xE7E6E6
 
+    /// The fill colour of a unit's state: reported green, late yellow, returned orange,
+    /// missing red, unread grey.
+    public static func fill(of state: UnitState) -> UInt32 {
+        switch state {
+        case .reported: return green
+        case .late: return yellow
+        case .returned: return orange
+        case .missing: return red
+        case .unread: return grey
+        }
+    }
+
     /// Status words and their fill colours, used by every coloured status column: the
     /// report's own words, then the status values the plan declares (done green, not started
     /// grey, lagging red, the others blue).
     public static func statusColors(_ plan: Plan) -> [(String, UInt32)] {
-        var out: [(String, UInt32)] = [("已报送", green), ("迟报", yellow), ("被退回", orange), ("未报送", red), ("未处理", grey)]
+        var out: [(String, UInt32)] = UnitState.allCases.map { ($0.word, fill(of: $0)) }
         let blue: UInt32 = 0xDDEBF7
         if let p = plan.outputs.progress {
             for v in p.colouredOrder {

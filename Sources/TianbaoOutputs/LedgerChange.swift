@@ -54,7 +54,7 @@ public struct LedgerChange: Sendable {
         }
         joinedCount = countedNow.compactMap { d in
             guard before[d.unit.id] == nil else { return nil }
-            return BaseChange(unit: d.unit, done: d.byStatus[lf.decl.done] ?? 0, status: ProgressTrend.statusWord(point.unitStatus[d.unit.id]))
+            return BaseChange(unit: d.unit, done: d.byStatus[lf.decl.done] ?? 0, status: ProgressTrend.state(point.unitStatus[d.unit.id]).word)
         }
         let done = c.newlyDone[lf.decl.sheet] ?? []
         first = done.filter(\.isFirst)

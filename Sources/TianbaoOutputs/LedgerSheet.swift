@@ -104,7 +104,7 @@ final class LedgerSheet {
             if !d.state.counted {
                 // No file that counts: its state where the counts would be, not a 0 that reads
                 // as no work done.
-                let state = H.subtotal.with { $0.fill = style.color(of: d.status); $0.horizontal = .center }
+                let state = H.subtotal.with { $0.fill = H.fill(of: d.state); $0.horizontal = .center }
                 try ws.write(r, 1, d.status, state)
                 for c in 2...spec.fields.count { try ws.write(r, c, c == statusColumn ? d.status : "", c == statusColumn ? state : H.subtotal) }
             } else {

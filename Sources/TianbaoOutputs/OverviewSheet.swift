@@ -35,14 +35,15 @@ struct OverviewSheet {
         r += 1
         try ws.write(r, 0, "项目", H.header); try ws.write(r, 1, "单位数", H.header); try ws.write(r, 2, "占应报", H.header)
         let onTime = t.accepted - t.late
-        let statusRows: [(String, Int)] = [("应报单位", t.expected), (ChineseTypography.apply("已报送（通过）"), t.accepted), ("  其中按时", onTime),
-                                           ("  其中迟报", t.late), ("被退回", t.rejected), ("未报送", t.missing - t.unread)]
-            + (t.unread > 0 ? [(UnitState.unread.word, t.unread)] : []) + [("有表声明本期无", figures.nilUnits.count)]
+        // Each row with the state it counts, which colours it when the count is not zero.
+        let statusRows: [(String, Int, UnitState?)] = [("应报单位", t.expected, nil), (ChineseTypography.apply("已报送（通过）"), t.accepted, nil),
+                                                       ("  其中按时", onTime, nil), ("  其中迟报", t.late, .late), (UnitState.returned.word, t.rejected, .returned),
+                                                       (UnitState.missing.word, t.missing - t.unread, .missing)]
+            + (t.unread > 0 ? [(UnitState.unread.word, t.unread, .unread)] : []) + [("有表声明本期无", figures.nilUnits.count, nil)]
         let firstStatus = r + 1
-        for (i, (label, n)) in statusRows.enumerated() {
+        for (i, (label, n, state)) in statusRows.enumerated() {
             let row = r + 1 + i
-            let fill: UInt32? = label == "未报送" && n > 0 ? H.red : (label == "被退回" && n > 0 ? H.orange
-                : (label.contains("迟报") && n > 0 ? H.yellow : (label == UnitState.unread.word && n > 0 ? H.grey : nil)))
+            let fill = n > 0 ? state.map(H.fill(of:)) : nil
             try ws.write(row, 0, label, H.cell.with { $0.fill = fill })
             try ws.write(row, 1, Double(n), H.big.with { $0.fontSize = 11; $0.fill = fill })
             let ratio = t.expected > 0 ? Double(n) / Double(t.expected) : 0

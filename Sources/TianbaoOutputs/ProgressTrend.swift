@@ -28,10 +28,10 @@ public struct ProgressTrend: Sendable {
     }
 
     /// One unit of the ledger: its done items per round (nil: its file did not count, with the
-    /// status word), and this round's figures.
+    /// state it was in), and this round's figures.
     public struct UnitRow: Sendable {
         public var unit: ReportingUnit
-        public var perRound: [(done: Int?, status: String)]
+        public var perRound: [(done: Int?, state: UnitState?)]
         public var items: Int
         public var done: Int
         /// Whether its file counts this round.
@@ -60,7 +60,7 @@ public struct ProgressTrend: Sendable {
         period = TimeProgress(target: lf.target, year: round.due.year)
         let ledgerUnits = lf.districts.map(\.unit)
         var points: [Point] = []
-        var perUnit: [String: [(done: Int?, status: String)]] = [:]
+        var perUnit: [String: [(done: Int?, state: UnitState?)]] = [:]
         for e in history?.earlier ?? [] {
             guard let byUnit = e.ledgers[lf.decl.sheet], let r = plan.rounds.first(where: { $0.id == e.round }) else { continue }
             let done = byUnit.values.map(\.done).reduce(0, +), items = byUnit.values.map(\.items).reduce(0, +)
@@ -68,7 +68,7 @@ public struct ProgressTrend: Sendable {
             points.append(Point(round: r.id, title: r.title, due: r.due, pace: pace, items: items,
                                 notCounted: ledgerUnits.filter { byUnit[$0.id] == nil }))
             for u in ledgerUnits {
-                perUnit[u.id, default: []].append((byUnit[u.id]?.done, byUnit[u.id] == nil ? Self.statusWord(e.unitStatus[u.id]) : ""))
+                perUnit[u.id, default: []].append((byUnit[u.id]?.done, byUnit[u.id] == nil ? Self.state(e.unitStatus[u.id]) : nil))
             }
         }
         let time = period.share(at: round.due)
@@ -79,18 +79,18 @@ public struct ProgressTrend: Sendable {
         units = lf.districts.map { d in
             let done = d.byStatus[lf.decl.done] ?? 0
             let share = lf.target?.share(of: d.unit.id)
-            return UnitRow(unit: d.unit, perRound: (perUnit[d.unit.id] ?? []) + [(d.counted ? done : nil, d.counted ? "" : d.status)],
+            return UnitRow(unit: d.unit, perRound: (perUnit[d.unit.id] ?? []) + [(d.counted ? done : nil, d.counted ? nil : d.state)],
                            items: d.items, done: done, counted: d.counted, share: share,
                            pace: share.flatMap { d.counted ? Pace(target: $0, done: done, timeShare: time) : nil })
         }
     }
 
-    /// The word for an archived unit's status.
-    static func statusWord(_ status: UnitStatus?) -> String {
+    /// The state shown for an archived unit's status.
+    static func state(_ status: UnitStatus?) -> UnitState {
         switch status {
-        case .rejected?: return UnitState.returned.word
-        case .accepted?: return UnitState.reported.word
-        case .missing?, nil: return UnitState.missing.word
+        case .rejected?: return .returned
+        case .accepted?: return .reported
+        case .missing?, nil: return .missing
         }
     }
 

@@ -111,7 +111,7 @@ struct ProgressTrendSheet {
             try ws.write(r, 0, u.unit.name, H.wrapped)
             for (j, cell) in u.perRound.enumerated() {
                 if let done = cell.done { try ws.write(r, 1 + j, Double(done), H.integer) }
-                else { try ws.write(r, 1 + j, cell.status, H.cell.with { $0.fill = style.color(of: cell.status); $0.horizontal = .center }) }
+                else { try ws.write(r, 1 + j, cell.state?.word ?? "", H.cell.with { $0.fill = cell.state.map(H.fill(of:)); $0.horizontal = .center }) }
             }
             let c = 1 + rounds.count
             if u.counted { try ws.write(r, c, Double(u.items), H.integer) } else { try ws.write(r, c, "—", H.centred) }
@@ -124,7 +124,7 @@ struct ProgressTrendSheet {
                 } else {
                     try ws.write(r, c + 2, "—", H.centred)
                     try ws.write(r, c + 3, "—", H.centred)
-                    try ws.write(r, c + 4, u.share == nil ? "未分解目标，不作判断" : "本期\(u.perRound.last?.status ?? "")，不作判断", H.wrapped)
+                    try ws.write(r, c + 4, u.share == nil ? "未分解目标，不作判断" : "本期\(u.perRound.last?.state?.word ?? "")，不作判断", H.wrapped)
                 }
             }
             if let h = H.rowHeight([(u.unit.name, 26)]) { try ws.row(r, height: h) }

@@ -44,7 +44,7 @@ struct PublicitySummary {
             if u.status != .accepted {
                 // No file that counts: say so instead of counting zeros.
                 let word = u.statusWord
-                let fill = style.color(of: word)
+                let fill = H.fill(of: u.state)
                 for j in 0...months.count { try ws.write(r, 1 + j, word, H.cell.with { $0.fill = fill; $0.horizontal = .center }) }
                 continue
             }

@@ -36,7 +36,7 @@ enum Download {
     /// A file of the output folder, streamed from disk.
     static func file(_ path: String, name: String) throws -> Response {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw PortalRefusal(.notFound, "文件不存在（可能正在重新汇总），请刷新页面后再下载。")
+            throw PortalRefusal.downloadGone(file: name)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         let body = ResponseBody(contentLength: size) { writer in

@@ -19,29 +19,25 @@ struct LinkRoutes {
         group.get { request, context in try await page(request, context) }
         group.get("template") { _, context in try await template(context) }
         group.post("upload") { request, context in try await upload(request, context) }
-        group.get("upload") { _, _ -> Response in throw Self.postOnly }
+        group.get("upload") { _, _ -> Response in throw PortalRefusal.postOnly }
         group.get("feedback") { _, context in try await feedback(context) }
         group.get("board.json") { _, context in try await board(context) }
         group.post("merge") { request, context in try await merge(request, context) }
-        group.get("merge") { _, _ -> Response in throw Self.postOnly }
+        group.get("merge") { _, _ -> Response in throw PortalRefusal.postOnly }
         group.get("out/:name") { _, context in try output(context, folder: nil, file: context.parameters.get("name")) }
         group.get("out/:name/:file") { _, context in
             try output(context, folder: context.parameters.get("name"), file: context.parameters.get("file"))
         }
         group.get("uploads.csv") { _, context in try uploadsCSV(context) }
         group.post("review") { request, context in try await review(request, context) }
-        group.get("review") { _, _ -> Response in throw Self.postOnly }
+        group.get("review") { _, _ -> Response in throw PortalRefusal.postOnly }
         group.get("review/:name") { _, context in try reviewFile(context) }
     }
-
-    static let postOnly = PortalRefusal(.methodNotAllowed, "这个地址只接受表单提交（POST）。请回到本页面用按钮操作。",
-                                        headers: [.allow: "POST"])
-    static let notHere = PortalRefusal(.notFound, SecurityHeaders.defaultMessage(.notFound))
 
     // MARK: Pages
 
     func page(_ request: Request, _ context: PortalContext) async throws -> Response {
-        guard let visitor = context.visitor else { throw Self.notHere }
+        guard let visitor = context.visitor else { throw PortalRefusal.notFound }
         if !request.uri.path.hasSuffix("/") {
             return .redirect(request.uri.path + "/", status: .movedPermanently)
         }
@@ -93,7 +89,7 @@ struct LinkRoutes {
     // MARK: A unit's
 
     func template(_ context: PortalContext) async throws -> Response {
-        guard case .unit(let unit, let round)? = context.visitor else { throw Self.notHere }
+        guard case .unit(let unit, let round)? = context.visitor else { throw PortalRefusal.notFound }
         let settings = portal.settings
         let data = try await portal.pool.run { () -> Result<Data, Error> in
             Result {
@@ -111,17 +107,17 @@ struct LinkRoutes {
     }
 
     func upload(_ request: Request, _ context: PortalContext) async throws -> Response {
-        guard let visitor = context.visitor, case .unit(let unit, let round) = visitor else { throw Self.notHere }
+        guard let visitor = context.visitor, case .unit(let unit, let round) = visitor else { throw PortalRefusal.notFound }
         try checkCrossSite(request)
         let headerToken = request.headers[HTTPField.Name("X-Tianbao-CSRF")!]
-        if let headerToken, !formTokenValid(headerToken, visitor) { throw Self.forged }
+        if let headerToken, !formTokenValid(headerToken, visitor) { throw PortalRefusal.forged }
         let received = try await MultipartUpload.receive(request, into: portal.settings.data.incoming,
                                                          maxFileBytes: portal.settings.maxFileBytes,
                                                          maxBodyBytes: portal.settings.maxFileBytes + UploadLimits.formBytes)
         let receivedAt = Date()
         guard headerToken != nil || formTokenValid(received.fields["csrf"] ?? "", visitor) else {
             unlink(received.path)
-            throw Self.forged
+            throw PortalRefusal.forged
         }
         let answer = try await portal.uploads.receive(path: received.path, size: received.size, unit: unit, round: round,
                                                       client: context.clientAddress(request), receivedAt: receivedAt)
@@ -136,10 +132,10 @@ struct LinkRoutes {
     }
 
     func feedback(_ context: PortalContext) async throws -> Response {
-        guard case .unit(let unit, let round)? = context.visitor else { throw Self.notHere }
+        guard case .unit(let unit, let round)? = context.visitor else { throw PortalRefusal.notFound }
         guard let record = try portal.log.uploads(round: round.id, unit: unit.id).first(where: \.stored),
               record.errors + record.warnings > 0 else {
-            throw PortalRefusal(.notFound, "本单位本轮的文件没有需要反馈的问题。")
+            throw PortalRefusal.nothingToFeedBack(unit: unit.id, round: round.id)
         }
         let (settings, desk) = (portal.settings, portal.uploads)
         let data = try await portal.pool.run { () -> Result<Data, Error> in
@@ -160,26 +156,26 @@ struct LinkRoutes {
     // MARK: The office's
 
     func board(_ context: PortalContext) async throws -> Response {
-        guard case .office(let round)? = context.visitor else { throw Self.notHere }
+        guard case .office(let round)? = context.visitor else { throw PortalRefusal.notFound }
         let board = try Board(round: round, plan: portal.settings.plan, log: portal.log,
                               merging: await portal.merges.running == round.id)
         return .json(board.json)
     }
 
     func merge(_ request: Request, _ context: PortalContext) async throws -> Response {
-        guard let visitor = context.visitor, case .office(let round) = visitor else { throw Self.notHere }
+        guard let visitor = context.visitor, case .office(let round) = visitor else { throw PortalRefusal.notFound }
         try checkCrossSite(request)
         var token = request.headers[HTTPField.Name("X-Tianbao-CSRF")!]
         if token == nil {
             let body = try await request.body.collect(upTo: 4096)
             token = Self.formField("csrf", in: String(buffer: body))
         }
-        guard let token, formTokenValid(token, visitor) else { throw Self.forged }
+        guard let token, formTokenValid(token, visitor) else { throw PortalRefusal.forged }
         let result: (outcome: MergeSummary, mergeId: Int64)
         do {
             result = try await portal.merges.run(round)
         } catch is MergeDesk.Busy {
-            throw PortalRefusal(.conflict, "另一次汇总正在进行。同一时间只运行一次汇总：请等它结束（看板上的按钮恢复可用）后再点“汇总”。")
+            throw PortalRefusal.mergeBusy
         }
         if request.wantsJSON {
             let o = JSONWriter()
@@ -196,31 +192,31 @@ struct LinkRoutes {
     /// A file of the round's output folder (or of its 反馈 folder), by a name the folder's listing
     /// holds (the path's segments arrive percent-encoded: `%E6%B1%87…` for 汇总).
     func output(_ context: PortalContext, folder: String?, file: String?) throws -> Response {
-        guard case .office(let round)? = context.visitor, let name = file?.removingPercentEncoding else { throw Self.notHere }
+        guard case .office(let round)? = context.visitor, let name = file?.removingPercentEncoding else { throw PortalRefusal.notFound }
         let feedback = folder != nil
-        if let folder, folder.removingPercentEncoding != OutputFiles.feedbackFolder { throw Self.notHere }
+        if let folder, folder.removingPercentEncoding != OutputFiles.feedbackFolder { throw PortalRefusal.notFound }
         guard let path = Outputs(folder: portal.settings.data.out(round.id)).path(of: name, feedback: feedback) else {
-            throw PortalRefusal(.notFound, "没有这个汇总结果文件。请刷新页面，从列表中下载。")
+            throw PortalRefusal.noSuchOutput(file: name)
         }
         return try Download.file(path, name: name)
     }
 
     /// The 回头看 of the round's year, written from the archive.
     func review(_ request: Request, _ context: PortalContext) async throws -> Response {
-        guard let visitor = context.visitor, case .office(let round) = visitor else { throw Self.notHere }
+        guard let visitor = context.visitor, case .office(let round) = visitor else { throw PortalRefusal.notFound }
         try checkCrossSite(request)
         var token = request.headers[HTTPField.Name("X-Tianbao-CSRF")!]
         if token == nil {
             token = Self.formField("csrf", in: String(buffer: try await request.body.collect(upTo: 4096)))
         }
-        guard let token, formTokenValid(token, visitor) else { throw Self.forged }
+        guard let token, formTokenValid(token, visitor) else { throw PortalRefusal.forged }
         let result: (ok: Bool, message: String)
         do {
             result = try await portal.merges.review(year: round.due.year)
         } catch is MergeDesk.Busy {
-            throw PortalRefusal(.conflict, "回头看正在生成，请等它结束后再点。")
+            throw PortalRefusal.reviewBusy
         }
-        guard result.ok else { throw PortalRefusal(.internalServerError, result.message) }
+        guard result.ok else { throw PortalRefusal.reviewFailed(message: result.message) }
         return .redirect("./?review=\(round.due.year)")
     }
 
@@ -228,13 +224,13 @@ struct LinkRoutes {
         guard case .office(let round)? = context.visitor,
               let name = context.parameters.get("name")?.removingPercentEncoding,
               let path = Outputs(folder: portal.settings.data.review(round.due.year)).path(of: name, feedback: false) else {
-            throw Self.notHere
+            throw PortalRefusal.notFound
         }
         return try Download.file(path, name: name)
     }
 
     func uploadsCSV(_ context: PortalContext) throws -> Response {
-        guard case .office(let round)? = context.visitor else { throw Self.notHere }
+        guard case .office(let round)? = context.visitor else { throw PortalRefusal.notFound }
         let plan = portal.settings.plan
         var text = "\u{FEFF}" + CSV.line(["序号", "单位编号", "单位", "接收时间（北京时间）", "客户端地址", "大小（字节）", "SHA-256",
                                           "校验结果", "迟报", "已存入", "错误", "提示", "文件"])
@@ -248,8 +244,6 @@ struct LinkRoutes {
 
     // MARK: Cross-site requests
 
-    static let forged = PortalRefusal(.forbidden, "表单已过期或不是从本页面提交的，已拒绝。请回到本页面重新操作。")
-
     private func formTokenValid(_ token: String, _ visitor: Visitor) -> Bool {
         LinkTokens.constantTimeEqual(Array(token.utf8), Array(portal.formToken(visitor).utf8))
     }
@@ -257,13 +251,13 @@ struct LinkRoutes {
     /// A browser says where a request comes from: `Origin` (and `Sec-Fetch-Site`). One from
     /// another site is refused, whatever else it carries.
     private func checkCrossSite(_ request: Request) throws {
-        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" { throw Self.forged }
+        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" { throw PortalRefusal.forged }
         guard let origin = request.headers[.origin], origin != "null" else { return }
         let hosts = [request.head.authority, request.headers[HTTPField.Name("Host")!], request.headers[HTTPField.Name("X-Forwarded-Host")!]]
             .compactMap { $0 }
-        guard let components = URLComponents(string: origin), let host = components.host else { throw Self.forged }
+        guard let components = URLComponents(string: origin), let host = components.host else { throw PortalRefusal.forged }
         let originHost = components.port.map { "\(host):\($0)" } ?? host
-        guard hosts.contains(originHost) else { throw Self.forged }
+        guard hosts.contains(originHost) else { throw PortalRefusal.forged }
     }
 
     /// A field of an `application/x-www-form-urlencoded` body.

@@ -18,7 +18,7 @@ struct SecurityHeaders: RouterMiddleware {
         } catch let error as PortalRefusal {
             response = error.response(for: request)
         } catch let error as HTTPError {
-            response = PortalRefusal(error.status, error.body ?? Self.defaultMessage(error.status)).response(for: request)
+            response = PortalRefusal.http(error.status, body: error.body).response(for: request)
             for field in error.headers { response.headers.append(field) }
         }
         response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
@@ -26,40 +26,6 @@ struct SecurityHeaders: RouterMiddleware {
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-        return response
-    }
-
-    static func defaultMessage(_ status: HTTPResponse.Status) -> String {
-        switch status.code {
-        case 404: return "页面不存在。请核对链接是否完整（链接由办公室发给各单位，不要改动其中的任何字符）。"
-        case 405: return "不支持这种请求方式。"
-        case 413: return "上传的文件太大。"
-        default: return "请求未能完成（\(status.code)）。"
-        }
-    }
-}
-
-/// A refusal with a Chinese message: an HTML page for a browser, `{"error":…}` for a client that
-/// asked for JSON.
-struct PortalRefusal: Error {
-    var status: HTTPResponse.Status
-    var message: String
-    var headers: HTTPFields = [:]
-
-    init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
-        self.status = status
-        self.message = message
-        self.headers = headers
-    }
-
-    func response(for request: Request) -> Response {
-        var response: Response
-        if request.wantsJSON {
-            response = .json("{\"error\":\(JSONWriter.quote(message))}\n", status: status)
-        } else {
-            response = .html(Page.refusal(status: status.code, message: message), status: status)
-        }
-        for field in headers { response.headers.append(field) }
         return response
     }
 }
@@ -75,11 +41,10 @@ struct LinkMiddleware: RouterMiddleware {
         guard let round = context.parameters.get("round"), let who = context.parameters.get("who"),
               let token = context.parameters.get("token"),
               let visitor = portal.visitor(round: round, who: who, token: token) else {
-            throw PortalRefusal(.notFound, SecurityHeaders.defaultMessage(.notFound))
+            throw PortalRefusal.notFound
         }
         if let wait = portal.rateLimiter.admit("\(round)/\(who)") {
-            throw PortalRefusal(.tooManyRequests, "请求过于频繁，请 \(wait) 秒后再试。",
-                                headers: [.retryAfter: String(wait)])
+            throw PortalRefusal.tooManyRequests(wait: wait)
         }
         var context = context
         context.visitor = visitor

@@ -20,16 +20,16 @@ struct MultipartUpload {
     static func receive(_ request: Request, into folder: String, maxFileBytes: Int, maxBodyBytes: Int) async throws -> MultipartUpload {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
               let boundary = Self.boundary(type) else {
-            throw PortalRefusal(.badRequest, "请求格式不对：上传须为 multipart/form-data 表单，文件放在名为 file 的字段中。")
+            throw PortalRefusal.notMultipart
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             try await drain(request.body, upTo: 4 * maxBodyBytes)
-            throw PortalRefusal(.contentTooLarge, Self.tooLarge(maxFileBytes))
+            throw PortalRefusal.tooLarge(limit: maxFileBytes)
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = (folder as NSString).appendingPathComponent(UUID().uuidString.lowercased() + ".part")
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw PortalRefusal(.internalServerError, "服务器无法保存上传的文件（\(String(cString: strerror(errno)))）。") }
+        guard fd >= 0 else { throw PortalRefusal.cannotStore(errno: errno) }
         let sink = PartSink(fd: fd, maxFileBytes: maxFileBytes)
         var done = false
         defer {
@@ -44,12 +44,12 @@ struct MultipartUpload {
         var iterator = request.body.makeAsyncIterator()
         while let buffer = try await iterator.next() {
             total += buffer.readableBytes
-            if total > maxBodyBytes { sink.failure = PortalRefusal(.contentTooLarge, Self.tooLarge(maxFileBytes)) }
+            if total > maxBodyBytes { sink.failure = .tooLarge(limit: maxFileBytes) }
             if sink.failure == nil {
                 do {
                     try parser.execute(buffer)
                 } catch {
-                    sink.failure = PortalRefusal(.badRequest, "上传的表单数据不完整或格式不对，请重新上传。")
+                    sink.failure = .malformedForm
                 }
             }
             if let failure = sink.failure {
@@ -62,9 +62,9 @@ struct MultipartUpload {
         }
         if let failure = sink.failure { throw failure }
         guard sink.sawFile else {
-            throw PortalRefusal(.badRequest, "没有收到文件：请在表单中选择要上传的 .xlsx 文件（字段名 file）后再提交。")
+            throw PortalRefusal.noFile
         }
-        guard fsync(fd) == 0 else { throw PortalRefusal(.internalServerError, "服务器无法保存上传的文件（磁盘写入失败）。") }
+        guard fsync(fd) == 0 else { throw PortalRefusal.cannotStore(cause: nil) }
         done = true
         return MultipartUpload(path: path, size: sink.fileBytes, clientName: sink.clientName, fields: sink.fields)
     }
@@ -76,10 +76,6 @@ struct MultipartUpload {
             total += buffer.readableBytes
             if total > limit { return }
         }
-    }
-
-    static func tooLarge(_ max: Int) -> String {
-        "文件太大：每次上传不超过 \(UploadLimits.words(max))。填报模板填好后通常不到 1 MB；请确认上传的是本单位的填报模板，而不是其他文件。"
     }
 
     /// The boundary parameter of a multipart content type.
@@ -127,7 +123,7 @@ private final class PartSink {
         if isFile {
             fileBytes += buffer.readableBytes
             if fileBytes > maxFileBytes {
-                failure = PortalRefusal(.contentTooLarge, MultipartUpload.tooLarge(maxFileBytes))
+                failure = .tooLarge(limit: maxFileBytes)
                 return
             }
             buffer.withUnsafeReadableBytes { raw in
@@ -136,7 +132,7 @@ private final class PartSink {
                     let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        failure = PortalRefusal(.internalServerError, "服务器无法保存上传的文件（\(String(cString: strerror(errno)))）。")
+                        failure = .cannotStore(errno: errno)
                         return
                     }
                     offset += n

@@ -42,7 +42,7 @@ final class UploadDesk: Sendable {
     func receive(path: String, size: Int, unit: ReportingUnit, round: Round, client: String, receivedAt: Date) async throws -> UploadAnswer {
         defer { unlink(path) }
         guard let sha = Digest.sha256Hex(ofFile: path) else {
-            throw PortalRefusal(.internalServerError, "服务器无法读取刚收到的文件，请重新上传。")
+            throw PortalRefusal.cannotReadUpload
         }
         return try await unitLock.with("\(round.id)/\(unit.id)") {
             if let latest = try self.log.uploads(round: round.id, unit: unit.id).first, latest.sha256 == sha {
@@ -52,8 +52,7 @@ final class UploadDesk: Sendable {
             do {
                 checked = try await self.pool.run { [self] in Result { try self.check(path: path, unit: unit, round: round) } }.get()
             } catch is CheckPool.Full {
-                throw PortalRefusal(.serviceUnavailable, "正在校验的文件较多，本次上传未处理，请 5 秒后重新上传。",
-                                    headers: [.retryAfter: "5"])
+                throw PortalRefusal.checksBusy
             }
             let late = RoundResult.chinaDay(receivedAt) > round.due
             let record = UploadRecord(

@@ -129,16 +129,18 @@ struct ReviewBriefingWriter {
         }
         if let done = prog.done {
             let reached = review.taskCourses.filter { c in
-                c.cells.last == done && c.cells.dropLast().contains { prog.statuses.contains($0) && $0 != done }
+                c.steps.last == .status(done) && c.steps.dropLast().contains { step in
+                    if case .status(let s) = step { return prog.statuses.contains(s) && s != done } else { return false }
+                }
             }
             if !reached.isEmpty {
                 doc.paragraph("年内转为“\(done)”的 \(reached.count) 条：\(reached.map { "\($0.unit.name)（\($0.task.id)）" }.joined(separator: "、"))。")
             }
         }
         if let lagging = prog.lagging {
-            let lag = review.taskCourses.filter { $0.cells.contains(lagging) }
+            let lag = review.taskCourses.filter { $0.steps.contains(.status(lagging)) }
             if !lag.isEmpty {
-                let still = lag.filter { $0.cells.last == lagging }.count
+                let still = lag.filter { $0.steps.last == .status(lagging) }.count
                 doc.paragraph("年内报告过“\(lagging)”的 \(lag.count) 条，" + (still == 0 ? "均已消除。" : "至\(titles.last ?? "")仍为“\(lagging)”的 \(still) 条，已列入整改清单。"))
             }
         }

@@ -47,12 +47,38 @@ public struct YearReview {
 
     // MARK: Task course
 
+    /// What a task's cell says in one round: the status value of an accepted row, the unit's
+    /// state when no row of it counts, a row with an error, or nothing asked.
+    public enum TaskStep: Sendable, Hashable {
+        /// The status value the unit's accepted row reported (the plan's word).
+        case status(String)
+        /// The unit's state in the round, when its file did not count.
+        case unit(UnitState)
+        /// The unit's row had an error and was not counted.
+        case rowWithError
+        /// The round did not ask for the sheet, or the unit's file carried no row for the task.
+        case notAsked
+
+        /// The word the review prints.
+        public var word: String {
+            switch self {
+            case .status(let s): return s
+            case .unit(let s): return s.rawValue
+            case .rowWithError: return YearReview.rowWithError
+            case .notAsked: return YearReview.notAsked
+            }
+        }
+    }
+
     /// One task of one unit: its status in each round (the status value of an accepted row,
     /// else the unit's state or a note), and its latest percentage.
     public struct TaskCourse: Sendable {
         public var task: PlanTask
         public var unit: ReportingUnit
-        public var cells: [String] = []
+        /// Its step in each round.
+        public var steps: [TaskStep] = []
+        /// The words of its steps, as the review prints them.
+        public var cells: [String] { steps.map(\.word) }
         /// The latest accepted percentage, if the plan declares one.
         public var lastPercent: Double?
     }
@@ -287,24 +313,24 @@ public struct YearReview {
         if let p = plan.outputs.progress {
             let asked = round.sheets.contains(p.sheet)
             for i in taskCourses.indices {
-                taskCourses[i].cells.append(asked ? state(taskCourses[i].unit.id).rawValue : Self.notAsked)
+                taskCourses[i].steps.append(asked ? .unit(state(taskCourses[i].unit.id)) : .notAsked)
             }
             for u in archived.units where u.accepted && asked {
                 for row in u.rows where row.sheet == p.sheet {
                     guard let task = row.values[p.task]?.text, let i = courseIndex[task + "\u{1}" + u.unitId] else { continue }
                     let status = row.values[p.status]?.text ?? ""
                     if row.accepted {
-                        taskCourses[i].cells[r] = status.isEmpty ? Self.notAsked : status
+                        taskCourses[i].steps[r] = status.isEmpty ? .notAsked : .status(status)
                         statusCounts[r][status, default: 0] += 1
                         if let f = p.percent, let n = row.values[f]?.number { taskCourses[i].lastPercent = n }
                     } else {
-                        taskCourses[i].cells[r] = Self.rowWithError
+                        taskCourses[i].steps[r] = .rowWithError
                     }
                 }
             }
             // A task of a unit whose accepted file had no row for it.
-            for i in taskCourses.indices where [UnitState.onTime.rawValue, UnitState.late.rawValue].contains(taskCourses[i].cells[r]) {
-                taskCourses[i].cells[r] = Self.notAsked
+            for i in taskCourses.indices where [.unit(.onTime), .unit(.late)].contains(taskCourses[i].steps[r]) {
+                taskCourses[i].steps[r] = .notAsked
             }
         }
 

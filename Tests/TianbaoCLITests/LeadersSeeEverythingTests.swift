@@ -35,6 +35,35 @@ final class LeadersSeeEverythingTests: XCTestCase {
 
     // MARK: 1. Nothing left out without saying so
 
+    /// The 总览's reporting rows are coloured by the state they count (迟报 yellow, 被退回
+    /// orange, 未报送 red) when the count is not zero, the other rows not at all; a district
+    /// without a count in 小区台账 has its state's colour.
+    func testTheOverviewColoursEachReportingRowByItsState() throws {
+        let rows = try python("""
+            def fill(c): return c.fill.fgColor.rgb[-6:] if c.fill.fill_type == 'solid' else None
+            ws = wb['总览']
+            out = [[ws.cell(r, 1).value, ws.cell(r, 2).value, fill(ws.cell(r, 1)), fill(ws.cell(r, 2)), fill(ws.cell(r, 3))]
+                   for r in range(7, 15)]
+            led = wb['小区台账']
+            out += [[row[0].value, None, fill(row[1]), None, None] for row in led.iter_rows()
+                    if row[0].value in ('洪山区人民政府', '蔡甸区人民政府') and row[1].value in ('被退回', '未报送')]
+            print(json.dumps(out, ensure_ascii=False))
+            """) as! [[Any?]]
+        let expected: [String: String?] = [
+            "应报单位": nil, zh("已报送(通过)"): nil, "  其中按时": nil, "  其中迟报": "FFEB9C", "被退回": "F8CBAD", "未报送": "FFC7CE",
+            "有表声明本期无": nil, "洪山区人民政府": "F8CBAD", "蔡甸区人民政府": "FFC7CE",
+        ]
+        var seen: Set<String> = []
+        for row in rows {
+            guard let label = row[0] as? String, let want = expected[label] else { continue }
+            seen.insert(label)
+            let n = row[1] as? Double ?? 1
+            let fills = row[1] is NSNull ? [row[2] as? String] : [row[2] as? String, row[3] as? String, row[4] as? String]
+            XCTAssertEqual(fills, Array(repeating: n > 0 ? want : nil, count: fills.count), "\(label): \(row)")
+        }
+        XCTAssertEqual(seen, Set(expected.keys), "\(rows)")
+    }
+
     func testLedgerTotalsListEveryDistrictWithWhatTheyLeaveOut() throws {
         let rows = try python("""
             ws = wb['小区台账']

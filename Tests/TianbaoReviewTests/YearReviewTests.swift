@@ -85,6 +85,23 @@ final class YearReviewTests: XCTestCase {
         // A unit whose file was returned or missing: its state in the task's cell.
         let other = try XCTUnwrap(Self.review.taskCourses.first { $0.unit.id == "hanyang" })
         XCTAssertEqual(Array(other.cells.prefix(2)), [YearReview.UnitState.rejected.rawValue, YearReview.UnitState.missing.rawValue])
+        XCTAssertEqual(course.steps, [.status("滞后"), .status("滞后"), .status("推进中")])
+        XCTAssertEqual(Array(other.steps.prefix(2)), [.unit(.rejected), .unit(.missing)])
+    }
+
+    /// A status value spelt like a unit's state (按时, 迟报) is what the row reported, not a
+    /// unit whose accepted file carried no row for the task; a task without a row is 不涉及 (—).
+    func testAStatusSpeltLikeAUnitsStateStaysTheRowsStatus() throws {
+        var review = YearReview(plan: Self.plan, year: 2021)
+        review.add(Self.round("2021-04", [Self.jiangan("2021-04", status: "按时", community: "已完工"), Self.hanyang(.rejected)]))
+        review.finish()
+        let course = try XCTUnwrap(review.taskCourses.first { $0.task.id == "1.1" && $0.unit.id == "jiangan" })
+        XCTAssertEqual(course.steps, [.status("按时")])
+        XCTAssertEqual(course.cells, ["按时"])
+        let withoutRow = review.taskCourses.filter { $0.unit.id == "jiangan" && $0.task.id != "1.1" }
+        XCTAssertFalse(withoutRow.isEmpty)
+        XCTAssertEqual(Set(withoutRow.map(\.steps)), [[.notAsked]])
+        XCTAssertEqual(Set(withoutRow.flatMap(\.cells)), [YearReview.notAsked])
     }
 
     func testACommunityThatWentBackIsListedWithItsWholeCourse() throws {
