@@ -53,18 +53,7 @@ public final class Workbook {
     /// workbook, with a message that names the file.
     public convenience init(path: String, limits: ReadLimits = .standard) throws {
         let name = (path as NSString).lastPathComponent
-        // Opened without waiting (a named pipe would block an open until a writer comes) and
-        // refused unless it is a regular file.
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "没有读取权限" : "文件不存在"
-            throw XLSXError(.unreadable(reason: reason), file: name)
-        }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw XLSXError(.unreadable(reason: "它不是普通文件，而是命名管道、设备或文件夹"), file: name)
-        }
+        let (fd, _) = try Self.openRegularFile(path, name: name)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let prefix: [UInt8]
         do {
@@ -82,16 +71,10 @@ public final class Workbook {
         try self.init(archive: archive)
     }
 
-    /// Files up to this size are read whole by `init(path:limits:whole:)`.
-    public static let wholeFileLimit = 64 << 20
-
-    /// Opens the workbook at `path`, reading the file once: a regular file of up to
-    /// `wholeFileLimit` bytes is read whole into memory, `whole` is handed all its bytes, and the
-    /// package is opened from them (so a caller can hash the file without reading it again).
-    /// `whole` is not called for a larger file (opened from disk as `init(path:limits:)` does)
-    /// nor when the file cannot be read. Throws as `init(path:limits:)` does.
-    public convenience init(path: String, limits: ReadLimits = .standard, whole: (UnsafeRawBufferPointer) -> Void) throws {
-        let name = (path as NSString).lastPathComponent
+    /// Opens `path` for reading without waiting (a named pipe would block an open until a writer
+    /// comes) and refuses it unless it is a regular file; returns the descriptor and its status.
+    /// The corresponding C functions are `open(2)` and `fstat(2)`.
+    static func openRegularFile(_ path: String, name: String) throws -> (Int32, stat) {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = FileManager.default.fileExists(atPath: path) ? "没有读取权限" : "文件不存在"
@@ -102,6 +85,20 @@ public final class Workbook {
             close(fd)
             throw XLSXError(.unreadable(reason: "它不是普通文件，而是命名管道、设备或文件夹"), file: name)
         }
+        return (fd, st)
+    }
+
+    /// Files up to this size are read whole by `init(path:limits:whole:)`.
+    public static let wholeFileLimit = 64 << 20
+
+    /// Opens the workbook at `path`, reading the file once: a regular file of up to
+    /// `wholeFileLimit` bytes is read whole into memory, `whole` is handed all its bytes, and the
+    /// package is opened from them (so a caller can hash the file without reading it again).
+    /// `whole` is not called for a larger file (opened from disk as `init(path:limits:)` does)
+    /// nor when the file cannot be read. Throws as `init(path:limits:)` does.
+    public convenience init(path: String, limits: ReadLimits = .standard, whole: (UnsafeRawBufferPointer) -> Void) throws {
+        let name = (path as NSString).lastPathComponent
+        let (fd, st) = try Self.openRegularFile(path, name: name)
         guard st.st_size <= Self.wholeFileLimit else {
             close(fd)
             try self.init(path: path, limits: limits)
