@@ -68,6 +68,81 @@ func templatePath(_ unitId: String) -> String {
     TemplateTests.folder.appendingPathComponent(TemplateLayout.fileName(unit: TemplateTests.plan.unit(unitId)!, round: TemplateTests.round)).path
 }
 
+/// Cells to fill, by sheet and A1 reference (what `fill` takes).
+typealias Cells = [String: [String: Any?]]
+
+/// Fills several workbooks in one Python run (each run costs an interpreter and openpyxl's
+/// import): each job's `cells` into a copy of `source` saved as `target`, as `fill` does.
+func fillAll(_ jobs: [(source: String, target: String, cells: Cells)]) throws {
+    let script = """
+        import sys, json, datetime, openpyxl
+        for job in json.load(open(sys.argv[1], encoding="utf-8")):
+            wb = openpyxl.load_workbook(job["source"])
+            for sheet, cells in job["cells"].items():
+                ws = wb[sheet]
+                for ref, v in cells.items():
+                    if isinstance(v, str) and v.startswith("date:"):
+                        y, m, d = map(int, v[5:].split("-")); v = datetime.date(y, m, d)
+                    ws[ref] = v
+            wb.save(job["target"])
+        """
+    let list: [[String: Any]] = jobs.map { job in
+        ["source": job.source, "target": job.target, "cells": job.cells.mapValues { $0.mapValues { $0 ?? NSNull() } }]
+    }
+    let file = temporaryDirectory("fill-jobs").appendingPathComponent("jobs.json")
+    try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys]).write(to: file)
+    let (status, log) = try runProcess(testPython, ["-c", script, file.path], timeout: 900)
+    guard status == 0 else { throw FillFailure(status: status, output: log) }
+}
+
+/// A Python run of `fillAll` that failed: its status and output.
+struct FillFailure: Error, CustomStringConvertible {
+    var status: Int32, output: String
+    var description: String { "fill: status \(status): \(output)" }
+}
+
+/// Every workbook SelfCheckTests reads after LibreOffice recalculated it, made once per process
+/// on first use: filled by one Python run (a second fills the corrected feedback, which is
+/// written from the first's results) and recalculated by one LibreOffice run, whose start costs
+/// as much as several files. File names are distinct: LibreOffice writes into one folder.
+struct SelfCheckWorkbooks: Sendable {
+    /// The blank templates of 江岸区 and 市教育局.
+    var blank: [String]
+    /// testEachRuleKindShowsInTheSelfCheckAndClearsWhenFixed: one violation per row; every row right.
+    var bad: String, good: String
+    /// testTheCheckerIgnoresTheSelfCheckColumn: a value; the same with words typed into 自查.
+    var plain: String, typedInSelfCheck: String
+    /// testFeedbackWorkbookShowsTheVerdictAndClearsWhenFixed: the returned file, its feedback
+    /// (cells marked, by sheet), the feedback corrected.
+    var returned: String, feedback: String, feedbackMarks: [String: Int], fixed: String
+    /// testNumbersAndDatesTypedAsTextAreFlaggedInTheCheckersWords.
+    var typedAsText: String
+    /// The recalculated copy of each of blank, bad, good, fixed and typedAsText, by path.
+    var recalculated: [String: String]
+
+    private static let result = Result { try SelfCheckWorkbooks() }
+    /// The workbooks (made on first use); throws what making them threw.
+    static func made() throws -> SelfCheckWorkbooks { try result.get() }
+
+    private init() throws {
+        let dir = temporaryDirectory("selfcheck")
+        func at(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        (bad, good) = (at("rules-bad.xlsx"), at("rules-good.xlsx"))
+        (plain, typedInSelfCheck) = (at("ignored-plain.xlsx"), at("ignored-typed.xlsx"))
+        (returned, feedback, fixed) = (at("feedback-returned.xlsx"), at("feedback.xlsx"), at("feedback-fixed.xlsx"))
+        typedAsText = at("typed-as-text.xlsx")
+        blank = ["jiangan", "jyj"].map(templatePath)
+        let jiangan = templatePath("jiangan")
+        let rules = SelfCheckTests.ruleKindCells()
+        try fillAll([(jiangan, good, rules.good), (jiangan, bad, rules.bad),
+                     (jiangan, plain, SelfCheckTests.ignoredCells.plain), (jiangan, typedInSelfCheck, SelfCheckTests.ignoredCells.typed),
+                     (templatePath("jyj"), returned, SelfCheckTests.returnedCells), (jiangan, typedAsText, SelfCheckTests.typedAsTextCells())])
+        feedbackMarks = try SelfCheckTests.writeFeedback(of: returned, unit: TemplateTests.plan.unit("jyj")!, to: feedback)
+        try fillAll([(feedback, fixed, SelfCheckTests.fixedCells)])
+        recalculated = try recalculateWithLibreOffice(blank + [bad, good, fixed, typedAsText])
+    }
+}
+
 final class SelfCheckTests: XCTestCase {
     static var plan: Plan { TemplateTests.plan }
     static var round: Round { TemplateTests.round }
@@ -136,7 +211,7 @@ final class SelfCheckTests: XCTestCase {
     func testCachedResultsOfTheBlankTemplateAreWhatLibreOfficeComputes() throws {
         let units = ["jiangan", "jyj"]
         let paths = units.map { templatePath($0) }
-        let recalculated = try recalculateWithLibreOffice(paths)
+        let recalculated = try SelfCheckWorkbooks.made().recalculated
         for path in paths {
             let cached = try Workbook(path: path), computed = try Workbook(path: recalculated[path]!)
             var compared = 0
@@ -165,58 +240,9 @@ final class SelfCheckTests: XCTestCase {
     /// checker reports every one of them at the same cell.
     func testEachRuleKindShowsInTheSelfCheckAndClearsWhenFixed() throws {
         let plan = Self.plan, unit = plan.unit("jiangan")!
-        let template = templatePath("jiangan")
-        let dir = temporaryDirectory("selfcheck-rules")
-        let bad = dir.appendingPathComponent("bad.xlsx").path, good = dir.appendingPathComponent("good.xlsx").path
-
-        var progress: [String: Any?] = [:]
-        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
-        var ledger: [String: Any?] = ["D2": nil]
-        for r in 4...10 {
-            for (c, v) in [("A", "小区\(r)"), ("B", "街道"), ("C", 1990), ("D", 3), ("E", 100), ("F", 1000), ("G", "基础类"),
-                           ("I", 100), ("T", "在建")] as [(String, Any)] { ledger["\(c)\(r)"] = v }
-        }
-        let indicators: [String: Any?] = ["A4": "改造小区数", "B4": "个", "C4": 100, "D4": 50, "E4": "1.3", "F4": "date:2021-12-31",
-                                          "A5": "加装电梯数", "B5": "部", "C5": 10, "D5": 5, "E5": "1.3", "F5": "date:2021-12-31",
-                                          "A6": "新增停车位", "B6": "个", "C6": 10, "D6": 5, "E6": "1.1", "F6": "date:2021-12-31"]
-        let publicity: [String: Any?] = ["A4": "date:2021-06-10", "B4": "江岸区推进老旧小区改造", "C4": "政府网站"]
-        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "027-85000000", "D4": "13800000000", "E4": "wang@example.gov.cn"]
-        let summary: [String: Any?] = ["B4": "做法", "B5": "问题", "B6": "打算"]
-        try fill(template, to: good, ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "宣传信息": publicity,
-                                      "联络员": liaison, "工作小结": summary])
-
-        var badProgress = progress
-        badProgress["F4"] = "已完成"; badProgress["G4"] = 90               // implies: equals
-        badProgress["G5"] = 100                                             // implies (the other way)
-        badProgress["F6"] = "滞后"                                          // implies: required
-        badProgress["F7"] = "完成"                                          // pasted over the dropdown
-        badProgress["G8"] = 120                                             // bound
-        badProgress["G9"] = "九十"                                           // not a number
-        badProgress["H10"] = nil                                            // required
-        badProgress["L11"] = "date:2030-01-01"                              // date bound
-        badProgress["H12"] = String(repeating: "长", count: 2001)            // length
-        var badIndicators = indicators
-        badIndicators["A5"] = "改造小区数"                                    // duplicate
-        badIndicators["E6"] = "9.9"                                         // not a task of the unit
-        badIndicators["D4"] = -1                                            // lower bound
-        var badLedger = ledger
-        badLedger["T4"] = "已完工"                                           // implies: required 完工日期
-        badLedger["R5"] = "date:2021-05-01"; badLedger["S5"] = "date:2021-04-01"                       // dates in order
-        badLedger["T6"] = "已完工"; badLedger["R6"] = "date:2021-01-01"; badLedger["S6"] = "date:2021-07-01"  // after the round's end
-        badLedger["J7"] = 50; badLedger["K7"] = 20                          // sources do not add up (warning)
-        badLedger["C8"] = 2005                                              // range (warning)
-        badLedger["C9"] = 2005; badLedger["Y9"] = "2005 年建成的单位宿舍,经市里同意纳入"  // explained warning
-        badLedger["D10"] = 2.5                                              // integer
-        var badPublicity = publicity
-        badPublicity["D2"] = "是"                                            // nil return with rows (warning)
-        var badLiaison = liaison
-        badLiaison["D4"] = "1380000000"                                     // 10-digit mobile
-        var badSummary = summary
-        badSummary["B6"] = nil
-        try fill(template, to: bad, ["任务进展": badProgress, "量化指标": badIndicators, "小区台账": badLedger,
-                                     "宣传信息": badPublicity, "联络员": badLiaison, "工作小结": badSummary])
-
-        let recalculated = try recalculateWithLibreOffice([bad, good])
+        let workbooks = try SelfCheckWorkbooks.made()
+        let bad = workbooks.bad, good = workbooks.good
+        let recalculated = workbooks.recalculated
         let shown = try SelfCheckReading(path: recalculated[bad]!, plan: plan, unit: unit, round: Self.round)
         let expected: [String: [Int: String]] = [
             "任务进展": [
@@ -277,12 +303,8 @@ final class SelfCheckTests: XCTestCase {
     /// checker's verdict.
     func testTheCheckerIgnoresTheSelfCheckColumn() throws {
         let plan = Self.plan
-        let dir = temporaryDirectory("selfcheck-typed")
-        let plain = dir.appendingPathComponent("plain.xlsx").path, typed = dir.appendingPathComponent("typed.xlsx").path
-        let template = templatePath("jiangan")
-        try fill(template, to: plain, ["任务进展": ["F4": "推进中"]])
-        try fill(template, to: typed, ["任务进展": ["F4": "推进中", "N4": "✓", "N5": "✓", "P4": ""],
-                                       "小区台账": ["Z4": "✓", "Z5": "已核对"], "填报说明": ["B3": "本表自查未发现问题（✓）。"]])
+        let workbooks = try SelfCheckWorkbooks.made()
+        let plain = workbooks.plain, typed = workbooks.typedInSelfCheck
         let checker = SubmissionChecker(plan: plan, key: TemplateTests.key, round: Self.round.id)
         let a = checker.check(path: plain), b = checker.check(path: typed)
         XCTAssertEqual(a.problems.map { "\($0.place) \($0.message)" }, b.problems.map { "\($0.place) \($0.message)" })
@@ -431,44 +453,16 @@ extension SelfCheckTests {
     /// recalculated, its marks clear.
     func testFeedbackWorkbookShowsTheVerdictAndClearsWhenFixed() throws {
         let plan = Self.plan, round = Self.round, unit = plan.unit("jyj")!
-        let dir = temporaryDirectory("selfcheck-feedback")
-        let returned = dir.appendingPathComponent("returned.xlsx").path
-        var progress: [String: Any?] = [:]
-        for r in 4...6 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
-        progress["F5"] = "进行中"
-        try fill(templatePath("jyj"), to: returned, ["任务进展": progress])
-        let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: returned)
-        // What FeedbackWriter passes: the unit's values and the problems by cell.
-        let wb = try Workbook(path: returned)
-        var values: [String: [CellReference: CellValue]] = [:]
-        for sheet in plan.sheets(for: unit, in: round) {
-            let ws = try wb.read(wb.sheet(named: sheet.name)!)
-            for row in ws.rows where row.index >= TemplateLayout.firstDataRow {
-                for cell in row.cells where cell.reference.column <= TemplateLayout.columnCount(sheet) {
-                    if let v = cell.value { values[sheet.name, default: [:]][cell.reference] = v }
-                }
-            }
-        }
-        var marks: [String: [CellReference: TemplateOverlay.Mark]] = [:]
-        for p in verdict.problems {
-            guard let sheet = p.sheet, let cell = p.cell.flatMap(CellReference.init) else { continue }
-            marks[sheet, default: [:]][cell] = TemplateOverlay.Mark(isError: p.severity == .error, message: p.message)
-        }
-        let feedback = dir.appendingPathComponent("feedback.xlsx").path
-        try TemplateWriter(plan: plan, key: TemplateTests.key).write(
-            unit: unit, round: round, to: feedback,
-            overlay: TemplateOverlay(heading: "反馈", summary: "", values: values, marks: marks, problems: []))
+        let workbooks = try SelfCheckWorkbooks.made()
+        let feedback = workbooks.feedback, marks = workbooks.feedbackMarks
 
         let opened = try SelfCheckReading(path: feedback, plan: plan, unit: unit, round: round)
         XCTAssertEqual(opened.shown["任务进展"], [4: "✓", 5: "F5：“进展状态”应从下拉列表中选择：未启动、推进中、已完成、滞后，填写的是“进行中”。", 6: "✓"])
-        XCTAssertEqual(opened.summary, "本表尚有 \(marks.values.map(\.count).reduce(0, +)) 处需修改（"
-                       + plan.sheets(for: unit, in: round).compactMap { s in marks[s.name].map { "\(s.name) \($0.count) 处" } }.joined(separator: "、") + "）。")
+        XCTAssertEqual(opened.summary, "本表尚有 \(marks.values.reduce(0, +)) 处需修改（"
+                       + plan.sheets(for: unit, in: round).compactMap { s in marks[s.name].map { "\(s.name) \($0) 处" } }.joined(separator: "、") + "）。")
 
-        let fixed = dir.appendingPathComponent("fixed.xlsx").path
-        try fill(feedback, to: fixed, ["任务进展": ["F5": "推进中"], "量化指标": ["D2": "是"], "宣传信息": ["D2": "是"],
-                                       "联络员": ["A4": "李华", "B4": "处长", "C4": "027-85000001", "D4": "13900000000", "E4": "li@example.gov.cn"],
-                                       "工作小结": ["B4": "做法", "B5": "问题", "B6": "打算"]])
-        let recalculated = try recalculateWithLibreOffice([fixed])
+        let fixed = workbooks.fixed
+        let recalculated = workbooks.recalculated
         let cleared = try SelfCheckReading(path: recalculated[fixed]!, plan: plan, unit: unit, round: round)
         XCTAssertEqual(cleared.shown["任务进展"], [4: "✓", 5: "✓", 6: "✓"])
         XCTAssertEqual(cleared.summary, "本表自查未发现问题（✓）。报送后以办公室校验结果为准。")
@@ -518,17 +512,9 @@ extension SelfCheckTests {
     /// it reports) or not (an error); explained in the row's 说明, the template says nothing.
     func testNumbersAndDatesTypedAsTextAreFlaggedInTheCheckersWords() throws {
         let plan = Self.plan, round = Self.round, unit = plan.unit("jiangan")!
-        let dir = temporaryDirectory("selfcheck-typed")
-        let path = dir.appendingPathComponent("typed.xlsx").path
-        var progress: [String: Any?] = [:]
-        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
-        progress["G4"] = "85"                        // read as 85: a repair
-        progress["L5"] = "2021/9/30"                 // read as a date: a repair
-        progress["G6"] = "85"; progress["M6"] = "按文本导入，数值无误"   // explained
-        let ledger: [String: Any?] = ["D2": nil, "A4": "甲小区", "B4": "街道", "C4": 1990, "D4": 3, "E4": "120户左右", "F4": 1000,
-                                      "G4": "基础类", "I4": 100, "T4": "在建"]  // not a number the checker reads
-        try fill(templatePath("jiangan"), to: path, ["任务进展": progress, "小区台账": ledger])
-        let recalculated = try recalculateWithLibreOffice([path])
+        let workbooks = try SelfCheckWorkbooks.made()
+        let path = workbooks.typedAsText
+        let recalculated = workbooks.recalculated
         let reading = try SelfCheckReading(path: recalculated[path]!, plan: plan, unit: unit, round: round)
         XCTAssertEqual(reading.shown["任务进展"]?[4], "G4：“完成进度（%）”数字以文本形式填写。")
         XCTAssertEqual(reading.shown["任务进展"]?[5], "L5：“预计完成时间”日期以文本形式填写。")
@@ -598,5 +584,121 @@ extension SelfCheckTests {
         XCTAssertEqual([1, 26, 27, 52, 702, 703, 16384].map(CellReference.columnName),
                        ["A", "Z", "AA", "AZ", "ZZ", "AAA", "XFD"])
         XCTAssertEqual(CellReference.columnName(0), "")
+    }
+}
+
+extension SelfCheckTests {
+
+    /// What testEachRuleKindShowsInTheSelfCheckAndClearsWhenFixed fills into 江岸区's template:
+    /// every row right, and one violation per row for each kind of rule.
+    static func ruleKindCells() -> (good: Cells, bad: Cells) {
+        var progress: [String: Any?] = [:]
+        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        var ledger: [String: Any?] = ["D2": nil]
+        for r in 4...10 {
+            for (c, v) in [("A", "小区\(r)"), ("B", "街道"), ("C", 1990), ("D", 3), ("E", 100), ("F", 1000), ("G", "基础类"),
+                           ("I", 100), ("T", "在建")] as [(String, Any)] { ledger["\(c)\(r)"] = v }
+        }
+        let indicators: [String: Any?] = ["A4": "改造小区数", "B4": "个", "C4": 100, "D4": 50, "E4": "1.3", "F4": "date:2021-12-31",
+                                          "A5": "加装电梯数", "B5": "部", "C5": 10, "D5": 5, "E5": "1.3", "F5": "date:2021-12-31",
+                                          "A6": "新增停车位", "B6": "个", "C6": 10, "D6": 5, "E6": "1.1", "F6": "date:2021-12-31"]
+        let publicity: [String: Any?] = ["A4": "date:2021-06-10", "B4": "江岸区推进老旧小区改造", "C4": "政府网站"]
+        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "027-85000000", "D4": "13800000000", "E4": "wang@example.gov.cn"]
+        let summary: [String: Any?] = ["B4": "做法", "B5": "问题", "B6": "打算"]
+        let good: Cells = ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "宣传信息": publicity,
+                           "联络员": liaison, "工作小结": summary]
+
+        var badProgress = progress
+        badProgress["F4"] = "已完成"; badProgress["G4"] = 90               // implies: equals
+        badProgress["G5"] = 100                                             // implies (the other way)
+        badProgress["F6"] = "滞后"                                          // implies: required
+        badProgress["F7"] = "完成"                                          // pasted over the dropdown
+        badProgress["G8"] = 120                                             // bound
+        badProgress["G9"] = "九十"                                           // not a number
+        badProgress["H10"] = nil                                            // required
+        badProgress["L11"] = "date:2030-01-01"                              // date bound
+        badProgress["H12"] = String(repeating: "长", count: 2001)            // length
+        var badIndicators = indicators
+        badIndicators["A5"] = "改造小区数"                                    // duplicate
+        badIndicators["E6"] = "9.9"                                         // not a task of the unit
+        badIndicators["D4"] = -1                                            // lower bound
+        var badLedger = ledger
+        badLedger["T4"] = "已完工"                                           // implies: required 完工日期
+        badLedger["R5"] = "date:2021-05-01"; badLedger["S5"] = "date:2021-04-01"                       // dates in order
+        badLedger["T6"] = "已完工"; badLedger["R6"] = "date:2021-01-01"; badLedger["S6"] = "date:2021-07-01"  // after the round's end
+        badLedger["J7"] = 50; badLedger["K7"] = 20                          // sources do not add up (warning)
+        badLedger["C8"] = 2005                                              // range (warning)
+        badLedger["C9"] = 2005; badLedger["Y9"] = "2005 年建成的单位宿舍,经市里同意纳入"  // explained warning
+        badLedger["D10"] = 2.5                                              // integer
+        var badPublicity = publicity
+        badPublicity["D2"] = "是"                                            // nil return with rows (warning)
+        var badLiaison = liaison
+        badLiaison["D4"] = "1380000000"                                     // 10-digit mobile
+        var badSummary = summary
+        badSummary["B6"] = nil
+        let bad: Cells = ["任务进展": badProgress, "量化指标": badIndicators, "小区台账": badLedger,
+                          "宣传信息": badPublicity, "联络员": badLiaison, "工作小结": badSummary]
+        return (good, bad)
+
+    }
+
+    /// What testTheCheckerIgnoresTheSelfCheckColumn fills into 江岸区's template: one value, and
+    /// the same value with words typed into the 自查 column and the summary.
+    static var ignoredCells: (plain: Cells, typed: Cells) { (
+        ["任务进展": ["F4": "推进中"]],
+        ["任务进展": ["F4": "推进中", "N4": "✓", "N5": "✓", "P4": ""],
+         "小区台账": ["Z4": "✓", "Z5": "已核对"], "填报说明": ["B3": "本表自查未发现问题（✓）。"]]) }
+
+    /// What testFeedbackWorkbookShowsTheVerdictAndClearsWhenFixed fills into 市教育局's template
+    /// (a status not in the list at F5), and into its feedback to correct everything.
+    static var returnedCells: Cells {
+        var progress: [String: Any?] = [:]
+        for r in 4...6 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        progress["F5"] = "进行中"
+        return ["任务进展": progress]
+    }
+    static var fixedCells: Cells { ["任务进展": ["F5": "推进中"], "量化指标": ["D2": "是"], "宣传信息": ["D2": "是"],
+                                    "联络员": ["A4": "李华", "B4": "处长", "C4": "027-85000001", "D4": "13900000000", "E4": "li@example.gov.cn"],
+                                    "工作小结": ["B4": "做法", "B5": "问题", "B6": "打算"]] }
+
+    /// The feedback workbook of a returned file as FeedbackWriter makes it (the template with the
+    /// unit's values and the checker's problems by cell); returns how many cells each sheet marks.
+    static func writeFeedback(of returned: String, unit: ReportingUnit, to feedback: String) throws -> [String: Int] {
+        let plan = Self.plan, round = Self.round
+        let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: returned)
+        // What FeedbackWriter passes: the unit's values and the problems by cell.
+        let wb = try Workbook(path: returned)
+        var values: [String: [CellReference: CellValue]] = [:]
+        for sheet in plan.sheets(for: unit, in: round) {
+            let ws = try wb.read(wb.sheet(named: sheet.name)!)
+            for row in ws.rows where row.index >= TemplateLayout.firstDataRow {
+                for cell in row.cells where cell.reference.column <= TemplateLayout.columnCount(sheet) {
+                    if let v = cell.value { values[sheet.name, default: [:]][cell.reference] = v }
+                }
+            }
+        }
+        var marks: [String: [CellReference: TemplateOverlay.Mark]] = [:]
+        for p in verdict.problems {
+            guard let sheet = p.sheet, let cell = p.cell.flatMap(CellReference.init) else { continue }
+            marks[sheet, default: [:]][cell] = TemplateOverlay.Mark(isError: p.severity == .error, message: p.message)
+        }
+        try TemplateWriter(plan: plan, key: TemplateTests.key).write(
+            unit: unit, round: round, to: feedback,
+            overlay: TemplateOverlay(heading: "反馈", summary: "", values: values, marks: marks, problems: []))
+
+        return marks.mapValues(\.count)
+    }
+
+    /// What testNumbersAndDatesTypedAsTextAreFlaggedInTheCheckersWords fills into 江岸区's
+    /// template: numbers and dates typed as text, one of them explained.
+    static func typedAsTextCells() -> Cells {
+        var progress: [String: Any?] = [:]
+        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        progress["G4"] = "85"                        // read as 85: a repair
+        progress["L5"] = "2021/9/30"                 // read as a date: a repair
+        progress["G6"] = "85"; progress["M6"] = "按文本导入，数值无误"   // explained
+        let ledger: [String: Any?] = ["D2": nil, "A4": "甲小区", "B4": "街道", "C4": 1990, "D4": 3, "E4": "120户左右", "F4": 1000,
+                                      "G4": "基础类", "I4": 100, "T4": "在建"]  // not a number the checker reads
+        return ["任务进展": progress, "小区台账": ledger]
     }
 }
