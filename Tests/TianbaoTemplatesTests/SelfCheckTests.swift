@@ -312,24 +312,34 @@ final class SelfCheckTests: XCTestCase {
     }
 }
 
-/// The sample round's files, their values moved into this version's templates (the samples
-/// were made from templates without the 自查 column) and recalculated by LibreOffice: every
-/// problem the formulas show is one the checker reports at the same cell, in the same words.
-final class SelfCheckAgreementTests: XCTestCase {
-    static let samples = packageRoot.appendingPathComponent("samples/submissions/2021-06")
+/// Every workbook SelfCheckAgreementTests reads after LibreOffice recalculated it, made once per
+/// process on first use: the sample round's files moved into this version's templates and the
+/// hostile values, filled by one Python run and recalculated by one LibreOffice run.
+struct SelfCheckAgreementWorkbooks: Sendable {
+    /// Each sample file's copy (one per unit: a later file of a unit replaces an earlier one)
+    /// and its unit's id, by path.
+    var units: [String: String]
+    /// testOnHostileValuesEveryFormulaProblemIsACheckerProblem's workbook.
+    var hostile: String
+    /// The recalculated copy of each, by path.
+    var recalculated: [String: String]
 
-    func testOnTheSampleRoundEveryFormulaProblemIsACheckerProblem() throws {
+    private static let result = Result { try SelfCheckAgreementWorkbooks() }
+    /// The workbooks (made on first use); throws what making them threw.
+    static func made() throws -> SelfCheckAgreementWorkbooks { try result.get() }
+
+    private init() throws {
         let plan = TemplateTests.plan, round = TemplateTests.round
         let dir = temporaryDirectory("selfcheck-samples")
-        var jobs: [[String: Any]] = []
-        var units: [String: ReportingUnit] = [:]
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.samples.path)
+        var jobs: [(source: String, target: String, cells: Cells)] = []
+        var units: [String: String] = [:]
+        let files = try FileManager.default.contentsOfDirectory(atPath: SelfCheckAgreementTests.samples.path)
             .filter { $0.hasSuffix(".xlsx") && !$0.hasPrefix("~$") }.sorted()
         for file in files {
-            guard let wb = try? Workbook(path: Self.samples.appendingPathComponent(file).path),
+            guard let wb = try? Workbook(path: SelfCheckAgreementTests.samples.appendingPathComponent(file).path),
                   wb.properties.custom["tianbao.round"] == round.id,
                   let unitId = wb.properties.custom["tianbao.unit"], let unit = plan.unit(unitId) else { continue }
-            var cells: [String: [String: Any]] = [:]
+            var cells: Cells = [:]
             for sheet in plan.sheets(for: unit, in: round) {
                 guard let info = wb.sheet(named: sheet.name), let ws = try? wb.read(info) else { continue }
                 let columns = TemplateLayout.columnCount(sheet)
@@ -349,28 +359,29 @@ final class SelfCheckAgreementTests: XCTestCase {
                 }
             }
             let target = dir.appendingPathComponent("\(unit.id).xlsx").path
-            jobs.append(["source": templatePath(unit.id), "target": target, "cells": cells])
-            units[target] = unit
+            jobs.append((templatePath(unit.id), target, cells))
+            units[target] = unit.id
         }
-        XCTAssertGreaterThan(jobs.count, 30)
-        let script = """
-            import sys, json, datetime, openpyxl
-            for job in json.load(open(sys.argv[1])):
-                wb = openpyxl.load_workbook(job["source"])
-                for sheet, cells in job["cells"].items():
-                    ws = wb[sheet]
-                    for ref, v in cells.items():
-                        if isinstance(v, str) and v.startswith("date:"):
-                            y, m, d = map(int, v[5:].split("-")); v = datetime.date(y, m, d)
-                        ws[ref] = v
-                wb.save(job["target"])
-            """
-        let jobFile = dir.appendingPathComponent("jobs.json")
-        try JSONSerialization.data(withJSONObject: jobs, options: [.sortedKeys]).write(to: jobFile)
-        let (status, log) = try runProcess(testPython, ["-c", script, jobFile.path], timeout: 900)
-        XCTAssertEqual(status, 0, log)
+        hostile = dir.appendingPathComponent("hostile.xlsx").path
+        jobs.append((templatePath("jiangan"), hostile, SelfCheckAgreementTests.hostileCells()))
+        self.units = units
+        try fillAll(jobs)
+        recalculated = try recalculateWithLibreOffice(units.keys.sorted() + [hostile])
+    }
+}
 
-        let recalculated = try recalculateWithLibreOffice(units.keys.sorted())
+/// The sample round's files, their values moved into this version's templates (the samples
+/// were made from templates without the 自查 column) and recalculated by LibreOffice: every
+/// problem the formulas show is one the checker reports at the same cell, in the same words.
+final class SelfCheckAgreementTests: XCTestCase {
+    static let samples = packageRoot.appendingPathComponent("samples/submissions/2021-06")
+
+    func testOnTheSampleRoundEveryFormulaProblemIsACheckerProblem() throws {
+        let plan = TemplateTests.plan, round = TemplateTests.round
+        let workbooks = try SelfCheckAgreementWorkbooks.made()
+        XCTAssertGreaterThan(workbooks.units.count, 30)
+        let units = workbooks.units.mapValues { plan.unit($0)! }
+        let recalculated = workbooks.recalculated
         let checker = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id)
         var shownCount = 0
         var notShown: [String: Int] = [:]
@@ -407,34 +418,9 @@ extension SelfCheckAgreementTests {
     /// looks like a formula): whatever the formulas show, the checker reports at the same cell.
     func testOnHostileValuesEveryFormulaProblemIsACheckerProblem() throws {
         let plan = TemplateTests.plan, round = TemplateTests.round, unit = plan.unit("jiangan")!
-        let dir = temporaryDirectory("selfcheck-hostile")
-        let path = dir.appendingPathComponent("hostile.xlsx").path
-        let progress: [String: Any?] = [
-            "F4": " 推进中 ", "G4": "85%", "H4": "　", "L4": "2021/6/15",
-            "F5": "推进*", "G5": "１００", "H5": "=HYPERLINK(\"http://evil.example\",\"x\")", "L5": "明年",
-            "F6": "已完成", "G6": 1, "H6": "@SUM(1+1)", "J6": "\t",
-            "F7": "滞后", "G7": "五十", "H7": "ok", "J7": " ", "L7": true,
-            "F8": "<>推进中", "G8": true, "H8": String(repeating: "😀", count: 1500),
-            "F9": "推进中\n", "G9": 50.0000000001, "H9": "x", "L9": "date:2021-06-15",
-            "F10": "未启动", "G10": "0", "H10": "x",
-            "F11": "已完成", "G11": "100%", "H11": "x",
-        ]
-        let indicators: [String: Any?] = [
-            "A4": "指标", "B4": "个", "C4": "1,000", "D4": "5万元", "E4": 1.1, "F4": "20211231",
-            "A5": "指标 ", "B5": "个", "C5": 10, "D5": 5, "E5": "１.１", "F5": "date:2021-12-31",
-            "A6": "指标", "B6": "个", "C6": 10, "D6": 5, "E6": " 1.3", "F6": "date:2021-12-31",
-            "A7": "*", "B7": "个", "C7": 10, "D7": 5, "E7": "1.*", "F7": "date:2021-12-31",
-        ]
-        let ledger: [String: Any?] = [
-            "A4": "甲小区", "B4": "街道", "C4": "1990年", "D4": 3, "E4": 100, "F4": 1000, "G4": "基础类", "I4": "100万元",
-            "J4": "50", "K4": 60, "T4": "已完工", "S4": "2021年6月1日",
-            "A5": "乙小区", "B5": "街道", "C5": 1990, "D5": 3, "E5": 100, "F5": 1000, "G5": "基础类", "I5": 100, "J5": "abc",
-            "K5": 20, "T5": "在建", "R5": "date:2021-05-01", "S5": "2021/4/1",
-        ]
-        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "85000000", "D4": "１３８００００００００", "E4": "wang＠example.gov.cn"]
-        try fill(templatePath("jiangan"), to: path, ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "联络员": liaison,
-                                                    "宣传信息": ["D2": " 是 "]])
-        let recalculated = try recalculateWithLibreOffice([path])
+        let workbooks = try SelfCheckAgreementWorkbooks.made()
+        let path = workbooks.hostile
+        let recalculated = workbooks.recalculated
         let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: path)
         let reading = try SelfCheckReading(path: recalculated[path]!, plan: plan, unit: unit, round: round)
         for p in reading.problems {
@@ -700,5 +686,35 @@ extension SelfCheckTests {
         let ledger: [String: Any?] = ["D2": nil, "A4": "甲小区", "B4": "街道", "C4": 1990, "D4": 3, "E4": "120户左右", "F4": 1000,
                                       "G4": "基础类", "I4": 100, "T4": "在建"]  // not a number the checker reads
         return ["任务进展": progress, "小区台账": ledger]
+    }
+}
+
+extension SelfCheckAgreementTests {
+    /// What testOnHostileValuesEveryFormulaProblemIsACheckerProblem fills into 江岸区's template.
+    static func hostileCells() -> Cells {
+        let progress: [String: Any?] = [
+            "F4": " 推进中 ", "G4": "85%", "H4": "　", "L4": "2021/6/15",
+            "F5": "推进*", "G5": "１００", "H5": "=HYPERLINK(\"http://evil.example\",\"x\")", "L5": "明年",
+            "F6": "已完成", "G6": 1, "H6": "@SUM(1+1)", "J6": "\t",
+            "F7": "滞后", "G7": "五十", "H7": "ok", "J7": " ", "L7": true,
+            "F8": "<>推进中", "G8": true, "H8": String(repeating: "😀", count: 1500),
+            "F9": "推进中\n", "G9": 50.0000000001, "H9": "x", "L9": "date:2021-06-15",
+            "F10": "未启动", "G10": "0", "H10": "x",
+            "F11": "已完成", "G11": "100%", "H11": "x",
+        ]
+        let indicators: [String: Any?] = [
+            "A4": "指标", "B4": "个", "C4": "1,000", "D4": "5万元", "E4": 1.1, "F4": "20211231",
+            "A5": "指标 ", "B5": "个", "C5": 10, "D5": 5, "E5": "１.１", "F5": "date:2021-12-31",
+            "A6": "指标", "B6": "个", "C6": 10, "D6": 5, "E6": " 1.3", "F6": "date:2021-12-31",
+            "A7": "*", "B7": "个", "C7": 10, "D7": 5, "E7": "1.*", "F7": "date:2021-12-31",
+        ]
+        let ledger: [String: Any?] = [
+            "A4": "甲小区", "B4": "街道", "C4": "1990年", "D4": 3, "E4": 100, "F4": 1000, "G4": "基础类", "I4": "100万元",
+            "J4": "50", "K4": 60, "T4": "已完工", "S4": "2021年6月1日",
+            "A5": "乙小区", "B5": "街道", "C5": 1990, "D5": 3, "E5": 100, "F5": 1000, "G5": "基础类", "I5": 100, "J5": "abc",
+            "K5": 20, "T5": "在建", "R5": "date:2021-05-01", "S5": "2021/4/1",
+        ]
+        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "85000000", "D4": "１３８００００００００", "E4": "wang＠example.gov.cn"]
+        return ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "联络员": liaison, "宣传信息": ["D2": " 是 "]]
     }
 }
