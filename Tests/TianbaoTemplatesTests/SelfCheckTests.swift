@@ -186,20 +186,24 @@ final class SelfCheckTests: XCTestCase {
     /// part, in order.
     static func formulas(in xml: [UInt8]) -> [String] { escapedFormulas(in: xml).map(unescaped) }
 
-    /// The same, as written in the XML (entities not yet replaced). Foundation's search, not a
-    /// byte loop: the tests are built unoptimised.
+    /// The same, as written in the XML (entities not yet replaced), in order: the text from each
+    /// `<f>` or `<formula>` to the next `<`. The C library finds each `<` and compares the tag
+    /// (memchr, memcmp), not a byte loop or Foundation's search: the tests are built unoptimised.
     static func escapedFormulas(in xml: [UInt8]) -> [String] {
-        let text = String(decoding: xml, as: UTF8.self)
-        var found: [(String.Index, String)] = []
-        for open in ["<f>", "<formula>"] {
-            var from = text.startIndex
-            while let start = text.range(of: open, range: from..<text.endIndex) {
-                let end = text.range(of: "<", range: start.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
-                found.append((start.lowerBound, String(text[start.upperBound..<end])))
-                from = end
+        let tags = [Array("<f>".utf8), Array("<formula>".utf8)]
+        var found: [String] = []
+        xml.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var from = 0, content: Int? = nil
+            while from < bytes.count, let hit = memchr(base + from, Int32(UInt8(ascii: "<")), bytes.count - from) {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if let start = content { found.append(String(decoding: bytes[start..<at], as: UTF8.self)) }
+                content = tags.first { $0.count <= bytes.count - at && memcmp(base + at, $0, $0.count) == 0 }.map { at + $0.count }
+                from = at + 1
             }
+            if let start = content { found.append(String(decoding: bytes[start...], as: UTF8.self)) }
         }
-        return found.sorted { $0.0 < $1.0 }.map(\.1)
+        return found
     }
 
     static func unescaped(_ xml: String) -> String {
