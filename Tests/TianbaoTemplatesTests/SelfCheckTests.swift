@@ -6,26 +6,6 @@ import TianbaoPlan
 @testable import TianbaoTemplates
 @testable import XLSX
 
-/// Fills copies of a workbook with openpyxl: `cells` by sheet and A1 reference; `date:2021-06-15`
-/// writes a date, nil clears the cell.
-func fill(_ source: String, to target: String, _ cells: [String: [String: Any?]]) throws {
-    let script = """
-        import sys, json, datetime, openpyxl
-        wb = openpyxl.load_workbook(sys.argv[1])
-        for sheet, cells in json.loads(sys.argv[3]).items():
-            ws = wb[sheet]
-            for ref, v in cells.items():
-                if isinstance(v, str) and v.startswith("date:"):
-                    y, m, d = map(int, v[5:].split("-")); v = datetime.date(y, m, d)
-                ws[ref] = v
-        wb.save(sys.argv[2])
-        """
-    let json = String(decoding: try JSONSerialization.data(withJSONObject: cells.mapValues { $0.mapValues { $0 ?? NSNull() } },
-                                                            options: [.sortedKeys]), as: UTF8.self)
-    let (status, log) = try runProcess(testPython, ["-c", script, source, target, json])
-    XCTAssertEqual(status, 0, log)
-}
-
 /// What the self-check of a workbook shows: the 自查 cell of each row, and every problem its
 /// formulas found (the hidden all-problems column), as (sheet, cell, words).
 struct SelfCheckReading {
@@ -68,11 +48,12 @@ func templatePath(_ unitId: String) -> String {
     TemplateTests.folder.appendingPathComponent(TemplateLayout.fileName(unit: TemplateTests.plan.unit(unitId)!, round: TemplateTests.round)).path
 }
 
-/// Cells to fill, by sheet and A1 reference (what `fill` takes).
+/// Cells to fill with openpyxl, by sheet and A1 reference: `date:2021-06-15` writes a date, nil
+/// clears the cell.
 typealias Cells = [String: [String: Any?]]
 
-/// Fills several workbooks in one Python run (each run costs an interpreter and openpyxl's
-/// import): each job's `cells` into a copy of `source` saved as `target`, as `fill` does.
+/// Fills copies of workbooks with openpyxl, in one Python run (each run costs an interpreter
+/// and openpyxl's import): each job's `cells` into a copy of `source` saved as `target`.
 func fillAll(_ jobs: [(source: String, target: String, cells: Cells)]) throws {
     let script = """
         import sys, json, datetime, openpyxl
