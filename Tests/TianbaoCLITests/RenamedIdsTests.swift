@@ -13,19 +13,23 @@ final class RenamedIdsTests: XCTestCase {
     static let rename = renameEveryPlanIdScript
 
     /// Copies every value of each sample file into the same unit's template of each plan (same
-    /// sheets, same cells), and the time the unit saved it.
+    /// sheets, same cells), and the time the unit saved it: set before saving where openpyxl
+    /// writes it as the sample has it (3.0 keeps a loaded workbook's time), else put back into
+    /// the saved package afterwards (a second pass through zipfile, compressing every part again).
     static let refill = #"""
-        import os, re, sys, yaml, zipfile, openpyxl
+        import datetime, os, re, sys, yaml, zipfile, openpyxl
         samples, plan = sys.argv[1], sys.argv[2]
         pairs = list(zip(sys.argv[3::2], sys.argv[4::2]))
         names = {u["id"]: u["name"] for u in yaml.safe_load(open(plan, encoding="utf-8"))["units"]}
+        def modified_of(path):
+            return re.search(r"<dcterms:modified[^>]*>([^<]*)<", zipfile.ZipFile(path).read("docProps/core.xml").decode()).group(1)
         for file in sorted(os.listdir(samples)):
             src = os.path.join(samples, file)
             if not file.endswith(".xlsx") or file.startswith("~$"):
                 continue
             wb = openpyxl.load_workbook(src)
             unit = names[wb["_tianbao"]["B3"].value]
-            modified = re.search(r"<dcterms:modified[^>]*>([^<]*)<", zipfile.ZipFile(src).read("docProps/core.xml").decode()).group(1)
+            modified = modified_of(src)
             for templates, out in pairs:
                 target = openpyxl.load_workbook(os.path.join(templates, unit + "-2021-06.xlsx"))
                 for ws in wb.worksheets:
@@ -37,7 +41,13 @@ final class RenamedIdsTests: XCTestCase {
                             if c.value is not None and type(c).__name__ != "MergedCell":
                                 to.cell(c.row, c.column).value = c.value
                 path = os.path.join(out, file)
+                try:
+                    target.properties.modified = datetime.datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ")
+                except ValueError:
+                    pass
                 target.save(path)
+                if modified_of(path) == modified:
+                    continue
                 tmp = path + ".tmp"
                 with zipfile.ZipFile(path) as a, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as b:
                     for info in a.infolist():

@@ -6,26 +6,6 @@ import TianbaoPlan
 @testable import TianbaoTemplates
 @testable import XLSX
 
-/// Fills copies of a workbook with openpyxl: `cells` by sheet and A1 reference; `date:2021-06-15`
-/// writes a date, nil clears the cell.
-func fill(_ source: String, to target: String, _ cells: [String: [String: Any?]]) throws {
-    let script = """
-        import sys, json, datetime, openpyxl
-        wb = openpyxl.load_workbook(sys.argv[1])
-        for sheet, cells in json.loads(sys.argv[3]).items():
-            ws = wb[sheet]
-            for ref, v in cells.items():
-                if isinstance(v, str) and v.startswith("date:"):
-                    y, m, d = map(int, v[5:].split("-")); v = datetime.date(y, m, d)
-                ws[ref] = v
-        wb.save(sys.argv[2])
-        """
-    let json = String(decoding: try JSONSerialization.data(withJSONObject: cells.mapValues { $0.mapValues { $0 ?? NSNull() } },
-                                                            options: [.sortedKeys]), as: UTF8.self)
-    let (status, log) = try runProcess(testPython, ["-c", script, source, target, json])
-    XCTAssertEqual(status, 0, log)
-}
-
 /// What the self-check of a workbook shows: the 自查 cell of each row, and every problem its
 /// formulas found (the hidden all-problems column), as (sheet, cell, words).
 struct SelfCheckReading {
@@ -66,6 +46,82 @@ func sameWords(_ checker: String, _ selfCheck: String) -> Bool {
 /// The suite's template of a unit for round 2021-06.
 func templatePath(_ unitId: String) -> String {
     TemplateTests.folder.appendingPathComponent(TemplateLayout.fileName(unit: TemplateTests.plan.unit(unitId)!, round: TemplateTests.round)).path
+}
+
+/// Cells to fill with openpyxl, by sheet and A1 reference: `date:2021-06-15` writes a date, nil
+/// clears the cell.
+typealias Cells = [String: [String: Any?]]
+
+/// Fills copies of workbooks with openpyxl, in one Python run (each run costs an interpreter
+/// and openpyxl's import): each job's `cells` into a copy of `source` saved as `target`.
+func fillAll(_ jobs: [(source: String, target: String, cells: Cells)]) throws {
+    let script = """
+        import sys, json, datetime, openpyxl
+        for job in json.load(open(sys.argv[1], encoding="utf-8")):
+            wb = openpyxl.load_workbook(job["source"])
+            for sheet, cells in job["cells"].items():
+                ws = wb[sheet]
+                for ref, v in cells.items():
+                    if isinstance(v, str) and v.startswith("date:"):
+                        y, m, d = map(int, v[5:].split("-")); v = datetime.date(y, m, d)
+                    ws[ref] = v
+            wb.save(job["target"])
+        """
+    let list: [[String: Any]] = jobs.map { job in
+        ["source": job.source, "target": job.target, "cells": job.cells.mapValues { $0.mapValues { $0 ?? NSNull() } }]
+    }
+    let file = temporaryDirectory("fill-jobs").appendingPathComponent("jobs.json")
+    try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys]).write(to: file)
+    let (status, log) = try runProcess(testPython, ["-c", script, file.path], timeout: 900)
+    guard status == 0 else { throw FillFailure(status: status, output: log) }
+}
+
+/// A Python run of `fillAll` that failed: its status and output.
+struct FillFailure: Error, CustomStringConvertible {
+    var status: Int32, output: String
+    var description: String { "fill: status \(status): \(output)" }
+}
+
+/// Every workbook SelfCheckTests reads after LibreOffice recalculated it, made once per process
+/// on first use: filled by one Python run (a second fills the corrected feedback, which is
+/// written from the first's results) and recalculated by one LibreOffice run, whose start costs
+/// as much as several files. File names are distinct: LibreOffice writes into one folder.
+struct SelfCheckWorkbooks: Sendable {
+    /// The blank templates of 江岸区 and 市教育局.
+    var blank: [String]
+    /// testEachRuleKindShowsInTheSelfCheckAndClearsWhenFixed: one violation per row; every row right.
+    var bad: String, good: String
+    /// testTheCheckerIgnoresTheSelfCheckColumn: a value; the same with words typed into 自查.
+    var plain: String, typedInSelfCheck: String
+    /// testFeedbackWorkbookShowsTheVerdictAndClearsWhenFixed: the returned file, its feedback
+    /// (cells marked, by sheet), the feedback corrected.
+    var returned: String, feedback: String, feedbackMarks: [String: Int], fixed: String
+    /// testNumbersAndDatesTypedAsTextAreFlaggedInTheCheckersWords.
+    var typedAsText: String
+    /// The recalculated copy of each of blank, bad, good, fixed and typedAsText, by path.
+    var recalculated: [String: String]
+
+    private static let result = Result { try SelfCheckWorkbooks() }
+    /// The workbooks (made on first use); throws what making them threw.
+    static func made() throws -> SelfCheckWorkbooks { try result.get() }
+
+    private init() throws {
+        let dir = temporaryDirectory("selfcheck")
+        func at(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        (bad, good) = (at("rules-bad.xlsx"), at("rules-good.xlsx"))
+        (plain, typedInSelfCheck) = (at("ignored-plain.xlsx"), at("ignored-typed.xlsx"))
+        (returned, feedback, fixed) = (at("feedback-returned.xlsx"), at("feedback.xlsx"), at("feedback-fixed.xlsx"))
+        typedAsText = at("typed-as-text.xlsx")
+        blank = ["jiangan", "jyj"].map(templatePath)
+        let jiangan = templatePath("jiangan")
+        let rules = SelfCheckTests.ruleKindCells()
+        try fillAll([(jiangan, good, rules.good), (jiangan, bad, rules.bad),
+                     (jiangan, plain, SelfCheckTests.ignoredCells.plain), (jiangan, typedInSelfCheck, SelfCheckTests.ignoredCells.typed),
+                     (templatePath("jyj"), returned, SelfCheckTests.returnedCells), (jiangan, typedAsText, SelfCheckTests.typedAsTextCells())])
+        feedbackMarks = try SelfCheckTests.writeFeedback(of: returned, unit: TemplateTests.plan.unit("jyj")!, to: feedback)
+        try fillAll([(feedback, fixed, SelfCheckTests.fixedCells)])
+        recalculated = try recalculateWithLibreOffice(blank + [bad, good, fixed, typedAsText])
+    }
 }
 
 final class SelfCheckTests: XCTestCase {
@@ -111,20 +167,24 @@ final class SelfCheckTests: XCTestCase {
     /// part, in order.
     static func formulas(in xml: [UInt8]) -> [String] { escapedFormulas(in: xml).map(unescaped) }
 
-    /// The same, as written in the XML (entities not yet replaced). Foundation's search, not a
-    /// byte loop: the tests are built unoptimised.
+    /// The same, as written in the XML (entities not yet replaced), in order: the text from each
+    /// `<f>` or `<formula>` to the next `<`. The C library finds each `<` and compares the tag
+    /// (memchr, memcmp), not a byte loop or Foundation's search: the tests are built unoptimised.
     static func escapedFormulas(in xml: [UInt8]) -> [String] {
-        let text = String(decoding: xml, as: UTF8.self)
-        var found: [(String.Index, String)] = []
-        for open in ["<f>", "<formula>"] {
-            var from = text.startIndex
-            while let start = text.range(of: open, range: from..<text.endIndex) {
-                let end = text.range(of: "<", range: start.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
-                found.append((start.lowerBound, String(text[start.upperBound..<end])))
-                from = end
+        let tags = [Array("<f>".utf8), Array("<formula>".utf8)]
+        var found: [String] = []
+        xml.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var from = 0, content: Int? = nil
+            while from < bytes.count, let hit = memchr(base + from, Int32(UInt8(ascii: "<")), bytes.count - from) {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if let start = content { found.append(String(decoding: bytes[start..<at], as: UTF8.self)) }
+                content = tags.first { $0.count <= bytes.count - at && memcmp(base + at, $0, $0.count) == 0 }.map { at + $0.count }
+                from = at + 1
             }
+            if let start = content { found.append(String(decoding: bytes[start...], as: UTF8.self)) }
         }
-        return found.sorted { $0.0 < $1.0 }.map(\.1)
+        return found
     }
 
     static func unescaped(_ xml: String) -> String {
@@ -136,7 +196,7 @@ final class SelfCheckTests: XCTestCase {
     func testCachedResultsOfTheBlankTemplateAreWhatLibreOfficeComputes() throws {
         let units = ["jiangan", "jyj"]
         let paths = units.map { templatePath($0) }
-        let recalculated = try recalculateWithLibreOffice(paths)
+        let recalculated = try SelfCheckWorkbooks.made().recalculated
         for path in paths {
             let cached = try Workbook(path: path), computed = try Workbook(path: recalculated[path]!)
             var compared = 0
@@ -165,58 +225,9 @@ final class SelfCheckTests: XCTestCase {
     /// checker reports every one of them at the same cell.
     func testEachRuleKindShowsInTheSelfCheckAndClearsWhenFixed() throws {
         let plan = Self.plan, unit = plan.unit("jiangan")!
-        let template = templatePath("jiangan")
-        let dir = temporaryDirectory("selfcheck-rules")
-        let bad = dir.appendingPathComponent("bad.xlsx").path, good = dir.appendingPathComponent("good.xlsx").path
-
-        var progress: [String: Any?] = [:]
-        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
-        var ledger: [String: Any?] = ["D2": nil]
-        for r in 4...10 {
-            for (c, v) in [("A", "小区\(r)"), ("B", "街道"), ("C", 1990), ("D", 3), ("E", 100), ("F", 1000), ("G", "基础类"),
-                           ("I", 100), ("T", "在建")] as [(String, Any)] { ledger["\(c)\(r)"] = v }
-        }
-        let indicators: [String: Any?] = ["A4": "改造小区数", "B4": "个", "C4": 100, "D4": 50, "E4": "1.3", "F4": "date:2021-12-31",
-                                          "A5": "加装电梯数", "B5": "部", "C5": 10, "D5": 5, "E5": "1.3", "F5": "date:2021-12-31",
-                                          "A6": "新增停车位", "B6": "个", "C6": 10, "D6": 5, "E6": "1.1", "F6": "date:2021-12-31"]
-        let publicity: [String: Any?] = ["A4": "date:2021-06-10", "B4": "江岸区推进老旧小区改造", "C4": "政府网站"]
-        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "027-85000000", "D4": "13800000000", "E4": "wang@example.gov.cn"]
-        let summary: [String: Any?] = ["B4": "做法", "B5": "问题", "B6": "打算"]
-        try fill(template, to: good, ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "宣传信息": publicity,
-                                      "联络员": liaison, "工作小结": summary])
-
-        var badProgress = progress
-        badProgress["F4"] = "已完成"; badProgress["G4"] = 90               // implies: equals
-        badProgress["G5"] = 100                                             // implies (the other way)
-        badProgress["F6"] = "滞后"                                          // implies: required
-        badProgress["F7"] = "完成"                                          // pasted over the dropdown
-        badProgress["G8"] = 120                                             // bound
-        badProgress["G9"] = "九十"                                           // not a number
-        badProgress["H10"] = nil                                            // required
-        badProgress["L11"] = "date:2030-01-01"                              // date bound
-        badProgress["H12"] = String(repeating: "长", count: 2001)            // length
-        var badIndicators = indicators
-        badIndicators["A5"] = "改造小区数"                                    // duplicate
-        badIndicators["E6"] = "9.9"                                         // not a task of the unit
-        badIndicators["D4"] = -1                                            // lower bound
-        var badLedger = ledger
-        badLedger["T4"] = "已完工"                                           // implies: required 完工日期
-        badLedger["R5"] = "date:2021-05-01"; badLedger["S5"] = "date:2021-04-01"                       // dates in order
-        badLedger["T6"] = "已完工"; badLedger["R6"] = "date:2021-01-01"; badLedger["S6"] = "date:2021-07-01"  // after the round's end
-        badLedger["J7"] = 50; badLedger["K7"] = 20                          // sources do not add up (warning)
-        badLedger["C8"] = 2005                                              // range (warning)
-        badLedger["C9"] = 2005; badLedger["Y9"] = "2005 年建成的单位宿舍,经市里同意纳入"  // explained warning
-        badLedger["D10"] = 2.5                                              // integer
-        var badPublicity = publicity
-        badPublicity["D2"] = "是"                                            // nil return with rows (warning)
-        var badLiaison = liaison
-        badLiaison["D4"] = "1380000000"                                     // 10-digit mobile
-        var badSummary = summary
-        badSummary["B6"] = nil
-        try fill(template, to: bad, ["任务进展": badProgress, "量化指标": badIndicators, "小区台账": badLedger,
-                                     "宣传信息": badPublicity, "联络员": badLiaison, "工作小结": badSummary])
-
-        let recalculated = try recalculateWithLibreOffice([bad, good])
+        let workbooks = try SelfCheckWorkbooks.made()
+        let bad = workbooks.bad, good = workbooks.good
+        let recalculated = workbooks.recalculated
         let shown = try SelfCheckReading(path: recalculated[bad]!, plan: plan, unit: unit, round: Self.round)
         let expected: [String: [Int: String]] = [
             "任务进展": [
@@ -277,12 +288,8 @@ final class SelfCheckTests: XCTestCase {
     /// checker's verdict.
     func testTheCheckerIgnoresTheSelfCheckColumn() throws {
         let plan = Self.plan
-        let dir = temporaryDirectory("selfcheck-typed")
-        let plain = dir.appendingPathComponent("plain.xlsx").path, typed = dir.appendingPathComponent("typed.xlsx").path
-        let template = templatePath("jiangan")
-        try fill(template, to: plain, ["任务进展": ["F4": "推进中"]])
-        try fill(template, to: typed, ["任务进展": ["F4": "推进中", "N4": "✓", "N5": "✓", "P4": ""],
-                                       "小区台账": ["Z4": "✓", "Z5": "已核对"], "填报说明": ["B3": "本表自查未发现问题（✓）。"]])
+        let workbooks = try SelfCheckWorkbooks.made()
+        let plain = workbooks.plain, typed = workbooks.typedInSelfCheck
         let checker = SubmissionChecker(plan: plan, key: TemplateTests.key, round: Self.round.id)
         let a = checker.check(path: plain), b = checker.check(path: typed)
         XCTAssertEqual(a.problems.map { "\($0.place) \($0.message)" }, b.problems.map { "\($0.place) \($0.message)" })
@@ -290,24 +297,34 @@ final class SelfCheckTests: XCTestCase {
     }
 }
 
-/// The sample round's files, their values moved into this version's templates (the samples
-/// were made from templates without the 自查 column) and recalculated by LibreOffice: every
-/// problem the formulas show is one the checker reports at the same cell, in the same words.
-final class SelfCheckAgreementTests: XCTestCase {
-    static let samples = packageRoot.appendingPathComponent("samples/submissions/2021-06")
+/// Every workbook SelfCheckAgreementTests reads after LibreOffice recalculated it, made once per
+/// process on first use: the sample round's files moved into this version's templates and the
+/// hostile values, filled by one Python run and recalculated by one LibreOffice run.
+struct SelfCheckAgreementWorkbooks: Sendable {
+    /// Each sample file's copy (one per unit: a later file of a unit replaces an earlier one)
+    /// and its unit's id, by path.
+    var units: [String: String]
+    /// testOnHostileValuesEveryFormulaProblemIsACheckerProblem's workbook.
+    var hostile: String
+    /// The recalculated copy of each, by path.
+    var recalculated: [String: String]
 
-    func testOnTheSampleRoundEveryFormulaProblemIsACheckerProblem() throws {
+    private static let result = Result { try SelfCheckAgreementWorkbooks() }
+    /// The workbooks (made on first use); throws what making them threw.
+    static func made() throws -> SelfCheckAgreementWorkbooks { try result.get() }
+
+    private init() throws {
         let plan = TemplateTests.plan, round = TemplateTests.round
         let dir = temporaryDirectory("selfcheck-samples")
-        var jobs: [[String: Any]] = []
-        var units: [String: ReportingUnit] = [:]
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.samples.path)
+        var jobs: [(source: String, target: String, cells: Cells)] = []
+        var units: [String: String] = [:]
+        let files = try FileManager.default.contentsOfDirectory(atPath: SelfCheckAgreementTests.samples.path)
             .filter { $0.hasSuffix(".xlsx") && !$0.hasPrefix("~$") }.sorted()
         for file in files {
-            guard let wb = try? Workbook(path: Self.samples.appendingPathComponent(file).path),
+            guard let wb = try? Workbook(path: SelfCheckAgreementTests.samples.appendingPathComponent(file).path),
                   wb.properties.custom["tianbao.round"] == round.id,
                   let unitId = wb.properties.custom["tianbao.unit"], let unit = plan.unit(unitId) else { continue }
-            var cells: [String: [String: Any]] = [:]
+            var cells: Cells = [:]
             for sheet in plan.sheets(for: unit, in: round) {
                 guard let info = wb.sheet(named: sheet.name), let ws = try? wb.read(info) else { continue }
                 let columns = TemplateLayout.columnCount(sheet)
@@ -327,28 +344,29 @@ final class SelfCheckAgreementTests: XCTestCase {
                 }
             }
             let target = dir.appendingPathComponent("\(unit.id).xlsx").path
-            jobs.append(["source": templatePath(unit.id), "target": target, "cells": cells])
-            units[target] = unit
+            jobs.append((templatePath(unit.id), target, cells))
+            units[target] = unit.id
         }
-        XCTAssertGreaterThan(jobs.count, 30)
-        let script = """
-            import sys, json, datetime, openpyxl
-            for job in json.load(open(sys.argv[1])):
-                wb = openpyxl.load_workbook(job["source"])
-                for sheet, cells in job["cells"].items():
-                    ws = wb[sheet]
-                    for ref, v in cells.items():
-                        if isinstance(v, str) and v.startswith("date:"):
-                            y, m, d = map(int, v[5:].split("-")); v = datetime.date(y, m, d)
-                        ws[ref] = v
-                wb.save(job["target"])
-            """
-        let jobFile = dir.appendingPathComponent("jobs.json")
-        try JSONSerialization.data(withJSONObject: jobs, options: [.sortedKeys]).write(to: jobFile)
-        let (status, log) = try runProcess(testPython, ["-c", script, jobFile.path], timeout: 900)
-        XCTAssertEqual(status, 0, log)
+        hostile = dir.appendingPathComponent("hostile.xlsx").path
+        jobs.append((templatePath("jiangan"), hostile, SelfCheckAgreementTests.hostileCells()))
+        self.units = units
+        try fillAll(jobs)
+        recalculated = try recalculateWithLibreOffice(units.keys.sorted() + [hostile])
+    }
+}
 
-        let recalculated = try recalculateWithLibreOffice(units.keys.sorted())
+/// The sample round's files, their values moved into this version's templates (the samples
+/// were made from templates without the 自查 column) and recalculated by LibreOffice: every
+/// problem the formulas show is one the checker reports at the same cell, in the same words.
+final class SelfCheckAgreementTests: XCTestCase {
+    static let samples = packageRoot.appendingPathComponent("samples/submissions/2021-06")
+
+    func testOnTheSampleRoundEveryFormulaProblemIsACheckerProblem() throws {
+        let plan = TemplateTests.plan, round = TemplateTests.round
+        let workbooks = try SelfCheckAgreementWorkbooks.made()
+        XCTAssertGreaterThan(workbooks.units.count, 30)
+        let units = workbooks.units.mapValues { plan.unit($0)! }
+        let recalculated = workbooks.recalculated
         let checker = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id)
         var shownCount = 0
         var notShown: [String: Int] = [:]
@@ -385,34 +403,9 @@ extension SelfCheckAgreementTests {
     /// looks like a formula): whatever the formulas show, the checker reports at the same cell.
     func testOnHostileValuesEveryFormulaProblemIsACheckerProblem() throws {
         let plan = TemplateTests.plan, round = TemplateTests.round, unit = plan.unit("jiangan")!
-        let dir = temporaryDirectory("selfcheck-hostile")
-        let path = dir.appendingPathComponent("hostile.xlsx").path
-        let progress: [String: Any?] = [
-            "F4": " 推进中 ", "G4": "85%", "H4": "　", "L4": "2021/6/15",
-            "F5": "推进*", "G5": "１００", "H5": "=HYPERLINK(\"http://evil.example\",\"x\")", "L5": "明年",
-            "F6": "已完成", "G6": 1, "H6": "@SUM(1+1)", "J6": "\t",
-            "F7": "滞后", "G7": "五十", "H7": "ok", "J7": " ", "L7": true,
-            "F8": "<>推进中", "G8": true, "H8": String(repeating: "😀", count: 1500),
-            "F9": "推进中\n", "G9": 50.0000000001, "H9": "x", "L9": "date:2021-06-15",
-            "F10": "未启动", "G10": "0", "H10": "x",
-            "F11": "已完成", "G11": "100%", "H11": "x",
-        ]
-        let indicators: [String: Any?] = [
-            "A4": "指标", "B4": "个", "C4": "1,000", "D4": "5万元", "E4": 1.1, "F4": "20211231",
-            "A5": "指标 ", "B5": "个", "C5": 10, "D5": 5, "E5": "１.１", "F5": "date:2021-12-31",
-            "A6": "指标", "B6": "个", "C6": 10, "D6": 5, "E6": " 1.3", "F6": "date:2021-12-31",
-            "A7": "*", "B7": "个", "C7": 10, "D7": 5, "E7": "1.*", "F7": "date:2021-12-31",
-        ]
-        let ledger: [String: Any?] = [
-            "A4": "甲小区", "B4": "街道", "C4": "1990年", "D4": 3, "E4": 100, "F4": 1000, "G4": "基础类", "I4": "100万元",
-            "J4": "50", "K4": 60, "T4": "已完工", "S4": "2021年6月1日",
-            "A5": "乙小区", "B5": "街道", "C5": 1990, "D5": 3, "E5": 100, "F5": 1000, "G5": "基础类", "I5": 100, "J5": "abc",
-            "K5": 20, "T5": "在建", "R5": "date:2021-05-01", "S5": "2021/4/1",
-        ]
-        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "85000000", "D4": "１３８００００００００", "E4": "wang＠example.gov.cn"]
-        try fill(templatePath("jiangan"), to: path, ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "联络员": liaison,
-                                                    "宣传信息": ["D2": " 是 "]])
-        let recalculated = try recalculateWithLibreOffice([path])
+        let workbooks = try SelfCheckAgreementWorkbooks.made()
+        let path = workbooks.hostile
+        let recalculated = workbooks.recalculated
         let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: path)
         let reading = try SelfCheckReading(path: recalculated[path]!, plan: plan, unit: unit, round: round)
         for p in reading.problems {
@@ -431,44 +424,16 @@ extension SelfCheckTests {
     /// recalculated, its marks clear.
     func testFeedbackWorkbookShowsTheVerdictAndClearsWhenFixed() throws {
         let plan = Self.plan, round = Self.round, unit = plan.unit("jyj")!
-        let dir = temporaryDirectory("selfcheck-feedback")
-        let returned = dir.appendingPathComponent("returned.xlsx").path
-        var progress: [String: Any?] = [:]
-        for r in 4...6 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
-        progress["F5"] = "进行中"
-        try fill(templatePath("jyj"), to: returned, ["任务进展": progress])
-        let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: returned)
-        // What FeedbackWriter passes: the unit's values and the problems by cell.
-        let wb = try Workbook(path: returned)
-        var values: [String: [CellReference: CellValue]] = [:]
-        for sheet in plan.sheets(for: unit, in: round) {
-            let ws = try wb.read(wb.sheet(named: sheet.name)!)
-            for row in ws.rows where row.index >= TemplateLayout.firstDataRow {
-                for cell in row.cells where cell.reference.column <= TemplateLayout.columnCount(sheet) {
-                    if let v = cell.value { values[sheet.name, default: [:]][cell.reference] = v }
-                }
-            }
-        }
-        var marks: [String: [CellReference: TemplateOverlay.Mark]] = [:]
-        for p in verdict.problems {
-            guard let sheet = p.sheet, let cell = p.cell.flatMap(CellReference.init) else { continue }
-            marks[sheet, default: [:]][cell] = TemplateOverlay.Mark(isError: p.severity == .error, message: p.message)
-        }
-        let feedback = dir.appendingPathComponent("feedback.xlsx").path
-        try TemplateWriter(plan: plan, key: TemplateTests.key).write(
-            unit: unit, round: round, to: feedback,
-            overlay: TemplateOverlay(heading: "反馈", summary: "", values: values, marks: marks, problems: []))
+        let workbooks = try SelfCheckWorkbooks.made()
+        let feedback = workbooks.feedback, marks = workbooks.feedbackMarks
 
         let opened = try SelfCheckReading(path: feedback, plan: plan, unit: unit, round: round)
         XCTAssertEqual(opened.shown["任务进展"], [4: "✓", 5: "F5：“进展状态”应从下拉列表中选择：未启动、推进中、已完成、滞后，填写的是“进行中”。", 6: "✓"])
-        XCTAssertEqual(opened.summary, "本表尚有 \(marks.values.map(\.count).reduce(0, +)) 处需修改（"
-                       + plan.sheets(for: unit, in: round).compactMap { s in marks[s.name].map { "\(s.name) \($0.count) 处" } }.joined(separator: "、") + "）。")
+        XCTAssertEqual(opened.summary, "本表尚有 \(marks.values.reduce(0, +)) 处需修改（"
+                       + plan.sheets(for: unit, in: round).compactMap { s in marks[s.name].map { "\(s.name) \($0) 处" } }.joined(separator: "、") + "）。")
 
-        let fixed = dir.appendingPathComponent("fixed.xlsx").path
-        try fill(feedback, to: fixed, ["任务进展": ["F5": "推进中"], "量化指标": ["D2": "是"], "宣传信息": ["D2": "是"],
-                                       "联络员": ["A4": "李华", "B4": "处长", "C4": "027-85000001", "D4": "13900000000", "E4": "li@example.gov.cn"],
-                                       "工作小结": ["B4": "做法", "B5": "问题", "B6": "打算"]])
-        let recalculated = try recalculateWithLibreOffice([fixed])
+        let fixed = workbooks.fixed
+        let recalculated = workbooks.recalculated
         let cleared = try SelfCheckReading(path: recalculated[fixed]!, plan: plan, unit: unit, round: round)
         XCTAssertEqual(cleared.shown["任务进展"], [4: "✓", 5: "✓", 6: "✓"])
         XCTAssertEqual(cleared.summary, "本表自查未发现问题（✓）。报送后以办公室校验结果为准。")
@@ -518,17 +483,9 @@ extension SelfCheckTests {
     /// it reports) or not (an error); explained in the row's 说明, the template says nothing.
     func testNumbersAndDatesTypedAsTextAreFlaggedInTheCheckersWords() throws {
         let plan = Self.plan, round = Self.round, unit = plan.unit("jiangan")!
-        let dir = temporaryDirectory("selfcheck-typed")
-        let path = dir.appendingPathComponent("typed.xlsx").path
-        var progress: [String: Any?] = [:]
-        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
-        progress["G4"] = "85"                        // read as 85: a repair
-        progress["L5"] = "2021/9/30"                 // read as a date: a repair
-        progress["G6"] = "85"; progress["M6"] = "按文本导入，数值无误"   // explained
-        let ledger: [String: Any?] = ["D2": nil, "A4": "甲小区", "B4": "街道", "C4": 1990, "D4": 3, "E4": "120户左右", "F4": 1000,
-                                      "G4": "基础类", "I4": 100, "T4": "在建"]  // not a number the checker reads
-        try fill(templatePath("jiangan"), to: path, ["任务进展": progress, "小区台账": ledger])
-        let recalculated = try recalculateWithLibreOffice([path])
+        let workbooks = try SelfCheckWorkbooks.made()
+        let path = workbooks.typedAsText
+        let recalculated = workbooks.recalculated
         let reading = try SelfCheckReading(path: recalculated[path]!, plan: plan, unit: unit, round: round)
         XCTAssertEqual(reading.shown["任务进展"]?[4], "G4：“完成进度（%）”数字以文本形式填写。")
         XCTAssertEqual(reading.shown["任务进展"]?[5], "L5：“预计完成时间”日期以文本形式填写。")
@@ -598,5 +555,151 @@ extension SelfCheckTests {
         XCTAssertEqual([1, 26, 27, 52, 702, 703, 16384].map(CellReference.columnName),
                        ["A", "Z", "AA", "AZ", "ZZ", "AAA", "XFD"])
         XCTAssertEqual(CellReference.columnName(0), "")
+    }
+}
+
+extension SelfCheckTests {
+
+    /// What testEachRuleKindShowsInTheSelfCheckAndClearsWhenFixed fills into 江岸区's template:
+    /// every row right, and one violation per row for each kind of rule.
+    static func ruleKindCells() -> (good: Cells, bad: Cells) {
+        var progress: [String: Any?] = [:]
+        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        var ledger: [String: Any?] = ["D2": nil]
+        for r in 4...10 {
+            for (c, v) in [("A", "小区\(r)"), ("B", "街道"), ("C", 1990), ("D", 3), ("E", 100), ("F", 1000), ("G", "基础类"),
+                           ("I", 100), ("T", "在建")] as [(String, Any)] { ledger["\(c)\(r)"] = v }
+        }
+        let indicators: [String: Any?] = ["A4": "改造小区数", "B4": "个", "C4": 100, "D4": 50, "E4": "1.3", "F4": "date:2021-12-31",
+                                          "A5": "加装电梯数", "B5": "部", "C5": 10, "D5": 5, "E5": "1.3", "F5": "date:2021-12-31",
+                                          "A6": "新增停车位", "B6": "个", "C6": 10, "D6": 5, "E6": "1.1", "F6": "date:2021-12-31"]
+        let publicity: [String: Any?] = ["A4": "date:2021-06-10", "B4": "江岸区推进老旧小区改造", "C4": "政府网站"]
+        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "027-85000000", "D4": "13800000000", "E4": "wang@example.gov.cn"]
+        let summary: [String: Any?] = ["B4": "做法", "B5": "问题", "B6": "打算"]
+        let good: Cells = ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "宣传信息": publicity,
+                           "联络员": liaison, "工作小结": summary]
+
+        var badProgress = progress
+        badProgress["F4"] = "已完成"; badProgress["G4"] = 90               // implies: equals
+        badProgress["G5"] = 100                                             // implies (the other way)
+        badProgress["F6"] = "滞后"                                          // implies: required
+        badProgress["F7"] = "完成"                                          // pasted over the dropdown
+        badProgress["G8"] = 120                                             // bound
+        badProgress["G9"] = "九十"                                           // not a number
+        badProgress["H10"] = nil                                            // required
+        badProgress["L11"] = "date:2030-01-01"                              // date bound
+        badProgress["H12"] = String(repeating: "长", count: 2001)            // length
+        var badIndicators = indicators
+        badIndicators["A5"] = "改造小区数"                                    // duplicate
+        badIndicators["E6"] = "9.9"                                         // not a task of the unit
+        badIndicators["D4"] = -1                                            // lower bound
+        var badLedger = ledger
+        badLedger["T4"] = "已完工"                                           // implies: required 完工日期
+        badLedger["R5"] = "date:2021-05-01"; badLedger["S5"] = "date:2021-04-01"                       // dates in order
+        badLedger["T6"] = "已完工"; badLedger["R6"] = "date:2021-01-01"; badLedger["S6"] = "date:2021-07-01"  // after the round's end
+        badLedger["J7"] = 50; badLedger["K7"] = 20                          // sources do not add up (warning)
+        badLedger["C8"] = 2005                                              // range (warning)
+        badLedger["C9"] = 2005; badLedger["Y9"] = "2005 年建成的单位宿舍,经市里同意纳入"  // explained warning
+        badLedger["D10"] = 2.5                                              // integer
+        var badPublicity = publicity
+        badPublicity["D2"] = "是"                                            // nil return with rows (warning)
+        var badLiaison = liaison
+        badLiaison["D4"] = "1380000000"                                     // 10-digit mobile
+        var badSummary = summary
+        badSummary["B6"] = nil
+        let bad: Cells = ["任务进展": badProgress, "量化指标": badIndicators, "小区台账": badLedger,
+                          "宣传信息": badPublicity, "联络员": badLiaison, "工作小结": badSummary]
+        return (good, bad)
+
+    }
+
+    /// What testTheCheckerIgnoresTheSelfCheckColumn fills into 江岸区's template: one value, and
+    /// the same value with words typed into the 自查 column and the summary.
+    static var ignoredCells: (plain: Cells, typed: Cells) { (
+        ["任务进展": ["F4": "推进中"]],
+        ["任务进展": ["F4": "推进中", "N4": "✓", "N5": "✓", "P4": ""],
+         "小区台账": ["Z4": "✓", "Z5": "已核对"], "填报说明": ["B3": "本表自查未发现问题（✓）。"]]) }
+
+    /// What testFeedbackWorkbookShowsTheVerdictAndClearsWhenFixed fills into 市教育局's template
+    /// (a status not in the list at F5), and into its feedback to correct everything.
+    static var returnedCells: Cells {
+        var progress: [String: Any?] = [:]
+        for r in 4...6 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        progress["F5"] = "进行中"
+        return ["任务进展": progress]
+    }
+    static var fixedCells: Cells { ["任务进展": ["F5": "推进中"], "量化指标": ["D2": "是"], "宣传信息": ["D2": "是"],
+                                    "联络员": ["A4": "李华", "B4": "处长", "C4": "027-85000001", "D4": "13900000000", "E4": "li@example.gov.cn"],
+                                    "工作小结": ["B4": "做法", "B5": "问题", "B6": "打算"]] }
+
+    /// The feedback workbook of a returned file as FeedbackWriter makes it (the template with the
+    /// unit's values and the checker's problems by cell); returns how many cells each sheet marks.
+    static func writeFeedback(of returned: String, unit: ReportingUnit, to feedback: String) throws -> [String: Int] {
+        let plan = Self.plan, round = Self.round
+        let verdict = SubmissionChecker(plan: plan, key: TemplateTests.key, round: round.id).check(path: returned)
+        // What FeedbackWriter passes: the unit's values and the problems by cell.
+        let wb = try Workbook(path: returned)
+        var values: [String: [CellReference: CellValue]] = [:]
+        for sheet in plan.sheets(for: unit, in: round) {
+            let ws = try wb.read(wb.sheet(named: sheet.name)!)
+            for row in ws.rows where row.index >= TemplateLayout.firstDataRow {
+                for cell in row.cells where cell.reference.column <= TemplateLayout.columnCount(sheet) {
+                    if let v = cell.value { values[sheet.name, default: [:]][cell.reference] = v }
+                }
+            }
+        }
+        var marks: [String: [CellReference: TemplateOverlay.Mark]] = [:]
+        for p in verdict.problems {
+            guard let sheet = p.sheet, let cell = p.cell.flatMap(CellReference.init) else { continue }
+            marks[sheet, default: [:]][cell] = TemplateOverlay.Mark(isError: p.severity == .error, message: p.message)
+        }
+        try TemplateWriter(plan: plan, key: TemplateTests.key).write(
+            unit: unit, round: round, to: feedback,
+            overlay: TemplateOverlay(heading: "反馈", summary: "", values: values, marks: marks, problems: []))
+
+        return marks.mapValues(\.count)
+    }
+
+    /// What testNumbersAndDatesTypedAsTextAreFlaggedInTheCheckersWords fills into 江岸区's
+    /// template: numbers and dates typed as text, one of them explained.
+    static func typedAsTextCells() -> Cells {
+        var progress: [String: Any?] = [:]
+        for r in 4...14 { progress["F\(r)"] = "推进中"; progress["G\(r)"] = 50; progress["H\(r)"] = "已推进" }
+        progress["G4"] = "85"                        // read as 85: a repair
+        progress["L5"] = "2021/9/30"                 // read as a date: a repair
+        progress["G6"] = "85"; progress["M6"] = "按文本导入，数值无误"   // explained
+        let ledger: [String: Any?] = ["D2": nil, "A4": "甲小区", "B4": "街道", "C4": 1990, "D4": 3, "E4": "120户左右", "F4": 1000,
+                                      "G4": "基础类", "I4": 100, "T4": "在建"]  // not a number the checker reads
+        return ["任务进展": progress, "小区台账": ledger]
+    }
+}
+
+extension SelfCheckAgreementTests {
+    /// What testOnHostileValuesEveryFormulaProblemIsACheckerProblem fills into 江岸区's template.
+    static func hostileCells() -> Cells {
+        let progress: [String: Any?] = [
+            "F4": " 推进中 ", "G4": "85%", "H4": "　", "L4": "2021/6/15",
+            "F5": "推进*", "G5": "１００", "H5": "=HYPERLINK(\"http://evil.example\",\"x\")", "L5": "明年",
+            "F6": "已完成", "G6": 1, "H6": "@SUM(1+1)", "J6": "\t",
+            "F7": "滞后", "G7": "五十", "H7": "ok", "J7": " ", "L7": true,
+            "F8": "<>推进中", "G8": true, "H8": String(repeating: "😀", count: 1500),
+            "F9": "推进中\n", "G9": 50.0000000001, "H9": "x", "L9": "date:2021-06-15",
+            "F10": "未启动", "G10": "0", "H10": "x",
+            "F11": "已完成", "G11": "100%", "H11": "x",
+        ]
+        let indicators: [String: Any?] = [
+            "A4": "指标", "B4": "个", "C4": "1,000", "D4": "5万元", "E4": 1.1, "F4": "20211231",
+            "A5": "指标 ", "B5": "个", "C5": 10, "D5": 5, "E5": "１.１", "F5": "date:2021-12-31",
+            "A6": "指标", "B6": "个", "C6": 10, "D6": 5, "E6": " 1.3", "F6": "date:2021-12-31",
+            "A7": "*", "B7": "个", "C7": 10, "D7": 5, "E7": "1.*", "F7": "date:2021-12-31",
+        ]
+        let ledger: [String: Any?] = [
+            "A4": "甲小区", "B4": "街道", "C4": "1990年", "D4": 3, "E4": 100, "F4": 1000, "G4": "基础类", "I4": "100万元",
+            "J4": "50", "K4": 60, "T4": "已完工", "S4": "2021年6月1日",
+            "A5": "乙小区", "B5": "街道", "C5": 1990, "D5": 3, "E5": 100, "F5": 1000, "G5": "基础类", "I5": 100, "J5": "abc",
+            "K5": 20, "T5": "在建", "R5": "date:2021-05-01", "S5": "2021/4/1",
+        ]
+        let liaison: [String: Any?] = ["A4": "王明", "B4": "处长", "C4": "85000000", "D4": "１３８００００００００", "E4": "wang＠example.gov.cn"]
+        return ["任务进展": progress, "量化指标": indicators, "小区台账": ledger, "联络员": liaison, "宣传信息": ["D2": " 是 "]]
     }
 }

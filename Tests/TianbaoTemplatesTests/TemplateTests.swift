@@ -184,17 +184,57 @@ final class TemplateTests: XCTestCase {
     }
 }
 
+/// What TemplateRoundTripTests reads, made once per process on first use: 江岸区's template
+/// filled and saved by openpyxl, then every template and that file (when openpyxl saved it)
+/// converted by one LibreOffice run (its start costs as much as a few files).
+struct TemplateRoundTripWorkbooks: Sendable {
+    /// Every template of the round, and the filled copy.
+    var templates: [String], filled: String
+    /// openpyxl's run (its version is the last line of the log) and LibreOffice's.
+    var pythonStatus: Int32, pythonLog: String, libreOfficeStatus: Int32, libreOfficeLog: String
+    /// The folder of what LibreOffice saved, under the same names.
+    var out: URL
+
+    private static let result = Result { try TemplateRoundTripWorkbooks() }
+    /// The workbooks (made on first use); throws what making them threw.
+    static func made() throws -> TemplateRoundTripWorkbooks { try result.get() }
+
+    private init() throws {
+        templates = try FileManager.default.contentsOfDirectory(atPath: TemplateTests.folder.path).filter { $0.hasSuffix(".xlsx") }
+            .sorted().map { TemplateTests.folder.appendingPathComponent($0).path }
+        let dir = temporaryDirectory("fill")
+        let source = TemplateTests.folder.appendingPathComponent("江岸区人民政府-2021-06.xlsx").path
+        filled = dir.appendingPathComponent("filled.xlsx").path
+        let script = """
+            import sys, datetime, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            ws = wb["任务进展"]
+            ws["F4"] = "推进中"; ws["G4"] = 60; ws["H4"] = "已完成实施意见初稿"; ws["L4"] = datetime.date(2021, 9, 30)
+            ld = wb["小区台账"]
+            ld["A4"] = "大智路社区"; ld["C4"] = 1995; ld["T4"] = "已完工"
+            li = wb["联络员"]
+            li["A4"] = "王明"; li["D4"] = "13800000000"
+            wb.save(sys.argv[2])
+            print(openpyxl.__version__)
+            """
+        (pythonStatus, pythonLog) = try runProcess(testPython, ["-c", script, source, filled])
+        out = temporaryDirectory("lo-saved")
+        let profile = temporaryDirectory("lo-profile")
+        (libreOfficeStatus, libreOfficeLog) = try runProcess("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
+                                                                         "--convert-to", "xlsx", "--outdir", out.path]
+                                                             + templates + (pythonStatus == 0 ? [filled] : []))
+    }
+}
+
 /// Templates opened, filled and saved by the programs units use.
 final class TemplateRoundTripTests: XCTestCase {
     func testEveryTemplateOpensInLibreOffice() throws {
-        let out = temporaryDirectory("lo-open")
-        let profile = temporaryDirectory("lo-profile")
-        let files = try FileManager.default.contentsOfDirectory(atPath: TemplateTests.folder.path).filter { $0.hasSuffix(".xlsx") }
-        let (status, log) = try runProcess("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
-                                                       "--convert-to", "xlsx", "--outdir", out.path]
-                                           + files.map { TemplateTests.folder.appendingPathComponent($0).path })
-        XCTAssertEqual(status, 0, log)
-        let converted = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".xlsx") }
+        let made = try TemplateRoundTripWorkbooks.made()
+        let out = made.out, log = made.libreOfficeLog
+        let files = made.templates.map { ($0 as NSString).lastPathComponent }
+        XCTAssertEqual(made.libreOfficeStatus, 0, log)
+        XCTAssertEqual(files.count, 41)
+        let converted = files.filter { FileManager.default.fileExists(atPath: out.appendingPathComponent($0).path) }
         XCTAssertEqual(converted.count, files.count, log)
         // What LibreOffice saved still identifies its unit and keeps the pre-filled rows.
         for file in converted {
@@ -208,32 +248,15 @@ final class TemplateRoundTripTests: XCTestCase {
     }
 
     func testFilledWithOpenpyxlThenSavedByLibreOffice() throws {
-        let dir = temporaryDirectory("fill")
-        let source = TemplateTests.folder.appendingPathComponent("江岸区人民政府-2021-06.xlsx").path
-        let filled = dir.appendingPathComponent("filled.xlsx").path
-        let script = """
-            import sys, datetime, openpyxl
-            wb = openpyxl.load_workbook(sys.argv[1])
-            ws = wb["任务进展"]
-            ws["F4"] = "推进中"; ws["G4"] = 60; ws["H4"] = "已完成实施意见初稿"; ws["L4"] = datetime.date(2021, 9, 30)
-            ld = wb["小区台账"]
-            ld["A4"] = "大智路社区"; ld["C4"] = 1995; ld["T4"] = "已完工"
-            li = wb["联络员"]
-            li["A4"] = "王明"; li["D4"] = "13800000000"
-            wb.save(sys.argv[2])
-            print(openpyxl.__version__)
-            """
-        let (status, log) = try runProcess(testPython, ["-c", script, source, filled])
+        let made = try TemplateRoundTripWorkbooks.made()
+        let filled = made.filled, out = made.out
+        let (status, log) = (made.pythonStatus, made.pythonLog)
         XCTAssertEqual(status, 0, log)
         // openpyxl before 3.1 (Debian 12 ships 3.0.9) drops custom document properties on save;
         // the hidden _tianbao sheet still identifies the file (checked below for every file).
         let keepsCustomProperties = log.split(separator: "\n").last.map { $0.compare("3.1", options: .numeric) != .orderedAscending } ?? true
-
-        let out = temporaryDirectory("lo-saved")
-        let profile = temporaryDirectory("lo-profile2")
-        let (s2, log2) = try runProcess("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
-                                                    "--convert-to", "xlsx", "--outdir", out.path, filled])
-        XCTAssertEqual(s2, 0, log2)
+        XCTAssertEqual(made.libreOfficeStatus, 0, made.libreOfficeLog)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("filled.xlsx").path), made.libreOfficeLog)
 
         for path in [filled, out.appendingPathComponent("filled.xlsx").path] {
             let wb = try Workbook(path: path)
