@@ -93,7 +93,7 @@ struct RoundWriter {
             }
         }
         let figureStatement = try db.makeStatement(sql: "INSERT INTO figures (round_id, name, value) VALUES (?, ?, ?)")
-        for (name, value) in figures.values.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in figures.named.sorted(by: { $0.key < $1.key }) {
             try figureStatement.execute(arguments: [roundId, name, value])
         }
         try UnitFigures.store(db, round: roundId, counts: figures.ledgers)
@@ -126,16 +126,20 @@ struct RoundWriter {
 struct FigureCounter {
     let plan: Plan
     let fields: CrossRoundFields
-    var values: [String: Double] = [:]
+    /// By key: a key's name is made once per figure, not once per row counted.
+    var values: [FigureKey: Double] = [:]
+
+    /// The figures by their stored names.
+    var named: [String: Double] { Dictionary(values.map { ($0.key.name, $0.value) }, uniquingKeysWith: +) }
 
     /// Adds `n` to the figure `key` (creating it at zero).
-    private mutating func count(_ key: FigureKey, _ n: Double = 1) { values[key.name, default: 0] += n }
+    private mutating func count(_ key: FigureKey, _ n: Double = 1) { values[key, default: 0] += n }
     var ledgers: UnitFigures.Counts = [:]
 
     init(plan: Plan) {
         self.plan = plan
         self.fields = CrossRoundFields(plan: plan)
-        for target in plan.targets { values[FigureKey.target(target.id).name] = 0 }
+        for target in plan.targets { values[FigureKey.target(target.id)] = 0 }
     }
 
     /// An accepted unit: every declared ledger the round asks of it starts at zero.
