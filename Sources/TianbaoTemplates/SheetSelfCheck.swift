@@ -177,9 +177,20 @@ struct SheetSelfCheck {
         }
         for (i, field) in sheet.fields.enumerated() where field.prefilled == nil {
             let f = fieldFormulas(field)
+            // The field's formula differs from row to row only in its cell reference: it is built
+            // once per reference length with a stand-in of that length, and each row's is the
+            // pieces joined with its reference (the same text as building it for the row).
+            var pieces: [Int: [String]] = [:]
             checks.append(Check(label: field.name, target: i + 1, isError: true) { r in
                 let at = ref(r, i + 1)
-                var formula = f.problem(at) { message(at, $0) }
+                if pieces[at.utf8.count] == nil {
+                    let standIn = String(repeating: "\u{3}", count: at.utf8.count)
+                    let split = f.problem(standIn) { message(standIn, $0) }.components(separatedBy: standIn)
+                    // A stand-in cut by a long literal's split would be left in a piece: built per row then.
+                    pieces[at.utf8.count] = split.contains { $0.contains("\u{3}") } ? [] : split
+                }
+                let cached = pieces[at.utf8.count]!
+                var formula = cached.isEmpty ? f.problem(at) { message(at, $0) } : cached.joined(separator: at)
                 if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
                 let blank = checksEveryRow && field.required ? at + Self.placeSeparator + CheckWording.required(field.name) + Self.separator : ""
                 return ("IFERROR(\(formula),\"\")", blank)

@@ -65,6 +65,19 @@ final class ArchiveFaultTests: XCTestCase {
                        + (archive.map { ["--archive", $0] } ?? []), environment: environment)
     }
 
+    /// A copy of `spring` in a new scratch folder, and a merge of `round` into it killed by the
+    /// injected `fault` (`crash:after-commit`, `crash:after-switch`): the folder, the archive and
+    /// the round's output folder.
+    static func crashedMerge(_ name: String, round: String = "2021-06", fault: String,
+                             file: StaticString = #filePath, line: UInt = #line) throws -> (dir: String, archive: String, out: String) {
+        let dir = temporaryDirectory(name).path
+        let archive = copySpring(to: dir)
+        let out = dir + "/out/" + round
+        let crashed = try merge(round, out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": fault])
+        XCTAssertEqual(crashed.status, SIGKILL, "killed: \(crashed.stderr)", file: file, line: line)
+        return (dir, archive, out)
+    }
+
     static func history(_ archive: String, _ extra: [String] = []) throws -> Binary.Result {
         try Binary.run(["history", "--archive", archive] + extra)
     }
@@ -270,11 +283,7 @@ final class ArchiveFaultTests: XCTestCase {
     /// for its merge to be run again; a command that does not read it says nothing, and once a
     /// merge settles the switch nobody says it.
     func testCommandsReadingARoundWhoseSwitchIsPendingSaySo() throws {
-        let dir = temporaryDirectory("pending-readers").path
-        let archive = Self.copySpring(to: dir)
-        let out = dir + "/out/2021-05"
-        let crashed = try Self.merge("2021-05", out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": "crash:after-commit"])
-        XCTAssertEqual(crashed.status, SIGKILL, "killed: \(crashed.stderr)")
+        let (dir, archive, out) = try Self.crashedMerge("pending-readers", round: "2021-05", fault: "crash:after-commit")
         let note = "注意：汇总档案中的 2021-05 轮是一次中断的汇总记下的：该轮已记入档案，但那次汇总在换入输出文件夹“\(out)”之前中断，"
             + "输出文件夹中并没有它；本次读取的是档案中的这份记录。请再次运行 2021-05 轮的汇总（它会完成换入或撤回该轮），然后重新运行本命令。"
         func status() throws -> Binary.Result {
@@ -306,11 +315,7 @@ final class ArchiveFaultTests: XCTestCase {
     /// says the switch is pending; the next merge into the archive switches the staged outputs
     /// in (they are the outputs a merge of June gives) and says so.
     func testACrashAfterTheCommitIsCompletedByTheNextMerge() throws {
-        let dir = temporaryDirectory("crash-commit").path
-        let archive = Self.copySpring(to: dir)
-        let out = dir + "/out/2021-06"
-        let crashed = try Self.merge("2021-06", out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": "crash:after-commit"])
-        XCTAssertEqual(crashed.status, SIGKILL, "killed: \(crashed.stderr)")
+        let (dir, archive, out) = try Self.crashedMerge("crash-commit", fault: "crash:after-commit")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out), "OUT not switched yet")
         let staged = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").filter { $0.hasPrefix(".2021-06.tianbao-staging-") }
         XCTAssertEqual(staged.count, 1)
@@ -332,11 +337,7 @@ final class ArchiveFaultTests: XCTestCase {
     /// did not know the archive): the next merge rolls the archive back to the backup taken
     /// before June, so the archive again matches OUT (no June), and says to merge June again.
     func testACrashAfterTheCommitWhoseOutputsAreGoneIsRolledBack() throws {
-        let dir = temporaryDirectory("crash-gone").path
-        let archive = Self.copySpring(to: dir)
-        let out = dir + "/out/2021-06"
-        XCTAssertEqual(try Self.merge("2021-06", out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": "crash:after-commit"]).status,
-                       SIGKILL)
+        let (dir, archive, out) = try Self.crashedMerge("crash-gone", fault: "crash:after-commit")
         for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/out") where name.hasPrefix(".2021-06.tianbao-staging-") {
             try FileManager.default.removeItem(atPath: dir + "/out/" + name)
         }
@@ -393,11 +394,7 @@ final class ArchiveFaultTests: XCTestCase {
     /// Killed after the switch, before the record of it was deleted: OUT holds June already;
     /// the next merge deletes the record without a word.
     func testACrashAfterTheSwitchIsClearedSilently() throws {
-        let dir = temporaryDirectory("crash-switch").path
-        let archive = Self.copySpring(to: dir)
-        let out = dir + "/out/2021-06"
-        XCTAssertEqual(try Self.merge("2021-06", out: out, archive: archive, environment: ["TIANBAO_FAULT_INJECT": "crash:after-switch"]).status,
-                       SIGKILL)
+        let (dir, archive, out) = try Self.crashedMerge("crash-switch", fault: "crash:after-switch")
         XCTAssertEqual(MergeFaultTests.snapshot(out), Self.juneOutputs)
         XCTAssertEqual(try Self.rounds(archive).last?["switch_pending"] as? Bool, true)
         let next = try Self.merge("2021-05", out: dir + "/out/2021-05", archive: archive)
