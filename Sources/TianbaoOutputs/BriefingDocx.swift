@@ -1,4 +1,5 @@
 import Foundation
+import TianbaoSupport
 import XLSX
 
 /// Writes the briefing as a Word document (`简报-<round>.docx`) that an office opens in Word or
@@ -52,22 +53,7 @@ public struct BriefingDocx {
 
     /// Text escaped for XML; characters XML 1.0 forbids (control characters a unit may have
     /// pasted) are dropped.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out += " "
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { HTMLText.wordRunText(s) }
 
     /// Run properties: font (East Asian and Latin), size in points, bold, colour.
     static func rPr(font: String, size: Double, bold: Bool = false, color: String? = nil) -> String {
