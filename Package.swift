@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(name: "XLSXTests", dependencies: ["XLSX", "XLSXFuzzing", "TianbaoCLI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TianbaoCLITests", dependencies: [
-                "TianbaoCLI", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TianbaoCLI", "TianbaoArchive", "XLSX", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["HelpSnapshots"]),

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TestSupport
+import TianbaoArchive
 import XCTest
 
 /// The archive under the faults an office meets over a year, each injected for real: another
@@ -18,21 +19,19 @@ final class ArchiveFaultTests: XCTestCase {
     /// a round has, and a merge of these costs a fifth of the whole round's. Other rounds are the
     /// samples' (May as the `spring` archive recorded it, so re-merging May changes nothing).
     static let fewUnits = ["江岸区人民政府", "江汉区", "武昌区人民政府", "洪山区人民政府", "市教育局", "市水务局", "市发展改革委", "市财政局"]
-    static let fewSubmissions: String = {
-        let dir = temporaryDirectory("fault-submissions").path
-        for round in ["2021-06"] {
-            let from = root.appendingPathComponent("samples/submissions/\(round)").path
-            try! FileManager.default.createDirectory(atPath: dir + "/" + round, withIntermediateDirectories: true)
-            for name in try! FileManager.default.contentsOfDirectory(atPath: from) where fewUnits.contains(where: { name.hasPrefix($0) }) {
-                try! FileManager.default.copyItem(atPath: from + "/" + name, toPath: dir + "/" + round + "/" + name)
-            }
-            XCTAssertGreaterThanOrEqual(try! FileManager.default.contentsOfDirectory(atPath: dir + "/" + round).count, fewUnits.count, round)
+    static let fewJune: String = {
+        let june = temporaryDirectory("fault-submissions").path + "/2021-06"
+        let from = root.appendingPathComponent("samples/submissions/2021-06").path
+        try! FileManager.default.createDirectory(atPath: june, withIntermediateDirectories: true)
+        for name in try! FileManager.default.contentsOfDirectory(atPath: from) where fewUnits.contains(where: { name.hasPrefix($0) }) {
+            try! FileManager.default.copyItem(atPath: from + "/" + name, toPath: june + "/" + name)
         }
-        return dir
+        XCTAssertGreaterThanOrEqual(try! FileManager.default.contentsOfDirectory(atPath: june).count, fewUnits.count)
+        return june
     }()
 
     static func submissions(_ round: String) -> String {
-        round == "2021-06" ? fewSubmissions + "/" + round : root.appendingPathComponent("samples/submissions/\(round)").path
+        round == "2021-06" ? fewJune : root.appendingPathComponent("samples/submissions/\(round)").path
     }
 
     /// An archive with 2021-03, 2021-04 and 2021-05 recorded, and its backups folder (the
@@ -204,8 +203,7 @@ final class ArchiveFaultTests: XCTestCase {
         let (pages, pageSize) = try Self.rowPages(archive)
         try Self.damage(archive, pages: [pages[0]], pageSize: pageSize)
         let before = FileManager.default.contents(atPath: archive)
-        let backups = try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").sorted()
-        let newest = archive + ".backups/" + backups.last!
+        let newest = try XCTUnwrap(ArchiveBackups(archive: archive).list().first)
         XCTAssertTrue(newest.hasSuffix("-before-2021-05.sqlite"), newest)
 
         let out = dir + "/out/2021-06"
@@ -224,7 +222,7 @@ final class ArchiveFaultTests: XCTestCase {
         let check = try Self.history(archive, ["--check"])
         XCTAssertEqual(check.status, 2, check.stdout + check.stderr)
         XCTAssertTrue(check.stdout.contains("检查结果：已损坏（"), check.stdout)
-        XCTAssertTrue(check.stdout.contains("  \(backups.last!)  完好"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("  \((newest as NSString).lastPathComponent)  完好"), check.stdout)
         XCTAssertTrue(check.stdout.hasSuffix("可用最近一份完好的备份恢复：tianbao history --archive \(archive) --restore \(newest)\n"), check.stdout)
 
         let restored = try Self.history(archive, ["--restore", newest])
@@ -594,7 +592,7 @@ final class ArchiveFaultTests: XCTestCase {
         guard status == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root?): \(log)") }
         defer { _ = try? runProcess("umount", [mountPoint]) }
         let archive = mountPoint + "/tianbao-archive.sqlite"
-        let backup = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: Self.spring + ".backups").sorted().last)
+        let backup = try XCTUnwrap(ArchiveBackups(archive: Self.spring).list().first.map { ($0 as NSString).lastPathComponent })
         // A whole archive, then a damaged one (whose files a restore moves aside).
         for damaged in [false, true] {
             try? FileManager.default.removeItem(atPath: archive)
@@ -639,7 +637,7 @@ final class ArchiveFaultTests: XCTestCase {
         let dir = temporaryDirectory("missing-archive").path
         let archive = Self.copySpring(to: dir)
         try FileManager.default.removeItem(atPath: archive)
-        let newest = archive + ".backups/" + (try FileManager.default.contentsOfDirectory(atPath: archive + ".backups").sorted().last!)
+        let newest = try XCTUnwrap(ArchiveBackups(archive: archive).list().first)
         let out = dir + "/out/2021-06"
         let r = try Self.merge("2021-06", out: out, archive: archive)
         XCTAssertEqual(r.status, 2, r.stderr)
