@@ -7,7 +7,7 @@ SWIFT ?= swift
 # What building and running Tianbao needs: the C libraries (SQLite for the archive, through
 # GRDB) and pkg-config. Nothing else: no
 # Python, no office suite (make demo installs only these).
-RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev
+RUNTIME_PACKAGES := pkg-config libzip-dev libxml2-dev libxlsxwriter-dev zlib1g-dev libdeflate-dev libsqlite3-dev
 # What the tests add: LibreOffice Calc and Writer as real clients (open, recalculate and save
 # templates and outputs; convert the .docx briefing to PDF), Debian's own Python with Debian's
 # openpyxl (never pip into the system Python: PEP 668), unzip, poppler-utils (pdftotext, pdfinfo),

@@ -36,6 +36,9 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(
             name: "CXlsxWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(
@@ -52,7 +55,7 @@ let package = Package(
 
         // Reading and writing XLSX packages. The only Swift module that touches C. No unsafe
         // flags: the product is usable as a dependency.
-        .target(name: "XLSX", dependencies: ["CZip", "CZlib", "CXMLShim", "CXlsxWriter", "CAllocator", "CStandardError"]),
+        .target(name: "XLSX", dependencies: ["CZip", "CZlib", "CDeflate", "CXMLShim", "CXlsxWriter", "CAllocator", "CStandardError"]),
 
         // What the fuzz target runs on each input (fuzz/, and the tests that replay its findings).
         .target(name: "XLSXFuzzing", dependencies: ["XLSX"]),

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TianbaoRound
 import TianbaoSupport
@@ -76,22 +77,30 @@ struct RoundWriter {
             INSERT INTO rows (round_id, unit_id, sheet_id, row, accepted, explanation, values_json)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        var figures = FigureCounter(plan: r.plan)
-        // Every accepted unit asked for a declared ledger counts in its figures, with no rows too.
-        for u in r.units where u.status == .accepted && u.submission?.fileAccepted == true {
-            figures.expect(unit: u.unit, round: r.round)
+        // Rows are read back from the row store, encoded and counted on a thread of their own
+        // (`RowEncoding`), unit by unit in order, while this one stores them: the two halves
+        // of the work take about as long.
+        let encoding = RowEncoding(result: r)
+        let queue = BoundedQueue<[RowEncoding.Encoded]>(capacity: 16)
+        let produced = DispatchGroup()
+        produced.enter()
+        DispatchQueue.global().async {
+            encoding.run(into: queue)
+            produced.leave()
         }
-        let planText = Self.planTextFields(r.plan)
-        for u in r.units {
-            guard let s = u.submission else { continue }
-            let counts = u.status == .accepted && s.fileAccepted
-            for row in try r.rows(of: s) {
-                let accepted = row.accepted && s.fileAccepted
-                try rowStatement.execute(arguments: [roundId, u.unit.id, row.sheet, row.row, accepted, row.explanation,
-                                                     RowValuesCoding.encode(row.values, skipping: planText[row.sheet] ?? [])])
-                if counts && accepted { figures.add(unit: u.unit.id, row: row) }
+        do {
+            while let batch = try queue.take() {
+                for row in batch {
+                    try rowStatement.execute(arguments: [roundId, row.unit, row.sheet, row.row, row.accepted, row.explanation, row.json])
+                }
             }
+        } catch {
+            queue.cancel()
+            produced.wait()
+            throw error
         }
+        produced.wait()
+        let figures = encoding.figures
         let figureStatement = try db.makeStatement(sql: "INSERT INTO figures (round_id, name, value) VALUES (?, ?, ?)")
         for (name, value) in figures.named.sorted(by: { $0.key < $1.key }) {
             try figureStatement.execute(arguments: [roundId, name, value])
@@ -116,6 +125,56 @@ struct RoundWriter {
     /// the same inputs record the same content; nil when no file was accepted.
     static func mergedAt(_ r: RoundResult) -> String? {
         r.units.filter { $0.status == .accepted }.compactMap { $0.submission?.savedAt }.max().map(RoundResult.chinaTime)
+    }
+}
+
+/// Rows of each unit's file that counts (accepted, or the rejected one) read back from the row
+/// store, in unit order, as the archive stores them; the round's figures counted on the way over
+/// accepted rows of accepted units. Runs on one thread (`run`), handing batches to the one that
+/// stores them; `figures` is read after `run` returned.
+final class RowEncoding: @unchecked Sendable {
+    struct Encoded {
+        let unit: String
+        let sheet: String
+        let row: Int
+        let accepted: Bool
+        let explanation: String?
+        let json: String
+    }
+    private let result: RoundResult
+    private(set) var figures: FigureCounter
+
+    init(result: RoundResult) {
+        self.result = result
+        figures = FigureCounter(plan: result.plan)
+        // Every accepted unit asked for a declared ledger counts in its figures, with no rows too.
+        for u in result.units where u.status == .accepted && u.submission?.fileAccepted == true {
+            figures.expect(unit: u.unit, round: result.round)
+        }
+    }
+
+    /// Encodes every unit's rows into `queue`, one batch per unit, and finishes it (with the
+    /// error that stopped it, if one did); stops early when the consumer cancels.
+    func run(into queue: BoundedQueue<[Encoded]>) {
+        let planText = RoundWriter.planTextFields(result.plan)
+        do {
+            for u in result.units {
+                guard let s = u.submission else { continue }
+                let counts = u.status == .accepted && s.fileAccepted
+                var batch: [Encoded] = []
+                for row in try result.rows(of: s) {
+                    let accepted = row.accepted && s.fileAccepted
+                    batch.append(Encoded(unit: u.unit.id, sheet: row.sheet, row: row.row, accepted: accepted,
+                                         explanation: row.explanation,
+                                         json: RowValuesCoding.encode(row.values, skipping: planText[row.sheet] ?? [])))
+                    if counts && accepted { figures.add(unit: u.unit.id, row: row) }
+                }
+                guard queue.put(batch) else { return queue.finish() }
+            }
+            queue.finish()
+        } catch {
+            queue.finish(throwing: error)
+        }
     }
 }
 

@@ -27,6 +27,11 @@ public struct ReadLimits: Sendable, Equatable {
     /// how files are read.
     public var readAheadBytes: Int64 = 1 << 20
 
+    /// Deflated parts declared at most this big are inflated in one call (libdeflate) rather
+    /// than in chunks through libzip (0: none). Not a limit: it bounds the memory one part takes
+    /// at once; what is read, and every error, is the same either way.
+    public var wholeInflateBytes: Int64 = 16 << 20
+
     /// These limits with no part read ahead: for callers that already read several files at
     /// once on every core, where more threads only add work.
     public var readingOnOneThread: ReadLimits {

@@ -215,6 +215,30 @@ def main():
     open(os.path.join(HERE, "corrupt_deflate.xlsx"), "wb").write(bytes(bad))
     add("corrupt_deflate.xlsx", "unreadable-part", "damaged compressed data")
 
+    # Entries whose directory says something their bytes do not (a reader that inflates a
+    # part in one call must fall back to reading it as libzip does, and say what libzip says).
+    parts = [(p, d.encode()) for p, d in standard()]
+    def entries_with(sheet_entry):
+        out = [(p, deflate(d), zlib.crc32(d) & 0xFFFFFFFF, len(d), 8) for p, d in parts[:4]]
+        return out + [sheet_entry]
+    sheet_name, sheet_bytes = parts[4]
+    sheet_crc = zlib.crc32(sheet_bytes) & 0xFFFFFFFF
+    write_zip_raw(os.path.join(HERE, "crc_mismatch.xlsx"),
+                  entries_with((sheet_name, deflate(sheet_bytes), sheet_crc ^ 1, len(sheet_bytes), 8)))
+    add("crc_mismatch.xlsx", "unreadable-part", "the sheet's stored CRC-32 is not its bytes'")
+    write_zip_raw(os.path.join(HERE, "size_declared_short.xlsx"),
+                  entries_with((sheet_name, deflate(sheet_bytes), sheet_crc, len(sheet_bytes) - 1, 8)))
+    add("size_declared_short.xlsx", "limit-exceeded", "the sheet inflates to one byte more than declared")
+    write_zip_raw(os.path.join(HERE, "size_declared_long.xlsx"),
+                  entries_with((sheet_name, deflate(sheet_bytes), sheet_crc, len(sheet_bytes) + 100, 8)))
+    add("size_declared_long.xlsx", "ok", "the sheet declares 100 bytes more than it inflates to")
+    write_zip_raw(os.path.join(HERE, "trailing_bytes_in_entry.xlsx"),
+                  entries_with((sheet_name, deflate(sheet_bytes) + bytes(range(16)), sheet_crc, len(sheet_bytes), 8)))
+    add("trailing_bytes_in_entry.xlsx", "ok", "16 bytes after the sheet's deflate stream, inside its stored size")
+    write_zip_raw(os.path.join(HERE, "stored_sheet.xlsx"),
+                  entries_with((sheet_name, sheet_bytes, sheet_crc, len(sheet_bytes), 0)))
+    add("stored_sheet.xlsx", "ok", "the sheet stored, not deflated")
+
     # Wrong kinds of file.
     open(os.path.join(HERE, "empty.xlsx"), "wb").close()
     add("empty.xlsx", "empty-file", "0 bytes")
