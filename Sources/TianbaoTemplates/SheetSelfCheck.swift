@@ -177,23 +177,16 @@ struct SheetSelfCheck {
         }
         for (i, field) in sheet.fields.enumerated() where field.prefilled == nil {
             let f = fieldFormulas(field)
-            // The field's formula differs from row to row only in its cell reference: it is built
-            // once per reference length with a stand-in of that length, and each row's is the
-            // pieces joined with its reference (the same text as building it for the row).
-            var pieces: [Int: [String]] = [:]
+            let formula = RowFormula { r in
+                let at = ref(r, i + 1)
+                var formula = f.problem(at) { message(at, $0) }
+                if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
+                return "IFERROR(\(formula),\"\")"
+            }
             checks.append(Check(label: field.name, target: i + 1, isError: true) { r in
                 let at = ref(r, i + 1)
-                if pieces[at.utf8.count] == nil {
-                    let standIn = String(repeating: "\u{3}", count: at.utf8.count)
-                    let split = f.problem(standIn) { message(standIn, $0) }.components(separatedBy: standIn)
-                    // A stand-in cut by a long literal's split would be left in a piece: built per row then.
-                    pieces[at.utf8.count] = split.contains { $0.contains("\u{3}") } ? [] : split
-                }
-                let cached = pieces[at.utf8.count]!
-                var formula = cached.isEmpty ? f.problem(at) { message(at, $0) } : cached.joined(separator: at)
-                if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
                 let blank = checksEveryRow && field.required ? at + Self.placeSeparator + CheckWording.required(field.name) + Self.separator : ""
-                return ("IFERROR(\(formula),\"\")", blank)
+                return (formula(r), blank)
             })
         }
         // Numbers and dates typed as text (text the field's own check lets pass: it holds a
@@ -203,14 +196,15 @@ struct SheetSelfCheck {
             guard let own = fieldCheckColumn(field.id), let column = typedCheckColumn(field.id) else { continue }
             assert(column == firstCheckColumn + checks.count)
             let words = CheckWording.sentence(CheckWording.typedAsTextStem(field.name, date: field.type == .date))
-            checks.append(Check(label: "文本形式", target: i + 1, isError: false, words: words) { r in
+            let formula = RowFormula { r in
                 let at = ref(r, i + 1)
                 let typed = "AND(ISTEXT(\(at)),\(ref(r, own))=\"\",LEN(\(Formula.trimmed(at)))>0)"
                 let text = "\"\(at)\(Self.placeSeparator)\"&$\(letter(column))$\(Self.wordsRow)&\"\(Self.separator)\""
                 var formula = unexplained(r, .warning, "IF(\(typed),\(text),\"\")")
                 if !checksEveryRow { formula = "IF(\(ref(r, activeColumn))=0,\"\",\(formula))" }
-                return ("IFERROR(\(formula),\"\")", "")
-            })
+                return "IFERROR(\(formula),\"\")"
+            }
+            checks.append(Check(label: "文本形式", target: i + 1, isError: false, words: words) { r in (formula(r), "") })
         }
         for rule in sheet.rules {
             if let check = ruleCheck(rule) { checks.append(check) }
@@ -277,10 +271,12 @@ struct SheetSelfCheck {
         func valid(_ id: String, _ f: FieldFormulas, _ r: Int, _ c: Int) -> String { f.valid(ref(r, c), check: checkCell(id, r)) }
         /// The field's own check cell, when it has one (its problem means the checker holds no value).
         func checkCell(_ id: String, _ r: Int) -> String? { fieldCheckColumn(id).map { ref(r, $0) } }
-        func make(_ label: String, _ target: Int, _ severity: Severity, _ body: @escaping (Int) -> String) -> Check {
-            Check(label: label, target: target, isError: severity == .error) { r in
-                ("IFERROR(\(unexplained(r, severity, body(r))),\"\")", "")
-            }
+        /// `uniform`: the body differs from row to row only in its row number (see `RowFormula`).
+        func make(_ label: String, _ target: Int, _ severity: Severity, uniform: Bool = true,
+                  _ body: @escaping (Int) -> String) -> Check {
+            let build = { (r: Int) in "IFERROR(\(unexplained(r, severity, body(r))),\"\")" }
+            let formula = uniform ? RowFormula(build) : nil
+            return Check(label: label, target: target, isError: severity == .error) { r in (formula?(r) ?? build(r), "") }
         }
         switch rule {
         case .implies(let condition, let then, let severity, let text):
@@ -345,7 +341,7 @@ struct SheetSelfCheck {
         case .unique(let id, let severity, let text):
             // Checked by the checker on rows sheets only, against earlier rows with the same text.
             guard sheet.kind == .rows || sheet.kind == .single, let (f, fc) = field(id) else { return nil }
-            return make("重复", fc, severity) { r in
+            return make("重复", fc, severity, uniform: false) { r in
                 guard r > first else { return Formula.empty }
                 let x = ref(r, fc)
                 let earlier = "\(letter(fc))$\(first):\(letter(fc))\(r - 1)"
@@ -456,5 +452,32 @@ struct SheetSelfCheck {
             else { byTarget[check.target, default: ([], [])].warnings.append(firstCheckColumn + k) }
         }
         return byTarget.keys.sorted().map { ($0, byTarget[$0]!.errors, byTarget[$0]!.warnings) }
+    }
+}
+
+/// A formula that differs from row to row only in its row number, wherever it refers to its
+/// row: built once per number of digits with a stand-in row of that many digits, and each row's
+/// is the pieces around the stand-in joined with the row's number (the same text as building it
+/// for the row, long literals split at the same places). A second stand-in of the same length
+/// checks that the row number is all that moves; a formula that fails it (a literal holding the
+/// stand-in's digits, or a row number used in arithmetic) is built for each row. Only for
+/// formulas with no branch on the row (a check of the first row only is built per row).
+final class RowFormula {
+    private let build: (Int) -> String
+    /// Pieces by number of digits; an empty list: built for each row.
+    private var pieces: [Int: [String]] = [:]
+
+    init(_ build: @escaping (Int) -> String) { self.build = build }
+
+    func callAsFunction(_ row: Int) -> String {
+        let number = String(row)
+        let digits = number.utf8.count
+        if pieces[digits] == nil {
+            let standIn = Int(String(repeating: "7", count: digits))!, check = Int(String(repeating: "8", count: digits))!
+            let split = build(standIn).components(separatedBy: String(standIn))
+            pieces[digits] = split.count > 1 && split.joined(separator: String(check)) == build(check) ? split : []
+        }
+        let cached = pieces[digits]!
+        return cached.isEmpty ? build(row) : cached.joined(separator: number)
     }
 }
