@@ -73,10 +73,18 @@ struct RoundWriter {
             let ids = "[" + sheet.fields.map { JSONWriter.quote($0.id) }.joined(separator: ",") + "]"
             try sheetStatement.execute(arguments: [roundId, sheet.id, sheet.name, ids])
         }
-        let rowStatement = try db.makeStatement(sql: """
-            INSERT INTO rows (round_id, unit_id, sheet_id, row, accepted, explanation, values_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
+        // Rows go in `rowsPerInsert` at a time (one statement of that many rows: a fraction of
+        // the work per row of one statement per row), the last few one by one; in the same
+        // order, so with the same row ids.
+        let rowValues = "(?, ?, ?, ?, ?, ?, ?)"
+        let rowInsert = "INSERT INTO rows (round_id, unit_id, sheet_id, row, accepted, explanation, values_json) VALUES "
+        let rowStatement = try db.makeStatement(sql: rowInsert + rowValues)
+        let rowsStatement = try db.makeStatement(sql: rowInsert + Array(repeating: rowValues, count: Self.rowsPerInsert).joined(separator: ", "))
+        var pending: [RowEncoding.Encoded] = []
+        pending.reserveCapacity(Self.rowsPerInsert)
+        func arguments(_ row: RowEncoding.Encoded) -> [(any DatabaseValueConvertible)?] {
+            [roundId, row.unit, row.sheet, row.row, row.accepted, row.explanation, row.json]
+        }
         // Rows are read back from the row store, encoded and counted on a thread of their own
         // (`RowEncoding`), unit by unit in order, while this one stores them: the two halves
         // of the work take about as long.
@@ -91,9 +99,14 @@ struct RoundWriter {
         do {
             while let batch = try queue.take() {
                 for row in batch {
-                    try rowStatement.execute(arguments: [roundId, row.unit, row.sheet, row.row, row.accepted, row.explanation, row.json])
+                    pending.append(row)
+                    if pending.count == Self.rowsPerInsert {
+                        try rowsStatement.execute(arguments: StatementArguments(pending.flatMap(arguments)))
+                        pending.removeAll(keepingCapacity: true)
+                    }
                 }
             }
+            for row in pending { try rowStatement.execute(arguments: StatementArguments(arguments(row))) }
         } catch {
             queue.cancel()
             produced.wait()
@@ -107,6 +120,9 @@ struct RoundWriter {
         }
         try UnitFigures.store(db, round: roundId, counts: figures.ledgers)
     }
+
+    /// Rows stored by one INSERT (7 values each: well under SQLite's 32,766 parameters).
+    static let rowsPerInsert = 64
 
     /// Pre-filled columns that copy the plan's own text (a task's title and text, its group,
     /// its lead units), by sheet id: the plan has them, the archive does not repeat them in
