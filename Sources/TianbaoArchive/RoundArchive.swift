@@ -493,6 +493,10 @@ public final class RoundArchive: @unchecked Sendable {
         guard tables.contains("grdb_migrations") else { throw ArchiveError.notArchive(path: path) }
         let known = Set(ArchiveSchema.migrator.migrations)
         let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        // GRDB makes its table of applied steps before the first step's transaction: a merge
+        // cut off in between leaves that table alone, which is a new archive (the first step
+        // runs again).
+        if applied.isEmpty && tables == ["grdb_migrations"] { return [] }
         let unknown = applied.filter { !known.contains($0) }
         let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         if !unknown.isEmpty || userVersion > ArchiveSchema.version {

@@ -274,6 +274,26 @@ final class ArchiveFaultTests: XCTestCase {
         XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-06"])
     }
 
+    /// A merge cut off while it made a new archive, after GRDB made its table of applied steps
+    /// and before the first step committed, leaves a file holding that table alone (seen when a
+    /// merge was killed under load): every command reads it as an empty archive, and the next
+    /// merge records into it.
+    func testAnArchiveCutOffBeforeItsFirstTableIsAnEmptyArchive() throws {
+        let dir = temporaryDirectory("first-step").path
+        let archive = dir + "/tianbao-archive.sqlite"
+        let queue = try DatabaseQueue(path: archive)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)") }
+        try queue.close()
+        let listed = try Self.history(archive)
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertEqual(listed.stdout, "汇总档案“\(archive)”中还没有记录任何轮次。\n")
+        let status = try Binary.run(["status", Self.submissions("2021-06"), "--round", "2021-06", "--key", Self.key, "--archive", archive])
+        XCTAssertEqual(status.status, 1, status.stderr)
+        let r = try Self.merge("2021-06", out: dir + "/2021-06", archive: archive)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-06"])
+    }
+
     // MARK: 1. Crash windows between the commit and the switch
 
     /// A round recorded by a merge cut off before its switch: `status`, `templates` and `review`
