@@ -263,15 +263,21 @@ final class ArchiveFaultTests: XCTestCase {
         let dir = temporaryDirectory("zero").path
         let archive = dir + "/tianbao-archive.sqlite"
         XCTAssertTrue(FileManager.default.createFile(atPath: archive, contents: Data()))
+        try assertReadAsEmptyThenRecordedInto(archive, dir: dir)
+    }
+
+    /// `history` (and `--check`) and `status` read `archive` as an archive with no round, and a
+    /// merge of June records into it.
+    private func assertReadAsEmptyThenRecordedInto(_ archive: String, dir: String, line: UInt = #line) throws {
         let listed = try Self.history(archive)
-        XCTAssertEqual(listed.status, 0, listed.stderr)
-        XCTAssertEqual(listed.stdout, "汇总档案“\(archive)”中还没有记录任何轮次。\n")
-        XCTAssertEqual(try Self.history(archive, ["--check"]).status, 0)
+        XCTAssertEqual(listed.status, 0, listed.stderr, line: line)
+        XCTAssertEqual(listed.stdout, "汇总档案“\(archive)”中还没有记录任何轮次。\n", line: line)
+        XCTAssertEqual(try Self.history(archive, ["--check"]).status, 0, line: line)
         let status = try Binary.run(["status", Self.submissions("2021-06"), "--round", "2021-06", "--key", Self.key, "--archive", archive])
-        XCTAssertEqual(status.status, 1, status.stderr)
+        XCTAssertEqual(status.status, 1, status.stderr, line: line)
         let r = try Self.merge("2021-06", out: dir + "/2021-06", archive: archive)
-        XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-06"])
+        XCTAssertEqual(r.status, 1, r.stderr, line: line)
+        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-06"], line: line)
     }
 
     /// A merge cut off while it made a new archive, after GRDB made its table of applied steps
@@ -284,14 +290,7 @@ final class ArchiveFaultTests: XCTestCase {
         let queue = try DatabaseQueue(path: archive)
         try queue.write { db in try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)") }
         try queue.close()
-        let listed = try Self.history(archive)
-        XCTAssertEqual(listed.status, 0, listed.stderr)
-        XCTAssertEqual(listed.stdout, "汇总档案“\(archive)”中还没有记录任何轮次。\n")
-        let status = try Binary.run(["status", Self.submissions("2021-06"), "--round", "2021-06", "--key", Self.key, "--archive", archive])
-        XCTAssertEqual(status.status, 1, status.stderr)
-        let r = try Self.merge("2021-06", out: dir + "/2021-06", archive: archive)
-        XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertEqual(try Self.rounds(archive).map { $0["round"] as! String }, ["2021-06"])
+        try assertReadAsEmptyThenRecordedInto(archive, dir: dir)
     }
 
     // MARK: 1. Crash windows between the commit and the switch

@@ -15,20 +15,6 @@ final class ReadAheadTests: XCTestCase {
         return limits
     }
 
-    /// What `cat --json` prints for a file, or the error message.
-    private func render(_ path: String, limits: ReadLimits) -> String {
-        do {
-            let workbook = try Workbook(path: path, limits: limits)
-            let sink = StringSink()
-            try CatRenderer.json(workbook, sheets: workbook.sheets, to: sink)
-            return sink.text
-        } catch let error as XLSXError {
-            return "error \(error.code): \(error.message)"
-        } catch {
-            return "error \(error)"
-        }
-    }
-
     /// Every corpus file and every hostile file reads to the same output, or fails with the
     /// same message, whether every part is read ahead or none is.
     func testEveryTestFileReadsTheSameAheadAsOnOneThread() throws {
@@ -38,8 +24,8 @@ final class ReadAheadTests: XCTestCase {
             for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
             where [".xlsx", ".xlsm", ".xls", ".et"].contains(where: name.hasSuffix) {
                 let path = folder.appendingPathComponent(name).path
-                let one = render(path, limits: Self.oneThread)
-                let ahead = render(path, limits: Self.alwaysAhead)
+                let one = catJSONOutcome(path, limits: Self.oneThread)
+                let ahead = catJSONOutcome(path, limits: Self.alwaysAhead)
                 XCTAssertEqual(one, ahead, name)
                 compared += 1
             }

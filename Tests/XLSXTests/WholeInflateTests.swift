@@ -1,6 +1,5 @@
 import Foundation
 import XCTest
-@testable import TianbaoCLI
 @testable import XLSX
 
 /// Inflating a deflated part in one call (libdeflate) instead of in chunks through libzip must be
@@ -12,20 +11,6 @@ final class WholeInflateTests: XCTestCase {
         var limits = ReadLimits.standard
         limits.wholeInflateBytes = wholeInflateBytes
         return limits
-    }
-
-    /// What `cat --json` prints for a file, or the error message.
-    private func render(_ path: String, limits: ReadLimits) -> String {
-        do {
-            let workbook = try Workbook(path: path, limits: limits)
-            let sink = StringSink()
-            try CatRenderer.json(workbook, sheets: workbook.sheets, to: sink)
-            return sink.text
-        } catch let error as XLSXError {
-            return "error \(error.code): \(error.message)"
-        } catch {
-            return "error \(error)"
-        }
     }
 
     /// Every corpus, hostile and LibreOffice file reads to the same output, or fails with the
@@ -40,9 +25,9 @@ final class WholeInflateTests: XCTestCase {
             for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
             where [".xlsx", ".xlsm", ".xls", ".et"].contains(where: name.hasSuffix) {
                 let path = folder.appendingPathComponent(name).path
-                let streamed = render(path, limits: chunks)
-                XCTAssertEqual(render(path, limits: .standard), streamed, name)
-                XCTAssertEqual(render(path, limits: every), streamed, name)
+                let streamed = catJSONOutcome(path, limits: chunks)
+                XCTAssertEqual(catJSONOutcome(path, limits: .standard), streamed, name)
+                XCTAssertEqual(catJSONOutcome(path, limits: every), streamed, name)
                 compared += 1
             }
         }
@@ -53,7 +38,7 @@ final class WholeInflateTests: XCTestCase {
     /// made by make_hostile.py): each gives libzip's verdict, in Chinese.
     func testAPartNotAsItsDirectorySaysGetsLibzipsVerdict() throws {
         let hostile = HostileFileTests.folder
-        func read(_ name: String) -> String { render(hostile.appendingPathComponent(name).path, limits: .standard) }
+        func read(_ name: String) -> String { catJSONOutcome(hostile.appendingPathComponent(name).path, limits: .standard) }
         XCTAssertEqual(read("crc_mismatch.xlsx"),
                        "error unreadable-part: 文件“crc_mismatch.xlsx”内部的 xl/worksheets/sheet1.xml 无法解压（CRC 校验失败）。文件可能已损坏，请重新保存后再发送。")
         XCTAssertEqual(read("corrupt_deflate.xlsx"),
