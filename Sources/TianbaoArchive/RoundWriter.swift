@@ -90,12 +90,16 @@ struct RoundWriter {
         // of the work take about as long.
         let encoding = RowEncoding(result: r)
         let queue = BoundedQueue<[RowEncoding.Encoded]>(capacity: 16)
+        // A thread of its own, not one of Dispatch's pool: this thread waits on it, and a pool
+        // busy with the outputs must not be able to leave it unstarted.
         let produced = DispatchGroup()
         produced.enter()
-        DispatchQueue.global().async {
+        let producer = Thread {
             encoding.run(into: queue)
             produced.leave()
         }
+        producer.name = "tianbao-row-encoding"
+        producer.start()
         do {
             while let batch = try queue.take() {
                 for row in batch {
