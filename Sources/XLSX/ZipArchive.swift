@@ -21,7 +21,7 @@ final class ZipArchive {
         let deflatedCRC: UInt32?
     }
 
-    fileprivate let handle: OpaquePointer
+    private let handle: OpaquePointer
     /// Kept alive while libzip reads from it (in-memory archives only).
     private let buffer: UnsafeMutableRawPointer?
     let entries: [Entry]
@@ -187,17 +187,24 @@ final class ZipArchive {
             throw XLSXError(.limitExceeded(limit: "压缩比超过 \(limits.maxCompressionRatio):1（疑似压缩炸弹）", part: entry.name),
                             file: file)
         }
-        let (opened, failure) = withLock { () -> (OpaquePointer?, String) in
-            let opened = zip_fopen_index(handle, entry.index, compressed ? ZIP_FL_COMPRESSED : 0)
-            return (opened, opened == nil ? lastError() : "")
-        }
+        let (opened, failure) = openHandle(entry, compressed: compressed)
         guard let opened else { throw XLSXError(.unreadablePart(part: entry.name, detail: failure), file: file) }
         return opened
     }
 
+    /// libzip's handle of `entry` (its stored bytes with `compressed`), or nil and libzip's
+    /// reason, without the limits' checks of `open`. The corresponding C function is
+    /// `zip_fopen_index`.
+    fileprivate func openHandle(_ entry: Entry, compressed: Bool) -> (OpaquePointer?, String) {
+        withLock {
+            let opened = zip_fopen_index(handle, entry.index, compressed ? ZIP_FL_COMPRESSED : 0)
+            return (opened, opened == nil ? lastError() : "")
+        }
+    }
+
     private static func megabytes(_ bytes: Int64) -> String { "\(bytes >> 20) MB" }
 
-    fileprivate func lastError() -> String {
+    private func lastError() -> String {
         Self.describe(code: zip_error_code_zip(zip_get_error(handle)))
     }
 
@@ -278,17 +285,15 @@ final class ZipEntryFile {
         if let stored = storedHandle {
             whole = inflateWhole(stored)
             storedHandle = nil
-            let (opened, detail) = archive.withLock { () -> (OpaquePointer?, String) in
-                _ = zip_fclose(stored)
-                guard whole == nil else { return (nil, "") }
+            archive.withLock { _ = zip_fclose(stored) }
+            if whole == nil {
                 // Not as declared: read as libzip reads it, from the start.
-                let opened = zip_fopen_index(archive.handle, entry.index, 0)
-                return (opened, opened == nil ? archive.lastError() : "")
-            }
-            handle = opened
-            if whole == nil && opened == nil {
-                failureDetail = detail
-                return -1
+                let (opened, detail) = archive.openHandle(entry, compressed: false)
+                guard let opened else {
+                    failureDetail = detail
+                    return -1
+                }
+                handle = opened
             }
         }
         if let whole {
@@ -308,7 +313,7 @@ final class ZipEntryFile {
     /// The entry inflated in one call from its stored bytes (read through `handle`), or nil
     /// when any of it is not as declared (size, stored length, CRC) or cannot be read.
     private func inflateWhole(_ handle: OpaquePointer) -> UnsafeMutableRawBufferPointer? {
-        guard let crc = entry.deflatedCRC, entry.compressedSize > 0, entry.size >= 0 else { return nil }
+        guard let crc = entry.deflatedCRC else { return nil }  // set only with both sizes known
         let stored = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(entry.compressedSize), alignment: 8)
         defer { stored.deallocate() }
         let read = archive.withLock { zip_fread(handle, stored.baseAddress, UInt64(stored.count)) }
